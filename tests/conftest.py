@@ -1,0 +1,79 @@
+"""Shared fixtures. Every test gets its own temporary home and data folder (as `llm` does), so
+no test sees another's index or the user's; the real embedding model loads once per session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from ingest.embed import Embedder  # noqa: E402
+from ingest.settings import Settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "data" / "sources"
+ARTICLE = SOURCES / "megvii-hrw-correction-2019.txt"
+SEED_ID = "megvii-hrw-correction-2019"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory, monkeypatch):
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("FACTDESK_DATA_DIR", str(home / "factdesk-data"))
+    for var in ("CHROMA_HOST", "FACTDESK_LLM", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
+                "FACTDESK_EMBED_MODEL", "SLACK_API_URL"):
+        monkeypatch.delenv(var, raising=False)
+    from ingest.settings import get_settings
+
+    get_settings.cache_clear()
+    yield home
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return Embedder()
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(_env_file=None, data_dir=tmp_path / "data", sources_dir=SOURCES)
+
+
+@pytest.fixture
+def indexer(settings, embedder):
+    from ingest.pipeline import Indexer
+
+    return Indexer(settings, embedder=embedder)
+
+
+@pytest.fixture
+def engine(settings, embedder, indexer):
+    """An engine over an index holding the bundled article."""
+    from bot.engine import Engine
+
+    report = indexer.ingest([str(SOURCES)])
+    assert report.ok, [r.line() for r in report.results]
+    return Engine(settings, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def seed_engine(tmp_path_factory, embedder):
+    """One shared read-only index of the bundled article, for the many tests that only ask."""
+    from bot.engine import Engine
+    from ingest.pipeline import Indexer
+
+    s = Settings(_env_file=None, data_dir=tmp_path_factory.mktemp("seed") / "data", sources_dir=SOURCES)
+    report = Indexer(s, embedder=embedder).ingest([str(SOURCES)])
+    assert report.ok
+    return Engine(s, embedder=embedder)
