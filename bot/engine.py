@@ -188,7 +188,14 @@ class Engine:
             chosen = [c for c in chosen if c.score >= best - KEEP_WITHIN][: self.settings.max_citations]
         answered = bool(chosen)
         picked = chosen if answered else scored[:2]
-        return self._compose(q, picked, answered, st, standalone=f"{context} {q}" if context else q)
+        answer = self._compose(q, picked, answered, st, standalone=f"{context} {q}" if context else q)
+        if self.settings.llm or getattr(self, "composer", None):
+            # Optional LLM composer (bot/composer.py): it gets the scored candidates and this
+            # extractive answer, and returns that answer unchanged whenever the LLM is unusable.
+            from .composer import compose
+
+            return compose(self, q, scored, answer, conversation)
+        return answer
 
     def _candidates(self, st: Store, qvec: np.ndarray, cvec: np.ndarray | None, text: str) -> dict[str, dict[str, Any]]:
         cands: dict[str, dict[str, Any]] = {}
