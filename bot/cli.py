@@ -358,6 +358,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 EXTRA_COMMANDS: list = []  # adapters (slack, feedback) register themselves here
 
+from bot.slack_cli import register as _register_slack  # noqa: E402  (`slack`, `feedback`)
+
+EXTRA_COMMANDS.append(_register_slack)
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()

@@ -96,8 +96,25 @@ class Engine:
             if self._store is None:
                 st = Store(self.settings, create=False)
                 st.check_model(self.embedder.identity)
+                self._generation = st.generation()
                 self._store = st
             return self._store
+
+    def _refresh(self) -> None:
+        """Another process may have re-indexed since this engine opened the index, and an
+        embedded Chroma client never sees another process's vector writes: when the index's
+        generation token changed, reopen it (fresh) so new sources are found without a restart."""
+        with self._lock:
+            st = self._store
+        if st is None or self.settings.server_mode:
+            return
+        gen = st.generation()
+        if gen == getattr(self, "_generation", gen):
+            return
+        fresh = Store(self.settings, create=False, fresh=True)
+        fresh.check_model(self.embedder.identity)
+        with self._lock:
+            self._store, self._generation = fresh, gen
 
     def _reset_store(self) -> None:
         with self._lock:
@@ -150,6 +167,7 @@ class Engine:
     def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
         q = self.validate(question)
         try:
+            self._refresh()
             return self._ask(q, conversation)
         except StoreUnavailable:
             self._reset_store()  # reconnect on the next question
@@ -232,6 +250,10 @@ class Engine:
         order = self._order(list(valid), links, scores, valid)
         all_ids = {b for lk in links.values() for b in lk.by} | set(valid)
         by_rows = st.get_sentences([i for i in all_ids if i not in valid]) | valid
+        # What corrected a claim is quoted too, so it is verified like any citation.
+        missing = sorted({r["source"] for r in by_rows.values()} - set(recs))
+        recs |= st.get_sources(missing) if missing else {}
+        by_rows = {i: r for i, r in by_rows.items() if self._verify(r, recs)}
         cits = []
         for n, sid in enumerate(order, 1):
             r = valid[sid]
