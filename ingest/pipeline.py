@@ -127,6 +127,8 @@ class Indexer:
                 self._wipe()
             store = self.store()
             store.check_model(self.embedder.identity, self.embedder.dim, record=True)
+            crashed = store.journal_open()
+            recovered = self._recover(store) if crashed else set()
             manifest = store.source_records()
             pending: list[_Pending] = []
             seen: dict[str, str] = {}
@@ -159,40 +161,108 @@ class Indexer:
                     reuse = {r["text"]: r["vector"] for r in store.source_sentences(src.id, with_vectors=True)}
                 pending.append(_Pending(src, target, split_sentences(src.id, src.text), status, reuse))
 
+            # A `writing` record this run did not load is a crashed run's half-written source:
+            # redo it from its file, or, when that is gone, finish it off.
+            stale = [sid for sid, rec in manifest.items() if rec.get("state") != "complete" and sid not in seen]
+            redo, dropped = self._redo_stale(stale, manifest, report)
+            pending += redo
+
             self._embed(pending, progress)
             pending = self._check_declared(pending, manifest, report)
 
+            journal = bool(pending or prune or crashed or dropped)
+            if journal:
+                store.begin_journal("ingest")
             # Write content first; the manifest says `complete` only after links are true.
             for p in pending:
                 store.mark_source(p.source, "writing", len(p.sentences))
                 store.put_sentences(p.source, p.sentences, p.vectors,
                                     [corr.feature_meta(s.text) for s in p.sentences])
+                store.bump_generation()  # readers in other processes reopen and see it now
+            for sid in dropped:
+                store.delete_source(sid)
             removed = self._prune(store, manifest, folders, {p.source.id for p in pending} | set(seen)) if prune else []
-            affected = {p.source.id for p in pending} | {sid for sid, rec in manifest.items()
-                                                          if rec.get("state") != "complete" and sid not in seen}
-            report.flagged, report.unflagged = relink(store, affected, set(removed), report.warnings)
+            affected = {p.source.id for p in pending}
+            report.flagged, report.unflagged = relink(store, affected, set(removed) | set(dropped) | recovered,
+                                                      report.warnings)
             for p in pending:
                 store.mark_source(p.source, "complete", len(p.sentences))
                 report.results.append(SourceResult(p.target, p.status, p.source.id,
                                                    sentences=len(p.sentences), embedded=p.embedded))
-            report.results.extend(SourceResult(sid, "removed", sid) for sid in removed)
+            report.results.extend(SourceResult(sid, "removed", sid) for sid in [*removed, *dropped])
+            if journal:
+                store.bump_generation()
+                store.end_journal()
         return report
+
+    def _recover(self, store: Store) -> set[str]:
+        """After a crash: finish interrupted removals and delete sentences that no manifest record
+        owns. Returns the ids of sources that are gone, so their links are re-derived.
+        (`writing` records are redone by the caller, like any changed source.)"""
+        gone: set[str] = set()
+        for sid, rec in store.source_records().items():
+            if rec.get("state") == "removing":
+                store.delete_source(sid)
+                gone.add(sid)
+        records = store.source_records()
+        for sid, ids in store.sentence_sources().items():
+            if sid not in records:
+                store.delete_sentences(ids)
+                gone.add(sid)
+        # Links whose sentences belong to no source any more are stale too.
+        for lk in store.all_links():
+            gone |= {s for s in lk.sources() if s not in records}
+        if gone:
+            log.info("recovered from an interrupted ingest: swept %s", sorted(gone))
+        return gone
+
+    def _redo_stale(self, stale: list[str], manifest: dict[str, Any],
+                    report: IngestReport) -> tuple[list[_Pending], list[str]]:
+        redo: list[_Pending] = []
+        dropped: list[str] = []
+        for sid in stale:
+            rec = manifest[sid]
+            path, url = rec.get("path") or "", rec.get("url") or ""
+            try:
+                if path and Path(path).exists():
+                    src = load_file(Path(path))
+                elif not path and is_url(url):
+                    src = load_url(url, self.settings.fetch_timeout)
+                else:
+                    raise SourceError("its file is gone")
+                if src.id != sid:
+                    raise SourceError(f"its file now has id {src.id!r}")
+            except Exception as e:  # noqa: BLE001 — any failure: the half-written source must go
+                report.warnings.append(f"{sid}: an interrupted ingest left it half-written and it "
+                                       f"cannot be redone ({e}); removed it")
+                dropped.append(sid)
+                continue
+            reuse = {r["text"]: r["vector"] for r in self.store().source_sentences(sid, with_vectors=True)}
+            redo.append(_Pending(src, path or url, split_sentences(sid, src.text), "updated", reuse))
+        return redo, dropped
 
     def remove(self, source_ids: Iterable[str]) -> IngestReport:
         report = IngestReport()
         with IngestLock(self.settings):
             store = self.store()
+            crashed = store.journal_open()
+            recovered = self._recover(store) if crashed else set()
             manifest = store.source_records()
-            gone = []
+            gone: list[str] = []
             for sid in source_ids:
                 if sid not in manifest:
                     report.results.append(SourceResult(sid, "failed", sid, "no source with that id (see `factdesk sources`)"))
                     continue
+                if not gone:
+                    store.begin_journal("remove")
                 store.delete_source(sid)
                 gone.append(sid)
                 report.results.append(SourceResult(sid, "removed", sid))
-            if gone:
-                report.flagged, report.unflagged = relink(store, set(), set(gone), report.warnings)
+            if gone or crashed:
+                # Half-written (`writing`) sources stay marked; the next ingest redoes them.
+                report.flagged, report.unflagged = relink(store, set(), set(gone) | recovered, report.warnings)
+                store.bump_generation()
+                store.end_journal()
         return report
 
     # -- steps ------------------------------------------------------------------------------

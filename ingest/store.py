@@ -3,9 +3,17 @@
 Everything lives in Chroma — including the manifest — so an embedded folder and a shared
 Chroma server behave the same, and several bot processes can share one server.
 
-Write order, for crash safety: a source's manifest record is first marked `writing`, then its
-sentences are written, then its links, and the record is marked `complete` with the new content
-hash last. A crash leaves a `writing` record (or none), which the next ingest redoes.
+Write order, for crash safety: a run that writes first opens a journal record (`__journal__`);
+a source's manifest record is marked `writing`, then its sentences are written, then the links,
+and the record is marked `complete` with the new content hash last; the journal is closed at
+the end. A removal marks the record `removing` before deleting sentences, and deletes the record
+last. So a crash (even SIGKILL) leaves an open journal, and the next ingest or remove sweeps:
+`writing` records are redone, `removing` ones finished, sentences without a manifest record
+deleted, and links re-derived (see `ingest.pipeline.Indexer._recover`).
+
+Other processes (chat, Slack) keep a Chroma client open; an embedded Chroma client does not see
+another process's vector writes, so every write bumps a `__generation__` record and readers
+reopen when it changes (`Store.generation`, `Engine.ask`).
 """
 
 from __future__ import annotations
@@ -87,10 +95,11 @@ _DUMMY = [1.0]  # sources and links need no similarity search; Chroma still want
 class Store:
     """A thin, typed layer over three Chroma collections."""
 
-    def __init__(self, settings: Settings, *, create: bool = False) -> None:
+    def __init__(self, settings: Settings, *, create: bool = False, fresh: bool = False) -> None:
+        """`fresh`: do not reuse this process's cached embedded client (see `_connect`)."""
         self.settings = settings
         self._ef = _refusing_embedding_function()
-        self.client = self._connect(create)
+        self.client = self._connect(create, fresh)
         p = settings.collection_prefix
         self.names = {"sentences": f"{p}_sentences", "sources": f"{p}_sources", "links": f"{p}_links"}
         self._cols: dict[str, Any] = {}
@@ -101,9 +110,10 @@ class Store:
             self.max_batch = 1000
 
     # -- connection -------------------------------------------------------------------
-    def _connect(self, create: bool):
+    def _connect(self, create: bool, fresh: bool = False):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
+        from chromadb.api.shared_system_client import SharedSystemClient
 
         s = self.settings
         cs = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
@@ -120,6 +130,11 @@ class Store:
         if not create and not (path / "chroma.sqlite3").exists():
             raise IndexMissing(f"no index at {s.data_dir}: run `factdesk ingest` first")
         path.mkdir(parents=True, exist_ok=True)
+        # chromadb caches one client system per folder and process, and that system's vector
+        # index never sees another process's writes. For a fresh view, drop the cached one
+        # (without stopping it: older Store objects may still use it) and read what is on disk.
+        if fresh:
+            SharedSystemClient._identifier_to_system.pop(str(path), None)
         try:
             return chromadb.PersistentClient(path=str(path), settings=cs)
         except Exception as e:
@@ -226,9 +241,64 @@ class Store:
         self._call(self.sources_col.upsert, ids=[source.id], embeddings=[_DUMMY], metadatas=[meta],
                    documents=[source.text])
 
+    def set_state(self, source_id: str, state: str) -> None:
+        """Change only a manifest record's `state` (e.g. to `removing` before a delete)."""
+        rec = self._call(self.sources_col.get, ids=[source_id], include=["metadatas", "documents"])
+        if not rec["ids"]:
+            return
+        meta = dict(rec["metadatas"][0])
+        meta["state"] = state
+        self._call(self.sources_col.upsert, ids=[source_id], embeddings=[_DUMMY], metadatas=[meta],
+                   documents=[rec["documents"][0] or ""])
+
     def delete_source(self, source_id: str) -> None:
+        """Record first says `removing`, then sentences go, then the record: a crash in between
+        leaves a record the next run knows to finish deleting, never sentences without one."""
+        self.set_state(source_id, "removing")
         self._call(self.sentences.delete, where={"source": source_id})
         self._call(self.sources_col.delete, ids=[source_id])
+
+    # -- journal and generation ---------------------------------------------------------------
+    def journal_open(self) -> bool:
+        """True when a run that wrote to this index did not finish (crashed or was killed)."""
+        rec = self._call(self.sources_col.get, ids=["__journal__"], include=["metadatas"])
+        return bool(rec["ids"])
+
+    def begin_journal(self, op: str) -> None:
+        import os
+
+        self._call(self.sources_col.upsert, ids=["__journal__"], embeddings=[_DUMMY], documents=[""],
+                   metadatas=[{"kind": "journal", "op": op, "pid": os.getpid()}])
+
+    def end_journal(self) -> None:
+        self._call(self.sources_col.delete, ids=["__journal__"])
+
+    def generation(self) -> str:
+        """A token that changes whenever sentences or sources change; readers compare it."""
+        rec = self._call(self.sources_col.get, ids=["__generation__"], include=["metadatas"])
+        return str(rec["metadatas"][0].get("token", "")) if rec["ids"] else ""
+
+    def bump_generation(self) -> None:
+        import uuid
+
+        self._call(self.sources_col.upsert, ids=["__generation__"], embeddings=[_DUMMY], documents=[""],
+                   metadatas=[{"kind": "generation", "token": uuid.uuid4().hex}])
+
+    def sentence_sources(self) -> dict[str, list[str]]:
+        """Every sentence id, grouped by the source its metadata names (for the crash sweep)."""
+        out: dict[str, list[str]] = {}
+        offset, page = 0, max(1000, self.max_batch)
+        while True:
+            rec = self._call(self.sentences.get, include=["metadatas"], limit=page, offset=offset)
+            for sid, meta in zip(rec["ids"], rec["metadatas"]):
+                out.setdefault(str((meta or {}).get("source", "")), []).append(sid)
+            if len(rec["ids"]) < page:
+                return out
+            offset += page
+
+    def delete_sentences(self, ids: Sequence[str]) -> None:
+        for a, b in _chunks(len(ids), self.max_batch):
+            self._call(self.sentences.delete, ids=list(ids[a:b]))
 
     # -- sentences ----------------------------------------------------------------------
     def source_sentences(self, source_id: str, with_vectors: bool = False) -> list[dict[str, Any]]:
