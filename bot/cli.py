@@ -216,6 +216,7 @@ def cmd_ask(app: App, args: argparse.Namespace) -> int:
 def cmd_chat(app: App, args: argparse.Namespace) -> int:
     from bot.conversation import Conversation
     from bot.render import render_answer, render_corrections, render_sources
+    from ingest.store import StoreError
 
     app.ensure_index()
     conv = Conversation()
@@ -229,7 +230,14 @@ def cmd_chat(app: App, args: argparse.Namespace) -> int:
             if line.strip() == "/reset":
                 conv.reset()
                 continue
-            ans, err = _answer_or_error(app, line, conv)
+            try:
+                ans, err = _answer_or_error(app, line, conv)
+            except StoreError as e:
+                # The index went away or the server is down: say so for this turn and keep
+                # going; the engine reconnects on the next one.
+                rc = 1
+                _dump({"question": line, "error": str(e)})
+                continue
             if err:
                 rc = 2
                 _dump({"question": line, "error": err})
@@ -267,7 +275,11 @@ def cmd_chat(app: App, args: argparse.Namespace) -> int:
         if line.startswith("/"):
             console.print("[yellow]commands: /sources, /corrections, /reset, /quit[/yellow]")
             continue
-        ans, err = _answer_or_error(app, line, conv)
+        try:
+            ans, err = _answer_or_error(app, line, conv)
+        except StoreError as e:
+            console.print(f"[red]{e}[/red]")
+            continue
         if err:
             console.print(f"[yellow]{err}[/yellow]")
             continue
