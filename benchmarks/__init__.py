@@ -1,0 +1,1 @@
+"""Speed and scale benchmarks for factdesk: `python -m benchmarks.run` (see README, Performance)."""
