@@ -165,10 +165,14 @@ def cmd_remove(app: App, args: argparse.Namespace) -> int:
 
 
 # -- asking -------------------------------------------------------------------------------------
-def _answer_or_error(app: App, question: str, conversation=None) -> tuple[Any, str | None]:
+def _answer_or_error(app: App, question: str, conversation=None, live=None) -> tuple[Any, str | None]:
     from bot.engine import QuestionError
 
     try:
+        if live is not None and app.settings.llm:  # stream the LLM draft into the chat (bot/chat_stream.py)
+            from bot.chat_stream import ask_streaming
+
+            return ask_streaming(app.engine, question, conversation, live), None
         return app.engine.ask(question, conversation), None
     except QuestionError as e:
         return None, str(e)
@@ -276,7 +280,7 @@ def cmd_chat(app: App, args: argparse.Namespace) -> int:
             console.print("[yellow]commands: /sources, /corrections, /reset, /quit[/yellow]")
             continue
         try:
-            ans, err = _answer_or_error(app, line, conv)
+            ans, err = _answer_or_error(app, line, conv, live=console)
         except StoreError as e:
             console.print(f"[red]{e}[/red]")
             continue
