@@ -409,6 +409,11 @@ def relink(store: Store, affected: set[str], removed: set[str], warnings: list[s
         except corr.DeclaredError as e:
             warnings.append(f"{sid}: {e}")
             keep = [lk for lk in keep if not (lk.origin == "declared" and sid in lk.sources())]
+    if store.settings.llm_judge_corrections and store.settings.llm:
+        # Opt-in (FACTDESK_LLM_JUDGE): an LLM confirms or rejects detected candidates, cached per pair.
+        from bot.judge import judge_links
+
+        new = judge_links(store, new, records, warnings)
     merged = corr.merge(keep + new)
     merged_ids = {lk.id for lk in merged}
     store.delete_links([lid for lid in (lk.id for lk in before.values()) if lid not in merged_ids])
