@@ -15,6 +15,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from concurrent.futures import Executor, ThreadPoolExecutor
 from socketserver import ThreadingMixIn
 from typing import Any, Callable
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -150,7 +151,9 @@ class FactdeskSlack:
     listeners for commands and buttons), so Slack always gets its 3-second ack."""
 
     def __init__(self, engine: Engine, settings: Settings, *, client: WebClient | None = None,
-                 feedback: FeedbackLog | None = None) -> None:
+                 feedback: FeedbackLog | None = None, executor: Executor | None = None) -> None:
+        """`executor` runs listeners after the ack; its size bounds concurrent answers (the
+        engine embeds on CPU, so more threads than cores only queue)."""
         self.engine = engine
         self.settings = settings
         self.feedback = feedback or FeedbackLog(settings.data_dir)
@@ -158,6 +161,7 @@ class FactdeskSlack:
         self._messages = SeenKeys()
         self.app = App(client=client or web_client(settings), signing_secret=settings.slack_signing_secret or None,
                        process_before_response=False, logger=logging.getLogger("factdesk.slack.bolt"),
+                       listener_executor=executor or ThreadPoolExecutor(max_workers=4, thread_name_prefix="factdesk-slack"),
                        ignoring_self_events_enabled=True)
         self.app.middleware(self._drop_retries)
         self.app.event("app_mention")(self._on_mention)
@@ -394,13 +398,18 @@ def install_redaction(settings: Settings) -> None:
         h.addFilter(f)
 
 
-def run(engine: Engine, settings: Settings, *, host: str = "0.0.0.0", port: int = 3000) -> int:
-    """Serve until interrupted: Socket Mode with an app token, else HTTP with the signing secret."""
-    install_redaction(settings)
+def check_settings(settings: Settings) -> None:
+    """Fail before loading the model or the index when Slack cannot work anyway."""
     if not settings.slack_bot_token:
         raise SlackSetupError("SLACK_BOT_TOKEN is not set: see the README's Slack section")
     if not settings.slack_app_token and not settings.slack_signing_secret:
         raise SlackSetupError("set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP Events API)")
+
+
+def run(engine: Engine, settings: Settings, *, host: str = "0.0.0.0", port: int = 3000) -> int:
+    """Serve until interrupted: Socket Mode with an app token, else HTTP with the signing secret."""
+    install_redaction(settings)
+    check_settings(settings)
     bot = FactdeskSlack(engine, settings)
     if settings.slack_app_token:
         log.warning("factdesk slack: Socket Mode")

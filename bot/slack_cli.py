@@ -14,9 +14,10 @@ def _subparsers(parser: argparse.ArgumentParser) -> Any:
 
 
 def cmd_slack(app: Any, args: argparse.Namespace) -> int:
-    from bot.slack_app import SlackSetupError, run
+    from bot.slack_app import SlackSetupError, check_settings, run
 
     try:
+        check_settings(app.settings)
         app.ensure_index()
         return run(app.engine, app.settings, host=args.host, port=args.port)
     except SlackSetupError as e:

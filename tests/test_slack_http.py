@@ -1,0 +1,314 @@
+"""`factdesk slack` over the HTTP Events API: signed requests through bolt's real WSGI adapter,
+answers posted to a recording mock of Slack's Web API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import logging
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.engine import Engine
+from bot.slack_app import FactdeskSlack, HttpServer, RedactSecrets, conversation_from_messages, slack_question
+from bot.slack_blocks import META_EVENT, escape
+from ingest.settings import Settings
+from tests.mock_slack import (BOT_ID, BOT_TOKEN, BOT_USER_ID, SIGNING_SECRET, MockSlackAPI, TrackingExecutor,
+                              all_text, dm, event_body, mention, signed_post)
+
+FACE_Q = "Did the police app use Megvii's face matching?"
+
+
+@dataclass
+class Env:
+    api: MockSlackAPI
+    server: HttpServer
+    bot: FactdeskSlack
+    executor: TrackingExecutor
+    settings: Settings
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.port}/slack/events"
+
+    def post_event(self, event: dict[str, Any], *, event_id: str | None = None, **kw: Any) -> int:
+        status, _ = signed_post(self.url, json.dumps(event_body(event, event_id=event_id)), "application/json", **kw)
+        return status
+
+    def settle(self) -> None:
+        self.executor.wait_idle()
+
+    def posts(self) -> list[dict[str, Any]]:
+        return [c.params for c in self.api.of("chat.postMessage")]
+
+
+@contextmanager
+def slack_env(engine: Engine, tmp_path: Path, **settings: Any) -> Iterator[Env]:
+    api = MockSlackAPI().start()
+    executor = TrackingExecutor()
+    server = None
+    try:
+        s = Settings(_env_file=None, data_dir=tmp_path / "slack-data", slack_bot_token=BOT_TOKEN,
+                     slack_signing_secret=SIGNING_SECRET, slack_api_url=api.url, **settings)
+        bot = FactdeskSlack(engine, s, executor=executor)
+        server = bot.http_server("127.0.0.1", 0).start()
+        yield Env(api, server, bot, executor, s)
+    finally:
+        if server:
+            server.stop()
+        executor.wait_idle()
+        executor.shutdown(wait=True)
+        api.stop()
+
+
+@pytest.fixture
+def slack(seed_engine: Engine, tmp_path: Path) -> Iterator[Env]:
+    with slack_env(seed_engine, tmp_path) as env:
+        yield env
+
+
+def test_mention_gets_one_threaded_answer_with_exact_sentences_and_the_correction(slack: Env, seed_engine: Engine):
+    assert slack.post_event(mention(FACE_Q, ts="1700000100.000100")) == 200
+    slack.settle()
+    posts = slack.posts()
+    assert len(posts) == 1
+    p = posts[0]
+    assert p["channel"] == "C0000001" and p["thread_ts"] == "1700000100.000100"
+    shown = all_text(p["blocks"])
+    expected = seed_engine.ask(FACE_Q)
+    flagged = expected.flagged
+    assert flagged, "the seed claim about Megvii's face matching is flagged"
+    for c in expected.citations:
+        assert escape(c.text) in shown  # the exact sentence, only escaped
+    for c in flagged:
+        assert "⚠" in shown and "CORRECTED" in shown
+        for b in c.correction["by"]:
+            assert escape(b["text"]) in shown
+    assert "Rights Group Corrects Report Tying Megvii to Xinjiang Police" in shown and "Bloomberg" in shown
+    assert "June 2019" in shown
+    assert "⚠" in p["text"]  # the notification fallback carries the flag too
+    assert len(p["blocks"]) <= 50
+    assert all(len(b["text"]["text"]) <= 3000 for b in p["blocks"] if b["type"] == "section")
+    assert p["metadata"]["event_type"] == META_EVENT
+    # 👀 while working, removed after the answer was posted
+    order = [c.method for c in slack.api.calls if c.method in ("reactions.add", "chat.postMessage", "reactions.remove")]
+    assert order == ["reactions.add", "chat.postMessage", "reactions.remove"]
+    for m in ("reactions.add", "reactions.remove"):
+        params = slack.api.of(m)[0].params
+        assert {k: params[k] for k in ("channel", "timestamp", "name")} == {
+            "channel": "C0000001", "timestamp": "1700000100.000100", "name": "eyes"}
+    # the bot token goes in the Authorization header of every Web API call
+    assert all(c.headers.get("Authorization") == f"Bearer {BOT_TOKEN}" for c in slack.api.calls)
+
+
+def _as_reply(post: dict[str, Any], ts: str, thread_ts: str, *, metadata: bool) -> dict[str, Any]:
+    msg = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "text": post["text"], "ts": ts,
+           "thread_ts": thread_ts}
+    if metadata:
+        msg["metadata"] = post["metadata"]
+    return msg
+
+
+@pytest.mark.parametrize("metadata", [True, False], ids=["metadata", "no-metadata"])
+def test_follow_up_in_a_thread_uses_the_earlier_turn(slack: Env, seed_engine: Engine, metadata: bool):
+    assert not seed_engine.ask("Who backs it?").answered  # alone, the follow-up is unanswerable
+    root = "1700000200.000100"
+    slack.post_event(mention("What is Megvii?", ts=root))
+    slack.settle()
+    first = slack.posts()[0]
+    slack.api.replies[root] = [
+        {"type": "message", "user": "U0000042", "text": f"<@{BOT_USER_ID}> What is Megvii?", "ts": root},
+        _as_reply(first, "1700000201.000100", root, metadata=metadata),
+        {"type": "message", "user": "U0000077", "text": "interesting, thanks", "ts": "1700000202.000100",
+         "thread_ts": root},
+    ]
+    slack.post_event(mention("Who backs it?", ts="1700000203.000100", thread_ts=root))
+    slack.settle()
+    replies = slack.api.of("conversations.replies")
+    assert len(replies) == 1 and replies[0].params["ts"] == root
+    posts = slack.posts()
+    assert len(posts) == 2
+    follow = posts[1]
+    assert follow["thread_ts"] == root
+    payload = follow["metadata"]["event_payload"]
+    assert payload["standalone"] == "What is Megvii? Who backs it?"
+    assert payload["answered"] is True
+    assert "backed by Alibaba" in all_text(follow["blocks"])
+
+
+def test_bad_signature_and_stale_timestamp_get_401_and_no_reply(slack: Env):
+    import time
+
+    assert slack.post_event(mention(FACE_Q, ts="1700000300.000100"), signature="v0=" + "0" * 64) == 401
+    assert slack.post_event(mention(FACE_Q, ts="1700000301.000100"), secret="not-the-secret") == 401
+    stale = int(time.time()) - 10 * 60  # correctly signed, but replayable: older than five minutes
+    assert slack.post_event(mention(FACE_Q, ts="1700000302.000100"), timestamp=stale) == 401
+    slack.settle()
+    assert slack.api.calls == [] or {c.method for c in slack.api.calls} <= {"auth.test"}
+    # the same request, properly signed, is answered: the 401s were about the signature
+    assert slack.post_event(mention(FACE_Q, ts="1700000303.000100")) == 200
+    slack.settle()
+    assert len(slack.posts()) == 1
+
+
+def test_a_retried_event_is_answered_once(slack: Env):
+    ev = mention(FACE_Q, ts="1700000400.000100")
+    assert slack.post_event(ev, event_id="Ev0RETRY001") == 200
+    assert slack.post_event(ev, event_id="Ev0RETRY001",
+                            headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}) == 200
+    slack.settle()
+    assert slack.post_event(ev, event_id="Ev0RETRY001",
+                            headers={"X-Slack-Retry-Num": "2", "X-Slack-Retry-Reason": "http_timeout"}) == 200
+    slack.settle()
+    assert len(slack.posts()) == 1
+    assert len(slack.api.of("reactions.add")) == 1
+
+
+def test_app_mention_and_message_for_one_post_are_answered_once(slack: Env):
+    ts = "1700000500.000100"
+    text = f"<@{BOT_USER_ID}> {FACE_Q}"
+    slack.post_event({**mention(FACE_Q, ts=ts, channel="D0000009"), "channel_type": "im"})
+    slack.post_event(dm(text, ts=ts, channel="D0000009"))
+    slack.settle()
+    assert len(slack.posts()) == 1
+
+
+def test_own_messages_edits_and_channel_chatter_are_ignored(slack: Env):
+    slack.post_event(dm("Who developed the police app?", ts="1700000600.000100", user=BOT_USER_ID, bot_id=BOT_ID))
+    slack.post_event(dm("edited", ts="1700000601.000100", subtype="message_changed",
+                        message={"text": "Who developed the police app?", "ts": "1700000599.000100"}))
+    slack.post_event(dm("Who developed the police app?", ts="1700000602.000100", subtype="bot_message",
+                        bot_id="BOTHER01"))
+    slack.post_event({**dm("Who developed the police app?", ts="1700000603.000100", channel="C0000001"),
+                      "channel_type": "channel"})
+    slack.settle()
+    assert slack.posts() == [] and slack.api.of("reactions.add") == []
+    # a plain DM is answered, at the top level of the DM
+    slack.post_event(dm("Who developed the police app?", ts="1700000604.000100"))
+    slack.settle()
+    posts = slack.posts()
+    assert len(posts) == 1 and posts[0]["channel"] == "D0000001" and posts[0].get("thread_ts") is None
+    assert "China Electronics Technology Group Corp" in all_text(posts[0]["blocks"])
+
+
+def test_a_429_is_retried_after_retry_after(slack: Env, monkeypatch):
+    from slack_sdk.http_retry import builtin_handlers
+
+    slept: list[float] = []
+    fake_time = types.SimpleNamespace(sleep=slept.append, time=builtin_handlers.time.time)
+    monkeypatch.setattr(builtin_handlers, "time", fake_time)
+    slack.api.rate_limits["chat.postMessage"] = [7]
+    slack.post_event(mention(FACE_Q, ts="1700000700.000100"))
+    slack.settle()
+    attempts = slack.api.of("chat.postMessage", ok_only=False)
+    assert [c.status for c in attempts] == [429, 200]
+    assert attempts[0].params["blocks"] == attempts[1].params["blocks"]
+    assert len(slept) == 1 and slept[0] >= 7  # waited as long as Retry-After asked
+
+
+def test_markup_in_sources_is_escaped(embedder, tmp_path: Path):
+    from ingest.pipeline import Indexer
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "ops.md").write_text(
+        "---\nid: ops-bulletin\ntitle: Ops <b>&</b> Alerts\npublisher: Night & Day <News>\npublished: 2024-01-02\n"
+        "url: https://example.com/ops?a=1&b=<x>\n---\n"
+        "The Zephyrine bulletin told the night staff to type <!channel> and <@U123> when the Zephyrine "
+        "reactor overheats & the alarm sounds.\n\nThe canteen opens at noon.\n", encoding="utf-8")
+    s = Settings(_env_file=None, data_dir=tmp_path / "idx", sources_dir=src)
+    assert Indexer(s, embedder=embedder).ingest([str(src)]).ok
+    engine = Engine(s, embedder=embedder)
+    with slack_env(engine, tmp_path) as env:
+        env.post_event(mention("What did the Zephyrine bulletin tell the night staff to type?", ts="1700000800.000100"))
+        env.settle()
+        posts = env.posts()
+    assert len(posts) == 1
+    p = posts[0]
+    shown = all_text(p["blocks"])
+    assert "&lt;!channel&gt;" in shown and "&lt;@U123&gt;" in shown and "overheats &amp; the alarm" in shown
+    assert "Ops &lt;b&gt;&amp;&lt;/b&gt; Alerts" in shown and "Night &amp; Day &lt;News&gt;" in shown
+    raw = shown + p["text"]  # everything Slack renders (button values are data, never shown)
+    for markup in ("<!channel>", "<@U123>", "<b>", "<News>", "<x>"):
+        assert markup not in raw
+    assert "<https://example.com/ops?a=1&amp;b=&lt;x&gt;|link>" in shown  # a link, with its URL escaped
+
+
+def test_an_error_posts_an_apology_in_the_thread_and_the_app_keeps_serving(slack: Env, seed_engine: Engine,
+                                                                           monkeypatch, caplog):
+    real_ask = seed_engine.ask
+
+    def flaky(question: str, conversation: Any = None) -> Any:
+        if "explode" in question:
+            raise RuntimeError("index on fire")
+        return real_ask(question, conversation)
+
+    monkeypatch.setattr(seed_engine, "ask", flaky)
+    caplog.set_level(logging.ERROR, logger="factdesk.slack")
+    slack.post_event(mention("please explode", ts="1700000900.000100"))
+    slack.settle()
+    posts = slack.posts()
+    assert len(posts) == 1 and posts[0]["thread_ts"] == "1700000900.000100"
+    assert "Sorry" in posts[0]["text"] and "index on fire" not in posts[0]["text"]
+    assert any(r.exc_info and "index on fire" in str(r.exc_info[1]) for r in caplog.records)
+    assert len(slack.api.of("reactions.remove")) == 1  # the 👀 does not linger on a failure
+    slack.post_event(mention(FACE_Q, ts="1700000901.000100"))
+    slack.settle()
+    assert len(slack.posts()) == 2 and "⚠" in slack.posts()[1]["text"]
+
+
+def test_an_empty_mention_gets_usage_not_an_apology(slack: Env):
+    slack.post_event(mention("", ts="1700001000.000100"))
+    slack.settle()
+    posts = slack.posts()
+    assert len(posts) == 1 and "Ask me about" in posts[0]["text"] and "Sorry" not in posts[0]["text"]
+
+
+def test_tokens_and_secrets_never_reach_the_logs(slack: Env, caplog):
+    caplog.set_level(logging.DEBUG)
+    slack.post_event(mention(FACE_Q, ts="1700001100.000100"))
+    slack.settle()
+    assert len(slack.posts()) == 1
+    assert caplog.records, "debug logging was captured"
+    for secret in (BOT_TOKEN, SIGNING_SECRET):
+        assert secret not in caplog.text
+
+
+def test_redaction_filter_scrubs_tokens_from_messages_and_tracebacks():
+    f = RedactSecrets([BOT_TOKEN, SIGNING_SECRET])
+    rec = logging.LogRecord("x", logging.ERROR, __file__, 1, "auth failed for %s with %s", (BOT_TOKEN, "xapp-1-A-B"),
+                            None)
+    f.filter(rec)
+    assert BOT_TOKEN not in rec.getMessage() and "xapp-1-A-B" not in rec.getMessage()
+    try:
+        raise ValueError(f"secret {SIGNING_SECRET}")
+    except ValueError:
+        import sys
+
+        rec = logging.LogRecord("x", logging.ERROR, __file__, 1, "boom", None, sys.exc_info())
+    f.filter(rec)
+    assert SIGNING_SECRET not in (rec.exc_text or "") and "[redacted]" in rec.exc_text
+
+
+def test_slack_text_becomes_a_plain_question():
+    text = f"<@{BOT_USER_ID}> what did <@U0000042|ann> say about <https://x.example/a|this> &amp; <#C1|general>?"
+    assert slack_question(text, BOT_USER_ID) == "what did @ann say about this & #general?"
+
+
+def test_a_thread_without_our_answers_has_no_turns():
+    msgs = [{"type": "message", "user": "U1", "text": "just chatting", "ts": "1.0"},
+            {"type": "message", "user": "U2", "text": f"<@{BOT_USER_ID}> hello?", "ts": "2.0"}]
+    conv = conversation_from_messages(msgs, bot_user_id=BOT_USER_ID, bot_id=BOT_ID, require_mention=True)
+    assert conv.turns == []
+
+
+def test_factdesk_slack_refuses_to_start_without_tokens(capsys):
+    from bot.cli import main
+
+    assert main(["slack"]) == 2
+    assert "SLACK_BOT_TOKEN" in capsys.readouterr().err
