@@ -319,13 +319,16 @@ def cmd_corrections(app: App, args: argparse.Namespace) -> int:
 def cmd_eval(app: App, args: argparse.Namespace) -> int:
     from bot.evaluate import format_report, run_eval
 
-    app.ensure_index()
-    report = run_eval(app.engine, Path(args.file))
+    path = Path(args.file)
+    if not path.exists():
+        _err(f"no eval file at {path}")
+        return 2
+    report = run_eval(app.settings, app.embedder, path)
     if args.json:
         _dump(report)
     else:
         print(format_report(report))
-    return 0
+    return 0 if not report["failures"] else 1
 
 
 # -- entry point ---------------------------------------------------------------------------------

@@ -1,0 +1,150 @@
+"""`factdesk eval`: score the engine on a JSONL eval set, over a fresh index of the set's sources.
+
+The first line names the sources folder (`{"sources": "data/sources"}`); every other line is a
+question with the phrases a correct citation contains (`expect`), acceptable extras (`also`),
+flags that must show (`flag`), `no_flag`, `correction_leads`, and `dialogue` to chain follow-ups.
+A fresh temporary index keeps the figures independent of whatever the user has ingested.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ingest.embed import Embedder
+from ingest.settings import Settings
+
+from .answer import Answer
+from .conversation import Conversation
+
+
+def load_eval(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    header: dict[str, Any] = {}
+    items: list[dict[str, Any]] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+        except ValueError as e:
+            raise ValueError(f"{path}:{n}: not JSON ({e})") from None
+        if "question" in d:
+            items.append(d)
+        else:
+            header.update(d)
+    return header, items
+
+
+def _has(text: str, phrases: list[str]) -> bool:
+    return any(p in text for p in phrases)
+
+
+def score(items: list[dict[str, Any]], answers: list[Answer], source_texts: dict[str, str]) -> dict[str, Any]:
+    answerable = [(q, a) for q, a in zip(items, answers) if q.get("answerable", True)]
+    unanswerable = [(q, a) for q, a in zip(items, answers) if not q.get("answerable", True)]
+    hits = cited = correct = 0
+    flag_need = flag_ok = 0
+    false_flags = 0
+    lead_ok = lead_need = 0
+    verbatim_ok = verbatim_all = 0
+    failures: list[dict[str, Any]] = []
+    all_flag_phrases = [p for q in items for ps in (q.get("flag") or {}).values() for p in ps]
+    for q, a in answerable:
+        expect = q.get("expect", [])
+        good = expect + q.get("also", [])
+        ok = a.answered and any(_has(c.text, expect) for c in a.citations)
+        hits += ok
+        if a.answered:
+            cited += len(a.citations)
+            correct += sum(1 for c in a.citations if _has(c.text, good))
+        if not ok:
+            failures.append({"question": q["question"], "why": "no correct citation" if a.answered else "abstained",
+                             "cited": [c.text[:80] for c in a.citations]})
+        for status, phrases in (q.get("flag") or {}).items():
+            for c in a.citations:
+                if _has(c.text, phrases):
+                    flag_need += 1
+                    if c.correction and c.correction["status"] == status:
+                        flag_ok += 1
+                    else:
+                        failures.append({"question": q["question"], "why": f"cited claim not flagged {status}",
+                                         "cited": [c.text[:80]]})
+        if q.get("correction_leads") and a.citations:
+            lead_need += 1
+            lead_ok += a.citations[0].correction is None
+    for q, a in zip(items, answers):
+        for c in a.citations:
+            if c.correction and (q.get("no_flag") or not _has(c.text, all_flag_phrases)):
+                false_flags += 1
+                failures.append({"question": q["question"], "why": "false flag", "cited": [c.text[:80]]})
+            if c.start is not None:
+                verbatim_all += 1
+                verbatim_ok += source_texts.get(c.source, "")[c.start:c.end] == c.text
+    abstained = sum(1 for _, a in unanswerable if not a.answered)
+    for q, a in unanswerable:
+        if a.answered:
+            failures.append({"question": q["question"], "why": "answered an unanswerable question",
+                             "cited": [c.text[:80] for c in a.citations]})
+    n_ans = len(answerable)
+    return {
+        "questions": len(items),
+        "answerable": n_ans,
+        "unanswerable": len(unanswerable),
+        "hit_rate": round(hits / n_ans, 3) if n_ans else None,
+        "sentence_precision": round(correct / cited, 3) if cited else None,
+        "citations_per_answer": round(cited / max(1, sum(1 for _, a in answerable if a.answered)), 2),
+        "abstention": round(abstained / len(unanswerable), 3) if unanswerable else None,
+        "false_abstention": round(sum(1 for _, a in answerable if not a.answered) / n_ans, 3) if n_ans else None,
+        "verbatim_rate": round(verbatim_ok / verbatim_all, 3) if verbatim_all else None,
+        "flag_recall": round(flag_ok / flag_need, 3) if flag_need else None,
+        "false_flags": false_flags,
+        "correction_leads": round(lead_ok / lead_need, 3) if lead_need else None,
+        "failures": failures,
+    }
+
+
+def run_eval(settings: Settings, embedder: Embedder, path: Path) -> dict[str, Any]:
+    from ingest.pipeline import Indexer
+
+    from .engine import Engine
+
+    header, items = load_eval(path)
+    sources = Path(header.get("sources", settings.sources_dir))
+    if not sources.is_absolute():
+        sources = (path.parent / sources) if (path.parent / sources).exists() else sources
+    with tempfile.TemporaryDirectory(prefix="factdesk-eval-") as tmp:
+        s = settings.model_copy(update={"data_dir": Path(tmp), "chroma_host": ""})
+        report = Indexer(s, embedder=embedder).ingest([str(sources)])
+        if not report.ok:
+            raise RuntimeError("eval sources failed to ingest: " + "; ".join(r.line() for r in report.results))
+        engine = Engine(s, embedder=embedder)
+        answers: list[Answer] = []
+        convs: dict[str, Conversation] = {}
+        for q in items:
+            conv = convs.setdefault(q["dialogue"], Conversation()) if q.get("dialogue") else None
+            a = engine.ask(q["question"], conv)
+            if conv is not None:
+                conv.add(q["question"], a, a.standalone)
+            answers.append(a)
+        texts = {sid: r["text"] for sid, r in engine.store().get_sources(list(engine.store().source_records())).items()}
+    result = score(items, answers, texts)
+    result["file"] = str(path)
+    return result
+
+
+def format_report(r: dict[str, Any]) -> str:
+    rows = [
+        ("questions", f"{r['questions']} ({r['answerable']} answerable, {r['unanswerable']} not)"),
+        ("hit rate", r["hit_rate"]), ("sentence precision", r["sentence_precision"]),
+        ("citations per answer", r["citations_per_answer"]),
+        ("abstention on unanswerable", r["abstention"]), ("false abstention", r["false_abstention"]),
+        ("verbatim rate", r["verbatim_rate"]), ("flag recall", r["flag_recall"]),
+        ("false flags", r["false_flags"]), ("correction leads", r["correction_leads"]),
+    ]
+    out = [f"eval: {r['file']}"] + [f"  {k:<28} {v}" for k, v in rows]
+    if r["failures"]:
+        out.append("failures:")
+        out += [f"  - {f['question']} — {f['why']}: {f['cited']}" for f in r["failures"]]
+    return "\n".join(out)
