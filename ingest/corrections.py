@@ -85,6 +85,13 @@ _PRIOR = re.compile(
 _REPORTING = re.compile(r"\b(said|says|reported|claimed|alleged|asserted|stated|wrote|found|according to)\b", re.I)
 
 
+# Figures a correction can be about ("5,000", "$2.5 billion", "40%"); not days of the month.
+_FIGURE = re.compile(r"(?<!\d)(?<!" + r")(?<!".join(
+    ["January ", "February ", "March ", "April ", "May ", "June ", "July ", "August ", "September ",
+     "October ", "November ", "December ", "Jan. ", "Feb. ", "Aug. ", "Sept. ", "Oct. ", "Nov. ", "Dec. "]
+) + r")\d[\d,.]*\d(?!\d)")
+
+
 @dataclass
 class Features:
     cue: str  # "strong" | "weak" | "update" | ""
@@ -109,8 +116,8 @@ def feature_meta(text: str) -> dict[str, Any]:
 def _overlap(a: str, b: str) -> tuple[int, int, float]:
     """(shared content terms, shared names, share of a's content terms found in b)."""
     ta, tb = set(content_terms(a)), set(content_terms(b))
-    na = {n.lower() for n in name_tokens(a)}
-    nb = {n.lower() for n in name_tokens(b)}
+    na = {n.lower() for n in name_tokens(a, initial=True)}
+    nb = {n.lower() for n in name_tokens(b, initial=True)}
     shared = ta & tb
     return len(shared), len(na & nb), len(shared) / max(1, len(ta))
 
@@ -214,6 +221,10 @@ def detect_across(claims: Sequence[Row], correctors: Sequence[Row],
     for b in correctors:
         if b.cue not in ("strong", "weak", "update") or b.headline:
             continue
+        # A correction is about one statement: per earlier source keep only the claim that
+        # matches it best, and when the correction quotes figures, the claim must carry them.
+        best: dict[str, tuple[float, str, Row]] = {}
+        figures = set(_FIGURE.findall(b.text))
         for a in claims:
             if a.source == b.source or a.cue in ("strong", "weak") or not is_later(b.published, a.published):
                 continue
@@ -227,21 +238,24 @@ def detect_across(claims: Sequence[Row], correctors: Sequence[Row],
             else:
                 ok = (a.status_claim and sim >= SUPERSEDE_MIN_SIM and shared >= 2 and shared_names >= 1)
                 status = "superseded"
+            if ok and figures and status == "corrected" and not (figures & set(_FIGURE.findall(a.text))):
+                ok = False
             if ok:
-                cur = found.get(a.id)
                 score = sim + 0.02 * shared + 0.05 * shared_names
-                if cur is None or (cur[0] == "superseded" and status == "corrected"):
-                    found[a.id] = (status, [(score, b)])
-                elif cur[0] == status:
-                    cur[1].append((score, b))
+                if a.source not in best or score > best[a.source][0]:
+                    best[a.source] = (score, status, a)
+        for score, status, a in best.values():
+            cur = found.get(a.id)
+            if cur is None or (cur[0] == "superseded" and status == "corrected"):
+                found[a.id] = (status, [(score, b)])
+            elif cur[0] == status:
+                cur[1].append((score, b))
     links = []
-    rows_by_id = {a.id: a for a in claims}
     for cid, (status, ranked) in found.items():
         ranked.sort(key=lambda x: -x[0])
         by = [r for _, r in ranked][:MAX_BY]
         links.append(CorrectionLink(claim=cid, by=[b.id for b in by], status=status, origin="detected",
                                     note=_note(status, by, by, sources), score=round(ranked[0][0], 4)))
-        del rows_by_id[cid]
     return links
 
 

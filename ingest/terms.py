@@ -42,7 +42,7 @@ _IRREGULAR = {"withdrawn": "withdraw", "withdrew": "withdraw", "wrote": "write",
               "stood": "stand", "understood": "understand", "paid": "pay", "led": "lead", "left": "leave",
               "held": "hold", "brought": "bring", "thought": "think", "sought": "seek", "caught": "catch",
               "fought": "fight", "built": "build", "sent": "send", "spent": "spend", "lost": "lose",
-              "met": "meet", "kept": "keep", "ran": "run", "won": "win", "gave": "give", "given": "give",
+              "met": "meet", "sued": "sue", "suing": "sue", "kept": "keep", "ran": "run", "won": "win", "gave": "give", "given": "give",
               "chose": "choose", "chosen": "choose", "fell": "fall", "fallen": "fall", "rose": "rise",
               "risen": "rise", "drove": "drive", "driven": "drive", "spoke": "speak", "spoken": "speak",
               "broke": "break", "broken": "break", "hid": "hide", "hidden": "hide", "struck": "strike",
@@ -72,9 +72,11 @@ def content_terms(text: str) -> list[str]:
     return out
 
 
-def name_tokens(text: str) -> list[str]:
+def name_tokens(text: str, initial: bool = False) -> list[str]:
     """Tokens that look like names: capitalised words not at a sentence start, acronyms, and
-    tokens with digits or symbols. These are what dense embeddings blur and exact matching finds."""
+    tokens with digits or symbols. These are what dense embeddings blur and exact matching finds.
+    With `initial`, a capitalised sentence-initial word that is not a function word counts too
+    (in news copy that is usually the subject: "Voltaic said ...")."""
     out: list[str] = []
     for i, m in enumerate(_WORD.finditer(text)):
         w = m.group(0).rstrip(".'’")
@@ -87,6 +89,6 @@ def name_tokens(text: str) -> list[str]:
             w[0].isupper() and (not starts or any(c.isupper() for c in w[1:]))
         ):
             out.append(w)
-        elif starts and w[0].isupper() and any(c.isupper() for c in w[1:]):
+        elif starts and w[0].isupper() and (any(c.isupper() for c in w[1:]) or initial):
             out.append(w)
     return out
