@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,11 +175,14 @@ class Indexer:
             if journal:
                 store.begin_journal("ingest")
             # Write content first; the manifest says `complete` only after links are true.
+            bumped = time.monotonic()
             for p in pending:
                 store.mark_source(p.source, "writing", len(p.sentences))
                 store.put_sentences(p.source, p.sentences, p.vectors,
                                     [corr.feature_meta(s.text) for s in p.sentences])
-                store.bump_generation()  # readers in other processes reopen and see it now
+                if time.monotonic() - bumped > 1.0:  # readers in other processes reopen and see
+                    store.bump_generation()          # what is written so far (a write costs ~50 ms)
+                    bumped = time.monotonic()
             for sid in dropped:
                 store.delete_source(sid)
             removed = self._prune(store, manifest, folders, {p.source.id for p in pending} | set(seen)) if prune else []
