@@ -312,3 +312,61 @@ def test_factdesk_slack_refuses_to_start_without_tokens(capsys):
 
     assert main(["slack"]) == 2
     assert "SLACK_BOT_TOKEN" in capsys.readouterr().err
+
+
+def test_a_dm_follow_up_uses_the_dm_history(slack: Env):
+    slack.post_event(dm("What is Megvii?", ts="1700001200.000100"))
+    slack.settle()
+    first = slack.posts()[0]
+    assert first.get("thread_ts") is None
+    slack.api.history["D0000001"] = [  # newest first, as conversations.history returns them
+        _as_reply(first, "1700001201.000100", "", metadata=True) | {"thread_ts": None},
+        {"type": "message", "user": "U0000042", "text": "What is Megvii?", "ts": "1700001200.000100"},
+    ]
+    slack.post_event(dm("Who backs it?", ts="1700001300.000100"))
+    slack.settle()
+    hist = slack.api.of("conversations.history")[-1]  # each top-level DM reads the recent history
+    assert hist.params["channel"] == "D0000001" and hist.params["latest"] == "1700001300.000100"
+    follow = slack.posts()[1]
+    assert follow["metadata"]["event_payload"]["standalone"] == "What is Megvii? Who backs it?"
+    assert "backed by Alibaba" in all_text(follow["blocks"])
+
+
+def test_factdesk_slack_command_serves_http_end_to_end(seed_engine: Engine, tmp_path: Path):
+    """The console command itself: settings from the environment, the HTTP server, one answer."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    api = MockSlackAPI().start()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+           "SLACK_API_URL": api.url, "FACTDESK_DATA_DIR": str(seed_engine.settings.data_dir)}
+    env.pop("SLACK_APP_TOKEN", None)
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "-v", "slack", "--host", "127.0.0.1", "--port",
+                             str(port)], env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}/slack/events"
+        body = json.dumps(event_body(mention(FACE_Q, ts="1700001400.000100")))
+        deadline = time.monotonic() + 60
+        status = None
+        while status is None:
+            try:
+                status, _ = signed_post(url, body, "application/json")
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(proc.stderr.read() if proc.poll() is not None else "server never came up")
+                time.sleep(0.2)
+        assert status == 200
+        (post,) = [c.params for c in api.wait_for("chat.postMessage")]
+        assert post["thread_ts"] == "1700001400.000100" and "⚠" in post["text"]
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+        api.stop()
+    for secret in (BOT_TOKEN, SIGNING_SECRET):
+        assert secret not in err  # -v logs at INFO; the tokens are not in them
