@@ -24,6 +24,7 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
 from ingest.settings import Settings
@@ -192,8 +193,10 @@ class FactdeskSlack:
     def _on_mention(self, event: dict[str, Any], client: WebClient, context: Any) -> None:
         if event.get("subtype") or event.get("bot_id"):
             return
-        self._answer(client, context, event, thread_ts=event.get("thread_ts") or event["ts"],
-                     im=event.get("channel_type") == "im" or str(event.get("channel", "")).startswith("D"))
+        im = event.get("channel_type") == "im" or str(event.get("channel", "")).startswith("D")
+        # A mention inside a DM is answered as the DM's message event would be, whichever arrives first.
+        thread_ts = event.get("thread_ts") if im else event.get("thread_ts") or event["ts"]
+        self._answer(client, context, event, thread_ts=thread_ts, im=im)
 
     def _on_message(self, event: dict[str, Any], client: WebClient, context: Any) -> None:
         # Only direct messages: channel messages reach the bot as app_mention. Edits, deletions,
@@ -246,7 +249,16 @@ class FactdeskSlack:
 
     def _history(self, client: WebClient, context: Any, channel: str, ts: str, thread_ts: str | None,
                  im: bool) -> Conversation | None:
-        """The earlier turns this message follows, read from Slack rather than remembered."""
+        """The earlier turns this message follows, read from Slack rather than remembered. Without
+        them (a missing history scope, an API error) the question is answered on its own."""
+        try:
+            return self._read_history(client, context, channel, ts, thread_ts, im)
+        except SlackApiError as e:
+            log.warning("could not read earlier turns in %s: %s", channel, e.response.get("error", "?"))
+            return None
+
+    def _read_history(self, client: WebClient, context: Any, channel: str, ts: str, thread_ts: str | None,
+                      im: bool) -> Conversation | None:
         if thread_ts and thread_ts != ts:
             resp = client.conversations_replies(channel=channel, ts=thread_ts, include_all_metadata=True, limit=100)
             msgs = list(resp.get("messages") or [])

@@ -60,6 +60,7 @@ class MockSlackAPI:
     replies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # thread_ts -> messages
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel -> newest first
     rate_limits: dict[str, list[int]] = field(default_factory=dict)  # method -> Retry-After values to serve
+    errors: dict[str, str] = field(default_factory=dict)  # method -> Slack error code to answer with
     ws_url: str = ""
 
     def __post_init__(self) -> None:
@@ -126,6 +127,8 @@ class MockSlackAPI:
         self._reply(h, 200, json.dumps(body).encode(), "application/json")
 
     def _respond(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
+        if method in self.errors:
+            return {"ok": False, "error": self.errors[method]}
         if method == "auth.test":
             return {"ok": True, "url": "https://example.slack.com/", "team": "Example", "user": "factdesk",
                     "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "is_enterprise_install": False}

@@ -175,7 +175,16 @@ def test_app_mention_and_message_for_one_post_are_answered_once(slack: Env):
     slack.post_event({**mention(FACE_Q, ts=ts, channel="D0000009"), "channel_type": "im"})
     slack.post_event(dm(text, ts=ts, channel="D0000009"))
     slack.settle()
-    assert len(slack.posts()) == 1
+    posts = slack.posts()
+    assert len(posts) == 1 and posts[0].get("thread_ts") is None  # answered as a DM, not in a thread
+
+
+def test_unreadable_thread_history_still_gets_an_answer(slack: Env):
+    slack.api.errors["conversations.replies"] = "missing_scope"
+    slack.post_event(mention(FACE_Q, ts="1700000550.000100", thread_ts="1700000549.000100"))
+    slack.settle()
+    posts = slack.posts()
+    assert len(posts) == 1 and posts[0]["thread_ts"] == "1700000549.000100" and "⚠" in posts[0]["text"]
 
 
 def test_own_messages_edits_and_channel_chatter_are_ignored(slack: Env):
