@@ -49,6 +49,7 @@ class Embedder:
         self._model: SentenceTransformer | None = None
         self._lock = threading.Lock()
         self.calls = 0  # sentences embedded so far; tests read it to prove nothing was re-embedded
+        self._onnx = None  # OnnxEncoder, False (unavailable), or None (not looked for yet)
 
     @property
     def model(self) -> SentenceTransformer:
@@ -64,6 +65,11 @@ class Embedder:
                     self._model = SentenceTransformer(self._target, device=self.device)
                 except Exception as e:
                     raise EmbedError(f"cannot load embedding model {self.identity!r}: {e}") from None
+                # Torch is loaded now anyway (ingest): export the model to ONNX once, so later
+                # `factdesk ask` processes embed the question without importing torch.
+                from .onnx_embed import export
+
+                export(self._model, self._target)
             return self._model
 
     @property
@@ -87,4 +93,13 @@ class Embedder:
         return np.vstack(out)
 
     def embed_one(self, text: str) -> np.ndarray:
+        """A question's vector: through ONNX Runtime when the model has been exported (no torch
+        import, the cold-start cost of `factdesk ask`), else through sentence-transformers."""
+        if self._onnx is None:
+            from .onnx_embed import load_encoder
+
+            self._onnx = load_encoder(self._target) or False
+        if self._onnx:
+            self.calls += 1
+            return self._onnx.encode([text])[0]
         return self.embed([text])[0]

@@ -1,0 +1,170 @@
+"""Query embeddings through ONNX Runtime, so answering a question never imports torch.
+
+Importing torch and sentence-transformers costs seconds at every `factdesk ask`; the query side
+needs only one short forward pass. The packaged model is exported to ONNX *locally* (from the
+weights already on disk — nothing is downloaded) the first time the torch model is loaded, i.e.
+during `factdesk ingest`, and kept in a cache folder keyed by the model folder. At question time
+`OnnxEncoder` runs it with onnxruntime and the `tokenizers` library: the same tokenizer, mean
+pooling and L2 normalisation as the sentence-transformers pipeline, so vectors agree with the
+torch ones to cosine ≥ 0.9999 (tests/test_onnx_embed.py). Documents are still embedded by torch.
+
+`FACTDESK_ONNX=0` turns this off (torch for everything).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+_EXPORT_LOCK = threading.Lock()
+
+
+def enabled() -> bool:
+    return os.environ.get("FACTDESK_ONNX", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def cache_root() -> Path:
+    """Beside the model when it lives in this environment (one export per install, shared by every
+    user and test home); else the user's cache folder."""
+    explicit = os.environ.get("FACTDESK_ONNX_CACHE")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "factdesk" / "onnx"
+
+
+def onnx_path(model_dir: str) -> Path:
+    """Where the export of `model_dir` lives: inside the model folder if it is writable (the
+    packaged model in the venv), else under the cache root. Keyed by the weights' size and mtime
+    so a changed model is re-exported."""
+    d = Path(model_dir)
+    w = next((d / n for n in ("model.safetensors", "pytorch_model.bin") if (d / n).exists()), None)
+    stamp = f"{d.resolve()}:{w.stat().st_size if w else 0}:{int(w.stat().st_mtime) if w else 0}"
+    key = hashlib.sha1(stamp.encode()).hexdigest()[:12]
+    if os.access(d, os.W_OK) and not os.environ.get("FACTDESK_ONNX_CACHE"):
+        return d / "onnx-factdesk" / f"{key}.onnx"
+    return cache_root() / f"{key}.onnx"
+
+
+def _pooling(model_dir: str) -> tuple[str, bool, int]:
+    """(pooling mode, normalise?, max_seq_length) from the sentence-transformers config files."""
+    d = Path(model_dir)
+    mode = "mean"
+    pool_cfg = d / "1_Pooling" / "config.json"
+    if pool_cfg.exists():
+        cfg = json.loads(pool_cfg.read_text())
+        if cfg.get("pooling_mode_cls_token"):
+            mode = "cls"
+        elif cfg.get("pooling_mode_max_tokens"):
+            mode = "max"
+    max_len = 256
+    sb = d / "sentence_bert_config.json"
+    if sb.exists():
+        max_len = int(json.loads(sb.read_text()).get("max_seq_length", max_len))
+    return mode, True, max_len
+
+
+def export(st_model: Any, model_dir: str) -> Path | None:
+    """Export the transformer of a loaded SentenceTransformer to ONNX (once). Best effort: a
+    failure only means queries keep using torch."""
+    if not enabled():
+        return None
+    target = onnx_path(model_dir)
+    if target.exists():
+        return target
+    with _EXPORT_LOCK:
+        if target.exists():
+            return target
+        try:
+            import torch
+
+            hf = st_model[0].auto_model
+
+            class _Wrap(torch.nn.Module):
+                def __init__(self, m: Any) -> None:
+                    super().__init__()
+                    self.m = m
+
+                def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
+                    return self.m(input_ids=input_ids, attention_mask=attention_mask,
+                                  token_type_ids=token_type_ids).last_hidden_state
+
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            ids = torch.ones(1, 8, dtype=torch.long)
+            names = ["input_ids", "attention_mask", "token_type_ids"]
+            was_training = hf.training
+            hf.eval()
+            with torch.no_grad():
+                torch.onnx.export(_Wrap(hf), (ids, ids, torch.zeros_like(ids)), str(tmp), input_names=names,
+                                  output_names=["last_hidden_state"],
+                                  dynamic_axes={k: {0: "batch", 1: "seq"} for k in names + ["last_hidden_state"]},
+                                  opset_version=17, dynamo=False)
+            hf.train(was_training)
+            os.replace(tmp, target)  # atomic: a reader never sees half a file
+            return target
+        except Exception as e:  # no onnx package, exporter change, read-only disk ...
+            log.info("ONNX export skipped (%s: %s); queries use torch", type(e).__name__, e)
+            try:
+                tmp.unlink(missing_ok=True)  # type: ignore[possibly-undefined]
+            except Exception:
+                pass
+            return None
+
+
+class OnnxEncoder:
+    """Tokenise, run the exported transformer, pool and normalise — numpy only, no torch."""
+
+    def __init__(self, model_dir: str, path: Path) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.mode, self.normalize, max_len = _pooling(model_dir)
+        self.tok = Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))
+        self.tok.enable_truncation(max_len)
+        self.tok.enable_padding(pad_id=self.tok.token_to_id("[PAD]") or 0, pad_token="[PAD]")
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 1  # one short query: threads cost more than they give on 2 cores
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+        self.inputs = {i.name for i in self.session.get_inputs()}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        enc = self.tok.encode_batch(texts)
+        ids = np.array([e.ids for e in enc], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        out = self.session.run(None, {k: v for k, v in feed.items() if k in self.inputs})[0]
+        if self.mode == "cls":
+            vec = out[:, 0]
+        elif self.mode == "max":
+            vec = np.where(mask[..., None] > 0, out, -1e9).max(axis=1)
+        else:
+            m = mask[..., None].astype(np.float32)
+            vec = (out * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
+        if self.normalize:
+            vec = vec / np.clip(np.linalg.norm(vec, axis=1, keepdims=True), 1e-12, None)
+        return vec.astype(np.float32)
+
+
+def load_encoder(model_dir: str) -> OnnxEncoder | None:
+    """The ONNX encoder for `model_dir` if it has been exported and onnxruntime works, else None."""
+    if not enabled() or not Path(model_dir).is_dir():
+        return None
+    path = onnx_path(model_dir)
+    if not path.exists() or not (Path(model_dir) / "tokenizer.json").exists():
+        return None
+    try:
+        return OnnxEncoder(model_dir, path)
+    except Exception as e:
+        log.info("ONNX query encoder unavailable (%s: %s); using torch", type(e).__name__, e)
+        return None

@@ -1,0 +1,85 @@
+"""ONNX Runtime query embeddings equal the torch (sentence-transformers) ones, and `factdesk ask`
+answers without importing torch once the model has been exported."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tests.conftest import ROOT, SOURCES
+
+TEXTS = [
+    "Did the police app use Megvii's face matching?",
+    "Human Rights Watch has withdrawn an assertion from a May report that linked rising Chinese AI star Megvii "
+    "and its facial recognition software to an app used in controversial mass surveillance in the western "
+    "region of Xinjiang.",
+    "Who wrote this?",
+    "IJOP",
+    "“We appreciate the corrections made by Human Rights Watch,” Megvii said — 169,000 employees, $30 billion.",
+    "Ürümqi 乌鲁木齐 police app " * 40,  # longer than the model's 256-token limit: truncation must agree
+]
+
+
+@pytest.fixture(scope="module")
+def onnx_encoder(embedder):
+    from ingest.onnx_embed import export, load_encoder
+
+    embedder.model  # loading the torch model exports it (once per install)
+    path = export(embedder.model, embedder._target)
+    assert path is not None and path.exists(), "the ONNX export failed; is the `onnx` package installed?"
+    enc = load_encoder(embedder._target)
+    assert enc is not None
+    return enc
+
+
+def test_onnx_vectors_equal_torch_vectors(embedder, onnx_encoder):
+    torch_vecs = embedder.embed(TEXTS)
+    onnx_vecs = onnx_encoder.encode(TEXTS)
+    assert onnx_vecs.shape == torch_vecs.shape
+    cos = (onnx_vecs * torch_vecs).sum(axis=1) / (
+        np.linalg.norm(onnx_vecs, axis=1) * np.linalg.norm(torch_vecs, axis=1))
+    assert cos.min() >= 0.9999, cos
+    # one at a time (no padding) agrees too
+    for t, tv in zip(TEXTS, torch_vecs):
+        assert float(np.dot(onnx_encoder.encode([t])[0], tv)) >= 0.9999
+
+
+def test_embed_one_uses_onnx_when_exported(embedder, onnx_encoder, monkeypatch):
+    from ingest.embed import Embedder
+
+    e = Embedder()
+    monkeypatch.setattr(e, "embed", lambda *a, **k: pytest.fail("torch path used for a query"))
+    v = e.embed_one(TEXTS[0])
+    assert e._model is None  # the torch model was never loaded
+    assert float(np.dot(v, embedder.embed([TEXTS[0]])[0])) >= 0.9999
+
+
+def test_onnx_can_be_turned_off(monkeypatch, onnx_encoder):
+    from ingest.embed import Embedder
+
+    monkeypatch.setenv("FACTDESK_ONNX", "0")
+    e = Embedder()
+    calls = []
+    monkeypatch.setattr(e, "embed", lambda texts, progress=None: calls.append(texts) or np.zeros((1, 384)))
+    e.embed_one("x")
+    assert calls == [["x"]]
+
+
+def test_factdesk_ask_does_not_import_torch(tmp_path, onnx_encoder, indexer):
+    """A cold `factdesk ask` over an existing index answers and never imports torch or
+    sentence-transformers — the seconds those imports cost are the cold start."""
+    assert indexer.ingest([str(SOURCES)]).ok
+    probe = ("import sys, runpy; sys.argv = ['factdesk', 'ask', '--json', \"Did the police app use Megvii's face "
+             "matching?\"]\ntry:\n    runpy.run_module('bot.cli', run_name='__main__')\nexcept SystemExit as e:\n"
+             "    rc = e.code\nprint('TORCH' if 'torch' in sys.modules else 'NO-TORCH', "
+             "'ST' if 'sentence_transformers' in sys.modules else 'NO-ST', file=sys.stderr)\nsys.exit(rc)\n")
+    env = {**os.environ, "FACTDESK_DATA_DIR": str(indexer.settings.data_dir), "PYTHONPATH": str(ROOT)}
+    p = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True,
+                       timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert '"answered": true' in p.stdout
+    assert "NO-TORCH NO-ST" in p.stderr, p.stderr
