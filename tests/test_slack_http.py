@@ -368,7 +368,7 @@ def test_factdesk_slack_command_serves_http_end_to_end(seed_engine: Engine, tmp_
                 status, _ = signed_post(url, body, "application/json")
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(proc.stderr.read() if proc.poll() is not None else "server never came up")
+                    raise AssertionError(proc.stderr.read() if proc.poll() is not None else "server never came up") from None
                 time.sleep(0.2)
         assert status == 200
         (post,) = [c.params for c in api.wait_for("chat.postMessage")]
