@@ -337,6 +337,8 @@ class Indexer:
             folder = Path(s.data_dir) / "chroma"
             if folder.exists():
                 shutil.rmtree(folder)
+            # This process may hold a cached client of the deleted files: start from a fresh one.
+            self._store = Store(s, create=True, fresh=True)
             return
         try:
             store = Store(s, create=True)

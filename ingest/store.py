@@ -365,6 +365,8 @@ class Store:
                          where=where, include=["metadatas", "documents", "distances", "embeddings"])
         rows = []
         for i, sid in enumerate(rec["ids"][0]):
+            if rec["metadatas"][0][i] is None or rec["documents"][0][i] is None:
+                continue  # the vector index still lists a record another process just deleted
             rows.append({"id": sid, "text": rec["documents"][0][i], **rec["metadatas"][0][i],
                          "dense": 1.0 - float(rec["distances"][0][i]),
                          "vector": np.asarray(rec["embeddings"][0][i], dtype=np.float32)})
@@ -376,7 +378,8 @@ class Store:
                          include=["metadatas", "documents", "embeddings"])
         return [{"id": sid, "text": rec["documents"][i], **rec["metadatas"][i],
                  "vector": np.asarray(rec["embeddings"][i], dtype=np.float32)}
-                for i, sid in enumerate(rec["ids"])]
+                for i, sid in enumerate(rec["ids"])
+                if rec["metadatas"][i] is not None and rec["documents"][i] is not None]
 
     # -- correction links -----------------------------------------------------------------
     def all_links(self) -> list[CorrectionLink]:

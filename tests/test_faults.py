@@ -263,3 +263,259 @@ def test_recovery_sweeps_orphans_and_finishes_removals(tmp_path, embedder):
     assert set(snap["sources"]) == set(clean["sources"]) - {"gen-002"}
     assert snap["sentences"] == {k: v for k, v in clean["sentences"].items() if not k.startswith("gen-002#")}
     assert "gen-001" in snap["sources"], "a source whose record was lost is re-added from its file"
+
+
+# -- 2. concurrent use ----------------------------------------------------------------------------
+class ChatProcess:
+    """`factdesk chat --json` fed one line per turn; each turn's Answer JSON read back."""
+
+    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+        self.proc = subprocess.Popen([FACTDESK, "chat", "--json"], env=env, cwd=cwd, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1,
+                                     start_new_session=True)
+
+    def ask(self, question: str) -> dict[str, Any]:
+        assert self.proc.poll() is None, self.proc.stderr.read() if self.proc.stderr else ""
+        self.proc.stdin.write(question + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        assert line, f"chat ended: {self.proc.stderr.read()}"
+        return json.loads(line)
+
+    def close(self) -> None:
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=30)
+        except Exception:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+
+
+def _cleaned_texts(folder: Path, into: dict[str, set[str]]) -> None:
+    for f in folder.iterdir():
+        src = load_file(f)
+        into.setdefault(src.id, set()).add(src.text)
+
+
+def _check_citations(ans: dict[str, Any], texts: dict[str, set[str]]) -> None:
+    """Every quoted sentence (and every quoted correction) is exactly some version of its source
+    at its offsets."""
+    assert "error" not in ans, ans
+    for c in ans["citations"]:
+        if c.get("field"):
+            continue
+        quotes = [c] + list((c.get("correction") or {}).get("by", []))
+        for q in quotes:
+            versions = texts.get(q["source"], set())
+            assert any(t[q["start"]:q["end"]] == q["text"] for t in versions), \
+                f"{q['source']} [{q['start']}:{q['end']}] is not {q['text']!r}"
+
+
+ZEPHYR = """---
+id: zephyr-observatory
+title: Zephyrine Observatory log
+publisher: Survey Desk
+published: 2022-03-01
+---
+The Zephyrine Observatory in Svalbard recorded 417 aurora nights in its first decade.
+
+Its director said the observatory dome will be rebuilt with timber from Bergen.
+"""
+QUESTIONS = ["How many aurora nights did the Zephyrine Observatory record?",
+             "Who developed the police app?",
+             "How many tractors did the inspectors in Lyon count?",
+             "What did inspectors in Hanoi register?"]
+
+
+def test_chat_keeps_answering_through_a_reindex_and_a_second_ingest_fails_fast(tmp_path, embedder):
+    """A chat process answers throughout a re-index by another process (sources added,
+    changed, removed); every citation is exact; afterwards they find the new source without a
+    restart. Of two ingests started together, one fails fast on the lock and writes nothing."""
+    from ingest.pipeline import Indexer
+
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 10)
+    shutil.copy(ARTICLE, corpus / ARTICLE.name)
+    texts: dict[str, set[str]] = {}
+    _cleaned_texts(corpus, texts)
+    data = tmp_path / "data"
+    assert Indexer(settings_for(data), embedder=embedder).ingest([str(corpus)]).ok
+    env = env_for(data)
+
+    chats = [ChatProcess(env, tmp_path)]  # one reader process: each costs a model load
+    ingests: list[subprocess.Popen[str]] = []
+    try:
+        for chat in chats:
+            _check_citations(chat.ask(QUESTIONS[1]), texts)
+        write_corpus(corpus, 10, versions={3: 2, 8: 2}, skip={6})
+        (corpus / "zephyr.md").write_text(ZEPHYR, encoding="utf-8")
+        _cleaned_texts(corpus, texts)
+        ingests = [subprocess.Popen([FACTDESK, "ingest", "--prune", str(corpus)], env=env, cwd=tmp_path,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                   for _ in range(2)]
+        turns = 0
+        while any(p.poll() is None for p in ingests) or turns < 4:
+            for chat in chats:
+                _check_citations(chat.ask(QUESTIONS[turns % len(QUESTIONS)]), texts)
+                turns += 1
+        outs = [(p.returncode, *p.communicate()) for p in ingests]
+        codes = sorted(rc for rc, _o, _e in outs)
+        assert codes == [0, 1], outs
+        winner = next(o for rc, o, _e in outs if rc == 0)
+        loser_out, loser_err = next((o, e) for rc, o, e in outs if rc == 1)
+        assert "another `factdesk ingest`" in loser_err and len(loser_err.strip().splitlines()) == 1, loser_err
+        assert loser_out == "", "the ingest that lost the lock wrote nothing"
+        assert "added: zephyr-observatory" in winner and "removed: gen-006" in winner
+
+        for chat in chats:  # the same processes, no restart
+            ans = chat.ask(QUESTIONS[0])
+            _check_citations(ans, texts)
+            assert ans["answered"] and ans["citations"][0]["source"] == "zephyr-observatory", ans
+            for q in QUESTIONS[1:]:
+                assert all(c["source"] != "gen-006" for c in chat.ask(q)["citations"])
+    finally:
+        for chat in chats:
+            chat.close()
+        for p in ingests:
+            if p.poll() is None:
+                p.kill()
+                p.wait(timeout=30)
+    snap = check_invariants(settings_for(data))
+    assert "zephyr-observatory" in snap["sources"] and "gen-006" not in snap["sources"]
+
+
+# -- 3. a broken or missing index ------------------------------------------------------------------
+def _one_line_error(res: subprocess.CompletedProcess[str]) -> str:
+    assert res.returncode == 1, (res.returncode, res.stdout, res.stderr)
+    lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("factdesk: "), res.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("state", ["deleted", "empty"])
+def test_missing_index_says_run_ingest(tmp_path, state, capsys, monkeypatch):
+    """No index (folder absent or empty) and no bundled sources to fall back on: one line that
+    says what to run — for `ask` and for `chat`."""
+    from bot.cli import main
+
+    data = tmp_path / "data"
+    if state == "empty":
+        data.mkdir()
+    monkeypatch.setenv("FACTDESK_DATA_DIR", str(data))
+    monkeypatch.setenv("FACTDESK_SOURCES_DIR", str(tmp_path / "no-sources"))
+    for argv in (["ask", "Who developed the app?"], ["chat", "--json"]):
+        monkeypatch.setattr("sys.stdin", open(os.devnull))
+        assert main(argv) == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "run `factdesk ingest" in err[0], err
+
+
+@pytest.mark.parametrize("damage", ["sqlite", "vectors"])
+def test_corrupted_index_says_rebuild_and_rebuild_recovers(tmp_path, embedder, damage):
+    """Chroma's files truncated: `ask` and `chat` print one line naming the folder and
+    `--rebuild`; `ingest --rebuild` recovers and answers again. Run as subprocesses, so a crash
+    inside Chroma's native code could not hide behind the test process."""
+    from ingest.pipeline import Indexer
+
+    data = tmp_path / "data"
+    assert Indexer(settings_for(data), embedder=embedder).ingest([str(ARTICLE)]).ok
+    chroma = data / "chroma"
+    if damage == "sqlite":
+        db = chroma / "chroma.sqlite3"
+        with open(db, "r+b") as f:
+            f.truncate(db.stat().st_size // 3)
+    else:
+        for f in chroma.glob("*/*.bin"):
+            with open(f, "r+b") as fh:
+                fh.truncate(f.stat().st_size // 2)
+    env = env_for(data, FACTDESK_SOURCES_DIR=str(tmp_path / "no-sources"))
+    for argv in (["ask", "Who developed the police app?", "--json"], ["chat", "--json"]):
+        res = run_factdesk(argv, env, tmp_path, input="Who developed the police app?\n")
+        if damage == "vectors" and res.returncode == 0:
+            # Chroma may rebuild vectors from its log; then the answers must still be exact.
+            texts = {SEED_ID: {load_file(ARTICLE).text}}
+            for line in res.stdout.splitlines():
+                _check_citations(json.loads(line), texts)
+            continue
+        msg = _one_line_error(res)
+        assert str(data) in msg and "factdesk ingest --rebuild" in msg and "damaged" in msg, msg
+    # `ingest --rebuild` (in this process, to spare a model load; the CLI only calls this).
+    from bot.engine import Engine
+
+    s = settings_for(data)
+    report = Indexer(s, embedder=embedder).ingest([str(ARTICLE)], rebuild=True)
+    assert report.ok, [r.line() for r in report.results]
+    ans = Engine(s, embedder=embedder).ask("Who developed the police app?").to_json()
+    assert ans["answered"]
+    _check_citations(ans, {SEED_ID: {load_file(ARTICLE).text}})
+    check_invariants(s)
+
+
+def test_model_change_is_refused(tmp_path, embedder, capsys, monkeypatch):
+    """An index built with one model refuses another (here a local model made from the packaged
+    one with a different output layer, so nothing is downloaded): `ask` and `ingest` both say
+    which model built it and what to do; the index is left as it was."""
+    import torch
+    from sentence_transformers import SentenceTransformer, models
+
+    from bot.cli import main
+    from ingest.embed import resolve_model
+    from ingest.pipeline import Indexer
+
+    data = tmp_path / "data"
+    assert Indexer(settings_for(data), embedder=embedder).ingest([str(ARTICLE)]).ok
+    before = snapshot(settings_for(data))
+
+    torch.manual_seed(0)
+    base = SentenceTransformer(resolve_model("")[1], device="cpu")
+    dense = models.Dense(in_features=base.get_sentence_embedding_dimension(), out_features=32)
+    other = SentenceTransformer(modules=[*base, dense], device="cpu")
+    model_dir = tmp_path / "other-model"
+    other.save(str(model_dir))
+
+    monkeypatch.setenv("FACTDESK_DATA_DIR", str(data))
+    monkeypatch.setenv("FACTDESK_EMBED_MODEL", str(model_dir))
+    for argv in (["ask", "Who developed the police app?"], ["ingest", str(ARTICLE)]):
+        assert main(argv) == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "was built with" in err[0] and str(model_dir) in err[0] \
+            and "--rebuild" in err[0], err
+    assert snapshot(settings_for(data)) == before
+
+
+# -- 4. the Chroma server goes away and comes back ----------------------------------------------------
+def test_chat_survives_a_chroma_server_outage(tmp_path, embedder):
+    """Server mode: stop the server mid-conversation — a clear error per turn while it is down,
+    the same chat process answering again once it is back."""
+    from ingest.pipeline import Indexer
+    from tests.chroma_server import ChromaServer
+
+    server = ChromaServer(tmp_path / "server-db")
+    server.start()
+    chat = None
+    try:
+        s = settings_for(tmp_path / "data", chroma_host=server.host, chroma_port=server.port)
+        assert Indexer(s, embedder=embedder).ingest([str(ARTICLE)]).ok
+        env = env_for(tmp_path / "data", **server.env())
+        chat = ChatProcess(env, tmp_path)
+        texts = {SEED_ID: {load_file(ARTICLE).text}}
+        q = "Who developed the police app?"
+        first = chat.ask(q)
+        _check_citations(first, texts)
+        assert first["answered"]
+
+        server.stop()
+        for _ in range(2):
+            down = chat.ask(q)
+            assert "error" in down and f"{server.host}:{server.port}" in down["error"] \
+                and "Chroma server" in down["error"], down
+        server.start()
+        back = chat.ask(q)
+        _check_citations(back, texts)
+        assert back["answered"]
+        assert [(c["source"], c["sentence"], c["text"]) for c in back["citations"]] == \
+            [(c["source"], c["sentence"], c["text"]) for c in first["citations"]]
+    finally:
+        if chat:
+            chat.close()
+        server.stop()
