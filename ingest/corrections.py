@@ -122,6 +122,12 @@ def _overlap(a: str, b: str) -> tuple[int, int, float]:
     return len(shared), len(na & nb), len(shared) / max(1, len(ta))
 
 
+def _topic_overlap(a: str, b: str) -> int:
+    """Shared content words that are not names."""
+    names = set(content_terms(" ".join(name_tokens(a, initial=True) + name_tokens(b, initial=True))))
+    return len((set(content_terms(a)) & set(content_terms(b))) - names)
+
+
 @dataclass
 class Row:
     id: str
@@ -150,7 +156,7 @@ class Row:
 # tests/test_corrections.py for the cases, in several unrelated stories).
 WITHIN_MIN_SIM = 0.30
 CROSS_MIN_SIM = 0.50
-SUPERSEDE_MIN_SIM = 0.40
+SUPERSEDE_MIN_SIM = 0.35
 MAX_BY = 3
 
 
@@ -236,14 +242,19 @@ def detect_across(claims: Sequence[Row], correctors: Sequence[Row],
                 if ok and b.cue == "weak" and not _says_corrected(b.text):
                     ok = False
             else:
-                ok = (a.status_claim and sim >= SUPERSEDE_MIN_SIM and shared >= 2 and shared_names >= 1)
+                # The later event must be about what the status claim says, not just the same
+                # company: most of the claim's own words (beyond names) must recur.
+                ok = (a.status_claim and sim >= SUPERSEDE_MIN_SIM and shared_names >= 1
+                      and _topic_overlap(a.text, b.text) >= 2 and share >= 0.3)
                 status = "superseded"
             if ok and figures and status == "corrected" and not (figures & set(_FIGURE.findall(a.text))):
                 ok = False
             if ok:
                 score = sim + 0.02 * shared + 0.05 * shared_names
-                if a.source not in best or score > best[a.source][0]:
-                    best[a.source] = (score, status, a)
+                # Every status claim an event overtakes is superseded; a correction fixes one.
+                key = a.source if status == "corrected" else a.id
+                if key not in best or score > best[key][0]:
+                    best[key] = (score, status, a)
         for score, status, a in best.values():
             cur = found.get(a.id)
             if cur is None or (cur[0] == "superseded" and status == "corrected"):
