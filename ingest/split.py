@@ -35,7 +35,8 @@ _SENTENCE_STARTERS = {
 _CLOSERS = "\"'”’»)]}"
 _OPENERS = "\"'“‘«([{¿¡"
 # A terminator run, optional closing quotes/brackets, then whitespace.
-_BOUNDARY = re.compile(r"(?:[.!?]+|…)[" + re.escape(_CLOSERS) + r"]*(?=\s)")
+# Full-width CJK terminators end a sentence with no space after them.
+_BOUNDARY = re.compile(r"(?:[.!?]+|…)[" + re.escape(_CLOSERS) + r"]*(?=\s)|[。！？]+[" + re.escape(_CLOSERS) + r"」』]*")
 _WORD_BEFORE = re.compile(r"([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)\.$")
 _PARA = re.compile(r"\n[ \t]*\n\s*")
 _TERMINAL = re.compile(r"[.!?…][" + re.escape(_CLOSERS) + r"]*\s*$")

@@ -165,3 +165,72 @@ def test_several_bots_share_one_server_while_ingest_runs(chroma_server, tmp_path
             except subprocess.TimeoutExpired:
                 b.kill()
     assert all(b.returncode == 0 for b in bots)
+
+
+class _TokenProxy:
+    """A reverse proxy in front of the Chroma server that demands `Authorization: Bearer TOKEN` —
+    what a deployment puts in front of `chroma run` — so CHROMA_AUTH_TOKEN is tested end to end."""
+
+    def __init__(self, upstream: str, token: str) -> None:
+        import http.server
+        import urllib.error
+        import urllib.request
+
+        outer = self
+        self.seen: list[str | None] = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _forward(self) -> None:
+                auth = self.headers.get("Authorization")
+                outer.seen.append(auth)
+                if auth != f"Bearer {token}":
+                    self.send_response(401)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)) or None
+                req = urllib.request.Request(upstream + self.path, data=body, method=self.command,
+                                             headers={"Content-Type": self.headers.get("Content-Type", "application/json")})
+                try:
+                    with urllib.request.urlopen(req, timeout=30) as r:
+                        status, data, ctype = r.status, r.read(), r.headers.get("Content-Type", "application/json")
+                except urllib.error.HTTPError as e:
+                    status, data, ctype = e.code, e.read(), e.headers.get("Content-Type", "application/json")
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _forward
+
+            def log_message(self, *a: object) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_auth_token_is_sent_and_required(chroma_server, tmp_path, embedder):
+    from bot.engine import Engine
+    from ingest.pipeline import Indexer
+    from ingest.store import StoreError
+
+    proxy = _TokenProxy(chroma_server.url, "s3cret")
+    try:
+        s = server_settings(chroma_server, tmp_path)
+        s = s.model_copy(update={"chroma_port": proxy.port, "chroma_auth_token": "s3cret"})
+        assert Indexer(s, embedder=embedder).ingest([str(SOURCES)]).ok
+        assert Engine(s, embedder=embedder).ask(QUESTION).answered
+        assert proxy.seen and all(a == "Bearer s3cret" for a in proxy.seen)
+        wrong = s.model_copy(update={"chroma_auth_token": "nope"})
+        with pytest.raises(StoreError):
+            Engine(wrong, embedder=embedder).ask(QUESTION)
+    finally:
+        proxy.close()
