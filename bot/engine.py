@@ -24,7 +24,7 @@ from ingest.dates import human
 from ingest.embed import Embedder
 from ingest.records import CorrectionLink, split_sentence_id
 from ingest.settings import Settings
-from ingest.store import Store, StoreError, StoreUnavailable
+from ingest.store import IndexDamaged, Store, StoreError, StoreUnavailable
 from ingest.terms import QUESTION_WORDS, content_terms, name_tokens
 
 from .answer import Answer, Citation
@@ -259,7 +259,18 @@ class Engine:
         q = self.validate(question)
         try:
             self._refresh()
-            return self._ask(q, conversation)
+            try:
+                return self._ask(q, conversation)
+            except IndexDamaged:
+                if self.settings.server_mode:
+                    raise
+                # A concurrent re-index can leave this process's vector index naming records
+                # that were just deleted; retry once on a fresh view before calling it damaged.
+                fresh = Store(self.settings, create=False, fresh=True)
+                fresh.check_model(self.embedder.identity)
+                with self._lock:
+                    self._store, self._generation = fresh, fresh.generation()
+                return self._ask(q, conversation)
         except StoreUnavailable:
             self._reset_store()  # reconnect on the next question
             raise
