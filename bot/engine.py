@@ -49,12 +49,14 @@ SOME_LEX = 0.34
 SOME_LEX_DENSE = 0.3
 FEW_LEX = 0.1  # a named subject, a key word, and clearly the same topic
 FEW_LEX_DENSE = 0.5
+MULTI_NAME_DENSE = 0.35  # ... or loosely so, when it also names two or more things the question
+# names, or holds the kind of answer asked for (an amount of money, a number, a time)
 UNKNOWN_TERM_PENALTY = 0.08  # a key word the sources never use makes dense-only answers suspect
 HEADLINE_PENALTY = 0.2  # a headline restates the story; a body sentence says more
 N_NEIGHBOURS = 12
-NAME_WEIGHT = 0.15
-KEEP_WITHIN = 0.07  # further citations must score within this of the best
-LEX_WEIGHT = 0.6
+NAME_WEIGHT = 0.1
+KEEP_WITHIN = 0.08  # further citations must score within this of the best
+LEX_WEIGHT = 0.8
 N_DENSE = 40
 N_LEXICAL = 40
 
@@ -72,8 +74,20 @@ def _is_headline(text: str) -> bool:
     return len(text) < 160 and not re.search(r"[.!?…][\"'”’)]*$", text)
 
 
+_MONEY_Q = re.compile(r"\bhow much\b.*\b(cost|costs|price|priced|pay|paid|spend|spent|worth|invest|invested|"
+                      r"revenue|revenues|sales|owe|owes|owed|charge|charged|fund|funding|raise|raised|earn|earned|"
+                      r"profit|loss|budget|fine|fined|sell|sold|value|valued)\b|\bhow much money\b", re.I)
+_MONEY_A = re.compile(r"[$€£¥₹]|\b(dollars?|euros?|pounds?|yuan|renminbi|yen|rupees?|francs?|usd|eur|gbp|cents?)\b", re.I)
+
+
+def _typed_question(question: str) -> bool:
+    return bool(_MONEY_Q.search(question) or _NUMBER_Q.search(question) or _WHEN_Q.search(question))
+
+
 def _fits_type(question: str, text: str) -> bool:
-    """Questions that ask for a number or a time need a sentence that has one."""
+    """Questions that ask for an amount of money, a number or a time need a sentence that has one."""
+    if _MONEY_Q.search(question) and not _MONEY_A.search(text):
+        return False
     if _NUMBER_Q.search(question) and not _NUMBER_A.search(text):
         return False
     if _WHEN_Q.search(question) and not _WHEN_A.search(text):
@@ -95,6 +109,8 @@ class Candidate:
     lex: float
     names: float  # share of the question's names the sentence mentions (1.0 when none asked)
     score: float = 0.0
+    n_names: int = 0  # how many names the question has
+    typed: bool = False  # the question asks for money/number/time and the sentence has one
 
 
 _NAME_RUN = re.compile(r"(?:[A-Z][\w&'’.+-]*\s+){1,5}[A-Z][\w&'’.+-]*")
@@ -303,7 +319,7 @@ class Engine:
             lex = _lex(qterms, row["text"])
             low = row["text"].lower()
             names = (sum(1 for n in qnames if n in low) / len(qnames)) if qnames else 1.0
-            c = Candidate(row, dense, lex, names)
+            c = Candidate(row, dense, lex, names, n_names=len(qnames))
             c.score = dense + LEX_WEIGHT * lex - (HEADLINE_PENALTY if _is_headline(row["text"]) else 0.0)
             scored.append(c)
         scored.sort(key=lambda c: -c.score)
@@ -313,6 +329,9 @@ class Engine:
                 c.score += NAME_WEIGHT * c.names
             scored.sort(key=lambda c: -c.score)
         unknown = any(self.stats.df(t) == 0 for t in _question_terms(q, self.stats.idf))
+        typed_q = _typed_question(q)
+        for c in scored:
+            c.typed = typed_q and _fits_type(q, c.row["text"])
         chosen = [c for c in scored if self._answers(c, unknown) and _fits_type(q, c.row["text"])]
         if chosen:
             best = chosen[0].score
@@ -367,7 +386,8 @@ class Engine:
             return False
         if c.lex >= SOME_LEX and c.dense >= SOME_LEX_DENSE:
             return True
-        if c.names == 1.0 and not unknown_term and c.lex >= FEW_LEX and c.dense >= FEW_LEX_DENSE:
+        extra_evidence = c.n_names >= 2 or c.typed
+        if c.names == 1.0 and c.lex >= FEW_LEX and c.dense >= (MULTI_NAME_DENSE if extra_evidence else FEW_LEX_DENSE):
             return True
         return c.dense >= DENSE_ALONE + (UNKNOWN_TERM_PENALTY if unknown_term else 0.0)
 
