@@ -78,30 +78,40 @@ def cold_ask(data_dir: Path, runs: int = 3) -> dict[str, float]:
     return {"median_s": statistics.median(times), "min_s": min(times), "cpu_s": statistics.median(cpu)}
 
 
-def bench_size(size: int, langchain: bool) -> dict[str, Any]:
+def bench_size(size: int, langchain: bool, phases: set[str], previous: dict[str, Any] | None = None) -> dict[str, Any]:
     from benchmarks.corpus import generate
 
     corpus = generate(WORK / f"corpus-{size}", size)
     index = WORK / f"index-{size}"
-    shutil.rmtree(index, ignore_errors=True)
     print(f"\n== {size:,} sentences: {len(corpus.files):,} sources", flush=True)
-    out: dict[str, Any] = {"size": size}
-    out["ingest"] = run_phase("ingest", corpus=str(corpus.folder), data_dir=str(index), change=str(corpus.files[0]))
+    out: dict[str, Any] = {"size": size, **(previous or {})}
+    partial = WORK / f"ingest-{size}.json"  # kept even if a later phase fails
+    if "ingest" not in out and partial.exists():
+        out["ingest"] = json.loads(partial.read_text())
+    if "ingest" in phases or "ingest" not in out or not index.exists():
+        shutil.rmtree(index, ignore_errors=True)
+        out["ingest"] = run_phase("ingest", corpus=str(corpus.folder), data_dir=str(index),
+                                  change=str(corpus.files[0]))
+        partial.write_text(json.dumps(out["ingest"]))
+    else:
+        print("ingest: reusing the index and figures of the last run", flush=True)
     i = out["ingest"]
     print(f"ingest: {i['sentences']:,} sentences in {i['ingest_s']:.1f}s = {i['sent_per_s']:.0f}/s "
           f"(embedding {i['embed_s']:.1f}s = model alone {i['sentences'] / i['embed_s']:.0f}/s); re-ingest unchanged {i['unchanged_s']:.2f}s "
           f"({i['unchanged_embedded']} embedded); one changed {i['changed_s']:.2f}s "
           f"({i['changed_embedded']} embedded); peak RSS {i['peak_rss_mb']:.0f} MB", flush=True)
-    out["query"] = run_phase("query", data_dir=str(index))
+    if "query" in phases or "query" not in out:
+        out["query"] = run_phase("query", data_dir=str(index))
     q = out["query"]
     print(f"warm query (engine): p50 {q['p50_ms']:.1f} ms, p95 {q['p95_ms']:.1f} ms; "
           f"CPU p50 {q.get('cpu_p50_ms', 0):.1f} ms; {q['answered']}/{q['n']} answered; bot peak RSS {q['peak_rss_mb']:.0f} MB", flush=True)
-    out["cold"] = cold_ask(index)
+    if "cold" in phases or "cold" not in out:
+        out["cold"] = cold_ask(index)
     print(f"cold `factdesk ask`: median {out['cold']['median_s']:.2f}s wall, {out['cold'].get('cpu_s', 0):.2f}s CPU",
           flush=True)
     # the corpus now has one changed file; restore it so the next run's corpus is unchanged
     generate(WORK / f"corpus-{size}", size)
-    if langchain:
+    if langchain and ("langchain" in phases or "langchain" not in out):
         lc_dir = WORK / f"langchain-{size}"
         shutil.rmtree(lc_dir, ignore_errors=True)
         out["langchain"] = lc = run_phase("langchain", corpus=str(corpus.folder), data_dir=str(lc_dir))
@@ -144,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[1])
     ap.add_argument("--sizes", default="1000,10000,100000", help="comma-separated sentence counts")
     ap.add_argument("--skip-langchain", action="store_true", help="factdesk only")
+    ap.add_argument("--phases", default="ingest,query,cold,langchain",
+                    help="which phases to (re)run; the others keep the saved figures (and the ingest its index)")
     ap.add_argument("--markdown", action="store_true", help="print the README table of all saved results")
     args = ap.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
@@ -156,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     saved["machine"] = machine()
     print(f"machine: {saved['machine']}")
     for size in (int(s.replace("_", "").replace("k", "000")) for s in args.sizes.split(",") if s.strip()):
-        res = bench_size(size, not args.skip_langchain)
+        res = bench_size(size, not args.skip_langchain, set(args.phases.split(",")),
+                         saved.get("sizes", {}).get(str(size)))
         saved.setdefault("sizes", {})[str(size)] = res
         saved_path.write_text(json.dumps(saved, indent=1))
     print("\n" + markdown([saved["sizes"][k] for k in sorted(saved["sizes"], key=int)]))

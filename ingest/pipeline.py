@@ -176,10 +176,12 @@ class Indexer:
                 store.begin_journal("ingest")
             # Write content first; the manifest says `complete` only after links are true.
             bumped = time.monotonic()
-            for p in pending:
-                store.mark_source(p.source, "writing", len(p.sentences))
-                store.put_sentences(p.source, p.sentences, p.vectors,
-                                    [corr.feature_meta(s.text) for s in p.sentences])
+            # Sources go in groups (few large writes, not three small ones per source); within a
+            # group the order is the same: records say `writing` before their sentences land.
+            for group in _groups(pending, store.max_batch):
+                store.mark_sources([(p.source, len(p.sentences)) for p in group], "writing")
+                store.put_sentences_many([(p.source, p.sentences, p.vectors,
+                                           [corr.feature_meta(s.text) for s in p.sentences]) for p in group])
                 if time.monotonic() - bumped > 1.0:  # readers in other processes reopen and see
                     store.bump_generation()          # what is written so far (a write costs ~50 ms)
                     bumped = time.monotonic()
@@ -189,8 +191,8 @@ class Indexer:
             affected = {p.source.id for p in pending}
             report.flagged, report.unflagged = relink(store, affected, set(removed) | set(dropped) | recovered,
                                                       report.warnings)
+            store.mark_sources([(p.source, len(p.sentences)) for p in pending], "complete")
             for p in pending:
-                store.mark_source(p.source, "complete", len(p.sentences))
                 report.results.append(SourceResult(p.target, p.status, p.source.id,
                                                    sentences=len(p.sentences), embedded=p.embedded))
             report.results.extend(SourceResult(sid, "removed", sid) for sid in [*removed, *dropped])
@@ -348,6 +350,20 @@ class Indexer:
             raise
         except Exception as e:
             raise IndexDamaged(f"could not reset the index at {s.index_location}: {e}") from None
+
+
+def _groups(pending: list[_Pending], max_sentences: int) -> Iterable[list[_Pending]]:
+    """Consecutive sources holding up to ~max_sentences sentences together (at least one each)."""
+    group: list[_Pending] = []
+    n = 0
+    for p in pending:
+        if group and n + len(p.sentences) > max_sentences:
+            yield group
+            group, n = [], 0
+        group.append(p)
+        n += len(p.sentences)
+    if group:
+        yield group
 
 
 def _is_under(p: Path, folder: Path) -> bool:

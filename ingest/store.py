@@ -241,6 +241,37 @@ class Store:
         self._call(self.sources_col.upsert, ids=[source.id], embeddings=[_DUMMY], metadatas=[meta],
                    documents=[source.text])
 
+    def mark_sources(self, items: Sequence[tuple[Source, int]], state: str) -> None:
+        """`mark_source` for many sources in few upserts: every Chroma write has a fixed cost
+        (~30 ms embedded), which per source capped ingest of short articles below the embedder."""
+        for a, b in _chunks(len(items), self.max_batch):
+            chunk = items[a:b]
+            self._call(self.sources_col.upsert, ids=[src.id for src, _ in chunk], embeddings=[_DUMMY] * len(chunk),
+                       metadatas=[_source_meta(src, state, n) for src, n in chunk],
+                       documents=[src.text for src, _ in chunk])
+
+    def put_sentences_many(self, items: Sequence[tuple[Source, Sequence[Sentence], np.ndarray, Sequence[dict[str, Any]]]]) -> None:
+        """`put_sentences` for many sources: upserts packed up to the server's batch limit across
+        sources, then each source's stale tail (sentences beyond its new count) deleted."""
+        ids: list[str] = []
+        docs: list[str] = []
+        metas: list[dict[str, Any]] = []
+        vecs: list[np.ndarray] = []
+        for source, sentences, vectors, extra in items:
+            for i, snt in enumerate(sentences):
+                ids.append(snt.id)
+                docs.append(snt.text)
+                metas.append({"source": snt.source, "index": snt.index, "start": snt.start, "end": snt.end,
+                              "published": source.published, "sha": source.sha256, **(extra[i] if extra else {})})
+            vecs.append(np.asarray(vectors, dtype=np.float32).reshape(len(sentences), -1))
+        allv = np.vstack(vecs) if vecs else np.zeros((0, 1), dtype=np.float32)
+        for a, b in _chunks(len(ids), self.max_batch):
+            self._call(self.sentences.upsert, ids=ids[a:b], embeddings=allv[a:b].tolist(), documents=docs[a:b],
+                       metadatas=metas[a:b])
+        for source, sentences, _, _ in items:
+            self._call(self.sentences.delete,
+                       where={"$and": [{"source": source.id}, {"index": {"$gte": len(sentences)}}]})
+
     def set_state(self, source_id: str, state: str) -> None:
         """Change only a manifest record's `state` (e.g. to `removing` before a delete)."""
         rec = self._call(self.sources_col.get, ids=[source_id], include=["metadatas", "documents"])
@@ -333,7 +364,8 @@ class Store:
         if not ids:
             return {}
         include = ["metadatas", "documents"] + (["embeddings"] if with_vectors else [])
-        rec = self._call(self.sentences.get, ids=list(ids), include=include)
+        # Chroma rejects a get with repeated ids (two links corrected by one sentence do that).
+        rec = self._call(self.sentences.get, ids=list(dict.fromkeys(ids)), include=include)
         out = {}
         for i, sid in enumerate(rec["ids"]):
             row = {"id": sid, "text": rec["documents"][i], **rec["metadatas"][i]}
@@ -404,6 +436,16 @@ class Store:
         if link_ids:
             for a, b in _chunks(len(link_ids), self.max_batch):
                 self._call(self.links_col.delete, ids=list(link_ids[a:b]))
+
+
+def _source_meta(source: Source, state: str, n_sentences: int) -> dict[str, Any]:
+    return {
+        "kind": "source", "state": state, "title": source.title, "publisher": source.publisher,
+        "published": source.published, "url": source.url, "path": source.path,
+        "byline": source.byline, "sha256": source.sha256, "sentences": int(n_sentences),
+        "contacts": json.dumps(source.contacts), "furniture": json.dumps(source.furniture),
+        "corrects": json.dumps(source.corrects), "extra": json.dumps(source.extra),
+    }
 
 
 def _decode_meta(meta: dict[str, Any]) -> dict[str, Any]:
