@@ -52,6 +52,8 @@ FEW_LEX_DENSE = 0.5
 MULTI_NAME_DENSE = 0.35  # ... or loosely so, when it also names two or more things the question
 # names, or holds the kind of answer asked for (an amount of money, a number, a time)
 UNKNOWN_TERM_PENALTY = 0.08  # a key word the sources never use makes dense-only answers suspect
+MARGIN = 0.2  # score lead over the runner-up that marks a clear winner
+MARGIN_DENSE = 0.3
 HEADLINE_PENALTY = 0.2  # a headline restates the story; a body sentence says more
 N_NEIGHBOURS = 12
 NAME_WEIGHT = 0.1
@@ -80,12 +82,36 @@ _MONEY_Q = re.compile(r"\bhow much\b.*\b(cost|costs|price|priced|pay|paid|spend|
 _MONEY_A = re.compile(r"[$€£¥₹]|\b(dollars?|euros?|pounds?|yuan|renminbi|yen|rupees?|francs?|usd|eur|gbp|cents?)\b", re.I)
 
 
-def _typed_question(question: str) -> bool:
-    return bool(_MONEY_Q.search(question) or _NUMBER_Q.search(question) or _WHEN_Q.search(question))
+_WHO_Q = re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b", re.I)
+_WHICH_ORG_Q = re.compile(r"\b(?:which|what) (?:company|companies|firm|firms|"
+                    r"organi[sz]ations?|agency|agencies|group|person|people|official|officials|country|countries|"
+                    r"city|cities|state|bank|brand|investor|investors)\b", re.I)
+_WHERE_Q = re.compile(r"^\s*(?:and\s+)?where\b", re.I)
+
+
+_CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april "
+                      "may june july august september october november december".split())
+
+
+def _new_name(question: str, text: str) -> bool:
+    """The sentence names something the question does not (who/where answers are names)."""
+    asked = {n.lower() for n in name_tokens(question, initial=True)}
+    return any(n[0].isupper() and n.lower() not in asked and n.lower() not in _CALENDAR for n in name_tokens(text))
+
+
+def _has_type_evidence(question: str, text: str) -> bool:
+    """The sentence holds the kind of thing asked for: supporting evidence, not proof."""
+    if _WHO_Q.search(question):
+        return _new_name(question, text)
+    return bool(_MONEY_Q.search(question) or _NUMBER_Q.search(question) or _WHEN_Q.search(question)
+                or _WHERE_Q.search(question) or _WHICH_ORG_Q.search(question)) and _fits_type(question, text)
 
 
 def _fits_type(question: str, text: str) -> bool:
-    """Questions that ask for an amount of money, a number or a time need a sentence that has one."""
+    """Questions that ask for an amount of money, a number, a time, a place or an organisation
+    need a sentence that has one. ("Who" is not filtered: "a cybersecurity firm" answers it.)"""
+    if (_WHERE_Q.search(question) or _WHICH_ORG_Q.search(question)) and not _new_name(question, text):
+        return False
     if _MONEY_Q.search(question) and not _MONEY_A.search(text):
         return False
     if _NUMBER_Q.search(question) and not _NUMBER_A.search(text):
@@ -329,10 +355,16 @@ class Engine:
                 c.score += NAME_WEIGHT * c.names
             scored.sort(key=lambda c: -c.score)
         unknown = any(self.stats.df(t) == 0 for t in _question_terms(q, self.stats.idf))
-        typed_q = _typed_question(q)
         for c in scored:
-            c.typed = typed_q and _fits_type(q, c.row["text"])
+            c.typed = _has_type_evidence(q, c.row["text"])
         chosen = [c for c in scored if self._answers(c, unknown) and _fits_type(q, c.row["text"])]
+        if not chosen and len(scored) > 1:
+            # A sentence that stands far above every other, names all the question names and
+            # shares a key word answers even when no absolute floor is met.
+            top, second = scored[0], scored[1]
+            if (top.names == 1.0 and top.lex > 0 and top.dense >= MARGIN_DENSE
+                    and top.score - second.score >= MARGIN and _fits_type(q, top.row["text"])):
+                chosen = [top]
         if chosen:
             best = chosen[0].score
             chosen = [c for c in chosen if c.score >= best - KEEP_WITHIN][: self.settings.max_citations]
