@@ -56,9 +56,10 @@ def _flag_text(corr: dict[str, Any]) -> Text:
 
 
 def render_sources(rows: list[dict[str, Any]], console: Console) -> None:
-    from rich.table import Table
+    from rich.table import Column, Table
 
-    table = Table("id", "title", "published", "sentences", "flagged")
+    # Ids are what users type into `factdesk remove`: never wrapped.
+    table = Table(Column("id", no_wrap=True), Column("title", ratio=1), "published", "sentences", "flagged")
     for r in rows:
         flagged = Text(f"⚠ {r['flagged']}", style="bold red") if r["flagged"] else Text("0")
         table.add_row(r["id"], r["title"], r["published"] or "undated", str(r["sentences"]), flagged)

@@ -1,0 +1,97 @@
+"""The CLI, driven in-process (the real argument parsing, output and exit codes) with the
+session's model, so it stays quick; subprocess runs live in the fault tests."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import pytest
+
+from bot import cli
+from conftest import SOURCES
+
+
+@pytest.fixture
+def run(monkeypatch, embedder, capsys, tmp_path):
+    monkeypatch.setattr(cli.App, "embedder", property(lambda self: embedder))
+    monkeypatch.setenv("FACTDESK_SOURCES_DIR", str(SOURCES))
+    monkeypatch.setenv("FACTDESK_DATA_DIR", str(tmp_path / "data"))
+
+    def _run(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
+        from ingest.settings import get_settings
+
+        get_settings.cache_clear()
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+def test_ask_on_an_empty_index_ingests_first_and_says_so(run):
+    code, out, err = run("ask", "--json", "Who developed the police app?")
+    assert code == 0
+    assert "the index is empty: ingesting" in err and "added: megvii-hrw-correction-2019" in err
+    ans = json.loads(out)
+    assert ans["answered"] and "China Electronics Technology Group" in ans["citations"][0]["text"]
+    assert ans["citations"][0]["correction"] is None
+
+
+def test_ingest_sources_corrections_and_rerun(run):
+    code, out, _ = run("ingest", str(SOURCES))
+    assert code == 0 and "added: megvii-hrw-correction-2019 (20 sentences, 20 embedded)" in out
+    assert "1 sentence(s) newly flagged" in out
+    code, out, _ = run("ingest", str(SOURCES))
+    assert "unchanged: megvii-hrw-correction-2019" in out
+    code, out, _ = run("sources", "--json")
+    rows = json.loads(out)
+    assert rows[0]["id"] == "megvii-hrw-correction-2019" and rows[0]["sentences"] == 20 and rows[0]["flagged"] == 1
+    code, out, _ = run("corrections", "--json")
+    links = json.loads(out)
+    assert len(links) == 1 and links[0]["status"] == "corrected"
+    assert any("inoperable" in b["text"] for b in links[0]["by"])
+    code, out, _ = run("sources")
+    assert "megvii-hrw-correction-2019" in out and "⚠ 1" in out
+
+
+def test_ask_renders_flags_unmistakably(run):
+    run("ingest", str(SOURCES))
+    code, out, _ = run("ask", "Did the police app use Megvii's face matching?")
+    assert code == 0
+    assert out.lstrip().startswith("Note:")
+    assert "⚠ CORRECTED" in out and "Rights Group Corrects Report" in out and "June 2019" in out
+
+
+def test_ask_batch_from_stdin_is_json_lines_with_per_line_errors(run):
+    run("ingest", str(SOURCES))
+    code, out, _ = run("ask", "--json", stdin="What is IJOP?\n\nWhat is the capital of France?\n" + "x" * 10_000 + "\n")
+    lines = [json.loads(x) for x in out.splitlines()]
+    assert [ln.get("answered") for ln in lines[:2]] == [True, False]
+    assert "too long" in lines[2]["error"]
+    assert code == 2
+
+
+def test_chat_json_keeps_the_conversation(run):
+    run("ingest", str(SOURCES))
+    code, out, _ = run("chat", "--json", stdin="Who developed the police app?\nHow much revenue does it have?\n/reset\nHow many employees?\n")
+    turns = [json.loads(x) for x in out.splitlines()]
+    assert len(turns) == 3
+    assert any("$30 billion in revenue" in c["text"] for c in turns[1]["citations"])
+
+
+def test_usage_errors(run):
+    assert run("ask", "   ")[0] == 2
+    code, _, err = run("remove", "nope")
+    assert code == 1
+    code, _, err = run("ingest", "/definitely/missing/path")
+    assert code == 1
+
+
+def test_missing_index_message(run, monkeypatch, tmp_path):
+    monkeypatch.setenv("FACTDESK_SOURCES_DIR", str(tmp_path / "nowhere"))
+    code, _, err = run("sources")
+    assert code == 1 and "run `factdesk ingest`" in err
