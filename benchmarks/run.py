@@ -170,7 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     for size in (int(s.replace("_", "").replace("k", "000")) for s in args.sizes.split(",") if s.strip()):
         res = bench_size(size, not args.skip_langchain, set(args.phases.split(",")),
                          saved.get("sizes", {}).get(str(size)))
-        saved.setdefault("sizes", {})[str(size)] = res
+        # re-read before writing: another run may have saved other sizes meanwhile
+        latest = json.loads(saved_path.read_text()) if saved_path.exists() else {}
+        saved["sizes"] = {**latest.get("sizes", {}), **saved.get("sizes", {}), str(size): res}
         saved_path.write_text(json.dumps(saved, indent=1))
     print("\n" + markdown([saved["sizes"][k] for k in sorted(saved["sizes"], key=int)]))
     return 0
