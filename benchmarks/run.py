@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                          saved.get("sizes", {}).get(str(size)))
         # re-read before writing: another run may have saved other sizes meanwhile
         latest = json.loads(saved_path.read_text()) if saved_path.exists() else {}
-        saved["sizes"] = {**latest.get("sizes", {}), **saved.get("sizes", {}), str(size): res}
+        saved["sizes"] = {**saved.get("sizes", {}), **latest.get("sizes", {}), str(size): res}
         saved_path.write_text(json.dumps(saved, indent=1))
     print("\n" + markdown([saved["sizes"][k] for k in sorted(saved["sizes"], key=int)]))
     return 0
