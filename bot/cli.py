@@ -137,8 +137,13 @@ def cmd_ingest(app: App, args: argparse.Namespace) -> int:
     return rc
 
 
-def _watch(app: App, targets: list[str], args: argparse.Namespace) -> int:
+def _watch(app: App, targets: list[str], args: argparse.Namespace, stop_event=None) -> int:
+    """Re-index on every change until Ctrl-C (or `stop_event`, for tests). A failed round — the
+    index locked by another ingest, a server outage — is reported and the watch goes on."""
     from watchfiles import watch
+
+    from ingest.lock import IngestLocked
+    from ingest.store import StoreError
 
     paths = [t for t in targets if Path(t).exists()]
     if not paths:
@@ -146,11 +151,16 @@ def _watch(app: App, targets: list[str], args: argparse.Namespace) -> int:
         return 2
     print(f"watching {', '.join(paths)} for changes (Ctrl-C to stop)", flush=True)
     try:
-        for _changes in watch(*paths, debounce=500, step=100, rust_timeout=0):
-            report = app.indexer.ingest(targets, prune=True)
-            changed = [r for r in report.results if r.status != "unchanged"]
-            for r in changed:
-                print(r.line(), flush=True)
+        for _changes in watch(*paths, debounce=500, step=100, rust_timeout=500, stop_event=stop_event,
+                              yield_on_timeout=False):
+            try:
+                report = app.indexer.ingest(targets, prune=True)
+            except (IngestLocked, StoreError) as e:
+                _err(f"{e}; will retry on the next change")
+                continue
+            for r in report.results:
+                if r.status != "unchanged":
+                    print(r.line(), flush=True)
             if report.flagged or report.unflagged:
                 print(f"{report.flagged} sentence(s) newly flagged, {report.unflagged} unflagged", flush=True)
     except KeyboardInterrupt:

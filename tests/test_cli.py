@@ -95,3 +95,32 @@ def test_missing_index_message(run, monkeypatch, tmp_path):
     monkeypatch.setenv("FACTDESK_SOURCES_DIR", str(tmp_path / "nowhere"))
     code, _, err = run("sources")
     assert code == 1 and "run `factdesk ingest`" in err
+
+
+def test_ingest_watch_reindexes_changes(monkeypatch, embedder, tmp_path, capsys):
+    import threading
+    import time
+
+    from ingest.settings import Settings
+
+    monkeypatch.setattr(cli.App, "embedder", property(lambda self: embedder))
+    folder = tmp_path / "watched"
+    folder.mkdir()
+    (folder / "a.md").write_text("# A\n\nAlpha Corp opened a plant in Ohio.\n", encoding="utf-8")
+    app = cli.App(Settings(_env_file=None, data_dir=tmp_path / "data"))
+    app.indexer.ingest([str(folder)])
+    stop = threading.Event()
+    t = threading.Thread(target=cli._watch, args=(app, [str(folder)], None, stop), daemon=True)
+    t.start()
+    time.sleep(1.0)  # let the watcher start before the change
+    (folder / "b.md").write_text("# B\n\nBeta Corp closed a plant in Texas.\n", encoding="utf-8")
+    (folder / "a.md").unlink()
+    for _ in range(200):  # bounded: up to ~20 s on a loaded machine
+        if set(app.indexer.store().source_records()) == {"b"}:
+            break
+        time.sleep(0.1)
+    stop.set()
+    t.join(timeout=10)
+    assert set(app.indexer.store().source_records()) == {"b"}
+    out = capsys.readouterr().out
+    assert "added: b" in out and "removed: a" in out
