@@ -52,6 +52,7 @@ FEW_LEX_DENSE = 0.5
 MULTI_NAME_DENSE = 0.35  # ... or loosely so, when it also names two or more things the question
 # names, or holds the kind of answer asked for (an amount of money, a number, a time)
 UNKNOWN_TERM_PENALTY = 0.08  # a key word the sources never use makes dense-only answers suspect
+CONTEXT_DENSE = 0.3  # nearest sentences shown beside "the sources don't say" must be this close
 MARGIN = 0.2  # score lead over the runner-up that marks a clear winner
 MARGIN_DENSE = 0.3
 HEADLINE_PENALTY = 0.2  # a headline restates the story; a body sentence says more
@@ -369,7 +370,9 @@ class Engine:
             best = chosen[0].score
             chosen = [c for c in chosen if c.score >= best - KEEP_WITHIN][: self.settings.max_citations]
         answered = bool(chosen)
-        picked = chosen if answered else scored[:2]
+        # Abstaining: the nearest sentences go along for context only if they are on the topic
+        # at all; an off-topic question gets none (never pad with unrelated sentences).
+        picked = chosen if answered else [c for c in scored[:2] if c.dense >= CONTEXT_DENSE]
         answer = self._compose(q, picked, answered, st, standalone=f"{context} {q}" if context else q)
         if self.settings.llm or getattr(self, "composer", None):
             # Optional LLM composer (bot/composer.py): it gets the scored candidates and this
@@ -484,12 +487,19 @@ class Engine:
             return ("The sources don't say. Nothing in them answers this question"
                     + ("; the closest sentences are listed for context only." if cits else "."))
         lead = []
+        where = {(c.source, c.sentence): c.n for c in cits}
         for c in cits:
             if c.correction:
-                what = "was later withdrawn or corrected" if c.correction["status"] == "corrected" else \
-                    "was later overtaken by events"
-                lead.append(f"Note: the claim quoted in [{c.n}] {what} ({c.correction['note']}); "
-                            f"what corrected it is quoted first.")
+                note = c.correction["note"]
+                if c.correction["status"] == "superseded":
+                    what = "was later overtaken by events"
+                else:
+                    what = "was later withdrawn" if note.lower().startswith(("withdrawn", "retracted")) else \
+                        "was later corrected"
+                refs = " ".join(f"[{where[(b['source'], b['sentence'])]}]" for b in c.correction["by"]
+                                if (b["source"], b["sentence"]) in where)
+                lead.append(f"Note: the claim in [{c.n}] {what} ({note})."
+                            + (f" What corrected it is quoted first: {refs}." if refs else ""))
         if not lead:
             srcs = list(dict.fromkeys((c.title, c.publisher, c.published) for c in cits))
             if len(srcs) == 1:

@@ -21,7 +21,10 @@ def _source_line(title: str, publisher: str, published: str) -> str:
 
 def render_answer(answer: Answer, console: Console) -> None:
     style = "bold" if answer.answered else "yellow"
-    console.print(Text(answer.answer.split("\n", 1)[0], style=style))
+    lead = [ln for ln in answer.answer.split("\n") if ln.startswith("Note:")] or [answer.answer.split("\n", 1)[0]]
+    for line in lead:
+        console.print(Text(line, style="bold red" if line.startswith("Note:") else style))
+    cited = {(c.source, c.sentence): c.n for c in answer.citations}
     for c in answer.citations:
         body = Text()
         body.append(f"[{c.n}] ", style="bold cyan")
@@ -37,17 +40,27 @@ def render_answer(answer: Answer, console: Console) -> None:
             body.append(f"\n{c.url}", style="dim underline")
         if c.correction:
             body.append("\n")
-            body.append(_flag_text(c.correction))
+            body.append(_flag_text(c.correction, cited))
+        if not answer.answered:
+            body.append("\n(nearest sentence, for context: it does not answer the question)", style="yellow")
         border = "red" if c.correction else ("cyan" if answer.answered else "yellow")
         console.print(Panel(body, border_style=border, padding=(0, 1)))
 
 
-def _flag_text(corr: dict[str, Any]) -> Text:
+def _flag_text(corr: dict[str, Any], cited: dict[tuple[str, Any], int] | None = None) -> Text:
+    """The flag, and what corrected the claim: a reference when that sentence is already quoted
+    in the same answer, the full sentence with its source and date otherwise."""
     t = Text()
     label = "CORRECTED" if corr["status"] == "corrected" else "SUPERSEDED"
     t.append(f"⚠ {label}", style="bold white on red")
     t.append(f" {corr['note']} ({corr['origin']})", style="bold red")
+    cited = cited or {}
+    refs = [cited[(b["source"], b["sentence"])] for b in corr.get("by", []) if (b["source"], b["sentence"]) in cited]
+    if refs:
+        t.append("\n  ↳ corrected by " + ", ".join(f"[{n}]" for n in refs) + " above", style="red")
     for b in corr.get("by", []):
+        if (b["source"], b["sentence"]) in cited:
+            continue
         t.append("\n  ↳ “", style="red")
         t.append(b["text"], style="red")
         t.append("”", style="red")
