@@ -491,15 +491,17 @@ class Engine:
         for c in cits:
             if c.correction:
                 note = c.correction["note"]
-                if c.correction["status"] == "superseded":
-                    what = "was later overtaken by events"
-                else:
-                    what = "was later withdrawn" if note.lower().startswith(("withdrawn", "retracted")) else \
-                        "was later corrected"
                 refs = " ".join(f"[{where[(b['source'], b['sentence'])]}]" for b in c.correction["by"]
                                 if (b["source"], b["sentence"]) in where)
-                lead.append(f"Note: the claim in [{c.n}] {what} ({note})."
-                            + (f" What corrected it is quoted first: {refs}." if refs else ""))
+                if c.correction["status"] == "superseded":
+                    by = c.correction["by"][0] if c.correction["by"] else {}
+                    when = f" ({by.get('title') or by.get('source')}, {human(by.get('published', ''))})" if by else ""
+                    lead.append(f"Note: the statement in [{c.n}] was later overtaken by events{when}."
+                                + (f" What overtook it is quoted first: {refs}." if refs else ""))
+                else:
+                    what = "withdrawn" if note.lower().startswith(("withdrawn", "retracted")) else "corrected"
+                    lead.append(f"Note: the claim in [{c.n}] was later {what} ({note})."
+                                + (f" What corrected it is quoted first: {refs}." if refs else ""))
         if not lead:
             srcs = list(dict.fromkeys((c.title, c.publisher, c.published) for c in cits))
             if len(srcs) == 1:

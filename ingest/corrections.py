@@ -156,6 +156,7 @@ class Row:
 # tests/test_corrections.py for the cases, in several unrelated stories).
 WITHIN_MIN_SIM = 0.30
 CROSS_MIN_SIM = 0.50
+CROSS_MIN_SHARE = 0.2  # of the claim's content words found in the correction
 SUPERSEDE_MIN_SIM = 0.35
 MAX_BY = 3
 
@@ -237,7 +238,7 @@ def detect_across(claims: Sequence[Row], correctors: Sequence[Row],
             sim = float(np.dot(a.vector, b.vector))
             shared, shared_names, share = _overlap(a.text, b.text)
             if b.cue in ("strong", "weak"):
-                ok = (sim >= CROSS_MIN_SIM and shared >= 3 and shared_names >= 1 and share >= 0.3)
+                ok = (sim >= CROSS_MIN_SIM and shared >= 3 and shared_names >= 1 and share >= CROSS_MIN_SHARE)
                 status = "corrected"
                 if ok and b.cue == "weak" and not _says_corrected(b.text):
                     ok = False

@@ -189,3 +189,36 @@ def test_a_later_source_supersedes_a_status_claim_in_the_seed(tmp_path, indexer)
     # The unrelated allegation about the same company flags nothing; the seed claim stays corrected.
     assert not any("retailers" in b for _, by in flags.values() for b in by)
     assert [s for s, _ in flags.values()].count("corrected") == 1
+
+
+EARLIER_NEWS = """---
+id: may-report-coverage
+title: Police App Used in Xinjiang Surveillance, Rights Group Says
+publisher: Example Daily (fictional)
+published: 2019-05-02
+---
+Chinese police in Xinjiang are using a mobile app to collect personal data and flag people for investigation, Human Rights Watch said in a report on Wednesday.
+
+The app, which connects to the Integrated Joint Operations Platform, uses facial recognition technology from Beijing-based Megvii to match faces against identity documents, the group said.
+
+Megvii, whose Face++ platform is used by thousands of developers, did not respond to a request for comment.
+"""
+
+
+def test_the_seed_corrects_an_earlier_article_that_stated_the_claim(tmp_path, indexer, seed_engine):
+    folder = tmp_path / "src"
+    shutil.copytree(SOURCES, folder)
+    (folder / "may.md").write_text(EARLIER_NEWS)
+    report = indexer.ingest([str(folder)])
+    assert report.flagged == 2
+    flags = _flags(indexer.store())
+    may_claim = [t for t in flags if t.startswith("The app, which connects")]
+    assert may_claim and flags[may_claim[0]][0] == "corrected"
+    assert any("has withdrawn an assertion" in b for b in flags[may_claim[0]][1])
+    # The May story's other sentences, about the same company, stay unflagged.
+    assert not any(t.startswith(("Chinese police", "Megvii, whose")) for t in flags)
+    from bot.engine import Engine
+
+    ans = Engine(indexer.settings, embedder=indexer.embedder).ask("Did the police app use Megvii's facial recognition?")
+    assert ans.answered and ans.citations[0].correction is None
+    assert all(c.correction for c in ans.citations if c.text.startswith("The app, which connects"))
