@@ -335,14 +335,7 @@ class Store:
     def source_sentences(self, source_id: str, with_vectors: bool = False) -> list[dict[str, Any]]:
         include = ["metadatas", "documents"] + (["embeddings"] if with_vectors else [])
         rec = self._call(self.sentences.get, where={"source": source_id}, include=include)
-        rows = []
-        for i, sid in enumerate(rec["ids"]):
-            row = {"id": sid, "text": rec["documents"][i], **rec["metadatas"][i]}
-            if with_vectors:
-                row["vector"] = np.asarray(rec["embeddings"][i], dtype=np.float32)
-            rows.append(row)
-        rows.sort(key=lambda r: r["index"])
-        return rows
+        return sorted(_rows(rec, with_vectors), key=lambda r: r["index"])
 
     def put_sentences(self, source: Source, sentences: Sequence[Sentence], vectors: np.ndarray,
                       extra: Sequence[dict[str, Any]] | None = None) -> None:
@@ -366,25 +359,13 @@ class Store:
         include = ["metadatas", "documents"] + (["embeddings"] if with_vectors else [])
         # Chroma rejects a get with repeated ids (two links corrected by one sentence do that).
         rec = self._call(self.sentences.get, ids=list(dict.fromkeys(ids)), include=include)
-        out = {}
-        for i, sid in enumerate(rec["ids"]):
-            row = {"id": sid, "text": rec["documents"][i], **rec["metadatas"][i]}
-            if with_vectors:
-                row["vector"] = np.asarray(rec["embeddings"][i], dtype=np.float32)
-            out[sid] = row
-        return out
+        return {row["id"]: row for row in _rows(rec, with_vectors)}
 
     def where_sentences(self, where: dict[str, Any], with_vectors: bool = False,
                         limit: int | None = None) -> list[dict[str, Any]]:
         include = ["metadatas", "documents"] + (["embeddings"] if with_vectors else [])
         rec = self._call(self.sentences.get, where=where, include=include, limit=limit)
-        rows = []
-        for i, sid in enumerate(rec["ids"]):
-            row = {"id": sid, "text": rec["documents"][i], **rec["metadatas"][i]}
-            if with_vectors:
-                row["vector"] = np.asarray(rec["embeddings"][i], dtype=np.float32)
-            rows.append(row)
-        return rows
+        return _rows(rec, with_vectors)
 
     def count(self) -> int:
         return int(self._call(self.sentences.count))
@@ -446,6 +427,17 @@ def _source_meta(source: Source, state: str, n_sentences: int) -> dict[str, Any]
         "contacts": json.dumps(source.contacts), "furniture": json.dumps(source.furniture),
         "corrects": json.dumps(source.corrects), "extra": json.dumps(source.extra),
     }
+
+
+def _rows(rec: dict[str, Any], with_vectors: bool) -> list[dict[str, Any]]:
+    """Chroma's column-wise get() result as one dict per sentence."""
+    rows = []
+    for i, sid in enumerate(rec["ids"]):
+        row = {"id": sid, "text": rec["documents"][i], **rec["metadatas"][i]}
+        if with_vectors:
+            row["vector"] = np.asarray(rec["embeddings"][i], dtype=np.float32)
+        rows.append(row)
+    return rows
 
 
 def _decode_meta(meta: dict[str, Any]) -> dict[str, Any]:
