@@ -79,7 +79,10 @@ _PRIOR = re.compile(
     r"written|wrote|found|concluded|suggested|identified|linked)|"
     r"(?:said|reported|claimed|alleged|asserted|stated|wrote) (?:earlier|previously|initially|originally|"
     r"last (?:week|month|year))|"
-    r"(?:the|an?|its) (?:earlier|original|initial|previous) (?:version|report|article|story|claim|assertion))\b",
+    r"(?:the|an?|its) (?:earlier|original|initial|previous) (?:version|report|article|story|claim|assertion)|"
+    r"(?:report|article|study|statement|story),? (?:which was |that was )?(?:published|released|issued) "
+    r"(?:in|on|last) (?:" + _MONTH + r"|\w+day|week|month|year)|"
+    r"(?:originally|initially|first) (?:published|released|reported))\b",
     re.I,
 )
 _REPORTING = re.compile(r"\b(said|says|reported|claimed|alleged|asserted|stated|wrote|found|according to)\b", re.I)
@@ -214,7 +217,9 @@ def detect_within(rows: Sequence[Row], sources: dict[str, dict[str, Any]]) -> li
                 elig.append((c.cue == "strong", not c.headline, sim + 0.02 * shared + 0.05 * shared_names, c))
         if not any(e[0] for e in elig):
             continue
-        elig.sort(key=lambda e: (not e[1], not e[0], -e[2]))
+        if any(e[1] for e in elig):  # a headline only when no body sentence says it
+            elig = [e for e in elig if e[1]]
+        elig.sort(key=lambda e: (not e[0], -e[2]))
         by = sorted((e[3] for e in elig[:MAX_BY]), key=lambda r: r.index)
         links.append(CorrectionLink(claim=claim.id, by=[b.id for b in by], status="corrected", origin="detected",
                                     note=_note("corrected", by, corr, sources), score=round(max(e[2] for e in elig), 4)))

@@ -222,3 +222,34 @@ def test_the_seed_corrects_an_earlier_article_that_stated_the_claim(tmp_path, in
     ans = Engine(indexer.settings, embedder=indexer.embedder).ask("Did the police app use Megvii's facial recognition?")
     assert ans.answered and ans.citations[0].correction is None
     assert all(c.correction for c in ans.citations if c.text.startswith("The app, which connects"))
+
+
+OTHER_OUTLET = """---
+id: other-outlet
+title: Human Rights Watch retracts claim about Megvii software in police app
+publisher: Example Post (fictional)
+published: 2019-06-10
+---
+Human Rights Watch retracts claim about Megvii software in police app
+
+Human Rights Watch has retracted part of a report that said Chinese facial recognition company Megvii's software was used in a police surveillance app in Xinjiang.
+
+The report, published in May, said the Integrated Joint Operations Platform app contained code from Megvii's Face++ platform that was used to verify users' identities.
+
+After Megvii contacted the group, Human Rights Watch said further analysis showed the code appeared to be inoperable and was never used by the app.
+
+The rest of the report, which documents mass surveillance of Uighurs, still stands, the group said.
+
+Megvii, which is backed by Alibaba, is preparing for an initial public offering in Hong Kong.
+"""
+
+
+def test_within_source_detection_on_other_wording(tmp_path, indexer):
+    (tmp_path / "other.md").write_text(OTHER_OUTLET)
+    indexer.ingest([str(tmp_path / "other.md")])
+    flags = _flags(indexer.store())
+    assert list(flags) == ["The report, published in May, said the Integrated Joint Operations Platform app "
+                           "contained code from Megvii's Face++ platform that was used to verify users' identities."]
+    status, by = next(iter(flags.values()))
+    assert status == "corrected"
+    assert any("inoperable" in b for b in by) and not any(b.startswith("Human Rights Watch retracts") for b in by)
