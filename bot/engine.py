@@ -52,6 +52,7 @@ FEW_LEX_DENSE = 0.5
 MULTI_NAME_DENSE = 0.35  # ... or loosely so, when it also names two or more things the question
 # names, or holds the kind of answer asked for (an amount of money, a number, a time)
 UNKNOWN_TERM_PENALTY = 0.08  # a key word the sources never use makes dense-only answers suspect
+SPEAKER_BONUS = 0.2  # "what did X say": a sentence reporting X's words
 CONTEXT_DENSE = 0.3  # nearest sentences shown beside "the sources don't say" must be this close
 MARGIN = 0.2  # score lead over the runner-up that marks a clear winner
 MARGIN_DENSE = 0.3
@@ -65,7 +66,8 @@ N_LEXICAL = 40
 
 _NUMBER_Q = re.compile(r"\b(how (?:many|much|large|big|old|long|far)|what (?:percentage|share|proportion|number|amount))\b", re.I)
 _NUMBER_A = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-                       r"fifty|hundred|thousand|million|billion|trillion|dozens?|half|several|few)\b", re.I)
+                       r"fifty|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|several|few|"
+                       r"scores|tens)\b", re.I)
 _WHEN_Q = re.compile(r"^\s*when\b|\bwhat (?:year|month|day|date|time)\b", re.I)
 _WHEN_A = re.compile(r"\b(\d{4}|january|february|march|april|may|june|july|august|september|october|november|"
                      r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
@@ -88,6 +90,34 @@ _WHICH_ORG_Q = re.compile(r"\b(?:which|what) (?:company|companies|firm|firms|"
                     r"organi[sz]ations?|agency|agencies|group|person|people|official|officials|country|countries|"
                     r"city|cities|state|bank|brand|investor|investors)\b", re.I)
 _WHERE_Q = re.compile(r"^\s*(?:and\s+)?where\b", re.I)
+
+
+_SAY_Q = re.compile(r"\b(?:did|does|do|has|have|had|would|will)\s+(.{2,60}?)\s+(?:say|said|tell|respond|"
+                    r"comment|react|reply|claim|argue|state|announce|add)\b|\bwhat was (.{2,60}?)(?:'s|’s) "
+                    r"(?:response|reaction|statement|comment|position)\b", re.I)
+_SAID = re.compile(r"\b(?:said|says|told|stated|responded|commented|replied|added|argued|announced|"
+                   r"statement|spokes(?:man|woman|person))\b", re.I)
+
+
+def _speaker(question: str) -> str | None:
+    """"What did Megvii say about …" → "megvii": answers are what that speaker said."""
+    m = _SAY_Q.search(question)
+    if not m:
+        return None
+    who = (m.group(1) or m.group(2) or "").strip().lower()
+    who = re.sub(r"^(?:the|a|an)\s+", "", who)
+    return who if who and who not in {"it", "they", "he", "she", "you", "we", "i"} else None
+
+
+def _attributed_to(speaker: str, text: str) -> bool:
+    """The sentence reports something the speaker said: the speaker's name and a speech verb
+    close together ("Megvii said in a statement", "said Megvii's spokesman")."""
+    low = text.lower()
+    for m in _SAID.finditer(low):
+        window = low[max(0, m.start() - 60): m.end() + 40]
+        if speaker in window:
+            return True
+    return False
 
 
 _CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april "
@@ -354,11 +384,20 @@ class Engine:
             self._names_from_neighbours(st, [c for c in scored[:N_NEIGHBOURS] if c.names < 1.0], qnames)
             for c in scored:
                 c.score += NAME_WEIGHT * c.names
-            scored.sort(key=lambda c: -c.score)
+        speaker = _speaker(q)
+        if speaker:
+            for c in scored:
+                if _attributed_to(speaker, c.row["text"]):
+                    c.score += SPEAKER_BONUS
+        scored.sort(key=lambda c: -c.score)
         unknown = any(self.stats.df(t) == 0 for t in _question_terms(q, self.stats.idf))
         for c in scored:
             c.typed = _has_type_evidence(q, c.row["text"])
         chosen = [c for c in scored if self._answers(c, unknown) and _fits_type(q, c.row["text"])]
+        if qnames and any(c.names == 1.0 for c in chosen):
+            # The question names its subject: sentences that never mention it (nor does the
+            # sentence beside them) give way to those that do.
+            chosen = [c for c in chosen if c.names > 0]
         if not chosen and len(scored) > 1:
             # A sentence that stands far above every other, names all the question names and
             # shares a key word answers even when no absolute floor is met.

@@ -16,7 +16,7 @@ is isn't it it's its itself just me more most my myself no nor not now of off on
 our ours ourselves out over own same she should so some such than that that's the their theirs them
 themselves then there these they this those through to too under until up very was wasn't we were
 what when where which while who whom why will with would you your yours yourself yourselves
-said says say saying told according mr ms mrs one two also much many does did do tell know
+according mr ms mrs one two also much many does did do know
 s t d ll ve re m o y get got make made like use used using via per yet still ever whether
 """.split())
 QUESTION_WORDS = frozenset("what who whom whose which when where why how is are was were do does did can could should would will".split())
