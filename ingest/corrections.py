@@ -116,9 +116,17 @@ def feature_meta(text: str) -> dict[str, Any]:
 
 
 # -- relevance ----------------------------------------------------------------------------
+# Speech verbs are in nearly every news sentence: sharing one says nothing about the claim.
+_SPEECH = frozenset({"say", "tell", "state", "accord"})
+
+
+def _terms(text: str) -> set[str]:
+    return set(content_terms(text)) - _SPEECH
+
+
 def _overlap(a: str, b: str) -> tuple[int, int, float]:
     """(shared content terms, shared names, share of a's content terms found in b)."""
-    ta, tb = set(content_terms(a)), set(content_terms(b))
+    ta, tb = _terms(a), _terms(b)
     na = {n.lower() for n in name_tokens(a, initial=True)}
     nb = {n.lower() for n in name_tokens(b, initial=True)}
     shared = ta & tb
@@ -128,7 +136,7 @@ def _overlap(a: str, b: str) -> tuple[int, int, float]:
 def _topic_overlap(a: str, b: str) -> int:
     """Shared content words that are not names."""
     names = set(content_terms(" ".join(name_tokens(a, initial=True) + name_tokens(b, initial=True))))
-    return len((set(content_terms(a)) & set(content_terms(b))) - names)
+    return len((_terms(a) & _terms(b)) - names)
 
 
 @dataclass
