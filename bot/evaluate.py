@@ -1,6 +1,7 @@
 """`factdesk eval`: score the engine on a JSONL eval set, over a fresh index of the set's sources.
 
-The first line names the sources folder (`{"sources": "data/sources"}`); every other line is a
+The first line names the sources folder (`{"sources": "data/sources"}`) and, under "flags", the
+claims that must be flagged (status → phrases; any other link is a false flag); every other line is a
 question with the phrases a correct citation contains (`expect`), acceptable extras (`also`),
 flags that must show (`flag`), `no_flag`, `correction_leads`, and `dialogue` to chain follow-ups.
 A fresh temporary index keeps the figures independent of whatever the user has ingested.
@@ -105,6 +106,18 @@ def score(items: list[dict[str, Any]], answers: list[Answer], source_texts: dict
     }
 
 
+def score_links(expected: dict[str, list[str]], links: list[dict[str, Any]]) -> dict[str, Any]:
+    """Index-level flags: every expected claim flagged with its status, and no other link —
+    whether or not any question happened to cite it."""
+    found = {(lk["status"], lk["claim"]["text"]) for lk in links}
+    need = [(status, p) for status, phrases in expected.items() for p in phrases]
+    hit = sum(1 for status, p in need if any(st == status and p in text for st, text in found))
+    wanted = [p for _, p in need]
+    false = [text for _, text in found if not any(p in text for p in wanted)]
+    return {"index_flag_recall": round(hit / len(need), 3) if need else None, "index_false_flags": len(false),
+            "index_false_flag_claims": [t[:80] for t in false]}
+
+
 def run_eval(settings: Settings, embedder: Embedder, path: Path) -> dict[str, Any]:
     from ingest.pipeline import Indexer
 
@@ -129,7 +142,10 @@ def run_eval(settings: Settings, embedder: Embedder, path: Path) -> dict[str, An
                 conv.add(q["question"], a, a.standalone)
             answers.append(a)
         texts = {sid: r["text"] for sid, r in engine.store().get_sources(list(engine.store().source_records())).items()}
+        links = engine.corrections()
     result = score(items, answers, texts)
+    if "flags" in header:
+        result.update(score_links(header["flags"], links))
     result["file"] = str(path)
     return result
 
@@ -143,7 +159,12 @@ def format_report(r: dict[str, Any]) -> str:
         ("verbatim rate", r["verbatim_rate"]), ("flag recall", r["flag_recall"]),
         ("false flags", r["false_flags"]), ("correction leads", r["correction_leads"]),
     ]
+    if "index_flag_recall" in r:
+        rows += [("index flag recall", r["index_flag_recall"]), ("index false flags", r["index_false_flags"])]
     out = [f"eval: {r['file']}"] + [f"  {k:<28} {v}" for k, v in rows]
+    if r.get("index_false_flag_claims"):
+        out.append("falsely flagged claims:")
+        out += [f"  - {t}" for t in r["index_false_flag_claims"]]
     if r["failures"]:
         out.append("failures:")
         out += [f"  - {f['question']} — {f['why']}: {f['cited']}" for f in r["failures"]]
