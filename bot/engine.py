@@ -29,6 +29,7 @@ from ingest.terms import QUESTION_WORDS, content_terms, name_tokens
 
 from .answer import Answer, Citation
 from .conversation import Conversation
+from .metadata import metadata_answer
 
 log = logging.getLogger(__name__)
 
@@ -150,13 +151,6 @@ def _fits_type(question: str, text: str) -> bool:
     if _WHEN_Q.search(question) and not _WHEN_A.search(text):
         return False
     return True
-
-
-_BYLINE_Q = re.compile(
-    r"\b(who (?:wrote|authored|reported|filed|is the (?:author|reporter|writer|journalist))|"
-    r"(?:the |its |this )?(?:author|byline|reporter|journalist|writer)s?\b|written by|by whom)",
-    re.I,
-)
 
 
 @dataclass
@@ -351,10 +345,9 @@ class Engine:
     def _ask(self, q: str, conversation: Conversation | None) -> Answer:
         st = self.store()
         context = conversation.context_for(q) if conversation else None
-        if _BYLINE_Q.search(q):
-            ans = self._byline_answer(q, conversation)
-            if ans is not None:
-                return ans
+        meta = metadata_answer(q, st.source_records, conversation)
+        if meta is not None:
+            return meta
         self.stats.refresh(st)
         qvec = self.embedder.embed_one(q)
         cvec = self.embedder.embed_one(f"{context} {q}") if context else None
@@ -565,35 +558,6 @@ class Engine:
                 "by": [self._sentence_json(rows[b], recs) for b in lk.by if b in rows]}
 
     # -- metadata questions ---------------------------------------------------------------------
-    def _byline_answer(self, q: str, conversation: Conversation | None) -> Answer | None:
-        st = self.store()
-        recs = st.source_records()
-        if not recs:
-            return None
-        target: list[str] = []
-        last = conversation.last.answer if conversation and conversation.last else None
-        if last and last.citations:
-            target = list(dict.fromkeys(c.source for c in last.citations))
-        if not target:
-            qt = set(content_terms(q)) - {"wrote", "write", "author", "reporter", "story", "article"}
-            ranked = sorted(recs, key=lambda s: -len(qt & set(content_terms(recs[s].get("title", "")))))
-            if len(recs) == 1 or (ranked and qt & set(content_terms(recs[ranked[0]].get("title", "")))):
-                target = ranked[:1]
-            else:
-                target = ranked[:5]
-        cits = []
-        for sid in target:
-            rec = recs[sid]
-            if not rec.get("byline"):
-                continue
-            cits.append(Citation(n=len(cits) + 1, source=sid, title=rec.get("title", ""), published=rec.get("published", ""),
-                                 url=rec.get("url", ""), sentence=None, start=None, end=None, text=rec["byline"],
-                                 score=1.0, publisher=rec.get("publisher", ""), field="byline"))
-        if not cits:
-            return None
-        body = " ".join(f"“{c.title}” ({c.publisher or 'unknown publisher'}, {human(c.published)}) is by {c.text} [{c.n}]."
-                        for c in cits)
-        return Answer(question=q, answered=True, answer="From the story's byline:\n" + body, citations=cits, standalone=q)
 
 
 __all__ = ["Engine", "QuestionError", "StoreError"]

@@ -1,0 +1,112 @@
+"""Questions about the sources themselves — who wrote it, who edited it, when and where it was
+published — answered from the metadata ingest kept (bylines, contact lines, front matter), which is
+not quoted as reporting but is still what the reader asked for."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ingest.dates import human
+from ingest.terms import content_terms, name_tokens
+
+from .answer import Answer, Citation
+from .conversation import Conversation
+
+_DOC = r"(?:article|story|piece|this|it|the news|the text)"
+BYLINE_Q = re.compile(
+    r"\b(who (?:wrote|authored|reported|filed|is the (?:author|reporter|writer|journalist))|"
+    r"(?:the |its |this )?(?:author|byline|reporter|journalist|writer)s?\b|written by|by whom)",
+    re.I,
+)
+EDITOR_Q = re.compile(r"\b(editors?|edited)\b", re.I)
+DATE_Q = re.compile(
+    r"\bwhen (?:was|were|did) (?:the |this |that )?" + _DOC + r"\b.*\b(?:published|written|released|come out|appear|run)\b|"
+    r"\b(?:publication|published) date\b|\bdate of (?:the |this )?" + _DOC + r"\b|\bhow old is (?:the |this )?" + _DOC,
+    re.I,
+)
+PUBLISHER_Q = re.compile(
+    r"\b(?:which|what) (?:outlet|publication|newspaper|paper|news (?:agency|organi[sz]ation|outlet|site)|publisher|"
+    r"news service|wire)\b|\bwho (?:published|ran|carried) (?:the |this )?" + _DOC + r"\b",
+    re.I,
+)
+_GENERIC = {"wrote", "write", "author", "reporter", "story", "article", "edit", "editor", "publish", "date",
+            "piece", "journalist", "writer", "byline", "outlet", "publication", "newspaper"}
+
+
+def _targets(q: str, recs: dict[str, dict[str, Any]], conversation: Conversation | None) -> list[str]:
+    """Which sources the question is about: the ones just quoted, a title it echoes, the one whose
+    byline it names, or — with a single source — that one."""
+    low = q.lower()
+    named = [sid for sid, r in recs.items() if r.get("byline") and any(
+        n.lower() in r["byline"].lower() for n in name_tokens(q, initial=True) if len(n) > 2)]
+    if named:
+        return named[:5]
+    last = conversation.last.answer if conversation and conversation.last else None
+    if last and last.citations and re.search(r"\b(this|that|it|the (?:article|story|piece))\b", low):
+        return list(dict.fromkeys(c.source for c in last.citations))
+    if len(recs) == 1:
+        return list(recs)
+    qt = set(content_terms(q)) - _GENERIC
+    ranked = sorted(recs, key=lambda s: -len(qt & set(content_terms(recs[s].get("title", "")))))
+    if ranked and qt & set(content_terms(recs[ranked[0]].get("title", ""))):
+        return ranked[:1]
+    return ranked[:5]
+
+
+def _names_a_byline(q: str, recs: dict[str, dict[str, Any]]) -> bool:
+    """"Who is Blake Schmidt?" asks about a source's author."""
+    if not re.match(r"\s*who\s+(?:is|was)\b", q, re.I):
+        return False
+    names = [n.lower() for n in name_tokens(q, initial=True) if len(n) > 2]
+    return bool(names) and any(r.get("byline") and all(n in r["byline"].lower() for n in names) for r in recs.values())
+
+
+def metadata_answer(q: str, records: Callable[[], dict[str, dict[str, Any]]],
+                    conversation: Conversation | None) -> Answer | None:
+    """`records` is called only when the question is about the sources, keeping the manifest read
+    off the path of ordinary questions."""
+    if not (BYLINE_Q.search(q) or EDITOR_Q.search(q) or DATE_Q.search(q) or PUBLISHER_Q.search(q)
+            or re.match(r"\s*who\s+(?:is|was)\b", q, re.I)):
+        return None
+    recs = records()
+    if not recs:
+        return None
+    if BYLINE_Q.search(q) or _names_a_byline(q, recs):
+        field, lead = "byline", "From the story's byline:"
+    elif EDITOR_Q.search(q):
+        field, lead = "editors", "From the story's contact lines:"
+    elif DATE_Q.search(q):
+        field, lead = "published", "From the source's publication date:"
+    elif PUBLISHER_Q.search(q):
+        field, lead = "publisher", "From the source's details:"
+    else:
+        return None
+    cits: list[Citation] = []
+    for sid in _targets(q, recs, conversation):
+        rec = recs[sid]
+        values = {
+            "byline": [rec.get("byline", "")],
+            "editors": [c for c in rec.get("contacts", []) if "editor" in c.lower()],
+            "published": [rec.get("published", "")],
+            "publisher": [rec.get("publisher", "")],
+        }[field]
+        for value in filter(None, values):
+            cits.append(Citation(n=len(cits) + 1, source=sid, title=rec.get("title", ""),
+                                 published=rec.get("published", ""), url=rec.get("url", ""), sentence=None,
+                                 start=None, end=None, text=value, score=1.0, publisher=rec.get("publisher", ""),
+                                 field=field))
+    if not cits:
+        return None
+    phrase = {
+        "byline": "is by {text}",
+        "editors": "lists its editors: “{text}”",
+        "published": "was published {date}",
+        "publisher": "was published by {text}",
+    }[field]
+    body = " ".join(
+        f"“{c.title}” ({c.publisher or 'unknown publisher'}, {human(c.published)}) "
+        + phrase.format(text=c.text, date=human(c.text)) + f" [{c.n}]."
+        for c in cits)
+    return Answer(question=q, answered=True, answer=f"{lead}\n{body}", citations=cits, standalone=q)
