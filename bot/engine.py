@@ -207,14 +207,19 @@ class TermStats:
                 if sid not in recs or recs[sid].get("sha256") != self._per_source[sid][0]:
                     del self._per_source[sid]
                     changed = True
-            for sid, rec in recs.items():
-                if sid in self._per_source or rec.get("state") != "complete":
-                    continue
-                df: Counter[str] = Counter()
-                rows = st.source_sentences(sid)
-                for r in rows:
-                    df.update(set(content_terms(r["text"])))
-                self._per_source[sid] = (rec.get("sha256", ""), df, len(rows))
+            todo = [sid for sid, rec in recs.items() if sid not in self._per_source and rec.get("state") == "complete"]
+            stored = st.term_counts(todo) if todo else {}
+            for sid in todo:
+                sha = recs[sid].get("sha256", "")
+                if sid in stored and stored[sid][0] == sha:
+                    _, n, counts = stored[sid]
+                    self._per_source[sid] = (sha, Counter(counts), n)
+                else:  # an index written before term counts were stored
+                    df: Counter[str] = Counter()
+                    rows = st.source_sentences(sid)
+                    for r in rows:
+                        df.update(set(content_terms(r["text"])))
+                    self._per_source[sid] = (sha, df, len(rows))
                 changed = True
             if changed:
                 total: Counter[str] = Counter()

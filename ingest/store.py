@@ -19,6 +19,7 @@ reopen when it changes (`Store.generation`, `Engine.ask`).
 from __future__ import annotations
 
 import json
+from collections import Counter
 import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -28,6 +29,8 @@ import numpy as np
 
 from .records import CorrectionLink, Sentence, Source
 from .settings import Settings
+from .split import split_spans
+from .terms import content_terms
 
 log = logging.getLogger(__name__)
 SCHEMA = 1
@@ -231,21 +234,22 @@ class Store:
         return out
 
     def mark_source(self, source: Source, state: str, n_sentences: int) -> None:
-        meta = {
-            "kind": "source", "state": state, "title": source.title, "publisher": source.publisher,
-            "published": source.published, "url": source.url, "path": source.path,
-            "byline": source.byline, "sha256": source.sha256, "sentences": int(n_sentences),
-            "contacts": json.dumps(source.contacts), "furniture": json.dumps(source.furniture),
-            "corrects": json.dumps(source.corrects), "extra": json.dumps(source.extra),
-        }
-        self._call(self.sources_col.upsert, ids=[source.id], embeddings=[_DUMMY], metadatas=[meta],
-                   documents=[source.text])
+        self.mark_sources([(source, n_sentences)], state)
 
     def mark_sources(self, items: Sequence[tuple[Source, int]], state: str) -> None:
         """`mark_source` for many sources in few upserts: every Chroma write has a fixed cost
         (~30 ms embedded), which per source capped ingest of short articles below the embedder."""
         for a, b in _chunks(len(items), self.max_batch):
             chunk = items[a:b]
+            if state == "complete":
+                # Term counts for the answer engine's word weights, so a bot starting on a large
+                # archive reads one small record per source instead of every sentence. Written
+                # before the record says `complete`, so a crash never leaves a source without them.
+                self._call(self.sources_col.upsert, ids=[_df_id(src.id) for src, _ in chunk],
+                           embeddings=[_DUMMY] * len(chunk),
+                           metadatas=[{"kind": "df", "source": src.id, "sha256": src.sha256, "sentences": int(n)}
+                                      for src, n in chunk],
+                           documents=[json.dumps(document_frequencies(src.text)) for src, _ in chunk])
             self._call(self.sources_col.upsert, ids=[src.id for src, _ in chunk], embeddings=[_DUMMY] * len(chunk),
                        metadatas=[_source_meta(src, state, n) for src, n in chunk],
                        documents=[src.text for src, _ in chunk])
@@ -287,7 +291,21 @@ class Store:
         leaves a record the next run knows to finish deleting, never sentences without one."""
         self.set_state(source_id, "removing")
         self._call(self.sentences.delete, where={"source": source_id})
-        self._call(self.sources_col.delete, ids=[source_id])
+        self._call(self.sources_col.delete, ids=[_df_id(source_id), source_id])
+
+    def term_counts(self, source_ids: Sequence[str]) -> dict[str, tuple[str, int, dict[str, int]]]:
+        """Stored term document-frequencies: source id → (content hash they were made from,
+        sentence count, counts). Sources indexed before these existed are simply absent."""
+        if not source_ids:
+            return {}
+        rec = self._call(self.sources_col.get, ids=[_df_id(s) for s in source_ids], include=["metadatas", "documents"])
+        out = {}
+        for meta, doc in zip(rec["metadatas"], rec["documents"]):
+            try:
+                out[meta["source"]] = (meta.get("sha256", ""), int(meta.get("sentences", 0)), json.loads(doc or "{}"))
+            except (ValueError, KeyError):
+                continue
+        return out
 
     # -- journal and generation ---------------------------------------------------------------
     def journal_open(self) -> bool:
@@ -427,6 +445,18 @@ def _source_meta(source: Source, state: str, n_sentences: int) -> dict[str, Any]
         "contacts": json.dumps(source.contacts), "furniture": json.dumps(source.furniture),
         "corrects": json.dumps(source.corrects), "extra": json.dumps(source.extra),
     }
+
+
+def _df_id(source_id: str) -> str:
+    return f"__df__{source_id}"
+
+
+def document_frequencies(text: str) -> dict[str, int]:
+    """In how many of the text's sentences each content term occurs."""
+    df: Counter[str] = Counter()
+    for s, e in split_spans(text):
+        df.update(set(content_terms(text[s:e])))
+    return dict(df)
 
 
 def _rows(rec: dict[str, Any], with_vectors: bool) -> list[dict[str, Any]]:

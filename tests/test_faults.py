@@ -93,7 +93,9 @@ def snapshot(s: Settings) -> dict[str, Any]:
     sen = st.sentences.get(include=["metadatas", "documents"])
     links = st.links_col.get(include=["metadatas"])
     return {
-        "special": sorted(i for i in records if i.startswith("__") and i != "__generation__"),
+        "special": sorted(i for i in records if i.startswith("__") and i != "__generation__"
+                          and not i.startswith("__df__")),
+        "term_counts": {m["source"]: m["sha256"] for m, _ in records.values() if m.get("kind") == "df"},
         "sources": {i: (m["state"], m["sha256"], m["sentences"], m["title"], m["published"], d)
                     for i, (m, d) in records.items() if m.get("kind") == "source"},
         "sentences": {i: (d, m["source"], m["index"], m["start"], m["end"], m["sha"])
@@ -108,6 +110,8 @@ def check_invariants(s: Settings) -> dict[str, Any]:
     assert snap["special"] == ["__model__"], f"journal left open or stray records: {snap['special']}"
     records = snap["sources"]
     assert all(r[0] == "complete" for r in records.values()), {k: r[0] for k, r in records.items()}
+    # Every complete source has term counts made from its current content; no others remain.
+    assert snap["term_counts"] == {sid: r[1] for sid, r in records.items()}, "term counts out of step with sources"
     per_source: dict[str, list[int]] = {}
     spans: set[tuple[str, int, int]] = set()
     for sid, (text, source, index, start, end, sha) in snap["sentences"].items():
