@@ -30,7 +30,7 @@ import secrets
 import threading
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -311,7 +311,7 @@ def _sources_for(engine: Any, q: str, scored: list[Any], answer: Answer) -> dict
     try:
         floor = min(c.score for c in answer.citations if c.score > 0) - WIDEN_BY
         picks = [c for c in scored if float(c.score) >= floor][:MAX_SOURCES]
-        wide = engine._compose(q, picks, True, engine.store(), standalone=answer.standalone)
+        wide = engine.compose_answer(q, picks, True, engine.store(), standalone=answer.standalone)
         if {_key(c) for c in answer.citations} <= {_key(c) for c in wide.citations}:
             cits = wide.citations
     except Exception as e:  # noqa: BLE001 - the extractive citations are always a valid offer

@@ -10,11 +10,8 @@ citation is checked against its source's stored text before it is returned.
 from __future__ import annotations
 
 import logging
-import math
 import re
 import threading
-import time
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,11 +22,21 @@ from ingest.embed import Embedder
 from ingest.records import CorrectionLink, split_sentence_id
 from ingest.settings import Settings
 from ingest.store import IndexDamaged, Store, StoreError, StoreUnavailable
-from ingest.terms import QUESTION_WORDS, content_terms, name_tokens
+from ingest.terms import content_terms, name_tokens
 
 from .answer import Answer, Citation
 from .conversation import Conversation
 from .metadata import metadata_answer
+from .question import (
+    attributed_to,
+    fits_type,
+    has_type_evidence,
+    is_headline,
+    lexical_overlap,
+    question_terms,
+    speaker_of,
+)
+from .termstats import TermStats
 
 log = logging.getLogger(__name__)
 
@@ -65,94 +72,6 @@ LEX_WEIGHT = 0.8
 N_DENSE = 40
 N_LEXICAL = 40
 
-_NUMBER_Q = re.compile(r"\b(how (?:many|much|large|big|old|long|far)|what (?:percentage|share|proportion|number|amount))\b", re.I)
-_NUMBER_A = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-                       r"fifty|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|several|few|"
-                       r"scores|tens)\b", re.I)
-_WHEN_Q = re.compile(r"^\s*when\b|\bwhat (?:year|month|day|date|time)\b", re.I)
-_WHEN_A = re.compile(r"\b(\d{4}|january|february|march|april|may|june|july|august|september|october|november|"
-                     r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
-                     r"tomorrow|ago|last (?:week|month|year)|this (?:week|month|year)|next (?:week|month|year)|"
-                     r"since|until|earlier|later|recently)\b", re.I)
-
-
-def _is_headline(text: str) -> bool:
-    return len(text) < 160 and not re.search(r"[.!?…][\"'”’)]*$", text)
-
-
-_MONEY_Q = re.compile(r"\bhow much\b.*\b(cost|costs|price|priced|pay|paid|spend|spent|worth|invest|invested|"
-                      r"revenue|revenues|sales|owe|owes|owed|charge|charged|fund|funding|raise|raised|earn|earned|"
-                      r"profit|loss|budget|fine|fined|sell|sold|value|valued)\b|\bhow much money\b", re.I)
-_MONEY_A = re.compile(r"[$€£¥₹]|\b(dollars?|euros?|pounds?|yuan|renminbi|yen|rupees?|francs?|usd|eur|gbp|cents?)\b", re.I)
-
-
-_WHO_Q = re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b", re.I)
-_WHICH_ORG_Q = re.compile(r"\b(?:which|what) (?:company|companies|firm|firms|"
-                    r"organi[sz]ations?|agency|agencies|group|person|people|official|officials|country|countries|"
-                    r"city|cities|state|bank|brand|investor|investors)\b", re.I)
-_WHERE_Q = re.compile(r"^\s*(?:and\s+)?where\b", re.I)
-
-
-_SAY_Q = re.compile(r"\b(?:did|does|do|has|have|had|would|will)\s+(.{2,60}?)\s+(?:say|said|tell|respond|"
-                    r"comment|react|reply|claim|argue|state|announce|add)\b|\bwhat was (.{2,60}?)(?:'s|’s) "
-                    r"(?:response|reaction|statement|comment|position)\b", re.I)
-_SAID = re.compile(r"\b(?:said|says|told|stated|responded|commented|replied|added|argued|announced|"
-                   r"statement|spokes(?:man|woman|person))\b", re.I)
-
-
-def _speaker(question: str) -> str | None:
-    """"What did Megvii say about …" → "megvii": answers are what that speaker said."""
-    m = _SAY_Q.search(question)
-    if not m:
-        return None
-    who = (m.group(1) or m.group(2) or "").strip().lower()
-    who = re.sub(r"^(?:the|a|an)\s+", "", who)
-    return who if who and who not in {"it", "they", "he", "she", "you", "we", "i"} else None
-
-
-def _attributed_to(speaker: str, text: str) -> bool:
-    """The sentence reports something the speaker said: the speaker's name and a speech verb
-    close together ("Megvii said in a statement", "said Megvii's spokesman")."""
-    low = text.lower()
-    for m in _SAID.finditer(low):
-        window = low[max(0, m.start() - 60): m.end() + 40]
-        if speaker in window:
-            return True
-    return False
-
-
-_CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april "
-                      "may june july august september october november december".split())
-
-
-def _new_name(question: str, text: str) -> bool:
-    """The sentence names something the question does not (who/where answers are names)."""
-    asked = {n.lower() for n in name_tokens(question, initial=True)}
-    return any(n[0].isupper() and n.lower() not in asked and n.lower() not in _CALENDAR for n in name_tokens(text))
-
-
-def _has_type_evidence(question: str, text: str) -> bool:
-    """The sentence holds the kind of thing asked for: supporting evidence, not proof."""
-    if _WHO_Q.search(question):
-        return _new_name(question, text)
-    return bool(_MONEY_Q.search(question) or _NUMBER_Q.search(question) or _WHEN_Q.search(question)
-                or _WHERE_Q.search(question) or _WHICH_ORG_Q.search(question)) and _fits_type(question, text)
-
-
-def _fits_type(question: str, text: str) -> bool:
-    """Questions that ask for an amount of money, a number, a time, a place or an organisation
-    need a sentence that has one. ("Who" is not filtered: "a cybersecurity firm" answers it.)"""
-    if (_WHERE_Q.search(question) or _WHICH_ORG_Q.search(question)) and not _new_name(question, text):
-        return False
-    if _MONEY_Q.search(question) and not _MONEY_A.search(text):
-        return False
-    if _NUMBER_Q.search(question) and not _NUMBER_A.search(text):
-        return False
-    if _WHEN_Q.search(question) and not _WHEN_A.search(text):
-        return False
-    return True
-
-
 @dataclass
 class Candidate:
     row: dict[str, Any]
@@ -162,85 +81,6 @@ class Candidate:
     score: float = 0.0
     n_names: int = 0  # how many names the question has
     typed: bool = False  # the question asks for money/number/time and the sentence has one
-
-
-_NAME_RUN = re.compile(r"(?:[A-Z][\w&'’.+-]*\s+){1,5}[A-Z][\w&'’.+-]*")
-
-
-def _question_terms(question: str, idf) -> dict[str, float]:
-    """Key words of the question, weighted by how rare they are in the sources: "Megvii" in a
-    corpus about Megvii says little; "revenue" says a lot. A multi-word name ("Human Rights
-    Watch") counts as one key word, not three."""
-    weights: dict[str, float] = {}
-    for t in content_terms(question):
-        if t in QUESTION_WORDS:
-            continue
-        weights[t] = idf(t)
-    for m in _NAME_RUN.finditer(question):
-        parts = [t for t in content_terms(m.group(0)) if t in weights]
-        for t in parts:
-            weights[t] /= max(1, len(parts))
-    return weights
-
-
-class TermStats:
-    """Document frequencies per source, refreshed only for sources whose content hash changed,
-    so a growing archive costs what changed, not what exists."""
-
-    REFRESH_SECONDS = 2.0
-
-    def __init__(self) -> None:
-        self._per_source: dict[str, tuple[str, Counter[str], int]] = {}
-        self._df: Counter[str] = Counter()
-        self._n = 0
-        self._checked = 0.0
-        self._lock = threading.Lock()
-
-    def refresh(self, st: Store, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self._checked < self.REFRESH_SECONDS:
-            return
-        with self._lock:
-            recs = st.source_records()
-            changed = False
-            for sid in list(self._per_source):
-                if sid not in recs or recs[sid].get("sha256") != self._per_source[sid][0]:
-                    del self._per_source[sid]
-                    changed = True
-            todo = [sid for sid, rec in recs.items() if sid not in self._per_source and rec.get("state") == "complete"]
-            stored = st.term_counts(todo) if todo else {}
-            for sid in todo:
-                sha = recs[sid].get("sha256", "")
-                if sid in stored and stored[sid][0] == sha:
-                    _, n, counts = stored[sid]
-                    self._per_source[sid] = (sha, Counter(counts), n)
-                else:  # an index written before term counts were stored
-                    df: Counter[str] = Counter()
-                    rows = st.source_sentences(sid)
-                    for r in rows:
-                        df.update(set(content_terms(r["text"])))
-                    self._per_source[sid] = (sha, df, len(rows))
-                changed = True
-            if changed:
-                total: Counter[str] = Counter()
-                for _, df, _n in self._per_source.values():
-                    total.update(df)
-                self._df = total
-                self._n = sum(n for _, _, n in self._per_source.values())
-            self._checked = now
-
-    def df(self, term: str) -> int:
-        return self._df.get(term, 0)
-
-    def idf(self, term: str) -> float:
-        return math.log((self._n + 1) / (self._df.get(term, 0) + 0.5))
-
-
-def _lex(qterms: dict[str, float], text: str) -> float:
-    if not qterms:
-        return 0.0
-    st = set(content_terms(text))
-    return sum(w for t, w in qterms.items() if t in st) / sum(qterms.values())
 
 
 class Engine:
@@ -356,9 +196,9 @@ class Engine:
         self.stats.refresh(st)
         qvec = self.embedder.embed_one(q)
         cvec = self.embedder.embed_one(f"{context} {q}") if context else None
-        qterms = _question_terms(q, self.stats.idf)
+        qterms = question_terms(q, self.stats.idf)
         if context:
-            for t, w in _question_terms(context, self.stats.idf).items():
+            for t, w in question_terms(context, self.stats.idf).items():
                 qterms.setdefault(t, 0.3 * w)
         qnames = {n.lower() for n in name_tokens(q)}
         # Names decide *whether* a sentence is about the right thing (a separate factor, also
@@ -371,27 +211,27 @@ class Engine:
             dense = float(np.dot(qvec, row["vector"]))
             if cvec is not None:
                 dense = 0.65 * dense + 0.35 * float(np.dot(cvec, row["vector"]))
-            lex = _lex(qterms, row["text"])
+            lex = lexical_overlap(qterms, row["text"])
             low = row["text"].lower()
             names = (sum(1 for n in qnames if n in low) / len(qnames)) if qnames else 1.0
             c = Candidate(row, dense, lex, names, n_names=len(qnames))
-            c.score = dense + LEX_WEIGHT * lex - (HEADLINE_PENALTY if _is_headline(row["text"]) else 0.0)
+            c.score = dense + LEX_WEIGHT * lex - (HEADLINE_PENALTY if is_headline(row["text"]) else 0.0)
             scored.append(c)
         scored.sort(key=lambda c: -c.score)
         if qnames:
             self._names_from_neighbours(st, [c for c in scored[:N_NEIGHBOURS] if c.names < 1.0], qnames)
             for c in scored:
                 c.score += NAME_WEIGHT * c.names
-        speaker = _speaker(q)
+        speaker = speaker_of(q)
         if speaker:
             for c in scored:
-                if _attributed_to(speaker, c.row["text"]):
+                if attributed_to(speaker, c.row["text"]):
                     c.score += SPEAKER_BONUS
         scored.sort(key=lambda c: -c.score)
-        unknown = any(self.stats.df(t) == 0 for t in _question_terms(q, self.stats.idf))
+        unknown = any(self.stats.df(t) == 0 for t in question_terms(q, self.stats.idf))
         for c in scored:
-            c.typed = _has_type_evidence(q, c.row["text"])
-        chosen = [c for c in scored if self._answers(c, unknown) and _fits_type(q, c.row["text"])]
+            c.typed = has_type_evidence(q, c.row["text"])
+        chosen = [c for c in scored if self._answers(c, unknown) and fits_type(q, c.row["text"])]
         if qnames and any(c.names == 1.0 for c in chosen):
             # The question names its subject: sentences that never mention it (nor does the
             # sentence beside them) give way to those that do.
@@ -401,7 +241,7 @@ class Engine:
             # shares a key word answers even when no absolute floor is met.
             top, second = scored[0], scored[1]
             if (top.names == 1.0 and top.lex > 0 and top.dense >= MARGIN_DENSE
-                    and top.score - second.score >= MARGIN and _fits_type(q, top.row["text"])):
+                    and top.score - second.score >= MARGIN and fits_type(q, top.row["text"])):
                 chosen = [top]
         if chosen:
             best = chosen[0].score
@@ -410,7 +250,7 @@ class Engine:
         # Abstaining: the nearest sentences go along for context only if they are on the topic
         # at all; an off-topic question gets none (never pad with unrelated sentences).
         picked = chosen if answered else [c for c in scored[:2] if c.dense >= CONTEXT_DENSE]
-        answer = self._compose(q, picked, answered, st, standalone=f"{context} {q}" if context else q)
+        answer = self.compose_answer(q, picked, answered, st, standalone=f"{context} {q}" if context else q)
         if self.settings.llm or getattr(self, "composer", None):
             # Optional LLM composer (bot/composer.py): it gets the scored candidates and this
             # extractive answer, and returns that answer unchanged whenever the LLM is unusable.
@@ -464,7 +304,7 @@ class Engine:
         return c.dense >= DENSE_ALONE + (UNKNOWN_TERM_PENALTY if unknown_term else 0.0)
 
     # -- composing ----------------------------------------------------------------------------
-    def _compose(self, q: str, picked: list[Candidate], answered: bool, st: Store, standalone: str) -> Answer:
+    def compose_answer(self, q: str, picked: list[Candidate], answered: bool, st: Store, standalone: str) -> Answer:
         ids = [c.row["id"] for c in picked]
         links = st.links_for_claims(ids)
         scores = {c.row["id"]: c.score for c in picked}

@@ -46,7 +46,7 @@ _IRREGULAR = {"withdrawn": "withdraw", "withdrew": "withdraw", "wrote": "write",
               "chose": "choose", "chosen": "choose", "fell": "fall", "fallen": "fall", "rose": "rise",
               "risen": "rise", "drove": "drive", "driven": "drive", "spoke": "speak", "spoken": "speak",
               "broke": "break", "broken": "break", "hid": "hide", "hidden": "hide", "struck": "strike",
-              "bought": "buy", "came": "come", "went": "go", "gone": "go", "saw": "see", "seen": "see"}
+              "came": "come", "went": "go", "gone": "go", "saw": "see", "seen": "see"}
 
 
 @lru_cache(maxsize=200_000)

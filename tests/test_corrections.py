@@ -4,7 +4,6 @@ multi-source corpus, across re-indexing, and for declared corrections."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 

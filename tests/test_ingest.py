@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ARTICLE, SEED_ID, SOURCES
-from ingest.loaders import SourceError, load_file, split_front_matter
+from ingest.loaders import load_file, split_front_matter
 
 
 def _snapshot(store):

@@ -94,7 +94,7 @@ def test_feedback_votes_are_recorded_and_summarised(slack: Env, capsys, monkeypa
     assert sorted((v["user"], v["vote"]) for v in votes) == [("U0000001", 1), ("U0000002", -1), ("U0000003", -1)]
     v = votes[0]
     assert v["question"] == FACE_Q and v["sources"] == ["megvii-hrw-correction-2019"]
-    assert v["answer"].startswith("Note: the claim quoted in") and v["message_ts"] == "1700000000.000200"
+    assert v["answer"].startswith("Note: the claim in") and v["message_ts"] == "1700000000.000200"
 
     from bot.cli import main
 

@@ -1,0 +1,122 @@
+"""What a question asks for, read without any model: its key words weighted by rarity, the
+kind of answer it wants (money, a number, a time, a place, an organisation, a speaker's words),
+and what in a sentence satisfies that. The engine scores candidates with these."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.terms import QUESTION_WORDS, content_terms, name_tokens
+
+_NUMBER_Q = re.compile(r"\b(how (?:many|much|large|big|old|long|far)|what (?:percentage|share|proportion|number|amount))\b", re.I)
+_NUMBER_A = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+                       r"fifty|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|several|few|"
+                       r"scores|tens)\b", re.I)
+_WHEN_Q = re.compile(r"^\s*when\b|\bwhat (?:year|month|day|date|time)\b", re.I)
+_WHEN_A = re.compile(r"\b(\d{4}|january|february|march|april|may|june|july|august|september|october|november|"
+                     r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
+                     r"tomorrow|ago|last (?:week|month|year)|this (?:week|month|year)|next (?:week|month|year)|"
+                     r"since|until|earlier|later|recently)\b", re.I)
+
+
+def is_headline(text: str) -> bool:
+    return len(text) < 160 and not re.search(r"[.!?…][\"'”’)]*$", text)
+
+
+_MONEY_Q = re.compile(r"\bhow much\b.*\b(cost|costs|price|priced|pay|paid|spend|spent|worth|invest|invested|"
+                      r"revenue|revenues|sales|owe|owes|owed|charge|charged|fund|funding|raise|raised|earn|earned|"
+                      r"profit|loss|budget|fine|fined|sell|sold|value|valued)\b|\bhow much money\b", re.I)
+_MONEY_A = re.compile(r"[$€£¥₹]|\b(dollars?|euros?|pounds?|yuan|renminbi|yen|rupees?|francs?|usd|eur|gbp|cents?)\b", re.I)
+
+
+_WHO_Q = re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b", re.I)
+_WHICH_ORG_Q = re.compile(r"\b(?:which|what) (?:company|companies|firm|firms|"
+                    r"organi[sz]ations?|agency|agencies|group|person|people|official|officials|country|countries|"
+                    r"city|cities|state|bank|brand|investor|investors)\b", re.I)
+_WHERE_Q = re.compile(r"^\s*(?:and\s+)?where\b", re.I)
+
+
+_SAY_Q = re.compile(r"\b(?:did|does|do|has|have|had|would|will)\s+(.{2,60}?)\s+(?:say|said|tell|respond|"
+                    r"comment|react|reply|claim|argue|state|announce|add)\b|\bwhat was (.{2,60}?)(?:'s|’s) "
+                    r"(?:response|reaction|statement|comment|position)\b", re.I)
+_SAID = re.compile(r"\b(?:said|says|told|stated|responded|commented|replied|added|argued|announced|"
+                   r"statement|spokes(?:man|woman|person))\b", re.I)
+
+
+def speaker_of(question: str) -> str | None:
+    """"What did Megvii say about …" → "megvii": answers are what that speaker said."""
+    m = _SAY_Q.search(question)
+    if not m:
+        return None
+    who = (m.group(1) or m.group(2) or "").strip().lower()
+    who = re.sub(r"^(?:the|a|an)\s+", "", who)
+    return who if who and who not in {"it", "they", "he", "she", "you", "we", "i"} else None
+
+
+def attributed_to(speaker: str, text: str) -> bool:
+    """The sentence reports something the speaker said: the speaker's name and a speech verb
+    close together ("Megvii said in a statement", "said Megvii's spokesman")."""
+    low = text.lower()
+    for m in _SAID.finditer(low):
+        window = low[max(0, m.start() - 60): m.end() + 40]
+        if speaker in window:
+            return True
+    return False
+
+
+_CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april "
+                      "may june july august september october november december".split())
+
+
+def new_name(question: str, text: str) -> bool:
+    """The sentence names something the question does not (who/where answers are names)."""
+    asked = {n.lower() for n in name_tokens(question, initial=True)}
+    return any(n[0].isupper() and n.lower() not in asked and n.lower() not in _CALENDAR for n in name_tokens(text))
+
+
+def has_type_evidence(question: str, text: str) -> bool:
+    """The sentence holds the kind of thing asked for: supporting evidence, not proof."""
+    if _WHO_Q.search(question):
+        return new_name(question, text)
+    return bool(_MONEY_Q.search(question) or _NUMBER_Q.search(question) or _WHEN_Q.search(question)
+                or _WHERE_Q.search(question) or _WHICH_ORG_Q.search(question)) and fits_type(question, text)
+
+
+def fits_type(question: str, text: str) -> bool:
+    """Questions that ask for an amount of money, a number, a time, a place or an organisation
+    need a sentence that has one. ("Who" is not filtered: "a cybersecurity firm" answers it.)"""
+    if (_WHERE_Q.search(question) or _WHICH_ORG_Q.search(question)) and not new_name(question, text):
+        return False
+    if _MONEY_Q.search(question) and not _MONEY_A.search(text):
+        return False
+    if _NUMBER_Q.search(question) and not _NUMBER_A.search(text):
+        return False
+    if _WHEN_Q.search(question) and not _WHEN_A.search(text):
+        return False
+    return True
+
+
+_NAME_RUN = re.compile(r"(?:[A-Z][\w&'’.+-]*\s+){1,5}[A-Z][\w&'’.+-]*")
+
+
+def question_terms(question: str, idf) -> dict[str, float]:
+    """Key words of the question, weighted by how rare they are in the sources: "Megvii" in a
+    corpus about Megvii says little; "revenue" says a lot. A multi-word name ("Human Rights
+    Watch") counts as one key word, not three."""
+    weights: dict[str, float] = {}
+    for t in content_terms(question):
+        if t in QUESTION_WORDS:
+            continue
+        weights[t] = idf(t)
+    for m in _NAME_RUN.finditer(question):
+        parts = [t for t in content_terms(m.group(0)) if t in weights]
+        for t in parts:
+            weights[t] /= max(1, len(parts))
+    return weights
+
+
+def lexical_overlap(qterms: dict[str, float], text: str) -> float:
+    if not qterms:
+        return 0.0
+    st = set(content_terms(text))
+    return sum(w for t, w in qterms.items() if t in st) / sum(qterms.values())

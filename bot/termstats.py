@@ -1,0 +1,64 @@
+"""Document frequencies of words across the index, for the engine's rarity weights."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import Counter
+
+from ingest.store import Store
+from ingest.terms import content_terms
+
+
+class TermStats:
+    """Document frequencies per source, refreshed only for sources whose content hash changed,
+    so a growing archive costs what changed, not what exists."""
+
+    REFRESH_SECONDS = 2.0
+
+    def __init__(self) -> None:
+        self._per_source: dict[str, tuple[str, Counter[str], int]] = {}
+        self._df: Counter[str] = Counter()
+        self._n = 0
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    def refresh(self, st: Store, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._checked < self.REFRESH_SECONDS:
+            return
+        with self._lock:
+            recs = st.source_records()
+            changed = False
+            for sid in list(self._per_source):
+                if sid not in recs or recs[sid].get("sha256") != self._per_source[sid][0]:
+                    del self._per_source[sid]
+                    changed = True
+            todo = [sid for sid, rec in recs.items() if sid not in self._per_source and rec.get("state") == "complete"]
+            stored = st.term_counts(todo) if todo else {}
+            for sid in todo:
+                sha = recs[sid].get("sha256", "")
+                if sid in stored and stored[sid][0] == sha:
+                    _, n, counts = stored[sid]
+                    self._per_source[sid] = (sha, Counter(counts), n)
+                else:  # an index written before term counts were stored
+                    df: Counter[str] = Counter()
+                    rows = st.source_sentences(sid)
+                    for r in rows:
+                        df.update(set(content_terms(r["text"])))
+                    self._per_source[sid] = (sha, df, len(rows))
+                changed = True
+            if changed:
+                total: Counter[str] = Counter()
+                for _, df, _n in self._per_source.values():
+                    total.update(df)
+                self._df = total
+                self._n = sum(n for _, _, n in self._per_source.values())
+            self._checked = now
+
+    def df(self, term: str) -> int:
+        return self._df.get(term, 0)
+
+    def idf(self, term: str) -> float:
+        return math.log((self._n + 1) / (self._df.get(term, 0) + 0.5))
