@@ -23,10 +23,16 @@ _SHARE_WORDS = {
     "via", "gift", "comments", "comment", "listen", "follow", "subscribe", "|", "·", "-",
 }
 _CONTACT = re.compile(r"^to contact the (reporters?|editors?|authors?)\b[^:]*:\s*(.+)$", re.I)
+# Wire-style credit lines: "Reporting by A and B; Editing by C", "--With assistance from D."
+_CREDITS = re.compile(r"^[(\[]?\s*(?:additional )?reporting by\s+(.+?)\s*(?:;.*)?[)\]]?\.?$|"
+                      r"^(?:--|—|–)?\s*with assistance from\s+(.+?)\.?$", re.I)
+# Version notes that are not reporting. "(Corrects …)" notes are kept: they are corrections.
+_VERSION_NOTE = re.compile(r"^[(\[]\s*(?:updates?|adds?|recasts?|rewrites?|changes|refiles?|repeats?)\b.{0,300}[)\]]$", re.I)
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b).{0,120}$|all rights reserved\.?$", re.I)
-_BYLINE = re.compile(r"^(?:by|written by|reporting by)\s+([A-Z][\w.'\- ]+(?:(?:,| and) [A-Z][\w.'\- ]+)*)\.?$")
+_BYLINE = re.compile(r"^(?i:by|written by)\s+([A-Z][\w.'\- ]+(?:(?:,| and) [A-Z][\w.'\- ]+)*)\.?$")
 _PROMO = re.compile(
-    r"^(?:read more|related|sign up|click here|subscribe|most read|recommended|also read|more from)\b.{0,100}$|"
+    r"^(?:read more|related|sign up|click here|subscribe|most read|recommended|also read|more from|"
+    r"follow (?:us|\w+ on)|our standards)\b.{0,100}$|"
     r"^(?:photographer|photo|image|source|credit):\s.{0,120}$",
     re.I,
 )
@@ -63,6 +69,15 @@ def clean_text(raw: str) -> Cleaned:
             who = _EMAIL.sub("", m.group(2)).strip().rstrip(".")
             if m.group(1).lower().startswith(("reporter", "author")) and not out.byline:
                 out.byline = who
+            continue
+        cr = _CREDITS.match(p)
+        if cr and len(p) < 300:
+            out.contacts.append(p)
+            if cr.group(1) and not out.byline:
+                out.byline = cr.group(1).strip()
+            continue
+        if _VERSION_NOTE.match(p):
+            out.furniture.append(p)
             continue
         b = _BYLINE.match(p)
         if b and len(p) < 120:
