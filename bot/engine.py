@@ -22,7 +22,7 @@ from ingest.embed import Embedder
 from ingest.records import CorrectionLink, split_sentence_id
 from ingest.settings import Settings
 from ingest.store import IndexDamaged, Store, StoreError, StoreUnavailable
-from ingest.terms import content_terms, name_tokens
+from ingest.terms import content_terms, name_tokens, stem
 
 from .answer import Answer, Citation
 from .conversation import Conversation
@@ -267,6 +267,10 @@ class Engine:
             for row in st.query(vec, N_DENSE):
                 cands.setdefault(row["id"], row)
         for tok in dict.fromkeys(name_tokens(text)):
+            # Exact matching is for rare names the embedding blurs; a name in hundreds of
+            # sentences is found by meaning, and scanning for it would cost a full-text search.
+            if self.stats.df(stem(tok.lower().strip("'’."))) > N_LEXICAL:
+                continue
             for variant in dict.fromkeys((tok, tok.upper(), tok.capitalize())):
                 for row in st.containing(variant, N_LEXICAL):
                     cands.setdefault(row["id"], row)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import threading
-import time
 from collections import Counter
 
 from ingest.store import Store
@@ -12,21 +11,20 @@ from ingest.terms import content_terms
 
 
 class TermStats:
-    """Document frequencies per source, refreshed only for sources whose content hash changed,
-    so a growing archive costs what changed, not what exists."""
-
-    REFRESH_SECONDS = 2.0
+    """Document frequencies per source, read from the term counts ingest stores and refreshed only
+    when the index's generation token changes — and then only for sources whose content hash
+    changed — so a question costs one small read, and a growing archive what changed."""
 
     def __init__(self) -> None:
         self._per_source: dict[str, tuple[str, Counter[str], int]] = {}
         self._df: Counter[str] = Counter()
         self._n = 0
-        self._checked = 0.0
+        self._generation: str | None = None
         self._lock = threading.Lock()
 
     def refresh(self, st: Store, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self._checked < self.REFRESH_SECONDS:
+        gen = st.generation()
+        if not force and gen == self._generation:
             return
         with self._lock:
             recs = st.source_records()
@@ -55,7 +53,7 @@ class TermStats:
                     total.update(df)
                 self._df = total
                 self._n = sum(n for _, _, n in self._per_source.values())
-            self._checked = now
+            self._generation = gen
 
     def df(self, term: str) -> int:
         return self._df.get(term, 0)

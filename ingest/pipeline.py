@@ -133,6 +133,7 @@ class Indexer:
             manifest = store.source_records()
             pending: list[_Pending] = []
             seen: dict[str, str] = {}
+            unchanged: list[tuple[Source, int]] = []
             for target, load in jobs:
                 try:
                     src = load()
@@ -155,12 +156,18 @@ class Indexer:
                     continue
                 if old and old.get("state") == "complete" and old.get("sha256") == src.sha256 and not rebuild:
                     report.results.append(SourceResult(target, "unchanged", src.id, sentences=int(old.get("sentences", 0))))
+                    unchanged.append((src, int(old.get("sentences", 0))))
                     continue
                 status = "updated" if old else "added"
                 reuse = {}
                 if old:
                     reuse = {r["text"]: r["vector"] for r in store.source_sentences(src.id, with_vectors=True)}
                 pending.append(_Pending(src, target, split_sentences(src.id, src.text), status, reuse))
+
+            # Sources indexed before term counts were stored get them now (no embedding needed).
+            if unchanged:
+                have = store.with_term_counts([src.id for src, _ in unchanged])
+                store.mark_sources([(src, n) for src, n in unchanged if src.id not in have], "complete")
 
             # A `writing` record this run did not load is a crashed run's half-written source:
             # redo it from its file, or, when that is gone, finish it off.

@@ -293,6 +293,15 @@ class Store:
         self._call(self.sentences.delete, where={"source": source_id})
         self._call(self.sources_col.delete, ids=[_df_id(source_id), source_id])
 
+    def with_term_counts(self, source_ids: Sequence[str]) -> set[str]:
+        """Which of these sources already have term counts stored (ids only: cheap)."""
+        have: set[str] = set()
+        ids = list(source_ids)
+        for a, b in _chunks(len(ids), self.max_batch):
+            rec = self._call(self.sources_col.get, ids=[_df_id(s) for s in ids[a:b]], include=[])
+            have.update(i[len("__df__"):] for i in rec["ids"])
+        return have
+
     def term_counts(self, source_ids: Sequence[str]) -> dict[str, tuple[str, int, dict[str, int]]]:
         """Stored term document-frequencies: source id → (content hash they were made from,
         sentence count, counts). Sources indexed before these existed are simply absent."""
