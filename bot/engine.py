@@ -92,6 +92,7 @@ class Engine:
         self._store = store
         self._lock = threading.Lock()
         self.stats = TermStats()
+        self._seen_generation: str | None = None  # as read before this question
 
     # -- index access ------------------------------------------------------------------
     def store(self) -> Store:
@@ -109,11 +110,12 @@ class Engine:
         generation token changed, reopen it (fresh) so new sources are found without a restart."""
         with self._lock:
             st = self._store
-        if st is None or self.settings.server_mode:
+        if st is None:
             return
         gen = st.generation()
-        if gen == getattr(self, "_generation", gen):
-            return
+        self._seen_generation = gen
+        if self.settings.server_mode or gen == getattr(self, "_generation", gen):
+            return  # a server shows every process's writes; only the statistics need it
         fresh = Store(self.settings, create=False, fresh=True)
         fresh.check_model(self.embedder.identity)
         with self._lock:
@@ -190,10 +192,10 @@ class Engine:
     def _ask(self, q: str, conversation: Conversation | None) -> Answer:
         st = self.store()
         context = conversation.context_for(q) if conversation else None
-        meta = metadata_answer(q, st.source_records, conversation)
+        self.stats.refresh(st, self._seen_generation)
+        meta = metadata_answer(q, lambda: self.stats.records, conversation)
         if meta is not None:
             return meta
-        self.stats.refresh(st)
         qvec = self.embedder.embed_one(q)
         cvec = self.embedder.embed_one(f"{context} {q}") if context else None
         qterms = question_terms(q, self.stats.idf)

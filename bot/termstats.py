@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import Counter
+from typing import Any
 
 from ingest.store import Store
 from ingest.terms import content_terms
@@ -21,13 +22,15 @@ class TermStats:
         self._n = 0
         self._generation: str | None = None
         self._lock = threading.Lock()
+        self.records: dict[str, dict[str, Any]] = {}  # the manifest as of the last refresh
 
-    def refresh(self, st: Store, force: bool = False) -> None:
-        gen = st.generation()
+    def refresh(self, st: Store, generation: str | None = None, force: bool = False) -> None:
+        gen = st.generation() if generation is None else generation
         if not force and gen == self._generation:
             return
         with self._lock:
             recs = st.source_records()
+            self.records = recs
             changed = False
             for sid in list(self._per_source):
                 if sid not in recs or recs[sid].get("sha256") != self._per_source[sid][0]:

@@ -398,10 +398,8 @@ class Store:
         return int(self._call(self.sentences.count))
 
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        total = self.count()
-        if total == 0:
-            return []
-        rec = self._call(self.sentences.query, query_embeddings=[vector.tolist()], n_results=min(n, total),
+        # Chroma returns fewer than n (or none) on a small or empty collection: no count() first.
+        rec = self._call(self.sentences.query, query_embeddings=[vector.tolist()], n_results=n,
                          where=where, include=["metadatas", "documents", "distances", "embeddings"])
         rows = []
         for i, sid in enumerate(rec["ids"][0]):

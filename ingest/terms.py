@@ -60,8 +60,14 @@ def words(text: str) -> list[str]:
     return [m.group(0) for m in _WORD.finditer(text)]
 
 
-def content_terms(text: str) -> list[str]:
-    """Stemmed content words, in order (with repeats)."""
+@lru_cache(maxsize=65_536)
+def content_terms(text: str) -> tuple[str, ...]:
+    """Stemmed content words, in order (with repeats). Cached: the engine scores the same
+    candidate sentences question after question."""
+    return tuple(_content_terms(text))
+
+
+def _content_terms(text: str) -> list[str]:
     out = []
     for raw in words(text):
         w = _norm(raw)
