@@ -22,41 +22,59 @@ class TermStats:
         self._n = 0
         self._generation: str | None = None
         self._lock = threading.Lock()
-        self.records: dict[str, dict[str, Any]] = {}  # the manifest as of the last refresh
+        self._records: dict[str, dict[str, Any]] | None = None
+        self._store: Store | None = None
+
+    @property
+    def records(self) -> dict[str, dict[str, Any]]:
+        """The manifest as of the current generation, read only when something needs it."""
+        if self._records is None and self._store is not None:
+            self._records = self._store.source_records()
+        return self._records or {}
 
     def refresh(self, st: Store, generation: str | None = None, force: bool = False) -> None:
         gen = st.generation() if generation is None else generation
         if not force and gen == self._generation:
             return
         with self._lock:
-            recs = st.source_records()
-            self.records = recs
-            changed = False
-            for sid in list(self._per_source):
-                if sid not in recs or recs[sid].get("sha256") != self._per_source[sid][0]:
-                    del self._per_source[sid]
-                    changed = True
-            todo = [sid for sid, rec in recs.items() if sid not in self._per_source and rec.get("state") == "complete"]
-            stored = st.term_counts(todo) if todo else {}
-            for sid in todo:
-                sha = recs[sid].get("sha256", "")
-                if sid in stored and stored[sid][0] == sha:
-                    _, n, counts = stored[sid]
-                    self._per_source[sid] = (sha, Counter(counts), n)
-                else:  # an index written before term counts were stored
-                    df: Counter[str] = Counter()
-                    rows = st.source_sentences(sid)
-                    for r in rows:
-                        df.update(set(content_terms(r["text"])))
-                    self._per_source[sid] = (sha, df, len(rows))
-                changed = True
-            if changed:
-                total: Counter[str] = Counter()
-                for _, df, _n in self._per_source.values():
-                    total.update(df)
-                self._df = total
-                self._n = sum(n for _, _, n in self._per_source.values())
+            self._store, self._records = st, None
+            totals = st.term_totals()
+            if totals is not None and totals[0] == gen and gen:
+                # Ingest summed the counts for exactly this generation: one read.
+                self._df, self._n = Counter(totals[2]), totals[1]
+                self._per_source.clear()
+                self._generation = gen
+                return
+            self._refresh_per_source(st)
             self._generation = gen
+
+    def _refresh_per_source(self, st: Store) -> None:
+        recs = self.records
+        changed = False
+        for sid in list(self._per_source):
+            if sid not in recs or recs[sid].get("sha256") != self._per_source[sid][0]:
+                del self._per_source[sid]
+                changed = True
+        todo = [sid for sid, rec in recs.items() if sid not in self._per_source and rec.get("state") == "complete"]
+        stored = st.term_counts(todo) if todo else {}
+        for sid in todo:
+            sha = recs[sid].get("sha256", "")
+            if sid in stored and stored[sid][0] == sha:
+                _, n, counts = stored[sid]
+                self._per_source[sid] = (sha, Counter(counts), n)
+            else:  # an index written before term counts were stored
+                df: Counter[str] = Counter()
+                rows = st.source_sentences(sid)
+                for r in rows:
+                    df.update(set(content_terms(r["text"])))
+                self._per_source[sid] = (sha, df, len(rows))
+            changed = True
+        if changed or not self._df:
+            total: Counter[str] = Counter()
+            for _, df, _n in self._per_source.values():
+                total.update(df)
+            self._df = total
+            self._n = sum(n for _, _, n in self._per_source.values())
 
     def df(self, term: str) -> int:
         return self._df.get(term, 0)

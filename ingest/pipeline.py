@@ -204,8 +204,10 @@ class Indexer:
                                                    sentences=len(p.sentences), embedded=p.embedded))
             report.results.extend(SourceResult(sid, "removed", sid) for sid in [*removed, *dropped])
             if journal:
-                store.bump_generation()
+                store.publish_generation()
                 store.end_journal()
+            elif (store.term_totals() or ("",))[0] != store.generation():
+                store.publish_generation()  # an index from before summed counts were stored
         return report
 
     def _recover(self, store: Store) -> set[str]:
@@ -274,7 +276,7 @@ class Indexer:
             if gone or crashed:
                 # Half-written (`writing`) sources stay marked; the next ingest redoes them.
                 report.flagged, report.unflagged = relink(store, set(), set(gone) | recovered, report.warnings)
-                store.bump_generation()
+                store.publish_generation()
                 store.end_journal()
         return report
 

@@ -336,11 +336,48 @@ class Store:
         rec = self._call(self.sources_col.get, ids=["__generation__"], include=["metadatas"])
         return str(rec["metadatas"][0].get("token", "")) if rec["ids"] else ""
 
-    def bump_generation(self) -> None:
+    def bump_generation(self, token: str | None = None) -> str:
         import uuid
 
+        token = token or uuid.uuid4().hex
         self._call(self.sources_col.upsert, ids=["__generation__"], embeddings=[_DUMMY], documents=[""],
-                   metadatas=[{"kind": "generation", "token": uuid.uuid4().hex}])
+                   metadatas=[{"kind": "generation", "token": token}])
+        return token
+
+    def publish_generation(self) -> str:
+        """End of a run that changed the index: store the summed term counts of every complete
+        source under a new token, then make that token the generation. A reader that sees the
+        token finds matching totals — one read on a cold start instead of one per source; a crash
+        in between leaves totals for a token nobody has, so readers fall back to the per-source
+        counts."""
+        import uuid
+
+        token = uuid.uuid4().hex
+        recs = self.source_records()
+        done = {sid: r.get("sha256") for sid, r in recs.items() if r.get("state") == "complete"}
+        total: Counter[str] = Counter()
+        n = 0
+        ids = list(done)
+        for a, b in _chunks(len(ids), self.max_batch):
+            for sid, (sha, count, counts) in self.term_counts(ids[a:b]).items():
+                if done.get(sid) == sha:
+                    total.update(counts)
+                    n += count
+        self._call(self.sources_col.upsert, ids=["__df_total__"], embeddings=[_DUMMY],
+                   documents=[json.dumps(total)],
+                   metadatas=[{"kind": "df_total", "generation": token, "sentences": n, "sources": len(done)}])
+        return self.bump_generation(token)
+
+    def term_totals(self) -> tuple[str, int, dict[str, int]] | None:
+        """(generation they were made for, sentence count, document frequencies), if stored."""
+        rec = self._call(self.sources_col.get, ids=["__df_total__"], include=["metadatas", "documents"])
+        if not rec["ids"]:
+            return None
+        try:
+            meta = rec["metadatas"][0]
+            return str(meta.get("generation", "")), int(meta.get("sentences", 0)), json.loads(rec["documents"][0] or "{}")
+        except (ValueError, TypeError):
+            return None
 
     def sentence_sources(self) -> dict[str, list[str]]:
         """Every sentence id, grouped by the source its metadata names (for the crash sweep)."""

@@ -91,8 +91,11 @@ def snapshot(s: Settings) -> dict[str, Any]:
     sen = st.sentences.get(include=["metadatas", "documents"])
     links = st.links_col.get(include=["metadatas"])
     return {
-        "special": sorted(i for i in records if i.startswith("__") and i != "__generation__"
+        "special": sorted(i for i in records if i.startswith("__") and i not in ("__generation__", "__df_total__")
                           and not i.startswith("__df__")),
+        "totals": {"generation": records.get("__df_total__", ({}, ""))[0].get("generation"),
+                   "sentences": records.get("__df_total__", ({}, ""))[0].get("sentences")},
+        "generation": records.get("__generation__", ({}, ""))[0].get("token"),
         "term_counts": {m["source"]: m["sha256"] for m, _ in records.values() if m.get("kind") == "df"},
         "sources": {i: (m["state"], m["sha256"], m["sentences"], m["title"], m["published"], d)
                     for i, (m, d) in records.items() if m.get("kind") == "source"},
@@ -110,6 +113,9 @@ def check_invariants(s: Settings) -> dict[str, Any]:
     assert all(r[0] == "complete" for r in records.values()), {k: r[0] for k, r in records.items()}
     # Every complete source has term counts made from its current content; no others remain.
     assert snap["term_counts"] == {sid: r[1] for sid, r in records.items()}, "term counts out of step with sources"
+    # Summed counts published for the current generation cover exactly the indexed sentences.
+    if snap["totals"]["generation"] == snap["generation"]:
+        assert snap["totals"]["sentences"] == len(snap["sentences"])
     per_source: dict[str, list[int]] = {}
     spans: set[tuple[str, int, int]] = set()
     for sid, (text, source, index, start, end, sha) in snap["sentences"].items():
