@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.split import is_headline  # noqa: F401 (re-exported for the engine)
 from ingest.terms import QUESTION_WORDS, content_terms, name_tokens
 
 _NUMBER_Q = re.compile(r"\b(how (?:many|much|large|big|old|long|far)|what (?:percentage|share|proportion|number|amount))\b", re.I)
@@ -17,10 +18,6 @@ _WHEN_A = re.compile(r"\b(\d{4}|january|february|march|april|may|june|july|augus
                      r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
                      r"tomorrow|ago|last (?:week|month|year)|this (?:week|month|year)|next (?:week|month|year)|"
                      r"since|until|earlier|later|recently)\b", re.I)
-
-
-def is_headline(text: str) -> bool:
-    return len(text) < 160 and not re.search(r"[.!?…][\"'”’)]*$", text)
 
 
 _MONEY_Q = re.compile(r"\bhow much\b.*\b(cost|costs|price|priced|pay|paid|spend|spent|worth|invest|invested|"

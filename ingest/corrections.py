@@ -28,6 +28,7 @@ import numpy as np
 
 from .dates import human, is_later  # noqa: F401 (is_later re-exported)
 from .records import CorrectionLink, split_sentence_id
+from .split import is_headline
 from .terms import content_terms, name_tokens
 
 # -- cue lexicons ------------------------------------------------------------------------
@@ -159,7 +160,7 @@ class Row:
 
     @property
     def headline(self) -> bool:
-        return not re.search(r"[.!?…][\"'”’)]*$", self.text) and len(self.text) < 160
+        return is_headline(self.text)
 
 
 # Thresholds are on cosine similarity of all-MiniLM-L6-v2-style normalised embeddings and on

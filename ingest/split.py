@@ -144,3 +144,9 @@ def split_sentences(source_id: str, text: str) -> list[Sentence]:
         Sentence(source=source_id, index=i, start=s, end=e, text=text[s:e])
         for i, (s, e) in enumerate(split_spans(text))
     ]
+
+
+def is_headline(text: str) -> bool:
+    """A short sentence with no closing punctuation: a headline or subhead, which restates a
+    story rather than reporting it."""
+    return len(text) < 160 and not re.search(r"[.!?…。！？][\"'”’)]*$", text)
