@@ -112,8 +112,49 @@ def question_terms(question: str, idf) -> dict[str, float]:
     return weights
 
 
+# Words a question and a news sentence commonly use for the same thing ("make money" / "sells
+# licenses", "mistake" / "errors", "blacklisted" / "entity list"). Generic news vocabulary, not any
+# one story's: a question word matched only through one of these earns most, not all, of its weight.
+_PARAPHRASES = [
+    "money revenue revenues sales sell sells sold earn earns earned profit profits income license licenses licensing charge fees",
+    "founded found established start started launched created",
+    "ceo chief executive",
+    "based headquartered headquarters",
+    "employees employ employs staff workers workforce jobs",
+    "bought buy acquired acquire acquisition purchase purchased takeover",
+    "sue sued lawsuit litigation court",
+    "ban banned blacklist blacklisted entity sanction sanctions sanctioned restrict restricted",
+    "fired dismissed ousted sacked removed",
+    "died killed death dead deaths",
+    "find found discover discovered uncover uncovered detect detected identify identified",
+    "mistake mistakes error errors wrong incorrect inaccurate flaw flawed",
+    "ask asked urge urged call called demand demanded request requested",
+    "cost costs price priced spend spent",
+    "relations relationship ties tensions",
+    "help helped assist assisted aid support supported",
+    "reason because why due cause caused",
+    "plan plans planned intend intends aim aims",
+    "accuse accused allege alleged allegation allegations claim claims",
+    "investigate investigation probe inquiry",
+]
+_ALTERNATIVES: dict[str, frozenset[str]] = {}
+for _line in _PARAPHRASES:
+    _group = frozenset(t for w in _line.split() for t in content_terms(w))
+    for _t in _group:
+        _ALTERNATIVES[_t] = _ALTERNATIVES.get(_t, frozenset()) | (_group - {_t})
+PARAPHRASE_CREDIT = 0.8
+
+
 def lexical_overlap(qterms: dict[str, float], text: str) -> float:
+    """Share of the question's weighted key words the sentence holds (a common paraphrase
+    counts for most of a word's weight)."""
     if not qterms:
         return 0.0
     st = set(content_terms(text))
-    return sum(w for t, w in qterms.items() if t in st) / sum(qterms.values())
+    got = 0.0
+    for t, w in qterms.items():
+        if t in st:
+            got += w
+        elif _ALTERNATIVES.get(t, frozenset()) & st:
+            got += PARAPHRASE_CREDIT * w
+    return got / sum(qterms.values())
