@@ -120,8 +120,9 @@ _PARAPHRASES = [
     "founded found established start started launched created",
     "ceo chief executive",
     "based headquartered headquarters",
-    "employees employ employs staff workers workforce jobs",
-    "bought buy acquired acquire acquisition purchase purchased takeover",
+    "employees employ employs staff workers workforce jobs work works",
+    # Buying and selling are two views of one deal: "who is buying X" is answered by "sold X to Y".
+    "bought buy buying buyer acquired acquire acquisition purchase purchased takeover sell sells selling sale sold",
     "sue sued lawsuit litigation court",
     "ban banned blacklist blacklisted entity sanction sanctions sanctioned restrict restricted",
     "fired dismissed ousted sacked removed",

