@@ -199,6 +199,8 @@ class Engine:
         qvec = self.embedder.embed_one(q)
         cvec = self.embedder.embed_one(f"{context} {q}") if context else None
         qterms = question_terms(q, self.stats.idf)
+        # A key word the sources never use makes a dense-only match suspect.
+        unknown = any(self.stats.df(t) == 0 for t in qterms)
         if context:
             for t, w in question_terms(context, self.stats.idf).items():
                 qterms.setdefault(t, 0.3 * w)
@@ -230,7 +232,6 @@ class Engine:
                 if attributed_to(speaker, c.row["text"]):
                     c.score += SPEAKER_BONUS
         scored.sort(key=lambda c: -c.score)
-        unknown = any(self.stats.df(t) == 0 for t in question_terms(q, self.stats.idf))
         for c in scored:
             c.typed = has_type_evidence(q, c.row["text"])
         chosen = [c for c in scored if self._answers(c, unknown) and fits_type(q, c.row["text"])]
