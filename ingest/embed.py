@@ -50,6 +50,7 @@ class Embedder:
         self._lock = threading.Lock()
         self.calls = 0  # sentences embedded so far; tests read it to prove nothing was re-embedded
         self._onnx = None  # OnnxEncoder, False (unavailable), or None (not looked for yet)
+        self._onnx_batch = None  # the same with threads, for documents
 
     @property
     def model(self) -> SentenceTransformer:
@@ -72,8 +73,21 @@ class Embedder:
                 export(self._model, self._target)
             return self._model
 
+    def _batch_encoder(self):
+        """ONNX Runtime for documents once the model has been exported (by any earlier torch
+        load): ~1.3× the throughput of torch on this CPU, the same vectors to cosine ≥ 0.99999,
+        and no torch import in the ingest process."""
+        if self._onnx_batch is None:
+            from .onnx_embed import load_encoder
+
+            self._onnx_batch = load_encoder(self._target, threads=max(1, os.cpu_count() or 1)) or False
+        return self._onnx_batch
+
     @property
     def dim(self) -> int:
+        enc = self._batch_encoder() if self._model is None else None
+        if enc:
+            return int(enc.encode(["dimension"]).shape[1])
         getter = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         return int(getter())
 
@@ -85,10 +99,14 @@ class Embedder:
         # words, same vectors. Results go back in input order below.
         order = sorted(range(len(texts)), key=lambda j: len(texts[j]))
         out = []
+        enc = self._batch_encoder()
         for i in range(0, len(texts), self.batch_size):
             batch = [texts[j] for j in order[i:i + self.batch_size]]
-            vecs = self.model.encode(batch, batch_size=self.batch_size, normalize_embeddings=True,
-                                     convert_to_numpy=True, show_progress_bar=False)
+            if enc:
+                vecs = enc.encode(batch)
+            else:
+                vecs = self.model.encode(batch, batch_size=self.batch_size, normalize_embeddings=True,
+                                         convert_to_numpy=True, show_progress_bar=False)
             out.append(vecs.astype(np.float32))
             self.calls += len(batch)
             if progress:

@@ -83,3 +83,27 @@ def test_factdesk_ask_does_not_import_torch(tmp_path, onnx_encoder, indexer):
     assert p.returncode == 0, p.stderr
     assert '"answered": true' in p.stdout
     assert "NO-TORCH NO-ST" in p.stderr, p.stderr
+
+
+def test_a_model_with_more_than_pooling_stays_on_torch(tmp_path, monkeypatch):
+    """The ONNX export covers the transformer only; a model with a Dense projection must not be
+    exported, or its vectors (questions and documents) would silently differ from torch's."""
+    import numpy as np
+    import torch
+    from sentence_transformers import SentenceTransformer, models
+
+    from ingest.embed import Embedder, resolve_model
+    from ingest.onnx_embed import onnx_path
+
+    monkeypatch.setenv("FACTDESK_ONNX_CACHE", str(tmp_path / "onnx"))
+    torch.manual_seed(0)
+    base = SentenceTransformer(resolve_model("")[1], device="cpu")
+    dense = models.Dense(in_features=base.get_sentence_embedding_dimension(), out_features=32)
+    model_dir = tmp_path / "dense-model"
+    SentenceTransformer(modules=[*base, dense], device="cpu").save(str(model_dir))
+    e = Embedder(str(model_dir))
+    assert e.dim == 32
+    assert not onnx_path(str(model_dir)).exists()
+    v = e.embed(["The plant will employ 500 workers."])
+    assert v.shape == (1, 32)
+    assert np.allclose(e.embed_one("The plant will employ 500 workers."), v[0], atol=1e-5)
