@@ -338,7 +338,10 @@ def cmd_eval(app: App, args: argparse.Namespace) -> int:
         _dump(report)
     else:
         print(format_report(report))
-    return 0 if not report["failures"] else 1
+    if args.min_hit is not None and (report["hit_rate"] or 0) < args.min_hit:
+        _err(f"hit rate {report['hit_rate']} is below --min-hit {args.min_hit}")
+        return 1
+    return 0
 
 
 # -- entry point ---------------------------------------------------------------------------------
@@ -380,6 +383,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("eval", help="score answers against an eval set")
     s.add_argument("--file", default="data/eval/questions.jsonl")
+    s.add_argument("--min-hit", type=float, default=None, metavar="RATE",
+                   help="exit 1 when the hit rate is below RATE (for CI)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_eval)
     return p
