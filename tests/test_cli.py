@@ -124,3 +124,14 @@ def test_ingest_watch_reindexes_changes(monkeypatch, embedder, tmp_path, capsys)
     assert set(app.indexer.store().source_records()) == {"b"}
     out = capsys.readouterr().out
     assert "added: b" in out and "removed: a" in out
+
+
+def test_eval_command(run):
+    from conftest import ROOT
+
+    path = str(ROOT / "data" / "eval" / "multisource.jsonl")
+    code, out, _ = run("eval", "--file", path)
+    assert code == 0 and "hit rate" in out and "index false flags            0" in out
+    code, _, err = run("eval", "--file", path, "--min-hit", "1.01")
+    assert code == 1 and "below --min-hit" in err
+    assert run("eval", "--file", "/no/such.jsonl")[0] == 2
