@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from .dates import human, is_later  # noqa: F401 (is_later re-exported)
-from .records import CorrectionLink, split_sentence_id
+from .records import CorrectionLink
 from .split import is_headline
 from .terms import content_terms, name_tokens
 
@@ -327,7 +327,3 @@ def merge(links: Iterable[CorrectionLink]) -> list[CorrectionLink]:
         if cur is None or rank[(lk.origin, lk.status)] > rank[(cur.origin, cur.status)]:
             best[lk.claim] = lk
     return list(best.values())
-
-
-def claim_source(link: CorrectionLink) -> str:
-    return split_sentence_id(link.claim)[0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -21,12 +21,6 @@ class Source:
     furniture: list[str] = field(default_factory=list)
     corrects: list[dict[str, Any]] = field(default_factory=list)  # declared corrections
     extra: dict[str, Any] = field(default_factory=dict)
-
-    def meta(self) -> dict[str, Any]:
-        """Everything but the text, as shown to users."""
-        d = asdict(self)
-        d.pop("text")
-        return d
 
 
 @dataclass(frozen=True)

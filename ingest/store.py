@@ -267,7 +267,8 @@ class Store:
                 docs.append(snt.text)
                 metas.append({"source": snt.source, "index": snt.index, "start": snt.start, "end": snt.end,
                               "published": source.published, "sha": source.sha256, **(extra[i] if extra else {})})
-            vecs.append(np.asarray(vectors, dtype=np.float32).reshape(len(sentences), -1))
+            if len(sentences):  # a source emptied by an edit only loses its old sentences
+                vecs.append(np.asarray(vectors, dtype=np.float32).reshape(len(sentences), -1))
         allv = np.vstack(vecs) if vecs else np.zeros((0, 1), dtype=np.float32)
         for a, b in _chunks(len(ids), self.max_batch):
             self._call(self.sentences.upsert, ids=ids[a:b], embeddings=allv[a:b].tolist(), documents=docs[a:b],
@@ -404,18 +405,7 @@ class Store:
     def put_sentences(self, source: Source, sentences: Sequence[Sentence], vectors: np.ndarray,
                       extra: Sequence[dict[str, Any]] | None = None) -> None:
         """Upsert a source's sentences (stable ids) and delete any beyond the new count."""
-        ids = [s.id for s in sentences]
-        metas = []
-        for i, s in enumerate(sentences):
-            m = {"source": s.source, "index": s.index, "start": s.start, "end": s.end,
-                 "published": source.published, "sha": source.sha256}
-            if extra:
-                m.update(extra[i])
-            metas.append(m)
-        for a, b in _chunks(len(ids), self.max_batch):
-            self._call(self.sentences.upsert, ids=ids[a:b], embeddings=vectors[a:b].tolist(),
-                       documents=[s.text for s in sentences[a:b]], metadatas=metas[a:b])
-        self._call(self.sentences.delete, where={"$and": [{"source": source.id}, {"index": {"$gte": len(ids)}}]})
+        self.put_sentences_many([(source, sentences, vectors, extra or [])])
 
     def get_sentences(self, ids: Sequence[str], with_vectors: bool = False) -> dict[str, dict[str, Any]]:
         if not ids:
