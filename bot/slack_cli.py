@@ -14,7 +14,7 @@ def _subparsers(parser: argparse.ArgumentParser) -> Any:
 
 
 def cmd_slack(app: Any, args: argparse.Namespace) -> int:
-    from bot.slack_app import SlackSetupError, check_settings, run
+    from bot.slack import SlackSetupError, check_settings, run
 
     try:
         check_settings(app.settings)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from bot.engine import Engine
-from bot.slack_app import FactdeskSlack, HttpServer, RedactSecrets, conversation_from_messages, slack_question
+from bot.slack import FactdeskSlack, HttpServer, RedactSecrets, conversation_from_messages, slack_question
 from bot.slack_blocks import META_EVENT, escape
 from ingest.settings import Settings
 from tests.mock_slack import (BOT_ID, BOT_TOKEN, BOT_USER_ID, SIGNING_SECRET, MockSlackAPI, TrackingExecutor,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.slack_app import COMMAND
+from bot.slack import COMMAND
 from ingest.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ import pytest
 
 from bot.engine import Engine
 from bot.feedback import FeedbackLog
-from bot.slack_app import FactdeskSlack
+from bot.slack import FactdeskSlack
 from bot.slack_blocks import ACTION_VOTE_DOWN, escape
 from ingest.settings import Settings
 from tests.mock_slack import (APP_TOKEN, BOT_TOKEN, MockSlackAPI, MockSocketMode, TrackingExecutor, all_text,
