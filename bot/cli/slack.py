@@ -1,5 +1,4 @@
-"""`factdesk slack` and `factdesk feedback`, registered through `bot.cli.EXTRA_COMMANDS` so the
-core CLI never imports slack-bolt unless these commands run."""
+"""`factdesk slack` and `factdesk feedback`; slack-bolt is imported only when `slack` runs."""
 
 from __future__ import annotations
 
@@ -7,10 +6,6 @@ import argparse
 import json
 import sys
 from typing import Any
-
-
-def _subparsers(parser: argparse.ArgumentParser) -> Any:
-    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
 
 
 def cmd_slack(app: Any, args: argparse.Namespace) -> int:
@@ -33,8 +28,7 @@ def cmd_feedback(app: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    sub = _subparsers(parser)
+def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("slack", help="answer in Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP Events API")
     s.add_argument("--port", type=int, default=3000, help="HTTP mode: port for /slack/events (default 3000)")
     s.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to bind (default all)")

@@ -1,0 +1,58 @@
+"""The `factdesk` command: a thin adapter over the ingest pipeline and the answer engine.
+
+One module per command group; each has a `register(subparsers)` adding its commands, in the order
+`--help` lists them. Adapters with heavy dependencies (slack-bolt) import them only when they run."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot.cli import asking, corrections, evaluation, index, slack, sources
+from bot.cli.common import App
+from bot.cli.index import watch as _watch  # noqa: F401  (tests drive the watcher directly)
+from ingest.settings import get_settings
+
+log = logging.getLogger("factdesk")
+
+# Command groups in the order `factdesk --help` lists them.
+COMMAND_GROUPS = [index, asking, sources, corrections, evaluation, slack]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="factdesk", description="Answers from news sources, quoting exact sentences "
+                                "and flagging every quoted sentence that was later corrected or superseded.")
+    p.add_argument("-v", "--verbose", action="store_true", help="log what happens, to stderr")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for group in COMMAND_GROUPS:
+        group.register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if not args.command:
+        parser.print_help()
+        return 2
+    from bot.cli.common import err
+    from ingest.embed import EmbedError
+    from ingest.lock import IngestLocked
+    from ingest.store import StoreError
+
+    app = App(get_settings())
+    try:
+        return int(args.func(app, args) or 0)
+    except (StoreError, IngestLocked, EmbedError) as e:
+        err(str(e))
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+__all__ = ["App", "build_parser", "main"]

@@ -1,0 +1,146 @@
+"""`factdesk ask` and `factdesk chat`: questions from arguments, standard input or a terminal prompt."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.cli.common import App, console, dump, err, stdin_lines
+
+
+def answer_or_error(app: App, question: str, conversation=None, live=None) -> tuple[Any, str | None]:
+    from bot.engine import QuestionError
+
+    try:
+        if live is not None and app.settings.llm:  # stream the LLM draft into the chat (bot/chat_stream.py)
+            from bot.chat_stream import ask_streaming
+
+            return ask_streaming(app.engine, question, conversation, live), None
+        return app.engine.ask(question, conversation), None
+    except QuestionError as e:
+        return None, str(e)
+
+
+def cmd_ask(app: App, args: argparse.Namespace) -> int:
+    from bot.render import render_answer
+
+    if args.question:
+        questions = [" ".join(args.question)]
+    elif not sys.stdin.isatty():
+        questions = list(stdin_lines())
+        if not questions:
+            err("no questions on standard input")
+            return 2
+    else:
+        err('ask what? usage: factdesk ask "QUESTION" [--json]')
+        return 2
+    app.ensure_index()
+    out = console()
+    rc = 0
+    for q in questions:
+        ans, error = answer_or_error(app, q)
+        if error:
+            rc = 2
+            if args.json:
+                dump({"question": q, "error": error})
+            else:
+                err(error)
+            continue
+        if args.json:
+            dump(ans.to_json())
+        else:
+            render_answer(ans, out)
+    return rc
+
+
+def _chat_lines(app: App, conv) -> int:
+    """Piped chat: each input line is the next turn of one conversation; each output line its Answer JSON."""
+    from ingest.store import StoreError
+
+    rc = 0
+    for line in stdin_lines():
+        if line.strip() in ("/quit", "/exit"):
+            break
+        if line.strip() == "/reset":
+            conv.reset()
+            continue
+        try:
+            ans, error = answer_or_error(app, line, conv)
+        except StoreError as e:
+            # The index went away or the server is down: say so for this turn and keep
+            # going; the engine reconnects on the next one.
+            rc = 1
+            dump({"question": line, "error": str(e)})
+            continue
+        if error:
+            rc = 2
+            dump({"question": line, "error": error})
+            continue
+        conv.add(line, ans, ans.standalone)
+        dump(ans.to_json())
+    return rc
+
+
+def cmd_chat(app: App, args: argparse.Namespace) -> int:
+    from bot.conversation import Conversation
+    from bot.render import render_answer, render_corrections, render_sources
+    from ingest.store import StoreError
+
+    app.ensure_index()
+    conv = Conversation()
+    if not (sys.stdin.isatty() and not args.json):
+        return _chat_lines(app, conv)
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory
+
+    out = console()
+    hist = Path(app.settings.data_dir) / "chat_history"
+    hist.parent.mkdir(parents=True, exist_ok=True)
+    session = PromptSession(history=FileHistory(str(hist)))
+    out.print("[bold]factdesk[/bold] — ask about the sources. /sources, /corrections, /reset, /quit")
+    while True:
+        try:
+            line = session.prompt("you › ").strip()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not line:
+            continue
+        if line in ("/quit", "/exit", "/q"):
+            break
+        if line == "/reset":
+            conv.reset()
+            out.print("[dim]conversation cleared[/dim]")
+            continue
+        if line == "/sources":
+            render_sources(app.engine.sources(), out)
+            continue
+        if line == "/corrections":
+            render_corrections(app.engine.corrections(), out)
+            continue
+        if line.startswith("/"):
+            out.print("[yellow]commands: /sources, /corrections, /reset, /quit[/yellow]")
+            continue
+        try:
+            ans, error = answer_or_error(app, line, conv, live=out)
+        except StoreError as e:
+            out.print(f"[red]{e}[/red]")
+            continue
+        if error:
+            out.print(f"[yellow]{error}[/yellow]")
+            continue
+        conv.add(line, ans, ans.standalone)
+        render_answer(ans, out)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    s = sub.add_parser("ask", help="answer one question (or one per line from stdin)")
+    s.add_argument("question", nargs="*")
+    s.add_argument("--json", action="store_true", help="print the Answer JSON (JSON Lines for stdin)")
+    s.set_defaults(func=cmd_ask)
+
+    s = sub.add_parser("chat", help="an interactive conversation (JSON Lines with --json or piped input)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_chat)
