@@ -19,45 +19,77 @@ def _source_line(title: str, publisher: str, published: str) -> str:
     return " — ".join([bits[0], ", ".join(bits[1:])]) if len(bits) > 1 else bits[0]
 
 
-def render_answer(answer: Answer, console: Console) -> None:
+def correction_dict(corr: Any) -> dict[str, Any] | None:
+    """A citation's correction as the Answer contract's dict, whether it is held as a dict or as a
+    typed record with `to_json()`."""
+    if corr is None or isinstance(corr, dict):
+        return corr
+    return corr.to_json()
+
+
+def ref_list(ns: list[int]) -> str:
+    """[1]–[3] for a run of consecutive citation numbers, [1], [4] otherwise."""
+    ns = sorted(dict.fromkeys(ns))
+    runs: list[list[int]] = []
+    for n in ns:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"[{r[0]}]–[{r[-1]}]" if len(r) > 2 else ", ".join(f"[{n}]" for n in r) for r in runs)
+
+
+def render_answer(answer: Answer, console: Console, *, lead: bool = True, verbose: bool = False) -> None:
+    """The lead line(s), then one panel per citation in the answer's order. A source's title and
+    date are printed with its first citation only; later citations of it refer back to that one.
+    Sentence offsets and how a correction link was found are shown only when `verbose`."""
     style = "bold" if answer.answered else "yellow"
-    lead = [ln for ln in answer.answer.split("\n") if ln.startswith("Note:")] or [answer.answer.split("\n", 1)[0]]
-    for line in lead:
-        console.print(Text(line, style="bold red" if line.startswith("Note:") else style))
+    if lead:
+        lines = [ln for ln in answer.answer.split("\n") if ln.startswith("Note:")] or [answer.answer.split("\n", 1)[0]]
+        for line in lines:
+            console.print(Text(line, style="bold red" if line.startswith("Note:") else style))
     cited = {(c.source, c.sentence): c.n for c in answer.citations}
+    first_of: dict[str, int] = {}
     for c in answer.citations:
+        corr = correction_dict(c.correction)
+        later = getattr(c, "role", None) == "later"
         body = Text()
         body.append(f"[{c.n}] ", style="bold cyan")
-        body.append(c.text, style="italic" if not c.correction else "italic red")
+        if later:
+            body.append(f"LATER COVERAGE · {human(c.published) if c.published else 'undated'}", style="bold magenta")
+            body.append("\n")
+        body.append(c.text, style="italic red" if corr else "italic")
         body.append("\n")
-        where = _source_line(c.title, c.publisher, c.published)
+        seen = first_of.setdefault(c.source, c.n)
+        where = _source_line(c.title, c.publisher, c.published) if seen == c.n else f"same source as [{seen}]"
         if c.field:
             where += f" · {c.field}"
-        elif c.sentence is not None:
+        elif verbose and c.sentence is not None:
             where += f" · sentence {c.sentence} (chars {c.start}–{c.end})"
         body.append(where, style="dim")
-        if c.url:
+        if c.url and seen == c.n:
             body.append(f"\n{c.url}", style="dim underline")
-        if c.correction:
+        if corr:
             body.append("\n")
-            body.append(_flag_text(c.correction, cited))
+            body.append(_flag_text(corr, cited, verbose=verbose))
         if not answer.answered:
             body.append("\n(nearest sentence, for context: it does not answer the question)", style="yellow")
-        border = "red" if c.correction else ("cyan" if answer.answered else "yellow")
+        border = "red" if corr else ("magenta" if later else ("cyan" if answer.answered else "yellow"))
         console.print(Panel(body, border_style=border, padding=(0, 1)))
 
 
-def _flag_text(corr: dict[str, Any], cited: dict[tuple[str, Any], int] | None = None) -> Text:
+def _flag_text(corr: dict[str, Any], cited: dict[tuple[str, Any], int] | None = None, *,
+               verbose: bool = False) -> Text:
     """The flag, and what corrected the claim: a reference when that sentence is already quoted
     in the same answer, the full sentence with its source and date otherwise."""
     t = Text()
     label = "CORRECTED" if corr["status"] == "corrected" else "SUPERSEDED"
     t.append(f"⚠ {label}", style="bold white on red")
-    t.append(f" {corr['note']} ({corr['origin']})", style="bold red")
+    t.append(f" {corr['note']}" + (f" ({corr['origin']})" if verbose else ""), style="bold red")
     cited = cited or {}
     refs = [cited[(b["source"], b["sentence"])] for b in corr.get("by", []) if (b["source"], b["sentence"]) in cited]
     if refs:
-        t.append("\n  ↳ corrected by " + ", ".join(f"[{n}]" for n in refs) + " above", style="red")
+        t.append(f"\n  ↳ {label.lower()} by {ref_list(refs)} above", style="red")
     for b in corr.get("by", []):
         if (b["source"], b["sentence"]) in cited:
             continue

@@ -9,7 +9,7 @@ import argparse
 import logging
 import sys
 
-from bot.cli import asking, corrections, evaluation, index, slack, sources
+from bot.cli import asking, check, corrections, evaluation, index, slack, sources
 from bot.cli.common import App
 from bot.cli.index import watch as _watch  # noqa: F401  (tests drive the watcher directly)
 from ingest.settings import get_settings
@@ -17,7 +17,7 @@ from ingest.settings import get_settings
 log = logging.getLogger("factdesk")
 
 # Command groups in the order `factdesk --help` lists them.
-COMMAND_GROUPS = [index, asking, sources, corrections, evaluation, slack]
+COMMAND_GROUPS = [index, asking, check, sources, corrections, evaluation, slack]
 
 
 def build_parser() -> argparse.ArgumentParser:

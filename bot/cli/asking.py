@@ -51,7 +51,7 @@ def cmd_ask(app: App, args: argparse.Namespace) -> int:
         if args.json:
             dump(ans.to_json())
         else:
-            render_answer(ans, out)
+            render_answer(ans, out, verbose=args.verbose)
     return rc
 
 
@@ -131,7 +131,7 @@ def cmd_chat(app: App, args: argparse.Namespace) -> int:
             out.print(f"[yellow]{error}[/yellow]")
             continue
         conv.add(line, ans, ans.standalone)
-        render_answer(ans, out)
+        render_answer(ans, out, verbose=args.verbose)
     return 0
 
 
