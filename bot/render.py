@@ -11,7 +11,7 @@ from rich.text import Text
 
 from ingest.dates import human
 
-from .answer import Answer
+from .answer import Answer, ref_list
 
 
 def _source_line(title: str, publisher: str, published: str) -> str:
@@ -25,18 +25,6 @@ def correction_dict(corr: Any) -> dict[str, Any] | None:
     if corr is None or isinstance(corr, dict):
         return corr
     return corr.to_json()
-
-
-def ref_list(ns: list[int]) -> str:
-    """[1]–[3] for a run of consecutive citation numbers, [1], [4] otherwise."""
-    ns = sorted(dict.fromkeys(ns))
-    runs: list[list[int]] = []
-    for n in ns:
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    return ", ".join(f"[{r[0]}]–[{r[-1]}]" if len(r) > 2 else ", ".join(f"[{n}]" for n in r) for r in runs)
 
 
 def render_answer(answer: Answer, console: Console, *, lead: bool = True, verbose: bool = False) -> None:

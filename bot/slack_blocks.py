@@ -16,12 +16,15 @@ from typing import Any
 
 from ingest.dates import human
 
-from .answer import Answer, Citation
+from .answer import Answer, Citation, ref_list
 
 SECTION_LIMIT = 3000  # characters of text in one section block
 MAX_BLOCKS = 50  # blocks in one message
 FALLBACK_LIMIT = 3000  # the notification / screen-reader `text`; Slack truncates long ones anyway
 BUTTON_VALUE_LIMIT = 2000
+DONT_KNOW_LIMIT = 900  # characters a "don't know" reply may take, passages included
+DONT_KNOW_PASSAGES = 2
+CLOSEST = "Closest passages (not an answer)"
 
 ACTION_VOTE_UP = "factdesk_vote_up"
 ACTION_VOTE_DOWN = "factdesk_vote_down"
@@ -64,6 +67,7 @@ def _chunks(text: str, limit: int) -> list[str]:
 
 
 def _quote(text: str) -> str:
+    """A quote block: the marker starts every line (Slack reads ">" only at a line's start)."""
     return "> " + escape(text).replace("\n", "\n> ")
 
 
@@ -79,36 +83,77 @@ def _date(published: str) -> str:
 
 
 def source_line(title: str, publisher: str, published: str, url: str = "") -> str:
-    """“Title” — Publisher, June 2019 · <link>, all escaped."""
-    bits = [f"“{escape(title)}”" if title else "untitled source"]
-    meta = ", ".join(x for x in (escape(publisher), _date(published)) if x)
-    line = f"{bits[0]} — {meta}" if meta else bits[0]
-    link = _link(url, "link")
-    return f"{line} · {link}" if link else line
+    """*Title* (linked when the source has a URL) · Publisher · June 2019, all escaped."""
+    name = escape(title) if title else "untitled source"
+    head = _link(url, title or "untitled source") or name
+    return " · ".join(x for x in (f"*{head}*", escape(publisher), _date(published)) if x)
 
 
-def _flag_lines(corr: dict[str, Any]) -> list[str]:
+def _correction(c: Citation) -> dict[str, Any] | None:
+    """The citation's correction in the Answer contract's form, however the record holds it."""
+    return c.to_json().get("correction")
+
+
+def flag_line(corr: dict[str, Any], refs: list[int] | None = None) -> str:
+    """⚠ *CORRECTED* — note; corrected by [1]–[3] above — one line, escaped."""
     label = "CORRECTED" if corr.get("status") == "corrected" else "SUPERSEDED"
     note = escape(str(corr.get("note") or ""))
-    lines = [f"⚠ *{label}*" + (f" — {note}" if note else "")]
-    for b in corr.get("by", []):
-        lines.append(f"↳ corrected by: {_quote(b.get('text', ''))}")
-        lines.append(f"    — {source_line(b.get('title') or b.get('source', ''), '', b.get('published', ''))}")
-    return lines
+    line = f"⚠ *{label}*" + (f" — {note}" if note else "")
+    if refs:
+        line += f"; {label.lower()} by {ref_list(refs)} above"
+    return line
 
 
-def _citation_sections(c: Citation) -> list[dict[str, Any]]:
-    head = f"*[{c.n}]*" + (" ⚠" if c.correction else "")
-    where = source_line(c.title, c.publisher, c.published, c.url)
+def _citation_blocks(c: Citation, cited: dict[tuple[str, Any], int], first_of: dict[str, int],
+                     *, compact: bool = False) -> list[dict[str, Any]]:
+    """One quoted sentence: its section (number, exact sentence, flag), then its source line as
+    a context block. A correcting sentence quoted elsewhere in the answer is referred to by
+    number; one that is not is quoted under the flag with its own source. `compact` (context for
+    a "don't know" reply) keeps the flag to one line and quotes nothing more."""
+    corr = _correction(c)
+    later = getattr(c, "role", None) == "later"
+    head = f"*[{c.n}]*" + (" ⚠" if corr else "")
+    if later:
+        head += f" 🕒 *Later coverage* · {_date(c.published)}"
+    lines = [head, _quote(c.text)]
+    if corr:
+        by = corr.get("by", [])
+        refs = [cited[(b.get("source"), b.get("sentence"))] for b in by if (b.get("source"), b.get("sentence")) in cited]
+        lines.append(flag_line(corr, refs))
+        for b in [] if compact else by:
+            if (b.get("source"), b.get("sentence")) in cited:
+                continue
+            lines.append(_quote(b.get("text", "")))
+            lines.append("— " + source_line(b.get("title") or b.get("source", ""), "", b.get("published", "")))
+    blocks = [_section(piece) for piece in _quoted_chunks("\n".join(lines), SECTION_LIMIT)]
+    seen = first_of.setdefault(c.source, c.n)
+    where = source_line(c.title, c.publisher, c.published, c.url) if seen == c.n else f"same source as [{seen}]"
     if c.field:
         where += f" · {escape(c.field)}"
-    tail = "\n".join(_flag_lines(c.correction)) if c.correction else ""
-    text = f"{head}\n{_quote(c.text)}\n{where}" + (f"\n{tail}" if tail else "")
-    return [_section(piece) for piece in _chunks(text, SECTION_LIMIT)]
+    blocks.append(_context(where))
+    return blocks
+
+
+def _quoted_chunks(text: str, limit: int) -> list[str]:
+    """`_chunks`, keeping quote blocks quoted: a piece that begins inside a quoted line starts
+    with the quote marker again, so no ">" ever lands mid-line or goes missing."""
+    pieces = _chunks(text, limit - 2)
+    out = [pieces[0]]
+    quoted = False  # whether the line running at the end of the previous piece is a quote
+    for prev, piece in zip(pieces, pieces[1:]):
+        nl = prev.rfind("\n")
+        quoted = prev[nl + 1:].startswith("> ") if nl != -1 else quoted or prev.startswith("> ")
+        quoted = quoted and not prev.endswith("\n")
+        out.append(("> " if quoted else "") + piece)
+    return out
 
 
 def _section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(text, 2000)}]}
 
 
 def lead_text(answer: Answer) -> str:
@@ -157,24 +202,74 @@ def actions_block(answer: Answer, *, share: bool) -> dict[str, Any]:
 def fallback_text(answer: Answer) -> str:
     """Plain text for notifications and clients without blocks: escaped, flags included."""
     lines = [escape(lead_text(answer))]
-    for c in answer.citations:
+    for c in answer.citations if answer.answered else closest(answer):
+        corr = _correction(c)
         flag = ""
-        if c.correction:
-            flag = f" ⚠ {'CORRECTED' if c.correction.get('status') == 'corrected' else 'SUPERSEDED'}"
+        if corr:
+            flag = f" ⚠ {'CORRECTED' if corr.get('status') == 'corrected' else 'SUPERSEDED'}"
         lines.append(f"[{c.n}]{flag} “{escape(c.text)}” — {escape(c.title)}, {_date(c.published)}")
-    return _cut("\n".join(lines), FALLBACK_LIMIT)
+    limit = FALLBACK_LIMIT if answer.answered else DONT_KNOW_LIMIT // 3
+    return _cut("\n".join(lines), limit)
+
+
+def closest(answer: Answer) -> list[Citation]:
+    """The passages a "don't know" reply shows: the best-scored sentences, not the statements
+    that corrected them (those come along in the Answer JSON with no score of their own)."""
+    best = sorted(answer.citations, key=lambda c: -c.score)[:DONT_KNOW_PASSAGES]
+    return sorted(best, key=lambda c: c.n)
+
+
+def _dont_know_blocks(answer: Answer, around: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One line, then at most two closest sentences under "Closest passages (not an answer)",
+    the whole reply (with the `around` blocks) kept under DONT_KNOW_LIMIT characters: a passage
+    that does not fit is left out, and the first one alone is cut short rather than dropped."""
+    blocks = [_section(escape(answer.answer.split("\n", 1)[0])), _context(CLOSEST)]
+    cited: dict[tuple[str, Any], int] = {}
+    first_of: dict[str, int] = {}
+
+    def size(extra: list[dict[str, Any]]) -> int:
+        return len("\n".join(_texts(around + blocks + extra)))
+
+    for c in closest(answer):
+        group = _citation_blocks(c, cited, first_of, compact=True)
+        over = size(group) - (DONT_KNOW_LIMIT - 1)
+        if over > 0:
+            if len(blocks) > 2:
+                break
+            sec = group[0]["text"]
+            sec["text"] = _cut(sec["text"], max(80, len(sec["text"]) - over))
+        blocks += group
+    return blocks if len(blocks) > 2 else blocks[:1]
+
+
+def _texts(x: Any) -> list[str]:
+    """Every text a reader sees in blocks (sections, context, button labels), in order."""
+    if isinstance(x, list):
+        return [t for v in x for t in _texts(v)]
+    if not isinstance(x, dict):
+        return []
+    own = [x["text"]] if x.get("type") in ("mrkdwn", "plain_text") and isinstance(x.get("text"), str) else []
+    return own + [t for v in x.values() for t in _texts(v)]
 
 
 def render_answer(answer: Answer, *, share: bool = False, feedback: bool = True,
-                  header: str | None = None) -> tuple[str, list[dict[str, Any]]]:
-    """(fallback text, blocks) for one answer. `header` is already-escaped mrkdwn context
-    (e.g. who shared it)."""
+                  header: str | None = None, asked: bool = False) -> tuple[str, list[dict[str, Any]]]:
+    """(fallback text, blocks) for one answer: the lead line, one section per quoted sentence
+    with its source line as context, a divider, then the buttons. `header` is already-escaped
+    mrkdwn context (who shared it); `asked` restates the question (replies only the asker sees,
+    which Slack shows without the question that led to them)."""
     blocks: list[dict[str, Any]] = []
     if header:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(header, 2000)}]})
+        blocks.append(_context(header))
+    if asked:
+        blocks.append(_context(f"You asked: _{escape(answer.question)}_"))
+    tail = [{"type": "divider"}, actions_block(answer, share=share)] if (feedback or share) else []
+    if not answer.answered:
+        return fallback_text(answer), blocks + _dont_know_blocks(answer, blocks + tail) + tail
     blocks += [_section(p) for p in _chunks(escape(lead_text(answer)), SECTION_LIMIT)]
-    tail = [actions_block(answer, share=share)] if (feedback or share) else []
-    groups = [_citation_sections(c) for c in answer.citations]
+    cited = {(c.source, c.sentence): c.n for c in answer.citations}
+    first_of: dict[str, int] = {}
+    groups = [_citation_blocks(c, cited, first_of) for c in answer.citations]
     room = MAX_BLOCKS - len(blocks) - len(tail)
     shown = 0
     for g in groups:
@@ -185,8 +280,7 @@ def render_answer(answer: Answer, *, share: bool = False, feedback: bool = True,
         room -= len(g)
         shown += 1
     if shown < len(groups):
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn",
-                       "text": f"{len(groups) - shown} more citation(s) did not fit in one Slack message."}]})
+        blocks.append(_context(f"{len(groups) - shown} more citation(s) did not fit in one Slack message."))
     blocks += tail
     return fallback_text(answer), blocks
 

@@ -30,7 +30,10 @@ def test_long_sentences_are_split_not_cut_and_entities_stay_whole():
     _, blocks = render_answer(ans)
     secs = _sections(blocks)
     assert all(len(s) <= SECTION_LIMIT for s in secs)
-    joined = "".join(secs)
+    # a piece that continues a quoted line starts with the quote marker again
+    lead, first, *rest = secs
+    assert first.startswith("*[1]* ⚠\n> ") and rest and all(s.startswith("> ") for s in rest[:-1])
+    joined = first.split("\n> ", 1)[1] + "".join(s[2:] if s.startswith("> ") else s for s in rest)
     assert escape(text) in joined.replace("\n", "")  # the whole exact sentence, in order
     for s in secs:
         assert not re.search(r"&[a-z]{0,3}$", s) and not re.match(r"^[a-z]{1,3};", s)

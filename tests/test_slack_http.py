@@ -245,7 +245,7 @@ def test_markup_in_sources_is_escaped(embedder, tmp_path: Path):
     raw = shown + p["text"]  # everything Slack renders (button values are data, never shown)
     for markup in ("<!channel>", "<@U123>", "<b>", "<News>", "<x>"):
         assert markup not in raw
-    assert "<https://example.com/ops?a=1&amp;b=&lt;x&gt;|link>" in shown  # a link, with its URL escaped
+    assert "<https://example.com/ops?a=1&amp;b=&lt;x&gt;|Ops &lt;b&gt;&amp;&lt;/b&gt; Alerts>" in shown  # the title linked, URL escaped
 
 
 def test_an_error_posts_an_apology_in_the_thread_and_the_app_keeps_serving(slack: Env, seed_engine: Engine,

@@ -187,7 +187,7 @@ class FactdeskSlack:
             log.exception("answering %s failed", COMMAND)
             respond(response_type="ephemeral", replace_original=False, text=APOLOGY)
             return
-        text, blocks = render_answer(answer, share=True)
+        text, blocks = render_answer(answer, share=True, asked=True)
         respond(response_type="ephemeral", replace_original=False, text=text, blocks=blocks)
 
     def _on_share(self, body: dict[str, Any], respond: Any) -> None:
