@@ -88,17 +88,6 @@ def _flag_text(corr: dict[str, Any], cited: dict[tuple[str, Any], int] | None = 
     return t
 
 
-def render_sources(rows: list[dict[str, Any]], console: Console) -> None:
-    from rich.table import Column, Table
-
-    # Ids are what users type into `factdesk remove`: never wrapped.
-    table = Table(Column("id", no_wrap=True), Column("title", ratio=1), "published", "sentences", "flagged")
-    for r in rows:
-        flagged = Text(f"⚠ {r['flagged']}", style="bold red") if r["flagged"] else Text("0")
-        table.add_row(r["id"], r["title"], r["published"] or "undated", str(r["sentences"]), flagged)
-    console.print(table)
-
-
 def render_corrections(rows: list[dict[str, Any]], console: Console) -> None:
     if not rows:
         console.print("No correction links: no indexed sentence has been corrected or superseded.")
@@ -113,4 +102,4 @@ def render_corrections(rows: list[dict[str, Any]], console: Console) -> None:
         console.print(Panel(body, border_style="red", padding=(0, 1)))
 
 
-__all__ = ["Group", "render_answer", "render_corrections", "render_sources"]
+__all__ = ["Group", "render_answer", "render_corrections"]

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     slack_signing_secret: str = Field("", validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: str = Field("", validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field("", validation_alias="SLACK_API_URL")
+    # Correction alerts: `factdesk ingest` posts each newly linked correction to this channel
+    alert_channel: str = Field("", validation_alias="FACTDESK_ALERT_CHANNEL")
 
     # Fetching URLs
     fetch_timeout: float = Field(15.0, validation_alias="FACTDESK_FETCH_TIMEOUT")

@@ -18,6 +18,7 @@ reopen when it changes (`Store.generation`, `Engine.ask`).
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 from collections import Counter
 import logging
@@ -478,6 +479,9 @@ def _source_meta(source: Source, state: str, n_sentences: int) -> dict[str, Any]
         "byline": source.byline, "sha256": source.sha256, "sentences": int(n_sentences),
         "contacts": json.dumps(source.contacts), "furniture": json.dumps(source.furniture),
         "corrects": json.dumps(source.corrects), "extra": json.dumps(source.extra),
+        # When this version of the source was written (UTC, to the second): `factdesk sources`,
+        # `factdesk status` and the Slack App Home show it; records written before it lack it.
+        "indexed_at": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
 
 

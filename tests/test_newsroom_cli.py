@@ -41,3 +41,68 @@ def test_check_reads_standard_input_and_renders_for_people(run):  # noqa: F811
     assert "Not in the sources" in out and "CORRECTED" in out
     code, _, err = run("check", stdin="   ")
     assert code == 2 and "check what?" in err
+
+
+def _folder(tmp_path):
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ntitle: Alpha opens\npublisher: Ohio Daily\npublished: 2024-03-01\n---\n"
+                                 "Alpha Corp opened a plant in Ohio on Monday.\n", encoding="utf-8")
+    (folder / "b.md").write_text("# Beta closes\n\nBeta Corp closed a plant in Texas on Friday.\n", encoding="utf-8")
+    return folder
+
+
+def test_remove_takes_ids_paths_and_folders_and_says_when_nothing_matches(run, tmp_path):  # noqa: F811
+    folder = _folder(tmp_path)
+    assert run("ingest", str(folder))[0] == 0
+    code, out, _ = run("remove", str(folder / "a.md"))
+    assert code == 0 and "removed: a" in out
+    code, out, _ = run("remove", str(tmp_path / "stories" / "nothing.md"), "--json")
+    rep = json.loads(out)
+    assert code == 1 and rep["results"][0]["status"] == "failed" and "file path or URL" in rep["results"][0]["reason"]
+    code, out, _ = run("remove", str(folder))  # a folder: every source indexed from it
+    assert code == 0 and "removed: b" in out
+    code, out, _ = run("sources", "--json")
+    assert json.loads(out) == []
+
+
+def test_ingest_warns_about_sources_whose_files_are_gone_and_prune_exits_0(run, tmp_path):  # noqa: F811
+    folder = _folder(tmp_path)
+    run("ingest", str(folder))
+    (folder / "a.md").unlink()
+    code, out, _ = run("ingest", str(folder))
+    assert code == 0
+    assert "warning: 1 indexed source(s) whose file is gone: a (" in out and "--prune" in out
+    code, out, _ = run("sources", "--json")
+    rows = {r["id"]: r for r in json.loads(out)}
+    assert rows["a"]["missing"] is True and rows["b"]["missing"] is False
+    code, out, _ = run("sources")
+    assert "missing" in out
+    code, out, _ = run("ingest", "--prune", str(folder))
+    assert code == 0 and "removed: a" in out and "whose file is gone" not in out
+    # a deleted file named to --prune is pruned, not a failure
+    (folder / "b.md").unlink()
+    code, out, _ = run("ingest", "--prune", str(folder / "b.md"))
+    assert code == 0 and "removed: b" in out
+
+
+def test_sources_json_has_every_field_and_status_sums_it_up(run, tmp_path):  # noqa: F811
+    from conftest import SOURCES
+
+    run("ingest", str(SOURCES), str(_folder(tmp_path)))
+    code, out, _ = run("sources", "--json")
+    rows = {r["id"]: r for r in json.loads(out)}
+    m = rows["megvii-hrw-correction-2019"]
+    assert {"id", "title", "publisher", "published", "url", "path", "sentences", "flagged", "corrects", "indexed_at",
+            "missing"} <= set(m)
+    assert (m["publisher"], m["published"], m["sentences"], m["flagged"], m["corrects"], m["missing"]) == (
+        "Bloomberg", "2019-06", 20, 1, 1, False)
+    assert m["indexed_at"].endswith("Z") and rows["a"]["publisher"] == "Ohio Daily"
+    code, out, _ = run("sources")
+    assert all(len(line) <= 80 for line in out.splitlines())  # readable at 80 columns
+    code, out, _ = run("status", "--json")
+    st = json.loads(out)
+    assert (st["sources"], st["sentences"], st["flagged"], st["corrections"]) == (3, 23, 1, 1)
+    assert st["last_indexed"] and "MiniLM" in st["model"] and st["recent_corrections"][0]["status"] == "corrected"
+    code, out, _ = run("status")
+    assert code == 0 and "flagged        1" in out and "latest corrections" in out

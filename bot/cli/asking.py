@@ -85,7 +85,9 @@ def _chat_lines(app: App, conv) -> int:
 
 def cmd_chat(app: App, args: argparse.Namespace) -> int:
     from bot.conversation import Conversation
-    from bot.render import render_answer, render_corrections, render_sources
+    from bot.cli.sources import render_sources
+    from bot.home import index_status
+    from bot.render import render_answer, render_corrections
     from ingest.store import StoreError
 
     app.ensure_index()
@@ -114,7 +116,7 @@ def cmd_chat(app: App, args: argparse.Namespace) -> int:
             out.print("[dim]conversation cleared[/dim]")
             continue
         if line == "/sources":
-            render_sources(app.engine.sources(), out)
+            render_sources(index_status(app.engine).sources, out)
             continue
         if line == "/corrections":
             render_corrections(app.engine.corrections(), out)

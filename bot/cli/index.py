@@ -8,6 +8,33 @@ from pathlib import Path
 
 from bot.cli.common import App, console, dump, err
 
+INGEST_HELP = """\
+Index sources: files (.txt, .md, .html, .pdf …), folders of them, or URLs. Only what changed is
+re-embedded; correction links are brought up to date after every run. Afterwards, indexed sources
+whose files are gone are listed (remove them with --prune FOLDER or `factdesk remove PATH`).
+With FACTDESK_ALERT_CHANNEL and SLACK_BOT_TOKEN set, every newly linked correction is posted to
+that Slack channel.
+
+examples:
+  factdesk ingest                       # FACTDESK_SOURCES_DIR (default data/sources)
+  factdesk ingest stories/ https://example.com/story.html
+  factdesk ingest --prune stories/      # also drop sources whose files left stories/
+
+--json prints one object: results (target, status added|updated|unchanged|removed|failed,
+  source_id, reason, sentences, embedded), flagged, unflagged, warnings, ok.
+exit status: 0 when every source was indexed (or removed), 1 when any failed.
+"""
+
+REMOVE_HELP = """\
+Remove sources from the index, with their sentences and correction links.
+
+examples:
+  factdesk remove megvii-hrw-correction-2019
+  factdesk remove stories/old-story.md https://example.com/story.html
+
+--json prints the same object as `ingest --json`. Exit status 1 when a SOURCE names nothing indexed.
+"""
+
 
 def _progress(enabled: bool):
     if not enabled:
@@ -42,13 +69,27 @@ def print_report(report, as_json: bool) -> None:
 
 
 def cmd_ingest(app: App, args: argparse.Namespace) -> int:
+    from bot.cli import sync
+
     targets = args.paths or [str(app.settings.sources_dir)]
+    gone: list[str] = []
+    if args.prune:
+        targets, gone = sync.split_gone_targets(app.indexer, targets)
     prog, cb = _progress(sys.stderr.isatty() and not args.json)
-    if prog:
+    if not targets:
+        from ingest.pipeline import IngestReport
+
+        report = IngestReport()
+    elif prog:
         with prog:
             report = app.indexer.ingest(targets, prune=args.prune, rebuild=args.rebuild, progress=cb)
     else:
         report = app.indexer.ingest(targets, prune=args.prune, rebuild=args.rebuild)
+    if gone:
+        _merge(report, app.indexer.remove(gone))
+    missing = sync.missing_files(app.indexer.store().source_records())
+    if missing:
+        report.warnings.append(sync.missing_warning(missing))
     print_report(report, args.json)
     rc = 0 if report.ok else 1
     if args.watch:
@@ -87,22 +128,34 @@ def watch(app: App, targets: list[str], args: argparse.Namespace, stop_event=Non
     return 0
 
 
+def _merge(report, more) -> None:
+    report.results.extend(more.results)
+    report.warnings.extend(more.warnings)
+    report.flagged += more.flagged
+    report.unflagged += more.unflagged
+
+
 def cmd_remove(app: App, args: argparse.Namespace) -> int:
-    report = app.indexer.remove(args.sources)
+    from bot.cli import sync
+
+    report = sync.remove(app.indexer, args.sources)
     print_report(report, args.json)
     return 0 if report.ok else 1
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    s = sub.add_parser("ingest", help="index sources (files, folders, URLs); default: FACTDESK_SOURCES_DIR")
+    s = sub.add_parser("ingest", help="index sources (files, folders, URLs); default: FACTDESK_SOURCES_DIR",
+                       description=INGEST_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     s.add_argument("paths", nargs="*", metavar="PATH|URL")
-    s.add_argument("--prune", action="store_true", help="remove indexed sources whose files are gone from the given folders")
+    s.add_argument("--prune", action="store_true", help="remove indexed sources whose files are gone from the given folders (or the given deleted files)")
     s.add_argument("--rebuild", action="store_true", help="drop the index (or a damaged one) and rebuild it")
     s.add_argument("--watch", action="store_true", help="keep running and re-index when files change")
     s.add_argument("--json", action="store_true", help="print the report as JSON")
     s.set_defaults(func=cmd_ingest)
 
-    s = sub.add_parser("remove", help="remove sources from the index by id")
-    s.add_argument("sources", nargs="+", metavar="SOURCE")
-    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("remove", help="remove sources from the index (by id, file path or URL)",
+                       description=REMOVE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    s.add_argument("sources", nargs="+", metavar="SOURCE", help="an id (see `factdesk sources`), a file path, a "
+                   "folder (every source indexed from it) or the URL a source was fetched from")
+    s.add_argument("--json", action="store_true", help="print the report as JSON (as `ingest --json`)")
     s.set_defaults(func=cmd_remove)
