@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 MAX_BYTES = 50 * 1024 * 1024
+MAX_FRONT_MATTER = 64 * 1024  # a page of metadata; more is not metadata
 STATUSES = ("corrected", "superseded")
 
 
@@ -62,6 +65,32 @@ def normalise_date(value: Any) -> str:
     return y
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe YAML without aliases: `*name` lets a few hundred bytes expand into gigabytes (the
+    "billion laughs"), and front matter never needs one."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise SourceError("front matter uses a YAML alias (*name); aliases are not allowed")
+        return super().compose_node(parent, index)
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool, dt.date))
+
+
+def _text(meta: dict[str, Any], *keys: str) -> str:
+    """The first present key's value as text; a list or mapping where one value belongs is an error."""
+    for k in keys:
+        v = meta.get(k)
+        if v is None or v == "":
+            continue
+        if not _scalar(v):
+            raise SourceError(f"{k}: expected a single value, not a {'list' if isinstance(v, list) else 'mapping'}")
+        return str(v)
+    return ""
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     """YAML front matter between `---` lines at the very top; the body is returned untouched."""
     if not text.startswith("---"):
@@ -73,11 +102,13 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     if not m:
         raise SourceError("malformed front matter: no closing '---' line")
     raw = text[first_nl + 1: first_nl + 1 + m.start()]
+    if len(raw) > MAX_FRONT_MATTER:
+        raise SourceError(f"front matter too large ({len(raw):,} characters; the limit is {MAX_FRONT_MATTER:,})")
     body_start = first_nl + 1 + m.end()
     if text[body_start:body_start + 1] == "\n":
         body_start += 1
     try:
-        meta = yaml.safe_load(raw) if raw.strip() else {}
+        meta = yaml.load(raw, Loader=_NoAliasLoader) if raw.strip() else {}  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as e:
         reason = str(e).replace("\n", " ")
         raise SourceError(f"malformed front matter: {reason[:200]}") from None
@@ -129,39 +160,50 @@ def _strip_markdown(body: str) -> str:
 
 
 def build_source(
-    body: str, meta: dict[str, Any], *, default_id: str, path: str = "", url: str = ""
+    body: str, meta: dict[str, Any], *, default_id: str, path: str = "", url: str = "", fetched: bool = False
 ) -> Source:
+    """A Source from a body and its metadata. A fetched page's metadata is the page author's word,
+    not the user's: it never chooses the id (it could overwrite a local source), never declares
+    corrections, and never changes the recorded URL (the one actually fetched)."""
+    if fetched:
+        meta = {k: v for k, v in meta.items() if str(k) not in _UNTRUSTED_KEYS}
     cleaned = clean_text(body)
     if not cleaned.text.strip():
         raise SourceError("no article text left after cleaning")
     sid = meta.get("id") or default_id
     if not isinstance(sid, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", sid):
-        raise SourceError(f"id {sid!r}: use letters, digits, '.', '_' and '-'")
-    title = str(meta.get("title") or "").strip()
+        raise SourceError(f"id {str(sid)[:60]!r}: use letters, digits, '.', '_' and '-'")
+    title = _text(meta, "title").strip()
     if not title:
         first = cleaned.text.split("\n", 1)[0].strip()
         title = first[:120]
+    published = meta.get("published", meta.get("date"))
+    if not _scalar(published):
+        raise SourceError("published: expected a single date")
     known = {"id", "title", "publisher", "published", "date", "url", "byline", "author", "corrects"}
     return Source(
         id=sid,
         title=title,
         text=cleaned.text,
         sha256=hashlib.sha256(
-            (cleaned.text + "\x00" + repr(sorted((k, str(v)) for k, v in meta.items()))).encode()
+            (cleaned.text + "\x00" + repr(sorted((str(k), str(v)) for k, v in meta.items()))).encode()
         ).hexdigest(),
-        publisher=str(meta.get("publisher") or ""),
-        published=normalise_date(meta.get("published", meta.get("date"))),
-        url=str(meta.get("url") or url or ""),
+        publisher=_text(meta, "publisher"),
+        published=normalise_date(published),
+        url=url if fetched else (_text(meta, "url") or url),
         path=path,
-        byline=str(meta.get("byline") or meta.get("author") or cleaned.byline or ""),
+        byline=_text(meta, "byline", "author") or cleaned.byline or "",
         contacts=cleaned.contacts,
         furniture=cleaned.furniture + ([cleaned.dateline] if cleaned.dateline else []),
-        corrects=_validate_corrects(meta.get("corrects")),
-        extra={k: str(v) for k, v in meta.items() if k not in known},
+        corrects=[] if fetched else _validate_corrects(meta.get("corrects")),
+        extra={str(k): str(v) for k, v in meta.items() if str(k) not in known and _scalar(v)},
     )
 
 
-def load_html(html: str, *, default_id: str, path: str = "", url: str = "") -> Source:
+_UNTRUSTED_KEYS = {"id", "corrects", "url"}
+
+
+def load_html(html: str, *, default_id: str, path: str = "", url: str = "", fetched: bool = False) -> Source:
     import trafilatura
 
     try:
@@ -184,54 +226,93 @@ def load_html(html: str, *, default_id: str, path: str = "", url: str = "") -> S
     paras = [p for p in text.split("\n") if p.strip()]
     if meta.get("title") and (not paras or paras[0].strip() != meta["title"].strip()):
         paras.insert(0, meta["title"])
-    return build_source("\n\n".join(paras), meta, default_id=default_id, path=path, url=url)
+    return build_source("\n\n".join(paras), meta, default_id=default_id, path=path, url=url, fetched=fetched)
 
 
-def load_file(path: Path) -> Source:
+def load_file(path: Path, root: Path | None = None) -> Source:
+    """A source file. Only a regular file is read (a FIFO or device would block or never end), at
+    most MAX_BYTES of it whatever its size claims; under a folder (`root`) its real path must stay
+    inside that folder, so a symlink cannot pull /etc/passwd or another user's files into the index."""
     if not path.exists():
-        raise SourceError("no such file")
+        raise SourceError("broken symlink" if path.is_symlink() else "no such file")
     if path.is_dir():
         raise SourceError("is a folder")
     if path.suffix.lower() not in SUFFIXES:
         raise SourceError(f"unsupported file type {path.suffix or '(none)'}: use .txt, .md or .html")
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise SourceError(f"file too large ({size // 1_048_576} MB; the limit is {MAX_BYTES // 1_048_576} MB)")
-        data = path.read_bytes()
-    except OSError as e:
-        raise SourceError(f"cannot read: {e.strerror}") from None
+    real = path.resolve()
+    if root is not None and not real.is_relative_to(root.resolve()):
+        raise SourceError(f"refused: a symlink to {real}, outside the folder {root}")
+    data = _read_regular(real)
     text = _decode(data, path.name)
     default_id = slugify(path.stem)
     if path.suffix.lower() in HTML_SUFFIXES:
-        return load_html(text, default_id=default_id, path=str(path.resolve()))
+        return load_html(text, default_id=default_id, path=str(real))
     meta, body = split_front_matter(text)
     if path.suffix.lower() in {".md", ".markdown"}:
         body = _strip_markdown(body)
-    return build_source(body, meta, default_id=default_id, path=str(path.resolve()))
+    return build_source(body, meta, default_id=default_id, path=str(real))
 
 
-def load_url(url: str, timeout: float = 15.0) -> Source:
-    import httpx
-
-    parsed = urlparse(url)
-    default_id = slugify(f"{parsed.netloc}-{parsed.path}")
+def _read_regular(real: Path) -> bytes:
     try:
-        resp = httpx.get(url, timeout=timeout, follow_redirects=True, headers={"User-Agent": "factdesk/0.1"})
-    except httpx.TimeoutException:
-        raise SourceError(f"timed out after {timeout:g}s") from None
-    except httpx.HTTPError as e:
-        raise SourceError(f"could not fetch: {e.__class__.__name__}: {e}") from None
-    if resp.status_code >= 400:
-        raise SourceError(f"HTTP {resp.status_code} {resp.reason_phrase}")
-    ctype = resp.headers.get("content-type", "")
-    text = _decode(resp.content, url) if resp.content else ""
-    if not text:
-        raise SourceError("empty response")
-    if "html" in ctype or text.lstrip()[:1] == "<":
-        return load_html(text, default_id=default_id, url=url)
-    meta, body = split_front_matter(text)
-    return build_source(body, meta, default_id=default_id, url=url)
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then tells what was opened.
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as e:
+        raise SourceError(f"cannot read: {e.strerror}") from None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise SourceError("not a regular file")
+        try:
+            data = f.read(MAX_BYTES + 1)
+        except OSError as e:
+            raise SourceError(f"cannot read: {e.strerror}") from None
+    if len(data) > MAX_BYTES:
+        raise SourceError(f"file too large (over {MAX_BYTES // 1_048_576} MB, the limit)")
+    return data
+
+
+def url_id(url: str) -> str:
+    """The default id of a URL source: host, path and query, so `?id=1` and `?id=2` are two
+    sources. A slug that had to be shortened gets a hash of the whole URL, so two long URLs never
+    share one by truncation."""
+    parsed = urlparse(url)
+    base = f"{parsed.netloc}-{parsed.path}" + (f"-{parsed.query}" if parsed.query else "")
+    slug = re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-") or "source"
+    if len(slug) <= 80:
+        return slug
+    return slug[:71].rstrip("-") + "-" + hashlib.sha256(url.encode()).hexdigest()[:8]
+
+
+def source_from_page(page: Any) -> Source:
+    """A Source from a fetched `ingest.fetch.Page`: id from the URL asked for (stable across
+    re-ingests), `url` the final one after redirects, `fetched_from` the one asked for."""
+    default_id = url_id(page.url)
+    if page.kind == "html":
+        src = load_html(page.text, default_id=default_id, url=page.final_url, fetched=True)
+    else:
+        meta, body = split_front_matter(page.text)
+        src = build_source(body, meta, default_id=default_id, url=page.final_url, fetched=True)
+    src.extra["fetched_from"] = page.url
+    return src
+
+
+def origin_of(rec: dict[str, Any]) -> str:
+    """Where a source record came from: its file, or the URL it was fetched from."""
+    extra = rec.get("extra") if isinstance(rec.get("extra"), dict) else {}
+    return str(rec.get("path") or extra.get("fetched_from") or rec.get("url") or "")
+
+
+def origin_clash(old: dict[str, Any] | None, src: Source) -> str | None:
+    """Why `src` may not take the id of the already indexed `old`, or None. A different origin
+    (another file, a URL, another URL) may take it over only when the old file is gone."""
+    if not old:
+        return None
+    before, now = origin_of(old), src.path or str(src.extra.get("fetched_from") or src.url)
+    if not before or not now or before == now:
+        return None
+    if old.get("path") and not is_url(before) and not Path(before).exists():
+        return None  # the file moved: the new one takes over its id
+    return f"id {src.id!r} already belongs to {before}; set a unique `id:` in its front matter"
 
 
 def is_url(target: str) -> bool:

@@ -19,7 +19,8 @@ import numpy as np
 
 from . import corrections as corr
 from .embed import Embedder
-from .loaders import SourceError, is_url, iter_files, load_file, load_url
+from .fetch import FetchLimits, fetch
+from .loaders import SourceError, is_url, iter_files, load_file, origin_clash, origin_of, source_from_page
 from .lock import IngestLock
 from .records import CorrectionLink, Sentence, Source
 from .settings import Settings
@@ -96,13 +97,23 @@ class Indexer:
         return self._store
 
     # -- targets ----------------------------------------------------------------------
+    def _fetch_limits(self) -> FetchLimits:
+        s = self.settings
+        return FetchLimits(s.fetch_timeout, s.fetch_max_bytes, s.allow_private_urls)
+
     def _expand(self, targets: Sequence[str]) -> tuple[list[tuple[str, Callable[[], Source]]], list[SourceResult], list[Path]]:
         jobs: list[tuple[str, Callable[[], Source]]] = []
         failed: list[SourceResult] = []
         folders: list[Path] = []
         for t in targets:
             if is_url(t):
-                jobs.append((t, lambda t=t: load_url(t, self.settings.fetch_timeout)))
+                # Fetched now, before the caller takes the ingest lock: a slow server holds up no writer.
+                try:
+                    page = fetch(t, self._fetch_limits())
+                except SourceError as e:
+                    failed.append(SourceResult(t, "failed", reason=str(e)))
+                    continue
+                jobs.append((t, lambda page=page: source_from_page(page)))
                 continue
             p = Path(t).expanduser()
             if p.is_dir():
@@ -110,7 +121,7 @@ class Indexer:
                 files = list(iter_files(p))
                 if not files:
                     failed.append(SourceResult(t, "failed", reason="no .txt, .md or .html files in this folder"))
-                jobs.extend((str(f), lambda f=f: load_file(f)) for f in files)
+                jobs.extend((str(f), lambda f=f, root=p: load_file(f, root)) for f in files)
             elif p.exists():
                 jobs.append((str(p), lambda p=p: load_file(p)))
             else:
@@ -150,9 +161,9 @@ class Indexer:
                     continue
                 seen[src.id] = target
                 old = manifest.get(src.id)
-                if old and old.get("path") and src.path and old["path"] != src.path and Path(old["path"]).exists():
-                    report.results.append(SourceResult(target, "failed", src.id,
-                                                       f"id {src.id!r} already belongs to {old['path']}; set a unique `id:` in its front matter"))
+                clash = origin_clash(old, src)
+                if clash:
+                    report.results.append(SourceResult(target, "failed", src.id, clash))
                     continue
                 if old and old.get("state") == "complete" and old.get("sha256") == src.sha256 and not rebuild:
                     report.results.append(SourceResult(target, "unchanged", src.id, sentences=int(old.get("sentences", 0))))
@@ -237,12 +248,12 @@ class Indexer:
         dropped: list[str] = []
         for sid in stale:
             rec = manifest[sid]
-            path, url = rec.get("path") or "", rec.get("url") or ""
+            path, url = rec.get("path") or "", origin_of(rec)
             try:
                 if path and Path(path).exists():
                     src = load_file(Path(path))
                 elif not path and is_url(url):
-                    src = load_url(url, self.settings.fetch_timeout)
+                    src = source_from_page(fetch(url, self._fetch_limits()))
                 else:
                     raise SourceError("its file is gone")
                 if src.id != sid:

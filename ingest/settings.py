@@ -52,7 +52,9 @@ class Settings(BaseSettings):
     alert_channel: str = Field("", validation_alias="FACTDESK_ALERT_CHANNEL")
 
     # Fetching URLs
-    fetch_timeout: float = Field(15.0, validation_alias="FACTDESK_FETCH_TIMEOUT")
+    fetch_timeout: float = Field(15.0, gt=0, validation_alias="FACTDESK_FETCH_TIMEOUT")  # total, per URL
+    fetch_max_bytes: int = Field(10 * 1024 * 1024, gt=0, validation_alias="FACTDESK_FETCH_MAX_BYTES")
+    allow_private_urls: bool = Field(False, validation_alias="FACTDESK_ALLOW_PRIVATE_URLS")
 
     @property
     def server_mode(self) -> bool:

@@ -141,6 +141,7 @@ HTML = b"""<html><head><title>Acme Opens Plant</title><meta name="author" conten
 def test_url_ingest_and_url_errors(web, settings, indexer):
     _Handler.routes = {"/story": (200, "text/html; charset=utf-8", HTML)}
     settings.fetch_timeout = 1.0
+    settings.allow_private_urls = True  # the test server is on 127.0.0.1
     report = indexer.ingest([f"{web}/story", f"{web}/missing", f"{web}/slow"])
     by = {r.target.rsplit("/", 1)[1]: r for r in report.results}
     assert by["story"].status == "added"
