@@ -66,7 +66,7 @@ def _chunks(text: str, limit: int) -> list[str]:
     return out
 
 
-def _quote(text: str) -> str:
+def quote(text: str) -> str:
     """A quote block: the marker starts every line (Slack reads ">" only at a line's start)."""
     return "> " + escape(text).replace("\n", "\n> ")
 
@@ -115,7 +115,7 @@ def _citation_blocks(c: Citation, cited: dict[tuple[str, Any], int], first_of: d
     head = f"*[{c.n}]*" + (" ⚠" if corr else "")
     if later:
         head += f" 🕒 *Later coverage* · {_date(c.published)}"
-    lines = [head, _quote(c.text)]
+    lines = [head, quote(c.text)]
     if corr:
         by = corr.get("by", [])
         refs = [cited[(b.get("source"), b.get("sentence"))] for b in by if (b.get("source"), b.get("sentence")) in cited]
@@ -123,14 +123,14 @@ def _citation_blocks(c: Citation, cited: dict[tuple[str, Any], int], first_of: d
         for b in [] if compact else by:
             if (b.get("source"), b.get("sentence")) in cited:
                 continue
-            lines.append(_quote(b.get("text", "")))
+            lines.append(quote(b.get("text", "")))
             lines.append("— " + source_line(b.get("title") or b.get("source", ""), "", b.get("published", "")))
-    blocks = [_section(piece) for piece in _quoted_chunks("\n".join(lines), SECTION_LIMIT)]
+    blocks = [section(piece) for piece in _quoted_chunks("\n".join(lines), SECTION_LIMIT)]
     seen = first_of.setdefault(c.source, c.n)
     where = source_line(c.title, c.publisher, c.published, c.url) if seen == c.n else f"same source as [{seen}]"
     if c.field:
         where += f" · {escape(c.field)}"
-    blocks.append(_context(where))
+    blocks.append(context(where))
     return blocks
 
 
@@ -148,11 +148,11 @@ def _quoted_chunks(text: str, limit: int) -> list[str]:
     return out
 
 
-def _section(text: str) -> dict[str, Any]:
+def section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
-def _context(text: str) -> dict[str, Any]:
+def context(text: str) -> dict[str, Any]:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(text, 2000)}]}
 
 
@@ -223,7 +223,7 @@ def _dont_know_blocks(answer: Answer, around: list[dict[str, Any]]) -> list[dict
     """One line, then at most two closest sentences under "Closest passages (not an answer)",
     the whole reply (with the `around` blocks) kept under DONT_KNOW_LIMIT characters: a passage
     that does not fit is left out, and the first one alone is cut short rather than dropped."""
-    blocks = [_section(escape(answer.answer.split("\n", 1)[0])), _context(CLOSEST)]
+    blocks = [section(escape(answer.answer.split("\n", 1)[0])), context(CLOSEST)]
     cited: dict[tuple[str, Any], int] = {}
     first_of: dict[str, int] = {}
 
@@ -260,13 +260,13 @@ def render_answer(answer: Answer, *, share: bool = False, feedback: bool = True,
     which Slack shows without the question that led to them)."""
     blocks: list[dict[str, Any]] = []
     if header:
-        blocks.append(_context(header))
+        blocks.append(context(header))
     if asked:
-        blocks.append(_context(f"You asked: _{escape(answer.question)}_"))
+        blocks.append(context(f"You asked: _{escape(answer.question)}_"))
     tail = [{"type": "divider"}, actions_block(answer, share=share)] if (feedback or share) else []
     if not answer.answered:
         return fallback_text(answer), blocks + _dont_know_blocks(answer, blocks + tail) + tail
-    blocks += [_section(p) for p in _chunks(escape(lead_text(answer)), SECTION_LIMIT)]
+    blocks += [section(p) for p in _chunks(escape(lead_text(answer)), SECTION_LIMIT)]
     cited = {(c.source, c.sentence): c.n for c in answer.citations}
     first_of: dict[str, int] = {}
     groups = [_citation_blocks(c, cited, first_of) for c in answer.citations]
@@ -280,11 +280,11 @@ def render_answer(answer: Answer, *, share: bool = False, feedback: bool = True,
         room -= len(g)
         shown += 1
     if shown < len(groups):
-        blocks.append(_context(f"{len(groups) - shown} more citation(s) did not fit in one Slack message."))
+        blocks.append(context(f"{len(groups) - shown} more citation(s) did not fit in one Slack message."))
     blocks += tail
     return fallback_text(answer), blocks
 
 
 def message_blocks(text: str) -> tuple[str, list[dict[str, Any]]]:
     """A short notice (apology, usage) from trusted text; user text must be escaped by the caller."""
-    return _cut(text, FALLBACK_LIMIT), [_section(_cut(text, SECTION_LIMIT))]
+    return _cut(text, FALLBACK_LIMIT), [section(_cut(text, SECTION_LIMIT))]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.test_cli import run  # noqa: F401  (the in-process CLI fixture)
 
 DRAFT = ("Hi all, a quick check before we publish. Human Rights Watch found that a police app in Xinjiang "
@@ -106,3 +108,62 @@ def test_sources_json_has_every_field_and_status_sums_it_up(run, tmp_path):  # n
     assert st["last_indexed"] and "MiniLM" in st["model"] and st["recent_corrections"][0]["status"] == "corrected"
     code, out, _ = run("status")
     assert code == 0 and "flagged        1" in out and "latest corrections" in out
+
+
+@pytest.fixture
+def slack_api(monkeypatch):
+    from tests.mock_slack import BOT_TOKEN, MockSlackAPI
+
+    api = MockSlackAPI().start()
+    monkeypatch.setenv("SLACK_API_URL", api.url)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("FACTDESK_ALERT_CHANNEL", "C0ALERTS")
+    yield api
+    api.stop()
+
+
+def test_an_ingest_that_links_a_correction_alerts_the_channel_once(run, slack_api, tmp_path):  # noqa: F811
+    from conftest import SOURCES
+
+    code, out, _ = run("ingest", str(SOURCES))
+    assert code == 0 and "1 sentence(s) newly flagged" in out
+    (post,) = [c.params for c in slack_api.of("chat.postMessage")]
+    assert post["channel"] == "C0ALERTS"
+    shown = "\n".join(_all_text(post["blocks"]))
+    assert "⚠ *CORRECTED*" in shown and "Withdrawn by Human Rights Watch" in shown
+    assert "match faces with photo identification" in shown  # the claim
+    assert "Human Rights Watch has withdrawn an assertion" in shown  # what corrected it
+    assert "Rights Group Corrects Report Tying Megvii to Xinjiang Police" in shown and "June 2019" in shown
+    # an ingest that links nothing new posts nothing
+    code, out, _ = run("ingest", str(SOURCES), str(_folder(tmp_path)))
+    assert code == 0 and len(slack_api.of("chat.postMessage")) == 1
+
+
+def test_a_failed_alert_is_logged_and_never_fails_the_ingest(run, slack_api, caplog):  # noqa: F811
+    from conftest import SOURCES
+
+    slack_api.errors["chat.postMessage"] = "channel_not_found"
+    code, out, _ = run("ingest", str(SOURCES))
+    assert code == 0 and "added: megvii-hrw-correction-2019" in out
+    assert "could not post correction alerts to C0ALERTS (channel_not_found)" in caplog.text
+
+
+def _all_text(blocks):
+    from tests.mock_slack import all_text
+
+    return all_text(blocks).split("\n")
+
+
+def test_alerts_stop_at_twenty_per_run_with_a_summary_line(slack_api):
+    from bot.alerts import MAX_ALERTS, post_alerts
+    from ingest.settings import Settings
+
+    s = Settings(_env_file=None)
+    rows = [{"claim": {"source": "s", "title": "T", "sentence": i, "text": f"Claim {i}.", "published": "2020-01"},
+             "status": "superseded", "note": "overtaken", "origin": "detected",
+             "by": [{"source": "l", "title": "L", "sentence": i, "text": f"Later {i}.", "published": "2021-01"}]}
+            for i in range(25)]
+    assert post_alerts(s, rows, {}) == MAX_ALERTS + 1
+    posts = [c.params for c in slack_api.of("chat.postMessage")]
+    assert len(posts) == 21 and "5 more newly linked correction(s)" in posts[-1]["text"]
+    assert "Claim 0." in "\n".join(_all_text(posts[0]["blocks"]))

@@ -75,6 +75,7 @@ def cmd_ingest(app: App, args: argparse.Namespace) -> int:
     gone: list[str] = []
     if args.prune:
         targets, gone = sync.split_gone_targets(app.indexer, targets)
+    alerts = _alerts(app)
     prog, cb = _progress(sys.stderr.isatty() and not args.json)
     if not targets:
         from ingest.pipeline import IngestReport
@@ -91,6 +92,7 @@ def cmd_ingest(app: App, args: argparse.Namespace) -> int:
     if missing:
         report.warnings.append(sync.missing_warning(missing))
     print_report(report, args.json)
+    alerts()
     rc = 0 if report.ok else 1
     if args.watch:
         return watch(app, targets, args)
@@ -126,6 +128,30 @@ def watch(app: App, targets: list[str], args: argparse.Namespace, stop_event=Non
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _alerts(app: App):
+    """With FACTDESK_ALERT_CHANNEL and a bot token: note the correction links now, and return a
+    call that posts those the ingest adds (bot/alerts.py). Never fails the ingest."""
+    if not (app.settings.alert_channel and app.settings.slack_bot_token):
+        return lambda: None
+    from bot.alerts import LinkWatch, post_alerts
+
+    try:
+        watch_links = LinkWatch.start(app.engine)
+    except Exception as e:
+        err(f"correction alerts are off for this run: {e}")
+        return lambda: None
+
+    def finish() -> None:
+        try:
+            new = watch_links.new_since(app.engine)
+            if new:
+                post_alerts(app.settings, new, app.engine.store().source_records())
+        except Exception as e:
+            err(f"could not post correction alerts: {e}")
+
+    return finish
 
 
 def _merge(report, more) -> None:
