@@ -40,7 +40,7 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _cut(text: str, limit: int) -> str:
+def cut(text: str, limit: int) -> str:
     """Shorten already-escaped text without leaving half an entity (`&am`) at the end."""
     if len(text) <= limit:
         return text
@@ -104,7 +104,7 @@ def flag_line(corr: dict[str, Any], refs: list[int] | None = None) -> str:
     return line
 
 
-def _citation_blocks(c: Citation, cited: dict[tuple[str, Any], int], first_of: dict[str, int],
+def citation_blocks(c: Citation, cited: dict[tuple[str, Any], int], first_of: dict[str, int],
                      *, compact: bool = False) -> list[dict[str, Any]]:
     """One quoted sentence: its section (number, exact sentence, flag), then its source line as
     a context block. A correcting sentence quoted elsewhere in the answer is referred to by
@@ -153,7 +153,7 @@ def section(text: str) -> dict[str, Any]:
 
 
 def context(text: str) -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(text, 2000)}]}
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(text, 2000)}]}
 
 
 def lead_text(answer: Answer) -> str:
@@ -209,7 +209,7 @@ def fallback_text(answer: Answer) -> str:
             flag = f" ⚠ {'CORRECTED' if corr.get('status') == 'corrected' else 'SUPERSEDED'}"
         lines.append(f"[{c.n}]{flag} “{escape(c.text)}” — {escape(c.title)}, {_date(c.published)}")
     limit = FALLBACK_LIMIT if answer.answered else DONT_KNOW_LIMIT // 3
-    return _cut("\n".join(lines), limit)
+    return cut("\n".join(lines), limit)
 
 
 def closest(answer: Answer) -> list[Citation]:
@@ -231,13 +231,13 @@ def _dont_know_blocks(answer: Answer, around: list[dict[str, Any]]) -> list[dict
         return len("\n".join(_texts(around + blocks + extra)))
 
     for c in closest(answer):
-        group = _citation_blocks(c, cited, first_of, compact=True)
+        group = citation_blocks(c, cited, first_of, compact=True)
         over = size(group) - (DONT_KNOW_LIMIT - 1)
         if over > 0:
             if len(blocks) > 2:
                 break
             sec = group[0]["text"]
-            sec["text"] = _cut(sec["text"], max(80, len(sec["text"]) - over))
+            sec["text"] = cut(sec["text"], max(80, len(sec["text"]) - over))
         blocks += group
     return blocks if len(blocks) > 2 else blocks[:1]
 
@@ -269,7 +269,7 @@ def render_answer(answer: Answer, *, share: bool = False, feedback: bool = True,
     blocks += [section(p) for p in _chunks(escape(lead_text(answer)), SECTION_LIMIT)]
     cited = {(c.source, c.sentence): c.n for c in answer.citations}
     first_of: dict[str, int] = {}
-    groups = [_citation_blocks(c, cited, first_of) for c in answer.citations]
+    groups = [citation_blocks(c, cited, first_of) for c in answer.citations]
     room = MAX_BLOCKS - len(blocks) - len(tail)
     shown = 0
     for g in groups:
@@ -287,4 +287,4 @@ def render_answer(answer: Answer, *, share: bool = False, feedback: bool = True,
 
 def message_blocks(text: str) -> tuple[str, list[dict[str, Any]]]:
     """A short notice (apology, usage) from trusted text; user text must be escaped by the caller."""
-    return _cut(text, FALLBACK_LIMIT), [section(_cut(text, SECTION_LIMIT))]
+    return cut(text, FALLBACK_LIMIT), [section(cut(text, SECTION_LIMIT))]

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from bot.slack import COMMAND
+from bot.slack_views import CHECK_CALLBACK
 from ingest.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -15,7 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_manifest_subscribes_to_what_the_app_handles():
     m = yaml.safe_load((ROOT / "slack-manifest.yml").read_text())
-    assert set(m["settings"]["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im"}
+    assert set(m["settings"]["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im", "app_home_opened"}
+    assert m["features"]["app_home"]["home_tab_enabled"] is True
+    assert [(s["type"], s["callback_id"]) for s in m["features"]["shortcuts"]] == [("message", CHECK_CALLBACK)]
     assert [c["command"] for c in m["features"]["slash_commands"]] == [COMMAND]
     assert m["settings"]["interactivity"]["is_enabled"] is True
     # every Web API method the adapter calls needs its scope

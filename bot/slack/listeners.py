@@ -23,6 +23,7 @@ from ..engine import Engine, QuestionError
 from ..feedback import FeedbackLog, Vote
 from ..slack_blocks import (ACTION_SHARE, ACTION_VOTE_DOWN, ACTION_VOTE_UP, META_EVENT, answer_payload, escape,
                             message_blocks, render_answer)
+from .desk import Desk
 from .history import slack_question, thread_history
 
 if TYPE_CHECKING:
@@ -96,6 +97,7 @@ class FactdeskSlack:
         self.app.action(ACTION_SHARE)(ack=_ack, lazy=[self._on_share])
         self.app.action(ACTION_VOTE_UP)(self._on_vote)
         self.app.action(ACTION_VOTE_DOWN)(self._on_vote)
+        Desk(engine).register(self.app, _ack)  # check shortcut, its thread button, App Home
         self.app.error(self._on_error)
 
     # -- middleware -----------------------------------------------------------------------------
