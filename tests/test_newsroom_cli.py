@@ -4,6 +4,7 @@ Ctrl-C in the chat."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -167,3 +168,79 @@ def test_alerts_stop_at_twenty_per_run_with_a_summary_line(slack_api):
     posts = [c.params for c in slack_api.of("chat.postMessage")]
     assert len(posts) == 21 and "5 more newly linked correction(s)" in posts[-1]["text"]
     assert "Claim 0." in "\n".join(_all_text(posts[0]["blocks"]))
+
+
+COMMANDS = ["ingest", "remove", "ask", "chat", "check", "sources", "status", "corrections", "eval", "slack", "feedback"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_explains_itself_with_examples(command, capsys):
+    from bot.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    assert e.value.code == 0
+    assert "examples:" in out and f"factdesk {command}" in out.split("examples:", 1)[1]
+    if "--json" in out and command not in ("slack",):
+        assert "--json prints" in out or "--json (or piped input)" in out  # what --json prints
+
+
+def test_top_help_names_the_data_dir_and_env_file_and_chat_help_its_commands(capsys):
+    from bot.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "FACTDESK_DATA_DIR" in out and ".env" in out
+    with pytest.raises(SystemExit):
+        main(["chat", "--help"])
+    out = capsys.readouterr().out
+    for cmd in ("/sources", "/corrections", "/reset", "/quit", "Ctrl-C", "Ctrl-D"):
+        assert cmd in out
+
+
+def _chat(seed_engine, keys: str):
+    """Drive the interactive chat through prompt_toolkit's own pipe input (real key parsing)."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+    from rich.console import Console
+
+    from bot.cli.asking import chat_loop
+    from bot.cli.common import App
+    from bot.conversation import Conversation
+
+    app = App(seed_engine.settings)
+    app._engine = seed_engine
+    out = Console(record=True, width=100, file=io.StringIO())
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        session = PromptSession(input=pipe, output=DummyOutput())
+        code = chat_loop(app, Conversation(), session, out)
+    return code, out.export_text()
+
+
+def test_ctrl_c_clears_the_line_and_ctrl_d_quits(seed_engine):
+    # typed half a question, Ctrl-C, then a real one, then Ctrl-D on the empty line
+    code, text = _chat(seed_engine, "What is the capital of Fr\x03Who developed the police app?\r\x04")
+    assert code == 0
+    assert "state-owned China" in text  # the second question was answered ...
+    assert "capital" not in text and "don't say" not in text  # ... and the cleared one never asked
+
+
+def test_quit_command_ends_the_chat(seed_engine):
+    code, text = _chat(seed_engine, "/sources\r/quit\rWho developed the police app?\r")
+    assert code == 0 and "megvii-hrw-correction-2019" in text and "China Electronics" not in text
+
+
+def test_a_terminal_answer_names_its_source_once_and_offsets_only_when_verbose(run):  # noqa: F811
+    from tests.test_slack_http import FACE_Q
+
+    code, out, _ = run("ask", FACE_Q)
+    assert code == 0
+    assert out.count("Rights Group Corrects Report") == 1 and "same source as [1]" in out
+    assert "chars" not in out and "(detected)" not in out
+    assert "corrected by [1]–[3] above" in out
+    code, out, _ = run("-v", "ask", FACE_Q)
+    assert "sentence 3 (chars 354–654)" in out and "(detected)" in out

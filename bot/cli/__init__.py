@@ -16,14 +16,30 @@ from ingest.settings import get_settings
 
 log = logging.getLogger("factdesk")
 
+EPILOG = """\
+examples:
+  factdesk ingest data/sources
+  factdesk ask "Did the police app use Megvii's face matching?"
+  factdesk check "Human Rights Watch found the police app used Megvii's face matching."
+  factdesk chat
+  factdesk COMMAND --help            # examples and what --json prints, for each command
+
+configuration: environment variables, or a .env file in the current folder (see .env.example).
+  FACTDESK_DATA_DIR     where the index and chat history live (default ~/.local/share/factdesk)
+  FACTDESK_SOURCES_DIR  what a plain `factdesk ingest` indexes (default data/sources)
+  SLACK_BOT_TOKEN, SLACK_APP_TOKEN / SLACK_SIGNING_SECRET, FACTDESK_ALERT_CHANNEL  for Slack
+"""
+
 # Command groups in the order `factdesk --help` lists them.
 COMMAND_GROUPS = [index, asking, check, sources, corrections, evaluation, slack]
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="factdesk", description="Answers from news sources, quoting exact sentences "
-                                "and flagging every quoted sentence that was later corrected or superseded.")
-    p.add_argument("-v", "--verbose", action="store_true", help="log what happens, to stderr")
+                                "and flagging every quoted sentence that was later corrected or superseded.",
+                                epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("-v", "--verbose", action="store_true", help="show sentence offsets and how correction "
+                   "links were found in answers; log what happens, to stderr")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for group in COMMAND_GROUPS:
         group.register(sub)

@@ -85,10 +85,6 @@ def _chat_lines(app: App, conv) -> int:
 
 def cmd_chat(app: App, args: argparse.Namespace) -> int:
     from bot.conversation import Conversation
-    from bot.cli.sources import render_sources
-    from bot.home import index_status
-    from bot.render import render_answer, render_corrections
-    from ingest.store import StoreError
 
     app.ensure_index()
     conv = Conversation()
@@ -97,15 +93,27 @@ def cmd_chat(app: App, args: argparse.Namespace) -> int:
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import FileHistory
 
-    out = console()
     hist = Path(app.settings.data_dir) / "chat_history"
     hist.parent.mkdir(parents=True, exist_ok=True)
-    session = PromptSession(history=FileHistory(str(hist)))
-    out.print("[bold]factdesk[/bold] — ask about the sources. /sources, /corrections, /reset, /quit")
+    return chat_loop(app, conv, PromptSession(history=FileHistory(str(hist))), console(), verbose=args.verbose)
+
+
+def chat_loop(app: App, conv, session, out, *, verbose: bool = False) -> int:
+    """The interactive chat. Ctrl-C clears the line being typed (as in a shell); Ctrl-D on an
+    empty line, /quit or /exit ends the chat."""
+    from bot.cli.sources import render_sources
+    from bot.home import index_status
+    from bot.render import render_answer, render_corrections
+    from ingest.store import StoreError
+
+    out.print("[bold]factdesk[/bold] — ask about the sources. /sources, /corrections, /reset, /quit "
+              "[dim](Ctrl-C clears the line, Ctrl-D quits)[/dim]")
     while True:
         try:
             line = session.prompt("you › ").strip()
-        except (EOFError, KeyboardInterrupt):
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
             break
         if not line:
             continue
@@ -133,16 +141,54 @@ def cmd_chat(app: App, args: argparse.Namespace) -> int:
             out.print(f"[yellow]{error}[/yellow]")
             continue
         conv.add(line, ans, ans.standalone)
-        render_answer(ans, out, verbose=args.verbose)
+        render_answer(ans, out, verbose=verbose)
     return 0
 
 
+ASK_HELP = """\
+Answer a question from the indexed sources, quoting their exact sentences. A quoted sentence that
+a later statement corrected, withdrew or superseded is flagged ⚠, with what corrected it and when.
+When nothing answers the question, factdesk says so and shows at most the closest sentences.
+With an empty index the bundled sources (FACTDESK_SOURCES_DIR) are ingested first.
+
+examples:
+  factdesk ask "Did the police app use Megvii's face matching?"
+  factdesk -v ask "Who developed the police app?"    # with sentence offsets and link origins
+  cat questions.txt | factdesk ask --json > answers.jsonl
+
+--json prints the Answer JSON: question, answered, answer (text), composer, and citations, each
+  with n, source, title, publisher, published, url, sentence, start, end (character offsets in the
+  source), text (the exact sentence), score and correction (null, or status corrected|superseded,
+  note, origin, by: the correcting sentences). One line per question when reading stdin; a
+  question that cannot be asked gives {"question", "error"}.
+"""
+
+CHAT_HELP = """\
+A conversation: follow-up questions ("who backs it?") are read in the light of earlier turns.
+
+in the chat:
+  /sources       list the indexed sources
+  /corrections   list every correction link
+  /reset         forget the conversation so far
+  /quit          leave (also /exit, or Ctrl-D); Ctrl-C clears the line you are typing
+
+examples:
+  factdesk chat
+  printf 'Who developed the police app?\\nHow much revenue does it have?\\n' | factdesk chat --json
+
+--json (or piped input) reads one turn per line and prints one Answer JSON per line (as
+  `factdesk ask --json`); /reset and /quit work there too.
+"""
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    s = sub.add_parser("ask", help="answer one question (or one per line from stdin)")
-    s.add_argument("question", nargs="*")
+    s = sub.add_parser("ask", help="answer one question (or one per line from stdin)", description=ASK_HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    s.add_argument("question", nargs="*", metavar="QUESTION")
     s.add_argument("--json", action="store_true", help="print the Answer JSON (JSON Lines for stdin)")
     s.set_defaults(func=cmd_ask)
 
-    s = sub.add_parser("chat", help="an interactive conversation (JSON Lines with --json or piped input)")
-    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("chat", help="an interactive conversation (JSON Lines with --json or piped input)",
+                       description=CHAT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    s.add_argument("--json", action="store_true", help="one Answer JSON per input line (see above)")
     s.set_defaults(func=cmd_chat)

@@ -8,6 +8,18 @@ from pathlib import Path
 from bot.cli.common import App, dump, err
 
 
+HELP = """\
+Score the answers to an eval set's questions (hit rate, abstention, correction flags) on an index
+built from the set's own sources, so your index is not touched.
+
+examples:
+  factdesk eval
+  factdesk eval --file data/eval/multisource.jsonl --min-hit 0.95
+
+--json prints the report as one object (hit_rate and the other figures the text report shows).
+"""
+
+
 def cmd_eval(app: App, args: argparse.Namespace) -> int:
     from bot.evaluate import format_report, run_eval
 
@@ -27,9 +39,10 @@ def cmd_eval(app: App, args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    s = sub.add_parser("eval", help="score answers against an eval set")
-    s.add_argument("--file", default="data/eval/questions.jsonl")
+    s = sub.add_parser("eval", help="score answers against an eval set", description=HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    s.add_argument("--file", default="data/eval/questions.jsonl", help="the eval set (JSON Lines)")
     s.add_argument("--min-hit", type=float, default=None, metavar="RATE",
                    help="exit 1 when the hit rate is below RATE (for CI)")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help="the whole report as one JSON object")
     s.set_defaults(func=cmd_eval)

@@ -8,6 +8,28 @@ import sys
 from typing import Any
 
 
+SLACK_HELP = """\
+Serve the Slack app: answers to mentions, DMs and /factdesk, the "Check with factdesk" message
+shortcut and the App Home tab. Needs SLACK_BOT_TOKEN plus SLACK_APP_TOKEN (Socket Mode, no public
+URL) or SLACK_SIGNING_SECRET (HTTP Events API at /slack/events); create the app from
+slack-manifest.yml.
+
+examples:
+  factdesk slack                      # Socket Mode when SLACK_APP_TOKEN is set
+  factdesk slack --port 3000          # HTTP Events API behind your HTTPS proxy
+"""
+
+FEEDBACK_HELP = """\
+Summarise the 👍/👎 votes people gave answers in Slack (kept in FACTDESK_DATA_DIR).
+
+examples:
+  factdesk feedback
+  factdesk feedback --json
+
+--json prints one object: votes, up, down, questions (question, up, down).
+"""
+
+
 def cmd_slack(app: Any, args: argparse.Namespace) -> int:
     from bot.slack import SlackSetupError, check_settings, run
 
@@ -29,10 +51,12 @@ def cmd_feedback(app: Any, args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    s = sub.add_parser("slack", help="answer in Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP Events API")
+    s = sub.add_parser("slack", help="answer in Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP Events API",
+                       description=SLACK_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     s.add_argument("--port", type=int, default=3000, help="HTTP mode: port for /slack/events (default 3000)")
     s.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to bind (default all)")
     s.set_defaults(func=cmd_slack)
-    s = sub.add_parser("feedback", help="summarise the 👍/👎 votes given in Slack")
-    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("feedback", help="summarise the 👍/👎 votes given in Slack", description=FEEDBACK_HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    s.add_argument("--json", action="store_true", help="votes, up, down and per-question counts as one object")
     s.set_defaults(func=cmd_feedback)
