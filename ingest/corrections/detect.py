@@ -1,0 +1,166 @@
+"""Detected links: claims in earlier sources (or earlier in the same source) that a later statement
+withdrew, contradicted or overtook, each with the family that says so and a note saying what
+changed. Pairs the detector is unsure of come back as candidates (status "candidate") for an editor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..dates import human, is_later
+from ..records import CorrectionLink
+from ..split import is_headline
+from . import signals as sg
+from .families import SURE, Evidence, evidence
+
+MAX_BY = 3
+NEAR = 4  # sentences: inside one story, a correction usually follows the claim closely
+
+
+@dataclass
+class Row:
+    id: str
+    source: str
+    index: int
+    text: str
+    vector: np.ndarray
+    published: str
+    cue: str = ""
+
+    @classmethod
+    def of(cls, r: dict[str, Any]) -> Row:
+        return cls(id=r["id"], source=r["source"], index=int(r["index"]), text=r["text"], vector=r["vector"],
+                   published=str(r.get("published", "")), cue=str(r.get("cue", "")))
+
+    @property
+    def headline(self) -> bool:
+        return is_headline(self.text)
+
+    @property
+    def signals(self) -> sg.Signals:
+        return sg.signals(self.text)
+
+
+Window = dict[str, list[tuple[int, str]]]  # later sentence id → (index, text) of its neighbours
+
+
+def windows(rows: Sequence[Row]) -> Window:
+    """Each sentence's neighbours in its own source (one before, one after)."""
+    by_pos = {(r.source, r.index): r for r in rows}
+    out: Window = {}
+    for r in rows:
+        out[r.id] = [(j, by_pos[(r.source, j)].text) for j in (r.index - 1, r.index + 1) if (r.source, j) in by_pos]
+    return out
+
+
+_ACTOR = re.compile(r"((?:[A-Z][\w.&'-]*\s){0,4}[A-Z][\w.&'-]*)\s+(?:has |have |had )?"
+                    r"(withdr[ae]w\w*|retract\w*|correct(?:ed|s)|rescind\w*|revok\w*|recant\w*|pulled)\b")
+_LABEL = {sg.RETRACTION: "Withdrawn", sg.NEGATION: "Corrected", sg.FIGURE: "Corrected", sg.PLAN: "Plan dropped",
+          sg.STATUS: "Overtaken by later events"}
+
+
+def note(ev: Evidence, by: Sequence[Row], sources: dict[str, dict[str, Any]]) -> str:
+    """"Withdrawn by X; reported by Bloomberg, 10 June 2019", "Overtaken by later events: reopened
+    on 3 May 2021; reported by …", "Corrected: figure corrected to about 180,000; reported by …"."""
+    label = _LABEL[ev.family]
+    if ev.family == sg.RETRACTION:
+        for r in by:
+            m = _ACTOR.search(r.text)
+            if m and m.group(1).split()[0] not in {"The", "A", "An", "But", "It", "This", "That"}:
+                label += f" by {m.group(1).strip()}"
+                break
+    elif ev.phrase:
+        label += f": {ev.phrase}"
+    src = sources.get(by[0].source, {}) if by else {}
+    who = src.get("publisher") or src.get("title") or (by[0].source if by else "")
+    return f"{label}; reported by {who}, {human(src.get('published', ''))}"
+
+
+def _link(claim: Row, ranked: list[tuple[Evidence, Row]], sources: dict[str, dict[str, Any]],
+          extra: dict[str, Row]) -> CorrectionLink:
+    ranked.sort(key=lambda x: -x[0].score)
+    ev = ranked[0][0]
+    by: list[Row] = []
+    for e, b in ranked:
+        for r in [b] + [extra[f"{b.source}#{i}"] for i in e.window if f"{b.source}#{i}" in extra]:
+            if r not in by:
+                by.append(r)
+    by = sorted(by[:MAX_BY], key=lambda r: (r.source, r.index))
+    status = "candidate" if ev.verdict != SURE else ev.status
+    text = note(ev, by, sources)
+    if status == "candidate":
+        text = f"{ev.family}: {ev.reason} (unsure) — {text}"
+    return CorrectionLink(claim=claim.id, by=[r.id for r in by], status=status, origin="detected", note=text,
+                          score=ev.score, family=ev.family)
+
+
+def _ordered_within(a: Row, b: Row) -> bool:
+    """Inside one source: `b` is later than `a` by the text's own wording or clock times."""
+    sa, sb = a.signals, b.signals
+    if sa.clock is not None and sb.clock is not None:
+        return sb.clock > sa.clock
+    if sa.prior and not sb.prior:
+        return True
+    return b.index > a.index and (sb.later_wording or sb.notice) and not sa.later_wording
+
+
+def detect_within(rows: Sequence[Row], sources: dict[str, dict[str, Any]]) -> list[CorrectionLink]:
+    """Claims that the same text says were later withdrawn, corrected or overtaken."""
+    win = windows(rows)
+    pos = {r.id: r for r in rows}
+    extra = {r.id: r for r in rows}
+    found: dict[str, list[tuple[Evidence, Row]]] = {}
+    for b in rows:
+        if b.headline or not b.signals.later:
+            continue
+        for a in rows:
+            if a.id == b.id or a.headline or not _ordered_within(a, b):
+                continue
+            sim = float(np.dot(a.vector, b.vector))
+            near = abs(b.index - a.index) <= NEAR
+            ev = evidence(a.text, b.text, sim if not near else max(sim, 0.4), win.get(b.id), b.index)
+            if ev and (ev.verdict == SURE or sim >= 0.3):
+                found.setdefault(a.id, []).append((ev, b))
+    del pos
+    return [_link(next(r for r in rows if r.id == cid), ranked, sources, extra) for cid, ranked in found.items()]
+
+
+def detect_across(claims: Sequence[Row], correctors: Sequence[Row], sources: dict[str, dict[str, Any]],
+                  context: Window | None = None, extra: dict[str, Row] | None = None) -> list[CorrectionLink]:
+    """Claims in earlier sources withdrawn, contradicted or overtaken by statements in later ones.
+    `context` gives each corrector's neighbours (the window case); `extra` their rows."""
+    context = context or {}
+    extra = extra or {}
+    found: dict[str, list[tuple[Evidence, Row]]] = {}
+    claim_rows = {a.id: a for a in claims}
+    for b in correctors:
+        if b.headline or not b.signals.later:
+            continue
+        # A correction fixes one statement per earlier source; every claim a later event
+        # overtakes is overtaken.
+        best: dict[str, tuple[Evidence, Row]] = {}
+        for a in claims:
+            if a.source == b.source or a.headline or not is_later(b.published, a.published):
+                continue
+            ev = evidence(a.text, b.text, float(np.dot(a.vector, b.vector)), context.get(b.id), b.index)
+            if ev is None:
+                continue
+            key = a.source if ev.status == "corrected" and ev.family != sg.RETRACTION else a.id
+            cur = best.get(key)
+            if cur is None or (ev.verdict == SURE, ev.score) > (cur[0].verdict == SURE, cur[0].score):
+                best[key] = (ev, a)
+        for ev, a in best.values():
+            found.setdefault(a.id, []).append((ev, b))
+    out = []
+    for cid, ranked in found.items():
+        sure = [x for x in ranked if x[0].verdict == SURE]
+        out.append(_link(claim_rows[cid], sure or ranked, sources, extra))
+    return out
+
+
+__all__ = ["Row", "detect_across", "detect_within", "is_later", "note", "windows"]

@@ -1,0 +1,306 @@
+"""What one sentence can say about time-bound truth, read from its wording alone.
+
+Two sides. A *claim shape* says a sentence states something a later event can overturn: a plan
+("plans to", "is weighing"), a restrictive state ("remains closed", "is suspended"), a negative
+status ("has no plans to recall", "is not on any list"), a figure, a finding attributed to a
+document ("according to a survey by X"). A *later evidence* shape says a sentence overturns
+something: a retraction ("X pulled the survey"), a statement of falsity ("turned out to be
+untrue"), an abandoned plan ("called off"), a lifted state ("reopened", "the probe was closed"),
+an event that makes a negative status false ("recalled", "added to the list"), a corrected figure.
+
+These are general patterns of English news copy, grouped into families a reader would defend on
+any text; none names a story. Each family pairs its later evidence with a claim shape in
+`ingest.corrections.families`; here every pattern is computed once per sentence text (cached).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Families (the `family` of every detected link and of the eval's per-family metrics).
+RETRACTION = "retraction"  # a finding, or the document it is attributed to, withdrawn
+NEGATION = "negation"  # the same proposition stated false
+PLAN = "plan"  # an announced plan or intention abandoned
+STATUS = "status"  # an order, ban, status or listing lifted, or a negative status overtaken
+FIGURE = "figure"  # a figure corrected or revised
+FAMILIES = (RETRACTION, NEGATION, PLAN, STATUS, FIGURE)
+CORRECTING = (RETRACTION, NEGATION, FIGURE)  # these families mean "corrected"; the others "superseded"
+
+_W = r"(?:[\w’'.,-]+ )"  # one word and its space, in "up to N words" gaps
+
+# -- documents and their retraction ---------------------------------------------------------
+_DOC = (r"(?:report|study|studies|survey|paper|poll|assertion|claim|allegation|statement|finding|conclusion|"
+        r"article|story|analysis|estimate|research|data|dataset|ranking|index|assessment|review|piece|post|"
+        r"reference|quote|figures?|results?|paragraph|passage|account|characteri[sz]ation)s?")
+_RETRACT_VERB = (r"(?:withdr[ae]w\w*|retract\w*|rescind\w*|recant\w*|pull(?:ed|s|ing)?|took down|takes down|"
+                 r"taken down|disavow\w*|repudiat\w*|scrapp\w* ?)")
+_RETRACTION = re.compile(
+    r"\b(" + _RETRACT_VERB + _W + r"{0,4}" + _DOC + r"\b|"
+    + _DOC + r"\b " + _W + r"{0,6}(?:was|were|has been|have been|had been|is being|is|are) "
+    r"(?:formally |quietly |later |since |now |subsequently )?(?:withdrawn|retracted|rescinded|pulled|taken down|"
+    r"disavowed|removed)|"
+    r"apologi[sz]\w* for (?:\w+ ){0,4}(?:methodology|method|error|errors|mistake|mistakes|" + _DOC + r")|"
+    r"retraction|erratum|errata|inoperable|"
+    r"(?:has|have|had) been (?:removed|deleted) from (?:the|its|their) (?:report|article|story|study|website))\b",
+    re.I)
+
+# -- statements of falsity -------------------------------------------------------------------
+_FALSE_ADJ = (r"(?:false|untrue|wrong|incorrect|inaccurate|unfounded|baseless|groundless|a hoax|fabricated|fake|"
+              r"mistaken|erroneous|misleading|not true|not accurate|not correct)")
+_NEGATION = re.compile(
+    r"\b((?:was|were|is|are|proved|proven|turned out to be|turns out to be|has been shown to be|have been shown to be|"
+    r"was found to be|were found to be|had been) (?:\w+ )?" + _FALSE_ADJ + r"|"
+    r"did not (?:in fact |actually |ever )?(?:happen|occur|take place|exist)|"
+    r"never (?:actually |in fact |actively )?(?:happened|occurred|took place|existed|used|took effect)|"
+    r"no evidence (?:that|of)|contrary to (?:earlier |initial |previous |first )?reports|debunk\w*|"
+    r"(?:is|was|are|were|remains?|remained) (?:still |in fact |actually )?(?:intact|undamaged|unharmed|standing|alive)|"
+    r"(?:was|were) not (?:in fact |actually )?(?:killed|dead|destroyed|damaged|arrested|involved)|"
+    r"seems? not to have|did not (?:in fact|actually))\b",
+    re.I)
+# A correction notice in the sentence's own voice.
+_NOTICE = re.compile(
+    r"\b(incorrectly|mistakenly|erroneously|wrongly|falsely|misstated|misreported|misidentified|misattributed|"
+    r"in error|should have (?:said|read|stated|been)|(?:an )?earlier version of this (?:article|story|report|post)|"
+    r"(?:^|\. )correction:|corrects? (?:an? |the |its )?(?:earlier |previous |original )?" + _DOC + r")",
+    re.I)
+
+# -- plans and their abandonment ------------------------------------------------------------
+_PLAN_NOUN = (r"(?:plans?|bid|bids|offer|offers|deal|deals|merger|takeover|acquisition|proposal|project|talks|"
+              r"idea|expansion|launch|listing|IPO|sale|purchase|agreement|program(?:me)?|construction|tender|"
+              r"initiative|move|effort|scheme|venture|partnership|rollout|strike|trip|visit|event|election|vote)")
+_ABANDON_VERB = (r"(?:called off|calls off|call off|calling off|dropped|drops|drop|dropping|scrapped|scraps|scrap|"
+                 r"shelved|shelves|shelve|abandoned|abandons|abandon|cancel+ed|cancels|cancel|terminated|"
+                 r"terminates|terminate|pulled out of|pulls out of|pulled the plug on|walked away from|walks away from|"
+                 r"backed out of|backs out of|gave up|gives up|put on hold|puts on hold|withdrew|withdrawn|"
+                 r"withdraws|ended|ends|halted|halts|paused|pauses|suspended|suspends|postponed|postpones|"
+                 r"blocked|blocks|rejected|rejects|vetoed|vetoes|killed|axed|axes|nixed|ditched)")
+_ABANDON_STRONG = (r"(?:called off|calls off|call off|calling off|scrapped|scraps|shelved|shelves|abandoned|abandons|"
+                   r"cancel+ed|cancels|pulled out of|pulls out of|pulled the plug on|walked away from|walks away from|"
+                   r"backed out of|backs out of|put on hold|puts on hold|ditched|axed|nixed)")
+_PLAN_ABANDON = re.compile(
+    r"\b(" + _ABANDON_STRONG + r"|" + _ABANDON_VERB + r" " + _W + r"{0,5}" + _PLAN_NOUN + r"\b|"
+    + _PLAN_NOUN + r"\b " + _W + r"{0,5}(?:was|were|has been|have been|had been|is being|is now) (?:formally |officially |"
+    r"later |quietly |since |now )?(?:called off|dropped|scrapped|shelved|abandoned|cancel+ed|terminated|withdrawn|"
+    r"blocked|rejected|halted|put on hold|postponed|vetoed|axed|ended)|"
+    + _PLAN_NOUN + r"\b " + _W + r"{0,3}(?:collapsed|fell through|fell apart|was off|were off|is off|are off)|"
+    r"no longer (?:plans?|intends?|expects?|seeks?|wants?|pursu\w+|going ahead|considering)|"
+    r"decided (?:not to|against)|will not (?:go ahead|proceed|pursue|move forward)|won['’]t go ahead|"
+    r"(?:did|does|will) not go ahead)\b",
+    re.I)
+_PLAN_CLAIM = re.compile(
+    r"\b(plans? to|planned to|planning to|plans? for|intends? to|intended to|intending to|aims? to|aimed to|"
+    r"hopes? to|is set to|are set to|was set to|poised to|(?:is|are|was) expected to|agreed to|has agreed to|"
+    r"proposed|proposes|offered to|offers? to|seeks? to|sought to|is seeking|prepar\w+ to|weigh\w*|"
+    r"consider\w*|mull\w*|explor\w*|in talks|bid (?:for|to)|deal to|announced (?:a |its |plans?|the )|"
+    r"unveiled (?:a |its |plans?)|will (?:build|open|buy|acquire|merge|launch|hold|close|expand|invest|list|"
+    r"sell|go ahead|proceed|move|start|begin|stage|introduce|raise|cut))\b",
+    re.I)
+
+# -- states and their lifting ----------------------------------------------------------------
+# Each restrictive state class, the words that state it, and the words that end it.
+_STATES: dict[str, tuple[str, str]] = {
+    "closed": (r"closed|shut|shut down|closure|offline|out of service|locked down|lockdown|off the air|dark",
+               r"reopen\w*|re-open\w*|back (?:open|online|on the air)|resum\w*|restor\w*|lifted|ended|eased|"
+               r"opened (?:again|its doors)"),
+    "suspended": (r"suspended|suspension|paused|halted|frozen|on hold|stopped|idled|mothballed",
+                  r"reinstat\w*|resum\w*|restart\w*|lifted|unfroz\w*|restor\w*|ended|reversed|back (?:on|in)"),
+    "banned": (r"banned|barred|prohibited|outlawed|forbidden|blocked|restricted|embargoed|sanctioned|"
+               r"ban|bans|moratorium|embargo|sanctions|blacklisted|blacklist",
+               r"lifted|lifts|lift|overturned|struck down|strikes down|repealed|rescinded|revoked|unbann\w*|"
+               r"unblock\w*|allowed|approved|expired|ended|eased|dropped|annulled|removed|reversed|suspended"),
+    "grounded": (r"grounded|grounding", r"ungrounded|cleared to (?:fly|return)|returned to (?:service|the skies|flight)|"
+                 r"lifted|resum\w*|back in service|recertified"),
+    "detained": (r"detained|jailed|imprisoned|in custody|under arrest|arrested|held|in detention|behind bars",
+                 r"released|freed|acquitted|let go|set free|granted bail|released on bail|exonerated|"
+                 r"charges (?:were |have been )?dropped"),
+    "investigated": (r"under investigation|under review|under scrutiny|investigat\w+|probe|probed|inquiry|"
+                     r"charged|indicted|accused",
+                     r"(?:closed|ended|concluded|dropped|wrapped up|shut|terminated) (?:\w+ ){0,3}(?:probe|investigation|"
+                     r"inquiry|review|case)|(?:probe|investigation|inquiry|review|case|charges) (?:\w+ ){0,3}(?:was|were|"
+                     r"has been|have been|had been) (?:closed|ended|dropped|concluded|dismissed|withdrawn)|"
+                     r"cleared|exonerated|found no (?:wrongdoing|evidence)|no charges|acquitted|dismissed"),
+    "listed": (r"listed|on (?:the|a|its) (?:\w+ ){0,3}list|included",
+               r"delisted|removed from (?:the|its|a) (?:\w+ ){0,3}list|taken off (?:the|its) (?:\w+ ){0,3}list|"
+               r"struck off"),
+    "in_force": (r"in force|in effect|in place|valid|active", r"expired|lapsed|lifted|repealed|ended|struck down|revoked"),
+    "open": (r"open|operating|running|in operation|in service",
+             r"closed (?:its doors|down|permanently)|shut down|(?:was|were|has been|have been) (?:permanently )?"
+             r"(?:closed|shut)|ceased operations|went bankrupt|filed for bankruptcy"),
+}
+_BE = (r"(?:remains?|remained|is|are|was|were|has been|have been|had been|stays?|stayed|is still|are still|"
+       r"still|currently|continues? to be|will remain|kept)")
+_STATE_CLAIM = {k: re.compile(r"\b" + _BE + r" (?:\w+ ){0,2}?(?:" + words + r")\b", re.I) for k, (words, _) in _STATES.items()}
+# An event that imposed the state ("ordered the plant closed", "opened an investigation into").
+_STATE_EVENT = {
+    "closed": re.compile(r"\b(?:ordered|ordering|forced) (?:\w+ ){0,4}(?:closed|shut|closure)\b", re.I),
+    "suspended": re.compile(r"\b(?:suspended|halted|paused|froze)\b", re.I),
+    "banned": re.compile(r"\b(?:banned|barred|imposed (?:a |an )?(?:\w+ )?(?:ban|moratorium|embargo|sanctions)|"
+                         r"blacklisted|prohibited)\b", re.I),
+    "grounded": re.compile(r"\bgrounded\b", re.I),
+    "detained": re.compile(r"\b(?:detained|arrested|jailed|taken into custody)\b", re.I),
+    "investigated": re.compile(r"\b(?:opened|launched|began|started) (?:an? |its )?(?:\w+ ){0,2}(?:investigation|probe|"
+                               r"inquiry|review)|\b(?:charged|indicted)\b", re.I),
+}
+_STATE_LIFT = {k: re.compile(r"\b(?:" + lift + r")\b", re.I) for k, (_, lift) in _STATES.items()}
+
+# A negative status: "has no plans to recall", "is not on any list", "not aware of any investigation".
+_NEG_STATUS = re.compile(
+    r"\b(?:not aware of (?:being |any |an |a )?|unaware of (?:any |being )?|(?:is|are|was|were) not (?:on|part of|"
+    r"included|listed|among|subject to|under|being|facing)|not on (?:any|the|a)|(?:has|have|had) no plans? to|"
+    r"no plans? to|(?:does|do|did) not (?:plan|intend|expect) to|will not|won['’]t|ruled out|rules out|"
+    r"(?:has|have|had) not (?:been|yet)|(?:is|are) not being|there (?:is|was|are|were) no|no (?:\w+ )?(?:investigation|"
+    r"recall|ban|charges|plans?|layoffs|strike|deal|talks))((?:\s*[\w’'.-]+){1,8})",
+    re.I)
+_NEGATORS = re.compile(r"\b(?:not|no|never|n['’]t|neither|nor|without|denied|denies|deny|rejected|rejects|"
+                       r"ruled out|rules out)\b", re.I)
+# Verbs a party uses to answer an accusation: what follows is that party's position, not a fact.
+_DENIAL = re.compile(r"\b(?:denied|denies|deny|denying|disputed|disputes|dispute|rejected|rejects|dismissed|"
+                     r"dismisses|refuted|refutes|object(?:s|ed)? to|contested|contests|insists?|insisted|"
+                     r"maintains?|maintained|pushed back|called (?:the )?(?:\w+ ){0,3}(?:false|baseless|unfounded))\b",
+                     re.I)
+
+# -- figures ----------------------------------------------------------------------------------
+_MONTHS = ("January February March April May June July August September October November December "
+           "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec").split()
+_FIG = re.compile(r"(?<![\w.,])(?:\$|€|£)?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|percent|per cent|million|billion|trillion|"
+                  r"thousand|bn|m|k))?(?![\w])|\b(?:dozens|hundreds|thousands|millions) of\b", re.I)
+_REVISION = re.compile(
+    r"\b((?:revised|corrected|updated|raised|lowered|cut|adjusted|restated|increased|reduced|rose|climbed|fell) "
+    r"(?:\w+ ){0,5}(?:to|down to|up to|from)\b|"
+    r"(?:figure|figures|toll|estimate|number|count|tally|total|forecast|tallies)s? (?:\w+ ){0,4}(?:was|were|has been|"
+    r"have been|had been|is now|now stands at|stands at|rose to|climbed to|fell to) (?:revised|corrected|updated|"
+    r"raised|lowered|cut|adjusted|restated|\$?\d)|"
+    r"not \$?\d[\d,.]*\w* but|rather than \$?\d|actually (?:\w+ ){0,2}\$?\d|in fact (?:\w+ ){0,2}\$?\d)",
+    re.I)
+
+# -- time inside one source -------------------------------------------------------------------
+_PRIOR = re.compile(
+    r"\b(last (?:week|month|year)['’]s|in (?:a|an|its|their|the) (?:earlier|previous|prior|original|initial|first) "
+    r"(?:\w+ )?(?:report|article|story|statement|study|version|post|assessment|estimate|announcement)|"
+    r"(?:had|initially|originally|previously|first|earlier) (?:said|reported|claimed|alleged|asserted|stated|"
+    r"written|wrote|found|concluded|suggested|identified|linked|announced|estimated|put)|"
+    r"(?:said|reported|claimed|alleged|asserted|stated|wrote|announced) (?:earlier|previously|initially|originally|"
+    r"last (?:week|month|year))|(?:initial|early|earlier|first) (?:reports?|estimates?|accounts?)|"
+    r"(?:the|an?|its) (?:earlier|original|initial|previous) (?:version|report|article|story|claim|assertion))\b",
+    re.I)
+_LATER = re.compile(r"\b(later|subsequently|has since|have since|had since|since then|now|by (?:evening|nightfall|"
+                    r"the (?:afternoon|evening|end of the day|next day|following day))|the next day|the following day|"
+                    r"hours later|days later|weeks later|months later|afterwards|eventually|in an update|updated)\b", re.I)
+_CLOCK = re.compile(r"\b(?:at|by|around|about|until|after|before) (\d{1,2})(?:[:.](\d{2}))?\s?(a\.?m\.?|p\.?m\.?)"
+                    r"|\b(?:at|by|around|about|until|after|before) (noon|midday|midnight)\b", re.I)
+_REPORTING = re.compile(r"\b(said|says|reported|claimed|alleged|asserted|stated|wrote|found|according to|estimated|"
+                        r"announced|told)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Signals:
+    later: frozenset[str]  # families this sentence can be later evidence for
+    claim: frozenset[str]  # families whose claim shape this sentence has
+    states: frozenset[str]  # restrictive states it asserts (claim side)
+    lifts: frozenset[str]  # restrictive states it ends (later side)
+    neg_status: str  # the words a negative status negates ("recall the cars"), "" if none
+    notice: bool  # a correction notice in its own voice ("incorrectly stated")
+    denial: bool  # a party answering an accusation
+    prior: bool  # worded as earlier than the text around it ("initially reported")
+    later_wording: bool  # worded as later ("has since", "by evening")
+    clock: int | None  # minutes after midnight of a time of day it names
+    figures: tuple[str, ...]
+
+
+def _clock(text: str) -> int | None:
+    m = _CLOCK.search(text)
+    if not m:
+        return None
+    if m.group(4):
+        return 0 if m.group(4).lower() == "midnight" else 12 * 60
+    h, mi = int(m.group(1)) % 12, int(m.group(2) or 0)
+    return (h + (12 if m.group(3).lower().startswith("p") else 0)) * 60 + mi
+
+
+def figures(text: str) -> tuple[str, ...]:
+    """Figures a correction can be about ("5,000", "$2.5 billion", "40%"); not days of the month
+    nor years."""
+    out = []
+    for m in _FIG.finditer(text):
+        f = m.group(0).strip()
+        before = text[max(0, m.start() - 10):m.start()].split()
+        if before and before[-1].strip(".,").capitalize() in _MONTHS:
+            continue
+        digits = re.sub(r"\D", "", f)
+        if re.fullmatch(r"(?:19|20)\d\d", f):
+            continue  # a year
+        if len(digits) == 1 and not re.search(r"%|percent|million|billion|trillion|thousand", f, re.I):
+            continue  # "3 of them": too common to be what a correction is about
+        out.append(f)
+    return tuple(out)
+
+
+def figure_value(f: str) -> float | None:
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", f)
+    if not m:
+        return None
+    v = float(m.group(0).replace(",", ""))
+    low = f.lower()
+    for word, mult in (("trillion", 1e12), ("billion", 1e9), ("bn", 1e9), ("million", 1e6), ("thousand", 1e3)):
+        if word in low:
+            v *= mult
+    return v
+
+
+@lru_cache(maxsize=100_000)
+def signals(text: str) -> Signals:
+    later: set[str] = set()
+    claim: set[str] = set()
+    notice = bool(_NOTICE.search(text))
+    figs = figures(text)
+    denial = bool(_DENIAL.search(text))
+    plan_abandon = _PLAN_ABANDON.search(text)
+    if _RETRACTION.search(text):
+        later.add(RETRACTION)
+    if (_NEGATION.search(text) or (notice and not figs)) and not denial:
+        later.add(NEGATION)
+    if plan_abandon:
+        later.add(PLAN)
+    lifts = frozenset(k for k, rx in _STATE_LIFT.items() if rx.search(text))
+    if lifts:
+        later.add(STATUS)
+    if figs and (notice or _REVISION.search(text)):
+        later.add(FIGURE)
+    neg = _NEG_STATUS.search(text)
+    neg_status = neg.group(1).strip() if neg else ""
+    states = frozenset(k for k, rx in _STATE_CLAIM.items() if rx.search(text)) | frozenset(
+        k for k, rx in _STATE_EVENT.items() if rx.search(text))
+    if neg_status or states:
+        claim.add(STATUS)
+    if _PLAN_CLAIM.search(text) and not neg_status:
+        claim.add(PLAN)
+    if figs:
+        claim.add(FIGURE)
+    claim |= {RETRACTION, NEGATION}  # any statement of fact can be withdrawn or contradicted
+    # An event that lifts one state may state another (a state *ended* is no claim of it).
+    states = states - lifts
+    return Signals(later=frozenset(later), claim=frozenset(claim), states=states, lifts=lifts, neg_status=neg_status,
+                   notice=notice, denial=denial, prior=bool(_PRIOR.search(text)) and bool(_REPORTING.search(text)),
+                   later_wording=bool(_LATER.search(text)), clock=_clock(text), figures=figs)
+
+
+def negated_near(text: str, word_start: int) -> bool:
+    """A negator within the five words before position `word_start`."""
+    before = text[:word_start].split()[-5:]
+    return bool(_NEGATORS.search(" ".join(before)))
+
+
+def cue(text: str) -> str:
+    """The stored per-sentence cue (sentence metadata): "strong" for correcting evidence, "update"
+    for superseding evidence, "" for none. Relinking finds later evidence in other sources by it."""
+    s = signals(text)
+    if s.later & set(CORRECTING):
+        return "strong"
+    if s.later:
+        return "update"
+    return ""
+
+
+CORRECTOR_CUES = ("strong", "weak", "update")

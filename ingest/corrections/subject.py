@@ -1,0 +1,68 @@
+"""Are two sentences about the same subject and the same point?
+
+Names decide the subject (a later statement about another company overturns nothing); the
+claim's attribution ("according to a survey by X", "X said") is part of its subject, so a later
+retraction by X reaches it; content words beyond names decide the point. Embedding similarity
+only ranks.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..terms import content_terms, name_tokens
+
+# Capitalised words that open news sentences or name calendar time: never a subject.
+_NOT_NAMES = frozenset("""
+the a an but it this that these those in on at after before when while however correction update also
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+earlier later last next first initially originally then since now meanwhile separately yet still
+mr ms mrs dr he she they we its their his her our there here some many several officials police
+""".split())
+# Speech verbs are in nearly every news sentence: sharing one says nothing about the point.
+_SPEECH = frozenset({"say", "tell", "state", "accord", "ad", "report", "announc", "statement"})
+_SPEAKER = re.compile(r"((?:[A-Z][\w.&'’-]*\s){0,4}[A-Z][\w.&'’-]*)(?:\s*,[^,]{1,60},)?\s+"
+                      r"(?:said|says|told|stated|added|announced|confirmed|wrote|reported|claimed|alleged|"
+                      r"denied|denies|admitted|acknowledged|insisted|maintained|argued|disputed|rejected)\b")
+_ACCORDING = re.compile(r"\b(?:according to|cited by|published by|commissioned by|conducted by|released by|"
+                        r"(?:report|study|survey|paper|poll|analysis|research|estimate|data|review|audit)s? "
+                        r"(?:by|from|of)) (?:an? |the )?(?:\w+ ){0,3}?((?:[A-Z][\w.&'’-]*\s?){1,5})")
+_POSSESSIVE = re.compile(r"((?:[A-Z][\w.&-]*\s){0,3}[A-Z][\w.&-]*)['’]s? (?:\w+ )?(?:report|study|survey|paper|poll|"
+                         r"analysis|research|estimate|data|review|audit|findings?)\b")
+
+
+@lru_cache(maxsize=100_000)
+def names(text: str) -> frozenset[str]:
+    return frozenset(n.lower().strip(".'’") for n in name_tokens(text, initial=True)) - _NOT_NAMES
+
+
+def _name_set(phrase: str) -> set[str]:
+    return {n.lower().strip(".'’") for n in re.findall(r"[A-Z][\w.&'’+-]*|[A-Z0-9]{2,}", phrase)} - _NOT_NAMES
+
+
+@lru_cache(maxsize=100_000)
+def attribution(text: str) -> frozenset[str]:
+    """Names of who a sentence attributes its content to: the speaker, the author of the
+    report or survey it cites."""
+    out: set[str] = set()
+    for rx in (_SPEAKER, _ACCORDING, _POSSESSIVE):
+        for m in rx.finditer(text):
+            out |= _name_set(m.group(1))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=100_000)
+def topic_terms(text: str) -> frozenset[str]:
+    """Content stems that are not names nor speech verbs."""
+    nm = set(content_terms(" ".join(names(text))))
+    return frozenset(set(content_terms(text)) - nm - _SPEECH)
+
+
+def shared_names(a: str, b: str) -> set[str]:
+    return set(names(a) & names(b))
+
+
+def topic_overlap(a: str, b: str) -> set[str]:
+    return set(topic_terms(a) & topic_terms(b))
