@@ -22,7 +22,7 @@ from .embed import Embedder
 from .fetch import FetchLimits, fetch
 from .loaders import SourceError, is_url, iter_files, load_file, origin_clash, origin_of, source_from_page
 from .lock import IngestLock
-from .records import CorrectionLink, Sentence, Source
+from .records import Sentence, Source
 from .settings import Settings
 from .split import split_sentences
 from .store import IndexDamaged, Store, StoreError
@@ -199,7 +199,7 @@ class Indexer:
             for group in _groups(pending, store.max_batch):
                 store.mark_sources([(p.source, len(p.sentences)) for p in group], "writing")
                 store.put_sentences_many([(p.source, p.sentences, p.vectors,
-                                           [corr.feature_meta(s.text) for s in p.sentences]) for p in group])
+                                           [corr.sentence_meta(s.text) for s in p.sentences]) for p in group])
                 if time.monotonic() - bumped > 1.0:  # readers in other processes reopen and see
                     store.bump_generation()          # what is written so far (a write costs ~50 ms)
                     bumped = time.monotonic()
@@ -394,71 +394,7 @@ def _is_under(p: Path, folder: Path) -> bool:
         return False
 
 
-def _row(s: Sentence, vec: np.ndarray, published: str) -> corr.Row:
-    f = corr.features(s.text)
-    return corr.Row(id=s.id, source=s.source, index=s.index, text=s.text, vector=vec, published=published,
-                    cue=f.cue, prior_claim=f.prior_claim, status_claim=f.status_claim)
+_row = corr.row
+relink = corr.relink  # the corrections package owns relinking; ingest calls it through this name
 
 
-CANDIDATES_PER_CORRECTOR = 30
-
-
-def relink(store: Store, affected: set[str], removed: set[str], warnings: list[str] | None = None) -> tuple[int, int]:
-    """Bring correction links up to date after `affected` sources were written and `removed` ones
-    deleted. Returns (sentences newly flagged, sentences no longer flagged)."""
-    warnings = warnings if warnings is not None else []
-    before = {lk.claim: lk for lk in store.all_links()}
-    touched = affected | removed
-    keep = [lk for lk in before.values() if not (lk.sources() & touched)]
-    records = store.source_records()
-    live = set(records)
-    cache: dict[str, list[corr.Row]] = {}
-
-    def rows(sid: str) -> list[corr.Row]:
-        if sid not in cache:
-            cache[sid] = [corr.Row.of(r) for r in store.source_sentences(sid, with_vectors=True)]
-        return cache[sid]
-
-    new: list[CorrectionLink] = []
-    for sid in sorted(affected & live):
-        own = rows(sid)
-        new += corr.detect_within(own, records)
-        # This source as the later one: its correcting sentences against earlier sentences anywhere.
-        for b in own:
-            if b.cue not in ("strong", "weak", "update"):
-                continue
-            cands = [corr.Row.of(r) for r in store.query(b.vector, CANDIDATES_PER_CORRECTOR)
-                     if r["source"] != sid]
-            new += corr.detect_across(cands, [b], records)
-    # This source as the earlier one: correcting sentences of other sources against it.
-    if affected & live:
-        others = [corr.Row.of(r) for r in store.where_sentences(
-            {"cue": {"$in": ["strong", "weak", "update"]}}, with_vectors=True) if r["source"] not in affected]
-        for sid in sorted(affected & live):
-            later = [b for b in others if corr.is_later(b.published, records[sid].get("published", ""))]
-            if later:
-                new += corr.detect_across(rows(sid), later, records)
-    # Declared links of every source involved.
-    for sid, rec in records.items():
-        entries = rec.get("corrects") or []
-        if not entries:
-            continue
-        if sid not in affected and not ({e["source"] for e in entries} & touched):
-            continue
-        targets = {e["source"]: rows(e["source"]) for e in entries if e["source"] in live}
-        try:
-            new += corr.declared_links(sid, entries, rows(sid), targets)
-        except corr.DeclaredError as e:
-            warnings.append(f"{sid}: {e}")
-            keep = [lk for lk in keep if not (lk.origin == "declared" and sid in lk.sources())]
-    if store.settings.llm_judge_corrections and store.settings.llm:
-        # Opt-in (FACTDESK_LLM_JUDGE): an LLM confirms or rejects detected candidates, cached per pair.
-        from bot.judge import judge_links
-
-        new = judge_links(store, new, records, warnings)
-    merged = corr.merge(keep + new)
-    merged_ids = {lk.id for lk in merged}
-    store.delete_links([lid for lid in (lk.id for lk in before.values()) if lid not in merged_ids])
-    store.put_links(merged)
-    after = {lk.claim for lk in merged}
-    return len(after - set(before)), len(set(before) - after)

@@ -52,14 +52,15 @@ class CorrectionLink:
 
     claim: str
     by: list[str]
-    status: str  # "corrected" | "superseded"
-    origin: str  # "declared" | "detected"
+    status: str  # "corrected" | "superseded" | "candidate" (unsure: kept for an editor, never shown as a flag)
+    origin: str  # "declared" | "detected" | "editor"
     note: str = ""
     score: float = 0.0
+    family: str = ""  # detection family (ingest.corrections.signals.FAMILIES), "" when not detected
 
     @property
     def id(self) -> str:
-        return self.claim  # one link per claim
+        return self.claim if self.status != "candidate" else f"candidate:{self.claim}"  # one of each per claim
 
     def sources(self) -> set[str]:
         """Every source this link depends on: if any changes, the link must be re-derived."""

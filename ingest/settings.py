@@ -23,6 +23,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=_default_data_dir, validation_alias="FACTDESK_DATA_DIR")
     sources_dir: Path = Field(Path("data/sources"), validation_alias="FACTDESK_SOURCES_DIR")
+    # Editor decisions on correction links; default: corrections.yml in the sources folder.
+    corrections_file: Path | None = Field(None, validation_alias="FACTDESK_CORRECTIONS_FILE")
     embed_model: str = Field("", validation_alias="FACTDESK_EMBED_MODEL")
     embed_device: str = Field("cpu", validation_alias="FACTDESK_EMBED_DEVICE")
     collection_prefix: str = Field("factdesk", validation_alias="FACTDESK_COLLECTION")

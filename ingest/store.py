@@ -449,14 +449,20 @@ class Store:
 
     # -- correction links -----------------------------------------------------------------
     def all_links(self) -> list[CorrectionLink]:
+        """Links shown as flags (not the editor's candidates)."""
         rec = self._call(self.links_col.get, include=["metadatas"])
+        return [lk for lk in map(_link_from_meta, rec["metadatas"]) if lk.status != "candidate"]
+
+    def candidate_links(self) -> list[CorrectionLink]:
+        """Pairs the detector was unsure of, kept for an editor's review."""
+        rec = self._call(self.links_col.get, where={"status": "candidate"}, include=["metadatas"])
         return [_link_from_meta(m) for m in rec["metadatas"]]
 
     def links_for_claims(self, claim_ids: Sequence[str]) -> dict[str, CorrectionLink]:
         if not claim_ids:
             return {}
         rec = self._call(self.links_col.get, where={"claim": {"$in": list(claim_ids)}}, include=["metadatas"])
-        return {m["claim"]: _link_from_meta(m) for m in rec["metadatas"]}
+        return {lk.claim: lk for lk in map(_link_from_meta, rec["metadatas"]) if lk.status != "candidate"}
 
     def put_links(self, links: Sequence[CorrectionLink]) -> None:
         if not links:
@@ -521,9 +527,10 @@ def _decode_meta(meta: dict[str, Any]) -> dict[str, Any]:
 
 def _link_meta(lk: CorrectionLink) -> dict[str, Any]:
     return {"claim": lk.claim, "by": json.dumps(lk.by), "status": lk.status, "origin": lk.origin,
-            "note": lk.note, "score": float(lk.score), "sources": json.dumps(sorted(lk.sources()))}
+            "note": lk.note, "score": float(lk.score), "sources": json.dumps(sorted(lk.sources())),
+            "family": lk.family}
 
 
 def _link_from_meta(m: dict[str, Any]) -> CorrectionLink:
     return CorrectionLink(claim=m["claim"], by=json.loads(m["by"]), status=m["status"], origin=m["origin"],
-                          note=m.get("note", ""), score=float(m.get("score", 0.0)))
+                          note=m.get("note", ""), score=float(m.get("score", 0.0)), family=str(m.get("family", "")))

@@ -67,7 +67,7 @@ _LABEL = {sg.RETRACTION: "Withdrawn", sg.NEGATION: "Corrected", sg.FIGURE: "Corr
 def note(ev: Evidence, by: Sequence[Row], sources: dict[str, dict[str, Any]]) -> str:
     """"Withdrawn by X; reported by Bloomberg, 10 June 2019", "Overtaken by later events: reopened
     on 3 May 2021; reported by …", "Corrected: figure corrected to about 180,000; reported by …"."""
-    label = _LABEL[ev.family]
+    label = ev.label or _LABEL[ev.family]
     if ev.family == sg.RETRACTION:
         for r in by:
             m = _ACTOR.search(r.text)
@@ -88,7 +88,7 @@ def _link(claim: Row, ranked: list[tuple[Evidence, Row]], sources: dict[str, dic
     by: list[Row] = []
     for e, b in ranked:
         for r in [b] + [extra[f"{b.source}#{i}"] for i in e.window if f"{b.source}#{i}" in extra]:
-            if r not in by:
+            if r not in by and r.id != claim.id:
                 by.append(r)
     by = sorted(by[:MAX_BY], key=lambda r: (r.source, r.index))
     status = "candidate" if ev.verdict != SURE else ev.status
@@ -99,34 +99,44 @@ def _link(claim: Row, ranked: list[tuple[Evidence, Row]], sources: dict[str, dic
                           score=ev.score, family=ev.family)
 
 
-def _ordered_within(a: Row, b: Row) -> bool:
-    """Inside one source: `b` is later than `a` by the text's own wording or clock times."""
+def _ordered_within(a: Row, b: Row) -> str:
+    """Inside one source, how `b` is later than `a`: "clock" (times of day), "prior" (the claim is
+    worded as earlier: "initially reported"), "later" (only `b` is worded as later, and follows),
+    or "" when the text does not order them."""
     sa, sb = a.signals, b.signals
     if sa.clock is not None and sb.clock is not None:
-        return sb.clock > sa.clock
+        return "clock" if sb.clock > sa.clock else ""
     if sa.prior and not sb.prior:
-        return True
-    return b.index > a.index and (sb.later_wording or sb.notice) and not sa.later_wording
+        return "prior"
+    if b.index > a.index and sb.later_wording and not sa.later_wording:
+        return "later"
+    return ""
 
 
 def detect_within(rows: Sequence[Row], sources: dict[str, dict[str, Any]]) -> list[CorrectionLink]:
     """Claims that the same text says were later withdrawn, corrected or overtaken."""
     win = windows(rows)
-    pos = {r.id: r for r in rows}
     extra = {r.id: r for r in rows}
     found: dict[str, list[tuple[Evidence, Row]]] = {}
     for b in rows:
         if b.headline or not b.signals.later:
             continue
         for a in rows:
-            if a.id == b.id or a.headline or not _ordered_within(a, b):
+            order = "" if a.id == b.id or a.headline else _ordered_within(a, b)
+            if not order:
                 continue
             sim = float(np.dot(a.vector, b.vector))
             near = abs(b.index - a.index) <= NEAR
-            ev = evidence(a.text, b.text, sim if not near else max(sim, 0.4), win.get(b.id), b.index)
-            if ev and (ev.verdict == SURE or sim >= 0.3):
+            # A story that places the claim as earlier and corrects it within a few sentences is
+            # talking about the same point, however the two are worded.
+            story = near and order != "later"
+            ev = evidence(a.text, b.text, max(sim, 0.5) if story else sim, win.get(b.id), b.index, story=story)
+            # "Later" wording alone orders a change of state or plan ("by evening it had reopened"),
+            # not a claim of fact the same story made in its own voice.
+            if ev and order == "later" and ev.status == "corrected":
+                continue
+            if ev and ev.verdict == SURE:  # inside one story, only what the text makes plain
                 found.setdefault(a.id, []).append((ev, b))
-    del pos
     return [_link(next(r for r in rows if r.id == cid), ranked, sources, extra) for cid, ranked in found.items()]
 
 

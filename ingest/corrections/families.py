@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..terms import content_terms
+from ..terms import _IRREGULAR, _norm, content_terms, words
+from ..terms import stem as stem_of
 from . import signals as sg
 from .subject import attribution, names, shared_names, topic_overlap
 
@@ -34,6 +35,7 @@ class Evidence:
     reason: str  # why, in words an editor reads
     phrase: str = ""  # what changed, for the note ("reopened on 3 May 2021", "about 180,000")
     window: list[int] = field(default_factory=list)  # neighbour indexes of the later statement it needed
+    label: str = ""  # the note's first words when not the family's own
 
 
 def _status(family: str) -> str:
@@ -64,6 +66,21 @@ def _subject(a: str, b: str, window: list[tuple[int, str]]) -> tuple[set[str], l
     return set(), []
 
 
+_DOC_WORD = re.compile(r"\b(?:report|study|survey|paper|poll|analysis|research|data|ranking|index|review|"
+                       r"assessment|findings?)\b", re.I)
+
+
+def _document_owner(a: str) -> frozenset[str]:
+    """Names of who published the document a claim cites ("a survey by X", "X's study")."""
+    from .subject import _ACCORDING, _POSSESSIVE, _name_set
+
+    out: set[str] = set()
+    for rx in (_ACCORDING, _POSSESSIVE):
+        for m in rx.finditer(a):
+            out |= _name_set(m.group(1))
+    return frozenset(out)
+
+
 def _denial_by_accused(a: str, b: str) -> bool:
     """A later statement in which the party the claim is about answers it ("Acme called the report
     false") is that party's position, not a correction — unless it is the claim's own source
@@ -74,16 +91,18 @@ def _denial_by_accused(a: str, b: str) -> bool:
 
 
 def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = None,
-             b_index: int = 0) -> Evidence | None:
+             b_index: int = 0, story: bool = False) -> Evidence | None:
     """The strongest family evidence that later statement `b` overturns claim `a` (time is the
-    caller's), or None. `window`: (index, text) of the sentences beside `b` in its source."""
+    caller's), or None. `window`: (index, text) of the sentences beside `b` in its source.
+    `story`: both are in one story, the claim worded as earlier and the later statement within a
+    few sentences of it — the story itself then says they are about the same thing."""
     sa, sb = sg.signals(a), sg.signals(b)
     if not sb.later:
         return None
-    if sa.later & sb.later & {sg.RETRACTION, sg.NEGATION} or sa.notice:
+    if sa.later & {sg.RETRACTION, sg.NEGATION} or sa.notice:
         return None  # a sentence reporting a correction is not the claim it corrects
     subj, used = _subject(a, b, window or [])
-    if not subj and not (not names(a) and sim >= 0.55):
+    if not subj and not story and not (not names(a) and sim >= 0.55):
         return None
     point = topic_overlap(a, b)
     # The neighbour that supplied the subject also supplies its words ("the newly added entities").
@@ -93,17 +112,24 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     found: list[Evidence] = []
     base = sim + 0.03 * len(point) + 0.05 * len(subj)
 
-    def add(family: str, sure: bool, reason: str, phrase: str = "") -> None:
-        found.append(Evidence(family, _status(family), SURE if sure else UNSURE, round(base, 4), reason, phrase, used))
+    def add(family: str, sure: bool, reason: str, phrase: str = "", label: str = "") -> None:
+        found.append(Evidence(family, _status(family), SURE if sure else UNSURE, round(base, 4), reason, phrase, used,
+                              label))
 
     if sg.RETRACTION in sb.later:
-        by_source = bool(attribution(a) & (names(b) | {n for i, t in (window or []) for n in names(t)}))
-        doc = bool(point & set(content_terms("report study survey paper poll analysis finding data research")))
-        sure = (by_source and (doc or len(point) >= 1)) or (len(point) >= 2 and sim >= 0.35)
-        add(sg.RETRACTION, sure, "the source of the claim withdrew it" if by_source else "a retraction on the same point",
-            _span(sg._RETRACTION, b, 2))
+        texts = [b] + [t for i, t in (window or []) if i in used]
+        retractors = {n for t in texts for m in sg.RETRACTOR.finditer(t) for n in names(m.group(1))} | attribution(b)
+        by_source = bool((attribution(a) | _document_owner(a)) & retractors)
+        if sb.retracts_whole and by_source and _DOC_WORD.search(a):
+            add(sg.RETRACTION, True, "the document the claim is attributed to was withdrawn by its author",
+                _span(sg._RETRACTION, b, 2))
+        else:
+            # One assertion withdrawn: the claim must make the same point, about more than its author.
+            sure = story or (len(point) >= 2 and sim >= 0.45 and bool(subj - retractors))
+            if sure or (len(point) >= 2 and sim >= 0.35):
+                add(sg.RETRACTION, sure, "a retraction on the same point", _span(sg._RETRACTION, b, 2))
     if sg.NEGATION in sb.later and sg.NEGATION not in sa.later and not _denial_by_accused(a, b):
-        sure = len(point) >= 2 and sim >= 0.4
+        sure = (len(point) >= 2 and sim >= 0.4) or (story and len(point) >= 1)
         if sure or (len(point) >= 1 and sim >= 0.3):
             add(sg.NEGATION, sure, "a later statement says the same point is untrue",
                 _span(sg._NEGATION, b, 2) or _span(sg._NOTICE, b, 2))
@@ -116,12 +142,15 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         sure = len(point) >= 1 and sim >= 0.3
         if sure or sim >= 0.4:
             add(sg.STATUS, sure, f"a later event ended the '{k}' state", _span(sg._STATE_LIFT[k], b))
-    if sa.neg_status:
-        keys = set(content_terms(sa.neg_status)) - set(content_terms(" ".join(names(a))))
-        hit = [k for k in keys if _affirmed(k, b) or any(_affirmed(k, t) for i, t in (window or []) if i in used)]
-        if hit and not sb.neg_status and not sb.denial:
-            sure = len(point) >= 2 or sim >= 0.4
-            add(sg.STATUS, sure, "a later event made the negative status untrue", _event_phrase(b, hit))
+    for words, family, why in ((sa.neg_status, sg.STATUS, "a later event made the negative status untrue"),
+                               (sa.deliberation, sg.PLAN, "the plan under consideration was decided")):
+        if not words or sb.neg_status or sb.denial:
+            continue
+        keys = set(content_terms(words)) - set(content_terms(" ".join(names(a))))
+        texts = [b] + [t for i, t in (window or []) if i in used]
+        hit = [k for k in keys if any(_affirmed(k, t) for t in texts)]
+        if hit:
+            add(family, len(point) >= 2 or sim >= 0.4, why, _event_phrase(b, hit), "Overtaken by later events")
     if sg.FIGURE in sb.later and sa.figures:
         va = {sg.figure_value(f) for f in sa.figures}
         after = [(i, t) for i, t in (window or []) if i == b_index + 1]
@@ -131,8 +160,8 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         new = [f for f, v, _ in fb if v not in va]
         if new and any(i is not None for f, v, i in fb if f in new) and not any(f in new for f in sg.figures(b)):
             used = used + [b_index + 1]  # "… incorrectly stated 5,000 workers." + "It will employ 500."
-        if new and (quoted or len(point) >= 1):
-            sure = (quoted and len(point) >= 1) or (len(point) >= 2 and sim >= 0.4)
+        if new and (quoted or len(point) >= 1 or story):
+            sure = (quoted and len(point) >= 1) or (len(point) >= 2 and sim >= 0.4) or story
             add(sg.FIGURE, sure, "a later statement gives a different figure", _figure_phrase(b, new))
     if not found:
         return None
@@ -140,22 +169,41 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     return found[0]
 
 
-def _affirmed(stem: str, text: str) -> bool:
-    """`text` says what `stem` names happened (a word with that stem, not negated)."""
-    from ..terms import _norm, stem as stem_of, words
+_PAST_AUX = re.compile(r"\b(?:has|have|had|was|were|been|is now|are now)\s+(?:\w+\s+)?$", re.I)
 
+
+def _affirmed(stem: str, text: str) -> bool:
+    """`text` says that what `stem` names happened: a verb with that stem in a completed form
+    ("recalled", "has opened", "was charged"), not negated — or, for a list, an addition to one."""
+    if stem in ("list", "blacklist", "regist") and sg.LIST_EVENT.search(text):
+        return not sg.negated_near(text, sg.LIST_EVENT.search(text).start())
+    for m in sg.STATUS_EVENT.finditer(text):
+        # "opened a federal investigation", "agreed to sell its subsidiary": what the event governs
+        span = " ".join([m.group(0)] + text[m.end():].split()[:6])
+        if stem in {stem_of(_norm(w)) for w in words(span)} and not sg.negated_near(text, m.start()):
+            return True
     pos = 0
     for w in words(text):
         pos = text.find(w, pos)
-        if stem_of(_norm(w)) == stem and not sg.negated_near(text, pos):
+        low = _norm(w)
+        completed = low.endswith("ed") or low in _IRREGULAR or bool(_PAST_AUX.search(text[:pos]))
+        if completed and stem_of(low) == stem and not sg.negated_near(text, pos):
             return True
         pos += len(w)
     return False
 
 
 def _event_phrase(b: str, stems: list[str]) -> str:
-    from ..terms import _norm, stem as stem_of, words
-
+    for m in sg.STATUS_EVENT.finditer(b):
+        span = [m.group(0)] + b[m.end():].split()[:6]
+        if set(stems) & {stem_of(_norm(w)) for w in words(" ".join(span))}:
+            return " ".join(" ".join(span).split()[:8]).rstrip(",.;")
+    m = sg.LIST_EVENT.search(b)
+    if m and set(stems) & {"list", "blacklist", "regist"}:
+        ws = m.group(0).split()
+        tail = re.search(r"\b(?:to|on|in|among)\b (?:the |its |a |their )?(?:[\w.-]+ ){0,3}(?:list|blacklist|register|"
+                         r"registry)$", m.group(0))
+        return f"{ws[0]} {tail.group(0)}" if tail and len(ws) > 6 else " ".join(ws)
     ws = words(b)
     for i, w in enumerate(ws):
         if stem_of(_norm(w)) in stems:

@@ -35,9 +35,9 @@ _DOC = (r"(?:report|study|studies|survey|paper|poll|assertion|claim|allegation|s
         r"article|story|analysis|estimate|research|data|dataset|ranking|index|assessment|review|piece|post|"
         r"reference|quote|figures?|results?|paragraph|passage|account|characteri[sz]ation)s?")
 _RETRACT_VERB = (r"(?:withdr[ae]w\w*|retract\w*|rescind\w*|recant\w*|pull(?:ed|s|ing)?|took down|takes down|"
-                 r"taken down|disavow\w*|repudiat\w*|scrapp\w* ?)")
+                 r"taken down|disavow\w*|repudiat\w*|scrapp\w*)")
 _RETRACTION = re.compile(
-    r"\b(" + _RETRACT_VERB + _W + r"{0,4}" + _DOC + r"\b|"
+    r"\b(" + _RETRACT_VERB + r" " + _W + r"{0,4}" + _DOC + r"\b|"
     + _DOC + r"\b " + _W + r"{0,6}(?:was|were|has been|have been|had been|is being|is|are) "
     r"(?:formally |quietly |later |since |now |subsequently )?(?:withdrawn|retracted|rescinded|pulled|taken down|"
     r"disavowed|removed)|"
@@ -45,6 +45,13 @@ _RETRACTION = re.compile(
     r"retraction|erratum|errata|inoperable|"
     r"(?:has|have|had) been (?:removed|deleted) from (?:the|its|their) (?:report|article|story|study|website))\b",
     re.I)
+
+_WHOLE_DOC = re.compile(r"\b(?:report|study|studies|survey|paper|poll|analysis|research|data|dataset|ranking|index|"
+                        r"article|story|piece|post|review|assessment)s?\b", re.I)
+_PART_DOC = re.compile(r"\b(?:assertion|claim|allegation|statement|finding|conclusion|reference|quote|figure|"
+                       r"paragraph|passage|characteri[sz]ation|account|line|section)s?\b", re.I)
+RETRACTOR = re.compile(r"((?:[A-Z][\w.&'’-]*\s){0,4}[A-Z][\w.&'’-]*)\s+(?:has |have |had |quietly |later |formally )?"
+                       r"(?:withdr[ae]w\w*|retract\w*|rescind\w*|recant\w*|pulled|took down|disavow\w*|apologi[sz]\w*)\b")
 
 # -- statements of falsity -------------------------------------------------------------------
 _FALSE_ADJ = (r"(?:false|untrue|wrong|incorrect|inaccurate|unfounded|baseless|groundless|a hoax|fabricated|fake|"
@@ -153,6 +160,21 @@ _NEG_STATUS = re.compile(
     r"(?:has|have|had) not (?:been|yet)|(?:is|are) not being|there (?:is|was|are|were) no|no (?:\w+ )?(?:investigation|"
     r"recall|ban|charges|plans?|layoffs|strike|deal|talks))((?:\s*[\w’'.-]+){1,8})",
     re.I)
+# An undecided deliberation ("is said to be considering adding X to a list"): the decision overtakes it.
+_DELIBERATION = re.compile(r"\b(?:considering|weighing|mulling|exploring|debating|deciding whether to|studying whether to)"
+                           r"((?:\s*[\w’'.-]+){1,6})", re.I)
+# Joining a list or register is an event whatever the verb's object ("added 28 firms … to its entity list").
+LIST_EVENT = re.compile(r"\b(?:added|adds|adding|placed|put|included|includes|named|listed|designated|blacklisted)\b"
+                        r"(?:[^.;]{0,220}?)\b(?:to|on|in|among)\b (?:the |its |a |their )?(?:[\w.-]+ ){0,3}"
+                        r"(?:list|blacklist|register|registry)\b|\bnewly (?:added|listed|designated)\b", re.I)
+# Events that change an entity's legal, commercial or official standing; what makes "has no
+# plans to recall" or "is not under investigation" untrue.
+STATUS_EVENT = re.compile(
+    r"\b(?:recalled|recalls|recalling|sanctioned|banned|charged|indicted|arrested|sued|fined|convicted|"
+    r"(?:opened|launched|began|started|announced) (?:an? |its |a formal )?(?:\w+ ){0,2}(?:investigation|probe|inquiry|review)|"
+    r"approved|acquired|bought|sold|merged|laid off|raised|resigned|fired|dismissed|stepped down|went ahead|"
+    r"filed for|declared|imposed|ordered|issued|signed|agreed|completed|closed|shut|reopened|joined|left|quit|"
+    r"(?:has|have|had) (?:now |since )?(?:begun|started|decided|agreed))\b", re.I)
 _NEGATORS = re.compile(r"\b(?:not|no|never|n['’]t|neither|nor|without|denied|denies|deny|rejected|rejects|"
                        r"ruled out|rules out)\b", re.I)
 # Verbs a party uses to answer an accusation: what follows is that party's position, not a fact.
@@ -177,7 +199,8 @@ _REVISION = re.compile(
 
 # -- time inside one source -------------------------------------------------------------------
 _PRIOR = re.compile(
-    r"\b(last (?:week|month|year)['’]s|in (?:a|an|its|their|the) (?:earlier|previous|prior|original|initial|first) "
+    r"\b(last (?:week|month|year)['’]s|in (?:a|an|its|their|the) (?:earlier|previous|prior|original|initial|first|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December) "
     r"(?:\w+ )?(?:report|article|story|statement|study|version|post|assessment|estimate|announcement)|"
     r"(?:had|initially|originally|previously|first|earlier) (?:said|reported|claimed|alleged|asserted|stated|"
     r"written|wrote|found|concluded|suggested|identified|linked|announced|estimated|put)|"
@@ -201,6 +224,8 @@ class Signals:
     states: frozenset[str]  # restrictive states it asserts (claim side)
     lifts: frozenset[str]  # restrictive states it ends (later side)
     neg_status: str  # the words a negative status negates ("recall the cars"), "" if none
+    deliberation: str  # the words an undecided deliberation is about ("adding … to a list"), "" if none
+    retracts_whole: bool  # what it withdraws is a whole document (a survey, a study), not one assertion
     notice: bool  # a correction notice in its own voice ("incorrectly stated")
     denial: bool  # a party answering an accusation
     prior: bool  # worded as earlier than the text around it ("initially reported")
@@ -257,14 +282,17 @@ def signals(text: str) -> Signals:
     figs = figures(text)
     denial = bool(_DENIAL.search(text))
     plan_abandon = _PLAN_ABANDON.search(text)
-    if _RETRACTION.search(text):
+    rm = _RETRACTION.search(text)
+    if rm:
         later.add(RETRACTION)
+    retracts_whole = bool(rm and _WHOLE_DOC.search(rm.group(0)) and not _PART_DOC.search(rm.group(0)))
     if (_NEGATION.search(text) or (notice and not figs)) and not denial:
         later.add(NEGATION)
     if plan_abandon:
         later.add(PLAN)
     lifts = frozenset(k for k, rx in _STATE_LIFT.items() if rx.search(text))
-    if lifts:
+    event = bool(LIST_EVENT.search(text) or STATUS_EVENT.search(text))
+    if lifts or event:
         later.add(STATUS)
     if figs and (notice or _REVISION.search(text)):
         later.add(FIGURE)
@@ -276,13 +304,15 @@ def signals(text: str) -> Signals:
         claim.add(STATUS)
     if _PLAN_CLAIM.search(text) and not neg_status:
         claim.add(PLAN)
+    dm = _DELIBERATION.search(text)
+    deliberation = dm.group(1).strip() if dm and not neg_status else ""
     if figs:
         claim.add(FIGURE)
     claim |= {RETRACTION, NEGATION}  # any statement of fact can be withdrawn or contradicted
     # An event that lifts one state may state another (a state *ended* is no claim of it).
     states = states - lifts
-    return Signals(later=frozenset(later), claim=frozenset(claim), states=states, lifts=lifts, neg_status=neg_status,
-                   notice=notice, denial=denial, prior=bool(_PRIOR.search(text)) and bool(_REPORTING.search(text)),
+    return Signals(later=frozenset(later), claim=frozenset(claim), states=states, lifts=lifts, neg_status=neg_status, retracts_whole=retracts_whole,
+                   deliberation=deliberation, notice=notice, denial=denial, prior=bool(_PRIOR.search(text)) and bool(_REPORTING.search(text)),
                    later_wording=bool(_LATER.search(text)), clock=_clock(text), figures=figs)
 
 

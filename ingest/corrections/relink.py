@@ -1,0 +1,146 @@
+"""Bring correction links (and the editor's candidates) up to date after sources changed.
+
+This is the one entry point ingest calls (`relink(store, affected, removed, warnings)`); it
+re-derives what depends on the changed sources, keeps the rest, applies declared `corrects:`
+front matter, optionally the LLM judge, and finally replays the editor's decisions from
+`corrections.yml` — on every run, so decisions survive `--rebuild` and edits to the sources.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..records import CorrectionLink
+from ..terms import name_tokens
+from . import review
+from .declared import DeclaredError, declared_links, merge
+from .detect import Row, detect_across, detect_within, windows
+from .signals import CORRECTOR_CUES
+from ..dates import is_later
+
+CANDIDATES_PER_CORRECTOR = 30  # nearest sentences by meaning
+NAMED_PER_CORRECTOR = 40  # plus sentences naming the same (rare) names: similarity may be low
+
+
+class _Finder:
+    """Sentence ids by exact text (decisions name sentences by text), and texts by id."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        want = review._norm(text)
+        rows = self.store.containing(want[:200], 50) if want else []
+        hits = [r for r in rows if review._norm(r["text"]) == want]
+        for r in hits:
+            self.cache[r["id"]] = r["text"]
+        return sorted(r["id"] for r in hits)
+
+    def text(self, sid: str) -> str:
+        if sid not in self.cache:
+            got = self.store.get_sentences([sid])
+            self.cache[sid] = got[sid]["text"] if sid in got else ""
+        return self.cache[sid]
+
+
+def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str] | None = None) -> tuple[int, int]:
+    """Bring correction links up to date after `affected` sources were written and `removed` ones
+    deleted. Returns (sentences newly flagged, sentences no longer flagged)."""
+    warnings = warnings if warnings is not None else []
+    before = {lk.claim: lk for lk in store.all_links()}
+    before_cands = store.candidate_links() if hasattr(store, "candidate_links") else []
+    touched = affected | removed
+    keep = [lk for lk in before.values() if not (lk.sources() & touched) and lk.origin != "editor"]
+    keep_cands = [lk for lk in before_cands if not (lk.sources() & touched)]
+    records = store.source_records()
+    live = set(records)
+    cache: dict[str, list[Row]] = {}
+
+    def rows(sid: str) -> list[Row]:
+        if sid not in cache:
+            cache[sid] = [Row.of(r) for r in store.source_sentences(sid, with_vectors=True)]
+        return cache[sid]
+
+    new: list[CorrectionLink] = []
+    for sid in sorted(affected & live):
+        own = rows(sid)
+        new += detect_within(own, records)
+        ctx = windows(own)
+        extra = {r.id: r for r in own}
+        # This source as the later one: its evidence sentences against earlier sentences anywhere,
+        # found by meaning and by the names they (or their neighbours) share.
+        for b in own:
+            if not b.signals.later:
+                continue
+            found = {r["id"]: r for r in store.query(b.vector, CANDIDATES_PER_CORRECTOR)}
+            text = " ".join([b.text] + [t for _, t in ctx.get(b.id, [])])
+            for tok in dict.fromkeys(name_tokens(text)):
+                for r in store.containing(tok, NAMED_PER_CORRECTOR):
+                    found.setdefault(r["id"], r)
+            cands = [Row.of(r) for r in found.values()
+                     if r["source"] != sid and is_later(b.published, str(r.get("published", "")))]
+            new += detect_across(cands, [b], records, ctx, extra)
+    # This source as the earlier one: evidence sentences of other (later) sources against it.
+    if affected & live:
+        others = [Row.of(r) for r in store.where_sentences({"cue": {"$in": list(CORRECTOR_CUES)}}, with_vectors=True)
+                  if r["source"] not in affected]
+        for sid in sorted(affected & live):
+            later = [b for b in others if is_later(b.published, records[sid].get("published", ""))]
+            if not later:
+                continue
+            ctx: dict[str, list[tuple[int, str]]] = {}
+            extra: dict[str, Row] = {}
+            for b in later:
+                ctx[b.id] = [(r.index, r.text) for r in rows(b.source) if abs(r.index - b.index) == 1]
+                extra |= {r.id: r for r in rows(b.source) if abs(r.index - b.index) == 1}
+            new += detect_across(rows(sid), later, records, ctx, extra)
+    # Declared links of every source involved.
+    for sid, rec in records.items():
+        entries = rec.get("corrects") or []
+        if not entries:
+            continue
+        if sid not in affected and not ({e["source"] for e in entries} & touched):
+            continue
+        targets = {e["source"]: rows(e["source"]) for e in entries if e["source"] in live}
+        try:
+            new += declared_links(sid, entries, rows(sid), targets)
+        except DeclaredError as e:
+            warnings.append(f"{sid}: {e}")
+            keep = [lk for lk in keep if not (lk.origin == "declared" and sid in lk.sources())]
+    if store.settings.llm_judge_corrections and store.settings.llm:
+        # Opt-in (FACTDESK_LLM_JUDGE): an LLM confirms or rejects detected candidates, cached per pair.
+        from bot.judge import judge_links
+
+        new = judge_links(store, new, records, warnings)
+    cands = keep_cands + [lk for lk in new if lk.status == "candidate"]
+    merged = merge(keep + [lk for lk in new if lk.status != "candidate"])
+    merged, cands = _replay(store, merged, cands, warnings)
+    # A candidate on a claim that is linked anyway is no longer a question for the editor.
+    linked = {lk.claim for lk in merged}
+    cands = list({lk.claim: lk for lk in cands if lk.claim not in linked}.values())
+    merged_ids = {lk.id for lk in merged} | {lk.id for lk in cands}
+    stale = [lk.id for lk in [*before.values(), *before_cands] if lk.id not in merged_ids]
+    store.delete_links(stale)
+    store.put_links(merged + cands)
+    after = {lk.claim for lk in merged}
+    return len(after - set(before)), len(set(before) - after)
+
+
+def _replay(store: Any, links: list[CorrectionLink], cands: list[CorrectionLink],
+            warnings: list[str]) -> tuple[list[CorrectionLink], list[CorrectionLink]]:
+    path = review.decisions_path(store.settings)
+    try:
+        decisions = review.load(path)
+    except review.ReviewError as e:
+        warnings.append(str(e))
+        return links, cands
+    if not decisions:
+        return links, cands
+    links, cands = review.replay(links, cands, decisions, _Finder(store), warnings, path)
+    return merge(links), cands
+
+
+def apply_decisions(store: Any, warnings: list[str]) -> None:
+    """Re-apply `corrections.yml` without re-detecting (after `accept`/`reject`)."""
+    relink(store, set(), set(), warnings)
