@@ -5,6 +5,11 @@ claims that must be flagged (status → phrases; any other link is a false flag)
 question with the phrases a correct citation contains (`expect`), acceptable extras (`also`),
 flags that must show (`flag`), `no_flag`, `correction_leads`, and `dialogue` to chain follow-ups.
 A fresh temporary index keeps the figures independent of whatever the user has ingested.
+
+Correction sets (data/eval/realworld/) also list, in the header, every expected link with its
+detection `family` (`links`) and later mentions that must not link (`no_link`); questions whose
+answer changed over time carry `newest` (phrases of the newest relevant statement). For these the
+report adds, per family: link recall, link precision and "later coverage shown".
 """
 
 from __future__ import annotations
@@ -118,6 +123,84 @@ def score_links(expected: dict[str, list[str]], links: list[dict[str, Any]]) -> 
             "index_false_flag_claims": [t[:80] for t in false]}
 
 
+# Detector family names (ingest.corrections.signals) → the eval sets' family names.
+_FAMILY_NAMES = {"plan": "plan_reversal", "status": "status_change"}
+
+
+def _link_family(lk: dict[str, Any]) -> str:
+    """The family a detected link claims, in the eval's names (for false links)."""
+    if lk["by"] and all(b["source"] == lk["claim"]["source"] for b in lk["by"]):
+        return "same_source"
+    fam = str(lk.get("family") or "")
+    return _FAMILY_NAMES.get(fam, fam or "unlabelled")
+
+
+def score_families(header: dict[str, Any], links: list[dict[str, Any]], items: list[dict[str, Any]],
+                   answers: list[Answer]) -> dict[str, Any]:
+    """Per family: link recall (the expected claim flagged with its status by a sentence holding
+    one of the expected `by` phrases), link precision (detected links that are expected ones, each
+    false link counted against the family it claims), later coverage shown (questions with
+    `newest` whose answer cites a sentence holding one of those phrases); plus must-not-link pairs
+    that did link."""
+    expected = header.get("links") or []
+    fams: dict[str, dict[str, int]] = {}
+
+    def fam(name: str) -> dict[str, int]:
+        return fams.setdefault(name, {"links": 0, "found": 0, "detected_ok": 0, "detected_false": 0,
+                                      "later_need": 0, "later_ok": 0})
+
+    def matches(e: dict[str, Any], lk: dict[str, Any], need_by: bool = True) -> bool:
+        if e["claim"] not in lk["claim"]["text"] or e["status"] != lk["status"]:
+            return False
+        return not need_by or any(p in b["text"] for b in lk["by"] for p in e["by"])
+
+    missed: list[str] = []
+    for e in expected:
+        f = fam(e["family"])
+        f["links"] += 1
+        if any(matches(e, lk) for lk in links):
+            f["found"] += 1
+        else:
+            missed.append(f"{e['family']}: {e['claim'][:70]}")
+    false_links: list[str] = []
+    for lk in links:
+        hit = next((e for e in expected if matches(e, lk, need_by=False)), None)
+        if hit is not None:
+            fam(hit["family"])["detected_ok"] += 1
+        else:
+            name = _link_family(lk)
+            fam(name)["detected_false"] += 1
+            false_links.append(f"{name}: {lk['claim']['text'][:70]} ← {lk['by'][0]['text'][:60] if lk['by'] else ''}")
+    no_link_broken = [f"{n['kind']}: {n['claim'][:50]} ← {n['later'][:50]}" for n in header.get("no_link") or []
+                      if any(n["claim"] in lk["claim"]["text"] and any(n["later"] in b["text"] for b in lk["by"])
+                             for lk in links)]
+    later_missed: list[str] = []
+    for q, a in zip(items, answers):
+        if not q.get("newest"):
+            continue
+        f = fam(q.get("family") or "unlabelled")
+        f["later_need"] += 1
+        if any(_has(c.text, q["newest"]) for c in a.citations):
+            f["later_ok"] += 1
+        else:
+            later_missed.append(q["question"])
+
+    def ratio(a: int, b: int) -> float | None:
+        return round(a / b, 3) if b else None
+
+    per = {name: {"link_recall": ratio(f["found"], f["links"]),
+                  "link_precision": ratio(f["detected_ok"], f["detected_ok"] + f["detected_false"]),
+                  "later_shown": ratio(f["later_ok"], f["later_need"]), **f} for name, f in sorted(fams.items())}
+    tot = {k: sum(f[k] for f in fams.values()) for k in ("links", "found", "detected_ok", "detected_false",
+                                                          "later_need", "later_ok")}
+    return {"families": per,
+            "link_recall": ratio(tot["found"], tot["links"]),
+            "link_precision": ratio(tot["detected_ok"], tot["detected_ok"] + tot["detected_false"]),
+            "later_shown": ratio(tot["later_ok"], tot["later_need"]),
+            "no_link_pairs": len(header.get("no_link") or []), "no_link_broken": no_link_broken,
+            "missed_links": missed, "false_links": false_links, "later_missed": later_missed}
+
+
 def run_eval(settings: Settings, embedder: Embedder, path: Path) -> dict[str, Any]:
     from ingest.pipeline import Indexer
 
@@ -128,7 +211,10 @@ def run_eval(settings: Settings, embedder: Embedder, path: Path) -> dict[str, An
     if not sources.is_absolute():
         sources = (path.parent / sources) if (path.parent / sources).exists() else sources
     with tempfile.TemporaryDirectory(prefix="factdesk-eval-") as tmp:
-        s = settings.model_copy(update={"data_dir": Path(tmp), "chroma_host": ""})
+        update: dict[str, Any] = {"data_dir": Path(tmp), "chroma_host": ""}
+        if "corrections_file" in type(settings).model_fields:  # editor decisions beside the set's sources
+            update["corrections_file"] = sources / "corrections.yml"
+        s = settings.model_copy(update=update)
         report = Indexer(s, embedder=embedder).ingest([str(sources)])
         if not report.ok:
             raise RuntimeError("eval sources failed to ingest: " + "; ".join(r.line() for r in report.results))
@@ -146,8 +232,14 @@ def run_eval(settings: Settings, embedder: Embedder, path: Path) -> dict[str, An
     result = score(items, answers, texts)
     if "flags" in header:
         result.update(score_links(header["flags"], links))
+    if "links" in header:
+        result.update(score_families(header, links, items, answers))
     result["file"] = str(path)
     return result
+
+
+def _fmt(v: float | None) -> str:
+    return "-" if v is None else f"{v:.3f}"
 
 
 def format_report(r: dict[str, Any]) -> str:
@@ -162,6 +254,19 @@ def format_report(r: dict[str, Any]) -> str:
     if "index_flag_recall" in r:
         rows += [("index flag recall", r["index_flag_recall"]), ("index false flags", r["index_false_flags"])]
     out = [f"eval: {r['file']}"] + [f"  {k:<28} {v}" for k, v in rows]
+    if "families" in r:
+        out += [f"  {'link recall':<28} {r['link_recall']}", f"  {'link precision':<28} {r['link_precision']}",
+                f"  {'later coverage shown':<28} {r['later_shown']}",
+                f"  {'must-not-link pairs linked':<28} {len(r['no_link_broken'])} of {r['no_link_pairs']}",
+                "  per family:                  recall  precision  later shown"]
+        out += [f"    {name:<26} {_fmt(f['link_recall']):>6}  {_fmt(f['link_precision']):>9}  {_fmt(f['later_shown']):>11}"
+                for name, f in r["families"].items()]
+        for key, title in (("missed_links", "missed links"), ("false_links", "false links"),
+                           ("no_link_broken", "must-not-link pairs that linked"),
+                           ("later_missed", "newest statement not cited")):
+            if r[key]:
+                out.append(f"{title}:")
+                out += [f"  - {t}" for t in r[key]]
     if r.get("index_false_flag_claims"):
         out.append("falsely flagged claims:")
         out += [f"  - {t}" for t in r["index_false_flag_claims"]]
