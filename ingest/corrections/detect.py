@@ -54,7 +54,8 @@ def windows(rows: Sequence[Row]) -> Window:
     by_pos = {(r.source, r.index): r for r in rows}
     out: Window = {}
     for r in rows:
-        out[r.id] = [(j, by_pos[(r.source, j)].text) for j in (r.index - 1, r.index + 1) if (r.source, j) in by_pos]
+        out[r.id] = [(j, by_pos[(r.source, j)].text) for j in (r.index - 1, r.index + 1)
+                     if (r.source, j) in by_pos and not by_pos[(r.source, j)].headline]
     return out
 
 
@@ -105,7 +106,10 @@ def _ordered_within(a: Row, b: Row) -> str:
     or "" when the text does not order them."""
     sa, sb = a.signals, b.signals
     if sa.clock is not None and sb.clock is not None:
-        return "clock" if sb.clock > sa.clock else ""
+        # A timeline runs on past midnight ("11:50 p.m." … "2:45 a.m." further down).
+        if b.index > a.index:
+            return "clock" if sb.clock > sa.clock or (sa.clock >= 18 * 60 and sb.clock < 6 * 60) else ""
+        return "clock" if sb.clock > sa.clock and not (sa.clock < 6 * 60 and sb.clock >= 18 * 60) else ""
     if sa.prior and not sb.prior:
         return "prior"
     if b.index > a.index and sb.later_wording and not sa.later_wording:
@@ -116,6 +120,7 @@ def _ordered_within(a: Row, b: Row) -> str:
 def detect_within(rows: Sequence[Row], sources: dict[str, dict[str, Any]]) -> list[CorrectionLink]:
     """Claims that the same text says were later withdrawn, corrected or overtaken."""
     win = windows(rows)
+    by_pos = {(r.source, r.index): r.text for r in rows}
     extra = {r.id: r for r in rows}
     found: dict[str, list[tuple[Evidence, Row]]] = {}
     for b in rows:
@@ -130,7 +135,9 @@ def detect_within(rows: Sequence[Row], sources: dict[str, dict[str, Any]]) -> li
             # A story that places the claim as earlier and corrects it within a few sentences is
             # talking about the same point, however the two are worded.
             story = near and order != "later"
-            ev = evidence(a.text, b.text, max(sim, 0.5) if story else sim, win.get(b.id), b.index, story=story)
+            before = by_pos.get((a.source, a.index - 1), "")
+            ev = evidence(a.text, b.text, max(sim, 0.5) if story else sim, win.get(b.id), b.index, story=story,
+                          a_before=before, a_published=a.published)
             # "Later" wording alone orders a change of state or plan ("by evening it had reopened"),
             # not a claim of fact the same story made in its own voice.
             if ev and order == "later" and ev.status == "corrected":
@@ -148,6 +155,8 @@ def detect_across(claims: Sequence[Row], correctors: Sequence[Row], sources: dic
     extra = extra or {}
     found: dict[str, list[tuple[Evidence, Row]]] = {}
     claim_rows = {a.id: a for a in claims}
+    pos = {(a.source, a.index): a.text for a in claims} | {(r.source, r.index): r.text for r in extra.values()}
+    claim_before = {a.id: pos.get((a.source, a.index - 1), "") for a in claims}
     for b in correctors:
         if b.headline or not b.signals.later:
             continue
@@ -157,10 +166,13 @@ def detect_across(claims: Sequence[Row], correctors: Sequence[Row], sources: dic
         for a in claims:
             if a.source == b.source or a.headline or not is_later(b.published, a.published):
                 continue
-            ev = evidence(a.text, b.text, float(np.dot(a.vector, b.vector)), context.get(b.id), b.index)
+            before = claim_before.get(a.id, "")
+            ev = evidence(a.text, b.text, float(np.dot(a.vector, b.vector)), context.get(b.id), b.index, a_before=before,
+                          a_published=a.published)
             if ev is None:
                 continue
-            key = a.source if ev.status == "corrected" and ev.family != sg.RETRACTION else a.id
+            # Unsure pairs: only the best per earlier source is worth an editor's time.
+            key = a.id if ev.verdict == SURE else a.source
             cur = best.get(key)
             if cur is None or (ev.verdict == SURE, ev.score) > (cur[0].verdict == SURE, cur[0].score):
                 best[key] = (ev, a)

@@ -66,8 +66,50 @@ def _subject(a: str, b: str, window: list[tuple[int, str]]) -> tuple[set[str], l
     return set(), []
 
 
-_DOC_WORD = re.compile(r"\b(?:report|study|survey|paper|poll|analysis|research|data|ranking|index|review|"
-                       r"assessment|findings?)\b", re.I)
+_ACT = re.compile(r"\b(?:concession|endorsement|resignation|offer|bid|pledge|promise|nomination|invitation|"
+                  r"apology|support|recognition)s?\b", re.I)
+_DOC_WORD = re.compile(r"\b(?:reports?|stud(?:y|ies)|surveys?|papers?|polls?|analys[ie]s|research|rankings?|"
+                       r"index|reviews?|assessments?|findings?|articles?|account|story|stories|journal)\b", re.I)
+_ANAPHOR = re.compile(r"(?:The|This|These|Those|It|They|He|She|Its|Their|His|Her) (?!\w+ of\b)", re.I)
+_NO_LONGER = re.compile(r"\bno longer \w+(?: \w+){0,4}", re.I)
+# Opposites news copy uses for the same proposition (a general table, not one story's words).
+_ANTONYMS = [("upheld", "struck down"), ("won", "lost"), ("survived", "died"), ("alive", "dead"),
+             ("approved", "rejected"), ("acquitted", "convicted"), ("innocent", "guilty"), ("passed", "failed"),
+             ("intact", "collapsed"), ("escaped", "under water"), ("escaped", "flooded"), ("safe", "killed"),
+             ("increase", "decrease"), ("rose", "fell"), ("gained", "lost"), ("profit", "loss"), ("found", "missing"),
+             ("confirmed", "denied"), ("accepted", "declined"), ("open", "closed"), ("true", "false")]
+_NEG_WORD = re.compile(r"\b(?:not|no|never|none|neither|nor|n['’]t)\b", re.I)
+
+
+_YEAR = re.compile(r"\b(?:in|since|from) (?:(?:early|late|mid-?)\s?)?(?:[A-Z][a-z]+ )?((?:19|20)\d\d)\b")
+
+
+def _historical(a: str, published: str) -> bool:
+    """A claim that dates what it reports to an earlier year than its own source ("was placed on the
+    list in June 2018", in a 2022 story) is background history: a later change does not make it
+    untrue."""
+    m = _YEAR.search(a)
+    return bool(m and published[:4].isdigit() and int(m.group(1)) < int(published[:4]))
+
+
+def _polarity_flip(a: str, b: str, point: set[str]) -> str:
+    """`b` says the opposite of `a` on the same point: a word of the point negated in `b` but not in
+    `a` ("can use arsenic" / "does not incorporate arsenic"), or a pair of opposites ("struck down"
+    / "upheld"). Returns the words of `b` that say so, or ""."""
+    for m in _NEG_WORD.finditer(b):
+        scope = b[m.end():].split()[:6]
+        if re.match(r"\s*(?:only|yet|just|least|longer|doubt|comment|immediately)\b", b[m.end():], re.I):
+            continue  # "not only", "not yet", "no comment": no denial of the point
+        stems = {stem_of(_norm(w)) for w in scope}
+        if stems & point and not _NEG_WORD.search(a):
+            return " ".join(b[m.start():].split()[:7]).rstrip(",.;")
+    la, lb = a.lower(), b.lower()
+    for x, y in _ANTONYMS:
+        for p, q in ((x, y), (y, x)):
+            if re.search(rf"\b{p}\b", la) and re.search(rf"\b{q}\b", lb) and not re.search(rf"\b{q}\b", la):
+                m = re.search(rf"\b{q}\b", lb)
+                return " ".join(b[m.start():].split()[:6]).rstrip(",.;")
+    return ""
 
 
 def _document_owner(a: str) -> frozenset[str]:
@@ -91,62 +133,87 @@ def _denial_by_accused(a: str, b: str) -> bool:
 
 
 def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = None,
-             b_index: int = 0, story: bool = False) -> Evidence | None:
+             b_index: int = 0, story: bool = False, a_before: str = "", a_published: str = "") -> Evidence | None:
     """The strongest family evidence that later statement `b` overturns claim `a` (time is the
     caller's), or None. `window`: (index, text) of the sentences beside `b` in its source.
     `story`: both are in one story, the claim worded as earlier and the later statement within a
-    few sentences of it — the story itself then says they are about the same thing."""
+    few sentences of it — the story itself then says they are about the same thing. `a_before`: the
+    sentence before the claim, whose names count when the claim refers back ("The planes will …")."""
     sa, sb = sg.signals(a), sg.signals(b)
     if not sb.later:
         return None
     if sa.later & {sg.RETRACTION, sg.NEGATION} or sa.notice:
         return None  # a sentence reporting a correction is not the claim it corrects
     subj, used = _subject(a, b, window or [])
-    if not subj and not story and not (not names(a) and sim >= 0.55):
-        return None
     point = topic_overlap(a, b)
+    if not subj and a_before and _ANAPHOR.match(a):
+        subj = shared_names(a_before, b)  # the claim refers back to what the sentence before named
+    if not subj and len(point) >= 3 and sim >= 0.55:
+        subj = {"(topic)"}  # no shared name, but clearly the same thing: most of the point recurs
+    if not subj and not story:
+        return None
     # The neighbour that supplied the subject also supplies its words ("the newly added entities").
     for idx, t in (window or []):
         if idx in used:
             point |= topic_overlap(a, t)
     found: list[Evidence] = []
+    historical = _historical(a, a_published)
     base = sim + 0.03 * len(point) + 0.05 * len(subj)
 
-    def add(family: str, sure: bool, reason: str, phrase: str = "", label: str = "") -> None:
-        found.append(Evidence(family, _status(family), SURE if sure else UNSURE, round(base, 4), reason, phrase, used,
-                              label))
+    def add(family: str, sure: bool, reason: str, phrase: str = "", label: str = "", status: str = "") -> None:
+        found.append(Evidence(family, status or _status(family), SURE if sure else UNSURE, round(base, 4), reason,
+                              phrase, used, label))
 
     if sg.RETRACTION in sb.later:
         texts = [b] + [t for i, t in (window or []) if i in used]
         retractors = {n for t in texts for m in sg.RETRACTOR.finditer(t) for n in names(m.group(1))} | attribution(b)
         by_source = bool((attribution(a) | _document_owner(a)) & retractors)
-        if sb.retracts_whole and by_source and _DOC_WORD.search(a):
-            add(sg.RETRACTION, True, "the document the claim is attributed to was withdrawn by its author",
-                _span(sg._RETRACTION, b, 2))
+        # A whole paper, study or article withdrawn: every claim the earlier coverage attributes to
+        # such a document, about the same names, goes with it.
+        act = _ACT.search(sg._RETRACTION.search(b).group(0) if sg._RETRACTION.search(b) else "")
+        if sb.retracts_whole:
+            if _DOC_WORD.search(a) and (by_source or (subj and (point or sim >= 0.35))):
+                add(sg.RETRACTION, True, "the document the claim is attributed to was withdrawn",
+                    _span(sg._RETRACTION, b, 2))
+        elif act:
+            # An act taken back (a concession, an endorsement): the claim was true, then overtaken.
+            if story or (len(point) >= 1 and sim >= 0.45):
+                add(sg.RETRACTION, True, f"the {act.group(0)} was taken back", _span(sg._RETRACTION, b, 2),
+                    "Overtaken by later events", status="superseded")
         else:
             # One assertion withdrawn: the claim must make the same point, about more than its author.
             sure = story or (len(point) >= 2 and sim >= 0.45 and bool(subj - retractors))
             if sure or (len(point) >= 2 and sim >= 0.35):
                 add(sg.RETRACTION, sure, "a retraction on the same point", _span(sg._RETRACTION, b, 2))
+    flips = _polarity_flip(a, b, point)
+    if flips and not sb.denial and not _denial_by_accused(a, b) and sg.NEGATION not in sa.later:
+        sure = (len(point) >= 2 and sim >= 0.45) or (story and len(point) >= 1)
+        if sure or (len(point) >= 1 and sim >= 0.4):
+            add(sg.NEGATION, sure, "a later statement says the opposite", flips)
     if sg.NEGATION in sb.later and sg.NEGATION not in sa.later and not _denial_by_accused(a, b):
         sure = (len(point) >= 2 and sim >= 0.4) or (story and len(point) >= 1)
         if sure or (len(point) >= 1 and sim >= 0.3):
             add(sg.NEGATION, sure, "a later statement says the same point is untrue",
                 _span(sg._NEGATION, b, 2) or _span(sg._NOTICE, b, 2))
     if sg.PLAN in sb.later and sg.PLAN in sa.claim:
-        sure = len(point) >= 1 and sim >= 0.3
+        sure = (len(point) >= 1 and sim >= 0.3) or sim >= 0.5
         if sure or sim >= 0.4:
             add(sg.PLAN, sure, "the announced plan was dropped", _span(sg._PLAN_ABANDON, b))
-    if sa.states & sb.lifts:
+    if sa.states & sb.lifts and not historical:
         k = sorted(sa.states & sb.lifts)[0]
         sure = len(point) >= 1 and sim >= 0.3
         if sure or sim >= 0.4:
             add(sg.STATUS, sure, f"a later event ended the '{k}' state", _span(sg._STATE_LIFT[k], b))
-    for words, family, why in ((sa.neg_status, sg.STATUS, "a later event made the negative status untrue"),
+    nl = _NO_LONGER.search(b)
+    scope = {stem_of(_norm(w)) for w in words(nl.group(0))} if nl else set()
+    if nl and scope & point and not _NEG_WORD.search(a) and len(point) >= 2 and not sb.denial:
+        # "X no longer P" overtakes "X P", whatever P is.
+        add(sg.STATUS, sim >= 0.4, "a later statement says it is no longer so", _span(_NO_LONGER, b))
+    for negated, family, why in ((sa.neg_status, sg.STATUS, "a later event made the negative status untrue"),
                                (sa.deliberation, sg.PLAN, "the plan under consideration was decided")):
-        if not words or sb.neg_status or sb.denial:
+        if not negated or sb.neg_status or sb.denial:
             continue
-        keys = set(content_terms(words)) - set(content_terms(" ".join(names(a))))
+        keys = set(content_terms(negated)) - set(content_terms(" ".join(names(a))))
         texts = [b] + [t for i, t in (window or []) if i in used]
         hit = [k for k in keys if any(_affirmed(k, t) for t in texts)]
         if hit:
@@ -161,8 +228,12 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         if new and any(i is not None for f, v, i in fb if f in new) and not any(f in new for f in sg.figures(b)):
             used = used + [b_index + 1]  # "… incorrectly stated 5,000 workers." + "It will employ 500."
         if new and (quoted or len(point) >= 1 or story):
-            sure = (quoted and len(point) >= 1) or (len(point) >= 2 and sim >= 0.4) or story
-            add(sg.FIGURE, sure, "a later statement gives a different figure", _figure_phrase(b, new))
+            sure = ((quoted and len(point) >= 1) or (len(point) >= 2 and sim >= 0.4) or story
+                    or (sim >= 0.6 and len(subj) >= 2))
+            # A price or an offer revised is a new move, not a wrong figure: superseded, not corrected.
+            moved = bool(sg.NEGOTIATION.search(b)) and not sb.notice
+            add(sg.FIGURE, sure, "a later statement gives a different figure", _figure_phrase(b, new),
+                "Overtaken by later events" if moved else "", "superseded" if moved else "")
     if not found:
         return None
     found.sort(key=lambda e: (e.verdict != SURE, -e.score))

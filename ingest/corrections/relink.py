@@ -92,7 +92,7 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
             ctx: dict[str, list[tuple[int, str]]] = {}
             extra: dict[str, Row] = {}
             for b in later:
-                ctx[b.id] = [(r.index, r.text) for r in rows(b.source) if abs(r.index - b.index) == 1]
+                ctx[b.id] = [(r.index, r.text) for r in rows(b.source) if abs(r.index - b.index) == 1 and not r.headline]
                 extra |= {r.id: r for r in rows(b.source) if abs(r.index - b.index) == 1}
             new += detect_across(rows(sid), later, records, ctx, extra)
     # Declared links of every source involved.

@@ -33,14 +33,17 @@ _W = r"(?:[\w’'.,-]+ )"  # one word and its space, in "up to N words" gaps
 # -- documents and their retraction ---------------------------------------------------------
 _DOC = (r"(?:report|study|studies|survey|paper|poll|assertion|claim|allegation|statement|finding|conclusion|"
         r"article|story|analysis|estimate|research|data|dataset|ranking|index|assessment|review|piece|post|"
-        r"reference|quote|figures?|results?|paragraph|passage|account|characteri[sz]ation)s?")
-_RETRACT_VERB = (r"(?:withdr[ae]w\w*|retract\w*|rescind\w*|recant\w*|pull(?:ed|s|ing)?|took down|takes down|"
+        r"reference|quote|figures?|results?|paragraph|passage|account|characteri[sz]ation|projection|call|"
+        r"concession|forecast|prediction|announcement|endorsement|verdict|ruling)s?")
+_RETRACT_VERB = (r"(?:withdr[ae]w\w*|retract\w*|rescind\w*|recant\w*|pull(?:ed|s|ing)?(?: back)?|took down|takes down|"
+                 r"take back|takes back|took back|taking back|walk(?:ed|s)? back|"
                  r"taken down|disavow\w*|repudiat\w*|scrapp\w*)")
 _RETRACTION = re.compile(
     r"\b(" + _RETRACT_VERB + r" " + _W + r"{0,4}" + _DOC + r"\b|"
     + _DOC + r"\b " + _W + r"{0,6}(?:was|were|has been|have been|had been|is being|is|are) "
     r"(?:formally |quietly |later |since |now |subsequently )?(?:withdrawn|retracted|rescinded|pulled|taken down|"
     r"disavowed|removed)|"
+    r"(?:retract|withdraw|pull)\w* (?:it|them)\b|"
     r"apologi[sz]\w* for (?:\w+ ){0,4}(?:methodology|method|error|errors|mistake|mistakes|" + _DOC + r")|"
     r"retraction|erratum|errata|inoperable|"
     r"(?:has|have|had) been (?:removed|deleted) from (?:the|its|their) (?:report|article|story|study|website))\b",
@@ -49,6 +52,7 @@ _RETRACTION = re.compile(
 _WHOLE_DOC = re.compile(r"\b(?:report|study|studies|survey|paper|poll|analysis|research|data|dataset|ranking|index|"
                         r"article|story|piece|post|review|assessment)s?\b", re.I)
 _PART_DOC = re.compile(r"\b(?:assertion|claim|allegation|statement|finding|conclusion|reference|quote|figure|"
+                       r"projection|call|concession|forecast|prediction|announcement|endorsement|"
                        r"paragraph|passage|characteri[sz]ation|account|line|section)s?\b", re.I)
 RETRACTOR = re.compile(r"((?:[A-Z][\w.&'’-]*\s){0,4}[A-Z][\w.&'’-]*)\s+(?:has |have |had |quietly |later |formally )?"
                        r"(?:withdr[ae]w\w*|retract\w*|rescind\w*|recant\w*|pulled|took down|disavow\w*|apologi[sz]\w*)\b")
@@ -85,7 +89,7 @@ _ABANDON_VERB = (r"(?:called off|calls off|call off|calling off|dropped|drops|dr
                  r"blocked|blocks|rejected|rejects|vetoed|vetoes|killed|axed|axes|nixed|ditched)")
 _ABANDON_STRONG = (r"(?:called off|calls off|call off|calling off|scrapped|scraps|shelved|shelves|abandoned|abandons|"
                    r"cancel+ed|cancels|pulled out of|pulls out of|pulled the plug on|walked away from|walks away from|"
-                   r"backed out of|backs out of|put on hold|puts on hold|ditched|axed|nixed)")
+                   r"backed out of|backs out of|put on hold|puts on hold|ditched|axed|nixed|pulled out|pull out|pulls out)")
 _PLAN_ABANDON = re.compile(
     r"\b(" + _ABANDON_STRONG + r"|" + _ABANDON_VERB + r" " + _W + r"{0,5}" + _PLAN_NOUN + r"\b|"
     + _PLAN_NOUN + r"\b " + _W + r"{0,5}(?:was|were|has been|have been|had been|is being|is now) (?:formally |officially |"
@@ -93,7 +97,8 @@ _PLAN_ABANDON = re.compile(
     r"blocked|rejected|halted|put on hold|postponed|vetoed|axed|ended)|"
     + _PLAN_NOUN + r"\b " + _W + r"{0,3}(?:collapsed|fell through|fell apart|was off|were off|is off|are off)|"
     r"no longer (?:plans?|intends?|expects?|seeks?|wants?|pursu\w+|going ahead|considering)|"
-    r"decided (?:not to|against)|will not (?:go ahead|proceed|pursue|move forward)|won['’]t go ahead|"
+    r"decided (?:not to|against)|(?:will|would|could|can|did|does) not (?:go ahead|proceed|pursue|move forward)|"
+    r"won['’]t go ahead|fell apart|fell through|"
     r"(?:did|does|will) not go ahead)\b",
     re.I)
 _PLAN_CLAIM = re.compile(
@@ -117,7 +122,7 @@ _STATES: dict[str, tuple[str, str]] = {
                r"ban|bans|moratorium|embargo|sanctions|blacklisted|blacklist",
                r"lifted|lifts|lift|overturned|struck down|strikes down|repealed|rescinded|revoked|unbann\w*|"
                r"unblock\w*|allowed|approved|expired|ended|eased|dropped|annulled|removed|reversed|suspended"),
-    "grounded": (r"grounded|grounding", r"ungrounded|cleared to (?:fly|return)|returned to (?:service|the skies|flight)|"
+    "grounded": (r"grounded|grounding|on the ground", r"ungrounded|cleared to (?:fly|return)|returned to (?:service|the skies|flight)|"
                  r"lifted|resum\w*|back in service|recertified"),
     "detained": (r"detained|jailed|imprisoned|in custody|under arrest|arrested|held|in detention|behind bars",
                  r"released|freed|acquitted|let go|set free|granted bail|released on bail|exonerated|"
@@ -128,9 +133,11 @@ _STATES: dict[str, tuple[str, str]] = {
                      r"inquiry|review|case)|(?:probe|investigation|inquiry|review|case|charges) (?:\w+ ){0,3}(?:was|were|"
                      r"has been|have been|had been) (?:closed|ended|dropped|concluded|dismissed|withdrawn)|"
                      r"cleared|exonerated|found no (?:wrongdoing|evidence)|no charges|acquitted|dismissed"),
-    "listed": (r"listed|on (?:the|a|its) (?:\w+ ){0,3}list|included",
-               r"delisted|removed from (?:the|its|a) (?:\w+ ){0,3}list|taken off (?:the|its) (?:\w+ ){0,3}list|"
-               r"struck off"),
+    "listed": (r"listed|on (?:the|a|its) (?:[\w'’.-]+ ){0,5}(?:list|blacklist|register)|included",
+               r"delisted|(?:struck|took|taken|takes|removed|removes|dropped|drops|deleted) (?:[\w'’.,-]+ ){0,4}"
+               r"(?:off|from) (?:the|its|a|their) (?:[\w'’.-]+ ){0,4}(?:list|blacklist|register)|struck off"),
+    "declared": (r"declared|emergency|state of emergency|lockdown|curfew|martial law|pandemic",
+                 r"lifted|ended|expired|revoked|rescinded"),
     "in_force": (r"in force|in effect|in place|valid|active", r"expired|lapsed|lifted|repealed|ended|struck down|revoked"),
     "open": (r"open|operating|running|in operation|in service",
              r"closed (?:its doors|down|permanently)|shut down|(?:was|were|has been|have been) (?:permanently )?"
@@ -156,7 +163,8 @@ _STATE_LIFT = {k: re.compile(r"\b(?:" + lift + r")\b", re.I) for k, (_, lift) in
 _NEG_STATUS = re.compile(
     r"\b(?:not aware of (?:being |any |an |a )?|unaware of (?:any |being )?|(?:is|are|was|were) not (?:on|part of|"
     r"included|listed|among|subject to|under|being|facing)|not on (?:any|the|a)|(?:has|have|had) no plans? to|"
-    r"no plans? to|(?:does|do|did) not (?:plan|intend|expect) to|will not|won['’]t|ruled out|rules out|"
+    r"no plans? to|no (?:basis|reason|need|intention) to|(?:does|do|did) not (?:plan|intend|expect) to|will not|"
+    r"won['’]t|ruled out|rules out|"
     r"(?:has|have|had) not (?:been|yet)|(?:is|are) not being|there (?:is|was|are|were) no|no (?:\w+ )?(?:investigation|"
     r"recall|ban|charges|plans?|layoffs|strike|deal|talks))((?:\s*[\w’'.-]+){1,8})",
     re.I)
@@ -186,7 +194,11 @@ _DENIAL = re.compile(r"\b(?:denied|denies|deny|denying|disputed|disputes|dispute
 # -- figures ----------------------------------------------------------------------------------
 _MONTHS = ("January February March April May June July August September October November December "
            "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec").split()
-_FIG = re.compile(r"(?<![\w.,])(?:\$|€|£)?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|percent|per cent|million|billion|trillion|"
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12, "a": 1}
+_FIG = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|a) (?:hundred |thousand )?(?:million|billion|"
+                  r"trillion)\b|\bonly (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|"
+                  r"(?<![\w.,])(?:\$|€|£)?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|percent|per cent|million|billion|trillion|"
                   r"thousand|bn|m|k))?(?![\w])|\b(?:dozens|hundreds|thousands|millions) of\b", re.I)
 _REVISION = re.compile(
     r"\b((?:revised|corrected|updated|raised|lowered|cut|adjusted|restated|increased|reduced|rose|climbed|fell) "
@@ -194,8 +206,16 @@ _REVISION = re.compile(
     r"(?:figure|figures|toll|estimate|number|count|tally|total|forecast|tallies)s? (?:\w+ ){0,4}(?:was|were|has been|"
     r"have been|had been|is now|now stands at|stands at|rose to|climbed to|fell to) (?:revised|corrected|updated|"
     r"raised|lowered|cut|adjusted|restated|\$?\d)|"
-    r"not \$?\d[\d,.]*\w* but|rather than \$?\d|actually (?:\w+ ){0,2}\$?\d|in fact (?:\w+ ){0,2}\$?\d)",
+    r"not \$?\d[\d,.]*\w* but|rather than \$?\d|actually (?:\w+ ){0,2}\$?\d|in fact (?:\w+ ){0,2}\$?\d|"
+    r"not (?:minus |about |around |some )?\$?\d|bringing (?:the|its) (?:\w+ ){0,2}(?:total|toll|number|count|tally) to|"
+    r"than (?:it|they|the company|officials|previously|first|initially|originally) (?:\w+ )?(?:reported|said|"
+    r"thought|estimated|disclosed|announced)|times (?:the|as many as the) (?:number|figure|estimate|total)|"
+    r"(?:number|figure|estimate|total) (?:\w+ ){0,2}(?:gave|reported|disclosed) (?:earlier|last|previously|initially|"
+    r"first)|\bonly (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d)\b|"
+    r"(?:cut|reduced|raised|lowered|trimmed) by \$?\d)",
     re.I)
+
+NEGOTIATION = re.compile(r"\b(?:offer|bid|price|prices|stake|tender)s?\b", re.I)
 
 # -- time inside one source -------------------------------------------------------------------
 _PRIOR = re.compile(
@@ -211,7 +231,7 @@ _PRIOR = re.compile(
 _LATER = re.compile(r"\b(later|subsequently|has since|have since|had since|since then|now|by (?:evening|nightfall|"
                     r"the (?:afternoon|evening|end of the day|next day|following day))|the next day|the following day|"
                     r"hours later|days later|weeks later|months later|afterwards|eventually|in an update|updated)\b", re.I)
-_CLOCK = re.compile(r"\b(?:at|by|around|about|until|after|before) (\d{1,2})(?:[:.](\d{2}))?\s?(a\.?m\.?|p\.?m\.?)"
+_CLOCK = re.compile(r"(?:^\s*|\b(?:at|by|around|about|until|after|before) )(\d{1,2})(?:[:.](\d{2}))?\s?(a\.?m\.?|p\.?m\.?)"
                     r"|\b(?:at|by|around|about|until|after|before) (noon|midday|midnight)\b", re.I)
 _REPORTING = re.compile(r"\b(said|says|reported|claimed|alleged|asserted|stated|wrote|found|according to|estimated|"
                         r"announced|told)\b", re.I)
@@ -254,20 +274,26 @@ def figures(text: str) -> tuple[str, ...]:
         if before and before[-1].strip(".,").capitalize() in _MONTHS:
             continue
         digits = re.sub(r"\D", "", f)
+        if text[m.start() - 1:m.start()] == ":" or re.match(r"[:.]\d\d\s?[ap]\.?m|\s?[ap]\.m\.", text[m.end():]):
+            continue  # a time of day
         if re.fullmatch(r"(?:19|20)\d\d", f):
             continue  # a year
-        if len(digits) == 1 and not re.search(r"%|percent|million|billion|trillion|thousand", f, re.I):
+        if len(digits) == 1 and not f[0].isalpha() and not re.search(r"%|percent|million|billion|trillion|thousand", f, re.I):
             continue  # "3 of them": too common to be what a correction is about
         out.append(f)
     return tuple(out)
 
 
 def figure_value(f: str) -> float | None:
-    m = re.search(r"\d[\d,]*(?:\.\d+)?", f)
-    if not m:
-        return None
-    v = float(m.group(0).replace(",", ""))
     low = f.lower()
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", f)
+    if m:
+        v = float(m.group(0).replace(",", ""))
+    else:
+        word = next((w for w in low.split() if w in _NUMBER_WORDS), None)
+        if word is None:
+            return None
+        v = float(_NUMBER_WORDS[word])
     for word, mult in (("trillion", 1e12), ("billion", 1e9), ("bn", 1e9), ("million", 1e6), ("thousand", 1e3)):
         if word in low:
             v *= mult
@@ -285,7 +311,8 @@ def signals(text: str) -> Signals:
     rm = _RETRACTION.search(text)
     if rm:
         later.add(RETRACTION)
-    retracts_whole = bool(rm and _WHOLE_DOC.search(rm.group(0)) and not _PART_DOC.search(rm.group(0)))
+    what = rm.group(0) if rm and not re.search(r"\b(?:it|them)$", rm.group(0)) else text  # "retract it": the sentence says what
+    retracts_whole = bool(rm and _WHOLE_DOC.search(what) and not _PART_DOC.search(what))
     if (_NEGATION.search(text) or (notice and not figs)) and not denial:
         later.add(NEGATION)
     if plan_abandon:

@@ -21,6 +21,12 @@ september october november december jan feb mar apr jun jul aug sep sept oct nov
 earlier later last next first initially originally then since now meanwhile separately yet still
 mr ms mrs dr he she they we its their his her our there here some many several officials police
 """.split())
+# Capitalised words that name a kind of body, not one body: sharing only these is no shared subject.
+GENERIC_NAMES = frozenset("""
+university department ministry national state states united government court council company group
+international american chinese european federal republic new north south east west city county
+association institute center centre board committee agency commission office bank party union
+""".split())
 # Speech verbs are in nearly every news sentence: sharing one says nothing about the point.
 _SPEECH = frozenset({"say", "tell", "state", "accord", "ad", "report", "announc", "statement"})
 _SPEAKER = re.compile(r"((?:[A-Z][\w.&'’-]*\s){0,4}[A-Z][\w.&'’-]*)(?:\s*,[^,]{1,60},)?\s+"
@@ -60,8 +66,31 @@ def topic_terms(text: str) -> frozenset[str]:
     return frozenset(set(content_terms(text)) - nm - _SPEECH)
 
 
+@lru_cache(maxsize=100_000)
+def _lower_words(text: str) -> frozenset[str]:
+    return frozenset(w.lower().strip(".'’") for w in re.findall(r"[\w.&'’+-]+", text))
+
+
+@lru_cache(maxsize=100_000)
+def acronyms(text: str) -> frozenset[str]:
+    """Initials of multi-word names ("World Health Organization" → "who"), so a later "WHO" or
+    "FAA" is the same subject."""
+    out = set()
+    for m in re.finditer(r"(?:[A-Z][a-z]+(?:\s+(?:of|for|and|the)\s+|\s+)){1,5}[A-Z][a-z]+", text):
+        caps = [w for w in m.group(0).split() if w[0].isupper()]
+        while caps and caps[0] in ("The", "A", "An", "In", "On", "At", "By", "For"):
+            caps = caps[1:]
+        if len(caps) >= 2:
+            out.add("".join(w[0] for w in caps).lower())
+    return frozenset(out)
+
+
 def shared_names(a: str, b: str) -> set[str]:
-    return set(names(a) & names(b))
+    """Names one sentence gives that the other mentions, in any case ("the university"), or as
+    initials ("WHO" for "World Health Organization")."""
+    na, nb = names(a), names(b)
+    shared = (na & (nb | _lower_words(b))) | (nb & _lower_words(a)) | (acronyms(a) & nb) | (acronyms(b) & na)
+    return set(shared) if shared - GENERIC_NAMES else set()
 
 
 def topic_overlap(a: str, b: str) -> set[str]:
