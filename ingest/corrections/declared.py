@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..records import CorrectionLink
-from .detect import Row
+from .detect import MAX_BY, Row
 
 
 class DeclaredError(Exception):
@@ -50,11 +50,12 @@ _RANK = {"editor": 3, "declared": 2, "detected": 1}
 def merge(links: Iterable[CorrectionLink]) -> list[CorrectionLink]:
     """One link per claim: editor beats declared beats detected; then corrected beats superseded."""
     best: dict[str, CorrectionLink] = {}
-    for lk in links:
-        if lk.status == "candidate":
-            continue
+    for lk in sorted((x for x in links if x.status != "candidate"), key=lambda x: -x.score):
         cur = best.get(lk.claim)
         key = (_RANK.get(lk.origin, 0), lk.status == "corrected")
         if cur is None or key > (_RANK.get(cur.origin, 0), cur.status == "corrected"):
             best[lk.claim] = lk
+        elif key == (_RANK.get(cur.origin, 0), cur.status == "corrected") and lk.origin == "detected":
+            # Several later statements found separately: one link quoting the best of them.
+            cur.by = list(dict.fromkeys(cur.by + lk.by))[:MAX_BY]
     return list(best.values())

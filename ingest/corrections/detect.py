@@ -124,7 +124,7 @@ def detect_within(rows: Sequence[Row], sources: dict[str, dict[str, Any]]) -> li
     extra = {r.id: r for r in rows}
     found: dict[str, list[tuple[Evidence, Row]]] = {}
     for b in rows:
-        if b.headline or not b.signals.later:
+        if b.headline or not b.signals.overturns:
             continue
         for a in rows:
             order = "" if a.id == b.id or a.headline else _ordered_within(a, b)
@@ -158,7 +158,7 @@ def detect_across(claims: Sequence[Row], correctors: Sequence[Row], sources: dic
     pos = {(a.source, a.index): a.text for a in claims} | {(r.source, r.index): r.text for r in extra.values()}
     claim_before = {a.id: pos.get((a.source, a.index - 1), "") for a in claims}
     for b in correctors:
-        if b.headline or not b.signals.later:
+        if b.headline or not b.signals.overturns:
             continue
         # A correction fixes one statement per earlier source; every claim a later event
         # overtakes is overtaken.

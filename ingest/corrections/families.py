@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from ..terms import _IRREGULAR, _norm, content_terms, words
 from ..terms import stem as stem_of
 from . import signals as sg
-from .subject import attribution, names, shared_names, topic_overlap
+from .subject import GENERIC_NAMES, attribution, names, shared_names, topic_overlap
 
 SURE, UNSURE = "link", "candidate"
 
@@ -42,11 +42,15 @@ def _status(family: str) -> str:
     return "corrected" if family in sg.CORRECTING else "superseded"
 
 
-def _span(rx: re.Pattern[str], text: str, extra_words: int = 5) -> str:
-    """The matched words plus a short tail when it says when ("reopened on 3 May 2021")."""
+def _span(rx: re.Pattern[str], text: str, extra_words: int = 5, follow: int = 0) -> str:
+    """The matched words plus a short tail when it says when ("reopened on 3 May 2021"), or the
+    `follow` words after it ("resume the hydroxychloroquine arm of its trial")."""
     m = rx.search(text)
     if not m:
         return ""
+    if follow:
+        after = re.split(r"[,;]| after | because | as ", text[m.end():])[0].split()[:follow]
+        return " ".join([m.group(0), *after]).strip(" ,.;")
     tail = re.match(r"(?:\s+(?:on|in|at|from|to|after|last|this|early|late)\s+[\w,]+(?:\s+\d{1,2},?)?(?:\s+\d{4})?)?",
                     text[m.end():])
     phrase = (m.group(0) + (tail.group(0) if tail else "")).strip(" ,.;")
@@ -73,15 +77,22 @@ _DOC_WORD = re.compile(r"\b(?:reports?|stud(?:y|ies)|surveys?|papers?|polls?|ana
 _ANAPHOR = re.compile(r"(?:The|This|These|Those|It|They|He|She|Its|Their|His|Her) (?!\w+ of\b)", re.I)
 _NO_LONGER = re.compile(r"\bno longer \w+(?: \w+){0,4}", re.I)
 # Opposites news copy uses for the same proposition (a general table, not one story's words).
-_ANTONYMS = [("upheld", "struck down"), ("won", "lost"), ("survived", "died"), ("alive", "dead"),
-             ("approved", "rejected"), ("acquitted", "convicted"), ("innocent", "guilty"), ("passed", "failed"),
-             ("intact", "collapsed"), ("escaped", "under water"), ("escaped", "flooded"), ("safe", "killed"),
-             ("increase", "decrease"), ("rose", "fell"), ("gained", "lost"), ("profit", "loss"), ("found", "missing"),
-             ("confirmed", "denied"), ("accepted", "declined"), ("open", "closed"), ("true", "false")]
-_NEG_WORD = re.compile(r"\b(?:not|no|never|none|neither|nor|n['’]t)\b", re.I)
+_ANTONYMS = sg.ANTONYMS
+_NEG_WORD = sg.NEG_WORD
 
 
 _YEAR = re.compile(r"\b(?:in|since|from) (?:(?:early|late|mid-?)\s?)?(?:[A-Z][a-z]+ )?((?:19|20)\d\d)\b")
+
+
+def _definite(a: str, b: str) -> set[str]:
+    """`b` says "the university" / "the company" where `a` names one ("the University of Virginia"):
+    the same subject, by definite description."""
+    out = set()
+    for m in re.finditer(r"\b[Tt]he ([a-z]+)\b", b):
+        head = m.group(1)
+        if head in GENERIC_NAMES and re.search(rf"\b{head.capitalize()}\b(?: of| for)? [A-Z]|[A-Z]\w+ {head.capitalize()}\b", a):
+            out.add(head)
+    return out
 
 
 def _historical(a: str, published: str) -> bool:
@@ -140,7 +151,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     few sentences of it — the story itself then says they are about the same thing. `a_before`: the
     sentence before the claim, whose names count when the claim refers back ("The planes will …")."""
     sa, sb = sg.signals(a), sg.signals(b)
-    if not sb.later:
+    if not sb.overturns:
         return None
     if sa.later & {sg.RETRACTION, sg.NEGATION} or sa.notice:
         return None  # a sentence reporting a correction is not the claim it corrects
@@ -148,8 +159,13 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     point = topic_overlap(a, b)
     if not subj and a_before and _ANAPHOR.match(a):
         subj = shared_names(a_before, b)  # the claim refers back to what the sentence before named
+    if not subj and len(point) >= 2:
+        subj = _definite(a, b)  # "the university" for "the University of Virginia"
+    topic_only = False
     if not subj and len(point) >= 3 and sim >= 0.55:
-        subj = {"(topic)"}  # no shared name, but clearly the same thing: most of the point recurs
+        # No shared name, but clearly the same proposition: most of its words recur. Enough for a
+        # statement that it is false, never for a change of state (which needs the same entity).
+        subj, topic_only = {"(topic)"}, True
     if not subj and not story:
         return None
     # The neighbour that supplied the subject also supplies its words ("the newly added entities").
@@ -164,7 +180,8 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         found.append(Evidence(family, status or _status(family), SURE if sure else UNSURE, round(base, 4), reason,
                               phrase, used, label))
 
-    if sg.RETRACTION in sb.later:
+    own = not used  # the subject is named in the later sentence itself, not only beside it
+    if sg.RETRACTION in sb.later and own:
         texts = [b] + [t for i, t in (window or []) if i in used]
         retractors = {n for t in texts for m in sg.RETRACTOR.finditer(t) for n in names(m.group(1))} | attribution(b)
         by_source = bool((attribution(a) | _document_owner(a)) & retractors)
@@ -186,27 +203,33 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
             if sure or (len(point) >= 2 and sim >= 0.35):
                 add(sg.RETRACTION, sure, "a retraction on the same point", _span(sg._RETRACTION, b, 2))
     flips = _polarity_flip(a, b, point)
-    if flips and not sb.denial and not _denial_by_accused(a, b) and sg.NEGATION not in sa.later:
-        sure = (len(point) >= 2 and sim >= 0.45) or (story and len(point) >= 1)
+    if flips and own and not sb.denial and not _denial_by_accused(a, b) and sg.NEGATION not in sa.later:
+        sure = (len(point) >= 2 and sim >= 0.45) or (len(point) >= 1 and sim >= 0.55) or (story and len(point) >= 1)
         if sure or (len(point) >= 1 and sim >= 0.4):
             add(sg.NEGATION, sure, "a later statement says the opposite", flips)
-    if sg.NEGATION in sb.later and sg.NEGATION not in sa.later and not _denial_by_accused(a, b):
+    if sg.NEGATION in sb.later and own and sg.NEGATION not in sa.later and not _denial_by_accused(a, b):
         sure = (len(point) >= 2 and sim >= 0.4) or (story and len(point) >= 1)
         if sure or (len(point) >= 1 and sim >= 0.3):
             add(sg.NEGATION, sure, "a later statement says the same point is untrue",
                 _span(sg._NEGATION, b, 2) or _span(sg._NOTICE, b, 2))
+    if topic_only:
+        found = [e for e in found if e.family in (sg.RETRACTION, sg.NEGATION)]
+        found.sort(key=lambda e: (e.verdict != SURE, -e.score))
+        return found[0] if found else None
     if sg.PLAN in sb.later and sg.PLAN in sa.claim:
         sure = (len(point) >= 1 and sim >= 0.3) or sim >= 0.5
         if sure or sim >= 0.4:
             add(sg.PLAN, sure, "the announced plan was dropped", _span(sg._PLAN_ABANDON, b))
     if sa.states & sb.lifts and not historical:
         k = sorted(sa.states & sb.lifts)[0]
-        sure = len(point) >= 1 and sim >= 0.3
+        # In the window case the list's name and the entity sit in two sentences: the state itself
+        # ("on the list" / "struck off the blacklist") is the point they share.
+        sure = (len(point) >= 1 and sim >= 0.3) or bool(used)
         if sure or sim >= 0.4:
-            add(sg.STATUS, sure, f"a later event ended the '{k}' state", _span(sg._STATE_LIFT[k], b))
+            add(sg.STATUS, sure, f"a later event ended the '{k}' state", _span(sg._STATE_LIFT[k], b, follow=4))
     nl = _NO_LONGER.search(b)
     scope = {stem_of(_norm(w)) for w in words(nl.group(0))} if nl else set()
-    if nl and scope & point and not _NEG_WORD.search(a) and len(point) >= 2 and not sb.denial:
+    if nl and len(scope & point) >= 2 and not _NEG_WORD.search(a) and len(point) >= 2 and not sb.denial:
         # "X no longer P" overtakes "X P", whatever P is.
         add(sg.STATUS, sim >= 0.4, "a later statement says it is no longer so", _span(_NO_LONGER, b))
     for negated, family, why in ((sa.neg_status, sg.STATUS, "a later event made the negative status untrue"),
@@ -224,12 +247,15 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         fb = [(f, sg.figure_value(f), None) for f in sg.figures(b)]
         fb += [(f, sg.figure_value(f), i) for i, t in after for f in sg.figures(t)]
         quoted = any(v in va for _, v, _ in fb)
-        new = [f for f, v, _ in fb if v not in va]
+        new = [f for f, v, i in sorted(fb, key=lambda x: x[2] is not None) if v not in va]
         if new and any(i is not None for f, v, i in fb if f in new) and not any(f in new for f in sg.figures(b)):
             used = used + [b_index + 1]  # "… incorrectly stated 5,000 workers." + "It will employ 500."
-        if new and (quoted or len(point) >= 1 or story):
+        # A correction notice that quotes a figure corrects the statement that gave that figure.
+        if sb.notice and not quoted:
+            new = []
+        if new and (quoted or len(point) >= 1 or story or sim >= 0.6):
             sure = ((quoted and len(point) >= 1) or (len(point) >= 2 and sim >= 0.4) or story
-                    or (sim >= 0.6 and len(subj) >= 2))
+                    or (sim >= 0.6 and len(subj) >= 2) or (sb.revised and len(point) >= 1 and len(subj) >= 2))
             # A price or an offer revised is a new move, not a wrong figure: superseded, not corrected.
             moved = bool(sg.NEGOTIATION.search(b)) and not sb.notice
             add(sg.FIGURE, sure, "a later statement gives a different figure", _figure_phrase(b, new),
@@ -284,5 +310,5 @@ def _event_phrase(b: str, stems: list[str]) -> str:
 
 def _figure_phrase(b: str, new: list[str]) -> str:
     m = re.search(r"(?:about|around|roughly|some|nearly|almost|more than|over|at least|just over|just under)\s+"
-                  + re.escape(new[-1]), b)
-    return f"figure corrected to {m.group(0) if m else new[-1]}"
+                  + re.escape(new[0]), b)
+    return f"figure corrected to {m.group(0) if m else new[0]}"

@@ -71,7 +71,7 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
         # This source as the later one: its evidence sentences against earlier sentences anywhere,
         # found by meaning and by the names they (or their neighbours) share.
         for b in own:
-            if not b.signals.later:
+            if not b.signals.overturns:
                 continue
             found = {r["id"]: r for r in store.query(b.vector, CANDIDATES_PER_CORRECTOR)}
             text = " ".join([b.text] + [t for _, t in ctx.get(b.id, [])])

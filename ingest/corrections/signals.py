@@ -215,6 +215,10 @@ _REVISION = re.compile(
     r"(?:cut|reduced|raised|lowered|trimmed) by \$?\d)",
     re.I)
 
+_REVISED = re.compile(r"\b(?:bringing (?:the|its) (?:\w+ ){0,2}(?:total|toll|number|count|tally) to|than (?:it|they|the company|"
+                      r"officials) (?:first|initially|originally|previously) (?:reported|said|estimated|disclosed)|"
+                      r"(?:revised|corrected|raised|lowered|restated) (?:its |the )?(?:\w+ ){0,2}(?:estimate|toll|figure|"
+                      r"count|tally|forecast|total)s? to)\b", re.I)
 NEGOTIATION = re.compile(r"\b(?:offer|bid|price|prices|stake|tender)s?\b", re.I)
 
 # -- time inside one source -------------------------------------------------------------------
@@ -237,6 +241,17 @@ _REPORTING = re.compile(r"\b(said|says|reported|claimed|alleged|asserted|stated|
                         r"announced|told)\b", re.I)
 
 
+# Opposites news copy uses for the same proposition (a general table, not one story's words).
+ANTONYMS = [("upheld", "struck down"), ("won", "lost"), ("survived", "died"), ("alive", "dead"),
+            ("approved", "rejected"), ("acquitted", "convicted"), ("innocent", "guilty"), ("passed", "failed"),
+            ("intact", "collapsed"), ("escaped", "under water"), ("escaped", "flooded"), ("safe", "killed"),
+            ("increase", "decrease"), ("rose", "fell"), ("gained", "lost"), ("profit", "loss"), ("found", "missing"),
+            ("accepted", "declined"), ("true", "false")]
+_OPPOSITE_WORD = re.compile(r"\b(?:" + "|".join(sorted({w for p in ANTONYMS for w in p}, key=len, reverse=True)) + r")\b",
+                            re.I)
+NEG_WORD = re.compile(r"\b(?:not|no|never|none|neither|nor|n['’]t)\b", re.I)
+
+
 @dataclass(frozen=True)
 class Signals:
     later: frozenset[str]  # families this sentence can be later evidence for
@@ -252,6 +267,13 @@ class Signals:
     later_wording: bool  # worded as later ("has since", "by evening")
     clock: int | None  # minutes after midnight of a time of day it names
     figures: tuple[str, ...]
+    revised: bool = False  # says outright that a figure was revised ("bringing the total to", "than it first reported")
+    contrary: bool = False  # negates something or uses a word of a pair of opposites: may contradict a claim
+
+    @property
+    def overturns(self) -> bool:
+        """Could this sentence overturn an earlier claim (worth pairing with claims at all)?"""
+        return bool(self.later) or self.contrary
 
 
 def _clock(text: str) -> int | None:
@@ -340,7 +362,9 @@ def signals(text: str) -> Signals:
     states = states - lifts
     return Signals(later=frozenset(later), claim=frozenset(claim), states=states, lifts=lifts, neg_status=neg_status, retracts_whole=retracts_whole,
                    deliberation=deliberation, notice=notice, denial=denial, prior=bool(_PRIOR.search(text)) and bool(_REPORTING.search(text)),
-                   later_wording=bool(_LATER.search(text)), clock=_clock(text), figures=figs)
+                   later_wording=bool(_LATER.search(text)), clock=_clock(text), figures=figs,
+                   contrary=bool(NEG_WORD.search(text) or _OPPOSITE_WORD.search(text)),
+                   revised=bool(figs) and (notice or bool(_REVISED.search(text))))
 
 
 def negated_near(text: str, word_start: int) -> bool:
@@ -357,6 +381,8 @@ def cue(text: str) -> str:
         return "strong"
     if s.later:
         return "update"
+    if s.contrary:
+        return "weak"
     return ""
 
 

@@ -39,6 +39,11 @@ _POSSESSIVE = re.compile(r"((?:[A-Z][\w.&-]*\s){0,3}[A-Z][\w.&-]*)['’]s? (?:\w
                          r"analysis|research|estimate|data|review|audit|findings?)\b")
 
 
+_CALENDAR = frozenset(content_terms("monday tuesday wednesday thursday friday saturday sunday january february march "
+                                    "april may june july august september october november december week month year "
+                                    "today yesterday earlier later"))
+
+
 @lru_cache(maxsize=100_000)
 def names(text: str) -> frozenset[str]:
     return frozenset(n.lower().strip(".'’") for n in name_tokens(text, initial=True)) - _NOT_NAMES
@@ -63,7 +68,7 @@ def attribution(text: str) -> frozenset[str]:
 def topic_terms(text: str) -> frozenset[str]:
     """Content stems that are not names nor speech verbs."""
     nm = set(content_terms(" ".join(names(text))))
-    return frozenset(set(content_terms(text)) - nm - _SPEECH)
+    return frozenset(set(content_terms(text)) - nm - _SPEECH - _CALENDAR)
 
 
 @lru_cache(maxsize=100_000)
