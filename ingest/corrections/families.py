@@ -155,7 +155,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         return None
     if sa.later & {sg.RETRACTION, sg.NEGATION} or sa.notice:
         return None  # a sentence reporting a correction is not the claim it corrects
-    subj, used = _subject(a, b, window or [])
+    subj, used = _subject(a, b, [] if story else (window or []))
     point = topic_overlap(a, b)
     if not subj and a_before and _ANAPHOR.match(a):
         subj = shared_names(a_before, b)  # the claim refers back to what the sentence before named

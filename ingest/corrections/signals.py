@@ -52,7 +52,7 @@ _RETRACTION = re.compile(
 _WHOLE_DOC = re.compile(r"\b(?:report|study|studies|survey|paper|poll|analysis|research|data|dataset|ranking|index|"
                         r"article|story|piece|post|review|assessment)s?\b", re.I)
 _PART_DOC = re.compile(r"\b(?:assertion|claim|allegation|statement|finding|conclusion|reference|quote|figure|"
-                       r"projection|call|concession|forecast|prediction|announcement|endorsement|"
+                       r"projection|call|concession|forecast|prediction|announcement|endorsement|part|parts|portion|"
                        r"paragraph|passage|characteri[sz]ation|account|line|section)s?\b", re.I)
 RETRACTOR = re.compile(r"((?:[A-Z][\w.&'’-]*\s){0,4}[A-Z][\w.&'’-]*)\s+(?:has |have |had |quietly |later |formally )?"
                        r"(?:withdr[ae]w\w*|retract\w*|rescind\w*|recant\w*|pulled|took down|disavow\w*|apologi[sz]\w*)\b")
@@ -230,7 +230,10 @@ _PRIOR = re.compile(
     r"written|wrote|found|concluded|suggested|identified|linked|announced|estimated|put)|"
     r"(?:said|reported|claimed|alleged|asserted|stated|wrote|announced) (?:earlier|previously|initially|originally|"
     r"last (?:week|month|year))|(?:initial|early|earlier|first) (?:reports?|estimates?|accounts?)|"
-    r"(?:the|an?|its) (?:earlier|original|initial|previous) (?:version|report|article|story|claim|assertion))\b",
+    r"(?:the|an?|its) (?:earlier|original|initial|previous) (?:version|report|article|story|claim|assertion)|"
+    r"(?:report|article|study|statement|story),? (?:which was |that was )?(?:published|released|issued) "
+    r"(?:in|on|last) (?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"\w+day|week|month|year))\b",
     re.I)
 _LATER = re.compile(r"\b(later|subsequently|has since|have since|had since|since then|now|by (?:evening|nightfall|"
                     r"the (?:afternoon|evening|end of the day|next day|following day))|the next day|the following day|"
