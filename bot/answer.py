@@ -1,9 +1,47 @@
-"""The Answer contract (see DESIGN.md): what `factdesk ask --json` prints and every adapter renders."""
+"""The Answer contract (docs/DESIGN.md, "The Answer JSON"): what `factdesk ask --json` prints and
+every adapter renders. Typed here so that no stage or adapter reads a correction as a loose dict."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+
+@dataclass(frozen=True)
+class QuotedSentence:
+    """A stored sentence quoted beside a citation (what corrected it), with where it comes from."""
+
+    source: str
+    title: str
+    sentence: int | None
+    start: int | None
+    end: int | None
+    text: str
+    published: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"source": self.source, "title": self.title, "sentence": self.sentence, "start": self.start,
+                "end": self.end, "text": self.text, "published": self.published}
+
+
+@dataclass(frozen=True)
+class Correction:
+    """Why a cited sentence must not be read alone: a later statement corrected (or withdrew) it, or
+    later events superseded it. `by` holds the statements that did, verified like any citation."""
+
+    status: str  # "corrected" | "superseded"
+    note: str
+    origin: str  # "declared" (the later source says so) | "detected" (found by the detector)
+    by: tuple[QuotedSentence, ...] = ()
+
+    @property
+    def withdrawn(self) -> bool:
+        """A correction whose note says the claim was taken back rather than amended."""
+        return self.note.lower().startswith(("withdrawn", "retracted"))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status, "note": self.note, "origin": self.origin,
+                "by": [b.to_json() for b in self.by]}
 
 
 @dataclass
@@ -18,12 +56,18 @@ class Citation:
     end: int | None
     text: str
     score: float
-    correction: dict[str, Any] | None = None
+    correction: Correction | None = None
     publisher: str = ""
     field: str | None = None  # set when quoting source metadata (e.g. "byline") rather than a sentence
 
+    @property
+    def key(self) -> tuple[str, int | None]:
+        """(source, sentence): the same sentence whatever its number in an answer."""
+        return (self.source, self.sentence)
+
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
+        d["correction"] = self.correction.to_json() if self.correction else None
         if d["field"] is None:
             d.pop("field")
         return d

@@ -8,17 +8,16 @@ stays on screen.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
 from .answer import Answer
-from .composer import streaming
+from .conversation import Conversation
+from .engine import Engine
 
 
-def ask_streaming(engine: Any, question: str, conversation: Any, console: Console) -> Answer:
+def ask_streaming(engine: Engine, question: str, conversation: Conversation | None, console: Console) -> Answer:
     """`engine.ask` with the LLM draft shown live (and then cleared) on `console`; the caller
     renders the returned, verified answer. Raises what `engine.ask` raises."""
     draft = Text(style="dim")
@@ -29,8 +28,7 @@ def ask_streaming(engine: Any, question: str, conversation: Any, console: Consol
             draft.append(piece)
             live.refresh()
 
-        with streaming(on_token):
-            answer = engine.ask(question, conversation)
+        answer = engine.ask(question, conversation, on_token=on_token)
     return answer
 
 

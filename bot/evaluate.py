@@ -72,7 +72,7 @@ def score(items: list[dict[str, Any]], answers: list[Answer], source_texts: dict
             for c in a.citations:
                 if _has(c.text, phrases):
                     flag_need += 1
-                    if c.correction and c.correction["status"] == status:
+                    if c.correction and c.correction.status == status:
                         flag_ok += 1
                     else:
                         failures.append({"question": q["question"], "why": f"cited claim not flagged {status}",

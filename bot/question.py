@@ -143,12 +143,11 @@ for _line in _PARAPHRASES:
     _group = frozenset(t for w in _line.split() for t in content_terms(w))
     for _t in _group:
         _ALTERNATIVES[_t] = _ALTERNATIVES.get(_t, frozenset()) | (_group - {_t})
-PARAPHRASE_CREDIT = 0.8
 
 
-def lexical_overlap(qterms: dict[str, float], text: str) -> float:
-    """Share of the question's weighted key words the sentence holds (a common paraphrase
-    counts for most of a word's weight)."""
+def lexical_overlap(qterms: dict[str, float], text: str, paraphrase_credit: float) -> float:
+    """Share of the question's weighted key words the sentence holds (a common paraphrase counts
+    for `paraphrase_credit` of a word's weight)."""
     if not qterms:
         return 0.0
     st = set(content_terms(text))
@@ -157,5 +156,5 @@ def lexical_overlap(qterms: dict[str, float], text: str) -> float:
         if t in st:
             got += w
         elif _ALTERNATIVES.get(t, frozenset()) & st:
-            got += PARAPHRASE_CREDIT * w
+            got += paraphrase_credit * w
     return got / sum(qterms.values())

@@ -9,14 +9,8 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from ingest.dates import human
-
 from .answer import Answer, ref_list
-
-
-def _source_line(title: str, publisher: str, published: str) -> str:
-    bits = [f"“{title}”"] + [x for x in (publisher, human(published) if published else "undated") if x]
-    return " — ".join([bits[0], ", ".join(bits[1:])]) if len(bits) > 1 else bits[0]
+from .notices import CONTEXT_ONLY, date_text, flag_label, source_line
 
 
 def correction_dict(corr: Any) -> dict[str, Any] | None:
@@ -44,12 +38,12 @@ def render_answer(answer: Answer, console: Console, *, lead: bool = True, verbos
         body = Text()
         body.append(f"[{c.n}] ", style="bold cyan")
         if later:
-            body.append(f"LATER COVERAGE · {human(c.published) if c.published else 'undated'}", style="bold magenta")
+            body.append(f"LATER COVERAGE · {date_text(c.published)}", style="bold magenta")
             body.append("\n")
         body.append(c.text, style="italic red" if corr else "italic")
         body.append("\n")
         seen = first_of.setdefault(c.source, c.n)
-        where = _source_line(c.title, c.publisher, c.published) if seen == c.n else f"same source as [{seen}]"
+        where = source_line(c.title, c.publisher, c.published) if seen == c.n else f"same source as [{seen}]"
         if c.field:
             where += f" · {c.field}"
         elif verbose and c.sentence is not None:
@@ -61,7 +55,7 @@ def render_answer(answer: Answer, console: Console, *, lead: bool = True, verbos
             body.append("\n")
             body.append(_flag_text(corr, cited, verbose=verbose))
         if not answer.answered:
-            body.append("\n(nearest sentence, for context: it does not answer the question)", style="yellow")
+            body.append("\n" + CONTEXT_ONLY, style="yellow")
         border = "red" if corr else ("magenta" if later else ("cyan" if answer.answered else "yellow"))
         console.print(Panel(body, border_style=border, padding=(0, 1)))
 
@@ -71,7 +65,7 @@ def _flag_text(corr: dict[str, Any], cited: dict[tuple[str, Any], int] | None = 
     """The flag, and what corrected the claim: a reference when that sentence is already quoted
     in the same answer, the full sentence with its source and date otherwise."""
     t = Text()
-    label = "CORRECTED" if corr["status"] == "corrected" else "SUPERSEDED"
+    label = flag_label(corr["status"])
     t.append(f"⚠ {label}", style="bold white on red")
     t.append(f" {corr['note']}" + (f" ({corr['origin']})" if verbose else ""), style="bold red")
     cited = cited or {}
@@ -84,7 +78,7 @@ def _flag_text(corr: dict[str, Any], cited: dict[tuple[str, Any], int] | None = 
         t.append("\n  ↳ “", style="red")
         t.append(b["text"], style="red")
         t.append("”", style="red")
-        t.append(f" — {b.get('title') or b['source']}, {human(b.get('published', ''))}", style="dim red")
+        t.append(f" — {b.get('title') or b['source']}, {date_text(b.get('published', ''))}", style="dim red")
     return t
 
 

@@ -14,8 +14,7 @@ import json
 import re
 from typing import Any
 
-from ingest.dates import human
-
+from . import notices
 from .answer import Answer, Citation, ref_list
 
 SECTION_LIMIT = 3000  # characters of text in one section block
@@ -78,15 +77,11 @@ def _link(url: str, label: str) -> str:
     return f"<{safe}|{escape(label).replace('|', '¦')}>"
 
 
-def _date(published: str) -> str:
-    return human(published) if published else "undated"
-
-
 def source_line(title: str, publisher: str, published: str, url: str = "") -> str:
     """*Title* (linked when the source has a URL) · Publisher · June 2019, all escaped."""
     name = escape(title) if title else "untitled source"
     head = _link(url, title or "untitled source") or name
-    return " · ".join(x for x in (f"*{head}*", escape(publisher), _date(published)) if x)
+    return " · ".join(x for x in (f"*{head}*", escape(publisher), notices.date_text(published)) if x)
 
 
 def _correction(c: Citation) -> dict[str, Any] | None:
@@ -96,7 +91,7 @@ def _correction(c: Citation) -> dict[str, Any] | None:
 
 def flag_line(corr: dict[str, Any], refs: list[int] | None = None) -> str:
     """⚠ *CORRECTED* — note; corrected by [1]–[3] above — one line, escaped."""
-    label = "CORRECTED" if corr.get("status") == "corrected" else "SUPERSEDED"
+    label = notices.flag_label(str(corr.get("status")))
     note = escape(str(corr.get("note") or ""))
     line = f"⚠ *{label}*" + (f" — {note}" if note else "")
     if refs:
@@ -114,7 +109,7 @@ def citation_blocks(c: Citation, cited: dict[tuple[str, Any], int], first_of: di
     later = getattr(c, "role", None) == "later"
     head = f"*[{c.n}]*" + (" ⚠" if corr else "")
     if later:
-        head += f" 🕒 *Later coverage* · {_date(c.published)}"
+        head += f" 🕒 *Later coverage* · {notices.date_text(c.published)}"
     lines = [head, quote(c.text)]
     if corr:
         by = corr.get("by", [])
@@ -206,8 +201,8 @@ def fallback_text(answer: Answer) -> str:
         corr = _correction(c)
         flag = ""
         if corr:
-            flag = f" ⚠ {'CORRECTED' if corr.get('status') == 'corrected' else 'SUPERSEDED'}"
-        lines.append(f"[{c.n}]{flag} “{escape(c.text)}” — {escape(c.title)}, {_date(c.published)}")
+            flag = f" ⚠ {notices.flag_label(str(corr.get('status')))}"
+        lines.append(f"[{c.n}]{flag} “{escape(c.text)}” — {escape(c.title)}, {notices.date_text(c.published)}")
     limit = FALLBACK_LIMIT if answer.answered else DONT_KNOW_LIMIT // 3
     return cut("\n".join(lines), limit)
 

@@ -65,3 +65,51 @@ class CorrectionLink:
     def sources(self) -> set[str]:
         """Every source this link depends on: if any changes, the link must be re-derived."""
         return {split_sentence_id(self.claim)[0], *(split_sentence_id(b)[0] for b in self.by)}
+
+
+@dataclass
+class StoredSentence:
+    """One indexed sentence as the store holds it: where it sits in its source (offsets into the
+    source's cleaned text), the source's date and content hash when written, and its vector when
+    asked for. Built from the store's row once, so no stage passes raw metadata dicts around."""
+
+    id: str
+    source: str
+    index: int
+    start: int
+    end: int
+    text: str
+    published: str = ""
+    sha: str | None = None  # the source's hash when this sentence was written (None: older index)
+    vector: Any = None  # np.ndarray when read with vectors
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> StoredSentence:
+        return cls(id=row["id"], source=row["source"], index=int(row["index"]), start=int(row["start"]),
+                   end=int(row["end"]), text=row["text"], published=str(row.get("published", "")),
+                   sha=row.get("sha"), vector=row.get("vector"))
+
+
+@dataclass
+class SourceRecord:
+    """A source's manifest record (and its cleaned text when read with it)."""
+
+    id: str
+    title: str = ""
+    publisher: str = ""
+    published: str = ""
+    url: str = ""
+    byline: str = ""
+    sha256: str = ""
+    state: str = ""
+    sentences: int = 0
+    contacts: list[str] = field(default_factory=list)
+    text: str = ""
+
+    @classmethod
+    def from_meta(cls, sid: str, meta: dict[str, Any]) -> SourceRecord:
+        return cls(id=sid, title=str(meta.get("title", "")), publisher=str(meta.get("publisher", "")),
+                   published=str(meta.get("published", "")), url=str(meta.get("url", "")),
+                   byline=str(meta.get("byline", "")), sha256=str(meta.get("sha256", "")),
+                   state=str(meta.get("state", "")), sentences=int(meta.get("sentences", 0)),
+                   contacts=list(meta.get("contacts") or []), text=str(meta.get("text", "")))

@@ -10,6 +10,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .tuning import Tuning
+
 
 def _default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
@@ -57,6 +59,10 @@ class Settings(BaseSettings):
     fetch_timeout: float = Field(15.0, gt=0, validation_alias="FACTDESK_FETCH_TIMEOUT")  # total, per URL
     fetch_max_bytes: int = Field(10 * 1024 * 1024, gt=0, validation_alias="FACTDESK_FETCH_MAX_BYTES")
     allow_private_urls: bool = Field(False, validation_alias="FACTDESK_ALLOW_PRIVATE_URLS")
+
+    # Tuning: every hand-set threshold, weight and word list of the answer pipeline, documented
+    # field by field (meaning, bounds, provenance) in ingest/tuning.py.
+    tuning: Tuning = Field(default_factory=Tuning)
 
     @property
     def server_mode(self) -> bool:

@@ -43,10 +43,10 @@ def test_police_app_question_is_answered_with_the_correction_leading(seed_engine
     first = ans.citations[0]
     assert first.correction is None and ("inoperable" in first.text or "withdrawn" in first.text)
     flagged = [c for c in ans.citations if c.correction]
-    assert flagged and all(c.correction["status"] == "corrected" for c in flagged)
+    assert flagged and all(c.correction.status == "corrected" for c in flagged)
     for c in flagged:
         # Whatever corrected a quoted claim is quoted before it.
-        by_texts = {b["text"] for b in c.correction["by"]}
+        by_texts = {b.text for b in c.correction.by}
         assert by_texts and all(any(x.text == t and x.n < c.n for x in ans.citations) for t in by_texts)
 
 

@@ -15,7 +15,9 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel, G
 from langchain_core.messages import AIMessage
 
 from bot.answer import Citation
-from bot.composer import LLMComposer, split_statements, streaming, verify
+from bot.compose import ExtractiveComposer
+from bot.composer import LLMComposer
+from bot.support import split_statements, verify
 from bot.conversation import Conversation
 from bot.engine import Engine
 from bot.llm import LLMError, make_chat_model, parse_spec
@@ -30,9 +32,8 @@ def fake(*replies: str) -> GenericFakeChatModel:
 
 def llm_engine(seed_engine: Engine, embedder, model) -> Engine:
     """An engine over the shared seed index with its own composer (the seed engine stays extractive)."""
-    eng = Engine(seed_engine.settings, embedder=embedder, store=seed_engine.store())
-    eng.composer = LLMComposer(seed_engine.settings, model=model)
-    return eng
+    return Engine(seed_engine.settings, embedder=embedder, store=seed_engine.store(),
+                  composer=LLMComposer(seed_engine.settings, model=model))
 
 
 def offered(seed_engine: Engine, embedder) -> dict[int, Citation]:
@@ -59,7 +60,7 @@ def numbers(seed_engine, embedder) -> tuple[dict[int, Citation], int, list[int]]
     given = offered(seed_engine, embedder)
     base = seed_engine.ask(Q)
     claim = next(c for c in base.citations if c.correction)
-    fix_texts = {b["text"] for b in claim.correction["by"]}
+    fix_texts = {b.text for b in claim.correction.by}
     claim_n = next(n for n, c in given.items() if c.text == claim.text)
     fix_ns = [n for n, c in given.items() if c.text in fix_texts]
     assert fix_ns, "the correcting sentences must be offered with the claim"
@@ -116,7 +117,7 @@ def test_good_answer_is_llm_composed_with_exact_renumbered_citations(seed_engine
     assert ans.answer.startswith("Human Rights Watch withdrew the claim [1].")
     assert eng.composer.last.notices == 0 and eng.composer.last.invented == 0
     assert [c.n for c in ans.citations] == [1, 2]
-    assert ans.citations[1].correction and ans.citations[1].correction["status"] == "corrected"
+    assert ans.citations[1].correction and ans.citations[1].correction.status == "corrected"
     exact(eng, ans)
     js = ans.to_json()
     assert set(js) == {"question", "answered", "answer", "citations", "composer"} and js["composer"] == "llm"
@@ -139,9 +140,9 @@ def test_flagged_claim_cited_without_its_correction_gets_the_notice(seed_engine,
     ans = eng.ask(Q)
     assert ans.composer == "llm" and eng.composer.last.notices == 1
     lead = ans.answer.split("\n")[0]
-    assert lead.startswith("Note: the claim in [") and "withdrawn or corrected" in lead
+    assert lead.startswith("Note: the claim in [") and "was later withdrawn" in lead
     flagged = next(c for c in ans.citations if c.correction)
-    fixes = [c for c in ans.citations if c.text in {b["text"] for b in flagged.correction["by"]}]
+    fixes = [c for c in ans.citations if c.text in {b.text for b in flagged.correction.by}]
     assert fixes and all(f"“{c.text}” [{c.n}]" in lead for c in fixes)
     exact(eng, ans)
 
@@ -159,17 +160,17 @@ def test_empty_and_failing_model_fall_back(seed_engine, embedder, caplog) -> Non
     eng = llm_engine(seed_engine, embedder, fake(""))
     assert eng.ask(Q).composer == "extractive"
     eng = llm_engine(seed_engine, embedder, FakeListChatModel(responses=["x"], error_on_chunk_number=0))
-    with caplog.at_level(logging.WARNING, logger="bot.composer"), streaming(lambda t: None):
-        ans = eng.ask(Q)
+    with caplog.at_level(logging.WARNING, logger="bot.composer"):
+        ans = eng.ask(Q, on_token=lambda t: None)
     assert ans.composer == "extractive" and "LLM answer failed" in caplog.text
 
 
 def test_stalled_model_times_out_and_falls_back(seed_engine, embedder, caplog) -> None:
     s = seed_engine.settings.model_copy(update={"llm_timeout": 0.3})
-    eng = Engine(s, embedder=embedder, store=seed_engine.store())
-    eng.composer = LLMComposer(s, model=FakeListChatModel(responses=["Megvii [1]."], sleep=5))
-    with caplog.at_level(logging.WARNING, logger="bot.composer"), streaming(lambda t: None):
-        ans = eng.ask(Q)
+    eng = Engine(s, embedder=embedder, store=seed_engine.store(),
+                 composer=LLMComposer(s, model=FakeListChatModel(responses=["Megvii [1]."], sleep=5)))
+    with caplog.at_level(logging.WARNING, logger="bot.composer"):
+        ans = eng.ask(Q, on_token=lambda t: None)
     assert ans.composer == "extractive" and "did not finish" in caplog.text
 
 
@@ -201,7 +202,7 @@ def test_follow_up_is_condensed_by_the_llm(seed_engine, embedder) -> None:
 
 def test_without_an_llm_nothing_changes(seed_engine, monkeypatch) -> None:
     ans = seed_engine.ask(Q)
-    assert ans.composer == "extractive" and getattr(seed_engine, "composer", None) is None
+    assert ans.composer == "extractive" and isinstance(seed_engine.composer, ExtractiveComposer)
 
 
 # -- model choice ----------------------------------------------------------------------------------
@@ -224,8 +225,8 @@ def test_model_spec_and_setup_errors(tmp_path: Path) -> None:
 
 def test_bad_llm_setting_leaves_the_engine_extractive(seed_engine, embedder, caplog) -> None:
     s = seed_engine.settings.model_copy(update={"llm": "nosuchprovider:model"})
-    eng = Engine(s, embedder=embedder, store=seed_engine.store())
-    with caplog.at_level(logging.WARNING, logger="bot.composer"):
+    with caplog.at_level(logging.WARNING, logger="bot.compose"):
+        eng = Engine(s, embedder=embedder, store=seed_engine.store())
         ans = eng.ask(Q)
     assert ans.composer == "extractive" and "answers stay extractive" in caplog.text
 

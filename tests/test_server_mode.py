@@ -41,7 +41,7 @@ def test_ingest_and_ask_over_the_server(chroma_server, tmp_path, embedder):
     ans = Engine(s, embedder=embedder).ask(QUESTION)
     assert ans.answered
     text = (SOURCES / f"{SEED_ID}.txt").read_text()
-    assert any(c.correction and c.correction["status"] == "corrected" for c in ans.citations)
+    assert any(c.correction and c.correction.status == "corrected" for c in ans.citations)
     assert all(c.text in text for c in ans.citations)
     # A second client process-equivalent (fresh objects) sees the same index and re-ingest is free.
     rep2 = Indexer(s, embedder=embedder).ingest([str(SOURCES)])

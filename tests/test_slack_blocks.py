@@ -6,16 +6,16 @@ from __future__ import annotations
 import json
 import re
 
-from bot.answer import Answer, Citation
+from bot.answer import Answer, Citation, Correction, QuotedSentence
 from bot.slack_blocks import (BUTTON_VALUE_LIMIT, MAX_BLOCKS, SECTION_LIMIT, escape, render_answer, vote_value)
 
 
 def _cit(n: int, text: str, *, flagged: bool = False) -> Citation:
     corr = None
     if flagged:
-        corr = {"status": "superseded", "note": "overtaken <by> events", "origin": "detected",
-                "by": [{"source": "later", "title": "Later & Co", "sentence": 1, "start": 0, "end": 9,
-                        "text": f"Correction {n} <!here>", "published": "2020-01-05"}]}
+        corr = Correction(status="superseded", note="overtaken <by> events", origin="detected",
+                          by=(QuotedSentence(source="later", title="Later & Co", sentence=1, start=0, end=9,
+                                             text=f"Correction {n} <!here>", published="2020-01-05"),))
     return Citation(n=n, source=f"s{n}", title=f"Title {n} <&>", published="2019-06", url="https://x.example/a",
                     sentence=n, start=0, end=len(text), text=text, score=1.0, correction=corr, publisher="Pub")
 

@@ -87,8 +87,8 @@ def test_mention_gets_one_threaded_answer_with_exact_sentences_and_the_correctio
         assert escape(c.text) in shown  # the exact sentence, only escaped
     for c in flagged:
         assert "⚠" in shown and "CORRECTED" in shown
-        for b in c.correction["by"]:
-            assert escape(b["text"]) in shown
+        for b in c.correction.by:
+            assert escape(b.text) in shown
     assert "Rights Group Corrects Report Tying Megvii to Xinjiang Police" in shown and "Bloomberg" in shown
     assert "June 2019" in shown
     assert "⚠" in p["text"]  # the notification fallback carries the flag too

@@ -90,4 +90,4 @@ class App:
         report = self.indexer.ingest([str(folder)])
         for r in report.results:
             print(r.line(), file=sys.stderr)
-        self.engine._reset_store()
+        self.engine.reset_store()

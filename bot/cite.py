@@ -1,0 +1,122 @@
+"""Stage 3, cite: the selected sentences as verified, ordered citations with their correction flags.
+
+Three rules live here. What corrected (or superseded) a quoted claim is always quoted with it, and
+before it. Every quoted sentence — including a correcting one — is checked against its source's
+stored text at its offsets before it is returned, which also hides sentences caught mid-way
+through a concurrent re-index. And a correction is a typed `Correction`, built once here for the
+answer and for `factdesk corrections` alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from ingest.records import CorrectionLink, SourceRecord, StoredSentence
+from ingest.store import Store
+
+from .answer import Citation, Correction, QuotedSentence
+from .retrieve import read_sentences
+
+
+class Pick(Protocol):
+    """A sentence to cite and the score that picked it (the select stage's `Scored` is one)."""
+
+    @property
+    def sentence(self) -> StoredSentence: ...
+
+    @property
+    def score(self) -> float: ...
+
+
+def cite(store: Store, picks: Sequence[Pick]) -> list[Citation]:
+    """Numbered citations for `picks` plus what corrected any of them, verified and ordered: each
+    flagged claim after its correcting sentences (strongest claim first), then the rest by source
+    date and position."""
+    scores = {p.sentence.id: p.score for p in picks}
+    links = store.links_for_claims(list(scores))
+    # What corrected a quoted claim is always quoted with it, before it.
+    by_ids = [b for lk in links.values() for b in lk.by if b not in scores]
+    extra = read_sentences(store, by_ids)
+    found = {p.sentence.id: p.sentence for p in picks} | extra
+    if extra:
+        links |= store.links_for_claims(list(extra))
+    records = _records(store, sorted({s.source for s in found.values()}))
+    valid = {sid: s for sid, s in found.items() if verified(s, records)}
+    order = _order(list(valid), links, scores, valid)
+    # The correcting sentences shown inside a flag are quoted too, so they are verified like any citation.
+    flag_ids = {b for lk in links.values() for b in lk.by} | set(valid)
+    quoted = read_sentences(store, [i for i in flag_ids if i not in valid]) | valid
+    missing = sorted({s.source for s in quoted.values()} - set(records))
+    records |= _records(store, missing)
+    quoted = {i: s for i, s in quoted.items() if verified(s, records)}
+    cits = []
+    for n, sid in enumerate(order, 1):
+        s = valid[sid]
+        rec = records[s.source]
+        lk = links.get(sid)
+        cits.append(Citation(
+            n=n, source=s.source, title=rec.title, published=rec.published, url=rec.url, sentence=s.index,
+            start=s.start, end=s.end, text=s.text, score=round(float(scores.get(sid, 0.0)), 4),
+            publisher=rec.publisher, correction=correction_of(lk, quoted, records) if lk else None))
+    return cits
+
+
+def verified(s: StoredSentence, records: Mapping[str, SourceRecord]) -> bool:
+    """A sentence is quoted only if its text is exactly its source's text at its offsets, from the
+    version of the source it was written with."""
+    rec = records.get(s.source)
+    if rec is None or (s.sha is not None and rec.sha256 != s.sha):
+        return False
+    return rec.text[s.start:s.end] == s.text
+
+
+def quoted_sentence(s: StoredSentence, records: Mapping[str, SourceRecord]) -> QuotedSentence:
+    rec = records.get(s.source)
+    return QuotedSentence(source=s.source, title=rec.title if rec else "", sentence=s.index, start=s.start,
+                          end=s.end, text=s.text, published=rec.published if rec else s.published)
+
+
+def correction_of(lk: CorrectionLink, quoted: Mapping[str, StoredSentence],
+                  records: Mapping[str, SourceRecord]) -> Correction:
+    """The link as shown to readers: only the correcting sentences that could be read (and verified)."""
+    return Correction(status=lk.status, note=lk.note, origin=lk.origin,
+                      by=tuple(quoted_sentence(quoted[b], records) for b in lk.by if b in quoted))
+
+
+def correction_listing(store: Store) -> list[dict[str, Any]]:
+    """Every correction link in the index, as `factdesk corrections --json` prints it: the claim,
+    then the correction's fields."""
+    links = store.all_links()
+    ids = {lk.claim for lk in links} | {b for lk in links for b in lk.by}
+    found = read_sentences(store, sorted(ids))
+    records = {sid: SourceRecord.from_meta(sid, m) for sid, m in store.source_records().items()}
+    out = []
+    for lk in sorted(links, key=lambda x: x.claim):
+        claim = found.get(lk.claim)
+        if claim is None:
+            continue
+        out.append({"claim": quoted_sentence(claim, records).to_json(), **correction_of(lk, found, records).to_json()})
+    return out
+
+
+def _records(store: Store, ids: Sequence[str]) -> dict[str, SourceRecord]:
+    return {sid: SourceRecord.from_meta(sid, m) for sid, m in store.get_sources(ids).items()} if ids else {}
+
+
+def _order(ids: list[str], links: Mapping[str, CorrectionLink], scores: Mapping[str, float],
+           found: Mapping[str, StoredSentence]) -> list[str]:
+    flagged = [i for i in ids if i in links]
+    if not flagged:
+        return sorted(ids, key=lambda i: (found[i].published, found[i].source, found[i].index))
+    out: list[str] = []
+    for claim in sorted(flagged, key=lambda i: -scores.get(i, 0.0)):
+        for b in links[claim].by:
+            if b in found and b not in out:
+                out.append(b)
+        out.append(claim)
+    rest = sorted((i for i in ids if i not in out), key=lambda i: (found[i].source, found[i].index))
+    return out + rest
+
+
+__all__ = ["Pick", "cite", "correction_listing", "correction_of", "quoted_sentence", "verified"]
