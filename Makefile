@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 QUESTION ?= Did the police app use Megvii's face matching?
 
-.PHONY: demo setup test bench clean
+.PHONY: demo setup test bench docs clean
 
 $(BIN)/factdesk: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: setup
 
 bench: setup
 	$(BIN)/python -m benchmarks.run
+
+# The README's pictures, from the real code (docs/pictures.py; the Slack one needs Debian's chromium).
+docs: setup
+	$(BIN)/python docs/pictures.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
