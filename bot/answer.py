@@ -95,13 +95,3 @@ class Answer:
             "composer": self.composer,
         }
 
-
-def ref_list(ns: list[int]) -> str:
-    """How an answer refers to its own citations: [1]–[3] for a run of three or more, else [1], [4]."""
-    runs: list[list[int]] = []
-    for n in sorted(dict.fromkeys(ns)):
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    return ", ".join(f"[{r[0]}]–[{r[-1]}]" if len(r) > 2 else ", ".join(f"[{n}]" for n in r) for r in runs)

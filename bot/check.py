@@ -28,13 +28,6 @@ from ingest.split import split_spans
 from .answer import Answer
 
 Verdict = Literal["found", "corrected", "later", "not_found"]
-# What each verdict means to a reader: used by every interface, so they all say the same.
-VERDICT_LABELS: dict[str, str] = {
-    "found": "The sources say this on that point:",
-    "corrected": "⚠ The sources on this point include a claim later corrected or superseded:",
-    "later": "Later coverage exists on this point:",
-    "not_found": "Not in the sources: nothing in them speaks to this.",
-}
 MIN_WORDS = 4  # shorter sentences are fragments ("Thanks a lot.", "See below.")
 MAX_SENTENCES = 20  # a pasted article is checked on its first sentences, and says how many were left
 
@@ -119,4 +112,4 @@ def check_text(engine: Asks, text: str, *, limit: int = MAX_SENTENCES) -> CheckR
     return report
 
 
-__all__ = ["CheckReport", "CheckedSentence", "Verdict", "VERDICT_LABELS", "check_text", "is_statement", "statements", "verdict_of"]
+__all__ = ["CheckReport", "CheckedSentence", "Verdict", "check_text", "is_statement", "statements", "verdict_of"]

@@ -69,5 +69,41 @@ def correction_notice(n: int, corr: Correction, refs: Sequence[int], quotes: Map
     return f"{head} What {verb} it is quoted first: " + " ".join(f"[{r}]" for r in refs) + "."
 
 
+def ref_list(ns: list[int]) -> str:
+    """How an answer refers to its own citations: [1]–[3] for a run of three or more, else [1], [4]."""
+    runs: list[list[int]] = []
+    for n in sorted(dict.fromkeys(ns)):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"[{r[0]}]–[{r[-1]}]" if len(r) > 2 else ", ".join(f"[{n}]" for n in r) for r in runs)
+
+
+def same_source(n: int) -> str:
+    """A later citation of a source already named in the answer refers back to it."""
+    return f"same source as [{n}]"
+
+
+def corrected_above(status: str, refs: Sequence[int]) -> str:
+    """On a flagged claim whose correcting sentences are quoted in the same answer."""
+    return f"{flag_label(status).lower()} by {ref_list(list(refs))} above"
+
+
+LATER = "Later coverage"  # a later statement on the same point, no confirmed correction link
+CLOSEST = "Closest passages (not an answer)"  # the context under a "don't know"
+
+# What a check's verdict on one statement means to a reader (`factdesk check`, the Slack shortcut).
+VERDICTS: dict[str, str] = {
+    "found": "The sources say this on that point:",
+    "corrected": "⚠ The sources on this point include a claim later corrected or superseded:",
+    "later": "Later coverage exists on this point:",
+    "not_found": "Not in the sources: nothing in them speaks to this.",
+}
+NOTHING_TO_CHECK = ("Nothing to check: no sentence states something "
+                    "(questions, greetings and fragments under four words are skipped).")
+
+
 __all__ = ["ABSTAIN", "CONTEXT_ONLY", "abstention", "according_to", "correction_notice", "date_text", "flag_label",
-           "source_line"]
+           "source_line",
+           "ref_list", "same_source", "corrected_above", "LATER", "CLOSEST", "VERDICTS", "NOTHING_TO_CHECK"]

@@ -9,8 +9,8 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from .answer import Answer, ref_list
-from .notices import CONTEXT_ONLY, date_text, flag_label, source_line
+from .answer import Answer
+from .notices import CONTEXT_ONLY, LATER, corrected_above, date_text, flag_label, same_source, source_line
 
 
 def correction_dict(corr: Any) -> dict[str, Any] | None:
@@ -38,12 +38,12 @@ def render_answer(answer: Answer, console: Console, *, lead: bool = True, verbos
         body = Text()
         body.append(f"[{c.n}] ", style="bold cyan")
         if later:
-            body.append(f"LATER COVERAGE · {date_text(c.published)}", style="bold magenta")
+            body.append(f"{LATER.upper()} · {date_text(c.published)}", style="bold magenta")
             body.append("\n")
         body.append(c.text, style="italic red" if corr else "italic")
         body.append("\n")
         seen = first_of.setdefault(c.source, c.n)
-        where = source_line(c.title, c.publisher, c.published) if seen == c.n else f"same source as [{seen}]"
+        where = source_line(c.title, c.publisher, c.published) if seen == c.n else same_source(seen)
         if c.field:
             where += f" · {c.field}"
         elif verbose and c.sentence is not None:
@@ -71,7 +71,7 @@ def _flag_text(corr: dict[str, Any], cited: dict[tuple[str, Any], int] | None = 
     cited = cited or {}
     refs = [cited[(b["source"], b["sentence"])] for b in corr.get("by", []) if (b["source"], b["sentence"]) in cited]
     if refs:
-        t.append(f"\n  ↳ {label.lower()} by {ref_list(refs)} above", style="red")
+        t.append(f"\n  ↳ {corrected_above(corr['status'], refs)}", style="red")
     for b in corr.get("by", []):
         if (b["source"], b["sentence"]) in cited:
             continue

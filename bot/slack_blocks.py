@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from . import notices
-from .answer import Answer, Citation, ref_list
+from .answer import Answer, Citation
 
 SECTION_LIMIT = 3000  # characters of text in one section block
 MAX_BLOCKS = 50  # blocks in one message
@@ -23,7 +23,7 @@ FALLBACK_LIMIT = 3000  # the notification / screen-reader `text`; Slack truncate
 BUTTON_VALUE_LIMIT = 2000
 DONT_KNOW_LIMIT = 900  # characters a "don't know" reply may take, passages included
 DONT_KNOW_PASSAGES = 2
-CLOSEST = "Closest passages (not an answer)"
+CLOSEST = notices.CLOSEST
 
 ACTION_VOTE_UP = "factdesk_vote_up"
 ACTION_VOTE_DOWN = "factdesk_vote_down"
@@ -95,7 +95,7 @@ def flag_line(corr: dict[str, Any], refs: list[int] | None = None) -> str:
     note = escape(str(corr.get("note") or ""))
     line = f"⚠ *{label}*" + (f" — {note}" if note else "")
     if refs:
-        line += f"; {label.lower()} by {ref_list(refs)} above"
+        line += f"; {notices.corrected_above(str(corr.get('status')), refs)}"
     return line
 
 
@@ -109,7 +109,7 @@ def citation_blocks(c: Citation, cited: dict[tuple[str, Any], int], first_of: di
     later = getattr(c, "role", None) == "later"
     head = f"*[{c.n}]*" + (" ⚠" if corr else "")
     if later:
-        head += f" 🕒 *Later coverage* · {notices.date_text(c.published)}"
+        head += f" 🕒 *{notices.LATER}* · {notices.date_text(c.published)}"
     lines = [head, quote(c.text)]
     if corr:
         by = corr.get("by", [])
@@ -122,7 +122,7 @@ def citation_blocks(c: Citation, cited: dict[tuple[str, Any], int], first_of: di
             lines.append("— " + source_line(b.get("title") or b.get("source", ""), "", b.get("published", "")))
     blocks = [section(piece) for piece in _quoted_chunks("\n".join(lines), SECTION_LIMIT)]
     seen = first_of.setdefault(c.source, c.n)
-    where = source_line(c.title, c.publisher, c.published, c.url) if seen == c.n else f"same source as [{seen}]"
+    where = source_line(c.title, c.publisher, c.published, c.url) if seen == c.n else notices.same_source(seen)
     if c.field:
         where += f" · {escape(c.field)}"
     blocks.append(context(where))

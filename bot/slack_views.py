@@ -9,7 +9,8 @@ from typing import Any
 
 from ingest.dates import human
 
-from .check import VERDICT_LABELS, CheckReport
+from . import notices
+from .check import CheckReport
 from .home import RECENT_LINKS, IndexStatus, indexed_when
 from .slack_blocks import (BUTTON_VALUE_LIMIT, MAX_BLOCKS, citation_blocks, context, cut, escape, quote, section)
 
@@ -37,13 +38,12 @@ def check_blocks(report: CheckReport, *, header: str = "", post_value: str = "",
             {"type": "button", "action_id": ACTION_POST_CHECK, "style": "primary", "value": post_value,
              "text": {"type": "plain_text", "text": "Post in thread"}}]})
     if not report.checked:
-        blocks.append(section("Nothing to check: no sentence in this message states something "
-                              "(questions, greetings and fragments under four words are skipped)."))
+        blocks.append(section(notices.NOTHING_TO_CHECK))
     lines: list[str] = []
     shown = 0
     for item in report.checked:
         said = " ".join(escape(item.text).split())
-        group = [section(f"*Statement:* “{said}”\n*{escape(VERDICT_LABELS[item.verdict])}*")]
+        group = [section(f"*Statement:* “{said}”\n*{escape(notices.VERDICTS[item.verdict])}*")]
         if item.answer and item.citations:
             cited = {(c.source, c.sentence): c.n for c in item.citations}
             first_of: dict[str, int] = {}

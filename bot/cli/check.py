@@ -26,7 +26,8 @@ examples:
 
 
 def cmd_check(app: App, args: argparse.Namespace) -> int:
-    from bot.check import VERDICT_LABELS, check_text
+    from bot.check import check_text
+    from bot.notices import NOTHING_TO_CHECK, VERDICTS
     from rich.text import Text
 
     from bot.render import render_answer
@@ -46,13 +47,12 @@ def cmd_check(app: App, args: argparse.Namespace) -> int:
     else:
         out = console()
         if not report.checked:
-            out.print("Nothing to check: no sentence in the text states something "
-                      "(questions, greetings and fragments under four words are skipped).")
+            out.print(NOTHING_TO_CHECK)
         for c in report.checked:
             out.print()
             out.print(Text(f"“{c.text}”", style="bold"))
             style = {"corrected": "bold red", "not_found": "yellow", "later": "bold magenta"}.get(c.verdict, "bold")
-            out.print(VERDICT_LABELS[c.verdict], style=style)
+            out.print(VERDICTS[c.verdict], style=style)
             if c.citations:
                 render_answer(c.answer, out, lead=False, verbose=args.verbose)
     if report.left_out:
