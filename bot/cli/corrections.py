@@ -1,38 +1,92 @@
-"""`factdesk corrections`: every link from a claim to what corrected or superseded it."""
+"""`factdesk corrections`: every link from a claim to what corrected or superseded it; with
+`--candidates`, the pairs the detector was unsure of; `accept ID` / `reject ID` record an editor's
+decision in corrections.yml (beside the sources) and apply it to the index at once."""
 
 from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import App, console, dump
+from bot.cli.common import App, console, dump, err
 
 
-HELP = """\
-List every correction link: a claim in the sources, and the later statement(s) that corrected,
-withdrew or superseded it, with the note and how the link was found.
+def _print_pairs(rows, title: str) -> None:
+    from rich.text import Text
 
-examples:
-  factdesk corrections
-  factdesk corrections --json | jq '.[].note'
-
---json prints one array; each link has claim (source, title, sentence, start, end, text,
-  published), status (corrected|superseded), note, origin and by (the correcting sentences).
-"""
+    out = console()
+    if not rows:
+        out.print(title)
+        return
+    for p in rows:
+        t = Text()
+        t.append(f"{p.id}", style="bold")
+        t.append(f"  {p.kind} · {p.family or p.origin} · score {p.score:.2f} · {p.status} if accepted\n"
+                 if p.kind == "candidate" else f"  {p.status} · {p.origin} {p.family} · {p.note}\n")
+        t.append(f"  claim ({p.claim.source}, {p.claim.published or 'undated'}): ", style="dim")
+        t.append(p.claim.text + "\n", style="italic")
+        t.append(f"  by    ({p.by.source}, {p.by.published or 'undated'}): ", style="dim")
+        t.append(p.by.text + "\n", style="italic")
+        if p.kind == "candidate":
+            t.append(f"  why: {p.note}\n", style="dim")
+        out.print(t)
 
 
 def cmd_corrections(app: App, args: argparse.Namespace) -> int:
-    from bot.render import render_corrections
+    from ingest.corrections import editor
 
-    rows = app.engine.corrections()
-    if args.json:
-        dump(rows)
+    store = app.engine.store()
+    if args.action:
+        if not args.id:
+            err(f"corrections {args.action} needs the ID of a link or candidate (see `factdesk corrections --candidates`)")
+            return 2
+        try:
+            d, warnings = editor.decide(app.settings, store, args.id, args.action, args.status or "", args.note or "")
+        except (editor.DecisionError, ValueError) as e:
+            err(str(e))
+            return 2
+        for w in warnings:
+            err(f"warning: {w}")
+        if args.json:
+            dump({"id": d.id, "decision": d.decision, "status": d.status, "claim": d.claim, "by": d.by,
+                  "warnings": warnings})
+        else:
+            what = "accepted" if d.decision == "accept" else "rejected"
+            print(f"{what} {d.id}; recorded in {editor.review.decisions_path(app.settings)} and applied to the index")
+        return 0
+    warnings = editor.stale(store, app.settings)
+    if args.candidates:
+        rows = editor.pairs(store, candidates=True)
+        if args.json:
+            dump({"candidates": [p.to_json() for p in rows], "warnings": warnings})
+        else:
+            _print_pairs(rows, "No candidates: every pair the detector considered was clear-cut.")
     else:
-        render_corrections(rows, console())
+        rows = app.engine.corrections()
+        for r in rows:  # the id `reject ID` takes (from the claim's and first correcting sentence's texts)
+            r.setdefault("id", editor.review.pair_id(r["claim"]["text"], r["by"][0]["text"]) if r.get("by") else "")
+        if args.json:
+            dump(rows)
+        else:
+            from bot.render import render_corrections
+
+            render_corrections(rows, console())
+            out = console()
+            for r in rows:
+                out.print(f"  {r['id']}  {r['claim']['text'][:90]}")
+    for w in ([] if args.json else warnings):
+        err(f"warning: {w}")
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    s = sub.add_parser("corrections", help="list every correction link", description=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    s.add_argument("--json", action="store_true", help="one JSON array of links (see above)")
+    s = sub.add_parser("corrections", help="list correction links; review candidates (accept/reject ID)",
+                       description="List every correction link. --candidates lists the pairs the detector was unsure "
+                       "of, with its reason and score; `accept ID` / `reject ID` record an editor's decision in "
+                       "corrections.yml beside the sources (replayed by every re-index) and apply it now. "
+                       "`reject` works on detected links too.")
+    s.add_argument("action", nargs="?", choices=["accept", "reject"], help="decide on the pair with this ID")
+    s.add_argument("id", nargs="?", metavar="ID", help="a link's or candidate's id (from --candidates or --json)")
+    s.add_argument("--candidates", action="store_true", help="list the unsure candidates with reason and score")
+    s.add_argument("--status", choices=["corrected", "superseded"], help="with accept: the link's status")
+    s.add_argument("--note", help="with accept: the note answers show")
+    s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_corrections)

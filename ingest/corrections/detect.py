@@ -89,7 +89,7 @@ def _link(claim: Row, ranked: list[tuple[Evidence, Row]], sources: dict[str, dic
     by: list[Row] = []
     for e, b in ranked:
         for r in [b] + [extra[f"{b.source}#{i}"] for i in e.window if f"{b.source}#{i}" in extra]:
-            if r not in by and r.id != claim.id:
+            if r.id not in {x.id for x in by} and r.id != claim.id:
                 by.append(r)
     by = sorted(by[:MAX_BY], key=lambda r: (r.source, r.index))
     status = "candidate" if ev.verdict != SURE else ev.status

@@ -109,8 +109,9 @@ def _polarity_flip(a: str, b: str, point: set[str]) -> str:
     / "upheld"). Returns the words of `b` that say so, or ""."""
     for m in _NEG_WORD.finditer(b):
         scope = b[m.end():].split()[:6]
-        if re.match(r"\s*(?:only|yet|just|least|longer|doubt|comment|immediately)\b", b[m.end():], re.I):
-            continue  # "not only", "not yet", "no comment": no denial of the point
+        if re.match(r"\s*(?:only|yet|just|least|longer|doubt|comment|immediately|(?:about |around |minus )?[$€£]?\d)",
+                    b[m.end():], re.I):
+            continue  # "not only", "not yet", "no comment"; "not $300 million" is a figure's correction
         stems = {stem_of(_norm(w)) for w in scope}
         if stems & point and not _NEG_WORD.search(a):
             return " ".join(b[m.start():].split()[:7]).rstrip(",.;")

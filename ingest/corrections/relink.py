@@ -137,7 +137,11 @@ def _replay(store: Any, links: list[CorrectionLink], cands: list[CorrectionLink]
         return links, cands
     if not decisions:
         return links, cands
-    links, cands = review.replay(links, cands, decisions, _Finder(store), warnings, path)
+    find = _Finder(store)
+    ids = sorted({i for lk in links + cands for i in (lk.claim, *lk.by)})
+    for a in range(0, len(ids), 500):  # the texts every rejection is checked against, in few reads
+        find.cache |= {sid: r["text"] for sid, r in store.get_sentences(ids[a:a + 500]).items()}
+    links, cands = review.replay(links, cands, decisions, find, warnings, path)
     return merge(links), cands
 
 

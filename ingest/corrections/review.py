@@ -117,12 +117,10 @@ def replay(links: list[CorrectionLink], candidates: list[CorrectionLink], decisi
     accepted = [d for d in decisions if d.decision == "accept"]
 
     def prune(lk: CorrectionLink) -> CorrectionLink | None:
+        # An editor who rejects a pair rejects the link it belongs to (its other sentences are
+        # mostly the context that came with it); accepting another pair brings that one back.
         claim = text_of(lk.claim)
-        keep = [b for b in lk.by if pair_id(claim, text_of(b)) not in rejected]
-        if not keep:
-            return None
-        lk.by = keep
-        return lk
+        return None if any(pair_id(claim, text_of(b)) in rejected for b in lk.by) else lk
 
     out = [x for x in (prune(lk) for lk in links) if x is not None]
     cands = [x for x in (prune(lk) for lk in candidates) if x is not None]

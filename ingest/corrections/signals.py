@@ -198,11 +198,13 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "ten": 10, "eleven": 11, "twelve": 12, "a": 1}
 _FIG = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|a) (?:hundred |thousand )?(?:million|billion|"
                   r"trillion)\b|\bonly (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|"
+                  r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?) (?=(?:[a-z]+ )?(?:people|"
+                  r"persons?|workers|employees|children|patients|victims|deaths|cases|[a-z]+s)\b)|"
                   r"(?<![\w.,])(?:\$|€|£)?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|percent|per cent|million|billion|trillion|"
                   r"thousand|bn|m|k))?(?![\w])|\b(?:dozens|hundreds|thousands|millions) of\b", re.I)
 _REVISION = re.compile(
     r"\b((?:revised|corrected|updated|raised|lowered|cut|adjusted|restated|increased|reduced|rose|climbed|fell) "
-    r"(?:\w+ ){0,5}(?:to|down to|up to|from)\b|"
+    r"(?:[\w'’-]+ ){0,8}(?:to|down to|up to|from)\b|"
     r"(?:figure|figures|toll|estimate|number|count|tally|total|forecast|tallies)s? (?:\w+ ){0,4}(?:was|were|has been|"
     r"have been|had been|is now|now stands at|stands at|rose to|climbed to|fell to) (?:revised|corrected|updated|"
     r"raised|lowered|cut|adjusted|restated|\$?\d)|"
@@ -217,8 +219,8 @@ _REVISION = re.compile(
 
 _REVISED = re.compile(r"\b(?:bringing (?:the|its) (?:\w+ ){0,2}(?:total|toll|number|count|tally) to|than (?:it|they|the company|"
                       r"officials) (?:first|initially|originally|previously) (?:reported|said|estimated|disclosed)|"
-                      r"(?:revised|corrected|raised|lowered|restated) (?:its |the )?(?:\w+ ){0,2}(?:estimate|toll|figure|"
-                      r"count|tally|forecast|total)s? to)\b", re.I)
+                      r"(?:revised|corrected|raised|lowered|restated) (?:its |the )?(?:[\w'’-]+ ){0,4}(?:estimate|toll|"
+                      r"figure|count|tally|forecast|total)s? (?:[\w'’-]+ ){0,4}to)\b", re.I)
 NEGOTIATION = re.compile(r"\b(?:offer|bid|price|prices|stake|tender)s?\b", re.I)
 
 # -- time inside one source -------------------------------------------------------------------

@@ -76,6 +76,16 @@ def _lower_words(text: str) -> frozenset[str]:
     return frozenset(w.lower().strip(".'’") for w in re.findall(r"[\w.&'’+-]+", text))
 
 
+def _caps(text: str) -> set[str]:
+    """Words in capitals ("WHO", "FAA"), even those that are also common words."""
+    return {w.lower() for w in re.findall(r"\b[A-Z]{2,}\b", text)}
+
+
+def _first(text: str) -> set[str]:
+    m = re.match(r"\W*([\w.&'’+-]+)", text)
+    return {m.group(1).lower().strip(".'’")} if m else set()
+
+
 @lru_cache(maxsize=100_000)
 def acronyms(text: str) -> frozenset[str]:
     """Initials of multi-word names ("World Health Organization" → "who"), so a later "WHO" or
@@ -94,7 +104,10 @@ def shared_names(a: str, b: str) -> set[str]:
     """Names one sentence gives that the other mentions, in any case ("the university"), or as
     initials ("WHO" for "World Health Organization")."""
     na, nb = names(a), names(b)
-    shared = (na & (nb | _lower_words(b))) | (nb & _lower_words(a)) | (acronyms(a) & nb) | (acronyms(b) & na)
+    # A sentence's first word is capitalised whatever it is ("Neutrinos sent from …"): as a name it
+    # may recur in lower case; any other capitalised word must recur capitalised.
+    shared = ((na & nb) | (_first(a) & na & _lower_words(b)) | (_first(b) & nb & _lower_words(a))
+              | (acronyms(a) & (nb | _caps(b))) | (acronyms(b) & (na | _caps(a))))
     return set(shared) if shared - GENERIC_NAMES else set()
 
 

@@ -1,0 +1,194 @@
+"""Detection by pattern families (issue 10, item 2): each family on at least three phrasings of
+unrelated invented stories, the window case (the entity and the list action in consecutive
+sentences), corrections inside one source, and what must link nothing (a denial by the accused,
+a consistent later detail, another subject). Pairs are scored with the real embedding model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ingest.corrections.detect import Row, detect_within
+from ingest.corrections.families import SURE, evidence
+
+
+def _sim(embedder, a: str, b: str) -> float:
+    v = embedder.embed([a, b])
+    return float(np.dot(v[0], v[1]))
+
+
+def _ev(embedder, a: str, b: str, window=None, b_index: int = 5):
+    return evidence(a, b, _sim(embedder, a, b), window, b_index)
+
+
+RETRACTION = [
+    ("Four in ten renters skipped a meal to pay rent last year, according to a survey by the Tenant Action Network.",
+     "The Tenant Action Network pulled the survey on Monday and apologised for its methodology."),
+    ("Drinking two cups of green tea a day halves the risk of stroke, according to a study published in the Journal "
+     "of Dietetics.",
+     "The Journal of Dietetics has retracted the green tea study after its authors could not reproduce the results."),
+    ("The Harlow Institute's report found that the new bypass cut commuting times by a third.",
+     "The Harlow Institute withdrew the report on Friday, saying its traffic data had been mislabelled."),
+]
+NEGATION = [
+    ("The Ferris Street bridge collapsed during the storm on Sunday night, officials said.",
+     "The Ferris Street bridge is intact, the city's engineers said on Monday after inspecting it."),
+    ("A fire destroyed the Marlow town hall on Tuesday, local radio reported.",
+     "Reports of a fire at the Marlow town hall turned out to be untrue; the building was never on fire."),
+    ("Senator Jane Ortiz met the lobbyist at a Washington hotel in March, the newspaper reported.",
+     "The meeting between Senator Jane Ortiz and the lobbyist did not happen, hotel records and her calendar show."),
+]
+PLAN = [
+    ("Brightwater Foods plans to open a bottling plant in Carrick next year.",
+     "Brightwater Foods has shelved its plan for a bottling plant in Carrick, citing weak demand."),
+    ("Orion Telecom is weighing a bid for the rival carrier Skylink.",
+     "Orion Telecom dropped its bid for Skylink on Thursday after regulators raised objections."),
+    ("Dunmore council intends to build a light-rail line to the airport by 2030, the mayor said.",
+     "Dunmore council has called off the airport light-rail line after its costs doubled."),
+]
+STATUS = [
+    ("The Kessler Road bridge remains closed to traffic after last week's flood.",
+     "The Kessler Road bridge reopened on 3 May 2021 after repairs."),
+    ("Halden Airlines' licence is suspended while the aviation authority investigates.",
+     "The aviation authority reinstated Halden Airlines' licence on Friday."),
+    ("Imports of Verano beef are banned in Norland over safety concerns.",
+     "Norland lifted its ban on Verano beef imports on Tuesday."),
+    # the opposite direction: a negative status overtaken by the event
+    ("Corvex has no plans to recall the X5 scooter, a spokeswoman said.",
+     "Corvex recalled 40,000 X5 scooters on Wednesday after reports of battery fires."),
+    ("Pellam Bank is not on any sanctions list, the bank said.",
+     "The Treasury added Pellam Bank to its sanctions list on Monday."),
+    ("Officials said the Graff chemical plant is not under investigation.",
+     "State regulators opened an investigation into the Graff chemical plant on Thursday."),
+]
+FIGURE = [
+    ("Norvik Steel has 12,000 employees, the company said.",
+     "An earlier story incorrectly stated that Norvik Steel has 12,000 employees; it has about 21,000.",
+     "about 21,000"),
+    ("The flood killed 40 people in Ostrava province, officials said.",
+     "Officials in Ostrava province raised the flood's death toll to 73 on Friday.", "73"),
+    ("The Lindell stadium will cost $300 million to build, the council said.",
+     "The Lindell stadium will cost $420 million, not $300 million as first reported, the council said.",
+     "$420 million"),
+]
+
+
+@pytest.mark.parametrize("family,pairs", [("retraction", RETRACTION), ("negation", NEGATION), ("plan", PLAN),
+                                          ("status", STATUS)])
+def test_each_family_links_several_phrasings(embedder, family, pairs):
+    for a, b in pairs:
+        ev = _ev(embedder, a, b)
+        assert ev is not None and ev.verdict == SURE and ev.family == family, (a, b, ev)
+        assert ev.status == ("corrected" if family in ("retraction", "negation") else "superseded")
+
+
+def test_status_note_says_what_changed(embedder):
+    a, b = STATUS[0]
+    assert "reopened on 3 May 2021" in _ev(embedder, a, b).phrase
+
+
+@pytest.mark.parametrize("a,b,new", FIGURE)
+def test_figure_corrections_name_the_new_figure(embedder, a, b, new):
+    ev = _ev(embedder, a, b)
+    assert ev is not None and ev.verdict == SURE and ev.family == "figure" and ev.status == "corrected", ev
+    assert new in ev.phrase
+
+
+WINDOW = [
+    ("Tarvo Systems said it is not on the export blacklist.",
+     "The Commerce Ministry added 14 companies to its export blacklist on Friday.",
+     "The newly added companies include Tarvo Systems and two of its suppliers."),
+    ("Mirren Shipping remains on the port authority's watch list.",
+     "The port authority removed five shipping firms from its watch list on Monday.",
+     "Among them was Mirren Shipping, which had been on the list since 2019."),
+    ("Quell Labs is not on the trade ministry's list of restricted suppliers.",
+     "The trade ministry put nine suppliers on its restricted list on Tuesday.",
+     "They include Quell Labs, a chip designer based in Osk."),
+]
+
+
+@pytest.mark.parametrize("a,event,names", WINDOW)
+def test_window_name_and_list_action_in_consecutive_sentences(embedder, a, event, names):
+    # The event alone does not name the entity: it links nothing without the sentence beside it.
+    assert _ev(embedder, a, event) is None
+    ev = _ev(embedder, a, event, window=[(6, names)], b_index=5)
+    assert ev is not None and ev.verdict == SURE and ev.family == "status" and ev.status == "superseded", ev
+    assert ev.window == [6]  # the link quotes the neighbour that names the entity too
+
+
+def test_window_case_through_ingest(tmp_path, indexer):
+    (tmp_path / "a.md").write_text("---\nid: tarvo-1\ntitle: Tarvo\npublished: 2021-03-01\n---\n"
+                                   "Tarvo Systems said it is not on the export blacklist.\n\n"
+                                   "The company makes industrial sensors.\n")
+    (tmp_path / "b.md").write_text("---\nid: blacklist-2\ntitle: Blacklist grows\npublished: 2021-06-01\n---\n"
+                                   "The Commerce Ministry added 14 companies to its export blacklist on Friday.\n\n"
+                                   "The newly added companies include Tarvo Systems and two of its suppliers.\n\n"
+                                   "The ministry did not give reasons.\n")
+    indexer.ingest([str(tmp_path)])
+    st = indexer.store()
+    links = st.all_links()
+    assert len(links) == 1 and links[0].status == "superseded"
+    rows = st.get_sentences([links[0].claim, *links[0].by])
+    assert rows[links[0].claim]["text"].startswith("Tarvo Systems said it is not on")
+    by = {rows[b]["text"][:30] for b in links[0].by}
+    assert by == {"The Commerce Ministry added 14", "The newly added companies incl"}
+
+
+def _rows(embedder, texts: list[str]) -> list[Row]:
+    vecs = embedder.embed(texts)
+    return [Row(id=f"s#{i}", source="s", index=i, text=t, vector=vecs[i], published="2022-05-01")
+            for i, t in enumerate(texts)]
+
+
+SAME_SOURCE = [
+    # ordered by times of day
+    ["At 9 a.m. police said three people were injured in the Dalby crash.",
+     "Traffic was diverted around the junction for most of the day.",
+     "By 3 p.m. police said only one person had been injured in the Dalby crash."],
+    # ordered by wording
+    ["Police initially reported that the Dalby suspect had been arrested at the scene.",
+     "The shooting happened shortly before noon.",
+     "Police later said no arrest had been made and the Dalby suspect was still at large."],
+    ["Organisers first said 50,000 people attended the Kell march.",
+     "Marchers walked from the station to the parliament building.",
+     "Organisers later revised the attendance figure for the Kell march to 20,000."],
+]
+
+
+@pytest.mark.parametrize("texts", SAME_SOURCE)
+def test_same_source_corrections_ordered_by_clock_or_wording(embedder, texts):
+    links = detect_within(_rows(embedder, texts), {"s": {"publisher": "Test", "published": "2022-05-01"}})
+    assert [(lk.claim, lk.by) for lk in links] == [("s#0", ["s#2"])], links
+    assert links[0].status == "corrected"
+
+
+def test_clock_times_order_statements_whatever_their_position(embedder):
+    texts = ["At 3 p.m. police said only one person had been injured in the Dalby crash.",
+             "At 9 a.m. police said three people were injured in the Dalby crash."]
+    links = detect_within(_rows(embedder, texts), {})
+    assert [(lk.claim, lk.by) for lk in links] == [("s#1", ["s#0"])]
+
+
+NOTHING = [
+    # a denial by the accused is that party's position, not a correction
+    ("Dorran Oil polluted the Sable river for a decade, a watchdog report said.",
+     "Dorran Oil denied polluting the Sable river and called the report false."),
+    ("Kestrel Bank overcharged 20,000 customers, the regulator said.",
+     "Kestrel Bank said the regulator's finding was wrong and that it would appeal."),
+    # a consistent later detail
+    ("Brightwater Foods plans to open a bottling plant in Carrick next year.",
+     "Brightwater Foods said the Carrick bottling plant will employ 200 people."),
+    ("The Kessler Road bridge remains closed to traffic after last week's flood.",
+     "Engineers inspected the Kessler Road bridge again on Tuesday."),
+    # the same kind of event about another subject
+    ("Halden Airlines' licence is suspended while the aviation authority investigates.",
+     "The aviation authority reinstated Corra Air's licence on Friday."),
+    ("Corvex has no plans to recall the X5 scooter, a spokeswoman said.",
+     "Velo Motors recalled 40,000 scooters on Wednesday after reports of battery fires."),
+]
+
+
+@pytest.mark.parametrize("a,b", NOTHING)
+def test_what_must_link_nothing(embedder, a, b):
+    ev = _ev(embedder, a, b)
+    assert ev is None or ev.verdict != SURE, ev

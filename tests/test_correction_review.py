@@ -1,0 +1,143 @@
+"""The editor's review loop (issue 10, item 3): candidates with reason and score, accept/reject by
+ids derived from the sentences' texts, decisions kept in corrections.yml beside the sources and
+replayed after --rebuild and after the sources change; a decision that no longer matches any
+sentence is reported, never silently dropped; declared `corrects:` keeps working beside them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from bot import cli
+from ingest.corrections.review import pair_id
+
+PORT = """---
+id: port-1
+title: Storm closes Lorne Harbour
+publisher: Coast Daily (fictional)
+published: 2022-01-10
+---
+Lorne Harbour remains closed to shipping, the port said.
+
+Brenna Ferries said it has no plans to recall its older vessels.
+"""
+LATER = """---
+id: port-2
+title: Harbour back in business
+publisher: Coast Daily (fictional)
+published: 2022-02-03
+---
+Lorne Harbour reopened on Monday.
+
+Brenna Ferries recalled three of its older vessels for inspection on Tuesday.
+"""
+CLAIM = "Brenna Ferries said it has no plans to recall its older vessels."
+BY = "Brenna Ferries recalled three of its older vessels for inspection on Tuesday."
+
+
+@pytest.fixture
+def run(monkeypatch, embedder, capsys, tmp_path):
+    src = tmp_path / "sources"
+    src.mkdir()
+    (src / "port-1.md").write_text(PORT)
+    (src / "port-2.md").write_text(LATER)
+    monkeypatch.setattr(cli.App, "embedder", property(lambda self: embedder))
+    monkeypatch.setenv("FACTDESK_SOURCES_DIR", str(src))
+    monkeypatch.setenv("FACTDESK_DATA_DIR", str(tmp_path / "data"))
+
+    def _run(*argv: str) -> tuple[int, str, str]:
+        from ingest.settings import get_settings
+
+        get_settings.cache_clear()
+        code = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    _run.src = src
+    return _run
+
+
+def _links(run) -> dict[str, dict]:
+    code, out, _ = run("corrections", "--json")
+    assert code == 0
+    return {r["claim"]["text"]: r for r in json.loads(out)}
+
+
+def _candidates(run) -> list[dict]:
+    code, out, _ = run("corrections", "--candidates", "--json")
+    assert code == 0
+    return json.loads(out)["candidates"]
+
+
+def test_unsure_pairs_are_kept_as_candidates_and_accepting_one_links_it(run):
+    assert run("ingest")[0] == 0
+    assert CLAIM in _links(run)  # the clear-cut pair is a link
+    cands = _candidates(run)
+    assert [c["claim"]["text"] for c in cands] == ["Lorne Harbour remains closed to shipping, the port said."]
+    c = cands[0]
+    assert c["by"]["text"] == "Lorne Harbour reopened on Monday."
+    assert c["family"] == "status" and c["status"] == "superseded" and 0 < c["score"] and "closed" in c["note"]
+    assert c["id"] == pair_id(c["claim"]["text"], c["by"]["text"])
+    code, out, _ = run("corrections", "--candidates")
+    assert code == 0 and c["id"] in out and "why:" in out
+
+    code, out, err = run("corrections", "accept", c["id"])
+    assert code == 0, err
+    link = _links(run)["Lorne Harbour remains closed to shipping, the port said."]
+    assert link["origin"] == "editor" and link["status"] == "superseded"
+    assert _candidates(run) == []
+    saved = yaml.safe_load((run.src / "corrections.yml").read_text())
+    assert saved[0]["id"] == c["id"] and saved[0]["decision"] == "accept"
+    assert saved[0]["claim"] == "Lorne Harbour remains closed to shipping, the port said."
+
+
+def test_reject_works_on_detected_links_and_survives_rebuild_and_edits(run):
+    run("ingest")
+    lid = _links(run)[CLAIM]["id"]
+    assert lid == pair_id(CLAIM, BY)
+    code, _, err = run("corrections", "reject", lid)
+    assert code == 0, err
+    assert CLAIM not in _links(run)
+    # --rebuild re-detects everything; the decision is replayed
+    assert run("ingest", "--rebuild")[0] == 0
+    assert CLAIM not in _links(run)
+    # an edit elsewhere in the sources moves sentence positions; the id (from texts) still holds
+    (run.src / "port-1.md").write_text(PORT.replace("---\nLorne", "---\nA storm hit the coast on Sunday.\n\nLorne"))
+    assert run("ingest")[0] == 0
+    assert CLAIM not in _links(run)
+    assert "Lorne Harbour remains closed to shipping, the port said." in {
+        c["claim"]["text"] for c in _candidates(run)}
+
+
+def test_a_decision_that_matches_no_sentence_is_reported(run):
+    run("ingest")
+    lid = _links(run)[CLAIM]["id"]
+    run("corrections", "reject", lid)
+    (run.src / "port-1.md").write_text(PORT.replace("older vessels", "old vessels"))
+    code, out, err = run("ingest")
+    assert code == 0
+    assert f"decision {lid} (reject) no longer matches any sentence" in out + err
+    code, out, err = run("corrections")
+    assert f"decision {lid} (reject) no longer matches any sentence" in err
+    # ... and it stays in the file for the editor to fix
+    assert yaml.safe_load((run.src / "corrections.yml").read_text())[0]["id"] == lid
+
+
+def test_unknown_ids_and_missing_ids_are_one_line_errors(run):
+    run("ingest")
+    code, _, err = run("corrections", "accept", "c00000000")
+    assert code == 2 and "no link or candidate has id 'c00000000'" in err
+    code, _, err = run("corrections", "reject")
+    assert code == 2 and "needs the ID" in err
+
+
+def test_declared_corrects_keep_working_beside_decisions(run):
+    (run.src / "port-3.md").write_text("---\nid: port-3\ntitle: Note\npublished: 2022-03-01\ncorrects:\n"
+                                       "  - source: port-1\n    quote: remains closed to shipping\n"
+                                       "    status: corrected\n---\nThe harbour was never closed; only one berth "
+                                       "was.\n")
+    assert run("ingest")[0] == 0
+    link = _links(run)["Lorne Harbour remains closed to shipping, the port said."]
+    assert link["origin"] == "declared" and link["status"] == "corrected"
