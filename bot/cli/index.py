@@ -115,11 +115,13 @@ def watch(app: App, targets: list[str], args: argparse.Namespace, stop_event=Non
     try:
         for _changes in watch_files(*paths, debounce=500, step=100, rust_timeout=500, stop_event=stop_event,
                                     yield_on_timeout=False):
+            alerts = _alerts(app)  # each round alerts the links it adds, as a plain ingest does
             try:
                 report = app.indexer.ingest(targets, prune=True)
             except (IngestLocked, StoreError) as e:
                 err(f"{e}; will retry on the next change")
                 continue
+            alerts()
             for r in report.results:
                 if r.status != "unchanged":
                     print(r.line(), flush=True)
