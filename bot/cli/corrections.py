@@ -9,6 +9,24 @@ import argparse
 from bot.cli.common import App, console, dump, err
 
 
+HELP = """\
+List every correction link. --candidates lists the pairs the detector was unsure of, with its
+reason and score; `accept ID` / `reject ID` record an editor's decision in corrections.yml beside
+the sources (replayed by every re-index) and apply it now. `reject` works on detected links too.
+
+examples:
+  factdesk corrections
+  factdesk corrections --candidates
+  factdesk corrections accept ID --status superseded --note "plan dropped in May 2021"
+  factdesk corrections reject ID
+
+--json prints one array of links: id, claim (source, title, sentence, start, end, text,
+  published), status (corrected|superseded), note, origin and by (the correcting sentences);
+  with --candidates one object {candidates, warnings}; with accept/reject the decision
+  {id, decision, status, claim, by, warnings}.
+"""
+
+
 def _print_pairs(rows, title: str) -> None:
     from rich.text import Text
 
@@ -79,14 +97,11 @@ def cmd_corrections(app: App, args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("corrections", help="list correction links; review candidates (accept/reject ID)",
-                       description="List every correction link. --candidates lists the pairs the detector was unsure "
-                       "of, with its reason and score; `accept ID` / `reject ID` record an editor's decision in "
-                       "corrections.yml beside the sources (replayed by every re-index) and apply it now. "
-                       "`reject` works on detected links too.")
+                       description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     s.add_argument("action", nargs="?", choices=["accept", "reject"], help="decide on the pair with this ID")
     s.add_argument("id", nargs="?", metavar="ID", help="a link's or candidate's id (from --candidates or --json)")
     s.add_argument("--candidates", action="store_true", help="list the unsure candidates with reason and score")
     s.add_argument("--status", choices=["corrected", "superseded"], help="with accept: the link's status")
     s.add_argument("--note", help="with accept: the note answers show")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help="print JSON (see above)")
     s.set_defaults(func=cmd_corrections)
