@@ -140,6 +140,24 @@ def test_an_ingest_that_links_a_correction_alerts_the_channel_once(run, slack_ap
     assert code == 0 and len(slack_api.of("chat.postMessage")) == 1
 
 
+def test_a_later_source_correcting_an_indexed_claim_alerts_on_that_ingest(run, slack_api, tmp_path):  # noqa: F811
+    folder = _folder(tmp_path)
+    assert run("ingest", str(folder))[0] == 0
+    assert slack_api.of("chat.postMessage") == []  # nothing linked yet
+    (folder / "c.md").write_text(
+        "---\ntitle: Alpha plant plan dropped\npublisher: Ohio Daily\npublished: 2024-05-02\ncorrects:\n"
+        "  - source: a\n    quote: Alpha Corp opened a plant in Ohio on Monday.\n    status: corrected\n"
+        "    note: The plant never opened; corrected on 2 May 2024\n"
+        "    by: An earlier story wrongly said Alpha Corp had opened its Ohio plant.\n---\n"
+        "An earlier story wrongly said Alpha Corp had opened its Ohio plant.\n", encoding="utf-8")
+    code, out, _ = run("ingest", str(folder))
+    assert code == 0 and "1 sentence(s) newly flagged" in out
+    (post,) = [c.params for c in slack_api.of("chat.postMessage")]
+    shown = "\n".join(_all_text(post["blocks"]))
+    assert "Alpha Corp opened a plant in Ohio on Monday." in shown and "wrongly said" in shown
+    assert "The plant never opened" in shown and "Ohio Daily" in shown and "2 May 2024" in shown
+
+
 def test_a_failed_alert_is_logged_and_never_fails_the_ingest(run, slack_api, caplog):  # noqa: F811
     from conftest import SOURCES
 
