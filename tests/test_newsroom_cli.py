@@ -135,6 +135,9 @@ def test_an_ingest_that_links_a_correction_alerts_the_channel_once(run, slack_ap
     assert "match faces with photo identification" in shown  # the claim
     assert "Human Rights Watch has withdrawn an assertion" in shown  # what corrected it
     assert "Rights Group Corrects Report Tying Megvii to Xinjiang Police" in shown and "June 2019" in shown
+    from tests.test_slack_answers_read_well import assert_no_stray_quote_marker
+
+    assert_no_stray_quote_marker(post["blocks"])
     # an ingest that links nothing new posts nothing
     code, out, _ = run("ingest", str(SOURCES), str(_folder(tmp_path)))
     assert code == 0 and len(slack_api.of("chat.postMessage")) == 1

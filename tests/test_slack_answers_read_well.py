@@ -22,11 +22,14 @@ def _texts(blocks: list[dict]) -> list[str]:
     return all_text(blocks).split("\n")
 
 
+_MARKUP = re.compile(r"<(?:[@#!]|https?://)[^<>]*>")  # a mention or a link: Slack markup, not a quote
+
+
 def assert_no_stray_quote_marker(blocks: list[dict]) -> None:
     """Slack reads ">" as a quote only at the start of a line; anywhere else it prints a literal
-    ">". Escaped text has none, so every ">" left must open a line."""
+    ">". Escaped text has none, so apart from mentions and links every ">" must open a line."""
     for line in _texts(blocks):
-        assert ">" not in line[1:], line
+        assert ">" not in _MARKUP.sub("", line)[1:], line
 
 
 def test_a_flagged_answer_reads_as_lead_sections_sources_divider_buttons(seed_engine: Engine):
@@ -91,4 +94,5 @@ def test_later_coverage_is_marked_apart_from_corrections():
     _, blocks = render_answer(ans)
     shown = all_text(blocks)
     assert "🕒 *Later coverage* · 3 May 2021" in shown and "⚠" not in shown
+    assert_no_stray_quote_marker(blocks)
     assert "<https://news.example/1|T1>" in shown  # the title links to the source

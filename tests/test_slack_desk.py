@@ -88,6 +88,7 @@ def test_post_in_thread_posts_the_check_in_the_message_thread(slack: Env):
     for b in resp["blocks"]:
         if b["type"] == "section":
             assert b["text"]["text"] in shown  # the same check, now in the thread
+    assert_no_stray_quote_marker(post["blocks"])  # the mention in its header is markup, not a quote
     (deleted,) = _responses(slack, url)
     assert deleted["delete_original"] is True
 
