@@ -59,6 +59,7 @@ class Citation:
     correction: Correction | None = None
     publisher: str = ""
     field: str | None = None  # set when quoting source metadata (e.g. "byline") rather than a sentence
+    role: str = "answer"  # answer | correction (corrects another cited sentence) | later (later coverage, no link)
 
     @property
     def key(self) -> tuple[str, int | None]:

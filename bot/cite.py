@@ -16,6 +16,7 @@ from ingest.records import CorrectionLink, SourceRecord, StoredSentence
 from ingest.store import Store
 
 from .answer import Citation, Correction, QuotedSentence
+from .later import newest_first
 from .retrieve import read_sentences
 
 
@@ -29,10 +30,15 @@ class Pick(Protocol):
     def score(self) -> float: ...
 
 
-def cite(store: Store, picks: Sequence[Pick]) -> list[Citation]:
-    """Numbered citations for `picks` plus what corrected any of them, verified and ordered: each
-    flagged claim after its correcting sentences (strongest claim first), then the rest by source
-    date and position."""
+def cite(store: Store, picks: Sequence[Pick], later: Sequence[Pick] = ()) -> list[Citation]:
+    """Numbered citations for `picks`, the `later` coverage found for them (bot/later.py) and what
+    corrected any of them, verified and ordered by the one rule every answer follows: the newest
+    relevant statement first (when it is certainly newer), then each flagged claim after its
+    correcting sentences (strongest claim first), then the rest by source date and position.
+    Each citation says its `role`: answer, correction (it corrects another cited sentence) or
+    later (later coverage with no confirmed link)."""
+    picks = [*picks, *(p for p in later if p.sentence.id not in {q.sentence.id for q in picks})]
+    later_ids = {p.sentence.id for p in later}
     scores = {p.sentence.id: p.score for p in picks}
     links = store.links_for_claims(list(scores))
     # What corrected a quoted claim is always quoted with it, before it.
@@ -44,6 +50,8 @@ def cite(store: Store, picks: Sequence[Pick]) -> list[Citation]:
     records = _records(store, sorted({s.source for s in found.values()}))
     valid = {sid: s for sid, s in found.items() if verified(s, records)}
     order = _order(list(valid), links, scores, valid)
+    order = newest_first(order, {i: valid[i].published for i in order}, flagged=set(links))
+    correcting = {b for claim, lk in links.items() if claim in valid for b in lk.by}
     # The correcting sentences shown inside a flag are quoted too, so they are verified like any citation.
     flag_ids = {b for lk in links.values() for b in lk.by} | set(valid)
     quoted = read_sentences(store, [i for i in flag_ids if i not in valid]) | valid
@@ -58,7 +66,8 @@ def cite(store: Store, picks: Sequence[Pick]) -> list[Citation]:
         cits.append(Citation(
             n=n, source=s.source, title=rec.title, published=rec.published, url=rec.url, sentence=s.index,
             start=s.start, end=s.end, text=s.text, score=round(float(scores.get(sid, 0.0)), 4),
-            publisher=rec.publisher, correction=correction_of(lk, quoted, records) if lk else None))
+            publisher=rec.publisher, correction=correction_of(lk, quoted, records) if lk else None,
+            role="correction" if sid in correcting else "later" if sid in later_ids else "answer"))
     return cits
 
 

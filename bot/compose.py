@@ -78,7 +78,8 @@ def extractive_text(cits: list[Citation], answered: bool) -> str:
             for c in cits if c.correction]
     if not lead:
         lead = [notices.according_to(list(dict.fromkeys((c.title, c.publisher, c.published) for c in cits)))]
-    body = " ".join(f"{c.text} [{c.n}]" for c in cits)
+    body = " ".join((notices.later_prefix(c.published, c.publisher or c.title) if c.role == "later" else "")
+                    + f"{c.text} [{c.n}]" for c in cits)
     return "\n".join(lead) + "\n" + body
 
 

@@ -23,6 +23,7 @@ from .answer import Answer
 from .cite import cite, correction_listing
 from .compose import ComposeRequest, Composer, OnToken, composer_from_settings
 from .conversation import Conversation
+from .later import later_statements
 from .metadata import metadata_answer
 from .retrieve import read_sentences, retrieve, understand
 from .select import RuleSelector, Selector
@@ -161,8 +162,10 @@ class Engine:
         query = understand(q, context, self.embedder, self.stats, self.settings)
         candidates = retrieve(st, query, self.stats, self.settings)
         selection = self.selector.select(query, candidates, lambda ids: read_sentences(st, ids))
+        # Later coverage comes from the candidates already scored for this question: no extra reads.
+        later = later_statements(selection.chosen, selection.ranked, q, query.names) if selection.answered else []
         request = ComposeRequest(question=question, standalone=query.standalone, selection=selection,
-                                 citations=cite(st, selection.picked), cite=lambda picks: cite(st, picks))
+                                 citations=cite(st, selection.picked, later), cite=lambda picks: cite(st, picks))
         return self.composer.compose(request, on_token)
 
 

@@ -91,6 +91,11 @@ def corrected_above(status: str, refs: Sequence[int]) -> str:
 
 
 LATER = "Later coverage"  # a later statement on the same point, no confirmed correction link
+
+
+def later_prefix(published: str, who: str) -> str:
+    """Before a later statement quoted in an answer: "Later (8 October 2019, Reuters): "."""
+    return f"Later ({', '.join(x for x in (date_text(published), who) if x)}): "
 CLOSEST = "Closest passages (not an answer)"  # the context under a "don't know"
 
 # What a check's verdict on one statement means to a reader (`factdesk check`, the Slack shortcut).
@@ -106,4 +111,4 @@ NOTHING_TO_CHECK = ("Nothing to check: no sentence states something "
 
 __all__ = ["ABSTAIN", "CONTEXT_ONLY", "abstention", "according_to", "correction_notice", "date_text", "flag_label",
            "source_line",
-           "ref_list", "same_source", "corrected_above", "LATER", "CLOSEST", "VERDICTS", "NOTHING_TO_CHECK"]
+           "ref_list", "same_source", "corrected_above", "LATER", "later_prefix", "CLOSEST", "VERDICTS", "NOTHING_TO_CHECK"]

@@ -39,7 +39,7 @@ _RETRACT_VERB = (r"(?:withdr[ae]w\w*|retract\w*|rescind\w*|recant\w*|pull(?:ed|s
                  r"take back|takes back|took back|taking back|walk(?:ed|s)? back|"
                  r"taken down|disavow\w*|repudiat\w*|scrapp\w*)")
 _RETRACTION = re.compile(
-    r"\b(" + _RETRACT_VERB + r" " + _W + r"{0,4}" + _DOC + r"\b|"
+    r"\b(" + _RETRACT_VERB + r" " + _W + r"{0,4}?" + _DOC + r"\b|"
     + _DOC + r"\b " + _W + r"{0,6}(?:was|were|has been|have been|had been|is being|is|are) "
     r"(?:formally |quietly |later |since |now |subsequently )?(?:withdrawn|retracted|rescinded|pulled|taken down|"
     r"disavowed|removed)|"
@@ -91,7 +91,7 @@ _ABANDON_STRONG = (r"(?:called off|calls off|call off|calling off|scrapped|scrap
                    r"cancel+ed|cancels|pulled out of|pulls out of|pulled the plug on|walked away from|walks away from|"
                    r"backed out of|backs out of|put on hold|puts on hold|ditched|axed|nixed|pulled out|pull out|pulls out)")
 _PLAN_ABANDON = re.compile(
-    r"\b(" + _ABANDON_STRONG + r"|" + _ABANDON_VERB + r" " + _W + r"{0,5}" + _PLAN_NOUN + r"\b|"
+    r"\b(" + _ABANDON_STRONG + r"|" + _ABANDON_VERB + r" " + _W + r"{0,5}?" + _PLAN_NOUN + r"\b|"
     + _PLAN_NOUN + r"\b " + _W + r"{0,5}(?:was|were|has been|have been|had been|is being|is now) (?:formally |officially |"
     r"later |quietly |since |now )?(?:called off|dropped|scrapped|shelved|abandoned|cancel+ed|terminated|withdrawn|"
     r"blocked|rejected|halted|put on hold|postponed|vetoed|axed|ended)|"
