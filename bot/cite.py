@@ -105,7 +105,8 @@ def correction_listing(store: Store) -> list[dict[str, Any]]:
         claim = found.get(lk.claim)
         if claim is None:
             continue
-        out.append({"claim": quoted_sentence(claim, records).to_json(), **correction_of(lk, found, records).to_json()})
+        out.append({"claim": quoted_sentence(claim, records).to_json(), **correction_of(lk, found, records).to_json(),
+                    "family": lk.family})
     return out
 
 

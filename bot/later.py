@@ -17,13 +17,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
 
 from ingest.corrections.subject import shared_names, topic_overlap
 from ingest.dates import interval, is_later
+from ingest.records import StoredSentence
 
-from .select import Scored
+
+
+class Scored(Protocol):
+    """A candidate as the select stage scored it (`bot.select.Scored` is one); no import of select."""
+
+    sentence: StoredSentence
+    dense: float
+    lex: float
+    names: float
+    score: float
 
 MAX_LATER = 2  # later statements added to one answer
 SAME_POINT_DENSE = 0.5  # cosine between cited and later sentence that counts as the same point
