@@ -36,6 +36,10 @@ def load_eval(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
             d = json.loads(line)
         except ValueError as e:
             raise ValueError(f"{path}:{n}: not JSON ({e})") from None
+        if not isinstance(d, dict):
+            raise ValueError(f"{path}:{n}: expected a JSON object, not {type(d).__name__}")
+        if "question" in d and not isinstance(d["question"], str):
+            raise ValueError(f"{path}:{n}: 'question' must be text")
         if "question" in d:
             items.append(d)
         else:

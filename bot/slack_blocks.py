@@ -21,6 +21,10 @@ SECTION_LIMIT = 3000  # characters of text in one section block
 MAX_BLOCKS = 50  # blocks in one message
 FALLBACK_LIMIT = 3000  # the notification / screen-reader `text`; Slack truncates long ones anyway
 BUTTON_VALUE_LIMIT = 2000
+TITLE_LIMIT = 200  # characters of a source's title shown; the rest is cut with "…"
+PUBLISHER_LIMIT = 100
+NOTE_LIMIT = 500  # a correction's note
+URL_LIMIT = 1000  # a longer URL is not linked (cutting it would leave broken markup)
 DONT_KNOW_LIMIT = 900  # characters a "don't know" reply may take, passages included
 DONT_KNOW_PASSAGES = 2
 CLOSEST = notices.CLOSEST
@@ -70,8 +74,15 @@ def quote(text: str) -> str:
     return "> " + escape(text).replace("\n", "\n> ")
 
 
+def _short(text: str, limit: int) -> str:
+    """Source metadata cut before it is escaped and placed: a title can be any length (one of
+    190 KB once made a 66-block message Slack rejected, failing every answer citing it)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _link(url: str, label: str) -> str:
-    if not url or not re.match(r"https?://", url):
+    if not url or not re.match(r"https?://", url) or len(url) > URL_LIMIT:
         return ""
     safe = escape(url).replace("|", "%7C")
     return f"<{safe}|{escape(label).replace('|', '¦')}>"
@@ -79,6 +90,7 @@ def _link(url: str, label: str) -> str:
 
 def source_line(title: str, publisher: str, published: str, url: str = "") -> str:
     """*Title* (linked when the source has a URL) · Publisher · June 2019, all escaped."""
+    title, publisher = _short(title, TITLE_LIMIT), _short(publisher, PUBLISHER_LIMIT)
     name = escape(title) if title else "untitled source"
     head = _link(url, title or "untitled source") or name
     return " · ".join(x for x in (f"*{head}*", escape(publisher), notices.date_text(published)) if x)
@@ -92,7 +104,7 @@ def _correction(c: Citation) -> dict[str, Any] | None:
 def flag_line(corr: dict[str, Any], refs: list[int] | None = None) -> str:
     """⚠ *CORRECTED* — note; corrected by [1]–[3] above — one line, escaped."""
     label = notices.flag_label(str(corr.get("status")))
-    note = escape(str(corr.get("note") or ""))
+    note = escape(_short(str(corr.get("note") or ""), NOTE_LIMIT))
     line = f"⚠ *{label}*" + (f" — {note}" if note else "")
     if refs:
         line += f"; {notices.corrected_above(str(corr.get('status')), refs)}"
@@ -202,7 +214,7 @@ def fallback_text(answer: Answer) -> str:
         flag = ""
         if corr:
             flag = f" ⚠ {notices.flag_label(str(corr.get('status')))}"
-        lines.append(f"[{c.n}]{flag} “{escape(c.text)}” — {escape(c.title)}, {notices.date_text(c.published)}")
+        lines.append(f"[{c.n}]{flag} “{escape(c.text)}” — {escape(_short(c.title, TITLE_LIMIT))}, {notices.date_text(c.published)}")
     limit = FALLBACK_LIMIT if answer.answered else DONT_KNOW_LIMIT // 3
     return cut("\n".join(lines), limit)
 

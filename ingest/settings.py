@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     # field by field (meaning, bounds, provenance) in ingest/tuning.py.
     tuning: Tuning = Field(default_factory=Tuning)
 
+    @staticmethod
+    def secret_fields() -> tuple[str, ...]:
+        """Fields holding credentials: scrubbed from every log line (bot/redaction.py)."""
+        return ("llm_api_key", "chroma_auth_token", "slack_bot_token", "slack_signing_secret", "slack_app_token")
+
     @property
     def server_mode(self) -> bool:
         return bool(self.chroma_host)

@@ -165,8 +165,8 @@ class MockSlackAPI:
         with self._cond:
             return [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]
 
-    def wait_for(self, method: str, count: int = 1, *, ok_only: bool = True) -> list[Call]:
-        deadline = time.monotonic() + WAIT
+    def wait_for(self, method: str, count: int = 1, *, ok_only: bool = True, timeout: float = WAIT) -> list[Call]:
+        deadline = time.monotonic() + timeout
         with self._cond:
             while True:
                 got = [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]
@@ -331,11 +331,16 @@ def dm(text: str, *, ts: str, channel: str = "D0000001", user: str = "U0000042",
             "event_ts": ts, **extra}
 
 
+def _trigger_id() -> str:
+    """Slack gives every slash command and click its own trigger_id (a replay repeats it)."""
+    return f"1337.{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:8]}"
+
+
 def command_form(text: str, response_url: str, *, user: str = "U0000042") -> dict[str, str]:
     return {"token": "legacy-unused", "team_id": TEAM_ID, "team_domain": "example", "channel_id": "C0000001",
             "channel_name": "general", "user_id": user, "user_name": "reader", "command": "/factdesk",
             "text": text, "api_app_id": "A0001", "response_url": response_url,
-            "trigger_id": "1337.42.abcdef"}
+            "trigger_id": _trigger_id()}
 
 
 def block_action(action: dict[str, Any], response_url: str, *, user: str = "U0000042",
@@ -343,7 +348,7 @@ def block_action(action: dict[str, Any], response_url: str, *, user: str = "U000
     """A block_actions payload for a click on `action` (a button element from our own blocks)."""
     return {"type": "block_actions", "team": {"id": TEAM_ID, "domain": "example"},
             "user": {"id": user, "username": "reader", "team_id": TEAM_ID}, "api_app_id": "A0001",
-            "token": "legacy-unused", "trigger_id": "1337.42.abcdef", "response_url": response_url,
+            "token": "legacy-unused", "trigger_id": _trigger_id(), "response_url": response_url,
             "container": {"type": "message", "message_ts": message_ts, "channel_id": "C0000001",
                           "is_ephemeral": ephemeral},
             "channel": {"id": "C0000001", "name": "general"},

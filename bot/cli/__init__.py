@@ -12,7 +12,6 @@ import sys
 from bot.cli import asking, check, corrections, evaluation, index, slack, sources
 from bot.cli.common import App
 from bot.cli.index import watch as _watch  # noqa: F401  (tests drive the watcher directly)
-from ingest.settings import get_settings
 
 log = logging.getLogger("factdesk")
 
@@ -54,12 +53,17 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 2
-    from bot.cli.common import err
+    from bot.cli.common import err, load_settings
+    from bot.redaction import install_redaction
     from ingest.embed import EmbedError
     from ingest.lock import IngestLocked
     from ingest.store import StoreError
 
-    app = App(get_settings())
+    settings = load_settings()
+    if settings is None:
+        return 2
+    install_redaction(settings)
+    app = App(settings)
     try:
         return int(args.func(app, args) or 0)
     except (StoreError, IngestLocked, EmbedError) as e:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import App, console, dump, err, stdin_lines
+from bot.cli.common import App, console, dump, err, printable, stdin_lines
+
+log = logging.getLogger("factdesk.cli")
 
 
 def answer_or_error(app: App, question: str, conversation=None, live=None) -> tuple[Any, str | None]:
+    """The answer, or the one-line reason this question alone cannot be answered. Only a lost
+    index (StoreError) propagates: every other failure is this question's, not the batch's."""
     from bot.engine import QuestionError
+    from ingest.store import StoreError
 
     try:
         if live is not None and app.settings.llm:  # stream the LLM draft into the chat (bot/chat_stream.py)
@@ -21,11 +27,52 @@ def answer_or_error(app: App, question: str, conversation=None, live=None) -> tu
         return app.engine.ask(question, conversation), None
     except QuestionError as e:
         return None, str(e)
+    except StoreError:
+        raise
+    except Exception as e:  # noqa: BLE001 — logged in full; the other questions are still answered
+        log.exception("answering %r failed", printable(question)[:80])
+        return None, f"could not answer this question ({type(e).__name__}); the error was logged"
+
+
+def _answer_lines(app: App, lines, conv=None, *, json_out: bool, verbose: bool = False) -> int:
+    """Answer each line; a line that fails prints its error (a JSON object with --json) and the
+    rest are still answered. With `conv`, the lines are the turns of one conversation."""
+    from bot.render import render_answer
+    from ingest.store import StoreError
+
+    out = None if json_out else console()
+    rc = 0
+    for line in lines:
+        if conv is not None and line.strip() in ("/quit", "/exit"):
+            break
+        if conv is not None and line.strip() == "/reset":
+            conv.reset()
+            continue
+        try:
+            ans, error = answer_or_error(app, line, conv)
+        except StoreError as e:
+            # The index went away or the server is down: say so for this line and keep
+            # going; the engine reconnects on the next one.
+            ans, error, rc = None, str(e), 1
+        else:
+            if error:
+                rc = rc or 2
+        if error:
+            if json_out:
+                dump({"question": printable(line), "error": error})
+            else:
+                err(error)
+            continue
+        if conv is not None:
+            conv.add(line, ans, ans.standalone)
+        if json_out:
+            dump(ans.to_json())
+        else:
+            render_answer(ans, out, verbose=verbose)
+    return rc
 
 
 def cmd_ask(app: App, args: argparse.Namespace) -> int:
-    from bot.render import render_answer
-
     if args.question:
         questions = [" ".join(args.question)]
     elif not sys.stdin.isatty():
@@ -37,50 +84,12 @@ def cmd_ask(app: App, args: argparse.Namespace) -> int:
         err('ask what? usage: factdesk ask "QUESTION" [--json]')
         return 2
     app.ensure_index()
-    out = console()
-    rc = 0
-    for q in questions:
-        ans, error = answer_or_error(app, q)
-        if error:
-            rc = 2
-            if args.json:
-                dump({"question": q, "error": error})
-            else:
-                err(error)
-            continue
-        if args.json:
-            dump(ans.to_json())
-        else:
-            render_answer(ans, out, verbose=args.verbose)
-    return rc
+    return _answer_lines(app, questions, json_out=args.json, verbose=args.verbose)
 
 
 def _chat_lines(app: App, conv) -> int:
     """Piped chat: each input line is the next turn of one conversation; each output line its Answer JSON."""
-    from ingest.store import StoreError
-
-    rc = 0
-    for line in stdin_lines():
-        if line.strip() in ("/quit", "/exit"):
-            break
-        if line.strip() == "/reset":
-            conv.reset()
-            continue
-        try:
-            ans, error = answer_or_error(app, line, conv)
-        except StoreError as e:
-            # The index went away or the server is down: say so for this turn and keep
-            # going; the engine reconnects on the next one.
-            rc = 1
-            dump({"question": line, "error": str(e)})
-            continue
-        if error:
-            rc = 2
-            dump({"question": line, "error": error})
-            continue
-        conv.add(line, ans, ans.standalone)
-        dump(ans.to_json())
-    return rc
+    return _answer_lines(app, stdin_lines(), conv, json_out=True)
 
 
 def cmd_chat(app: App, args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,15 +19,58 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 from ingest.settings import Settings  # noqa: E402
 
 
-def console(stderr: bool = False):
-    """A rich console that prints plainly (no syntax highlighting, no soft wrapping of quotes)."""
+def console(stderr: bool = False, **options: Any):
+    """A rich console that prints plainly (no syntax highlighting, no soft wrapping of quotes) and
+    never passes a terminal control character from the text it prints: a source could otherwise
+    carry escape sequences that clear the screen, retitle the window, rewrite the clipboard
+    (OSC 52) or hide text with a carriage return. rich keeps ESC; its own styling is untouched."""
     from rich.console import Console
+    from rich.segment import Segment
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    class SafeConsole(Console):
+        def _render_buffer(self, buffer):  # rich's one place where segments become output
+            return super()._render_buffer(
+                seg if seg.control else Segment(strip_controls(seg.text), seg.style, seg.control) for seg in buffer)
+
+    return SafeConsole(stderr=stderr, highlight=False, soft_wrap=False, **options)
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """Text without C0/C1 control characters (ESC, CR, CSI, BEL…), newlines and tabs kept."""
+    return _CONTROLS.sub("", text)
 
 
 def err(msg: str) -> None:
-    print(f"factdesk: {msg}", file=sys.stderr)
+    """One line to stderr; secrets scrubbed like log lines (an error may quote a server's reply)."""
+    from bot.redaction import scrub_text
+
+    print(f"factdesk: {scrub_text(msg)}", file=sys.stderr)
+
+
+def load_settings() -> Settings | None:
+    """The settings, or None after one line naming the bad value (not a pydantic traceback)."""
+    from pydantic import ValidationError
+
+    from ingest.settings import get_settings
+
+    try:
+        return get_settings()
+    except ValidationError as e:
+        first = e.errors()[0]
+        name = ".".join(str(x) for x in first.get("loc", ())) or "?"
+        secret = name.lower() in {f.lower() for f in Settings.secret_fields()} or _SECRET_NAME.search(name)
+        shown = "" if secret else f"={str(first.get('input', ''))[:60]!r}"
+        more = f" (and {e.error_count() - 1} more)" if e.error_count() > 1 else ""
+        err(f"bad setting {name}{shown}: {first.get('msg', 'invalid')}{more}")
+    except Exception as e:  # noqa: BLE001 — e.g. an unreadable .env or a value pydantic-settings cannot parse
+        err(f"cannot read the settings: {' '.join(str(e).split())[:200]}")
+    return None
+
+
+_SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSWORD", re.I)
 
 
 def dump(obj: Any) -> None:
@@ -34,11 +78,23 @@ def dump(obj: Any) -> None:
 
 
 def stdin_lines() -> Iterator[str]:
-    """Non-empty lines of standard input, without their newline."""
-    for line in sys.stdin:
-        line = line.rstrip("\n")
+    """Non-empty lines of standard input, without their newline. Each line is decoded on its own
+    (UTF-8, undecodable bytes kept as lone surrogates), so one bad line cannot end the stream:
+    it reaches the engine, which refuses that question alone as invalid Unicode."""
+    raw = getattr(sys.stdin, "buffer", None)
+    lines = (b.decode("utf-8", "surrogateescape") for b in raw) if raw is not None else iter(sys.stdin)
+    for line in lines:
+        line = line.rstrip("\r\n")
         if line.strip():
             yield line
+
+
+def printable(text: str) -> str:
+    """Text safe to print or put in JSON: lone surrogates (undecodable input) become U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class App:

@@ -27,7 +27,11 @@ def cmd_eval(app: App, args: argparse.Namespace) -> int:
     if not path.exists():
         err(f"no eval file at {path}")
         return 2
-    report = run_eval(app.settings, app.embedder, path)
+    try:
+        report = run_eval(app.settings, app.embedder, path)
+    except (ValueError, OSError, RuntimeError) as e:  # a bad file: one line, not a traceback
+        err(f"eval {path}: {' '.join(str(e).split())[:300]}")
+        return 2
     if args.json:
         dump(report)
     else:

@@ -7,13 +7,13 @@ replicas can serve one workspace. The only process-local memory is a short-lived
 and message timestamps, to drop Slack's retries and the app_mention/message pair for one post.
 
 Modules: `listeners` (the bolt app and what it does per event), `history` (Slack text and threads
-→ question and Conversation), `transport` (HTTP server, Socket Mode, `run`), `redaction`
-(secrets kept out of log lines).
+→ question and Conversation), `transport` (HTTP server, Socket Mode, `run`); secrets are kept
+out of log lines by `bot.redaction`, for every command.
 """
 
 from .history import conversation_from_messages, slack_question
 from .listeners import APOLOGY, COMMAND, USAGE, FactdeskSlack, SeenKeys, web_client
-from .redaction import RedactSecrets, install_redaction
+from ..redaction import RedactSecrets, install_redaction
 from .transport import HttpServer, SlackSetupError, check_settings, run
 
 __all__ = ["APOLOGY", "COMMAND", "USAGE", "FactdeskSlack", "HttpServer", "RedactSecrets", "SeenKeys",

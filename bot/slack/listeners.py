@@ -103,12 +103,16 @@ class FactdeskSlack:
     # -- middleware -----------------------------------------------------------------------------
     def _drop_retries(self, body: dict[str, Any], next: Callable[[], None], request: Any) -> BoltResponse | None:
         """Slack re-sends an event (X-Slack-Retry-Num) when it thinks the ack was lost; the first
-        delivery is already being answered. Runs after signature verification, so forged
-        requests cannot poison the set."""
-        eid = body.get("event_id") if isinstance(body, dict) else None
-        if eid and not self._events.add(str(eid)):
+        delivery is already being answered. A slash command or button click is one `trigger_id`:
+        the same one again is a replay (a signed request is valid for five minutes), answered
+        once. Runs after signature verification, so forged requests cannot poison the set."""
+        key = None
+        if isinstance(body, dict):
+            key = (f"event:{body['event_id']}" if body.get("event_id")
+                   else f"trigger:{body['trigger_id']}" if body.get("trigger_id") else None)
+        if key and not self._events.add(key):
             retry = (request.headers.get("x-slack-retry-num") or [""])[0]
-            log.info("dropping repeated delivery of event %s (retry %s)", eid, retry or "?")
+            log.info("dropping repeated delivery %s (retry %s)", key, retry or "?")
             return BoltResponse(status=200, body="")
         next()
         return None
@@ -208,7 +212,8 @@ class FactdeskSlack:
             respond(response_type="ephemeral", replace_original=False, text=APOLOGY)
 
     def _on_vote(self, ack: Any, body: dict[str, Any], respond: Any) -> None:
-        ack()
+        """Recorded before the ack (an append to a local file), so one user's clicks are recorded
+        in the order they made them: a changed mind replaces the earlier vote, never the reverse."""
         action = body["actions"][0]
         up = action["action_id"] == ACTION_VOTE_UP
         try:
@@ -220,9 +225,11 @@ class FactdeskSlack:
                 channel=str(container.get("channel_id") or (body.get("channel") or {}).get("id", "")),
                 message_ts=str(container.get("message_ts", "")), answered=v.get("ok")))
         except Exception:
+            ack()
             log.exception("recording feedback failed")
             respond(response_type="ephemeral", replace_original=False, text=APOLOGY)
             return
+        ack()
         respond(response_type="ephemeral", replace_original=False,
                 text=f"Thanks — your {'👍' if up else '👎'} was recorded.")
 

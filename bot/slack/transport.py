@@ -1,63 +1,105 @@
-"""How Slack reaches the app: bolt's WSGI adapter on an HTTP server (Events API with a signing
+"""How Slack reaches the app: bolt's WSGI adapter under waitress (Events API with a signing
 secret) or Socket Mode (app token); `run` picks one from the settings and serves until stopped."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from socketserver import ThreadingMixIn
+import time
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress.adjustments import Adjustments
+from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
+from waitress.server import TcpWSGIServer
 
 from ingest.settings import Settings
 
 from ..engine import Engine
+from ..redaction import install_redaction
 from .listeners import FactdeskSlack
-from .redaction import install_redaction
 
 log = logging.getLogger("factdesk.slack")
 
+MAX_BODY = 1024 * 1024  # Slack's payloads are a few KB; a bigger body is refused before it is read
+REQUEST_SECONDS = 10.0  # a request must arrive whole within this (Slack itself gives up after 3 s)
+IDLE_SECONDS = 30.0  # a kept-alive connection with nothing to say is closed after this
+THREADS = 8  # workers that verify signatures and ack; answering runs in the listener executor
+CONNECTIONS = 500  # open connections at once; more wait in the listen backlog, none is reset
+BACKLOG = 1024
 
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    allow_reuse_address = True
+
+class _TimedParser(HTTPRequestParser):
+    """waitress's request parser, stamped with when the request's first bytes arrived."""
+
+    def __init__(self, adj: Adjustments) -> None:
+        super().__init__(adj)
+        self.started = time.time()
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
-        log.debug("http: " + format, *args)
+class _Channel(HTTPChannel):
+    parser_class = _TimedParser
+
+
+class _SlackWSGIServer(TcpWSGIServer):
+    """waitress, plus a deadline on each request as a whole: waitress's own `channel_timeout`
+    only closes connections that are silent, so a client sending a byte every few seconds
+    (slowloris) would otherwise keep its connection for ever."""
+
+    channel_class = _Channel
+    request_seconds = REQUEST_SECONDS
+
+    def maintenance(self, now: float) -> None:
+        super().maintenance(now)
+        for channel in list(self.active_channels.values()):
+            req = channel.request
+            if req is not None and not req.completed and now - getattr(req, "started", now) > self.request_seconds:
+                log.info("closing a connection whose request took over %gs to arrive", self.request_seconds)
+                channel.will_close = True
 
 
 class HttpServer:
-    """bolt's WSGI adapter on a threaded stdlib server: a request never waits for another's
-    signature check, and no web framework is needed for one endpoint."""
+    """bolt's WSGI adapter under waitress, a maintained production WSGI server: bodies over
+    MAX_BODY are refused from their Content-Length (413) before being read, requests that
+    dribble in or connections left idle are closed, a fixed pool of THREADS serves requests, and
+    a deep listen backlog means a burst of deliveries waits instead of being reset. Reading is
+    asynchronous, so a slow client occupies a connection slot, never a worker thread."""
 
-    def __init__(self, app: App, host: str, port: int, path: str = "/slack/events") -> None:
+    def __init__(self, app: App, host: str, port: int, path: str = "/slack/events", *,
+                 idle_seconds: float = IDLE_SECONDS, request_seconds: float = REQUEST_SECONDS) -> None:
         self.path = path
-        self.httpd = make_server(host, port, SlackRequestHandler(app, path=path), server_class=_ThreadingWSGIServer,
-                                 handler_class=_QuietHandler)
+        handler = SlackRequestHandler(app, path=path)
+        adj = Adjustments(host=host, port=port, threads=THREADS, max_request_body_size=MAX_BODY + 1,
+                          channel_timeout=idle_seconds, cleanup_interval=1, connection_limit=CONNECTIONS,
+                          backlog=BACKLOG, ident="factdesk", expose_tracebacks=False, asyncore_use_poll=True,
+                          clear_untrusted_proxy_headers=False)
+        self.server = _SlackWSGIServer(handler, adj=adj)
+        self.server.request_seconds = request_seconds
         self._thread: threading.Thread | None = None
 
     @property
     def port(self) -> int:
-        return int(self.httpd.server_address[1])
+        return int(self.server.effective_port)
 
     def start(self) -> "HttpServer":
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="factdesk-slack-http", daemon=True)
+        self._thread = threading.Thread(target=self.serve_forever, name="factdesk-slack-http", daemon=True)
         self._thread.start()
         return self
 
     def serve_forever(self) -> None:
-        self.httpd.serve_forever()
+        self.server.run()
 
     def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        """Close every socket from the server's own loop (waitress is not thread-safe), which
+        then ends; then stop the worker threads."""
+        from waitress import wasyncore
+
+        self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
         if self._thread:
             self._thread.join(timeout=5)
+        self.server.task_dispatcher.shutdown()
 
 
 class SlackSetupError(RuntimeError):
@@ -83,10 +125,5 @@ def run(engine: Engine, settings: Settings, *, host: str = "0.0.0.0", port: int 
         return 0
     server = bot.http_server(host, port)
     log.warning("factdesk slack: HTTP Events API on %s:%d%s", host, server.port, server.path)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.httpd.server_close()
+    server.serve_forever()  # returns on Ctrl-C, after waitress has stopped its workers
     return 0
