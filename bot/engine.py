@@ -32,6 +32,9 @@ from .termstats import TermStats
 log = logging.getLogger(__name__)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class QuestionError(ValueError):
     """The question cannot be answered as asked (empty, too long); the message says why."""
 
@@ -123,6 +126,10 @@ class Engine:
                 f"question too long ({len(q):,} characters; the limit is {self.settings.max_question_chars:,})")
         if not re.search(r"\w", q):
             raise QuestionError("the question has no words in it")
+        bad = _SURROGATE.search(q)
+        if bad:  # undecodable input bytes, or a lone surrogate escape in JSON: no text to embed
+            raise QuestionError(f"invalid Unicode in the question (character {bad.start() + 1} is a lone "
+                                "surrogate, e.g. from bytes that are not UTF-8)")
         return q
 
     def ask(self, question: str, conversation: Conversation | None = None, *,

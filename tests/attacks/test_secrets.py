@@ -91,10 +91,17 @@ def test_one_bad_line_fails_alone_in_ask_and_chat_over_stdin(cli_app, capsys, mo
         lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
         assert len(lines) == 5, argv
         assert lines[0]["answered"] is True and lines[4]["answered"] is True
-        assert "error" in lines[1]
+        assert "invalid Unicode" in lines[1]["error"]
         assert "could not answer" in lines[2]["error"]
-        assert "error" in lines[3]
+        assert "invalid Unicode" in lines[3]["error"]
         assert code == 2
+
+
+def test_lone_surrogates_in_a_question_are_a_clear_error(seed_engine):
+    from bot.engine import QuestionError
+
+    with pytest.raises(QuestionError, match="invalid Unicode"):
+        seed_engine.ask("Did the police app use \ud800 Megvii?")
 
 
 @pytest.mark.parametrize("var,value,shown", [

@@ -11,7 +11,7 @@ import threading
 from collections import Counter
 from urllib.parse import urlencode
 
-from bot.answer import Answer, Citation
+from bot.answer import Answer, Citation, Correction, QuotedSentence
 from bot.slack.transport import THREADS, HttpServer
 from bot.slack_blocks import MAX_BLOCKS, SECTION_LIMIT, render_answer
 from tests.mock_slack import SIGNING_SECRET, command_form, signed_post
@@ -109,10 +109,10 @@ def _citation(n: int, **kw) -> Citation:
 def test_huge_titles_and_notes_are_cut_before_they_reach_blocks():
     huge = "T" * 190_000
     note = "N" * 50_000
-    by = [{"source": "fix", "sentence": 1, "text": "Acme Corp said the plant is in Iowa.", "title": huge,
-           "published": "2019-07-01"}]
+    by = (QuotedSentence(source="fix", title=huge, sentence=1, start=0, end=36,
+                         text="Acme Corp said the plant is in Iowa.", published="2019-07-01"),)
     cits = [_citation(1, title=huge, publisher=huge, url="https://example.com/" + "u" * 5000,
-                      correction={"status": "corrected", "note": note, "by": by, "origin": "declared"}),
+                      correction=Correction(status="corrected", note=note, origin="declared", by=by)),
             _citation(2, source="other", title=huge)]
     ans = Answer(question="Where is the plant?", answered=True, answer="Acme Corp opened a plant in Ohio [1][2].",
                  citations=cits)
