@@ -48,7 +48,7 @@ class Engine:
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None, store: Store | None = None,
                  composer: Composer | None = None, selector: Selector | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or Embedder(settings.embed_model, settings.embed_device)
+        self.embedder = embedder or Embedder(settings.embed_model, settings.embed_device, quantize=settings.embed_quantize)
         self.composer: Composer = composer if composer is not None else composer_from_settings(settings)
         self.selector: Selector = selector if selector is not None else RuleSelector(
             settings.tuning.selection, settings.max_citations)

@@ -34,7 +34,7 @@ def _engine(tmp: Path):
     from ingest.settings import Settings
 
     s = Settings(_env_file=None, data_dir=tmp / "data", sources_dir=ROOT / "data" / "sources")
-    emb = Embedder(s.embed_model, s.embed_device)
+    emb = Embedder(s.embed_model, s.embed_device, quantize=s.embed_quantize)
     report = Indexer(s, embedder=emb).ingest([str(ROOT / "data" / "sources"), str(ROOT / "docs" / "demo-sources")])
     if not report.ok:
         raise SystemExit("; ".join(r.line() for r in report.results))

@@ -88,7 +88,7 @@ class Indexer:
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or Embedder(settings.embed_model, settings.embed_device)
+        self.embedder = embedder or Embedder(settings.embed_model, settings.embed_device, quantize=settings.embed_quantize)
         self._store: Store | None = None
 
     def store(self) -> Store:

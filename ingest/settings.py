@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     corrections_file: Path | None = Field(None, validation_alias="FACTDESK_CORRECTIONS_FILE")
     embed_model: str = Field("", validation_alias="FACTDESK_EMBED_MODEL")
     embed_device: str = Field("cpu", validation_alias="FACTDESK_EMBED_DEVICE")
+    # "int8": embed through an int8-quantised copy of the model (faster; recorded in the index's
+    # model identity, so an index is never a mix). Unset: fp32.
+    embed_quantize: str = Field("", validation_alias="FACTDESK_EMBED_QUANTIZE")
     collection_prefix: str = Field("factdesk", validation_alias="FACTDESK_COLLECTION")
 
     chroma_host: str = Field("", validation_alias="CHROMA_HOST")

@@ -111,7 +111,7 @@ class App:
         if self._embedder is None:
             from ingest.embed import Embedder
 
-            self._embedder = Embedder(self.settings.embed_model, self.settings.embed_device)
+            self._embedder = Embedder(self.settings.embed_model, self.settings.embed_device, quantize=self.settings.embed_quantize)
         return self._embedder
 
     @property
