@@ -65,6 +65,7 @@ class Embedder:
         self.calls = 0  # sentences embedded so far; tests read it to prove nothing was re-embedded
         self._onnx = None  # OnnxEncoder, False (unavailable), or None (not looked for yet)
         self._onnx_batch = None  # the same with threads, for documents
+        self._preload: tuple[threading.Thread, dict] | None = None  # see preload()
 
     @property
     def model(self) -> SentenceTransformer:
@@ -142,9 +143,48 @@ class Embedder:
         result[order] = sorted_vecs
         return result
 
+    def preload(self) -> None:
+        """Start loading the question encoder in a background thread, for a cold `factdesk ask`:
+        the ONNX session's load (~0.2 s CPU, in C++ that releases the GIL) then overlaps importing
+        chromadb and opening the index instead of following them. Only an encoder already on disk
+        is preloaded (an export or quantisation imports more modules: the first question does it),
+        and the modules it needs are imported here, in the caller's thread — two threads importing
+        numpy at once can break it."""
+        if self._onnx is not None or self._preload is not None:
+            return
+        from .onnx_embed import enabled, onnx_path, quantized_path
+
+        path = quantized_path(self._target, self.quantize) if self.quantize else onnx_path(self._target)
+        if not (enabled() or self.quantize) or not Path(self._target).is_dir() or not path.exists():
+            return
+        try:
+            import onnxruntime  # noqa: F401
+            import tokenizers  # noqa: F401
+        except ImportError:
+            return
+        from .onnx_embed import load_encoder
+
+        result: dict = {}
+
+        def load() -> None:
+            try:
+                result["encoder"] = load_encoder(self._target, quantize=self.quantize)
+            except BaseException as e:  # noqa: BLE001 — reported by embed_one's own attempt
+                result["error"] = e
+
+        t = threading.Thread(target=load, name="factdesk-encoder-preload", daemon=True)
+        t.start()
+        self._preload = (t, result)
+
     def embed_one(self, text: str) -> np.ndarray:
         """A question's vector: through ONNX Runtime when the model has been exported (no torch
         import, the cold-start cost of `factdesk ask`), else through sentence-transformers."""
+        if self._onnx is None and self._preload is not None:
+            thread, result = self._preload
+            thread.join()
+            self._preload = None
+            if result.get("encoder"):
+                self._onnx = result["encoder"]
         if self._onnx is None:
             self._onnx = self._load_onnx()
         if self._onnx:

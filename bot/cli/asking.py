@@ -37,7 +37,6 @@ def answer_or_error(app: App, question: str, conversation=None, live=None) -> tu
 def _answer_lines(app: App, lines, conv=None, *, json_out: bool, verbose: bool = False) -> int:
     """Answer each line; a line that fails prints its error (a JSON object with --json) and the
     rest are still answered. With `conv`, the lines are the turns of one conversation."""
-    from bot.render import render_answer
     from ingest.store import StoreError
 
     out = None if json_out else console()
@@ -68,6 +67,8 @@ def _answer_lines(app: App, lines, conv=None, *, json_out: bool, verbose: bool =
         if json_out:
             dump(ans.to_json())
         else:
+            from bot.render import render_answer  # rich's renderer: not needed for --json
+
             render_answer(ans, out, verbose=verbose)
     return rc
 
@@ -83,6 +84,8 @@ def cmd_ask(app: App, args: argparse.Namespace) -> int:
     else:
         err('ask what? usage: factdesk ask "QUESTION" [--json]')
         return 2
+    # The question encoder loads in the background while chromadb is imported and the index opened.
+    app.embedder.preload()
     app.ensure_index()
     return _answer_lines(app, questions, json_out=args.json, verbose=args.verbose)
 
