@@ -164,12 +164,13 @@ def context(text: str) -> dict[str, Any]:
 
 
 def lead_text(answer: Answer) -> str:
-    """The answer's prose without its last line when that line is just the quoted sentences
-    with [n] markers (the extractive body) — the citation blocks below quote them verbatim."""
-    body = " ".join(f"{c.text} [{c.n}]" for c in answer.citations)
+    """The answer's prose without its last line when that line is the extractive body — every
+    quoted sentence with its [n] marker (and "Later (…): " before later coverage) — since the
+    citation blocks below quote them verbatim and a sentence must never show twice."""
     text = answer.answer
-    if body and text.endswith("\n" + body):
-        return text[: -len(body) - 1]
+    head, sep, last = text.rpartition("\n")
+    if sep and answer.citations and all(f"{c.text} [{c.n}]" in last for c in answer.citations):
+        return head
     return text
 
 

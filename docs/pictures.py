@@ -2,8 +2,8 @@
 
 - docs/img/terminal-answer.svg: a terminal chat with a ⚠ flagged answer and an answer with later
   coverage, rendered by `bot.render` into rich's recording console and exported as SVG;
-- docs/img/slack-answer.png: the Block Kit blocks `bot.slack_blocks` builds for the flagged
-  answer, drawn as HTML by `slack_html` below and captured with headless Chromium (Debian's
+- docs/img/slack-answer.png: the Block Kit blocks `bot.slack_blocks` builds for the answer with
+  a ⚠ superseded claim and later coverage, drawn as HTML by `slack_html` below and captured with headless Chromium (Debian's
   `chromium` package); the HTML is kept beside it.
 
 The index is built in a temporary folder from data/sources plus docs/demo-sources (a later,
@@ -118,7 +118,7 @@ code {{ background: #f6f6f6; border: 1px solid #ddd; border-radius: 3px; padding
 def slack_png(engine: Any, html_path: Path, png_path: Path) -> bool:
     from bot.slack_blocks import render_answer
 
-    _, blocks = render_answer(engine.ask(FLAGGED_Q))
+    _, blocks = render_answer(engine.ask(LATER_Q))
     html_path.write_text(slack_html(blocks), encoding="utf-8")
     browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     if not browser:

@@ -90,9 +90,12 @@ def test_later_coverage_is_marked_apart_from_corrections():
     later = _cit(1, "The plant reopened on 3 May 2021.", "2021-05-03")
     later.role = "later"  # the Answer contract's role (issue 10); set as the cite stage will
     old = _cit(2, "The plant remains closed.", "2021-01-10")
-    ans = Answer(question="Is the plant still closed?", answered=True, answer="Lead.", citations=[later, old])
+    body = f"Later (3 May 2021, Wire): {later.text} [1] {old.text} [2]"  # the extractive body, as composed
+    ans = Answer(question="Is the plant still closed?", answered=True, answer="Lead.\n" + body,
+                 citations=[later, old])
     _, blocks = render_answer(ans)
     shown = all_text(blocks)
+    assert shown.count(later.text) == 1 and shown.count(old.text) == 1  # the body is not repeated
     assert "🕒 *Later coverage* · 3 May 2021" in shown and "⚠" not in shown
     assert_no_stray_quote_marker(blocks)
     assert "<https://news.example/1|T1>" in shown  # the title links to the source

@@ -170,8 +170,9 @@ examples:
 
 --json prints the Answer JSON: question, answered, answer (text), composer, and citations, each
   with n, source, title, publisher, published, url, sentence, start, end (character offsets in the
-  source), text (the exact sentence), score and correction (null, or status corrected|superseded,
-  note, origin, by: the correcting sentences). One line per question when reading stdin; a
+  source), text (the exact sentence), score, role (answer | correction: it corrects another cited
+  sentence | later: later coverage) and correction (null, or status corrected|superseded, note,
+  origin, by: the correcting sentences). One line per question when reading stdin; a
   question that cannot be asked gives {"question", "error"}.
 """
 
