@@ -14,7 +14,6 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import yaml
 
@@ -269,54 +268,6 @@ def _read_regular(real: Path) -> bytes:
     if len(data) > MAX_BYTES:
         raise SourceError(f"file too large (over {MAX_BYTES // 1_048_576} MB, the limit)")
     return data
-
-
-def url_id(url: str) -> str:
-    """The default id of a URL source: host, path and query, so `?id=1` and `?id=2` are two
-    sources. A slug that had to be shortened gets a hash of the whole URL, so two long URLs never
-    share one by truncation."""
-    parsed = urlparse(url)
-    base = f"{parsed.netloc}-{parsed.path}" + (f"-{parsed.query}" if parsed.query else "")
-    slug = re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-") or "source"
-    if len(slug) <= 80:
-        return slug
-    return slug[:71].rstrip("-") + "-" + hashlib.sha256(url.encode()).hexdigest()[:8]
-
-
-def source_from_page(page: Any) -> Source:
-    """A Source from a fetched `ingest.fetch.Page`: id from the URL asked for (stable across
-    re-ingests), `url` the final one after redirects, `fetched_from` the one asked for."""
-    default_id = url_id(page.url)
-    if page.kind == "html":
-        src = load_html(page.text, default_id=default_id, url=page.final_url, fetched=True)
-    else:
-        meta, body = split_front_matter(page.text)
-        src = build_source(body, meta, default_id=default_id, url=page.final_url, fetched=True)
-    src.extra["fetched_from"] = page.url
-    return src
-
-
-def origin_of(rec: dict[str, Any]) -> str:
-    """Where a source record came from: its file, or the URL it was fetched from."""
-    extra = rec.get("extra") if isinstance(rec.get("extra"), dict) else {}
-    return str(rec.get("path") or extra.get("fetched_from") or rec.get("url") or "")
-
-
-def origin_clash(old: dict[str, Any] | None, src: Source) -> str | None:
-    """Why `src` may not take the id of the already indexed `old`, or None. A different origin
-    (another file, a URL, another URL) may take it over only when the old file is gone."""
-    if not old:
-        return None
-    before, now = origin_of(old), src.path or str(src.extra.get("fetched_from") or src.url)
-    if not before or not now or before == now:
-        return None
-    if old.get("path") and not is_url(before) and not Path(before).exists():
-        return None  # the file moved: the new one takes over its id
-    return f"id {src.id!r} already belongs to {before}; set a unique `id:` in its front matter"
-
-
-def is_url(target: str) -> bool:
-    return target.startswith(("http://", "https://"))
 
 
 def iter_files(folder: Path) -> Iterator[Path]:

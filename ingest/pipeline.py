@@ -20,7 +20,8 @@ import numpy as np
 from . import corrections as corr
 from .embed import Embedder
 from .fetch import FetchLimits, fetch
-from .loaders import SourceError, is_url, iter_files, load_file, origin_clash, origin_of, source_from_page
+from .loaders import SourceError, iter_files, load_file
+from .origins import is_url, keep_recorded_id, origin_clash, origin_of, source_from_page
 from .lock import IngestLock
 from .records import Sentence, Source
 from .settings import Settings
@@ -145,9 +146,10 @@ class Indexer:
             pending: list[_Pending] = []
             seen: dict[str, str] = {}
             unchanged: list[tuple[Source, int]] = []
+            origins = {origin_of(rec): sid for sid, rec in manifest.items()}
             for target, load in jobs:
                 try:
-                    src = load()
+                    src = keep_recorded_id(load(), origins)
                 except SourceError as e:
                     report.results.append(SourceResult(target, "failed", reason=str(e)))
                     continue

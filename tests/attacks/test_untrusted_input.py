@@ -17,7 +17,8 @@ import pytest
 
 from ingest import fetch as fetch_mod
 from ingest.fetch import FetchLimits, fetch
-from ingest.loaders import SourceError, load_file, split_front_matter, url_id
+from ingest.loaders import SourceError, load_file, split_front_matter
+from ingest.origins import url_id
 
 Route = Callable[[http.server.BaseHTTPRequestHandler], None]
 
@@ -110,6 +111,22 @@ def test_url_ids_keep_the_query_string_and_clashes_across_urls_are_refused(web, 
     r = _result(indexer.ingest([f"{web}/a-b"]), "/a-b")
     assert r.status == "failed" and "already belongs to" in r.reason and r.target.endswith("/a-b")
     assert any("500 workers" in s["text"] for s in indexer.store().source_sentences(url_id(f"{web}/a/b")))
+
+
+def test_a_page_keeps_the_id_its_url_already_has(web, local, indexer, monkeypatch):
+    """An index built when URL ids were derived differently (before the query string was kept,
+    or long ones hashed) re-ingests the same URL under its old id: one page, one source."""
+    from ingest import origins
+
+    long_path = "/news/articles/2019-06-13/" + "rights-group-corrects-report-tying-megvii-to-xinjiang-police" * 2
+    _Handler.routes[long_path] = send(200, "text/plain", STORY.encode())
+    with monkeypatch.context() as m:
+        m.setattr(origins, "url_id", lambda url: "old-style-id")
+        assert _result(indexer.ingest([f"{web}{long_path}"]), long_path).source_id == "old-style-id"
+    r = _result(indexer.ingest([f"{web}{long_path}"]), long_path)
+    assert r.status == "unchanged" and r.source_id == "old-style-id"
+    assert list(indexer.store().source_records()) == ["old-style-id"]
+    assert len(url_id(f"{web}{long_path}")) <= 80 and url_id(f"{web}{long_path}") != url_id(f"{web}{long_path}x")
 
 
 def test_fetch_has_a_byte_cap_counted_on_the_body_not_the_header(web):
