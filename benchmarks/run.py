@@ -47,6 +47,16 @@ def machine() -> str:
             f"torch {torch.__version__} CPU, {torch.get_num_threads()} threads")
 
 
+def interpreter_start(runs: int = 3) -> float:
+    """Median wall time of `python -c pass` (beside the in-process figures, which exclude it)."""
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
 def run_phase(phase: str, **kwargs: Any) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     p = subprocess.run([sys.executable, "-m", "benchmarks.phases", phase, json.dumps(kwargs)], cwd=ROOT,
@@ -56,26 +66,19 @@ def run_phase(phase: str, **kwargs: Any) -> dict[str, Any]:
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
-def cold_ask(data_dir: Path, runs: int = 3) -> dict[str, float]:
-    """Wall time of a fresh `factdesk ask --json` process: interpreter, imports, model, index, answer."""
-    exe = Path(sys.executable).parent / "factdesk"
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "bot.cli"]
-    env = {**os.environ, "FACTDESK_DATA_DIR": str(data_dir)}
-    env.pop("CHROMA_HOST", None)
-    times, cpu = [], []
-    for _ in range(runs):
-        t = time.perf_counter()
-        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        p = subprocess.run(cmd + ["ask", "--json", "Who is the chief executive of Dunmore Bank?"], cwd=WORK,
-                           env=env, capture_output=True, text=True)
-        times.append(time.perf_counter() - t)
-        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu.append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
-        if p.returncode != 0:
-            raise SystemExit(f"factdesk ask failed: {p.stderr[-2000:]}")
-    # CPU seconds are what the start-up costs on an idle machine; wall time also counts waiting
-    # for a core when other work shares the machine.
-    return {"median_s": statistics.median(times), "min_s": min(times), "cpu_s": statistics.median(cpu)}
+def cold_ask(data_dir: Path, runs: int = 5) -> dict[str, Any]:
+    """A fresh `factdesk ask --json` process beside a bare `python -c "import chromadb"` and
+    `python -c pass`, interleaved in the same run, plus the in-process breakdown (coldstart.py)."""
+    from benchmarks.coldstart import measure
+
+    res = measure(str(data_dir), runs)
+    res["median_s"] = res["ask"]["wall_s"]
+    res["cpu_s"] = res["ask"]["cpu_s"]
+    return res
+
+
+def _steps_line(steps: dict[str, float], total: float) -> str:
+    return ", ".join(f"{k.replace('_', ' ')} {v:.2f}s ({v / total:.0%})" for k, v in steps.items() if total > 0)
 
 
 def bench_size(size: int, langchain: bool, phases: set[str], previous: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -85,6 +88,7 @@ def bench_size(size: int, langchain: bool, phases: set[str], previous: dict[str,
     index = WORK / f"index-{size}"
     print(f"\n== {size:,} sentences: {len(corpus.files):,} sources", flush=True)
     out: dict[str, Any] = {"size": size, **(previous or {})}
+    load_start = os.getloadavg()[0]
     partial = WORK / f"ingest-{size}.json"  # kept even if a later phase fails
     if "ingest" not in out and partial.exists():
         out["ingest"] = json.loads(partial.read_text())
@@ -96,10 +100,23 @@ def bench_size(size: int, langchain: bool, phases: set[str], previous: dict[str,
     else:
         print("ingest: reusing the index and figures of the last run", flush=True)
     i = out["ingest"]
-    print(f"ingest: {i['sentences']:,} sentences in {i['ingest_s']:.1f}s = {i['sent_per_s']:.0f}/s "
-          f"(embedding {i['embed_s']:.1f}s = model alone {i['sentences'] / i['embed_s']:.0f}/s); re-ingest unchanged {i['unchanged_s']:.2f}s "
-          f"({i['unchanged_embedded']} embedded); one changed {i['changed_s']:.2f}s "
-          f"({i['changed_embedded']} embedded); peak RSS {i['peak_rss_mb']:.0f} MB", flush=True)
+    if "model" in phases or "model" not in out:
+        out["model"] = run_phase("model", corpus=str(corpus.folder))
+    m = out["model"]
+    ratio = i["sent_per_s"] / m["fp32"]["per_s"]
+    out["interpreter_s"] = interpreter_start()
+    print(f"ingest: {i['sentences']:,} sentences in {i['ingest_s']:.1f}s = {i['sent_per_s']:.0f}/s, first file read "
+          f"to last write; model alone on the same sentences: fp32 {m['fp32']['per_s']:.0f}/s, int8 "
+          f"{m['int8']['per_s']:.0f}/s; ingest / model alone (fp32) = {ratio:.2f}", flush=True)
+    print(f"  beside it: interpreter start {out['interpreter_s']:.2f}s, imports {i.get('imports_s', 0):.2f}s, "
+          f"model load {i['model_load_s']:.2f}s", flush=True)
+    if "steps" in i:
+        print(f"  breakdown: {_steps_line(i['steps'], i['ingest_s'])}", flush=True)
+    print(f"re-ingest unchanged {i['unchanged_s']:.2f}s ({i['unchanged_embedded']} embedded); one source edited "
+          f"{i['changed_s']:.2f}s ({i['changed_embedded']} embedded); ingest peak RSS {i['peak_rss_mb']:.0f} MB",
+          flush=True)
+    if "changed_steps" in i:
+        print(f"  one edited source: {_steps_line(i['changed_steps'], i['changed_s'])}", flush=True)
     if "query" in phases or "query" not in out:
         out["query"] = run_phase("query", data_dir=str(index))
     q = out["query"]
@@ -107,8 +124,15 @@ def bench_size(size: int, langchain: bool, phases: set[str], previous: dict[str,
           f"CPU p50 {q.get('cpu_p50_ms', 0):.1f} ms; {q['answered']}/{q['n']} answered; bot peak RSS {q['peak_rss_mb']:.0f} MB", flush=True)
     if "cold" in phases or "cold" not in out:
         out["cold"] = cold_ask(index)
-    print(f"cold `factdesk ask`: median {out['cold']['median_s']:.2f}s wall, {out['cold'].get('cpu_s', 0):.2f}s CPU",
-          flush=True)
+    c = out["cold"]
+    if "import_chromadb" in c:
+        from benchmarks.coldstart import report
+
+        print(report(c), flush=True)
+    else:
+        print(f"cold `factdesk ask`: median {c['median_s']:.2f}s wall, {c.get('cpu_s', 0):.2f}s CPU", flush=True)
+    out["load_avg"] = [round(load_start, 1), round(os.getloadavg()[0], 1)]
+    print(f"load average (1 min) at start / end of this size: {out['load_avg'][0]} / {out['load_avg'][1]}", flush=True)
     # the corpus now has one changed file; restore it so the next run's corpus is unchanged
     generate(WORK / f"corpus-{size}", size)
     if langchain and ("langchain" in phases or "langchain" not in out):
@@ -127,26 +151,31 @@ def bench_size(size: int, langchain: bool, phases: set[str], previous: dict[str,
 
 
 def markdown(results: list[dict[str, Any]]) -> str:
-    rows = ["| sentences (sources) | ingest sent/s (embed share) | re-ingest unchanged | one source changed | "
-            "warm query p50 / p95 | cold `factdesk ask` | bot peak RSS | ingest peak RSS | "
-            "LangChain tutorial: ingest sent/s, query p50 / p95, RSS |",
-            "|---|---|---|---|---|---|---|---|---|"]
+    """The README table: every ratio from one run of one size."""
+    rows = ["| sentences (sources) | ingest sent/s | model alone fp32 / int8 sent/s | ingest ÷ model (fp32) | "
+            "re-ingest unchanged | one source edited | warm query p50 / p95 | cold `ask` / bare `import chromadb` "
+            "(wall; CPU) | bot peak RSS | ingest peak RSS | LangChain tutorial: ingest sent/s, query p50 / p95, RSS |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
-        i, q, c = r["ingest"], r["query"], r["cold"]
+        i, q, c, m = r["ingest"], r["query"], r["cold"], r.get("model")
         lc = r.get("langchain")
         lcs = (f"{lc['sent_per_s']:.0f}, {lc['p50_ms']:.1f} / {lc['p95_ms']:.1f} ms, {lc['peak_rss_mb']:.0f} MB"
                if lc else "not run")
+        ms = f"{m['fp32']['per_s']:.0f} / {m['int8']['per_s']:.0f}" if m else "–"
+        ratio = f"{i['sent_per_s'] / m['fp32']['per_s']:.2f}" if m else "–"
+        if "import_chromadb" in c:
+            cold = (f"{c['ask']['wall_s']:.2f} s / {c['import_chromadb']['wall_s']:.2f} s = ×{c['ratio_wall']:.2f}; "
+                    f"CPU ×{c['ratio_cpu']:.2f}")
+        else:
+            cold = f"{c['median_s']:.2f} s"
         rows.append(
-            f"| {i['sentences']:,} ({i['sources']:,}) | {i['sent_per_s']:.0f} ({i['embed_s'] / i['ingest_s']:.0%}) | "
+            f"| {i['sentences']:,} ({i['sources']:,}) | {i['sent_per_s']:.0f} | {ms} | {ratio} | "
             f"{i['unchanged_s']:.2f} s, {i['unchanged_embedded']} embedded | {i['changed_s']:.2f} s, "
-            f"{i['changed_embedded']} embedded | {q['p50_ms']:.1f} / {q['p95_ms']:.1f} ms | {c['median_s']:.2f} s | "
+            f"{i['changed_embedded']} embedded | {q['p50_ms']:.1f} / {q['p95_ms']:.1f} ms | {cold} | "
             f"{q['peak_rss_mb']:.0f} MB | {i['peak_rss_mb']:.0f} MB | {lcs} |")
-        if "cpu_p50_ms" in q:
-            rows[-1] = rows[-1].replace(f"{q['p50_ms']:.1f} / {q['p95_ms']:.1f} ms |",
-                                        f"{q['p50_ms']:.1f} / {q['p95_ms']:.1f} ms (CPU {q['cpu_p50_ms']:.1f} / "
-                                        f"{q['cpu_p95_ms']:.1f}) |")
-        if "cpu_s" in c:
-            rows[-1] = rows[-1].replace(f"{c['median_s']:.2f} s |", f"{c['median_s']:.2f} s (CPU {c['cpu_s']:.2f} s) |")
+    loads = [f"{r['size']:,}: {r['load_avg'][0]}–{r['load_avg'][1]}" for r in results if r.get("load_avg")]
+    if loads:
+        rows.append(f"\nLoad average (1 min) at the start and end of each size's run: {'; '.join(loads)}.")
     return "\n".join(rows)
 
 
@@ -154,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[1])
     ap.add_argument("--sizes", default="1000,10000,100000", help="comma-separated sentence counts")
     ap.add_argument("--skip-langchain", action="store_true", help="factdesk only")
-    ap.add_argument("--phases", default="ingest,query,cold,langchain",
+    ap.add_argument("--phases", default="ingest,model,query,cold,langchain",
                     help="which phases to (re)run; the others keep the saved figures (and the ingest its index)")
     ap.add_argument("--markdown", action="store_true", help="print the README table of all saved results")
     args = ap.parse_args(argv)

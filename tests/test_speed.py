@@ -68,3 +68,47 @@ def test_quantize_mode_comes_from_the_settings_and_is_checked(monkeypatch):
     assert not Embedder(quantize="fp32").identity.endswith("+int8")
     with pytest.raises(EmbedError, match="FACTDESK_EMBED_QUANTIZE"):
         Embedder(quantize="int4")
+
+
+def test_ingest_breakdown_accounts_for_every_step(settings, embedder):
+    """The benchmark's ingest breakdown: every step present, exclusive times that add up to the
+    total (with `other` the unwrapped rest), and the steps that must happen are seen to happen."""
+    import time
+
+    from benchmarks.phases import Breakdown
+    from ingest.pipeline import Indexer
+
+    bd = Breakdown()
+    bd.install()
+    try:
+        t = time.perf_counter()
+        assert Indexer(settings, embedder=embedder).ingest([str(SOURCES)]).ok
+        total = time.perf_counter() - t
+    finally:
+        bd.uninstall()
+    steps = bd.result(total)
+    assert list(steps) == [*Breakdown.STEPS, "other"]
+    assert abs(sum(steps.values()) - total) < 0.01
+    assert all(v >= 0 for k, v in steps.items() if k != "other")
+    for step in ("load_clean_split", "embed", "relink", "chroma_writes", "chroma_reads"):
+        assert steps[step] > 0, (step, steps)
+
+
+def test_cold_start_report_has_every_phase_and_the_ratio(tmp_path, settings, embedder):
+    """`python -m benchmarks.coldstart`: the bare processes, the real ask, the ratio and each phase
+    of an instrumented ask, measured on a real index (one run; no assertion on time)."""
+    from benchmarks.coldstart import PHASES, measure, report
+    from ingest.pipeline import Indexer
+
+    assert Indexer(settings, embedder=embedder).ingest([str(SOURCES)]).ok
+    res = measure(str(settings.data_dir), runs=1, question="Did the police app use Megvii's face matching?")
+    for k in ("interpreter", "import_chromadb", "ask"):
+        assert res[k]["wall_s"] > 0 and res[k]["cpu_s"] > 0
+    assert res["ratio_wall"] == res["ask"]["wall_s"] / res["import_chromadb"]["wall_s"]
+    assert set(res["phases"]) == set(PHASES)
+    assert res["phases"]["embedding"]["cpu_s"] >= 0
+    assert not {"torch", "sentence_transformers", "langchain", "slack_bolt"} & set(res["heavy_loaded"])
+    text = report(res)
+    assert "ask / import chromadb" in text
+    for p in PHASES:
+        assert f"  {p} " in text
