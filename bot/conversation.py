@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ingest.tuning import FollowUpTuning
 
 from .answer import Answer
 
-_ANAPHORA = re.compile(
-    r"\b(it|its|it's|they|them|their|theirs|he|him|his|she|her|hers|this|that|these|those|there|then|"
-    r"the (?:company|firm|app|group|organi[sz]ation|report|database|watchdog|unit|agency|article|story|"
-    r"government|platform|software|claim|person|man|woman))\b",
-    re.I,
-)
+_PRONOUNS = r"it|its|it's|they|them|their|theirs|he|him|his|she|her|hers|this|that|these|those|there|then"
 _CONTINUATION = re.compile(r"^\s*(and|what about|how about|why|when|where|who|so|also)\b", re.I)
 
 
@@ -43,11 +41,21 @@ class Conversation:
     def last(self) -> Turn | None:
         return self.turns[-1] if self.turns else None
 
-    def context_for(self, question: str) -> str | None:
-        """The earlier question this one follows up on, or None when it stands alone."""
+    def context_for(self, question: str, tuning: FollowUpTuning | None = None) -> str | None:
+        """The earlier question this one follows up on, or None when it stands alone: it refers
+        back ("it", "the company"), is very short, or continues ("and when?")."""
         if not self.turns:
             return None
+        t = tuning or FollowUpTuning()
         words = re.findall(r"\w+", question)
-        if _ANAPHORA.search(question) or len(words) <= 4 or _CONTINUATION.match(question) and len(words) <= 6:
+        if (_anaphora(t.referring_nouns).search(question) or len(words) <= t.short_words
+                or _CONTINUATION.match(question) and len(words) <= t.continuation_words):
             return self.turns[-1].standalone
         return None
+
+
+@lru_cache(maxsize=4)
+def _anaphora(nouns: tuple[str, ...]) -> re.Pattern[str]:
+    """Words that refer back: pronouns, and "the <noun>" for the tuning section's nouns."""
+    the = "|".join(re.escape(n) for n in nouns)
+    return re.compile(rf"\b({_PRONOUNS}" + (rf"|the (?:{the})" if the else "") + r")\b", re.I)

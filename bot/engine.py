@@ -158,7 +158,9 @@ class Engine:
         meta = metadata_answer(question, lambda: self.stats.records, conversation)
         if meta is not None:
             return meta
-        q, context = question, conversation.context_for(question) if conversation else None
+        q, context = question, None
+        if conversation is not None:
+            context = conversation.context_for(question, self.settings.tuning.follow_up)
         if conversation is not None and conversation.turns:
             restated = self.composer.restate(question, conversation, f"{context} {q}" if context else q)
             if restated:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 
 from ingest.dates import human
+from ingest.records import SourceRecord
 from ingest.terms import content_terms, name_tokens
 
 from .answer import Answer, Citation
@@ -35,12 +35,12 @@ _GENERIC = {"wrote", "write", "author", "reporter", "story", "article", "edit", 
             "piece", "journalist", "writer", "byline", "outlet", "publication", "newspaper"}
 
 
-def _targets(q: str, recs: dict[str, dict[str, Any]], conversation: Conversation | None) -> list[str]:
+def _targets(q: str, recs: dict[str, SourceRecord], conversation: Conversation | None) -> list[str]:
     """Which sources the question is about: the ones just quoted, a title it echoes, the one whose
     byline it names, or — with a single source — that one."""
     low = q.lower()
-    named = [sid for sid, r in recs.items() if r.get("byline") and any(
-        n.lower() in r["byline"].lower() for n in name_tokens(q, initial=True) if len(n) > 2)]
+    named = [sid for sid, r in recs.items() if r.byline and any(
+        n.lower() in r.byline.lower() for n in name_tokens(q, initial=True) if len(n) > 2)]
     if named:
         return named[:5]
     last = conversation.last.answer if conversation and conversation.last else None
@@ -49,21 +49,21 @@ def _targets(q: str, recs: dict[str, dict[str, Any]], conversation: Conversation
     if len(recs) == 1:
         return list(recs)
     qt = set(content_terms(q)) - _GENERIC
-    ranked = sorted(recs, key=lambda s: -len(qt & set(content_terms(recs[s].get("title", "")))))
-    if ranked and qt & set(content_terms(recs[ranked[0]].get("title", ""))):
+    ranked = sorted(recs, key=lambda s: -len(qt & set(content_terms(recs[s].title))))
+    if ranked and qt & set(content_terms(recs[ranked[0]].title)):
         return ranked[:1]
     return ranked[:5]
 
 
-def _names_a_byline(q: str, recs: dict[str, dict[str, Any]]) -> bool:
+def _names_a_byline(q: str, recs: dict[str, SourceRecord]) -> bool:
     """"Who is Blake Schmidt?" asks about a source's author."""
     if not re.match(r"\s*who\s+(?:is|was)\b", q, re.I):
         return False
     names = [n.lower() for n in name_tokens(q, initial=True) if len(n) > 2]
-    return bool(names) and any(r.get("byline") and all(n in r["byline"].lower() for n in names) for r in recs.values())
+    return bool(names) and any(r.byline and all(n in r.byline.lower() for n in names) for r in recs.values())
 
 
-def metadata_answer(q: str, records: Callable[[], dict[str, dict[str, Any]]],
+def metadata_answer(q: str, records: Callable[[], dict[str, SourceRecord]],
                     conversation: Conversation | None) -> Answer | None:
     """`records` is called only when the question is about the sources, keeping the manifest read
     off the path of ordinary questions."""
@@ -87,15 +87,15 @@ def metadata_answer(q: str, records: Callable[[], dict[str, dict[str, Any]]],
     for sid in _targets(q, recs, conversation):
         rec = recs[sid]
         values = {
-            "byline": [rec.get("byline", "")],
-            "editors": [c for c in rec.get("contacts", []) if "editor" in c.lower()],
-            "published": [rec.get("published", "")],
-            "publisher": [rec.get("publisher", "")],
+            "byline": [rec.byline],
+            "editors": [c for c in rec.contacts if "editor" in c.lower()],
+            "published": [rec.published],
+            "publisher": [rec.publisher],
         }[field]
         for value in filter(None, values):
-            cits.append(Citation(n=len(cits) + 1, source=sid, title=rec.get("title", ""),
-                                 published=rec.get("published", ""), url=rec.get("url", ""), sentence=None,
-                                 start=None, end=None, text=value, score=1.0, publisher=rec.get("publisher", ""),
+            cits.append(Citation(n=len(cits) + 1, source=sid, title=rec.title,
+                                 published=rec.published, url=rec.url, sentence=None,
+                                 start=None, end=None, text=value, score=1.0, publisher=rec.publisher,
                                  field=field))
     if not cits:
         return None

@@ -5,9 +5,11 @@ and what in a sentence satisfies that. The engine scores candidates with these."
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ingest.split import is_headline  # noqa: F401 (re-exported for the engine)
 from ingest.terms import QUESTION_WORDS, content_terms, name_tokens
+from ingest.tuning import SelectionTuning
 
 _NUMBER_Q = re.compile(r"\b(how (?:many|much|large|big|old|long|far)|what (?:percentage|share|proportion|number|amount))\b", re.I)
 _NUMBER_A = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
@@ -112,49 +114,33 @@ def question_terms(question: str, idf) -> dict[str, float]:
     return weights
 
 
-# Words a question and a news sentence commonly use for the same thing ("make money" / "sells
-# licenses", "mistake" / "errors", "blacklisted" / "entity list"). Generic news vocabulary, not any
-# one story's: a question word matched only through one of these earns most, not all, of its weight.
-_PARAPHRASES = [
-    "money revenue revenues sales sell sells sold earn earns earned profit profits income license licenses licensing charge fees",
-    "founded found established start started launched created",
-    "ceo chief executive",
-    "based headquartered headquarters",
-    "employees employ employs staff workers workforce jobs work works",
-    # Buying and selling are two views of one deal: "who is buying X" is answered by "sold X to Y".
-    "bought buy buying buyer acquired acquire acquisition purchase purchased takeover sell sells selling sale sold",
-    "sue sued lawsuit litigation court",
-    "ban banned blacklist blacklisted entity sanction sanctions sanctioned restrict restricted",
-    "fired dismissed ousted sacked removed",
-    "died killed death dead deaths",
-    "find found discover discovered uncover uncovered detect detected identify identified",
-    "mistake mistakes error errors wrong incorrect inaccurate flaw flawed",
-    "ask asked urge urged call called demand demanded request requested",
-    "cost costs price priced spend spent",
-    "relations relationship ties tensions",
-    "help helped assist assisted aid support supported",
-    "reason because why due cause caused",
-    "plan plans planned intend intends aim aims",
-    "accuse accused allege alleged allegation allegations claim claims",
-    "investigate investigation probe inquiry",
-]
-_ALTERNATIVES: dict[str, frozenset[str]] = {}
-for _line in _PARAPHRASES:
-    _group = frozenset(t for w in _line.split() for t in content_terms(w))
-    for _t in _group:
-        _ALTERNATIVES[_t] = _ALTERNATIVES.get(_t, frozenset()) | (_group - {_t})
+@lru_cache(maxsize=8)
+def _alternatives(groups: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    """Each word's paraphrases (as content-term stems), from the tuning section's word groups."""
+    alternatives: dict[str, frozenset[str]] = {}
+    for line in groups:
+        group = frozenset(t for w in line.split() for t in content_terms(w))
+        for t in group:
+            alternatives[t] = alternatives.get(t, frozenset()) | (group - {t})
+    return alternatives
 
 
-def lexical_overlap(qterms: dict[str, float], text: str, paraphrase_credit: float) -> float:
-    """Share of the question's weighted key words the sentence holds (a common paraphrase counts
-    for `paraphrase_credit` of a word's weight)."""
+def paraphrases_of(term: str, tuning: SelectionTuning) -> frozenset[str]:
+    """The stems the tuning section's word groups treat as paraphrases of `term`."""
+    return _alternatives(tuning.paraphrases).get(term, frozenset())
+
+
+def lexical_overlap(qterms: dict[str, float], text: str, tuning: SelectionTuning) -> float:
+    """Share of the question's weighted key words the sentence holds (a common paraphrase from
+    `tuning.paraphrases` counts for `tuning.paraphrase_credit` of a word's weight)."""
     if not qterms:
         return 0.0
+    alternatives = _alternatives(tuning.paraphrases)
     st = set(content_terms(text))
     got = 0.0
     for t, w in qterms.items():
         if t in st:
             got += w
-        elif _ALTERNATIVES.get(t, frozenset()) & st:
-            got += paraphrase_credit * w
+        elif alternatives.get(t, frozenset()) & st:
+            got += tuning.paraphrase_credit * w
     return got / sum(qterms.values())

@@ -82,7 +82,7 @@ class RuleSelector:
             if query.context_vector is not None:
                 w = t.context_weight
                 dense = (1.0 - w) * dense + w * float(np.dot(query.context_vector, s.vector))
-            lex = lexical_overlap(query.terms, s.text, t.paraphrase_credit)
+            lex = lexical_overlap(query.terms, s.text, t)
             low = s.text.lower()
             names = (sum(1 for n in query.names if n in low) / len(query.names)) if query.names else 1.0
             c = Scored(s, dense, lex, names, n_names=len(query.names))

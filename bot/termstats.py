@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 import threading
 from collections import Counter
-from typing import Any
 
+from ingest.records import SourceRecord
 from ingest.store import Store
 from ingest.terms import content_terms
 
@@ -22,14 +22,14 @@ class TermStats:
         self._n = 0
         self._generation: str | None = None
         self._lock = threading.Lock()
-        self._records: dict[str, dict[str, Any]] | None = None
+        self._records: dict[str, SourceRecord] | None = None
         self._store: Store | None = None
 
     @property
-    def records(self) -> dict[str, dict[str, Any]]:
+    def records(self) -> dict[str, SourceRecord]:
         """The manifest as of the current generation, read only when something needs it."""
         if self._records is None and self._store is not None:
-            self._records = self._store.source_records()
+            self._records = {sid: SourceRecord.from_meta(sid, m) for sid, m in self._store.source_records().items()}
         return self._records or {}
 
     def refresh(self, st: Store, generation: str | None = None, force: bool = False) -> None:
@@ -52,13 +52,13 @@ class TermStats:
         recs = self.records
         changed = False
         for sid in list(self._per_source):
-            if sid not in recs or recs[sid].get("sha256") != self._per_source[sid][0]:
+            if sid not in recs or recs[sid].sha256 != self._per_source[sid][0]:
                 del self._per_source[sid]
                 changed = True
-        todo = [sid for sid, rec in recs.items() if sid not in self._per_source and rec.get("state") == "complete"]
+        todo = [sid for sid, rec in recs.items() if sid not in self._per_source and rec.state == "complete"]
         stored = st.term_counts(todo) if todo else {}
         for sid in todo:
-            sha = recs[sid].get("sha256", "")
+            sha = recs[sid].sha256
             if sid in stored and stored[sid][0] == sha:
                 _, n, counts = stored[sid]
                 self._per_source[sid] = (sha, Counter(counts), n)

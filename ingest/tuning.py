@@ -35,6 +35,36 @@ class RetrievalTuning(BaseModel):
         "lexical match. Hand-set (d56df69)."))
 
 
+# Words a question and a news sentence commonly use for the same thing ("make money" / "sells
+# licenses", "mistake" / "errors", "blacklisted" / "entity list"); one group per line. Generic news
+# vocabulary meant for any story — but honestly: groups were added when eval questions failed
+# (6f3231b, de01f80), which is the kind of hand rule the answer-selection work is to replace with
+# what is learned from labelled data.
+PARAPHRASE_GROUPS: tuple[str, ...] = (
+    "money revenue revenues sales sell sells sold earn earns earned profit profits income license licenses licensing charge fees",
+    "founded found established start started launched created",
+    "ceo chief executive",
+    "based headquartered headquarters",
+    "employees employ employs staff workers workforce jobs work works",
+    # Buying and selling are two views of one deal: "who is buying X" is answered by "sold X to Y".
+    "bought buy buying buyer acquired acquire acquisition purchase purchased takeover sell sells selling sale sold",
+    "sue sued lawsuit litigation court",
+    "ban banned blacklist blacklisted entity sanction sanctions sanctioned restrict restricted",
+    "fired dismissed ousted sacked removed",
+    "died killed death dead deaths",
+    "find found discover discovered uncover uncovered detect detected identify identified",
+    "mistake mistakes error errors wrong incorrect inaccurate flaw flawed",
+    "ask asked urge urged call called demand demanded request requested",
+    "cost costs price priced spend spent",
+    "relations relationship ties tensions",
+    "help helped assist assisted aid support supported",
+    "reason because why due cause caused",
+    "plan plans planned intend intends aim aims",
+    "accuse accused allege alleged allegation allegations claim claims",
+    "investigate investigation probe inquiry",
+)
+
+
 class SelectionTuning(BaseModel):
     """Scoring and abstention: when a candidate sentence counts as answering the question."""
 
@@ -87,6 +117,28 @@ class SelectionTuning(BaseModel):
     paraphrase_credit: float = Field(0.8, ge=0.0, le=1.0, description=(
         "Share of a key word's weight earned through a common paraphrase (question.py's word groups) rather "
         "than the word itself. Hand-set (6f3231b)."))
+    paraphrases: tuple[str, ...] = Field(PARAPHRASE_GROUPS, description=(
+        "Groups of words (space-separated, one group per string) treated as paraphrases of each other in "
+        "the key-word match. Hand-written (6f3231b, de01f80); see PARAPHRASE_GROUPS."))
+
+
+class FollowUpTuning(BaseModel):
+    """When a question in a conversation is read as a follow-up of the one before (bot/conversation.py)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    short_words: int = Field(4, ge=0, le=50, description=(
+        "A question of at most this many words is a follow-up (\"And the revenue?\"). Hand-set (c469d52)."))
+    continuation_words: int = Field(6, ge=0, le=50, description=(
+        "A question opening like a continuation (and, what about, why, when, …) of at most this many words is "
+        "a follow-up. Hand-set (c469d52)."))
+    referring_nouns: tuple[str, ...] = Field((
+        "company", "firm", "app", "group", "organisation", "organization", "report", "database", "watchdog",
+        "unit", "agency", "article", "story", "government", "platform", "software", "claim", "person", "man",
+        "woman"), description=(
+        "Nouns that, after \"the\", refer back to something named earlier (\"the company\"). Hand-written "
+        "(c469d52) from the bundled article's vocabulary (app, database, watchdog, unit): a list a reader "
+        "would extend for other beats."))
 
 
 class ComposerTuning(BaseModel):
@@ -101,6 +153,15 @@ class ComposerTuning(BaseModel):
         "Hand-set (e4ec474)."))
     history_turns: int = Field(3, ge=0, le=50, description=(
         "Earlier turns of a conversation shown to the LLM to condense a follow-up. Hand-set (e4ec474)."))
+    history_chars: int = Field(400, ge=0, le=10000, description=(
+        "Characters of each earlier answer shown with it. Hand-set (e4ec474)."))
+    framing_words: tuple[str, ...] = Field(
+        ("yes", "source", "sources", "say", "said", "says", "report", "reported", "according", "state", "stated"),
+        description=(
+            "Words an LLM statement may use without its cited sentences holding them: answering and attribution "
+            "only (\"Yes: …\", \"the source says …\"), none of which can carry a claim of its own. Every other "
+            "name, number, date and content word must come from the cited sentences or the question. "
+            "Hand-written for issue 12 item 6."))
 
 
 class Tuning(BaseModel):
@@ -109,8 +170,9 @@ class Tuning(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     retrieval: RetrievalTuning = Field(default_factory=RetrievalTuning)
+    follow_up: FollowUpTuning = Field(default_factory=FollowUpTuning)
     selection: SelectionTuning = Field(default_factory=SelectionTuning)
     composer: ComposerTuning = Field(default_factory=ComposerTuning)
 
 
-__all__ = ["ComposerTuning", "RetrievalTuning", "SelectionTuning", "Tuning"]
+__all__ = ["PARAPHRASE_GROUPS", "ComposerTuning", "FollowUpTuning", "RetrievalTuning", "SelectionTuning", "Tuning"]
