@@ -45,6 +45,29 @@ class Correction:
 
 
 @dataclass
+class DraftChecks:
+    """What the checks on an LLM draft removed or dropped (bot/support.py): carried in the JSON of
+    every answer the LLM was asked for, including one that fell back to the extractive answer."""
+
+    invented: int = 0  # citation numbers that were not given (removed)
+    uncited: int = 0  # statements with no valid citation (dropped)
+    misquoted: int = 0  # statements quoting words their cited sentences do not contain (dropped)
+    unsupported: int = 0  # statements with names, numbers or words their cited sentences do not hold (dropped)
+    urls_removed: int = 0  # URLs the cited sentences do not contain (removed from their statements)
+    notices: int = 0  # correction notices added for flagged claims cited without their correction
+    kept: int = 0  # statements kept
+    reason: str = ""  # why the draft was unusable, when it was
+
+    def summary(self) -> str:
+        return (f"kept {self.kept} statement(s); removed {self.invented} invented citation(s) and "
+                f"{self.urls_removed} URL(s); dropped {self.uncited} uncited, {self.misquoted} misquoting and "
+                f"{self.unsupported} unsupported statement(s); added {self.notices} correction notice(s)")
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
 class Citation:
     n: int
     source: str
@@ -82,6 +105,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     composer: str = "extractive"
     standalone: str = ""  # the question as retrieval understood it (after follow-up resolution)
+    checks: DraftChecks | None = None  # set when an LLM was asked to compose this answer
 
     @property
     def flagged(self) -> list[Citation]:
@@ -94,5 +118,5 @@ class Answer:
             "answer": self.answer,
             "citations": [c.to_json() for c in self.citations],
             "composer": self.composer,
-        }
+        } | ({"checks": self.checks.to_json()} if self.checks is not None else {})
 

@@ -34,11 +34,11 @@ from ingest.settings import Settings
 from prompts import load_prompt
 
 from . import notices
-from .answer import Answer, Citation, QuotedSentence
+from .answer import Answer, Citation, DraftChecks, QuotedSentence
 from .compose import ComposeRequest, ExtractiveComposer, OnToken
 from .conversation import Conversation
 from .llm import LLMError, call, make_chat_model
-from .support import Verification, normalise, verify
+from .support import normalise, verify
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def _quoted_citation(b: QuotedSentence) -> Citation:
                     start=b.start, end=b.end, text=b.text, score=0.0)
 
 
-def assemble(question: str, statements: list[str], given: dict[int, Citation], v: Verification,
+def assemble(question: str, statements: list[str], given: dict[int, Citation], v: DraftChecks,
              standalone: str) -> Answer:
     """The final Answer: correction notices first where needed, citations renumbered in order of
     first use, each citation the cite stage's verified record."""
@@ -79,7 +79,8 @@ def assemble(question: str, statements: list[str], given: dict[int, Citation], v
     renum = {old: new for new, old in enumerate(order, 1)}
     text = re.sub(r"\[(\d+)\]", lambda m: f"[{renum[int(m.group(1))]}]", text)
     cits = [dataclasses.replace(pool[old], n=renum[old]) for old in order]
-    return Answer(question=question, answered=True, answer=text, citations=cits, composer="llm", standalone=standalone)
+    return Answer(question=question, answered=True, answer=text, citations=cits, composer="llm", standalone=standalone,
+                  checks=v)
 
 
 def format_sources(given: dict[int, Citation], nonce: str) -> str:
@@ -118,7 +119,7 @@ class LLMComposer:
         self._local = threading.local()
 
     @property
-    def last(self) -> Verification | None:
+    def last(self) -> DraftChecks | None:
         """The verification of this thread's latest draft (None if the LLM was not reached)."""
         return getattr(self._local, "last", None)
 
@@ -136,7 +137,7 @@ class LLMComposer:
         """The follow-up as a standalone question, or None when the LLM gives nothing usable."""
         turns = conversation.turns[-self.tuning.history_turns:] if self.tuning.history_turns else []
         history = "\n".join(
-            f"User: {t.question}\nAnswer: {(t.answer.answer if t.answer else '')[:400]}" for t in turns)
+            f"User: {t.question}\nAnswer: {(t.answer.answer if t.answer else '')[:self.tuning.history_chars]}" for t in turns)
         msgs = self.condense_prompt.format_messages(history=history, question=question)
         try:
             out = call(self.model, msgs, self.timeout)
@@ -160,7 +161,10 @@ class LLMComposer:
         if not given:
             return extractive
         out = self.write(request.question, given, request.standalone, on_token)
-        return out if out is not None else extractive
+        if out is not None:
+            return out
+        # The extractive answer stands; its JSON says what was wrong with the draft.
+        return dataclasses.replace(extractive, checks=self.last) if self.last is not None else extractive
 
     def offer(self, request: ComposeRequest, extractive: Answer) -> dict[int, Citation]:
         """The numbered sentences offered to the LLM: the extractive citations plus the next
@@ -186,26 +190,28 @@ class LLMComposer:
         try:
             draft = call(self.model, msgs, self.timeout, on_token)
         except LLMError as e:
-            self._local.last = Verification(reason=str(e))
+            self._local.last = DraftChecks(reason=str(e))
             log.warning("LLM answer failed (%s); falling back to the extractive answer", e)
             return None
         draft = draft.strip()
         if draft.strip(" .") == NOT_ANSWERED:
-            self._local.last = Verification(reason="the LLM found no answer in the sources")
+            self._local.last = DraftChecks(reason="the LLM found no answer in the sources")
             context = [dataclasses.replace(c, n=i) for i, c in enumerate(list(given.values())[:2], 1)]
             return Answer(question=question, answered=False, composer="llm", standalone=standalone,
-                          answer=notices.abstention(with_context=True), citations=context)
-        statements, v = verify(draft, given)
+                          answer=notices.abstention(with_context=True), citations=context, checks=self.last)
+        statements, v = verify(draft, given, standalone or question, selection=self.settings.tuning.selection,
+                               composer=self.tuning)
         self._local.last = v
         if not draft:
             v.reason = "the LLM returned nothing"
         elif not statements:
-            v.reason = "no statement in the LLM's reply cites a given sentence"
+            v.reason = ("no statement in the LLM's reply is supported by the sentences it cites"
+                        if v.unsupported or v.misquoted else "no statement in the LLM's reply cites a given sentence")
         if v.reason:
             log.warning("LLM answer unusable (%s: %r); falling back to the extractive answer", v.reason, draft[:120])
             return None
         ans = assemble(question, statements, given, v, standalone)
-        if v.invented or v.uncited or v.misquoted or v.notices:
+        if v.invented or v.uncited or v.misquoted or v.unsupported or v.urls_removed or v.notices:
             log.info("LLM answer checked: %s", v.summary())
         return ans
 

@@ -1,39 +1,44 @@
 """Checking an LLM draft against the sentences it cites: what may reach the user.
 
-The draft is untrusted. It is split into statements with the ingest sentence splitter (one
-splitter for sources and drafts); citation numbers that were not given are removed and counted; a
-statement left with no citation is dropped, and so is one whose quotation is not word for word in
-the sentences it cites.
+The draft is untrusted; a citation marker proves nothing by itself (any real `[1]` would do). So
+each statement is held to what it cites:
+
+- it is split with the ingest sentence splitter (one splitter for sources and drafts); citation
+  numbers that were not given are removed and counted, and a statement left with no citation is
+  dropped;
+- a URL that none of its cited sentences contains is removed from it, and counted;
+- a quotation, in any quote style, that is not word for word in its cited sentences drops it;
+- every name, number, date and content word left must come from its support — the cited
+  sentences, what the model was shown with them (title, date, correction flag), the question, or
+  a paraphrase from the tuning section's word groups — or the statement is dropped as unsupported.
+
+What the checks did is counted in a `DraftChecks`, which an LLM answer carries in its JSON.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
 
+from ingest.dates import human
 from ingest.split import split_spans
+from ingest.terms import content_terms, name_tokens
+from ingest.tuning import ComposerTuning, SelectionTuning
 
-from .answer import Citation
+from . import notices
+from .answer import Citation, DraftChecks
+from .question import paraphrases_of
 
 MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _LEADING_MARKERS = re.compile(r"^((?:\[[^\]\n]{1,24}\]\s*)+)")
-_QUOTE = re.compile(r"[“\"]([^”\"]{12,})[”\"]")
-
-
-@dataclass
-class Verification:
-    """What the checks did to one draft — logged, and asserted by the tests."""
-
-    invented: int = 0  # citation numbers that were not given (removed)
-    uncited: int = 0  # statements with no valid citation (dropped)
-    misquoted: int = 0  # statements quoting words their cited sentences do not contain (dropped)
-    notices: int = 0  # correction notices added for flagged claims cited without their correction
-    kept: int = 0  # statements kept
-    reason: str = ""  # why the draft was unusable, when it was
-
-    def summary(self) -> str:
-        return (f"kept {self.kept} statement(s); removed {self.invented} invented citation(s); dropped "
-                f"{self.uncited} uncited and {self.misquoted} misquoting statement(s); added {self.notices} correction notice(s)")
+_URL = re.compile(r"(?:\bhttps?://|\bwww\.)[^\s<>\[\]\"“”‘’]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|info|biz|ru|cn)"
+                  r"(?:/[^\s<>\[\]\"“”‘’]*)?\b", re.I)
+# Quotations in the quote styles news copy and models use: curly and straight double quotes, curly
+# and straight single quotes (not apostrophes: the opening one follows a space or bracket),
+# guillemets, low-high quotes, CJK brackets and backticks.
+_QUOTES = re.compile(
+    r"“([^“”]+)”|\"([^\"]+)\"|«\s?([^«»]+?)\s?»|„([^„“”]+)[“”]|「([^「」]+)」|『([^『』]+)』|`([^`]+)`"
+    r"|(?:^|(?<=[\s(\[]))‘([^‘’]+?)’(?=[\s.,;:!?)\]]|$)|(?:^|(?<=[\s(\[]))'([^'\n]+?)'(?=[\s.,;:!?)\]]|$)")
 
 
 def split_statements(text: str) -> list[str]:
@@ -59,9 +64,41 @@ def normalise(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip().lower()
 
 
-def verify(draft: str, given: dict[int, Citation]) -> tuple[list[str], Verification]:
+def quotations(text: str) -> list[str]:
+    """The quoted passages of `text`, whatever the quote marks."""
+    return [next(g for g in m.groups() if g is not None) for m in _QUOTES.finditer(text)]
+
+
+def support_text(cited: Iterable[Citation], question: str) -> str:
+    """Everything a statement citing `cited` may draw on: the sentences, what the model was shown
+    beside each (source title, publication date, the correction flag in notices' words), and the
+    question."""
+    parts = [question]
+    for c in cited:
+        parts += [c.text, c.title, human(c.published) if c.published else ""]
+        if c.correction:
+            parts.append(notices.correction_notice(c.n, c.correction, []))
+    return "\n".join(parts)
+
+
+def unsupported(statement: str, support: str, selection: SelectionTuning, composer: ComposerTuning) -> list[str]:
+    """The names, numbers, dates and content words of `statement` that its support does not hold
+    (empty: the statement is supported)."""
+    low = support.lower()
+    missing = [n for n in name_tokens(statement) if n.lower().strip("'’.") not in low]
+    have = set(content_terms(support)) | {t for w in composer.framing_words for t in content_terms(w)}
+    for t in dict.fromkeys(content_terms(statement)):
+        if t not in have and not (paraphrases_of(t, selection) & have) and t not in (m.lower() for m in missing):
+            missing.append(t)
+    return missing
+
+
+def verify(draft: str, given: dict[int, Citation], question: str = "", *,
+           selection: SelectionTuning | None = None, composer: ComposerTuning | None = None
+           ) -> tuple[list[str], DraftChecks]:
     """Statements that survive the checks, with markers reduced to valid given numbers (`[n]`)."""
-    v = Verification()
+    selection, composer = selection or SelectionTuning(), composer or ComposerTuning()
+    v = DraftChecks()
     kept: list[str] = []
     for stmt in split_statements(draft):
         valid: list[int] = []
@@ -74,17 +111,25 @@ def verify(draft: str, given: dict[int, Citation]) -> tuple[list[str], Verificat
             return "".join(f"[{n}]" for n in good)
 
         body = MARKER.sub(fix, stmt)
-        body = re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", body)).strip()
         if not valid:
             v.uncited += 1
             continue
-        cited = " ".join(normalise(given[n].text) for n in valid)
-        if any(normalise(q) not in cited for q in _QUOTE.findall(MARKER.sub("", stmt))):
+        cited = [given[n] for n in dict.fromkeys(valid)]
+        sentences = " ".join(normalise(c.text) for c in cited)
+        for url in _URL.findall(body):
+            if normalise(url).rstrip(".,;:") not in sentences:
+                body = body.replace(url, "")
+                v.urls_removed += 1
+        if any(normalise(q) not in sentences for q in quotations(MARKER.sub("", body))):
             v.misquoted += 1
+            continue
+        body = re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", body)).strip()
+        if unsupported(MARKER.sub(" ", body), support_text(cited, question), selection, composer):
+            v.unsupported += 1
             continue
         kept.append(body)
     v.kept = len(kept)
     return kept, v
 
 
-__all__ = ["MARKER", "Verification", "normalise", "split_statements", "verify"]
+__all__ = ["MARKER", "normalise", "quotations", "split_statements", "support_text", "unsupported", "verify"]

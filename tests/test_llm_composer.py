@@ -109,24 +109,26 @@ def test_verify_accepts_exact_quotes_and_grouped_markers() -> None:
 # -- through the engine (fake chat models) -------------------------------------------------------
 def test_good_answer_is_llm_composed_with_exact_renumbered_citations(seed_engine, embedder) -> None:
     given, claim_n, fix_ns = numbers(seed_engine, embedder)
-    reply = (f"Human Rights Watch withdrew the claim [{fix_ns[0]}]. Its May report had said the police app used "
-             f"Megvii's technology [{claim_n}].")
+    # "May" is in the correcting sentence, not the claim: the second statement must cite both.
+    reply = (f"Human Rights Watch withdrew the assertion [{fix_ns[0]}]. Its May report had said the police app used "
+             f"Megvii's technology [{claim_n}][{fix_ns[0]}].")
     eng = llm_engine(seed_engine, embedder, fake(reply))
     ans = eng.ask(Q)
     assert ans.composer == "llm" and ans.answered
-    assert ans.answer.startswith("Human Rights Watch withdrew the claim [1].")
+    assert ans.answer.startswith("Human Rights Watch withdrew the assertion [1].")
     assert eng.composer.last.notices == 0 and eng.composer.last.invented == 0
     assert [c.n for c in ans.citations] == [1, 2]
     assert ans.citations[1].correction and ans.citations[1].correction.status == "corrected"
     exact(eng, ans)
     js = ans.to_json()
-    assert set(js) == {"question", "answered", "answer", "citations", "composer"} and js["composer"] == "llm"
+    assert set(js) == {"question", "answered", "answer", "citations", "composer", "checks"} and js["composer"] == "llm"
+    assert js["checks"]["kept"] == 2 and js["checks"]["unsupported"] == 0
     assert set(js["citations"][0]) == set(seed_engine.ask(Q).to_json()["citations"][0])
 
 
 def test_citing_a_number_not_given_is_removed_and_counted(seed_engine, embedder) -> None:
     given, claim_n, fix_ns = numbers(seed_engine, embedder)
-    eng = llm_engine(seed_engine, embedder, fake(f"The group withdrew the claim [{fix_ns[0]}][9]. Megvii denied it all [9]."))
+    eng = llm_engine(seed_engine, embedder, fake(f"Human Rights Watch withdrew the assertion [{fix_ns[0]}][9]. Megvii denied it all [9]."))
     ans = eng.ask(Q)
     assert ans.composer == "llm"
     assert eng.composer.last.invented == 2 and eng.composer.last.uncited == 1
@@ -152,7 +154,9 @@ def test_malformed_output_falls_back_to_extractive_and_says_why(seed_engine, emb
     with caplog.at_level(logging.WARNING, logger="bot.composer"):
         ans = eng.ask(Q)
     assert ans.composer == "extractive"
-    assert ans.to_json() == seed_engine.ask(Q).to_json()
+    js = ans.to_json()
+    assert js.pop("checks")["reason"] == "no statement in the LLM's reply cites a given sentence"
+    assert js == seed_engine.ask(Q).to_json()
     assert "falling back to the extractive answer" in caplog.text and "cites a given sentence" in caplog.text
 
 

@@ -55,15 +55,16 @@ def numbers_from(srv: MockOpenAI, seed_engine: Engine, embedder) -> tuple[int, i
 
 def test_good_answer_streams_through_the_real_client(server, seed_engine, embedder) -> None:
     claim_n, fix_n = numbers_from(server, seed_engine, embedder)
-    reply = f"Human Rights Watch withdrew the claim [{fix_n}]. The May report had tied Megvii to the app [{claim_n}]."
+    reply = (f"Human Rights Watch withdrew the assertion [{fix_n}]. The watchdog said Megvii's technology was used "
+             f"in the app [{claim_n}].")
     server.script(Reply(reply, chunk=5))
     eng = engine_for(seed_engine, embedder, server)
     pieces: list[str] = []
     ans = eng.ask(Q, on_token=pieces.append)
     assert len(pieces) > 5 and "".join(pieces) == reply  # arrived in pieces, in order
     assert server.requests[-1]["stream"] is True and server.requests[-1]["model"] == "mock-model"
-    assert ans.composer == "llm" and ans.answer == ("Human Rights Watch withdrew the claim [1]. "
-                                                    "The May report had tied Megvii to the app [2].")
+    assert ans.composer == "llm" and ans.answer == ("Human Rights Watch withdrew the assertion [1]. "
+                                                    "The watchdog said Megvii's technology was used in the app [2].")
     assert ans.citations[1].correction is not None and ans.citations[0].correction is None
     # Without streaming the client makes a plain JSON request; same verified result.
     server.script(Reply(reply))
@@ -73,21 +74,21 @@ def test_good_answer_streams_through_the_real_client(server, seed_engine, embedd
 
 def test_chat_shows_the_draft_live_then_the_verified_answer(server, seed_engine, embedder) -> None:
     claim_n, fix_n = numbers_from(server, seed_engine, embedder)
-    server.script(Reply(f"The claim was withdrawn [{fix_n}][9]."))
+    server.script(Reply(f"The assertion was withdrawn [{fix_n}][9]."))
     out = io.StringIO()
     console = Console(file=out, force_terminal=True, width=120)
     ans = ask_streaming(engine_for(seed_engine, embedder, server), Q, None, console)
-    assert ans.composer == "llm" and ans.answer == "The claim was withdrawn [1]."
+    assert ans.composer == "llm" and ans.answer == "The assertion was withdrawn [1]."
     assert "[9]" in out.getvalue()  # the raw draft was on screen while it streamed…
     assert "[9]" not in ans.answer  # …but the answer the chat keeps is the verified one
 
 
 def test_citing_9_over_http_is_removed(server, seed_engine, embedder) -> None:
     claim_n, fix_n = numbers_from(server, seed_engine, embedder)
-    server.script(Reply(f"Megvii's code was never actively used [9]. The claim was withdrawn [{fix_n}][9]."))
+    server.script(Reply(f"Megvii's code was never actively used [9]. The assertion was withdrawn [{fix_n}][9]."))
     eng = engine_for(seed_engine, embedder, server)
     ans = eng.ask(Q)
-    assert ans.composer == "llm" and ans.answer == "The claim was withdrawn [1]."
+    assert ans.composer == "llm" and ans.answer == "The assertion was withdrawn [1]."
     assert eng.composer.last.invented == 2 and eng.composer.last.uncited == 1
 
 
@@ -105,7 +106,9 @@ def test_timeout_falls_back_to_extractive(server, seed_engine, embedder, caplog)
     eng = engine_for(seed_engine, embedder, server, timeout=0.5)
     with caplog.at_level(logging.WARNING, logger="bot.composer"):
         ans = eng.ask(Q)
-    assert ans.composer == "extractive" and ans.to_json() == seed_engine.ask(Q).to_json()
+    js = ans.to_json()
+    assert ans.composer == "extractive" and re.search(r"timed out|did not finish", js.pop("checks")["reason"])
+    assert js == seed_engine.ask(Q).to_json()
     assert "timed out" in caplog.text or "did not finish" in caplog.text
 
 
@@ -169,7 +172,7 @@ def test_chat_json_follow_up_is_condensed_via_the_llm(server, seed_engine, embed
     app._embedder, app._engine = embedder, Engine(s, embedder=embedder, store=seed_engine.store())
     monkeypatch.setattr(cli, "App", lambda settings: app)
     monkeypatch.setattr("sys.stdin", io.StringIO("Who developed the police app?\nHow much revenue does it have?\n"))
-    server.script(Reply("The app was developed by a unit of CETC [1]."),
+    server.script(Reply("The app was developed by a unit of China Electronics Technology Group Corp [1]."),
                   Reply("How much revenue does China Electronics Technology Group Corp have?"),
                   Reply("It has $30 billion in revenue [1]."))
     assert cli.main(["chat", "--json"]) == 0
