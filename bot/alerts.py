@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import notices
 from .slack_blocks import context, escape, quote, section, source_line
 
 log = logging.getLogger("factdesk.alerts")
@@ -46,7 +47,7 @@ def _where(s: dict[str, Any], records: dict[str, dict[str, Any]]) -> str:
 def alert_message(row: dict[str, Any], records: dict[str, dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
     """(fallback text, blocks) for one link: the claim with its source and date, what corrected
     or superseded it with theirs, and the note — in the style of an answer."""
-    label = "CORRECTED" if row["status"] == "corrected" else "SUPERSEDED"
+    label = notices.flag_label(row["status"])
     note = escape(str(row.get("note") or ""))
     claim = row["claim"]
     blocks = [section(f"⚠ *{label}* — a claim in the sources was {label.lower()}" + (f": {note}" if note else "")),

@@ -11,6 +11,7 @@ from ingest.dates import human
 from ingest.records import SourceRecord
 from ingest.terms import content_terms, name_tokens
 
+from . import notices
 from .answer import Answer, Citation
 from .conversation import Conversation
 
@@ -106,7 +107,7 @@ def metadata_answer(q: str, records: Callable[[], dict[str, SourceRecord]],
         "publisher": "was published by {text}",
     }[field]
     body = " ".join(
-        f"“{c.title}” ({c.publisher or 'unknown publisher'}, {human(c.published)}) "
+        notices.source_inline(c.title, c.publisher or "unknown publisher", c.published) + " "
         + phrase.format(text=c.text, date=human(c.text)) + f" [{c.n}]."
         for c in cits)
     return Answer(question=q, answered=True, answer=f"{lead}\n{body}", citations=cits, standalone=q)

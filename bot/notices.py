@@ -46,9 +46,13 @@ def according_to(sources: Sequence[tuple[str, str, str]]) -> str:
     distinct (title, publisher, published) triples."""
     if len(sources) != 1:
         return f"According to {len(sources)} sources:"
-    title, publisher, published = sources[0]
+    return f"According to {source_inline(*sources[0])}:"
+
+
+def source_inline(title: str, publisher: str, published: str) -> str:
+    """“Title” (Publisher, June 2019): a source named inside a sentence."""
     meta = ", ".join(x for x in (publisher, human(published) if published else "") if x)
-    return f"According to “{title}”" + (f" ({meta})" if meta else "") + ":"
+    return f"“{title}”" + (f" ({meta})" if meta else "")
 
 
 def correction_notice(n: int, corr: Correction, refs: Sequence[int], quotes: Mapping[int, str] | None = None) -> str:

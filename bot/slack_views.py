@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ingest.dates import human
-
 from . import notices
 from .check import CheckReport
 from .home import RECENT_LINKS, IndexStatus, indexed_when
@@ -88,9 +86,9 @@ def home_view(st: IndexStatus) -> dict[str, Any]:
         blocks.append(context("No correction links: no indexed sentence has been corrected or superseded."))
     for lk in st.links[:RECENT_LINKS]:
         c = lk["claim"]
-        label = "CORRECTED" if lk["status"] == "corrected" else "SUPERSEDED"
+        label = notices.flag_label(lk["status"])
         blocks.append(section(f"⚠ *{label}* — {escape(lk.get('note') or '')}\n{quote(cut(c['text'], 400))}"))
-        when = human(c["published"]) if c.get("published") else "undated"
+        when = notices.date_text(c.get("published", ""))
         blocks.append(context(f"*{escape(c.get('title') or c['source'])}* · {when}"))
     blocks += [{"type": "divider"}, section(
         "*How to ask*\n• Mention me in a channel: `@factdesk Did the police app use Megvii's face matching?`\n"

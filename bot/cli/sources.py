@@ -42,8 +42,8 @@ def render_sources(rows: list[Any], out: Any) -> None:
     from rich.table import Column, Table
     from rich.text import Text
 
+    from bot import notices
     from bot.home import indexed_when
-    from ingest.dates import human
 
     table = Table(Column("id / source", ratio=1), Column("sentences", justify="right"),
                   Column("flagged", justify="right"), Column("corrects", justify="right"),
@@ -52,7 +52,7 @@ def render_sources(rows: list[Any], out: Any) -> None:
         head = Text(r.id, style="bold", no_wrap=True, overflow="fold")
         if r.missing:
             head.append("  missing", style="bold yellow")
-        meta = ", ".join(x for x in (r.publisher, human(r.published) if r.published else "undated") if x)
+        meta = ", ".join(x for x in (r.publisher, notices.date_text(r.published)) if x)
         flagged = Text(f"⚠ {r.flagged}", style="bold red") if r.flagged else Text("0")
         when = indexed_when(r.indexed_at).replace(" ", "\n", 1)
         table.add_row(Group(head, Text(f"{r.title or 'untitled'} — {meta}", style="dim")), str(r.sentences),
@@ -76,8 +76,8 @@ def cmd_sources(app: App, args: argparse.Namespace) -> int:
 def render_status(st: Any, out: Any) -> None:
     from rich.text import Text
 
+    from bot import notices
     from bot.home import RECENT_LINKS, indexed_when
-    from ingest.dates import human
 
     out.print(Text("factdesk index", style="bold"), Text(f"  {st.location}", style="dim"))
     out.print(f"  sources        {len(st.sources):,}" + (f"  ({len(st.missing)} missing: files gone)" if st.missing else ""))
@@ -92,11 +92,11 @@ def render_status(st: Any, out: Any) -> None:
             c = lk["claim"]
             by = lk["by"][0] if lk["by"] else {}
             line = Text("  ⚠ ", style="bold red")
-            line.append(f"{c['title'] or c['source']} ({human(c['published']) if c['published'] else 'undated'})")
+            line.append(f"{c['title'] or c['source']} ({notices.date_text(c['published'])})")
             line.append(f" — {lk['status']}: {lk['note']}", style="red")
             if by and by["source"] != c["source"]:
                 line.append(f" [{by.get('title') or by['source']}, "
-                            f"{human(by['published']) if by.get('published') else 'undated'}]", style="dim")
+                            f"{notices.date_text(by.get('published', ''))}]", style="dim")
             out.print(line)
     for r in st.missing:
         out.print(Text(f"warning: {r.id}: its file {r.path} is gone; "
