@@ -172,7 +172,8 @@ class Engine:
         candidates = retrieve(st, query, self.stats, self.settings)
         selection = self.selector.select(query, candidates, lambda ids: read_sentences(st, ids))
         # Later coverage comes from the candidates already scored for this question: no extra reads.
-        later = later_statements(selection.chosen, selection.ranked, q, query.names) if selection.answered else []
+        later = later_statements(selection.chosen, selection.ranked, q, query.names,
+                                  self.settings.tuning.later) if selection.answered else []
         request = ComposeRequest(question=question, standalone=query.standalone, selection=selection,
                                  citations=cite(st, selection.picked, later), cite=lambda picks: cite(st, picks))
         return self.composer.compose(request, on_token)

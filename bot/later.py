@@ -24,7 +24,7 @@ import numpy as np
 from ingest.corrections.subject import shared_names, topic_overlap
 from ingest.dates import interval, is_later
 from ingest.records import StoredSentence
-
+from ingest.tuning import LaterTuning
 
 
 class Scored(Protocol):
@@ -36,9 +36,6 @@ class Scored(Protocol):
     names: float
     score: float
 
-MAX_LATER = 2  # later statements added to one answer
-SAME_POINT_DENSE = 0.5  # cosine between cited and later sentence that counts as the same point
-QUESTION_DENSE = 0.3  # a later statement must be at least this close to the question, or share a key word
 
 # "Is X still …", "Did X go ahead with …", "Is X on the list?", "Does X still …", "… any more?"
 _CURRENT = re.compile(
@@ -59,9 +56,9 @@ def _start(published: str):
 
 
 def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: str,
-                     question_names: frozenset[str] = frozenset()) -> list[Scored]:
+                     question_names: frozenset[str] = frozenset(), tuning: LaterTuning = LaterTuning()) -> list[Scored]:
     """Statements from `pool` (the question's scored candidates) later than a cited sentence and on
-    its subject and point, newest first, at most MAX_LATER."""
+    its subject and point, newest first, at most `tuning.max_later` (thresholds: settings.tuning.later)."""
     have = {c.sentence.id for c in cited}
     current = is_current_state(question)
     found: dict[str, Scored] = {}
@@ -71,17 +68,17 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
             ss = s.sentence
             if ss.id in have or ss.id in found or ss.source == cs.source or not is_later(ss.published, cs.published):
                 continue
-            if s.lex <= 0 and s.dense < QUESTION_DENSE:
+            if s.lex <= 0 and s.dense < tuning.question_dense:
                 continue  # not about what was asked
             subject = shared_names(cs.text, ss.text) or (current and bool(question_names) and s.names >= 1.0)
             if not subject:
                 continue
             close = (cs.vector is not None and ss.vector is not None
-                     and float(np.dot(cs.vector, ss.vector)) >= SAME_POINT_DENSE)
+                     and float(np.dot(cs.vector, ss.vector)) >= tuning.same_point_dense)
             if topic_overlap(cs.text, ss.text) or close or current:
                 found[ss.id] = s
     ranked = sorted(found.values(), key=lambda s: (_start(s.sentence.published), s.score), reverse=True)
-    return ranked[:MAX_LATER]
+    return ranked[:tuning.max_later]
 
 
 def newest_first(order: list[str], published: dict[str, str], flagged: set[str] = frozenset()) -> list[str]:
@@ -99,4 +96,4 @@ def newest_first(order: list[str], published: dict[str, str], flagged: set[str] 
     return order
 
 
-__all__ = ["MAX_LATER", "is_current_state", "later_statements", "newest_first"]
+__all__ = ["is_current_state", "later_statements", "newest_first"]

@@ -141,6 +141,20 @@ class FollowUpTuning(BaseModel):
         "would extend for other beats."))
 
 
+class LaterTuning(BaseModel):
+    """Later coverage (bot/later.py): which later-dated statements an answer adds beside a cited one."""
+
+    model_config = ConfigDict(frozen=True)
+
+    max_later: int = Field(2, ge=0, le=20, description="Later statements added to one answer. Hand-set (issue 10).")
+    same_point_dense: float = Field(0.5, ge=-1.0, le=1.0, description=(
+        "Cosine between the cited and the later sentence that counts as the same point (without a shared content "
+        "word). Hand-set (issue 10)."))
+    question_dense: float = Field(0.3, ge=-1.0, le=1.0, description=(
+        "A later statement sharing no key word with the question must be at least this close to it. "
+        "Hand-set (issue 10)."))
+
+
 class ComposerTuning(BaseModel):
     """What the optional LLM composer is shown."""
 
@@ -171,8 +185,9 @@ class Tuning(BaseModel):
 
     retrieval: RetrievalTuning = Field(default_factory=RetrievalTuning)
     follow_up: FollowUpTuning = Field(default_factory=FollowUpTuning)
+    later: LaterTuning = Field(default_factory=LaterTuning)
     selection: SelectionTuning = Field(default_factory=SelectionTuning)
     composer: ComposerTuning = Field(default_factory=ComposerTuning)
 
 
-__all__ = ["PARAPHRASE_GROUPS", "ComposerTuning", "FollowUpTuning", "RetrievalTuning", "SelectionTuning", "Tuning"]
+__all__ = ["PARAPHRASE_GROUPS", "ComposerTuning", "FollowUpTuning", "LaterTuning", "RetrievalTuning", "SelectionTuning", "Tuning"]
