@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..records import CorrectionLink
+from ..records import CorrectionLink, sentence_id
 from ..terms import name_tokens
 from . import review
 from .declared import DeclaredError, declared_links, merge
@@ -62,6 +62,16 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
             cache[sid] = [Row.of(r) for r in store.source_sentences(sid, with_vectors=True)]
         return cache[sid]
 
+    # Reads cost per call more than per row (~ms each, embedded or server): the affected sources'
+    # sentences come in a few large reads, not one per source; a name's matches are read once.
+    _prefetch(store, sorted(affected & live), cache)
+    named: dict[str, list[dict[str, Any]]] = {}
+
+    def containing(tok: str) -> list[dict[str, Any]]:
+        if tok not in named:
+            named[tok] = store.containing(tok, NAMED_PER_CORRECTOR)
+        return named[tok]
+
     new: list[CorrectionLink] = []
     for sid in sorted(affected & live):
         own = rows(sid)
@@ -76,7 +86,7 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
             found = {r["id"]: r for r in store.query(b.vector, CANDIDATES_PER_CORRECTOR)}
             text = " ".join([b.text] + [t for _, t in ctx.get(b.id, [])])
             for tok in dict.fromkeys(name_tokens(text)):
-                for r in store.containing(tok, NAMED_PER_CORRECTOR):
+                for r in containing(tok):
                     found.setdefault(r["id"], r)
             cands = [Row.of(r) for r in found.values()
                      if r["source"] != sid and is_later(b.published, str(r.get("published", "")))]
@@ -85,6 +95,13 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
     if affected & live:
         others = [Row.of(r) for r in store.where_sentences({"cue": {"$in": list(CORRECTOR_CUES)}}, with_vectors=True)
                   if r["source"] not in affected]
+        # The later statements' neighbours (the window case), in a few reads by id — not one read
+        # of a whole source per statement, which grew with the archive.
+        near = _neighbours(store, [b for b in others if b.source not in cache])
+        around: dict[str, list[Row]] = {}  # statement id → its neighbours (index ±1)
+        for b in others:
+            src_rows = cache[b.source] if b.source in cache else near.get(b.source, [])
+            around[b.id] = [r for r in src_rows if abs(r.index - b.index) == 1]
         for sid in sorted(affected & live):
             later = [b for b in others if is_later(b.published, records[sid].get("published", ""))]
             if not later:
@@ -92,8 +109,8 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
             ctx: dict[str, list[tuple[int, str]]] = {}
             extra: dict[str, Row] = {}
             for b in later:
-                ctx[b.id] = [(r.index, r.text) for r in rows(b.source) if abs(r.index - b.index) == 1 and not r.headline]
-                extra |= {r.id: r for r in rows(b.source) if abs(r.index - b.index) == 1}
+                ctx[b.id] = [(r.index, r.text) for r in around[b.id] if not r.headline]
+                extra |= {r.id: r for r in around[b.id]}
             new += detect_across(rows(sid), later, records, ctx, extra)
     # Declared links of every source involved.
     for sid, rec in records.items():
@@ -125,6 +142,32 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
     store.put_links(merged + cands)
     after = {lk.claim for lk in merged}
     return len(after - set(before)), len(set(before) - after)
+
+
+_READ_SOURCES = 100  # sources per prefetching read (their sentences: ~1,000 rows)
+
+
+def _prefetch(store: Any, source_ids: list[str], cache: dict[str, list[Row]]) -> None:
+    """Fill `cache` with the sentences (and vectors) of `source_ids`, a hundred sources a read,
+    ordered by index as `store.source_sentences` gives them."""
+    todo = [s for s in source_ids if s not in cache]
+    for a in range(0, len(todo), _READ_SOURCES):
+        chunk = todo[a:a + _READ_SOURCES]
+        got: dict[str, list[Row]] = {sid: [] for sid in chunk}
+        for r in store.where_sentences({"source": {"$in": chunk}}, with_vectors=True):
+            got.setdefault(r["source"], []).append(Row.of(r))
+        for sid, rs in got.items():
+            cache[sid] = sorted(rs, key=lambda r: r.index)
+
+
+def _neighbours(store: Any, statements: list[Row]) -> dict[str, list[Row]]:
+    """The sentences at index ±1 of each statement, by source, read by id in batches."""
+    ids = sorted({sentence_id(b.source, b.index + d) for b in statements for d in (-1, 1) if b.index + d >= 0})
+    out: dict[str, list[Row]] = {}
+    for a in range(0, len(ids), 1000):
+        for r in store.get_sentences(ids[a:a + 1000], with_vectors=True).values():
+            out.setdefault(r["source"], []).append(Row.of(r))
+    return out
 
 
 def _replay(store: Any, links: list[CorrectionLink], cands: list[CorrectionLink],
