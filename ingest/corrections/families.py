@@ -79,6 +79,7 @@ _NO_LONGER = re.compile(r"\bno longer \w+(?: \w+){0,4}", re.I)
 # Opposites news copy uses for the same proposition (a general table, not one story's words).
 _ANTONYMS = sg.ANTONYMS
 _NEG_WORD = sg.NEG_WORD
+_WORD = {w: re.compile(rf"\b{re.escape(w)}\b") for pair in _ANTONYMS for w in pair}  # whole-word, compiled once
 
 
 _YEAR = re.compile(r"\b(?:in|since|from) (?:(?:early|late|mid-?)\s?)?(?:[A-Z][a-z]+ )?((?:19|20)\d\d)\b")
@@ -118,8 +119,11 @@ def _polarity_flip(a: str, b: str, point: set[str]) -> str:
     la, lb = a.lower(), b.lower()
     for x, y in _ANTONYMS:
         for p, q in ((x, y), (y, x)):
-            if re.search(rf"\b{p}\b", la) and re.search(rf"\b{q}\b", lb) and not re.search(rf"\b{q}\b", la):
-                m = re.search(rf"\b{q}\b", lb)
+            # The substring tests are exact prefilters (a whole-word match needs the substring) and
+            # spare the regex on almost every pair: this runs for every claim–statement pair.
+            if (p in la and q in lb and _WORD[p].search(la) and _WORD[q].search(lb)
+                    and not (q in la and _WORD[q].search(la))):
+                m = _WORD[q].search(lb)
                 return " ".join(b[m.start():].split()[:6]).rstrip(",.;")
     return ""
 
