@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import notices
-from .slack_blocks import context, escape, quote, section, source_line
+from .slack_blocks import NOTE_LIMIT, TITLE_LIMIT, context, escape, quote, section, shorten, source_line
 
 log = logging.getLogger("factdesk.alerts")
 
@@ -48,7 +48,7 @@ def alert_message(row: dict[str, Any], records: dict[str, dict[str, Any]]) -> tu
     """(fallback text, blocks) for one link: the claim with its source and date, what corrected
     or superseded it with theirs, and the note — in the style of an answer."""
     label = notices.flag_label(row["status"])
-    note = escape(str(row.get("note") or ""))
+    note = escape(shorten(str(row.get("note") or ""), NOTE_LIMIT))
     claim = row["claim"]
     blocks = [section(f"⚠ *{label}* — a claim in the sources was {label.lower()}" + (f": {note}" if note else "")),
               section(f"*Claim*\n{quote(claim['text'])}"), context(_where(claim, records))]
@@ -57,7 +57,8 @@ def alert_message(row: dict[str, Any], records: dict[str, dict[str, Any]]) -> tu
         blocks += [section(head + quote(b["text"])), context(_where(b, records))]
     blocks.append({"type": "divider"})
     by = row["by"][0] if row["by"] else {}
-    text = (f"⚠ {label}: “{escape(claim['text'])}” ({escape(claim.get('title') or claim['source'])}) — "
+    title = shorten(claim.get("title") or claim["source"], TITLE_LIMIT)
+    text = (f"⚠ {label}: “{escape(claim['text'])}” ({escape(title)}) — "
             f"{label.lower()} by “{escape(by.get('text', ''))}”")
     return text[:3000], blocks
 

@@ -74,7 +74,7 @@ def quote(text: str) -> str:
     return "> " + escape(text).replace("\n", "\n> ")
 
 
-def _short(text: str, limit: int) -> str:
+def shorten(text: str, limit: int) -> str:
     """Source metadata cut before it is escaped and placed: a title can be any length (one of
     190 KB once made a 66-block message Slack rejected, failing every answer citing it)."""
     text = " ".join(str(text).split())
@@ -90,7 +90,7 @@ def _link(url: str, label: str) -> str:
 
 def source_line(title: str, publisher: str, published: str, url: str = "") -> str:
     """*Title* (linked when the source has a URL) · Publisher · June 2019, all escaped."""
-    title, publisher = _short(title, TITLE_LIMIT), _short(publisher, PUBLISHER_LIMIT)
+    title, publisher = shorten(title, TITLE_LIMIT), shorten(publisher, PUBLISHER_LIMIT)
     name = escape(title) if title else "untitled source"
     head = _link(url, title or "untitled source") or name
     return " · ".join(x for x in (f"*{head}*", escape(publisher), notices.date_text(published)) if x)
@@ -104,7 +104,7 @@ def _correction(c: Citation) -> dict[str, Any] | None:
 def flag_line(corr: dict[str, Any], refs: list[int] | None = None) -> str:
     """⚠ *CORRECTED* — note; corrected by [1]–[3] above — one line, escaped."""
     label = notices.flag_label(str(corr.get("status")))
-    note = escape(_short(str(corr.get("note") or ""), NOTE_LIMIT))
+    note = escape(shorten(str(corr.get("note") or ""), NOTE_LIMIT))
     line = f"⚠ *{label}*" + (f" — {note}" if note else "")
     if refs:
         line += f"; {notices.corrected_above(str(corr.get('status')), refs)}"
@@ -215,7 +215,7 @@ def fallback_text(answer: Answer) -> str:
         flag = ""
         if corr:
             flag = f" ⚠ {notices.flag_label(str(corr.get('status')))}"
-        lines.append(f"[{c.n}]{flag} “{escape(c.text)}” — {escape(_short(c.title, TITLE_LIMIT))}, {notices.date_text(c.published)}")
+        lines.append(f"[{c.n}]{flag} “{escape(c.text)}” — {escape(shorten(c.title, TITLE_LIMIT))}, {notices.date_text(c.published)}")
     limit = FALLBACK_LIMIT if answer.answered else DONT_KNOW_LIMIT // 3
     return cut("\n".join(lines), limit)
 

@@ -128,6 +128,23 @@ def test_huge_titles_and_notes_are_cut_before_they_reach_blocks():
     assert "T" * 201 not in shown and "N" * 501 not in shown and len(text) <= 3000
 
 
+def test_a_correction_alert_with_a_huge_note_and_title_still_fits():
+    from bot.alerts import alert_message
+
+    huge = "T" * 190_000
+    row = {"status": "corrected", "note": "N" * 50_000,
+           "claim": {"source": "a", "sentence": 0, "text": "Acme Corp opened a plant in Ohio.", "title": huge,
+                     "published": "2019-06-01"},
+           "by": [{"source": "b", "sentence": 2, "text": "Acme Corp said the plant is in Iowa.", "title": huge,
+                   "published": "2019-07-01"}]}
+    text, blocks = alert_message(row, {"a": {"publisher": huge, "url": "https://example.com/a"}})
+    assert len(blocks) <= MAX_BLOCKS and len(text) <= 3000
+    for b in blocks:
+        if b["type"] == "section":
+            assert len(b["text"]["text"]) <= SECTION_LIMIT
+    assert "Acme Corp said the plant is in Iowa." in str(blocks) and "N" * 501 not in str(blocks)
+
+
 def test_terminal_control_sequences_in_source_text_never_reach_the_terminal():
     from bot.cli.common import console
     from bot.render import render_answer as render_cli
