@@ -206,7 +206,7 @@ def score_families(header: dict[str, Any], links: list[dict[str, Any]], items: l
 
 
 def run_eval(settings: Settings, embedder: Embedder, path: Path) -> dict[str, Any]:
-    from ingest.pipeline import Indexer
+    from .indexing import make_indexer
 
     from .engine import Engine
 
@@ -219,7 +219,7 @@ def run_eval(settings: Settings, embedder: Embedder, path: Path) -> dict[str, An
         if "corrections_file" in type(settings).model_fields:  # editor decisions beside the set's sources
             update["corrections_file"] = sources / "corrections.yml"
         s = settings.model_copy(update=update)
-        report = Indexer(s, embedder=embedder).ingest([str(sources)])
+        report = make_indexer(s, embedder).ingest([str(sources)])
         if not report.ok:
             raise RuntimeError("eval sources failed to ingest: " + "; ".join(r.line() for r in report.results))
         engine = Engine(s, embedder=embedder)

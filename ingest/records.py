@@ -36,6 +36,13 @@ class Sentence:
         return sentence_id(self.source, self.index)
 
 
+def sentence_row(source: Source, s: Sentence, vector: Any, extra: dict[str, Any]) -> dict[str, Any]:
+    """A sentence in its stored shape — what the store writes (id, text, vector and metadata) and
+    what it reads back — so ingest builds rows for the correction detector the same way."""
+    return {"id": s.id, "text": s.text, "vector": vector, "source": s.source, "index": s.index, "start": s.start,
+            "end": s.end, "published": source.published, "sha": source.sha256, **extra}
+
+
 def sentence_id(source: str, index: int) -> str:
     """Stable id: the same source and position always map to the same record."""
     return f"{source}#{index}"

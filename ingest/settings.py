@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     # Correction alerts: `factdesk ingest` posts each newly linked correction to this channel
     alert_channel: str = Field("", validation_alias="FACTDESK_ALERT_CHANNEL")
 
+    # Server mode: how long an ingest's writer lease lives without a heartbeat (ingest/lease.py)
+    ingest_lease_seconds: float = Field(60.0, gt=2.0, validation_alias="FACTDESK_LEASE_SECONDS")
+
     # Fetching URLs
     fetch_timeout: float = Field(15.0, gt=0, validation_alias="FACTDESK_FETCH_TIMEOUT")  # total, per URL
     fetch_max_bytes: int = Field(10 * 1024 * 1024, gt=0, validation_alias="FACTDESK_FETCH_MAX_BYTES")

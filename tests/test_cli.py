@@ -110,7 +110,11 @@ def test_ingest_watch_reindexes_changes(monkeypatch, embedder, tmp_path, capsys)
     app = cli.App(Settings(_env_file=None, data_dir=tmp_path / "data"))
     app.indexer.ingest([str(folder)])
     stop = threading.Event()
-    t = threading.Thread(target=cli._watch, args=(app, [str(folder)], None, stop), daemon=True)
+    import argparse
+
+    # --watch --prune: pruning is opt-in (tests/attacks/test_index_safety.py shows the default keeps them)
+    t = threading.Thread(target=cli._watch, args=(app, [str(folder)], argparse.Namespace(prune=True), stop),
+                         daemon=True)
     t.start()
     time.sleep(1.0)  # let the watcher start before the change
     (folder / "b.md").write_text("# B\n\nBeta Corp closed a plant in Texas.\n", encoding="utf-8")

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from ingest.pipeline import Indexer
 from ingest.settings import Settings
 from tests.conftest import SOURCES
 from tests.mock_openai import MockOpenAI, Reply
@@ -27,7 +26,9 @@ def links_of(settings: Settings, embedder, data_dir=None, cache_from=None) -> di
         data_dir.mkdir(parents=True)
         if cache_from is not None:
             shutil.copy(cache_from / "llm_judge_cache.json", data_dir / "llm_judge_cache.json")
-    idx = Indexer(settings, embedder=embedder)
+    from bot.indexing import make_indexer
+
+    idx = make_indexer(settings, embedder)
     assert idx.ingest([str(SOURCES)]).ok
     return {lk.claim: lk.by for lk in idx.store().all_links()}
 

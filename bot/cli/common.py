@@ -125,9 +125,9 @@ class App:
     @property
     def indexer(self):
         if self._indexer is None:
-            from ingest.pipeline import Indexer
+            from bot.indexing import make_indexer
 
-            self._indexer = Indexer(self.settings, embedder=self.embedder)
+            self._indexer = make_indexer(self.settings, self.embedder)
         return self._indexer
 
     def ensure_index(self) -> None:

@@ -19,6 +19,8 @@ examples:
   factdesk ingest                       # FACTDESK_SOURCES_DIR (default data/sources)
   factdesk ingest stories/ https://example.com/story.html
   factdesk ingest --prune stories/      # also drop sources whose files left stories/
+  factdesk ingest --watch stories/      # keep re-indexing stories/ as files change (--prune to drop deleted ones)
+  factdesk ingest --rebuild             # re-read every indexed source into a new index; swap only if all load
 
 --json prints one object: results (target, status added|updated|unchanged|removed|failed,
   source_id, reason, sentences, embedded), flagged, unflagged, warnings, ok.
@@ -71,21 +73,23 @@ def print_report(report, as_json: bool) -> None:
 def cmd_ingest(app: App, args: argparse.Namespace) -> int:
     from bot.cli import sync
 
-    targets = args.paths or [str(app.settings.sources_dir)]
+    # --rebuild with no path rebuilds every recorded source (ingest.rebuild), not just the default folder.
+    targets = args.paths or ([] if args.rebuild else [str(app.settings.sources_dir)])
     gone: list[str] = []
     if args.prune:
         targets, gone = sync.split_gone_targets(app.indexer, targets)
     alerts = _alerts(app)
     prog, cb = _progress(sys.stderr.isatty() and not args.json)
-    if not targets:
+    opts = {"prune": args.prune, "rebuild": args.rebuild, "drop_missing": args.drop_missing}
+    if not targets and not args.rebuild:
         from ingest.pipeline import IngestReport
 
         report = IngestReport()
     elif prog:
         with prog:
-            report = app.indexer.ingest(targets, prune=args.prune, rebuild=args.rebuild, progress=cb)
+            report = app.indexer.ingest(targets, progress=cb, **opts)
     else:
-        report = app.indexer.ingest(targets, prune=args.prune, rebuild=args.rebuild)
+        report = app.indexer.ingest(targets, **opts)
     if gone:
         _merge(report, app.indexer.remove(gone))
     missing = sync.missing_files(app.indexer.store().source_records())
@@ -95,13 +99,14 @@ def cmd_ingest(app: App, args: argparse.Namespace) -> int:
     alerts()
     rc = 0 if report.ok else 1
     if args.watch:
-        return watch(app, targets, args)
+        return watch(app, targets or [str(app.settings.sources_dir)], args)
     return rc
 
 
 def watch(app: App, targets: list[str], args: argparse.Namespace, stop_event=None) -> int:
     """Re-index on every change until Ctrl-C (or `stop_event`, for tests). A failed round — the
-    index locked by another ingest, a server outage — is reported and the watch goes on."""
+    index locked by another ingest, a server outage — is reported and the watch goes on. Sources
+    whose files are deleted are removed only with --prune, and every removal is printed."""
     from watchfiles import watch as watch_files
 
     from ingest.lock import IngestLocked
@@ -117,7 +122,7 @@ def watch(app: App, targets: list[str], args: argparse.Namespace, stop_event=Non
                                     yield_on_timeout=False):
             alerts = _alerts(app)  # each round alerts the links it adds, as a plain ingest does
             try:
-                report = app.indexer.ingest(targets, prune=True)
+                report = app.indexer.ingest(targets, prune=bool(getattr(args, "prune", False)))
             except (IngestLocked, StoreError) as e:
                 err(f"{e}; will retry on the next change")
                 continue
@@ -176,8 +181,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description=INGEST_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     s.add_argument("paths", nargs="*", metavar="PATH|URL")
     s.add_argument("--prune", action="store_true", help="remove indexed sources whose files are gone from the given folders (or the given deleted files)")
-    s.add_argument("--rebuild", action="store_true", help="drop the index (or a damaged one) and rebuild it")
-    s.add_argument("--watch", action="store_true", help="keep running and re-index when files change")
+    s.add_argument("--rebuild", action="store_true", help="build a new index beside the old one from every recorded "
+                   "source (files, folders, URLs) plus PATHs, and swap it in only if that succeeds")
+    s.add_argument("--drop-missing", action="store_true", help="with --rebuild: leave out recorded sources that "
+                   "cannot be loaded any more instead of refusing")
+    s.add_argument("--watch", action="store_true", help="keep running and re-index when files change "
+                   "(deleted files are removed from the index only with --prune)")
     s.add_argument("--json", action="store_true", help="print the report as JSON")
     s.set_defaults(func=cmd_ingest)
 

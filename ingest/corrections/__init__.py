@@ -27,7 +27,7 @@ from ..dates import is_later
 from ..records import Sentence
 from .declared import DeclaredError, declared_links, merge
 from .detect import Row, detect_across, detect_within
-from .relink import apply_decisions, relink
+from .relink import Judge, apply_decisions, relink
 from .signals import CORRECTOR_CUES, FAMILIES, cue, signals
 
 
@@ -44,5 +44,5 @@ def row(s: Sentence, vec: np.ndarray, published: str) -> Row:
     return Row(id=s.id, source=s.source, index=s.index, text=s.text, vector=vec, published=published, cue=cue(s.text))
 
 
-__all__ = ["CORRECTOR_CUES", "FAMILIES", "DeclaredError", "Row", "apply_decisions", "declared_links", "detect_across",
+__all__ = ["CORRECTOR_CUES", "FAMILIES", "DeclaredError", "Judge", "Row", "apply_decisions", "declared_links", "detect_across",
            "detect_within", "feature_meta", "is_later", "merge", "relink", "row", "sentence_meta", "signals"]

@@ -8,6 +8,7 @@ front matter, optionally the LLM judge, and finally replays the editor's decisio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..records import CorrectionLink, sentence_id
@@ -44,7 +45,13 @@ class _Finder:
         return self.cache[sid]
 
 
-def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str] | None = None) -> tuple[int, int]:
+# The optional correction judge (an LLM in `bot.judge`), passed in by the adapter so `ingest/`
+# imports nothing from `bot/`: (store, detected links, source records, warnings) -> links kept.
+Judge = Callable[[Any, list[CorrectionLink], dict[str, dict[str, Any]], list[str]], list[CorrectionLink]]
+
+
+def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str] | None = None,
+           judge: Judge | None = None) -> tuple[int, int]:
     """Bring correction links up to date after `affected` sources were written and `removed` ones
     deleted. Returns (sentences newly flagged, sentences no longer flagged)."""
     warnings = warnings if warnings is not None else []
@@ -125,11 +132,9 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
         except DeclaredError as e:
             warnings.append(f"{sid}: {e}")
             keep = [lk for lk in keep if not (lk.origin == "declared" and sid in lk.sources())]
-    if store.settings.llm_judge_corrections and store.settings.llm:
+    if judge is not None:
         # Opt-in (FACTDESK_LLM_JUDGE): an LLM confirms or rejects detected candidates, cached per pair.
-        from bot.judge import judge_links
-
-        new = judge_links(store, new, records, warnings)
+        new = judge(store, new, records, warnings)
     cands = keep_cands + [lk for lk in new if lk.status == "candidate"]
     merged = merge(keep + [lk for lk in new if lk.status != "candidate"])
     merged, cands = _replay(store, merged, cands, warnings)

@@ -1,0 +1,176 @@
+"""The manifest: what the index holds and in what state, kept in Chroma's sources collection.
+
+One record per source (its metadata, cleaned text, `state`: writing | complete | removing, content
+hash, sentence count), and a few reserved records, all named by `Reserved`: the embedding model
+that built the index, the journal of a run in progress, the generation token readers compare,
+the schema version (`ingest.migrations`), the writer lease (`ingest.lease`) and the term counts
+(`ingest.termcounts`). It lives in Chroma, not a side file, so an embedded folder and a shared
+server behave the same; `sources.json` in the data folder is a plain copy for `--rebuild`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import uuid
+from collections.abc import Sequence
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from .gateway import ModelMismatch
+from .records import Source
+
+if TYPE_CHECKING:
+    from .gateway import Gateway
+    from .termcounts import TermCounts
+
+
+class Reserved(str, Enum):
+    """Ids in the sources collection that are not sources (a source id cannot start with `_`)."""
+
+    MODEL = "__model__"
+    JOURNAL = "__journal__"
+    GENERATION = "__generation__"
+    SCHEMA = "__schema__"
+    LEASE = "__lease__"
+    TERM_TOTALS = "__df_total__"
+    TERM_COUNTS = "__df__"  # a prefix: one record per source, `__df__<source id>`
+
+
+class Manifest:
+    def __init__(self, gw: Gateway, terms: TermCounts) -> None:
+        self.gw = gw
+        self.terms = terms
+
+    def _get(self, rid: Reserved, include: list[str] | None = None) -> dict[str, Any]:
+        return self.gw._call(self.gw.sources_col.get, ids=[rid.value], include=include or ["metadatas"])
+
+    def _put(self, rid: Reserved, meta: dict[str, Any], document: str = "") -> None:
+        self.gw.upsert(self.gw.sources_col, [rid.value], [document], [meta])
+
+    # -- model identity -------------------------------------------------------------------
+    def model_info(self) -> tuple[str, int] | None:
+        rec = self._get(Reserved.MODEL)
+        if not rec["ids"]:
+            return None
+        m = rec["metadatas"][0]
+        return str(m["model"]), int(m["dim"])
+
+    def check_model(self, identity: str, dim: int | None = None, *, record: bool = False) -> None:
+        """Vectors from two models must never share an index: refuse, and say how to fix it (here
+        `--rebuild` is the remedy: a plain ingest cannot re-embed what is stored)."""
+        info = self.model_info()
+        if info is None:
+            if record and dim is not None:
+                self._put(Reserved.MODEL, {"model": identity, "dim": int(dim), "kind": "model"})
+            return
+        model, stored_dim = info
+        if model != identity or (dim is not None and dim != stored_dim):
+            raise ModelMismatch(
+                f"the index at {self.gw.settings.index_location} was built with {model} ({stored_dim} dimensions), "
+                f"but FACTDESK_EMBED_MODEL is {identity}: run `factdesk ingest --rebuild` to re-embed, "
+                "or set the model back")
+
+    # -- source records ----------------------------------------------------------------------
+    def records(self) -> dict[str, dict[str, Any]]:
+        rec = self.gw._call(self.gw.sources_col.get, where={"kind": "source"}, include=["metadatas"])
+        return {sid: _decode_meta(meta) for sid, meta in zip(rec["ids"], rec["metadatas"])}
+
+    def get(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Records with their cleaned `text`."""
+        if not ids:
+            return {}
+        rec = self.gw._call(self.gw.sources_col.get, ids=list(ids), include=["metadatas", "documents"])
+        out = {}
+        for sid, meta, doc in zip(rec["ids"], rec["metadatas"], rec["documents"]):
+            d = _decode_meta(meta)
+            d["text"] = doc or ""
+            out[sid] = d
+        return out
+
+    def mark(self, items: Sequence[tuple[Source, int]], state: str) -> None:
+        """Set many sources' records in few upserts (every Chroma write has a fixed cost, ~30 ms
+        embedded). A source becomes `complete` only after its term counts are stored, so a crash
+        never leaves a complete source without them."""
+        if state == "complete":
+            self.terms.write(items)
+        self.gw.upsert(self.gw.sources_col, [src.id for src, _ in items], [src.text for src, _ in items],
+                       [_source_meta(src, state, n) for src, n in items])
+
+    def set_state(self, source_id: str, state: str) -> None:
+        """Change only a record's `state` (e.g. to `removing` before a delete)."""
+        rec = self.gw._call(self.gw.sources_col.get, ids=[source_id], include=["metadatas", "documents"])
+        if rec["ids"]:
+            self.gw.upsert(self.gw.sources_col, [source_id], [rec["documents"][0] or ""],
+                           [{**rec["metadatas"][0], "state": state}])
+
+    def delete(self, source_id: str) -> None:
+        """Record first says `removing`, then sentences go, then the record (and its term counts):
+        a crash in between leaves a record the next run finishes deleting, never orphan sentences."""
+        self.set_state(source_id, "removing")
+        self.gw._write(self.gw.sentences.delete, where={"source": source_id})
+        self.gw._write(self.gw.sources_col.delete, ids=[f"{Reserved.TERM_COUNTS.value}{source_id}", source_id])
+
+    # -- journal, generation, schema ----------------------------------------------------------
+    def journal_open(self) -> bool:
+        """True when a run that wrote to this index did not finish (crashed or was killed)."""
+        return bool(self._get(Reserved.JOURNAL)["ids"])
+
+    def begin_journal(self, op: str) -> None:
+        self._put(Reserved.JOURNAL, {"kind": "journal", "op": op, "pid": os.getpid()})
+
+    def end_journal(self) -> None:
+        self.gw._write(self.gw.sources_col.delete, ids=[Reserved.JOURNAL.value])
+
+    def generation(self) -> str:
+        """A token that changes whenever sentences or sources change; readers compare it."""
+        rec = self._get(Reserved.GENERATION)
+        return str(rec["metadatas"][0].get("token", "")) if rec["ids"] else ""
+
+    def bump_generation(self, token: str | None = None) -> str:
+        token = token or uuid.uuid4().hex
+        self._put(Reserved.GENERATION, {"kind": "generation", "token": token})
+        return token
+
+    def publish_generation(self) -> str:
+        """End of a run that changed the index: the summed term counts of every complete source
+        under a new token, then that token made the generation. A reader that sees the token finds
+        matching totals; a crash in between leaves totals for a token nobody has, so readers fall
+        back to the per-source counts."""
+        token = uuid.uuid4().hex
+        done = {sid: r.get("sha256") for sid, r in self.records().items() if r.get("state") == "complete"}
+        self.terms.publish_totals(done, token)
+        return self.bump_generation(token)
+
+    def schema_version(self) -> int:
+        """The index's schema version; an index without the record is the baseline layout (1)."""
+        rec = self._get(Reserved.SCHEMA)
+        return int(rec["metadatas"][0].get("version", 1)) if rec["ids"] else 1
+
+    def set_schema_version(self, version: int) -> None:
+        self._put(Reserved.SCHEMA, {"kind": "schema", "version": int(version)})
+
+
+def _source_meta(source: Source, state: str, n_sentences: int) -> dict[str, Any]:
+    return {
+        "kind": "source", "state": state, "title": source.title, "publisher": source.publisher,
+        "published": source.published, "url": source.url, "path": source.path,
+        "byline": source.byline, "sha256": source.sha256, "sentences": int(n_sentences),
+        "contacts": json.dumps(source.contacts), "furniture": json.dumps(source.furniture),
+        "corrects": json.dumps(source.corrects), "extra": json.dumps(source.extra),
+        # When this version of the source was written (UTC, to the second): `factdesk sources`,
+        # `factdesk status` and the Slack App Home show it; records written before it lack it.
+        "indexed_at": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def _decode_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    d = dict(meta)
+    for key in ("contacts", "furniture", "corrects", "extra"):
+        if isinstance(d.get(key), str):
+            try:
+                d[key] = json.loads(d[key])
+            except ValueError:
+                d[key] = []
+    return d

@@ -1,0 +1,183 @@
+"""The first phase of an ingest: what is there to do?
+
+`expand` turns targets (files, folders, URLs) into load jobs — URLs are fetched here, before the
+ingest lock is taken, so a slow server holds up no writer. `plan` loads each job and compares it
+with the manifest: unchanged (same content hash, and every sentence really stored), added, updated,
+or failed with a one-line reason; and it picks up what a crashed run left half-written. Nothing is
+embedded or written here except the crash sweep (`recover`), which runs under the lock.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .fetch import FetchLimits, fetch
+from .loaders import SourceError, iter_files, load_file
+from .origins import is_url, keep_recorded_id, origin_clash, origin_of, source_from_page
+from .records import Sentence, Source
+from .report import IngestReport, SourceResult
+from .settings import Settings
+from .split import split_sentences
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+Job = tuple[str, Callable[[], Source]]  # (target as given, how to load it)
+
+
+@dataclass
+class Pending:
+    """A source to (re)write: its sentences, the vectors it can reuse, and later its vectors."""
+
+    source: Source
+    target: str
+    sentences: list[Sentence]
+    status: str  # added | updated
+    reuse: dict[str, np.ndarray]
+    vectors: np.ndarray | None = None
+    embedded: int = 0
+
+
+@dataclass
+class Plan:
+    pending: list[Pending] = field(default_factory=list)
+    seen: dict[str, str] = field(default_factory=dict)  # source id -> target it was loaded from
+    dropped: list[str] = field(default_factory=list)  # half-written sources that cannot be redone
+    manifest: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def fetch_limits(s: Settings) -> FetchLimits:
+    return FetchLimits(s.fetch_timeout, s.fetch_max_bytes, s.allow_private_urls)
+
+
+def expand(settings: Settings, targets: Sequence[str]) -> tuple[list[Job], list[SourceResult], list[Path]]:
+    """Load jobs for the targets, targets that failed already, and the folders that yielded files
+    (only those may be pruned: an emptied or unmounted folder never is)."""
+    jobs: list[Job] = []
+    failed: list[SourceResult] = []
+    folders: list[Path] = []
+    for t in targets:
+        if is_url(t):
+            try:
+                page = fetch(t, fetch_limits(settings))
+            except SourceError as e:
+                failed.append(SourceResult(t, "failed", reason=str(e)))
+                continue
+            jobs.append((t, lambda page=page: source_from_page(page)))
+            continue
+        p = Path(t).expanduser()
+        if p.is_dir():
+            files = list(iter_files(p))
+            if files:
+                folders.append(p.resolve())
+            else:
+                failed.append(SourceResult(t, "failed", reason="no .txt, .md or .html files in this folder; "
+                                           "nothing pruned"))
+            jobs.extend((str(f), lambda f=f, root=p: load_file(f, root)) for f in files)
+        elif p.exists():
+            jobs.append((str(p), lambda p=p: load_file(p)))
+        else:
+            failed.append(SourceResult(t, "failed", reason="no such file or folder"))
+    return jobs, failed, folders
+
+
+def _reuse(store: Store, sid: str) -> dict[str, np.ndarray]:
+    """Vectors already stored for a source, by sentence text: unchanged sentences are not re-embedded."""
+    return {r["text"]: r["vector"] for r in store.source_sentences(sid, with_vectors=True)}
+
+
+def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Settings) -> Plan:
+    out = Plan(manifest=store.source_records())
+    unchanged: list[tuple[Source, int]] = []
+    origins = {origin_of(rec): sid for sid, rec in out.manifest.items()}
+    for target, load in jobs:
+        try:
+            src = keep_recorded_id(load(), origins)
+        except SourceError as e:
+            report.fail(target, str(e))
+            continue
+        except Exception as e:  # a loader bug must not stop the other sources
+            log.exception("loading %s", target)
+            report.fail(target, f"{type(e).__name__}: {e}")
+            continue
+        if src.id in out.seen:
+            report.fail(target, f"id {src.id!r} is also used by {out.seen[src.id]}; set a unique `id:` in its "
+                        "front matter", src.id)
+            continue
+        out.seen[src.id] = target
+        old = out.manifest.get(src.id)
+        clash = origin_clash(old, src)
+        if clash:
+            report.fail(target, clash, src.id)
+            continue
+        if old and old.get("state") == "complete" and old.get("sha256") == src.sha256:
+            report.results.append(SourceResult(target, "unchanged", src.id, sentences=int(old.get("sentences", 0))))
+            unchanged.append((src, int(old.get("sentences", 0))))
+            continue
+        out.pending.append(Pending(src, target, split_sentences(src.id, src.text), "updated" if old else "added",
+                                   _reuse(store, src.id) if old else {}))
+    # A source marked complete must hold its sentences (another writer, or a damaged server, may
+    # have removed some): one that does not is repaired like a changed source.
+    short = store.incomplete([(src.id, n) for src, n in unchanged])
+    if short:
+        log.warning("sources marked complete but missing sentences, repaired: %s", sorted(short))
+        report.results = [r for r in report.results if not (r.status == "unchanged" and r.source_id in short)]
+    for src, _ in unchanged:
+        if src.id in short:
+            out.pending.append(Pending(src, out.seen[src.id], split_sentences(src.id, src.text), "updated",
+                                       _reuse(store, src.id)))
+    # A `writing` record this run did not load is a crashed run's half-written source: redo it
+    # from its file, or, when that is gone, finish it off.
+    stale = [sid for sid, rec in out.manifest.items() if rec.get("state") != "complete" and sid not in out.seen]
+    for sid in stale:
+        try:
+            src, origin = _reload(out.manifest[sid], sid, settings)
+        except Exception as e:  # noqa: BLE001 — any failure: the half-written source must go
+            report.warnings.append(f"{sid}: an interrupted ingest left it half-written and it "
+                                   f"cannot be redone ({e}); removed it")
+            out.dropped.append(sid)
+            continue
+        out.pending.append(Pending(src, origin, split_sentences(sid, src.text), "updated", _reuse(store, sid)))
+    return out
+
+
+def _reload(rec: dict[str, Any], sid: str, settings: Settings) -> tuple[Source, str]:
+    path, url = rec.get("path") or "", origin_of(rec)
+    if path and Path(path).exists():
+        src = load_file(Path(path))
+    elif not path and is_url(url):
+        src = source_from_page(fetch(url, fetch_limits(settings)))
+    else:
+        raise SourceError("its file is gone")
+    if src.id != sid:
+        raise SourceError(f"its file now has id {src.id!r}")
+    return src, path or url
+
+
+def recover(store: Store) -> set[str]:
+    """After a crash: finish interrupted removals and delete sentences that no manifest record
+    owns. Returns the ids of sources that are gone, so their links are re-derived. (`writing`
+    records are redone by `plan`, like any changed source.) Runs only under the ingest lock (and,
+    on a server, the writer lease), so the open journal it acts on is never a live writer's."""
+    gone: set[str] = set()
+    for sid, rec in store.source_records().items():
+        if rec.get("state") == "removing":
+            store.delete_source(sid)
+            gone.add(sid)
+    records = store.source_records()
+    for sid, ids in store.sentence_sources().items():
+        if sid not in records:
+            store.delete_sentences(ids)
+            gone.add(sid)
+    # Links whose sentences belong to no source any more are stale too.
+    for lk in store.all_links():
+        gone |= {s for s in lk.sources() if s not in records}
+    if gone:
+        log.info("recovered from an interrupted ingest: swept %s", sorted(gone))
+    return gone

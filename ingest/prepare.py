@@ -1,0 +1,73 @@
+"""Phases two and three of an ingest: embed what is new, then check declared corrections.
+
+Both run before anything is written, so a source whose `corrects:` entries do not resolve fails
+whole and leaves the index as it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import corrections as corr
+from .embed import Embedder
+from .plan import Pending
+from .records import sentence_row
+from .report import IngestReport, Progress
+from .store import Store
+
+
+def embed(embedder: Embedder, pending: list[Pending], progress: Progress | None) -> None:
+    """Give every pending source its vectors: reused for sentence texts already stored, embedded
+    (in one batch across sources) for the rest."""
+    todo = [(p, i) for p in pending for i, s in enumerate(p.sentences) if s.text not in p.reuse]
+    if progress:
+        progress("total", len(todo))
+    vecs = embedder.embed([p.sentences[i].text for p, i in todo],
+                          progress=(lambda n: progress("advance", n)) if progress else None)
+    dim = vecs.shape[1] if len(todo) else embedder.dim
+    fresh = {(id(p), i): v for (p, i), v in zip(todo, vecs)}
+    for p in pending:
+        out = np.zeros((len(p.sentences), dim), dtype=np.float32)
+        for i, s in enumerate(p.sentences):
+            if (id(p), i) in fresh:
+                out[i] = fresh[(id(p), i)]
+                p.embedded += 1
+            else:
+                out[i] = p.reuse[s.text]
+        p.vectors = out
+
+
+def rows_of(p: Pending) -> list[corr.Row]:
+    """A pending source's sentences as the correction detector sees them (the stored shape)."""
+    assert p.vectors is not None
+    return [corr.Row.of(sentence_row(p.source, s, p.vectors[i], corr.sentence_meta(s.text)))
+            for i, s in enumerate(p.sentences)]
+
+
+def check_declared(store: Store, pending: list[Pending], manifest: dict[str, Any],
+                   report: IngestReport) -> list[Pending]:
+    """Drop (as failed) the sources whose `corrects:` entries do not resolve."""
+    batch = {p.source.id: p for p in pending}
+    keep = []
+    for p in pending:
+        if not p.source.corrects:
+            keep.append(p)
+            continue
+        targets: dict[str, list[corr.Row]] = {}
+        for e in p.source.corrects:
+            sid = e["source"]
+            if sid in targets:
+                continue
+            if sid in batch:
+                targets[sid] = rows_of(batch[sid])
+            elif sid in manifest:
+                targets[sid] = [corr.Row.of(r) for r in store.source_sentences(sid, with_vectors=True)]
+        try:
+            corr.declared_links(p.source.id, p.source.corrects, rows_of(p), targets)
+        except corr.DeclaredError as e:
+            report.fail(p.target, str(e), p.source.id)
+            continue
+        keep.append(p)
+    return keep

@@ -1,0 +1,85 @@
+"""An index built by the baseline code (commit 3c40c78) opens and upgrades without re-embedding.
+
+The baseline's own `factdesk ingest` builds the index (its code taken from this repository's
+history with `git archive`), then today's code reads it as it is, and the next ingest upgrades it
+through the numbered migrations (`ingest/migrations.py`) — embedding nothing, keeping every
+vector, and leaving an index that satisfies every invariant a fresh build does.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingest.settings import Settings
+from tests.conftest import ARTICLE, ROOT, SEED_ID
+from tests.test_faults import check_invariants
+
+BASELINE = "3c40c78"
+
+
+def _baseline_tree(dest: Path) -> Path:
+    git = shutil.which("git")
+    if not git or not (ROOT / ".git").exists():
+        pytest.skip("needs the repository's git history")
+    res = subprocess.run([git, "-C", str(ROOT), "archive", "--format=tar", BASELINE], capture_output=True)
+    if res.returncode != 0:
+        pytest.skip(f"commit {BASELINE} is not in this clone ({res.stderr.decode()[:100]})")
+    with tarfile.open(fileobj=io.BytesIO(res.stdout)) as tar:
+        tar.extractall(dest, filter="data")
+    return dest
+
+
+def test_a_baseline_index_opens_and_upgrades_without_reembedding(tmp_path, embedder):
+    from bot.engine import Engine
+    from ingest.migrations import LATEST
+    from ingest.pipeline import Indexer
+    from ingest.store import Store
+
+    base = _baseline_tree(tmp_path / "baseline")
+    folder = tmp_path / "src"
+    folder.mkdir()
+    shutil.copy(ARTICLE, folder / ARTICLE.name)
+    (folder / "later.md").write_text(
+        "---\npublished: 2019-07-02\npublisher: Wire\n---\n# Megvii follow-up\n\n"
+        "Human Rights Watch said on Tuesday that it had withdrawn the claim about Megvii's code.\n"
+        "The group said the police app did not use Megvii's software.\n", encoding="utf-8")
+    data = tmp_path / "data"
+    env = {**os.environ, "PYTHONPATH": str(base), "FACTDESK_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1",
+           "TRANSFORMERS_OFFLINE": "1"}
+    env.pop("CHROMA_HOST", None)
+    res = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", str(folder)], cwd=base, env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stdout + res.stderr
+    s = Settings(_env_file=None, data_dir=data, sources_dir=tmp_path / "none")
+    old = Store(s, fresh=True)
+    assert old.manifest.schema_version() == 1
+    vectors = old.sentences.get(include=["embeddings"])
+    before = dict(zip(vectors["ids"], np.asarray(vectors["embeddings"])))
+    links = {lk.claim: lk.by for lk in old.all_links()}
+
+    # Read as it is (readers never migrate): the flag on the seed's claim is there.
+    ans = Engine(s, embedder=embedder).ask("Did the police app use Megvii's face matching?")
+    assert ans.answered and any(c.correction for c in ans.citations if c.source == SEED_ID)
+
+    calls = embedder.calls
+    report = Indexer(s, embedder=embedder).ingest([str(folder)])
+    assert report.ok and report.counts() == {"unchanged": 2}, [r.line() for r in report.results]
+    assert embedder.calls == calls  # nothing re-embedded
+    new = Store(s, fresh=True)
+    assert new.manifest.schema_version() == LATEST
+    after = new.sentences.get(include=["embeddings"])
+    assert set(after["ids"]) == set(before)
+    for sid, vec in zip(after["ids"], np.asarray(after["embeddings"])):
+        assert np.array_equal(vec, before[sid]), sid
+    assert {lk.claim: lk.by for lk in new.all_links()} == links
+    assert (data / "sources.json").exists()
+    check_invariants(s)
