@@ -115,6 +115,7 @@ class Gateway:
         self.guard: Callable[[], None] | None = None  # set by the writer holding the lock
         self._ef = _refusing_embedding_function()
         self.client = self._connect(create, fresh)
+        self._opened = self._identity()
         p = settings.collection_prefix
         self.names = {"sentences": f"{p}_sentences", "sources": f"{p}_sources", "links": f"{p}_links"}
         self._cols: dict[str, Any] = {}
@@ -217,6 +218,22 @@ class Gateway:
     @property
     def links_col(self):
         return self._cols["links"]
+
+    def _identity(self) -> tuple[int, int] | None:
+        """Which database file this client opened (embedded): a rebuild swaps in another one."""
+        if self.settings.server_mode:
+            return None
+        try:
+            st = (Path(self.settings.data_dir) / self.folder / "chroma.sqlite3").stat()
+            return st.st_dev, st.st_ino
+        except OSError:
+            return None
+
+    def replaced(self) -> bool:
+        """True when the folder this client opened has been replaced since (`--rebuild` swapped
+        in a new index, or it was deleted): a reader must reopen, its client still sees the old
+        files."""
+        return self._opened is not None and self._identity() != self._opened
 
     # -- batched operations ---------------------------------------------------------------
     def upsert(self, col: Any, ids: Sequence[str], documents: Sequence[str], metadatas: Sequence[dict[str, Any]],

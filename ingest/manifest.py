@@ -124,7 +124,10 @@ class Manifest:
         self.gw._write(self.gw.sources_col.delete, ids=[Reserved.JOURNAL.value])
 
     def generation(self) -> str:
-        """A token that changes whenever sentences or sources change; readers compare it."""
+        """A token that changes whenever sentences or sources change; readers compare it. An
+        index replaced under this client (a rebuild's swap) reads as a generation of its own."""
+        if self.gw.replaced():
+            return "replaced"
         rec = self._get(Reserved.GENERATION)
         return str(rec["metadatas"][0].get("token", "")) if rec["ids"] else ""
 

@@ -318,3 +318,20 @@ def test_rebuild_on_a_chroma_server_builds_aside_and_swaps(tmp_path, embedder):
         assert names == sorted([f"{p}_{k}" for p in (s.collection_prefix, "neighbour")
                                 for k in ("links", "sentences", "sources")]), names
         assert set(_sources(other)) == {SEED_ID}
+
+
+def test_a_running_reader_sees_the_rebuilt_index(tmp_path, embedder):
+    """A chat or Slack process that has the index open when `--rebuild` swaps a new one in reopens
+    on its next question (its client still saw the old, renamed files) and finds what the rebuild
+    added."""
+    from bot.engine import Engine
+
+    s = _settings(tmp_path)
+    assert _indexer(s, embedder).ingest([str(_folder(tmp_path))]).ok
+    engine = Engine(s, embedder=embedder)
+    assert engine.ask("How many bicycles did the src office count?").answered
+    extra = tmp_path / "extra.md"
+    extra.write_text("# Ferry news\n\nThe harbour office counted 41 ferries in the bay on Sunday.\n", encoding="utf-8")
+    assert _indexer(s, embedder).ingest([str(extra)], rebuild=True).ok
+    ans = engine.ask("How many ferries did the harbour office count?")
+    assert ans.answered and any(c.source == "extra" for c in ans.citations), ans.to_json()
