@@ -222,7 +222,11 @@ def test_top_help_names_the_data_dir_and_env_file_and_chat_help_its_commands(cap
 
 
 def _chat(seed_engine, keys: str):
-    """Drive the interactive chat through prompt_toolkit's own pipe input (real key parsing)."""
+    """Drive the interactive chat through prompt_toolkit's own pipe input (real key parsing), on a
+    fresh engine over the shared seed index (so no other test's engine state leaks in), in a
+    thread with a bound: a chat that never ends fails the test instead of blocking the suite."""
+    import threading
+
     from prompt_toolkit import PromptSession
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
@@ -231,15 +235,25 @@ def _chat(seed_engine, keys: str):
     from bot.cli.asking import chat_loop
     from bot.cli.common import App
     from bot.conversation import Conversation
+    from bot.engine import Engine
+    from ingest.settings import Settings
 
-    app = App(seed_engine.settings)
-    app._engine = seed_engine
+    settings = Settings(_env_file=None, data_dir=seed_engine.settings.data_dir)
+    app = App(settings)
+    app._engine = Engine(settings, embedder=seed_engine.embedder)
     out = Console(record=True, width=100, file=io.StringIO())
+    result: list[int] = []
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
         session = PromptSession(input=pipe, output=DummyOutput())
-        code = chat_loop(app, Conversation(), session, out)
-    return code, out.export_text()
+        t = threading.Thread(target=lambda: result.append(chat_loop(app, Conversation(), session, out)), daemon=True)
+        t.start()
+        t.join(timeout=120)
+        if not result:
+            pipe.close()  # ends the prompt (EOF) so the thread can finish
+            t.join(timeout=10)
+    assert result, "the chat did not end on Ctrl-D or /quit"
+    return result[0], out.export_text()
 
 
 def test_ctrl_c_clears_the_line_and_ctrl_d_quits(seed_engine):
