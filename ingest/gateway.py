@@ -191,6 +191,15 @@ class Gateway:
                 "factdesk will retry on the next question") from None
         if missing_ok and ("does not exist" in str(e) or "not found" in str(e).lower()):
             raise IndexMissing(f"no index at {s.index_location}: run `factdesk ingest` first") from None
+        text = f"{type(e).__name__} {e}".lower()
+        # Not damage: nothing a rebuild would fix, and a rebuild is what "damaged" recommends.
+        if "readonly" in text or "read-only" in text or "permission denied" in text or \
+                (isinstance(e, OSError) and e.errno in (errno.EACCES, errno.EPERM, errno.EROFS)):
+            raise StoreUnavailable(f"the index at {s.index_location} cannot be written (read-only or permission "
+                                   "denied): check the folder's permissions, then run the command again") from None
+        if "database is locked" in text:
+            raise StoreUnavailable(f"the index at {s.index_location} is busy (locked by another process); "
+                                   "try again in a moment") from None
         raise IndexDamaged(
             f"the index at {s.index_location} is damaged ({type(e).__name__}: {str(e)[:120]}): "
             "run `factdesk ingest --rebuild`") from None

@@ -335,3 +335,27 @@ def test_a_running_reader_sees_the_rebuilt_index(tmp_path, embedder):
     assert _indexer(s, embedder).ingest([str(extra)], rebuild=True).ok
     ans = engine.ask("How many ferries did the harbour office count?")
     assert ans.answered and any(c.source == "extra" for c in ans.citations), ans.to_json()
+
+
+@pytest.mark.parametrize("error", ["attempt to write a readonly database", "database is locked"])
+def test_a_read_only_or_busy_index_is_not_called_damaged(tmp_path, embedder, monkeypatch, capsys, error):
+    """Only damage that a plain ingest cannot repair recommends `--rebuild`: a read-only folder or a
+    busy database says what it is."""
+    import sqlite3
+
+    import chromadb.api.models.Collection as C
+
+    from bot.cli import App
+
+    s = _settings(tmp_path)
+    monkeypatch.setenv("FACTDESK_DATA_DIR", str(s.data_dir))
+    monkeypatch.setattr(App, "embedder", property(lambda self: embedder))
+    assert _indexer(s, embedder).ingest([str(_folder(tmp_path))]).ok
+
+    def fail(self, *a, **kw):
+        raise sqlite3.OperationalError(error)
+
+    monkeypatch.setattr(C.Collection, "upsert", fail)
+    code, _, err = _run_cli(["ingest", str(_folder(tmp_path, "more"))], capsys)
+    assert code == 1 and "--rebuild" not in err and "damaged" not in err, err
+    assert ("read-only" in err) if "readonly" in error else ("busy" in err), err
