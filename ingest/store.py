@@ -187,9 +187,10 @@ class Store(Gateway):
                          "vector": np.asarray(rec["embeddings"][0][i], dtype=np.float32)})
         return rows
 
-    def containing(self, needle: str, limit: int = 50) -> list[dict[str, Any]]:
-        """Sentences whose text contains `needle` (case-sensitive, like Chroma's $contains)."""
-        rec = self._call(self.sentences.get, where_document={"$contains": needle}, limit=limit,
+    def containing(self, needle: str, limit: int = 50, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Sentences whose text contains `needle` (case-sensitive, like Chroma's $contains), optionally
+        only those whose metadata matches `where`."""
+        rec = self._call(self.sentences.get, where_document={"$contains": needle}, where=where, limit=limit,
                          include=["metadatas", "documents", "embeddings"])
         return [{"id": sid, "text": rec["documents"][i], **rec["metadatas"][i],
                  "vector": np.asarray(rec["embeddings"][i], dtype=np.float32)}

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from ..terms import _IRREGULAR, _norm, content_terms, words
 from ..terms import stem as stem_of
 from . import signals as sg
-from .subject import GENERIC_NAMES, attribution, names, shared_names, topic_overlap
+from .subject import GENERIC_NAMES, _first, attribution, names, shared_names, topic_overlap
 
 SURE, UNSURE = "link", "candidate"
 
@@ -72,14 +72,12 @@ def _subject(a: str, b: str, window: list[tuple[int, str]]) -> tuple[set[str], l
 
 _ACT = re.compile(r"\b(?:concession|endorsement|resignation|offer|bid|pledge|promise|nomination|invitation|"
                   r"apology|support|recognition)s?\b", re.I)
-_DOC_WORD = re.compile(r"\b(?:reports?|stud(?:y|ies)|surveys?|papers?|polls?|analys[ie]s|research|rankings?|"
-                       r"index|reviews?|assessments?|findings?|articles?|account|story|stories|journal)\b", re.I)
+_DOC_WORD = re.compile(r"\b(?:reports?|stud(?:y|ies)|surveys?|papers?|polls?|analys[ie]s|rankings?|findings?|"
+                       r"articles?|account|story|stories)\b", re.I)
 _ANAPHOR = re.compile(r"(?:The|This|These|Those|It|They|He|She|Its|Their|His|Her) (?!\w+ of\b)", re.I)
 _NO_LONGER = re.compile(r"\bno longer \w+(?: \w+){0,4}", re.I)
 # Opposites news copy uses for the same proposition (a general table, not one story's words).
-_ANTONYMS = sg.ANTONYMS
 _NEG_WORD = sg.NEG_WORD
-_WORD = {w: re.compile(rf"\b{re.escape(w)}\b") for pair in _ANTONYMS for w in pair}  # whole-word, compiled once
 
 
 _YEAR = re.compile(r"\b(?:in|since|from) (?:(?:early|late|mid-?)\s?)?(?:[A-Z][a-z]+ )?((?:19|20)\d\d)\b")
@@ -104,26 +102,30 @@ def _historical(a: str, published: str) -> bool:
     return bool(m and published[:4].isdigit() and int(m.group(1)) < int(published[:4]))
 
 
+# What follows a negator without denying anything: a reporting or knowing verb ("has not disclosed",
+# "did not respond", "was not clear"), a degree word, or a figure (then it is a figure's correction).
+_NOT_A_DENIAL = re.compile(
+    r"\s*(?:(?:yet|immediately|publicly|officially|formally|previously|been|be|have|had|always|also|fully|so)\s+)*"
+    r"(?:only|yet|just|least|longer|doubt|comment\w*|immediately|disclos\w*|sa(?:y|id)|respond\w*|repl\w*|reveal\w*|"
+    r"specif\w*|elaborat\w*|know\w*|clear|confirm\w*|return\w*|answer\w*|give|gave|given|provid\w*|detail\w*|"
+    r"identif\w*|name[ds]?|explain\w*|expect\w*|sure|certain|aware|(?:about |around |minus )?[$€£]?\d[\d,.]*)\b", re.I)
+
+
 def _polarity_flip(a: str, b: str, point: set[str]) -> str:
     """`b` says the opposite of `a` on the same point: a word of the point negated in `b` but not in
     `a` ("can use arsenic" / "does not incorporate arsenic"), or a pair of opposites ("struck down"
     / "upheld"). Returns the words of `b` that say so, or ""."""
     for m in _NEG_WORD.finditer(b):
         scope = b[m.end():].split()[:6]
-        if re.match(r"\s*(?:only|yet|just|least|longer|doubt|comment|immediately|(?:about |around |minus )?[$€£]?\d)",
-                    b[m.end():], re.I):
-            continue  # "not only", "not yet", "no comment"; "not $300 million" is a figure's correction
+        if _NOT_A_DENIAL.match(b[m.end():]):
+            continue  # "not only", "no comment", "did not disclose"; "not $300 million" is a figure's correction
         stems = {stem_of(_norm(w)) for w in scope}
         if stems & point and not _NEG_WORD.search(a):
             return " ".join(b[m.start():].split()[:7]).rstrip(",.;")
-    la, lb = a.lower(), b.lower()
-    for x, y in _ANTONYMS:
-        for p, q in ((x, y), (y, x)):
-            # The substring tests are exact prefilters (a whole-word match needs the substring) and
-            # spare the regex on almost every pair: this runs for every claim–statement pair.
-            if (p in la and q in lb and _WORD[p].search(la) and _WORD[q].search(lb)
-                    and not (q in la and _WORD[q].search(la))):
-                m = _WORD[q].search(lb)
+    for rx, ry in sg.ANTONYM_RX:
+        for p, q in ((rx, ry), (ry, rx)):
+            m = q.search(b)
+            if m and p.search(a) and not q.search(a):
                 return " ".join(b[m.start():].split()[:6]).rstrip(",.;")
     return ""
 
@@ -188,13 +190,13 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     own = not used  # the subject is named in the later sentence itself, not only beside it
     if sg.RETRACTION in sb.later and own:
         texts = [b] + [t for i, t in (window or []) if i in used]
-        retractors = {n for t in texts for m in sg.RETRACTOR.finditer(t) for n in names(m.group(1))} | attribution(b)
+        retractors = {n for t in texts for m in sg.RETRACTOR.finditer(t) for n in names(m.group(1))}
         by_source = bool((attribution(a) | _document_owner(a)) & retractors)
         # A whole paper, study or article withdrawn: every claim the earlier coverage attributes to
         # such a document, about the same names, goes with it.
         act = _ACT.search(sg._RETRACTION.search(b).group(0) if sg._RETRACTION.search(b) else "")
         if sb.retracts_whole:
-            if _DOC_WORD.search(a) and (by_source or (subj and (point or sim >= 0.35))):
+            if _DOC_WORD.search(a) and (by_source or (not topic_only and (len(subj) >= 2 or len(point) >= 2))):
                 add(sg.RETRACTION, True, "the document the claim is attributed to was withdrawn",
                     _span(sg._RETRACTION, b, 2))
         elif act:
@@ -207,18 +209,25 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
             sure = story or (len(point) >= 2 and sim >= 0.45 and bool(subj - retractors))
             if sure or (len(point) >= 2 and sim >= 0.35):
                 add(sg.RETRACTION, sure, "a retraction on the same point", _span(sg._RETRACTION, b, 2))
-    flips = _polarity_flip(a, b, point)
+    flips = _polarity_flip(a, b, point) if sb.contrary and own else ""
     if flips and own and not sb.denial and not _denial_by_accused(a, b) and sg.NEGATION not in sa.later:
         sure = (len(point) >= 2 and sim >= 0.45) or (len(point) >= 1 and sim >= 0.55) or (story and len(point) >= 1)
         if sure or (len(point) >= 1 and sim >= 0.4):
             add(sg.NEGATION, sure, "a later statement says the opposite", flips)
-    if sg.NEGATION in sb.later and own and sg.NEGATION not in sa.later and not _denial_by_accused(a, b):
+    # A correction notice ("was misreported in an earlier version") is about what it names: the
+    # claim must name the same thing, capitalised in both (not just share a sentence's first word).
+    named = bool((names(a) & names(b)) - GENERIC_NAMES - _first(a) - _first(b)) or story
+    notice_only = sb.notice and not sg._NEGATION.search(b)
+    if (sg.NEGATION in sb.later and own and sg.NEGATION not in sa.later and not _denial_by_accused(a, b)
+            and (named or not notice_only)):
         sure = (len(point) >= 2 and sim >= 0.4) or (story and len(point) >= 1)
         if sure or (len(point) >= 1 and sim >= 0.3):
             add(sg.NEGATION, sure, "a later statement says the same point is untrue",
                 _span(sg._NEGATION, b, 2) or _span(sg._NOTICE, b, 2))
     if topic_only:
-        found = [e for e in found if e.family in (sg.RETRACTION, sg.NEGATION)]
+        # Without a shared name only an explicit statement of falsity will do ("turned out to be
+        # untrue"), not a bare "not" nor a correction notice about something else.
+        found = [e for e in found if e.family == sg.NEGATION and sg._NEGATION.search(b)]
         found.sort(key=lambda e: (e.verdict != SURE, -e.score))
         return found[0] if found else None
     if sg.PLAN in sb.later and sg.PLAN in sa.claim:

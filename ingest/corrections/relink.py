@@ -17,10 +17,32 @@ from . import review
 from .declared import DeclaredError, declared_links, merge
 from .detect import Row, detect_across, detect_within, windows
 from .signals import CORRECTOR_CUES
+from .subject import GENERIC_NAMES
 from ..dates import is_later
 
 CANDIDATES_PER_CORRECTOR = 30  # nearest sentences by meaning
-NAMED_PER_CORRECTOR = 40  # plus sentences naming the same (rare) names: similarity may be low
+CANDIDATES_PER_CLAIM = 10  # nearest later statements that can overturn, per claim of a new source
+NAMED_PER_CORRECTOR = 40  # plus sentences naming the same names: similarity may be low
+MAX_NAMES = 6  # names searched per sentence (the first ones: a sentence's subject comes early)
+
+
+class _NameSearch:
+    """Sentences containing a name, cached for one relink (a name recurs in many sentences)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.cache: dict[tuple[str, bool], list[dict[str, Any]]] = {}
+
+    def rows(self, text: str, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        toks = [t for t in dict.fromkeys(name_tokens(text)) if len(t) > 2 and not t.isdigit()
+                and t.lower() not in GENERIC_NAMES][:MAX_NAMES]
+        for tok in toks:
+            key = (tok, where is not None)
+            if key not in self.cache:
+                self.cache[key] = self.store.containing(tok, NAMED_PER_CORRECTOR, where=where)
+            out += self.cache[key]
+        return out
 
 
 class _Finder:
@@ -72,13 +94,7 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
     # Reads cost per call more than per row (~ms each, embedded or server): the affected sources'
     # sentences come in a few large reads, not one per source; a name's matches are read once.
     _prefetch(store, sorted(affected & live), cache)
-    named: dict[str, list[dict[str, Any]]] = {}
-
-    def containing(tok: str) -> list[dict[str, Any]]:
-        if tok not in named:
-            named[tok] = store.containing(tok, NAMED_PER_CORRECTOR)
-        return named[tok]
-
+    named = _NameSearch(store)
     new: list[CorrectionLink] = []
     for sid in sorted(affected & live):
         own = rows(sid)
@@ -88,37 +104,45 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
         # This source as the later one: its evidence sentences against earlier sentences anywhere,
         # found by meaning and by the names they (or their neighbours) share.
         for b in own:
-            if not b.signals.overturns:
+            if not b.signals.overturns or b.headline:
                 continue
-            found = {r["id"]: r for r in store.query(b.vector, CANDIDATES_PER_CORRECTOR)}
-            text = " ".join([b.text] + [t for _, t in ctx.get(b.id, [])])
-            for tok in dict.fromkeys(name_tokens(text)):
-                for r in containing(tok):
-                    found.setdefault(r["id"], r)
+            # A sentence that only negates something contradicts claims about the same names: those
+            # are found by name; the nearest by meaning are searched for the other families' evidence.
+            found = {r["id"]: r for r in store.query(b.vector, CANDIDATES_PER_CORRECTOR)} if b.signals.later else {}
+            for r in named.rows(" ".join([b.text] + [t for _, t in ctx.get(b.id, [])])):
+                found.setdefault(r["id"], r)
             cands = [Row.of(r) for r in found.values()
                      if r["source"] != sid and is_later(b.published, str(r.get("published", "")))]
             new += detect_across(cands, [b], records, ctx, extra)
-    # This source as the earlier one: evidence sentences of other (later) sources against it.
-    if affected & live:
-        others = [Row.of(r) for r in store.where_sentences({"cue": {"$in": list(CORRECTOR_CUES)}}, with_vectors=True)
-                  if r["source"] not in affected]
+    # This source as the earlier one: evidence sentences of later sources, found per claim by
+    # meaning and by shared names among sentences that can overturn (their stored `cue`).
+    cue_where = {"cue": {"$in": list(CORRECTOR_CUES)}}
+    others = [str(records[x].get("published", "")) for x in live - affected]
+    for sid in sorted(affected & live):
+        published = records[sid].get("published", "")
+        if not published or not any(is_later(d, published) for d in others):
+            continue  # no source outside this run is later: pass 1 already paired everything
+        found: dict[str, dict[str, Any]] = {}
+        for a in rows(sid):
+            for r in store.query(a.vector, CANDIDATES_PER_CLAIM, where=cue_where):
+                found.setdefault(r["id"], r)
+            for r in named.rows(a.text, where=cue_where):
+                found.setdefault(r["id"], r)
+        later = [Row.of(r) for r in found.values()
+                 if r["source"] not in affected and is_later(str(r.get("published", "")), published)]
+        if not later:
+            continue
         # The later statements' neighbours (the window case), in a few reads by id — not one read
         # of a whole source per statement, which grew with the archive.
-        near = _neighbours(store, [b for b in others if b.source not in cache])
-        around: dict[str, list[Row]] = {}  # statement id → its neighbours (index ±1)
-        for b in others:
+        near = _neighbours(store, [b for b in later if b.source not in cache])
+        ctx: dict[str, list[tuple[int, str]]] = {}
+        extra: dict[str, Row] = {}
+        for b in later:
             src_rows = cache[b.source] if b.source in cache else near.get(b.source, [])
-            around[b.id] = [r for r in src_rows if abs(r.index - b.index) == 1]
-        for sid in sorted(affected & live):
-            later = [b for b in others if is_later(b.published, records[sid].get("published", ""))]
-            if not later:
-                continue
-            ctx: dict[str, list[tuple[int, str]]] = {}
-            extra: dict[str, Row] = {}
-            for b in later:
-                ctx[b.id] = [(r.index, r.text) for r in around[b.id] if not r.headline]
-                extra |= {r.id: r for r in around[b.id]}
-            new += detect_across(rows(sid), later, records, ctx, extra)
+            around = [r for r in src_rows if abs(r.index - b.index) == 1 and not r.headline]
+            ctx[b.id] = [(r.index, r.text) for r in around]
+            extra |= {r.id: r for r in around}
+        new += detect_across(rows(sid), later, records, ctx, extra)
     # Declared links of every source involved.
     for sid, rec in records.items():
         entries = rec.get("corrects") or []

@@ -247,13 +247,14 @@ _REPORTING = re.compile(r"\b(said|says|reported|claimed|alleged|asserted|stated|
 
 
 # Opposites news copy uses for the same proposition (a general table, not one story's words).
-ANTONYMS = [("upheld", "struck down"), ("won", "lost"), ("survived", "died"), ("alive", "dead"),
-            ("approved", "rejected"), ("acquitted", "convicted"), ("innocent", "guilty"), ("passed", "failed"),
-            ("intact", "collapsed"), ("escaped", "under water"), ("escaped", "flooded"), ("safe", "killed"),
-            ("increase", "decrease"), ("rose", "fell"), ("gained", "lost"), ("profit", "loss"), ("found", "missing"),
-            ("accepted", "declined"), ("true", "false")]
-_OPPOSITE_WORD = re.compile(r"\b(?:" + "|".join(sorted({w for p in ANTONYMS for w in p}, key=len, reverse=True)) + r")\b",
-                            re.I)
+ANTONYMS = [("upheld", "struck down"), ("alive", "dead"), ("survived", "died"), ("acquitted", "convicted"),
+            ("innocent", "guilty"), ("intact", "collapsed"), ("intact", "destroyed"), ("escaped", "under water"),
+            ("escaped", "flooded")]
+ANTONYM_RX = [(re.compile(rf"\b{x}\b", re.I), re.compile(rf"\b{y}\b", re.I)) for x, y in ANTONYMS]
+_OPPOSITE_WORD = re.compile(r"\b(?:" + "|".join(sorted({w for p in ANTONYMS for w in p}, key=len, reverse=True))
+                            + r")\b", re.I)
+
+_NO_LONGER = re.compile(r"\bno longer\b", re.I)
 NEG_WORD = re.compile(r"\b(?:not|no|never|none|neither|nor|n['’]t)\b", re.I)
 
 
@@ -346,7 +347,7 @@ def signals(text: str) -> Signals:
         later.add(PLAN)
     lifts = frozenset(k for k, rx in _STATE_LIFT.items() if rx.search(text))
     event = bool(LIST_EVENT.search(text) or STATUS_EVENT.search(text))
-    if lifts or event:
+    if lifts or event or _NO_LONGER.search(text):
         later.add(STATUS)
     if figs and (notice or _REVISION.search(text)):
         later.add(FIGURE)

@@ -76,14 +76,16 @@ def _lower_words(text: str) -> frozenset[str]:
     return frozenset(w.lower().strip(".'’") for w in re.findall(r"[\w.&'’+-]+", text))
 
 
-def _caps(text: str) -> set[str]:
+@lru_cache(maxsize=100_000)
+def _caps(text: str) -> frozenset[str]:
     """Words in capitals ("WHO", "FAA"), even those that are also common words."""
-    return {w.lower() for w in re.findall(r"\b[A-Z]{2,}\b", text)}
+    return frozenset(w.lower() for w in re.findall(r"\b[A-Z]{2,}\b", text))
 
 
-def _first(text: str) -> set[str]:
+@lru_cache(maxsize=100_000)
+def _first(text: str) -> frozenset[str]:
     m = re.match(r"\W*([\w.&'’+-]+)", text)
-    return {m.group(1).lower().strip(".'’")} if m else set()
+    return frozenset({m.group(1).lower().strip(".'’")}) if m else frozenset()
 
 
 @lru_cache(maxsize=100_000)
