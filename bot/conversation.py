@@ -2,6 +2,10 @@
 
 Held in memory by the CLI; rebuilt from a Slack thread's replies by the Slack adapter, so no
 process needs to remember anything between messages.
+
+A follow-up inherits the previous subject only when it has none of its own: "Who backs it?" after
+"Who owns Megvii?" becomes "Who backs Megvii?"; "Who developed the police app?" after three Megvii
+questions starts fresh, because it names its own subject.
 """
 
 from __future__ import annotations
@@ -10,12 +14,17 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ingest.terms import name_tokens
 from ingest.tuning import FollowUpTuning
 
 from .answer import Answer
 
 _PRONOUNS = r"it|its|it's|they|them|their|theirs|he|him|his|she|her|hers|this|that|these|those|there|then"
+_POSSESSIVE = {"its", "their", "theirs", "his", "her", "hers"}
 _CONTINUATION = re.compile(r"^\s*(and|what about|how about|why|when|where|who|so|also)\b", re.I)
+_NAME_RUN = re.compile(r"(?:[A-Z][\w&'’.+-]*\s+(?:of\s+|the\s+|for\s+|and\s+)?)*[A-Z][\w&'’.+-]*")
+_LEADING = re.compile(r"^(?:What|Who|Whom|Whose|Which|When|Where|Why|How|Did|Does|Do|Is|Are|Was|Were|Has|Have|"
+                      r"Can|Could|Will|Would|And|So)\s+")
 
 
 @dataclass
@@ -23,6 +32,19 @@ class Turn:
     question: str
     standalone: str
     answer: Answer | None = None
+
+
+def subject_of(question: str) -> str | None:
+    """The question's own subject: its first run of names ("Human Rights Watch", "Megvii"), or
+    None when it names nothing (a follow-up such as "Who backs it?")."""
+    names = set(name_tokens(question))
+    if not names:
+        return None
+    for m in _NAME_RUN.finditer(question):
+        run = m.group(0).rstrip("?.!,;:'’").removesuffix("'s").removesuffix("’s")
+        if any(n in run for n in names):
+            return _LEADING.sub("", run)
+    return sorted(names, key=question.find)[0]
 
 
 @dataclass
@@ -42,9 +64,10 @@ class Conversation:
         return self.turns[-1] if self.turns else None
 
     def context_for(self, question: str, tuning: FollowUpTuning | None = None) -> str | None:
-        """The earlier question this one follows up on, or None when it stands alone: it refers
-        back ("it", "the company"), is very short, or continues ("and when?")."""
-        if not self.turns:
+        """The earlier question this one follows up on, or None when it stands alone: it names its
+        own subject, or it neither refers back ("it", "the company"), nor is very short, nor
+        continues ("and when?")."""
+        if not self.turns or subject_of(question):
             return None
         t = tuning or FollowUpTuning()
         words = re.findall(r"\w+", question)
@@ -52,6 +75,22 @@ class Conversation:
                 or _CONTINUATION.match(question) and len(words) <= t.continuation_words):
             return self.turns[-1].standalone
         return None
+
+    def resolve(self, question: str, tuning: FollowUpTuning | None = None) -> str:
+        """The question as it stands alone: the previous subject put in place of the word that
+        points back to it ("Who backs it?" → "Who backs Megvii?"), or, when the previous question
+        named nothing, both questions together."""
+        prev = self.context_for(question, tuning)
+        if prev is None:
+            return question
+        subject = subject_of(prev)
+        if subject is None:
+            return f"{prev} {question}"
+        m = _anaphora((tuning or FollowUpTuning()).referring_nouns).search(question)
+        if m is None:
+            return f"{question.rstrip('?. ')} ({subject})?"
+        repl = f"{subject}'s" if m.group(0).lower() in _POSSESSIVE else subject
+        return question[:m.start()] + repl + question[m.end():]
 
 
 @lru_cache(maxsize=4)

@@ -11,7 +11,7 @@ from ingest.split import is_headline  # noqa: F401 (re-exported for the engine)
 from ingest.terms import QUESTION_WORDS, content_terms, name_tokens
 from ingest.tuning import SelectionTuning
 
-_NUMBER_Q = re.compile(r"\b(how (?:many|much|large|big|old|long|far)|what (?:percentage|share|proportion|number|amount))\b", re.I)
+_NUMBER_Q = re.compile(r"\b(how (?:many|much|large|big|old|long|far|fast|tall|high|heavy|deep|wide|often)|what (?:percentage|share|proportion|number|amount))\b", re.I)
 _NUMBER_A = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
                        r"fifty|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|several|few|"
                        r"scores|tens)\b", re.I)
@@ -29,7 +29,7 @@ _MONEY_A = re.compile(r"[$€£¥₹]|\b(dollars?|euros?|pounds?|yuan|renminbi|y
 
 
 _WHO_Q = re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b", re.I)
-_WHICH_ORG_Q = re.compile(r"\b(?:which|what) (?:company|companies|firm|firms|"
+_WHICH_ORG_Q = re.compile(r"\bwhich (?!of\b|one\b|way\b|part\b|kind\b|type\b|sort\b)[a-z]+\b|\bwhat (?:company|companies|firm|firms|"
                     r"organi[sz]ations?|agency|agencies|group|person|people|official|officials|country|countries|"
                     r"city|cities|state|bank|brand|investor|investors)\b", re.I)
 _WHERE_Q = re.compile(r"^\s*(?:and\s+)?where\b", re.I)
@@ -56,9 +56,13 @@ def attributed_to(speaker: str, text: str) -> bool:
     """The sentence reports something the speaker said: the speaker's name and a speech verb
     close together ("Megvii said in a statement", "said Megvii's spokesman")."""
     low = text.lower()
+    # A speaker described at length ("the head of the competition authority") is matched by the
+    # head of the phrase, its last word ("authority": "the authority's chief executive said").
+    words = re.findall(r"[\w'’-]+", speaker)
+    keys = {speaker} | ({words[-1]} if words and len(words[-1]) > 2 else set())
     for m in _SAID.finditer(low):
         window = low[max(0, m.start() - 60): m.end() + 40]
-        if speaker in window:
+        if any(k in window for k in keys):
             return True
     return False
 
@@ -71,6 +75,13 @@ def new_name(question: str, text: str) -> bool:
     """The sentence names something the question does not (who/where answers are names)."""
     asked = {n.lower() for n in name_tokens(question, initial=True)}
     return any(n[0].isupper() and n.lower() not in asked and n.lower() not in _CALENDAR for n in name_tokens(text))
+
+
+def wants_type(question: str) -> bool:
+    """The question asks for a kind of answer a sentence can be checked for: a person or
+    organisation, a place, an amount of money, a number or a time."""
+    return bool(_WHO_Q.search(question) or _MONEY_Q.search(question) or _NUMBER_Q.search(question)
+                or _WHEN_Q.search(question) or _WHERE_Q.search(question) or _WHICH_ORG_Q.search(question))
 
 
 def has_type_evidence(question: str, text: str) -> bool:

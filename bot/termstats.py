@@ -76,6 +76,15 @@ class TermStats:
             self._df = total
             self._n = sum(n for _, _, n in self._per_source.values())
 
+    def bm25(self):
+        """A BM25 scorer over the current counts (one per generation, built on demand)."""
+        from .bm25 import BM25
+
+        key = (self._generation, self._n, len(self._df))
+        if getattr(self, "_bm25_key", None) != key:
+            self._bm25, self._bm25_key = BM25(self._df, self._n), key
+        return self._bm25
+
     def df(self, term: str) -> int:
         return self._df.get(term, 0)
 
