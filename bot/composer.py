@@ -199,8 +199,7 @@ class LLMComposer:
             context = [dataclasses.replace(c, n=i) for i, c in enumerate(list(given.values())[:2], 1)]
             return Answer(question=question, answered=False, composer="llm", standalone=standalone,
                           answer=notices.abstention(with_context=True), citations=context, checks=self.last)
-        statements, v = verify(draft, given, standalone or question, selection=self.settings.tuning.selection,
-                               composer=self.tuning)
+        statements, v = verify(draft, given, standalone or question, composer=self.tuning)
         self._local.last = v
         if not draft:
             v.reason = "the LLM returned nothing"

@@ -26,7 +26,9 @@ from .conversation import Conversation
 from .later import later_statements
 from .metadata import metadata_answer
 from .retrieve import read_sentences, retrieve, understand
-from .select import RuleSelector, Selector
+from .scorer import Scorer
+from .scorer import cached as fitted_scorer
+from .select import FittedSelector, Selector
 from .termstats import TermStats
 
 log = logging.getLogger(__name__)
@@ -43,19 +45,25 @@ class Engine:
     """One engine per process; safe to share between threads (the Slack app does).
 
     `composer` and `selector` are strategies: by default the composer is chosen from the settings
-    (bot/compose.py) and the selector is the hand-set `RuleSelector` over `settings.tuning`."""
+    (bot/compose.py) and the selector is the fitted scorer (bot/fitted/scorer.json, or `scorer`)."""
 
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None, store: Store | None = None,
-                 composer: Composer | None = None, selector: Selector | None = None) -> None:
+                 composer: Composer | None = None, selector: Selector | None = None,
+                 scorer: Scorer | None = None) -> None:
         self.settings = settings
         self.embedder = embedder or Embedder(settings.embed_model, settings.embed_device, quantize=settings.embed_quantize)
         self.composer: Composer = composer if composer is not None else composer_from_settings(settings)
-        self.selector: Selector = selector if selector is not None else RuleSelector(
-            settings.tuning.selection, settings.max_citations)
+        self.stats = TermStats()
+        self.scorer = scorer or fitted_scorer()
+        self.selector: Selector = selector if selector is not None else FittedSelector(
+            self.scorer, self.stats, settings.max_citations)
+        # The scorer's dense feature means what it means for the model it was fitted with.
+        self.notice = self.scorer.model_notice(self.embedder.identity)
+        if self.notice:
+            log.warning(self.notice)
         self._store = store
         self._generation: str | None = None  # of the index this engine opened
         self._lock = threading.Lock()
-        self.stats = TermStats()
         self._seen_generation: str | None = None  # as read before this question
 
     # -- index access ------------------------------------------------------------------
@@ -158,17 +166,16 @@ class Engine:
         meta = metadata_answer(question, lambda: self.stats.records, conversation)
         if meta is not None:
             return meta
-        q, context = question, None
-        if conversation is not None:
-            context = conversation.context_for(question, self.settings.tuning.follow_up)
+        # A follow-up carries the subject it inherits ("Who backs it?" → "Who backs Megvii?").
+        q = conversation.resolve(question, self.settings.tuning.follow_up) if conversation else question
         if conversation is not None and conversation.turns:
-            restated = self.composer.restate(question, conversation, f"{context} {q}" if context else q)
+            restated = self.composer.restate(question, conversation, q)
             if restated:
                 meta = metadata_answer(restated, lambda: self.stats.records, None)
                 if meta is not None:
                     return dataclasses.replace(meta, question=question, standalone=restated)
-                q, context = restated, None
-        query = understand(q, context, self.embedder, self.stats, self.settings)
+                q = restated
+        query = understand(q, self.embedder, self.stats)
         candidates = retrieve(st, query, self.stats, self.settings)
         selection = self.selector.select(query, candidates, lambda ids: read_sentences(st, ids))
         # Later coverage comes from the candidates already scored for this question: no extra reads.

@@ -1,15 +1,13 @@
-"""What a question asks for, read without any model: its key words weighted by rarity, the
-kind of answer it wants (money, a number, a time, a place, an organisation, a speaker's words),
-and what in a sentence satisfies that. The engine scores candidates with these."""
+"""What a question asks for, read without any model: the kind of answer it wants (money, a number, a
+time, a place, an organisation or person, a speaker's words) and what in a sentence satisfies that.
+These are features and rules of the select stage; the weights are fitted (bot/scorer.py)."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ingest.split import is_headline  # noqa: F401 (re-exported for the engine)
-from ingest.terms import QUESTION_WORDS, content_terms, name_tokens
-from ingest.tuning import SelectionTuning
+from ingest.terms import name_tokens
 
 _NUMBER_Q = re.compile(r"\b(how (?:many|much|large|big|old|long|far|fast|tall|high|heavy|deep|wide|often)|what (?:percentage|share|proportion|number|amount))\b", re.I)
 _NUMBER_A = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
@@ -104,54 +102,3 @@ def fits_type(question: str, text: str) -> bool:
     if _WHEN_Q.search(question) and not _WHEN_A.search(text):
         return False
     return True
-
-
-_NAME_RUN = re.compile(r"(?:[A-Z][\w&'’.+-]*\s+){1,5}[A-Z][\w&'’.+-]*")
-
-
-def question_terms(question: str, idf) -> dict[str, float]:
-    """Key words of the question, weighted by how rare they are in the sources: "Megvii" in a
-    corpus about Megvii says little; "revenue" says a lot. A multi-word name ("Human Rights
-    Watch") counts as one key word, not three."""
-    weights: dict[str, float] = {}
-    for t in content_terms(question):
-        if t in QUESTION_WORDS:
-            continue
-        weights[t] = idf(t)
-    for m in _NAME_RUN.finditer(question):
-        parts = [t for t in content_terms(m.group(0)) if t in weights]
-        for t in parts:
-            weights[t] /= max(1, len(parts))
-    return weights
-
-
-@lru_cache(maxsize=8)
-def _alternatives(groups: tuple[str, ...]) -> dict[str, frozenset[str]]:
-    """Each word's paraphrases (as content-term stems), from the tuning section's word groups."""
-    alternatives: dict[str, frozenset[str]] = {}
-    for line in groups:
-        group = frozenset(t for w in line.split() for t in content_terms(w))
-        for t in group:
-            alternatives[t] = alternatives.get(t, frozenset()) | (group - {t})
-    return alternatives
-
-
-def paraphrases_of(term: str, tuning: SelectionTuning) -> frozenset[str]:
-    """The stems the tuning section's word groups treat as paraphrases of `term`."""
-    return _alternatives(tuning.paraphrases).get(term, frozenset())
-
-
-def lexical_overlap(qterms: dict[str, float], text: str, tuning: SelectionTuning) -> float:
-    """Share of the question's weighted key words the sentence holds (a common paraphrase from
-    `tuning.paraphrases` counts for `tuning.paraphrase_credit` of a word's weight)."""
-    if not qterms:
-        return 0.0
-    alternatives = _alternatives(tuning.paraphrases)
-    st = set(content_terms(text))
-    got = 0.0
-    for t, w in qterms.items():
-        if t in st:
-            got += w
-        elif alternatives.get(t, frozenset()) & st:
-            got += tuning.paraphrase_credit * w
-    return got / sum(qterms.values())

@@ -2,9 +2,11 @@
 answer it.
 
 Retrieval is hybrid. Dense vectors from Chroma find sentences close in meaning; exact matching of
-name-like tokens ("IJOP", "CETC", "Face++") finds the rare names that small embedding models blur.
-Nothing here decides whether a sentence answers — that is the select stage's job — so retrieval
-errs on the side of more candidates.
+the question's names and rare words ("IJOP", "CETC", "Face++", "lecanemab") finds what small
+embedding models blur. The two rankings — dense cosine and BM25 over the stored term counts — are
+fused by reciprocal rank fusion and the best `n_dense` go on to selection (candidate recall at that
+depth is measured by `python -m benchmarks.quality`). Nothing here decides whether a sentence
+answers — that is the select stage's job.
 """
 
 from __future__ import annotations
@@ -18,71 +20,81 @@ from ingest.embed import Embedder
 from ingest.records import StoredSentence
 from ingest.settings import Settings
 from ingest.store import Store
-from ingest.terms import content_terms, name_tokens, stem
+from ingest.terms import content_terms, name_tokens, words
 
-from .question import question_terms
+from .bm25 import BM25
+from .features import QuestionView, view
 from .termstats import TermStats
+
+# Reciprocal rank fusion's constant (Cormack, Clarke & Büttcher 2009), not tuned here.
+RRF_K = 60
 
 
 @dataclass(frozen=True)
 class Query:
-    """The question as retrieval and selection read it."""
+    """The question as retrieval and selection read it: stand-alone (a follow-up already carries
+    the subject it inherited, see bot/conversation.py)."""
 
-    text: str  # the question as asked (or as the composer restated it)
-    context: str | None  # the earlier question this one follows up on, if any
+    text: str
     vector: np.ndarray
-    context_vector: np.ndarray | None
-    terms: dict[str, float]  # key words (names taken out) weighted by rarity, context words at reduced weight
-    names: frozenset[str]  # lower-cased names the question mentions
-    unknown_term: bool  # a key word of the question that the sources never use
+    view: QuestionView  # key words, names, numbers and answer type, weighed against the index
 
     @property
     def standalone(self) -> str:
-        """What was searched for: the follow-up with the question it follows."""
-        return f"{self.context} {self.text}" if self.context else self.text
+        return self.text
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.view.names
 
 
-def understand(question: str, context: str | None, embedder: Embedder, stats: TermStats,
-               settings: Settings) -> Query:
-    """Embed the question (and its context) and weigh its key words against the index."""
-    vec = embedder.embed_one(question)
-    cvec = embedder.embed_one(f"{context} {question}") if context else None
-    terms = question_terms(question, stats.idf)
-    # A key word the sources never use makes a dense-only match suspect.
-    unknown = any(stats.df(t) == 0 for t in terms)
-    if context:
-        weight = settings.tuning.retrieval.context_term_weight
-        for t, w in question_terms(context, stats.idf).items():
-            terms.setdefault(t, weight * w)
-    names = frozenset(n.lower() for n in name_tokens(question))
-    # Names decide *whether* a sentence is about the right thing (a separate factor, also satisfied
-    # by a neighbouring sentence); the other key words decide what it says.
-    name_stems = set(content_terms(" ".join(names)))
-    terms = {t: w for t, w in terms.items() if t not in name_stems} or terms
-    return Query(question, context, vec, cvec, terms, names, unknown)
+def understand(question: str, embedder: Embedder, stats: TermStats) -> Query:
+    """Embed the question and read its key words against the index's term counts."""
+    return Query(question, embedder.embed_one(question), view(question, stats.bm25()))
+
+
+def lexical_needles(question: str, qv: QuestionView, bm25: BM25, limit: int) -> list[str]:
+    """Strings to find by exact match: the question's names and rare words held by at most `limit`
+    sentences (a commoner word is found by meaning, and fetching every sentence holding it would
+    cost a full scan). A word is searched by its stem, so "approved" finds "approval"; names also
+    in capitalised and upper-case form (Chroma's $contains is case-sensitive)."""
+    out: list[str] = []
+    for tok in dict.fromkeys(name_tokens(question, initial=True)):
+        if any(0 < bm25.df.get(t, 0) <= limit for t in content_terms(tok)):
+            out += [tok, tok.upper(), tok.capitalize()]
+    for w in words(question):
+        for t in content_terms(w):
+            if t in qv.idf and 0 < bm25.df.get(t, 0) <= limit and len(t) >= 3:
+                out += [t, t.capitalize()]
+    return list(dict.fromkeys(out))
+
+
+def fuse(rankings: Sequence[Sequence[str]], n: int) -> list[str]:
+    """Reciprocal rank fusion of several rankings of ids; the best n ids."""
+    score: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, sid in enumerate(ranking, 1):
+            score[sid] = score.get(sid, 0.0) + 1.0 / (RRF_K + rank)
+    return sorted(score, key=lambda sid: -score[sid])[:n]
 
 
 def retrieve(store: Store, query: Query, stats: TermStats, settings: Settings) -> list[StoredSentence]:
-    """Candidate sentences (with vectors), each once, in the order found: nearest to the question,
-    nearest to the question in context, then exact name matches."""
+    """Candidate sentences (with vectors), each once, best fused rank first."""
     tuning = settings.tuning.retrieval
+    bm25 = stats.bm25()
     found: dict[str, StoredSentence] = {}
-    for vec in (query.vector, query.context_vector):
-        if vec is None:
-            continue
-        for row in store.query(vec, tuning.n_dense):
-            if row["id"] not in found:
-                found[row["id"]] = StoredSentence.from_row(row)
-    for tok in dict.fromkeys(name_tokens(query.text + (" " + query.context if query.context else ""))):
-        # Exact matching is for rare names the embedding blurs; a name in hundreds of sentences is
-        # found by meaning, and scanning for it would cost a full-text search.
-        if stats.df(stem(tok.lower().strip("'’."))) > tuning.n_lexical:
-            continue
-        for variant in dict.fromkeys((tok, tok.upper(), tok.capitalize())):
-            for row in store.containing(variant, tuning.n_lexical):
-                if row["id"] not in found:
-                    found[row["id"]] = StoredSentence.from_row(row)
-    return list(found.values())
+    for row in store.query(query.vector, tuning.n_dense):
+        found.setdefault(row["id"], StoredSentence.from_row(row))
+    for needle in lexical_needles(query.text, query.view, bm25, tuning.n_lexical):
+        for row in store.containing(needle, tuning.n_lexical):
+            found.setdefault(row["id"], StoredSentence.from_row(row))
+    if len(found) <= tuning.n_dense:
+        return list(found.values())
+    ids = list(found)
+    dense = {sid: float(np.dot(query.vector, found[sid].vector)) for sid in ids}
+    lexical = {sid: bm25.score(query.view.terms, content_terms(found[sid].text)) for sid in ids}
+    keep = fuse([sorted(ids, key=lambda i: -dense[i]), sorted(ids, key=lambda i: -lexical[i])], tuning.n_dense)
+    return [found[sid] for sid in keep]
 
 
 def read_sentences(store: Store, ids: Sequence[str]) -> dict[str, StoredSentence]:
@@ -90,4 +102,4 @@ def read_sentences(store: Store, ids: Sequence[str]) -> dict[str, StoredSentence
     return {sid: StoredSentence.from_row(r) for sid, r in store.get_sentences(ids).items()} if ids else {}
 
 
-__all__ = ["Query", "read_sentences", "retrieve", "understand"]
+__all__ = ["Query", "fuse", "lexical_needles", "read_sentences", "retrieve", "understand"]

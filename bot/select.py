@@ -1,18 +1,35 @@
 """Stage 2, select: score the candidates and decide — answer with these sentences, or abstain.
 
-Selection is calibrated to abstain: a sentence is cited only when it is both close in meaning and
-shares the question's key words, and a question naming something no candidate mentions needs a much
-closer match. Small sentence embeddings mostly measure "same topic", so the question's rare words
-carry the decision and dense similarity alone must be high to count.
+Scoring is fitted, not hand-set: each (question, sentence) pair becomes a row of features
+(bot/features.py: dense cosine, BM25, coverage of the question's words, names and numbers,
+answer-type evidence, …) and a logistic model fitted on external labelled data (bot/scorer.py,
+bot/fitted/scorer.json, `python -m bot.train`) turns it into the probability that the sentence
+answers the question. That probability is the sentence's score and the citation's `score`.
 
-The interface is the point of this module: a `Selector` takes the `Query` and the candidate
-`StoredSentence`s and returns a `Selection` (every candidate scored, best first, and the chosen
-ones). `RuleSelector` is the hand-set one, reading its thresholds from `settings.tuning.selection`;
-a fitted scorer plugs in as another `Selector` (`Engine(selector=...)`).
+The decision: answer when the best probability reaches the fitted `threshold` (chosen for a stated
+precision on validation questions); quote further sentences that reach the fitted `cite_threshold`.
+Then a few rules, each of which a reader would defend on any text:
+
+1. A question naming something no source mentions is not answered with a sentence about something
+   else. An abbreviation counts as mentioned when a candidate spells it out ("FTC": "Federal Trade
+   Commission"), a nationality adjective when a candidate names the country ("British": "Britain").
+2. "What did X say": when some passing sentence reports X's words, only such sentences are quoted.
+3. "Who owns/backs/funds/controls X": when some passing sentence has X as the object of that
+   relation, only such sentences are quoted ("a state-owned group" does not say who owns X).
+4. A sentence counts as naming what the question names when the sentence beside it, or its
+   article's headline, does (news copy names its subject once, then says "the company").
+5. A headline restates its article: when a body sentence passes, headlines are not quoted.
+6. Abstaining, the two best candidates are shown for context only if they share a word with the
+   question (never pad "the sources don't say" with unrelated sentences).
+
+The interface: a `Selector` takes the `Query` and the candidate `StoredSentence`s and returns a
+`Selection` (every candidate scored, best first, and the chosen ones).
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -20,10 +37,15 @@ from typing import Protocol
 import numpy as np
 
 from ingest.records import StoredSentence, sentence_id
-from ingest.tuning import SelectionTuning
+from ingest.terms import content_terms, name_tokens
 
-from .question import attributed_to, fits_type, has_type_evidence, is_headline, lexical_overlap, speaker_of
+from .features import QuestionView, name_coverage, vector
+from .question import attributed_to, is_headline, speaker_of
 from .retrieve import Query
+from .scorer import Scorer
+from .termstats import TermStats
+
+log = logging.getLogger(__name__)
 
 # Reads stored sentences by id (the store's `get_sentences`, typed): how a selector looks at the
 # sentences around a candidate without holding the store.
@@ -32,15 +54,14 @@ Neighbours = Callable[[Sequence[str]], dict[str, StoredSentence]]
 
 @dataclass
 class Scored:
-    """One candidate with the evidence for it and its score (higher is a better answer)."""
+    """One candidate with the evidence for it and its score (the probability that it answers)."""
 
     sentence: StoredSentence
-    dense: float  # cosine to the question (blended with the context's for a follow-up)
-    lex: float  # IDF-weighted share of the question's key words the sentence holds
-    names: float  # share of the question's names the sentence (or a neighbour) mentions; 1.0 when none asked
+    dense: float  # cosine to the (stand-alone) question
+    lex: float  # IDF-weighted share of the question's content words the sentence holds
+    names: float  # share of the question's names the sentence (or a neighbour, or its headline) mentions
     score: float = 0.0
-    n_names: int = 0  # how many names the question has
-    typed: bool = False  # the question asks for money/number/time/… and the sentence has one
+    features: np.ndarray | None = None
 
 
 @dataclass
@@ -51,6 +72,7 @@ class Selection:
     ranked: list[Scored]  # every candidate, best first
     chosen: list[Scored] = field(default_factory=list)
     context: list[Scored] = field(default_factory=list)
+    threshold: float = 0.0  # the probability an answer needed
 
     @property
     def answered(self) -> bool:
@@ -66,95 +88,140 @@ class Selector(Protocol):
     def select(self, query: Query, candidates: Sequence[StoredSentence], neighbours: Neighbours) -> Selection: ...
 
 
-class RuleSelector:
-    """Hand-set floors over dense similarity, key-word share and names (see ingest/tuning.py)."""
+class FittedSelector:
+    """The fitted scorer plus rules 1–6 above."""
 
-    def __init__(self, tuning: SelectionTuning, max_citations: int) -> None:
-        self.t = tuning
+    def __init__(self, scorer: Scorer, stats: TermStats, max_citations: int) -> None:
+        self.scorer = scorer
+        self.stats = stats
         self.max_citations = max_citations
 
     def score(self, query: Query, candidates: Sequence[StoredSentence], neighbours: Neighbours) -> list[Scored]:
         """Every candidate scored, best first."""
-        t, q = self.t, query.text
+        if not candidates:
+            return []
+        qv, bm25 = query.view, self.stats.bm25()
+        around = _around(qv, candidates, neighbours, self._titles(qv))
         scored = []
         for s in candidates:
-            dense = float(np.dot(query.vector, s.vector))
-            if query.context_vector is not None:
-                w = t.context_weight
-                dense = (1.0 - w) * dense + w * float(np.dot(query.context_vector, s.vector))
-            lex = lexical_overlap(query.terms, s.text, t)
-            low = s.text.lower()
-            names = (sum(1 for n in query.names if n in low) / len(query.names)) if query.names else 1.0
-            c = Scored(s, dense, lex, names, n_names=len(query.names))
-            c.score = dense + t.lex_weight * lex - (t.headline_penalty if is_headline(s.text) else 0.0)
-            scored.append(c)
+            names = name_coverage(qv, s.text)
+            if names < 1.0 and s.id in around:
+                names = max(names, name_coverage(qv, s.text + " " + around[s.id]))
+            x = vector(qv, s.text, float(np.dot(query.vector, s.vector)), bm25, names=names)
+            scored.append(Scored(s, float(x[0]), float(x[2]), names, features=x))
+        for c, p in zip(scored, self.scorer.proba(np.vstack([c.features for c in scored]))):
+            c.score = float(p)
         scored.sort(key=lambda c: -c.score)
-        if query.names:
-            _names_from_neighbours([c for c in scored[:t.n_neighbours] if c.names < 1.0], query.names, neighbours)
-            for c in scored:
-                c.score += t.name_weight * c.names
-        speaker = speaker_of(q)
-        if speaker:
-            for c in scored:
-                if attributed_to(speaker, c.sentence.text):
-                    c.score += t.speaker_bonus
-        scored.sort(key=lambda c: -c.score)
-        for c in scored:
-            c.typed = has_type_evidence(q, c.sentence.text)
         return scored
 
+    def _titles(self, qv: QuestionView) -> dict[str, str]:
+        if not qv.names:
+            return {}
+        return {sid: str(rec.get("title", "")) for sid, rec in self.stats.records.items()}
+
     def select(self, query: Query, candidates: Sequence[StoredSentence], neighbours: Neighbours) -> Selection:
-        t, q = self.t, query.text
-        scored = self.score(query, candidates, neighbours)
-        chosen = [c for c in scored if self.answers(c, query.unknown_term) and fits_type(q, c.sentence.text)]
-        if query.names and any(c.names == 1.0 for c in chosen):
-            # The question names its subject: sentences that never mention it (nor does the sentence
-            # beside them) give way to those that do.
-            chosen = [c for c in chosen if c.names > 0]
-        if not chosen and len(scored) > 1:
-            # A sentence that stands far above every other, names all the question names and shares
-            # a key word answers even when no absolute floor is met.
-            top, second = scored[0], scored[1]
-            if (top.names == 1.0 and top.lex > 0 and top.dense >= t.margin_dense
-                    and top.score - second.score >= t.margin and fits_type(q, top.sentence.text)):
-                chosen = [top]
-        if chosen:
-            best = chosen[0].score
-            chosen = [c for c in chosen if c.score >= best - t.keep_within][: self.max_citations]
-            return Selection(scored, chosen)
-        # Abstaining: the nearest sentences go along for context only if they are on the topic at
-        # all; an off-topic question gets none (never pad with unrelated sentences).
-        return Selection(scored, context=[c for c in scored[:2] if c.dense >= t.context_dense])
-
-    def answers(self, c: Scored, unknown_term: bool) -> bool:
-        """Whether one scored candidate clears a floor on its own."""
-        t = self.t
-        if c.lex >= t.strong_lex and c.dense >= t.strong_lex_dense:
-            return True
-        if c.names == 0.0:  # the question names something this sentence never mentions
-            return False
-        if c.lex >= t.some_lex and c.dense >= t.some_lex_dense:
-            return True
-        extra_evidence = c.n_names >= 2 or c.typed
-        if c.names == 1.0 and c.lex >= t.few_lex and c.dense >= (t.multi_name_dense if extra_evidence else t.few_lex_dense):
-            return True
-        return c.dense >= t.dense_alone + (t.unknown_term_penalty if unknown_term else 0.0)
+        ranked = self.score(query, candidates, neighbours)
+        t = self.scorer
+        sel = Selection(ranked, threshold=t.threshold)
+        if not ranked or absent_names(query.text, self.stats, [c.sentence.text for c in ranked]):  # rule 1
+            return sel
+        if ranked[0].score < t.threshold:
+            qterms = set(content_terms(query.text))
+            sel.context = [c for c in ranked[:2] if qterms & set(content_terms(c.sentence.text))]  # rule 6
+            return sel
+        passing = [c for c in ranked if c.score >= t.threshold]
+        pool = [c for c in passing if not is_headline(c.sentence.text)] or passing  # rule 5
+        chosen = [pool[0]] + [c for c in pool[1:] if c.score >= t.cite_threshold]
+        speaker = speaker_of(query.text)
+        if speaker:  # rule 2
+            own = [c for c in pool if attributed_to(speaker, c.sentence.text)]
+            chosen = own or chosen
+        rel = relation_of(query.text)
+        if rel:  # rule 3
+            obj = [c for c in pool if has_object(rel, c.sentence.text)]
+            chosen = obj or chosen
+        sel.chosen = chosen[: self.max_citations]
+        return sel
 
 
-def _names_from_neighbours(cands: list[Scored], names: frozenset[str], neighbours: Neighbours) -> None:
-    """News copy names someone once and then says "the company" or closes a quote with "Megvii
-    said": a name in the sentence just before or after counts as mentioned."""
-    want: dict[str, Scored] = {}
-    for c in cands:
-        for j in (c.sentence.index - 1, c.sentence.index + 1):
-            if j >= 0:
-                want[sentence_id(c.sentence.source, j)] = c
-    if not want:
-        return
-    for sid, s in neighbours(list(want)).items():
-        c = want[sid]
-        low = (c.sentence.text + " " + s.text).lower()
-        c.names = max(c.names, sum(1 for n in names if n in low) / len(names))
+def _around(qv: QuestionView, candidates: Sequence[StoredSentence], neighbours: Neighbours,
+            titles: dict[str, str]) -> dict[str, str]:
+    """Rule 4: for candidates missing some of the question's names, the text of the sentences
+    beside them and their article's headline, in one read."""
+    if not qv.names:
+        return {}
+    want: dict[str, list[str]] = {}
+    out: dict[str, str] = {}
+    for s in candidates:
+        if name_coverage(qv, s.text) < 1.0:
+            out[s.id] = titles.get(s.source, "")
+            for j in (s.index - 1, s.index + 1):
+                if j >= 0:
+                    want.setdefault(sentence_id(s.source, j), []).append(s.id)
+    for sid, s in (neighbours(list(want)) if want else {}).items():
+        for cid in want[sid]:
+            out[cid] = out[cid] + " " + s.text
+    return out
 
 
-__all__ = ["Neighbours", "RuleSelector", "Scored", "Selection", "Selector"]
+_ABBREVIATION = re.compile(r"[A-Z][A-Z.&]{1,5}s?")
+_NATIONALITY = re.compile(r"[A-Z][a-z]+(?:ish|ese|ian|ean|an|i)")
+
+
+def _spelled_out(tok: str, texts: Sequence[str]) -> bool:
+    """An abbreviation is mentioned when consecutive words of a text start with its letters ("FTC":
+    "Federal Trade Commission"; "CEO": "chief executive officer", not "chief executive"); a nationality
+    adjective when a capitalised word shares its first four letters ("British": "Britain")."""
+    if _ABBREVIATION.fullmatch(tok):
+        letters = [c.lower() for c in tok if c.isalpha()]
+        if tok.endswith("s") and len(letters) > 2:
+            letters = letters[:-1]
+        pat = re.compile(r"\b" + r"\S*\s+(?:(?:of|the|and|for)\s+)?".join(re.escape(c) for c in letters), re.I)
+        return any(pat.search(t) for t in texts)
+    if _NATIONALITY.fullmatch(tok):
+        return any(re.search(rf"\b{re.escape(tok[:4])}", t) for t in texts)
+    return False
+
+
+def absent_names(question: str, stats: TermStats, texts: Sequence[str] = ()) -> list[str]:
+    """Rule 1: names in the question that no indexed sentence holds (abbreviations and nationality
+    adjectives may be spelled out in `texts`, the candidate sentences)."""
+    out = []
+    for tok in dict.fromkeys(name_tokens(question)):
+        terms = content_terms(tok)
+        if terms and any(stats.df(t) == 0 for t in terms) and not _spelled_out(tok, texts):
+            out.append(tok)
+    return out
+
+
+_OWN_Q = re.compile(r"\bwho\s+(?:now\s+|still\s+)?(owns?|backs?|funds?|controls?|bought|acquired|invests?\s+in|"
+                    r"finances?|runs?|operates?)\s+(.{2,80}?)\s*\??$", re.I)
+_OWN_VERB = {"own": "own", "back": "back", "fund": "fund", "control": "control", "bought": "b(?:uy|ought)",
+             "acquired": "acqui", "invest": "invest", "financ": "financ", "run": "r(?:un|an)", "operat": "operat"}
+
+
+def relation_of(question: str) -> tuple[str, str] | None:
+    """Rule 3: "Who owns X?" → (a pattern for the verb, X)."""
+    m = _OWN_Q.search(question.strip())
+    if not m:
+        return None
+    verb = m.group(1).lower()
+    pat = next((p for k, p in _OWN_VERB.items() if verb.startswith(k)), None)
+    obj = re.sub(r"^(?:the|a|an)\s+", "", m.group(2).strip(), flags=re.I)
+    return (pat, obj) if pat and obj else None
+
+
+def has_object(rel: tuple[str, str], text: str) -> bool:
+    """X is the object of the relation: "Y owns X", "Y, which backs X", "X is owned by Y", "X's
+    owner" — not "a state-owned group" (an adjective, not the relation to X)."""
+    verb, obj = rel
+    o = re.escape(obj.lower())
+    low = text.lower()
+    active = re.search(rf"(?<![\w-]){verb}\w*\s+(?:[\w,'’]+\s+){{0,4}}{o}", low)
+    passive = re.search(rf"{o}[^.;]{{0,80}}?(?<![\w-]){verb}\w*\s+by\b", low)
+    noun = re.search(rf"{o}(?:'s|’s)\s+(?:\w+\s+)?(?:owner|backer|investor|parent|shareholder)", low)
+    return bool(active or passive or noun)
+
+
+__all__ = ["FittedSelector", "Neighbours", "Scored", "Selection", "Selector", "absent_names", "has_object",
+           "relation_of"]

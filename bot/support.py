@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from ingest.dates import human
 from ingest.split import split_spans
 from ingest.terms import content_terms, name_tokens
-from ingest.tuning import ComposerTuning, SelectionTuning
+from ingest.tuning import ComposerTuning
 
 from . import notices
 from .answer import Citation, DraftChecks
-from .question import paraphrases_of
 
 MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _LEADING_MARKERS = re.compile(r"^((?:\[[^\]\n]{1,24}\]\s*)+)")
@@ -81,23 +81,35 @@ def support_text(cited: Iterable[Citation], question: str) -> str:
     return "\n".join(parts)
 
 
-def unsupported(statement: str, support: str, selection: SelectionTuning, composer: ComposerTuning) -> list[str]:
+@lru_cache(maxsize=8)
+def _alternatives(groups: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    """Each word's paraphrases (as content-term stems), from the composer tuning's word groups."""
+    alternatives: dict[str, frozenset[str]] = {}
+    for line in groups:
+        group = frozenset(t for w in line.split() for t in content_terms(w))
+        for t in group:
+            alternatives[t] = alternatives.get(t, frozenset()) | (group - {t})
+    return alternatives
+
+
+def unsupported(statement: str, support: str, composer: ComposerTuning) -> list[str]:
     """The names, numbers, dates and content words of `statement` that its support does not hold
     (empty: the statement is supported)."""
     low = support.lower()
     missing = [n for n in name_tokens(statement) if n.lower().strip("'’.") not in low]
     have = set(content_terms(support)) | {t for w in composer.framing_words for t in content_terms(w)}
     for t in dict.fromkeys(content_terms(statement)):
-        if t not in have and not (paraphrases_of(t, selection) & have) and t not in (m.lower() for m in missing):
+        if t not in have and not (_alternatives(composer.paraphrases).get(t, frozenset()) & have) \
+                and t not in (m.lower() for m in missing):
             missing.append(t)
     return missing
 
 
 def verify(draft: str, given: dict[int, Citation], question: str = "", *,
-           selection: SelectionTuning | None = None, composer: ComposerTuning | None = None
+           composer: ComposerTuning | None = None
            ) -> tuple[list[str], DraftChecks]:
     """Statements that survive the checks, with markers reduced to valid given numbers (`[n]`)."""
-    selection, composer = selection or SelectionTuning(), composer or ComposerTuning()
+    composer = composer or ComposerTuning()
     v = DraftChecks()
     kept: list[str] = []
     for stmt in split_statements(draft):
@@ -124,7 +136,7 @@ def verify(draft: str, given: dict[int, Citation], question: str = "", *,
             v.misquoted += 1
             continue
         body = re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", body)).strip()
-        if unsupported(MARKER.sub(" ", body), support_text(cited, question), selection, composer):
+        if unsupported(MARKER.sub(" ", body), support_text(cited, question), composer):
             v.unsupported += 1
             continue
         kept.append(body)

@@ -207,41 +207,44 @@ def own_questions(path: Path, embedder) -> list[Asked]:
 
     from ingest.pipeline import Indexer
     from ingest.settings import Settings
+    from ingest.store import Store
 
     from .conversation import Conversation
     from .evaluate import load_eval
-    from .rank import absent_names, rank_question
+    from .retrieve import read_sentences, retrieve, understand
     from .scorer import Scorer
+    from .select import FittedSelector, absent_names
     from .termstats import TermStats
 
     header, items = load_eval(path)
     src = Path(header["sources"])
     src = src if src.is_absolute() or src.exists() else path.parent / src
-    neutral = Scorer(np.zeros(len(FEATURES)), np.ones(len(FEATURES)), np.zeros(len(FEATURES)), 0.0, 0.5, 0.5,
-                     embedder.identity, "(fitting)")
+    n = len(FEATURES)
+    neutral = Scorer(np.zeros(n), np.ones(n), np.zeros(n), 0.0, 0.5, 0.5, embedder.identity, "(fitting)")
     out: list[Asked] = []
     with tempfile.TemporaryDirectory(prefix="factdesk-train-") as tmp:
         s = Settings().model_copy(update={"data_dir": Path(tmp), "chroma_host": ""})
         report = Indexer(s, embedder=embedder).ingest([str(src)])
         if not report.ok:
             raise RuntimeError(f"{path}: sources failed to ingest")
-        from ingest.store import Store
-
         st = Store(s, create=False)
         stats = TermStats()
         stats.refresh(st)
+        selector = FittedSelector(neutral, stats, s.max_citations)
         convs: dict[str, Conversation] = {}
         for q in items:
             conv = convs.setdefault(q["dialogue"], Conversation()) if q.get("dialogue") else None
             standalone = conv.resolve(q["question"]) if conv else q["question"]
             if conv is not None:
                 conv.add(q["question"], None, standalone)
-            _, scored = rank_question(st, stats, embedder, neutral, standalone)
+            query = understand(standalone, embedder, stats)
+            cands = retrieve(st, query, stats, s)
+            scored = selector.score(query, cands, lambda ids: read_sentences(st, ids))
             expect = q.get("expect", [])
-            x = np.vstack([c.x for c in scored]) if scored else np.zeros((0, len(FEATURES)))
-            labels = [int(any(p in c.row["text"] for p in expect)) for c in scored]
+            x = np.vstack([c.features for c in scored]) if scored else np.zeros((0, n))
+            labels = [int(any(p in c.sentence.text for p in expect)) for c in scored]
             out.append(Asked(standalone, bool(q.get("answerable", True)), x, labels,
-                             bool(absent_names(standalone, stats.bm25()))))
+                             bool(absent_names(standalone, stats, [c.sentence.text for c in scored]))))
     return out
 
 

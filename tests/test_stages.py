@@ -11,16 +11,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import pytest
-from pydantic import ValidationError
 
 from bot.answer import Answer
 from bot.compose import ComposeRequest, ExtractiveComposer
 from bot.engine import Engine
 from bot.retrieve import Query
-from bot.select import Neighbours, RuleSelector, Scored, Selection
+import dataclasses
+from collections import Counter
+
+from bot.features import view
+from bot.scorer import load
+from bot.select import FittedSelector, Neighbours, Scored, Selection
+from bot.termstats import TermStats
 from ingest.records import StoredSentence
-from ingest.tuning import SelectionTuning
+from ingest.terms import content_terms
 
 Q = "Who developed the police app?"
 
@@ -31,7 +35,14 @@ def _sentence(i: int, text: str, vec: list[float]) -> StoredSentence:
                           vector=v / np.linalg.norm(v))
 
 
-def test_rule_selector_runs_on_plain_records_and_reads_neighbours_through_the_callable() -> None:
+def _stats(texts: list[str]) -> TermStats:
+    st = TermStats()
+    st._df = Counter(t for x in texts for t in set(content_terms(x)))
+    st._n = len(texts)
+    return st
+
+
+def test_fitted_selector_runs_on_plain_records_and_reads_neighbours_through_the_callable() -> None:
     cands = [_sentence(1, "The plant in Ohio will employ 900 workers.", [1, 0.3, 0]),
              _sentence(2, "Its owner said so on Monday.", [0.9, 0.2, 0.1]),
              _sentence(3, "Rain is expected in Lyon.", [0, 0, 1])]
@@ -41,25 +52,26 @@ def test_rule_selector_runs_on_plain_records_and_reads_neighbours_through_the_ca
         asked.append(list(ids))
         return {"s#1": cands[0]} if "s#1" in ids else {}
 
-    query = Query(text="How many workers will Voltaic employ in Ohio?", context=None,
-                  vector=np.asarray([1, 0.1, 0], dtype=np.float32) / np.linalg.norm([1, 0.1, 0]), context_vector=None,
-                  terms={"worker": 1.0, "employ": 1.0}, names=frozenset({"ohio", "voltaic"}), unknown_term=False)
-    sel = RuleSelector(SelectionTuning(), max_citations=4).select(query, cands, neighbours)
+    stats = _stats([c.text for c in cands] + ["Voltaic makes cars."])
+    text = "How many workers will Voltaic employ in Ohio?"
+    query = Query(text=text, vector=np.asarray([1, 0.1, 0], dtype=np.float32) / np.linalg.norm([1, 0.1, 0]),
+                  view=view(text, stats.bm25()))
+    scorer = load()
+    sel = FittedSelector(scorer, stats, max_citations=4).select(query, cands, neighbours)
     assert isinstance(sel, Selection) and [c.sentence.index for c in sel.chosen] == [1]
     assert sel.ranked[0].sentence.index == 1 and sel.ranked[-1].sentence.index == 3
+    assert all(0.0 < c.score < 1.0 for c in sel.ranked)  # probabilities, the citation's score
     assert asked, "names are looked up in neighbouring sentences through the callable"
-    # A stricter tuning abstains on the same evidence: the thresholds are the settings', not the code's.
-    strict = SelectionTuning(strong_lex_dense=1.0, some_lex_dense=1.0, dense_alone=1.0, margin=2.0)
-    assert not RuleSelector(strict, max_citations=4).select(query, cands, neighbours).answered
-    with pytest.raises(ValidationError):  # and every one has bounds
-        SelectionTuning(dense_alone=1.5)
+    # A stricter fitted file abstains on the same evidence: the threshold is the file's, not the code's.
+    strict = dataclasses.replace(scorer, threshold=0.999, cite_threshold=0.999)
+    assert not FittedSelector(strict, stats, max_citations=4).select(query, cands, neighbours).answered
 
 
 class PickSecondBest:
-    """A selector as a fitted scorer would plug in: same input, same output type."""
+    """A selector as another scorer would plug in: same input, same output type."""
 
-    def __init__(self) -> None:
-        self.inner = RuleSelector(SelectionTuning(), max_citations=4)
+    def __init__(self, stats: TermStats) -> None:
+        self.inner = FittedSelector(load(), stats, max_citations=4)
 
     def select(self, query: Query, candidates: Sequence[StoredSentence], neighbours: Neighbours) -> Selection:
         ranked = self.inner.score(query, candidates, neighbours)
@@ -81,7 +93,7 @@ class Recording(ExtractiveComposer):
 
 def test_a_selector_and_a_composer_plug_into_the_engine(seed_engine, embedder) -> None:
     comp = Recording()
-    eng = Engine(seed_engine.settings, embedder=embedder, store=seed_engine.store(), selector=PickSecondBest(),
+    eng = Engine(seed_engine.settings, embedder=embedder, store=seed_engine.store(), selector=PickSecondBest(seed_engine.stats),
                  composer=comp)
     pieces: list[str] = []
     ans = eng.ask(Q, on_token=pieces.append)

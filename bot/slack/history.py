@@ -49,8 +49,7 @@ def _stub_answer(p: dict[str, Any], question: str) -> Answer:
 
 
 def _replayed_standalone(conv: Conversation, question: str) -> str:
-    ctx = conv.context_for(question)
-    return f"{ctx} {question}" if ctx else question
+    return conv.resolve(question)
 
 
 def conversation_from_messages(messages: list[dict[str, Any]], *, bot_user_id: str | None, bot_id: str | None,
