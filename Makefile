@@ -26,6 +26,14 @@ test: setup
 bench: setup
 	$(BIN)/python -m benchmarks.run
 
+# Refit the answer scorer (bot/fitted/scorer.json) from data/external/ and data/eval/news.jsonl.
+train: setup
+	$(BIN)/pip install -q -e '.[train]'
+	$(BIN)/python -m bot.train
+
+quality: setup
+	$(BIN)/python -m benchmarks.quality --tutorial
+
 # The README's pictures, from the real code (docs/pictures.py; the Slack one needs Debian's chromium).
 docs: setup
 	$(BIN)/python docs/pictures.py

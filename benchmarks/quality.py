@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
 
             report["sets"][path.stem]["tutorial"] = score_tutorial(path)
         if not args.json:
-            print("  " + " ".join(f"{str(v):>20}" for v in (path.stem,) + tuple(r.get(k) for k in KEYS)))
+            print("  " + " ".join(f"{str(v):>20}" for v in (path.stem,) + tuple(r.get(k) for k in KEYS)), flush=True)
             if args.tutorial:
                 t = report["sets"][path.stem]["tutorial"]
                 print("  " + " ".join(f"{str(v):>20}" for v in ("  tutorial k=4", t["hit_rate"], t["sentence_precision"],
