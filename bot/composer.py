@@ -168,13 +168,13 @@ class LLMComposer:
 
     def offer(self, request: ComposeRequest, extractive: Answer) -> dict[int, Citation]:
         """The numbered sentences offered to the LLM: the extractive citations plus the next
-        candidates whose fitted probability also reaches the answer threshold (at most
+        candidates whose fitted probability reaches the further-citation threshold (at most
         `max_sources`), cited by the cite stage so each carries verified offsets, its correction
         flag and the correcting sentences."""
         cits = extractive.citations
         positive = [c.score for c in cits if c.score > 0]
         if positive:
-            floor = min(min(positive), request.selection.threshold)
+            floor = min(min(positive), request.selection.cite_threshold)
             picks = [c for c in request.selection.ranked if float(c.score) >= floor][: self.tuning.max_sources]
             wide = request.cite(picks)
             if {c.key for c in cits} <= {c.key for c in wide}:

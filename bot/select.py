@@ -73,6 +73,7 @@ class Selection:
     chosen: list[Scored] = field(default_factory=list)
     context: list[Scored] = field(default_factory=list)
     threshold: float = 0.0  # the probability an answer needed
+    cite_threshold: float = 0.0  # the probability a further citation needed
 
     @property
     def answered(self) -> bool:
@@ -122,7 +123,7 @@ class FittedSelector:
     def select(self, query: Query, candidates: Sequence[StoredSentence], neighbours: Neighbours) -> Selection:
         ranked = self.score(query, candidates, neighbours)
         t = self.scorer
-        sel = Selection(ranked, threshold=t.threshold)
+        sel = Selection(ranked, threshold=t.threshold, cite_threshold=t.cite_threshold)
         if not ranked or absent_names(query.text, self.stats, [c.sentence.text for c in ranked]):  # rule 1
             return sel
         if ranked[0].score < t.threshold:
