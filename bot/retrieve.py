@@ -11,6 +11,7 @@ answers — that is the select stage's job.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,6 +27,9 @@ from .bm25 import BM25
 from .features import QuestionView, view
 from .termstats import TermStats
 
+# How many of the question's rare words (besides its names) are looked up by exact match: each is a
+# full-text search, so this bounds a question's cost (the warm-latency budget), not its answer.
+RARE_WORDS = 2
 # Reciprocal rank fusion's constant (Cormack, Clarke & Büttcher 2009), not tuned here.
 RRF_K = 60
 
@@ -56,16 +60,25 @@ def understand(question: str, embedder: Embedder, stats: TermStats) -> Query:
 def lexical_needles(question: str, qv: QuestionView, bm25: BM25, limit: int) -> list[str]:
     """Strings to find by exact match: the question's names and rare words held by at most `limit`
     sentences (a commoner word is found by meaning, and fetching every sentence holding it would
-    cost a full scan). A word is searched by its stem, so "approved" finds "approval"; names also
-    in capitalised and upper-case form (Chroma's $contains is case-sensitive)."""
+    cost a full scan). A word is searched by the prefix it shares with its stem, so "approved" finds
+    "approval"; names also in capitalised and upper-case form (Chroma's $contains is case-sensitive)."""
     out: list[str] = []
+    name_terms: set[str] = set()
     for tok in dict.fromkeys(name_tokens(question, initial=True)):
-        if any(0 < bm25.df.get(t, 0) <= limit for t in content_terms(tok)):
+        terms = content_terms(tok)
+        name_terms.update(terms)
+        if any(0 < bm25.df.get(t, 0) <= limit for t in terms):
             out += [tok, tok.upper(), tok.capitalize()]
+    # Each lookup is a full-text search: only the RARE_WORDS rarest other words, by their stem.
+    rare: dict[str, str] = {}
     for w in words(question):
         for t in content_terms(w):
-            if t in qv.idf and 0 < bm25.df.get(t, 0) <= limit and len(t) >= 3:
-                out += [t, t.capitalize()]
+            if t in qv.idf and t not in name_terms and 0 < bm25.df.get(t, 0) <= limit:
+                # The stem and the word share a prefix ("study"/"studi" → "stud"): it finds every form.
+                needle = os.path.commonprefix([w.lower(), t])
+                if len(needle) >= 3:
+                    rare.setdefault(t, needle)
+    out += [rare[t] for t in sorted(rare, key=lambda t: (bm25.df.get(t, 0), t))[:RARE_WORDS]]
     return list(dict.fromkeys(out))
 
 
