@@ -304,8 +304,10 @@ def train(embedder, wikiqa: Path | None = None, seed: int = SEED, own: Path | No
     }
 
 
-def compare(new: dict, old: dict, tol: float = 0.02) -> list[str]:
-    """Differences that matter: weights beyond `tol` (standardised units) or another threshold."""
+def compare(new: dict, old: dict, tol: float = 0.02, threshold_tol: float = 0.05) -> list[str]:
+    """Differences that matter: weights beyond `tol` (standardised units; they depend on TrecQA
+    alone), thresholds beyond `threshold_tol` (they are read off our own dev questions as the
+    engine retrieves them, so a change to splitting or retrieval moves them: refit then)."""
     out = []
     if new["features"] != old["features"]:
         out.append("feature list differs")
@@ -316,7 +318,7 @@ def compare(new: dict, old: dict, tol: float = 0.02) -> list[str]:
     if abs(new["intercept"] - old["intercept"]) > tol:
         out.append(f"intercept: {new['intercept']} vs {old['intercept']}")
     for k in ("threshold", "cite_threshold"):
-        if abs(new[k] - old[k]) > tol:
+        if abs(new[k] - old[k]) > threshold_tol:
             out.append(f"{k}: {new[k]} vs {old[k]}")
     if new["training_data"]["sha256"].get("data/external/trecqa/train.csv") != \
             old["training_data"]["sha256"].get("data/external/trecqa/train.csv"):

