@@ -21,7 +21,9 @@ from .answer import Answer
 
 _PRONOUNS = r"it|its|it's|they|them|their|theirs|he|him|his|she|her|hers|this|that|these|those|there|then"
 _POSSESSIVE = {"its", "their", "theirs", "his", "her", "hers"}
-_CONTINUATION = re.compile(r"^\s*(and|what about|how about|why|when|where|who|so|also)\b", re.I)
+# "And when?", "What about Europe?": a continuation. A bare question word is not one ("Who developed
+# the police app?" after Megvii questions asks something new).
+_CONTINUATION = re.compile(r"^\s*(and|what about|how about|so|also)\b", re.I)
 _NAME_RUN = re.compile(r"(?:[A-Z][\w&'’.+-]*\s+(?:of\s+|the\s+|for\s+|and\s+)?)*[A-Z][\w&'’.+-]*")
 _LEADING = re.compile(r"^(?:What|Who|Whom|Whose|Which|When|Where|Why|How|Did|Does|Do|Is|Are|Was|Were|Has|Have|"
                       r"Can|Could|Will|Would|And|So)\s+")
