@@ -74,6 +74,9 @@ _ACT = re.compile(r"\b(?:concession|endorsement|resignation|offer|bid|pledge|pro
                   r"apology|support|recognition)s?\b", re.I)
 _DOC_WORD = re.compile(r"\b(?:reports?|stud(?:y|ies)|surveys?|papers?|polls?|analys[ie]s|rankings?|findings?|"
                        r"articles?|account|story|stories)\b", re.I)
+_FINDING = re.compile(r"\b(?:found|finds|find|show(?:s|ed|n)?|suggest\w*|conclud\w*|according to|reported|claim\w*|"
+                      r"link\w*|indicat\w*|reveal\w*|demonstrat\w*|said|says|can|could|causes?|caused|raises?|"
+                      r"cuts?|reduces?|increases?|improves?|halves?|developed|died)\b", re.I)
 _ANAPHOR = re.compile(r"(?:The|This|These|Those|It|They|He|She|Its|Their|His|Her) (?!\w+ of\b)", re.I)
 _NO_LONGER = re.compile(r"\bno longer \w+(?: \w+){0,4}", re.I)
 # Opposites news copy uses for the same proposition (a general table, not one story's words).
@@ -81,6 +84,34 @@ _NEG_WORD = sg.NEG_WORD
 
 
 _YEAR = re.compile(r"\b(?:in|since|from) (?:(?:early|late|mid-?)\s?)?(?:[A-Z][a-z]+ )?((?:19|20)\d\d)\b")
+
+
+_QUALIFIED = re.compile(r"\b(more than|over|at least|nearly|almost|about|around|roughly|some|up to|fewer than|"
+                        r"less than|under)\s+$", re.I)
+
+
+_EXPLICIT_REVISION = re.compile(r"\b(?:than (?:\w+ ){0,3}(?:first|initially|originally|previously|earlier) "
+                                r"(?:reported|said|estimated|thought|disclosed|announced|gave)|times the (?:number|figure|"
+                                r"estimate)|revised|corrected|restated|gave last)\b", re.I)
+
+
+def _consistent(a: str, figs: tuple[str, ...], new: float | None) -> bool:
+    """A later figure that the claim's own qualifier already allows is an update, not a correction."""
+    if new is None:
+        return False
+    for f in figs:
+        old = sg.figure_value(f)
+        if not old:
+            continue
+        q = _QUALIFIED.search(a[:a.find(f)] if f in a else "")
+        word = q.group(1).lower() if q else ""
+        if word in ("more than", "over", "at least") and new >= old:
+            return True
+        if word in ("fewer than", "less than", "under", "up to") and new <= old:
+            return True
+        if word in ("nearly", "almost", "about", "around", "roughly", "some") and abs(new - old) <= 0.1 * old:
+            return True
+    return False
 
 
 def _definite(a: str, b: str) -> set[str]:
@@ -108,7 +139,7 @@ _NOT_A_DENIAL = re.compile(
     r"\s*(?:(?:yet|immediately|publicly|officially|formally|previously|been|be|have|had|always|also|fully|so)\s+)*"
     r"(?:only|yet|just|least|longer|doubt|comment\w*|immediately|disclos\w*|sa(?:y|id)|respond\w*|repl\w*|reveal\w*|"
     r"specif\w*|elaborat\w*|know\w*|clear|confirm\w*|return\w*|answer\w*|give|gave|given|provid\w*|detail\w*|"
-    r"identif\w*|name[ds]?|explain\w*|expect\w*|sure|certain|aware|(?:about |around |minus )?[$€£]?\d[\d,.]*)\b", re.I)
+    r"identif\w*|name[ds]?|explain\w*|expect\w*|intend\w*|plan\w*|sure|certain|aware|(?:about |around |minus )?[$€£]?\d[\d,.]*)\b", re.I)
 
 
 def _polarity_flip(a: str, b: str, point: set[str]) -> str:
@@ -196,7 +227,9 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         # such a document, about the same names, goes with it.
         act = _ACT.search(sg._RETRACTION.search(b).group(0) if sg._RETRACTION.search(b) else "")
         if sb.retracts_whole:
-            if _DOC_WORD.search(a) and (by_source or (not topic_only and (len(subj) >= 2 or len(point) >= 2))):
+            # ... a finding it reports, not a sentence that describes the document (its author, venue).
+            if (_DOC_WORD.search(a) and _FINDING.search(a)
+                    and (by_source or (not topic_only and (len(subj) >= 2 or len(point) >= 2)))):
                 add(sg.RETRACTION, True, "the document the claim is attributed to was withdrawn",
                     _span(sg._RETRACTION, b, 2))
         elif act:
@@ -261,6 +294,9 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         fb = [(f, sg.figure_value(f), None) for f in sg.figures(b)]
         fb += [(f, sg.figure_value(f), i) for i, t in after for f in sg.figures(t)]
         quoted = any(v in va for _, v, _ in fb)
+        # "more than 50,000" is not contradicted by a later 50,333, nor "about 5,000" by 5,100.
+        if not (sb.notice or _EXPLICIT_REVISION.search(b)) and any(_consistent(a, sa.figures, x[1]) for x in fb):
+            fb = []  # the later text updates the same quantity within what the claim said
         new = [f for f, v, i in sorted(fb, key=lambda x: x[2] is not None) if v not in va]
         if new and any(i is not None for f, v, i in fb if f in new) and not any(f in new for f in sg.figures(b)):
             used = used + [b_index + 1]  # "… incorrectly stated 5,000 workers." + "It will employ 500."
@@ -286,7 +322,7 @@ _PAST_AUX = re.compile(r"\b(?:has|have|had|was|were|been|is now|are now)\s+(?:\w
 def _affirmed(stem: str, text: str) -> bool:
     """`text` says that what `stem` names happened: a verb with that stem in a completed form
     ("recalled", "has opened", "was charged"), not negated — or, for a list, an addition to one."""
-    if stem in ("list", "blacklist", "regist") and sg.LIST_EVENT.search(text):
+    if stem in ("list", "blacklist", "regist", "index") and sg.LIST_EVENT.search(text):
         return not sg.negated_near(text, sg.LIST_EVENT.search(text).start())
     for m in sg.STATUS_EVENT.finditer(text):
         # "opened a federal investigation", "agreed to sell its subsidiary": what the event governs

@@ -98,7 +98,9 @@ _PLAN_ABANDON = re.compile(
     + _PLAN_NOUN + r"\b " + _W + r"{0,3}(?:collapsed|fell through|fell apart|was off|were off|is off|are off)|"
     r"no longer (?:plans?|intends?|expects?|seeks?|wants?|pursu\w+|going ahead|considering)|"
     r"decided (?:not to|against)|(?:will|would|could|can|did|does) not (?:go ahead|proceed|pursue|move forward)|"
-    r"won['’]t go ahead|fell apart|fell through|"
+    r"won['’]t go ahead|fell apart|fell through|(?:does|do|did) not intend to|(?:has|have) no intention of|"
+    r"walk(?:s|ed|ing)? away from|pull(?:s|ed|ing)? out of|back(?:s|ed|ing)? out of|call(?:s|ed|ing)? off|"
+    r"scrapping|shelving|abandoning|cancel+ing|"
     r"(?:did|does|will) not go ahead)\b",
     re.I)
 _PLAN_CLAIM = re.compile(
@@ -121,7 +123,8 @@ _STATES: dict[str, tuple[str, str]] = {
     "banned": (r"banned|barred|prohibited|outlawed|forbidden|blocked|restricted|embargoed|sanctioned|"
                r"ban|bans|moratorium|embargo|sanctions|blacklisted|blacklist",
                r"lifted|lifts|lift|overturned|struck down|strikes down|repealed|rescinded|revoked|unbann\w*|"
-               r"unblock\w*|allowed|approved|expired|ended|eased|dropped|annulled|removed|reversed|suspended"),
+               r"unblock\w*|allowed|approved|expired|ended|eased|dropped|annulled|removed|reversed|suspended|"
+               r"reopen\w*|resum\w*|restor\w*|refloat\w*"),
     "grounded": (r"grounded|grounding|on the ground", r"ungrounded|cleared to (?:fly|return)|returned to (?:service|the skies|flight)|"
                  r"lifted|resum\w*|back in service|recertified"),
     "detained": (r"detained|jailed|imprisoned|in custody|under arrest|arrested|held|in detention|behind bars",
@@ -132,8 +135,12 @@ _STATES: dict[str, tuple[str, str]] = {
                      r"(?:closed|ended|concluded|dropped|wrapped up|shut|terminated) (?:\w+ ){0,3}(?:probe|investigation|"
                      r"inquiry|review|case)|(?:probe|investigation|inquiry|review|case|charges) (?:\w+ ){0,3}(?:was|were|"
                      r"has been|have been|had been) (?:closed|ended|dropped|concluded|dismissed|withdrawn)|"
-                     r"cleared|exonerated|found no (?:wrongdoing|evidence)|no charges|acquitted|dismissed"),
-    "listed": (r"listed|on (?:the|a|its) (?:[\w'’.-]+ ){0,5}(?:list|blacklist|register)|included",
+                     r"cleared|exonerated|found no (?:wrongdoing|evidence)|no charges|acquitted|dismissed|"
+                     r"dropped (?:\w+ ){0,3}charges|declared (?:\w+ ){0,2}innocent"),
+    "unavailable": (r"unavailable|inaccessible|offline|down|cut off|blocked",
+                    r"restor\w*|available again|back online|back up|unblock\w*|reinstat\w*|resum\w*|reopen\w*"),
+    "listed": (r"listed|on (?:the|a|its) (?:[\w'’.-]+ ){0,5}(?:list|blacklist|register)|included|"
+               r"an? (?:[\w'’.-]+ ){0,4}(?:site|member)",
                r"delisted|(?:struck|took|taken|takes|removed|removes|dropped|drops|deleted) (?:[\w'’.,-]+ ){0,4}"
                r"(?:off|from) (?:the|its|a|their) (?:[\w'’.-]+ ){0,4}(?:list|blacklist|register)|struck off"),
     "declared": (r"declared|emergency|state of emergency|lockdown|curfew|martial law|pandemic",
@@ -162,7 +169,7 @@ _STATE_LIFT = {k: re.compile(r"\b(?:" + lift + r")\b", re.I) for k, (_, lift) in
 # A negative status: "has no plans to recall", "is not on any list", "not aware of any investigation".
 _NEG_STATUS = re.compile(
     r"\b(?:not aware of (?:being |any |an |a )?|unaware of (?:any |being )?|(?:is|are|was|were) not (?:on|part of|"
-    r"included|listed|among|subject to|under|being|facing)|not on (?:any|the|a)|(?:has|have|had) no plans? to|"
+    r"included|listed|among|subject to|under|being|facing|in)|not on (?:any|the|a)|(?:has|have|had) no plans? to|"
     r"no plans? to|no (?:basis|reason|need|intention) to|(?:does|do|did) not (?:plan|intend|expect) to|will not|"
     r"won['’]t|ruled out|rules out|"
     r"(?:has|have|had) not (?:been|yet)|(?:is|are) not being|there (?:is|was|are|were) no|no (?:\w+ )?(?:investigation|"
@@ -172,9 +179,10 @@ _NEG_STATUS = re.compile(
 _DELIBERATION = re.compile(r"\b(?:considering|weighing|mulling|exploring|debating|deciding whether to|studying whether to)"
                            r"((?:\s*[\w’'.-]+){1,6})", re.I)
 # Joining a list or register is an event whatever the verb's object ("added 28 firms … to its entity list").
-LIST_EVENT = re.compile(r"\b(?:added|adds|adding|placed|put|included|includes|named|listed|designated|blacklisted)\b"
-                        r"(?:[^.;]{0,220}?)\b(?:to|on|in|among)\b (?:the |its |a |their )?(?:[\w.-]+ ){0,3}"
-                        r"(?:list|blacklist|register|registry)\b|\bnewly (?:added|listed|designated)\b", re.I)
+LIST_EVENT = re.compile(r"\b(?:added|adds|adding|add|placed|put|included|includes|named|listed|designated|blacklisted)\b"
+                        r"(?:[^.;]{0,220}?)\b(?:to|on|in|among)\b (?:the |its |a |their )?(?:[\w.&-]+ ){0,3}"
+                        r"(?:list|blacklist|register|registry|index)\b|\bnewly (?:added|listed|designated)\b|"
+                        r"\bjoin(?:s|ed|ing)? the (?:[\w.&-]+ ){0,3}(?:list|index|register)\b", re.I)
 # Events that change an entity's legal, commercial or official standing; what makes "has no
 # plans to recall" or "is not under investigation" untrue.
 STATUS_EVENT = re.compile(

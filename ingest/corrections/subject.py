@@ -44,9 +44,16 @@ _CALENDAR = frozenset(content_terms("monday tuesday wednesday thursday friday sa
                                     "today yesterday earlier later"))
 
 
+_UNICODE_NAME = re.compile(r"(?<=\s)[^\W\d_][\w'’-]*[^\W_]", re.U)
+
+
 @lru_cache(maxsize=100_000)
 def names(text: str) -> frozenset[str]:
-    return frozenset(n.lower().strip(".'’") for n in name_tokens(text, initial=True)) - _NOT_NAMES
+    out = {n.lower().strip(".'’") for n in name_tokens(text, initial=True)}
+    # Names with letters beyond ASCII ("Séralini", "Gdańsk") that the shared tokenizer splits.
+    out |= {m.group(0).lower().strip(".'’") for m in _UNICODE_NAME.finditer(text)
+            if m.group(0)[0].isupper() and not m.group(0).isascii()}
+    return frozenset(out) - _NOT_NAMES
 
 
 def _name_set(phrase: str) -> set[str]:
