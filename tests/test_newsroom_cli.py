@@ -221,39 +221,38 @@ def test_top_help_names_the_data_dir_and_env_file_and_chat_help_its_commands(cap
         assert cmd in out
 
 
+CHAT_DRIVER = """
+import io, json, sys
+from prompt_toolkit import PromptSession
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rich.console import Console
+from bot.cli.asking import chat_loop
+from bot.cli.common import App
+from bot.conversation import Conversation
+from ingest.settings import Settings
+
+app = App(Settings(_env_file=None, data_dir=sys.argv[1]))
+out = Console(record=True, width=100, file=io.StringIO())
+with create_pipe_input() as pipe:
+    pipe.send_text(json.loads(sys.argv[2]))
+    code = chat_loop(app, Conversation(), PromptSession(input=pipe, output=DummyOutput()), out)
+print(json.dumps({"code": code, "text": out.export_text()}))
+"""
+
+
 def _chat(seed_engine, keys: str):
-    """Drive the interactive chat through prompt_toolkit's own pipe input (real key parsing), on a
-    fresh engine over the shared seed index (so no other test's engine state leaks in), in a
-    thread with a bound: a chat that never ends fails the test instead of blocking the suite."""
-    import threading
+    """Drive the interactive chat through prompt_toolkit's own pipe input (real key parsing) over
+    the seed index. In a process of its own: prompt_toolkit polls its input with select(), which
+    fails on descriptors above 1024, and a long test session can hold that many."""
+    import subprocess
+    import sys
 
-    from prompt_toolkit import PromptSession
-    from prompt_toolkit.input import create_pipe_input
-    from prompt_toolkit.output import DummyOutput
-    from rich.console import Console
-
-    from bot.cli.asking import chat_loop
-    from bot.cli.common import App
-    from bot.conversation import Conversation
-    from bot.engine import Engine
-    from ingest.settings import Settings
-
-    settings = Settings(_env_file=None, data_dir=seed_engine.settings.data_dir)
-    app = App(settings)
-    app._engine = Engine(settings, embedder=seed_engine.embedder)
-    out = Console(record=True, width=100, file=io.StringIO())
-    result: list[int] = []
-    with create_pipe_input() as pipe:
-        pipe.send_text(keys)
-        session = PromptSession(input=pipe, output=DummyOutput())
-        t = threading.Thread(target=lambda: result.append(chat_loop(app, Conversation(), session, out)), daemon=True)
-        t.start()
-        t.join(timeout=120)
-        if not result:
-            pipe.close()  # ends the prompt (EOF) so the thread can finish
-            t.join(timeout=10)
-    assert result, "the chat did not end on Ctrl-D or /quit"
-    return result[0], out.export_text()
+    proc = subprocess.run([sys.executable, "-c", CHAT_DRIVER, str(seed_engine.settings.data_dir), json.dumps(keys)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    return got["code"], got["text"]
 
 
 def test_ctrl_c_clears_the_line_and_ctrl_d_quits(seed_engine):
