@@ -2,8 +2,7 @@
 answer it.
 
 Retrieval is hybrid. Dense vectors from Chroma find sentences close in meaning; exact matching of
-the question's names and rare words ("IJOP", "CETC", "Face++", "lecanemab") finds what small
-embedding models blur. The two rankings — dense cosine and BM25 over the stored term counts — are
+the question's names ("IJOP", "CETC", "Face++") finds what small embedding models blur. The two rankings — dense cosine and BM25 over the stored term counts — are
 fused by reciprocal rank fusion and the best `n_dense` go on to selection (candidate recall at that
 depth is measured by `python -m benchmarks.quality`). Nothing here decides whether a sentence
 answers — that is the select stage's job.
@@ -11,7 +10,6 @@ answers — that is the select stage's job.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,15 +19,12 @@ from ingest.embed import Embedder
 from ingest.records import StoredSentence
 from ingest.settings import Settings
 from ingest.store import Store
-from ingest.terms import content_terms, name_tokens, words
+from ingest.terms import content_terms, name_tokens
 
 from .bm25 import BM25
 from .features import QuestionView, view
 from .termstats import TermStats
 
-# How many of the question's rare words (besides its names) are looked up by exact match: each is a
-# full-text search, so this bounds a question's cost (the warm-latency budget), not its answer.
-RARE_WORDS = 2
 # Reciprocal rank fusion's constant (Cormack, Clarke & Büttcher 2009), not tuned here.
 RRF_K = 60
 
@@ -58,27 +53,15 @@ def understand(question: str, embedder: Embedder, stats: TermStats) -> Query:
 
 
 def lexical_needles(question: str, qv: QuestionView, bm25: BM25, limit: int) -> list[str]:
-    """Strings to find by exact match: the question's names and rare words held by at most `limit`
-    sentences (a commoner word is found by meaning, and fetching every sentence holding it would
-    cost a full scan). A word is searched by the prefix it shares with its stem, so "approved" finds
-    "approval"; names also in capitalised and upper-case form (Chroma's $contains is case-sensitive)."""
+    """Strings to find by exact match: the question's names held by at most `limit` sentences (a
+    commoner name is found by meaning, and fetching every sentence holding it would cost a full
+    scan), as written, capitalised and upper-case (Chroma's $contains is case-sensitive). Other rare
+    words are left to BM25 over the fused pool: looking each up too cost ~3x the warm p50 at 10k
+    sentences (benchmarks, README "Answer selection")."""
     out: list[str] = []
-    name_terms: set[str] = set()
     for tok in dict.fromkeys(name_tokens(question, initial=True)):
-        terms = content_terms(tok)
-        name_terms.update(terms)
-        if any(0 < bm25.df.get(t, 0) <= limit for t in terms):
+        if any(0 < bm25.df.get(t, 0) <= limit for t in content_terms(tok)):
             out += [tok, tok.upper(), tok.capitalize()]
-    # Each lookup is a full-text search: only the RARE_WORDS rarest other words, by their stem.
-    rare: dict[str, str] = {}
-    for w in words(question):
-        for t in content_terms(w):
-            if t in qv.idf and t not in name_terms and 0 < bm25.df.get(t, 0) <= limit:
-                # The stem and the word share a prefix ("study"/"studi" → "stud"): it finds every form.
-                needle = os.path.commonprefix([w.lower(), t])
-                if len(needle) >= 3:
-                    rare.setdefault(t, needle)
-    out += [rare[t] for t in sorted(rare, key=lambda t: (bm25.df.get(t, 0), t))[:RARE_WORDS]]
     return list(dict.fromkeys(out))
 
 
