@@ -17,21 +17,18 @@ a refit reproduces it.
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import json
-import random
 import sys
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ingest.terms import content_terms
-
-from .bm25 import BM25
-from .features import FEATURES, vector, view
+from .features import FEATURES
+# load_trecqa, load_wikiqa and featurize are also used from here by benchmarks.quality and the tests.
+from .training_data import (
+    NEGATIVE_LISTS, OWN_DEV, Group, featurize, load_trecqa, load_wikiqa, own_questions, with_negatives,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 TRECQA = ROOT / "data" / "external" / "trecqa"
@@ -44,83 +41,8 @@ TARGET_PRECISION = 0.9
 # Further citations: the lowest probability at which at least this share of sentences quoted
 # are correct on the validation questions.
 TARGET_SENTENCE_PRECISION = 0.75
-# Constructed negatives: how many other questions' candidate lists each question is asked of.
-NEGATIVE_LISTS = 1
 # L2 strength of the logistic regression (scikit-learn's default C); not tuned.
 C = 1.0
-
-
-@dataclass
-class Group:
-    """One question and its candidate sentences with labels (1 = answers it)."""
-
-    question: str
-    sentences: list[str]
-    labels: list[int]
-    constructed: bool = False
-
-
-def _num(text: str) -> str:
-    # TrecQA writes every number as <num>; a number is a number to the features.
-    return text.replace("<num>", "1999")
-
-
-def load_trecqa(path: Path) -> list[Group]:
-    groups: dict[str, Group] = {}
-    with path.open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            q = _num(row["qtext"])
-            g = groups.setdefault(q, Group(q, [], []))
-            g.sentences.append(_num(row["atext"]))
-            g.labels.append(int(row["label"]))
-    return list(groups.values())
-
-
-def load_wikiqa(folder: Path) -> list[Group]:
-    read = lambda name: (folder / name).read_text(encoding="utf-8").splitlines()  # noqa: E731
-    groups: dict[str, Group] = {}
-    for qid, q, s, y in zip(read("id.txt"), read("a.toks"), read("b.toks"), read("sim.txt")):
-        g = groups.setdefault(qid, Group(q, [], []))
-        g.sentences.append(s)
-        g.labels.append(int(float(y)))
-    return list(groups.values())
-
-
-def with_negatives(groups: list[Group], seed: int, lists: int = NEGATIVE_LISTS) -> list[Group]:
-    """Each question also asked of another question's candidates (all labelled 0): the honest
-    stand-in for a question the sources do not answer."""
-    rng = random.Random(seed)
-    out = list(groups)
-    for i, g in enumerate(groups):
-        others = [j for j in range(len(groups)) if j != i and groups[j].question != g.question]
-        for j in rng.sample(others, min(lists, len(others))):
-            out.append(Group(g.question, list(groups[j].sentences), [0] * len(groups[j].sentences), True))
-    return out
-
-
-def corpus(groups: list[Group]) -> BM25:
-    """Term statistics over the split's distinct sentences, as the index keeps them."""
-    df: Counter[str] = Counter()
-    seen = set()
-    for g in groups:
-        for s in g.sentences:
-            if s not in seen:
-                seen.add(s)
-                df.update(set(content_terms(s)))
-    return BM25(df, len(seen))
-
-
-def featurize(groups: list[Group], embedder, bm25: BM25 | None = None) -> list[np.ndarray]:
-    """One feature matrix per group, in order."""
-    bm25 = bm25 or corpus(groups)
-    texts = list(dict.fromkeys([g.question for g in groups] + [s for g in groups for s in g.sentences]))
-    vecs = dict(zip(texts, embedder.embed(texts)))
-    out = []
-    for g in groups:
-        qv = view(g.question, bm25)
-        qvec = vecs[g.question]
-        out.append(np.vstack([vector(qv, s, float(np.dot(qvec, vecs[s])), bm25) for s in g.sentences]))
-    return out
 
 
 def ranking(groups: list[Group], scores: list[np.ndarray]) -> dict[str, float]:
@@ -182,70 +104,6 @@ def lowest_meeting(points: list[tuple[float, int]], target: float) -> float:
         if right / n >= target:
             best = p
     return round(best, 4)
-
-
-OWN_DEV = ROOT / "data" / "eval" / "news.jsonl"
-
-
-@dataclass
-class Asked:
-    """One of our own dev questions as the engine retrieves it: feature rows of its candidates,
-    which of them hold an expected phrase, and whether rule 1 (a name no source mentions) already
-    makes the engine abstain."""
-
-    question: str
-    answerable: bool
-    x: np.ndarray
-    labels: list[int]
-    absent: bool
-
-
-def own_questions(path: Path, embedder) -> list[Asked]:
-    """Run the engine's retrieval and features over our own dev set (news articles written for
-    this project, with unanswerable questions), in a temporary index."""
-    import tempfile
-
-    from ingest.pipeline import Indexer
-    from ingest.settings import Settings
-    from ingest.store import Store
-
-    from .conversation import Conversation
-    from .evaluate import load_eval
-    from .retrieve import read_sentences, retrieve, understand
-    from .scorer import Scorer
-    from .select import FittedSelector, absent_names
-    from .termstats import TermStats
-
-    header, items = load_eval(path)
-    src = Path(header["sources"])
-    src = src if src.is_absolute() or src.exists() else path.parent / src
-    n = len(FEATURES)
-    neutral = Scorer(np.zeros(n), np.ones(n), np.zeros(n), 0.0, 0.5, 0.5, embedder.identity, "(fitting)")
-    out: list[Asked] = []
-    with tempfile.TemporaryDirectory(prefix="factdesk-train-") as tmp:
-        s = Settings().model_copy(update={"data_dir": Path(tmp), "chroma_host": ""})
-        report = Indexer(s, embedder=embedder).ingest([str(src)])
-        if not report.ok:
-            raise RuntimeError(f"{path}: sources failed to ingest")
-        st = Store(s, create=False)
-        stats = TermStats()
-        stats.refresh(st)
-        selector = FittedSelector(neutral, stats, s.max_citations)
-        convs: dict[str, Conversation] = {}
-        for q in items:
-            conv = convs.setdefault(q["dialogue"], Conversation()) if q.get("dialogue") else None
-            standalone = conv.resolve(q["question"]) if conv else q["question"]
-            if conv is not None:
-                conv.add(q["question"], None, standalone)
-            query = understand(standalone, embedder, stats)
-            cands = retrieve(st, query, stats, s)
-            scored = selector.score(query, cands, lambda ids: read_sentences(st, ids))
-            expect = q.get("expect", [])
-            x = np.vstack([c.features for c in scored]) if scored else np.zeros((0, n))
-            labels = [int(any(p in c.sentence.text for p in expect)) for c in scored]
-            out.append(Asked(standalone, bool(q.get("answerable", True)), x, labels,
-                             bool(absent_names(standalone, stats, [c.sentence.text for c in scored]))))
-    return out
 
 
 def sha256(path: Path) -> str:
