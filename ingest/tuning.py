@@ -99,6 +99,9 @@ class ComposerTuning(BaseModel):
 
     max_sources: int = Field(8, ge=1, le=50, description=(
         "Candidate sentences offered to the LLM (plus what corrected them). Hand-set (e4ec474)."))
+    paraphrases: tuple[str, ...] = Field(PARAPHRASE_GROUPS, description=(
+        "Groups of words an LLM statement may use for one another when checked against its cited sentences "
+        "(support check only; never selection). Hand-written (6f3231b, de01f80); see PARAPHRASE_GROUPS."))
     history_turns: int = Field(3, ge=0, le=50, description=(
         "Earlier turns of a conversation shown to the LLM to condense a follow-up. Hand-set (e4ec474)."))
     history_chars: int = Field(400, ge=0, le=10000, description=(
