@@ -1,0 +1,256 @@
+"""The pattern tables behind the correction signals: each family's words and shapes as news copy
+writes them (retraction of a document, statements of falsity, plans abandoned, states imposed and
+lifted, negative statuses, list events, figures and revisions, time inside one source, opposites).
+Kept apart from `signals.py`, which applies them, so each reads on one screen; every table is a
+general pattern of English news copy, not one story's words.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Families (the `family` of every detected link and of the eval's per-family metrics).
+RETRACTION = "retraction"  # a finding, or the document it is attributed to, withdrawn
+NEGATION = "negation"  # the same proposition stated false
+PLAN = "plan"  # an announced plan or intention abandoned
+STATUS = "status"  # an order, ban, status or listing lifted, or a negative status overtaken
+FIGURE = "figure"  # a figure corrected or revised
+FAMILIES = (RETRACTION, NEGATION, PLAN, STATUS, FIGURE)
+CORRECTING = (RETRACTION, NEGATION, FIGURE)  # these families mean "corrected"; the others "superseded"
+
+_W = r"(?:[\w’'.,-]+ )"  # one word and its space, in "up to N words" gaps
+
+# -- documents and their retraction ---------------------------------------------------------
+_DOC = (r"(?:report|study|studies|survey|paper|poll|assertion|claim|allegation|statement|finding|conclusion|"
+        r"article|story|analysis|estimate|research|data|dataset|ranking|index|assessment|review|piece|post|"
+        r"reference|quote|figures?|results?|paragraph|passage|account|characteri[sz]ation|projection|call|"
+        r"concession|forecast|prediction|announcement|endorsement|verdict|ruling)s?")
+_RETRACT_VERB = (r"(?:withdr[ae]w\w*|retract\w*|rescind\w*|recant\w*|pull(?:ed|s|ing)?(?: back)?|took down|takes down|"
+                 r"take back|takes back|took back|taking back|walk(?:ed|s)? back|"
+                 r"taken down|disavow\w*|repudiat\w*|scrapp\w*)")
+_RETRACTION = re.compile(
+    r"\b(" + _RETRACT_VERB + r" " + _W + r"{0,4}?" + _DOC + r"\b|"
+    + _DOC + r"\b " + _W + r"{0,6}(?:was|were|has been|have been|had been|is being|is|are) "
+    r"(?:formally |quietly |later |since |now |subsequently )?(?:withdrawn|retracted|rescinded|pulled|taken down|"
+    r"disavowed|removed)|"
+    r"(?:retract|withdraw|pull)\w* (?:it|them)\b|"
+    r"apologi[sz]\w* for (?:\w+ ){0,4}(?:methodology|method|error|errors|mistake|mistakes|" + _DOC + r")|"
+    r"retraction|erratum|errata|inoperable|"
+    r"(?:has|have|had) been (?:removed|deleted) from (?:the|its|their) (?:report|article|story|study|website))\b",
+    re.I)
+
+_WHOLE_DOC = re.compile(r"\b(?:report|study|studies|survey|paper|poll|analysis|research|data|dataset|ranking|index|"
+                        r"article|story|piece|post|review|assessment)s?\b", re.I)
+_PART_DOC = re.compile(r"\b(?:assertion|claim|allegation|statement|finding|conclusion|reference|quote|figure|"
+                       r"projection|call|concession|forecast|prediction|announcement|endorsement|part|parts|portion|"
+                       r"paragraph|passage|characteri[sz]ation|account|line|section)s?\b", re.I)
+RETRACTOR = re.compile(r"((?:[A-Z][\w.&'’-]*\s){0,4}[A-Z][\w.&'’-]*)\s+(?:has |have |had |quietly |later |formally )?"
+                       r"(?:withdr[ae]w\w*|retract\w*|rescind\w*|recant\w*|pulled|took down|disavow\w*|apologi[sz]\w*)\b")
+
+# -- statements of falsity -------------------------------------------------------------------
+_FALSE_ADJ = (r"(?:false|untrue|wrong|incorrect|inaccurate|unfounded|baseless|groundless|a hoax|fabricated|fake|"
+              r"mistaken|erroneous|misleading|not true|not accurate|not correct)")
+_NEGATION = re.compile(
+    r"\b((?:was|were|is|are|proved|proven|turned out to be|turns out to be|has been shown to be|have been shown to be|"
+    r"was found to be|were found to be|had been) (?:\w+ )?" + _FALSE_ADJ + r"|"
+    r"did not (?:in fact |actually |ever )?(?:happen|occur|take place|exist)|"
+    r"never (?:actually |in fact |actively )?(?:happened|occurred|took place|existed|used|took effect)|"
+    r"no evidence (?:that|of)|contrary to (?:earlier |initial |previous |first )?reports|debunk\w*|"
+    r"(?:is|was|are|were|remains?|remained) (?:still |in fact |actually )?(?:intact|undamaged|unharmed|standing|alive)|"
+    r"(?:was|were) not (?:in fact |actually )?(?:killed|dead|destroyed|damaged|arrested|involved)|"
+    r"seems? not to have|did not (?:in fact|actually))\b",
+    re.I)
+# A correction notice in the sentence's own voice.
+_NOTICE = re.compile(
+    r"\b(incorrectly|mistakenly|erroneously|wrongly|falsely|misstated|misreported|misidentified|misattributed|"
+    r"in error|should have (?:said|read|stated|been)|(?:an )?earlier version of this (?:article|story|report|post)|"
+    r"(?:^|\. )correction:|corrects? (?:an? |the |its )?(?:earlier |previous |original )?" + _DOC + r")",
+    re.I)
+
+# -- plans and their abandonment ------------------------------------------------------------
+_PLAN_NOUN = (r"(?:plans?|bid|bids|offer|offers|deal|deals|merger|takeover|acquisition|proposal|project|talks|"
+              r"idea|expansion|launch|listing|IPO|sale|purchase|agreement|program(?:me)?|construction|tender|"
+              r"initiative|move|effort|scheme|venture|partnership|rollout|strike|trip|visit|event|election|vote)")
+_ABANDON_VERB = (r"(?:called off|calls off|call off|calling off|dropped|drops|drop|dropping|scrapped|scraps|scrap|"
+                 r"shelved|shelves|shelve|abandoned|abandons|abandon|cancel+ed|cancels|cancel|terminated|"
+                 r"terminates|terminate|pulled out of|pulls out of|pulled the plug on|walked away from|walks away from|"
+                 r"backed out of|backs out of|gave up|gives up|put on hold|puts on hold|withdrew|withdrawn|"
+                 r"withdraws|ended|ends|halted|halts|paused|pauses|suspended|suspends|postponed|postpones|"
+                 r"blocked|blocks|rejected|rejects|vetoed|vetoes|killed|axed|axes|nixed|ditched)")
+_ABANDON_STRONG = (r"(?:called off|calls off|call off|calling off|scrapped|scraps|shelved|shelves|abandoned|abandons|"
+                   r"cancel+ed|cancels|pulled out of|pulls out of|pulled the plug on|walked away from|walks away from|"
+                   r"backed out of|backs out of|put on hold|puts on hold|ditched|axed|nixed|pulled out|pull out|pulls out)")
+_PLAN_ABANDON = re.compile(
+    r"\b(" + _ABANDON_STRONG + r"|" + _ABANDON_VERB + r" " + _W + r"{0,5}?" + _PLAN_NOUN + r"\b|"
+    + _PLAN_NOUN + r"\b " + _W + r"{0,5}(?:was|were|has been|have been|had been|is being|is now) (?:formally |officially |"
+    r"later |quietly |since |now )?(?:called off|dropped|scrapped|shelved|abandoned|cancel+ed|terminated|withdrawn|"
+    r"blocked|rejected|halted|put on hold|postponed|vetoed|axed|ended)|"
+    + _PLAN_NOUN + r"\b " + _W + r"{0,3}(?:collapsed|fell through|fell apart|was off|were off|is off|are off)|"
+    r"no longer (?:plans?|intends?|expects?|seeks?|wants?|pursu\w+|going ahead|considering)|"
+    r"decided (?:not to|against)|(?:will|would|could|can|did|does) not (?:go ahead|proceed|pursue|move forward)|"
+    r"won['’]t go ahead|fell apart|fell through|(?:does|do|did) not intend to|(?:has|have) no intention of|"
+    r"walk(?:s|ed|ing)? away from|pull(?:s|ed|ing)? out of|back(?:s|ed|ing)? out of|call(?:s|ed|ing)? off|"
+    r"scrapping|shelving|abandoning|cancel+ing|"
+    r"(?:did|does|will) not go ahead)\b",
+    re.I)
+_PLAN_CLAIM = re.compile(
+    r"\b(plans? to|planned to|planning to|plans? for|intends? to|intended to|intending to|aims? to|aimed to|"
+    r"hopes? to|is set to|are set to|was set to|poised to|(?:is|are|was) expected to|agreed to|has agreed to|"
+    r"proposed|proposes|offered to|offers? to|seeks? to|sought to|is seeking|prepar\w+ to|weigh\w*|"
+    r"consider\w*|mull\w*|explor\w*|in talks|bid (?:for|to)|deal to|announced (?:a |its |plans?|the )|"
+    r"unveiled (?:a |its |plans?)|will (?:build|open|buy|acquire|merge|launch|hold|close|expand|invest|list|"
+    r"sell|go ahead|proceed|move|start|begin|stage|introduce|raise|cut))\b",
+    re.I)
+
+# -- states and their lifting ----------------------------------------------------------------
+# Each restrictive state class, the words that state it, and the words that end it.
+_STATES: dict[str, tuple[str, str]] = {
+    "closed": (r"closed|shut|shut down|closure|offline|out of service|locked down|lockdown|off the air|dark",
+               r"reopen\w*|re-open\w*|back (?:open|online|on the air)|resum\w*|restor\w*|lifted|ended|eased|"
+               r"opened (?:again|its doors)"),
+    "suspended": (r"suspended|suspension|paused|halted|frozen|on hold|stopped|idled|mothballed",
+                  r"reinstat\w*|resum\w*|restart\w*|lifted|unfroz\w*|restor\w*|ended|reversed|back (?:on|in)"),
+    "banned": (r"banned|barred|prohibited|outlawed|forbidden|blocked|restricted|embargoed|sanctioned|"
+               r"ban|bans|moratorium|embargo|sanctions|blacklisted|blacklist",
+               r"lifted|lifts|lift|overturned|struck down|strikes down|repealed|rescinded|revoked|unbann\w*|"
+               r"unblock\w*|allowed|approved|expired|ended|eased|dropped|annulled|removed|reversed|suspended|"
+               r"reopen\w*|resum\w*|restor\w*|refloat\w*"),
+    "grounded": (r"grounded|grounding|on the ground", r"ungrounded|cleared to (?:fly|return)|returned to (?:service|the skies|flight)|"
+                 r"lifted|resum\w*|back in service|recertified"),
+    "detained": (r"detained|jailed|imprisoned|in custody|under arrest|arrested|held|in detention|behind bars",
+                 r"released|freed|acquitted|let go|set free|granted bail|released on bail|exonerated|"
+                 r"charges (?:were |have been )?dropped"),
+    "investigated": (r"under investigation|under review|under scrutiny|investigat\w+|probe|probed|inquiry|"
+                     r"charged|indicted|accused",
+                     r"(?:closed|ended|concluded|dropped|wrapped up|shut|terminated) (?:\w+ ){0,3}(?:probe|investigation|"
+                     r"inquiry|review|case)|(?:probe|investigation|inquiry|review|case|charges) (?:\w+ ){0,3}(?:was|were|"
+                     r"has been|have been|had been) (?:closed|ended|dropped|concluded|dismissed|withdrawn)|"
+                     r"cleared|exonerated|found no (?:wrongdoing|evidence)|no charges|acquitted|dismissed|"
+                     r"dropped (?:\w+ ){0,3}charges|declared (?:\w+ ){0,2}innocent"),
+    "unavailable": (r"unavailable|inaccessible|offline|down|cut off|blocked",
+                    r"restor\w*|available again|back online|back up|unblock\w*|reinstat\w*|resum\w*|reopen\w*"),
+    "listed": (r"listed|on (?:the|a|its) (?:[\w'’.-]+ ){0,5}(?:list|blacklist|register)|included|"
+               r"an? (?:[\w'’.-]+ ){0,4}(?:site|member)",
+               r"delisted|(?:struck|took|taken|takes|removed|removes|dropped|drops|deleted) (?:[\w'’.,-]+ ){0,4}"
+               r"(?:off|from) (?:the|its|a|their) (?:[\w'’.-]+ ){0,4}(?:list|blacklist|register)|struck off"),
+    "declared": (r"declared|emergency|state of emergency|lockdown|curfew|martial law|pandemic",
+                 r"lifted|ended|expired|revoked|rescinded"),
+    "in_force": (r"in force|in effect|in place|valid|active", r"expired|lapsed|lifted|repealed|ended|struck down|revoked"),
+    "open": (r"open|operating|running|in operation|in service",
+             r"closed (?:its doors|down|permanently)|shut down|(?:was|were|has been|have been) (?:permanently )?"
+             r"(?:closed|shut)|ceased operations|went bankrupt|filed for bankruptcy"),
+}
+_BE = (r"(?:remains?|remained|is|are|was|were|has been|have been|had been|stays?|stayed|is still|are still|"
+       r"still|currently|continues? to be|will remain|kept)")
+_STATE_CLAIM = {k: re.compile(r"\b" + _BE + r" (?:\w+ ){0,2}?(?:" + words + r")\b", re.I) for k, (words, _) in _STATES.items()}
+# An event that imposed the state ("ordered the plant closed", "opened an investigation into").
+_STATE_EVENT = {
+    "closed": re.compile(r"\b(?:ordered|ordering|forced) (?:\w+ ){0,4}(?:closed|shut|closure)\b", re.I),
+    "suspended": re.compile(r"\b(?:suspended|halted|paused|froze)\b", re.I),
+    "banned": re.compile(r"\b(?:banned|barred|imposed (?:a |an )?(?:\w+ )?(?:ban|moratorium|embargo|sanctions)|"
+                         r"blacklisted|prohibited)\b", re.I),
+    "grounded": re.compile(r"\bgrounded\b", re.I),
+    "detained": re.compile(r"\b(?:detained|arrested|jailed|taken into custody)\b", re.I),
+    "investigated": re.compile(r"\b(?:opened|launched|began|started) (?:an? |its )?(?:\w+ ){0,2}(?:investigation|probe|"
+                               r"inquiry|review)|\b(?:charged|indicted)\b", re.I),
+}
+_STATE_LIFT = {k: re.compile(r"\b(?:" + lift + r")\b", re.I) for k, (_, lift) in _STATES.items()}
+
+# A negative status: "has no plans to recall", "is not on any list", "not aware of any investigation".
+_NEG_STATUS = re.compile(
+    r"\b(?:not aware of (?:being |any |an |a )?|unaware of (?:any |being )?|(?:is|are|was|were) not (?:on|part of|"
+    r"included|listed|among|subject to|under|being|facing|in)|not on (?:any|the|a)|(?:has|have|had) no plans? to|"
+    r"no plans? to|no (?:basis|reason|need|intention) to|(?:does|do|did) not (?:plan|intend|expect) to|will not|"
+    r"won['’]t|ruled out|rules out|"
+    r"(?:has|have|had) not (?:been|yet)|(?:is|are) not being|there (?:is|was|are|were) no|no (?:\w+ )?(?:investigation|"
+    r"recall|ban|charges|plans?|layoffs|strike|deal|talks))((?:\s*[\w’'.-]+){1,8})",
+    re.I)
+# An undecided deliberation ("is said to be considering adding X to a list"): the decision overtakes it.
+_DELIBERATION = re.compile(r"\b(?:considering|weighing|mulling|exploring|debating|deciding whether to|studying whether to)"
+                           r"((?:\s*[\w’'.-]+){1,6})", re.I)
+# Joining a list or register is an event whatever the verb's object ("added 28 firms … to its entity list").
+LIST_EVENT = re.compile(r"\b(?:added|adds|adding|add|placed|put|included|includes|named|listed|designated|blacklisted)\b"
+                        r"(?:[^.;]{0,220}?)\b(?:to|on|in|among)\b (?:the |its |a |their )?(?:[\w.&-]+ ){0,3}"
+                        r"(?:list|blacklist|register|registry|index)\b|\bnewly (?:added|listed|designated)\b|"
+                        r"\bjoin(?:s|ed|ing)? the (?:[\w.&-]+ ){0,3}(?:list|index|register)\b", re.I)
+# Events that change an entity's legal, commercial or official standing; what makes "has no
+# plans to recall" or "is not under investigation" untrue.
+STATUS_EVENT = re.compile(
+    r"\b(?:recalled|recalls|recalling|sanctioned|banned|charged|indicted|arrested|sued|fined|convicted|"
+    r"(?:opened|launched|began|started|announced) (?:an? |its |a formal )?(?:\w+ ){0,2}(?:investigation|probe|inquiry|review)|"
+    r"approved|acquired|bought|sold|merged|laid off|raised|resigned|fired|dismissed|stepped down|went ahead|"
+    r"filed for|declared|imposed|ordered|issued|signed|agreed|completed|closed|shut|reopened|joined|left|quit|"
+    r"(?:has|have|had) (?:now |since )?(?:begun|started|decided|agreed))\b", re.I)
+_NEGATORS = re.compile(r"\b(?:not|no|never|n['’]t|neither|nor|without|denied|denies|deny|rejected|rejects|"
+                       r"ruled out|rules out)\b", re.I)
+# Verbs a party uses to answer an accusation: what follows is that party's position, not a fact.
+_DENIAL = re.compile(r"\b(?:denied|denies|deny|denying|disputed|disputes|dispute|rejected|rejects|dismissed|"
+                     r"dismisses|refuted|refutes|object(?:s|ed)? to|contested|contests|insists?|insisted|"
+                     r"maintains?|maintained|pushed back|called (?:the )?(?:\w+ ){0,3}(?:false|baseless|unfounded))\b",
+                     re.I)
+
+# -- figures ----------------------------------------------------------------------------------
+_MONTHS = ("January February March April May June July August September October November December "
+           "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec").split()
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12, "a": 1}
+_FIG = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|a) (?:hundred |thousand )?(?:million|billion|"
+                  r"trillion)\b|\bonly (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|"
+                  r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?) (?=(?:[a-z]+ )?(?:people|"
+                  r"persons?|workers|employees|children|patients|victims|deaths|cases|[a-z]+s)\b)|"
+                  r"(?<![\w.,])(?:\$|€|£)?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|percent|per cent|million|billion|trillion|"
+                  r"thousand|bn|m|k))?(?![\w])|\b(?:dozens|hundreds|thousands|millions) of\b", re.I)
+_REVISION = re.compile(
+    r"\b((?:revised|corrected|updated|raised|lowered|cut|adjusted|restated|increased|reduced|rose|climbed|fell) "
+    r"(?:[\w'’-]+ ){0,8}(?:to|down to|up to|from)\b|"
+    r"(?:figure|figures|toll|estimate|number|count|tally|total|forecast|tallies)s? (?:\w+ ){0,4}(?:was|were|has been|"
+    r"have been|had been|is now|now stands at|stands at|rose to|climbed to|fell to) (?:revised|corrected|updated|"
+    r"raised|lowered|cut|adjusted|restated|\$?\d)|"
+    r"not \$?\d[\d,.]*\w* but|rather than \$?\d|actually (?:\w+ ){0,2}\$?\d|in fact (?:\w+ ){0,2}\$?\d|"
+    r"not (?:minus |about |around |some )?\$?\d|bringing (?:the|its) (?:\w+ ){0,2}(?:total|toll|number|count|tally) to|"
+    r"than (?:it|they|the company|officials|previously|first|initially|originally) (?:\w+ )?(?:reported|said|"
+    r"thought|estimated|disclosed|announced)|times (?:the|as many as the) (?:number|figure|estimate|total)|"
+    r"(?:number|figure|estimate|total) (?:\w+ ){0,2}(?:gave|reported|disclosed) (?:earlier|last|previously|initially|"
+    r"first)|\bonly (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d)\b|"
+    r"(?:cut|reduced|raised|lowered|trimmed) by \$?\d)",
+    re.I)
+
+_REVISED = re.compile(r"\b(?:bringing (?:the|its) (?:\w+ ){0,2}(?:total|toll|number|count|tally) to|than (?:it|they|the company|"
+                      r"officials) (?:first|initially|originally|previously) (?:reported|said|estimated|disclosed)|"
+                      r"(?:revised|corrected|raised|lowered|restated) (?:its |the )?(?:[\w'’-]+ ){0,4}(?:estimate|toll|"
+                      r"figure|count|tally|forecast|total)s? (?:[\w'’-]+ ){0,4}to)\b", re.I)
+NEGOTIATION = re.compile(r"\b(?:offer|bid|price|prices|stake|tender)s?\b", re.I)
+
+# -- time inside one source -------------------------------------------------------------------
+_PRIOR = re.compile(
+    r"\b(last (?:week|month|year)['’]s|in (?:a|an|its|their|the) (?:earlier|previous|prior|original|initial|first|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December) "
+    r"(?:\w+ )?(?:report|article|story|statement|study|version|post|assessment|estimate|announcement)|"
+    r"(?:had|initially|originally|previously|first|earlier) (?:said|reported|claimed|alleged|asserted|stated|"
+    r"written|wrote|found|concluded|suggested|identified|linked|announced|estimated|put)|"
+    r"(?:said|reported|claimed|alleged|asserted|stated|wrote|announced) (?:earlier|previously|initially|originally|"
+    r"last (?:week|month|year))|(?:initial|early|earlier|first) (?:reports?|estimates?|accounts?)|"
+    r"(?:the|an?|its) (?:earlier|original|initial|previous) (?:version|report|article|story|claim|assertion)|"
+    r"(?:report|article|study|statement|story),? (?:which was |that was )?(?:published|released|issued) "
+    r"(?:in|on|last) (?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"\w+day|week|month|year))\b",
+    re.I)
+_LATER = re.compile(r"\b(later|subsequently|has since|have since|had since|since then|now|by (?:evening|nightfall|"
+                    r"the (?:afternoon|evening|end of the day|next day|following day))|the next day|the following day|"
+                    r"hours later|days later|weeks later|months later|afterwards|eventually|in an update|updated)\b", re.I)
+_CLOCK = re.compile(r"(?:^\s*|\b(?:at|by|around|about|until|after|before) )(\d{1,2})(?:[:.](\d{2}))?\s?(a\.?m\.?|p\.?m\.?)"
+                    r"|\b(?:at|by|around|about|until|after|before) (noon|midday|midnight)\b", re.I)
+_REPORTING = re.compile(r"\b(said|says|reported|claimed|alleged|asserted|stated|wrote|found|according to|estimated|"
+                        r"announced|told)\b", re.I)
+
+
+# Opposites news copy uses for the same proposition (a general table, not one story's words).
+ANTONYMS = [("upheld", "struck down"), ("alive", "dead"), ("survived", "died"), ("acquitted", "convicted"),
+            ("innocent", "guilty"), ("intact", "collapsed"), ("intact", "destroyed"), ("escaped", "under water"),
+            ("escaped", "flooded")]
+ANTONYM_RX = [(re.compile(rf"\b{x}\b", re.I), re.compile(rf"\b{y}\b", re.I)) for x, y in ANTONYMS]
+_OPPOSITE_WORD = re.compile(r"\b(?:" + "|".join(sorted({w for p in ANTONYMS for w in p}, key=len, reverse=True))
+                            + r")\b", re.I)
+
+_NO_LONGER = re.compile(r"\bno longer\b", re.I)
+NEG_WORD = re.compile(r"\b(?:not|no|never|none|neither|nor|n['’]t)\b", re.I)
