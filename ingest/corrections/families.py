@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..terms import _IRREGULAR, _norm, content_terms, words
-from ..terms import stem as stem_of
+from ..terms import _norm, content_terms, words, stem as stem_of
 from . import signals as sg
+from .phrases import affirmed, event_phrase, figure_phrase, span_of
 from .subject import GENERIC_NAMES, _first, attribution, names, shared_names, topic_overlap
 
 SURE, UNSURE = "link", "candidate"
@@ -40,21 +40,6 @@ class Evidence:
 
 def _status(family: str) -> str:
     return "corrected" if family in sg.CORRECTING else "superseded"
-
-
-def _span(rx: re.Pattern[str], text: str, extra_words: int = 5, follow: int = 0) -> str:
-    """The matched words plus a short tail when it says when ("reopened on 3 May 2021"), or the
-    `follow` words after it ("resume the hydroxychloroquine arm of its trial")."""
-    m = rx.search(text)
-    if not m:
-        return ""
-    if follow:
-        after = re.split(r"[,;]| after | because | as ", text[m.end():])[0].split()[:follow]
-        return " ".join([m.group(0), *after]).strip(" ,.;")
-    tail = re.match(r"(?:\s+(?:on|in|at|from|to|after|last|this|early|late)\s+[\w,]+(?:\s+\d{1,2},?)?(?:\s+\d{4})?)?",
-                    text[m.end():])
-    phrase = (m.group(0) + (tail.group(0) if tail else "")).strip(" ,.;")
-    return " ".join(phrase.split()[: 8 + extra_words])
 
 
 def _subject(a: str, b: str, window: list[tuple[int, str]]) -> tuple[set[str], list[int]]:
@@ -80,7 +65,6 @@ _FINDING = re.compile(r"\b(?:found|finds|find|show(?:s|ed|n)?|suggest\w*|conclud
 _ANAPHOR = re.compile(r"(?:The|This|These|Those|It|They|He|She|Its|Their|His|Her) (?!\w+ of\b)", re.I)
 _NO_LONGER = re.compile(r"\bno longer \w+(?: \w+){0,4}", re.I)
 # Opposites news copy uses for the same proposition (a general table, not one story's words).
-_NEG_WORD = sg.NEG_WORD
 
 
 _YEAR = re.compile(r"\b(?:in|since|from) (?:(?:early|late|mid-?)\s?)?(?:[A-Z][a-z]+ )?((?:19|20)\d\d)\b")
@@ -146,12 +130,12 @@ def _polarity_flip(a: str, b: str, point: set[str]) -> str:
     """`b` says the opposite of `a` on the same point: a word of the point negated in `b` but not in
     `a` ("can use arsenic" / "does not incorporate arsenic"), or a pair of opposites ("struck down"
     / "upheld"). Returns the words of `b` that say so, or ""."""
-    for m in _NEG_WORD.finditer(b):
+    for m in sg.NEG_WORD.finditer(b):
         scope = b[m.end():].split()[:6]
         if _NOT_A_DENIAL.match(b[m.end():]):
             continue  # "not only", "no comment", "did not disclose"; "not $300 million" is a figure's correction
         stems = {stem_of(_norm(w)) for w in scope}
-        if stems & point and not _NEG_WORD.search(a):
+        if stems & point and not sg.NEG_WORD.search(a):
             return " ".join(b[m.start():].split()[:7]).rstrip(",.;")
     for rx, ry in sg.ANTONYM_RX:
         for p, q in ((rx, ry), (ry, rx)):
@@ -231,17 +215,17 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
             if (_DOC_WORD.search(a) and _FINDING.search(a)
                     and (by_source or (not topic_only and (len(subj) >= 2 or len(point) >= 2)))):
                 add(sg.RETRACTION, True, "the document the claim is attributed to was withdrawn",
-                    _span(sg._RETRACTION, b, 2))
+                    span_of(sg._RETRACTION, b, 2))
         elif act:
             # An act taken back (a concession, an endorsement): the claim was true, then overtaken.
             if story or (len(point) >= 1 and sim >= 0.45):
-                add(sg.RETRACTION, True, f"the {act.group(0)} was taken back", _span(sg._RETRACTION, b, 2),
+                add(sg.RETRACTION, True, f"the {act.group(0)} was taken back", span_of(sg._RETRACTION, b, 2),
                     "Overtaken by later events", status="superseded")
         else:
             # One assertion withdrawn: the claim must make the same point, about more than its author.
             sure = story or (len(point) >= 2 and sim >= 0.45 and bool(subj - retractors))
             if sure or (len(point) >= 2 and sim >= 0.35):
-                add(sg.RETRACTION, sure, "a retraction on the same point", _span(sg._RETRACTION, b, 2))
+                add(sg.RETRACTION, sure, "a retraction on the same point", span_of(sg._RETRACTION, b, 2))
     flips = _polarity_flip(a, b, point) if sb.contrary and own else ""
     if flips and own and not sb.denial and not _denial_by_accused(a, b) and sg.NEGATION not in sa.later:
         sure = (len(point) >= 2 and sim >= 0.45) or (len(point) >= 1 and sim >= 0.55) or (story and len(point) >= 1)
@@ -256,7 +240,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         sure = (len(point) >= 2 and sim >= 0.4) or (story and len(point) >= 1)
         if sure or (len(point) >= 1 and sim >= 0.3):
             add(sg.NEGATION, sure, "a later statement says the same point is untrue",
-                _span(sg._NEGATION, b, 2) or _span(sg._NOTICE, b, 2))
+                span_of(sg._NEGATION, b, 2) or span_of(sg._NOTICE, b, 2))
     if topic_only:
         # Without a shared name only an explicit statement of falsity will do ("turned out to be
         # untrue"), not a bare "not" nor a correction notice about something else.
@@ -266,28 +250,28 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     if sg.PLAN in sb.later and sg.PLAN in sa.claim:
         sure = (len(point) >= 1 and sim >= 0.3) or sim >= 0.5
         if sure or sim >= 0.4:
-            add(sg.PLAN, sure, "the announced plan was dropped", _span(sg._PLAN_ABANDON, b))
+            add(sg.PLAN, sure, "the announced plan was dropped", span_of(sg._PLAN_ABANDON, b))
     if sa.states & sb.lifts and not historical:
         k = sorted(sa.states & sb.lifts)[0]
         # In the window case the list's name and the entity sit in two sentences: the state itself
         # ("on the list" / "struck off the blacklist") is the point they share.
         sure = (len(point) >= 1 and sim >= 0.3) or bool(used)
         if sure or sim >= 0.4:
-            add(sg.STATUS, sure, f"a later event ended the '{k}' state", _span(sg._STATE_LIFT[k], b, follow=4))
+            add(sg.STATUS, sure, f"a later event ended the '{k}' state", span_of(sg._STATE_LIFT[k], b, follow=4))
     nl = _NO_LONGER.search(b)
     scope = {stem_of(_norm(w)) for w in words(nl.group(0))} if nl else set()
-    if nl and len(scope & point) >= 2 and not _NEG_WORD.search(a) and len(point) >= 2 and not sb.denial:
+    if nl and len(scope & point) >= 2 and not sg.NEG_WORD.search(a) and len(point) >= 2 and not sb.denial:
         # "X no longer P" overtakes "X P", whatever P is.
-        add(sg.STATUS, sim >= 0.4, "a later statement says it is no longer so", _span(_NO_LONGER, b))
+        add(sg.STATUS, sim >= 0.4, "a later statement says it is no longer so", span_of(_NO_LONGER, b))
     for negated, family, why in ((sa.neg_status, sg.STATUS, "a later event made the negative status untrue"),
                                (sa.deliberation, sg.PLAN, "the plan under consideration was decided")):
         if not negated or sb.neg_status or sb.denial:
             continue
         keys = set(content_terms(negated)) - set(content_terms(" ".join(names(a))))
         texts = [b] + [t for i, t in (window or []) if i in used]
-        hit = [k for k in keys if any(_affirmed(k, t) for t in texts)]
+        hit = [k for k in keys if any(affirmed(k, t) for t in texts)]
         if hit:
-            add(family, len(point) >= 2 or sim >= 0.4, why, _event_phrase(b, hit), "Overtaken by later events")
+            add(family, len(point) >= 2 or sim >= 0.4, why, event_phrase(b, hit), "Overtaken by later events")
     if sg.FIGURE in sb.later and sa.figures:
         va = {sg.figure_value(f) for f in sa.figures}
         after = [(i, t) for i, t in (window or []) if i == b_index + 1]
@@ -308,57 +292,9 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
                     or (sim >= 0.6 and len(subj) >= 2) or (sb.revised and len(point) >= 1 and len(subj) >= 2))
             # A price or an offer revised is a new move, not a wrong figure: superseded, not corrected.
             moved = bool(sg.NEGOTIATION.search(b)) and not sb.notice
-            add(sg.FIGURE, sure, "a later statement gives a different figure", _figure_phrase(b, new),
+            add(sg.FIGURE, sure, "a later statement gives a different figure", figure_phrase(b, new),
                 "Overtaken by later events" if moved else "", "superseded" if moved else "")
     if not found:
         return None
     found.sort(key=lambda e: (e.verdict != SURE, -e.score))
     return found[0]
-
-
-_PAST_AUX = re.compile(r"\b(?:has|have|had|was|were|been|is now|are now)\s+(?:\w+\s+)?$", re.I)
-
-
-def _affirmed(stem: str, text: str) -> bool:
-    """`text` says that what `stem` names happened: a verb with that stem in a completed form
-    ("recalled", "has opened", "was charged"), not negated — or, for a list, an addition to one."""
-    if stem in ("list", "blacklist", "regist", "index") and sg.LIST_EVENT.search(text):
-        return not sg.negated_near(text, sg.LIST_EVENT.search(text).start())
-    for m in sg.STATUS_EVENT.finditer(text):
-        # "opened a federal investigation", "agreed to sell its subsidiary": what the event governs
-        span = " ".join([m.group(0)] + text[m.end():].split()[:6])
-        if stem in {stem_of(_norm(w)) for w in words(span)} and not sg.negated_near(text, m.start()):
-            return True
-    pos = 0
-    for w in words(text):
-        pos = text.find(w, pos)
-        low = _norm(w)
-        completed = low.endswith("ed") or low in _IRREGULAR or bool(_PAST_AUX.search(text[:pos]))
-        if completed and stem_of(low) == stem and not sg.negated_near(text, pos):
-            return True
-        pos += len(w)
-    return False
-
-
-def _event_phrase(b: str, stems: list[str]) -> str:
-    for m in sg.STATUS_EVENT.finditer(b):
-        span = [m.group(0)] + b[m.end():].split()[:6]
-        if set(stems) & {stem_of(_norm(w)) for w in words(" ".join(span))}:
-            return " ".join(" ".join(span).split()[:8]).rstrip(",.;")
-    m = sg.LIST_EVENT.search(b)
-    if m and set(stems) & {"list", "blacklist", "regist"}:
-        ws = m.group(0).split()
-        tail = re.search(r"\b(?:to|on|in|among)\b (?:the |its |a |their )?(?:[\w.-]+ ){0,3}(?:list|blacklist|register|"
-                         r"registry)$", m.group(0))
-        return f"{ws[0]} {tail.group(0)}" if tail and len(ws) > 6 else " ".join(ws)
-    ws = words(b)
-    for i, w in enumerate(ws):
-        if stem_of(_norm(w)) in stems:
-            return " ".join(ws[max(0, i - 2): i + 5])
-    return ""
-
-
-def _figure_phrase(b: str, new: list[str]) -> str:
-    m = re.search(r"(?:about|around|roughly|some|nearly|almost|more than|over|at least|just over|just under)\s+"
-                  + re.escape(new[0]), b)
-    return f"figure corrected to {m.group(0) if m else new[0]}"

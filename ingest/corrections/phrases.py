@@ -1,0 +1,75 @@
+"""What a later statement says changed, in the words of the note ("reopened on 3 May 2021",
+"figure corrected to about 180,000"), and whether it affirms that an event happened: the phrase
+helpers of `families`, kept apart so the family rules read on their own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..terms import _IRREGULAR, _norm, words
+from ..terms import stem as stem_of
+from . import signals as sg
+
+
+def span_of(rx: re.Pattern[str], text: str, extra_words: int = 5, follow: int = 0) -> str:
+    """The matched words plus a short tail when it says when ("reopened on 3 May 2021"), or the
+    `follow` words after it ("resume the hydroxychloroquine arm of its trial")."""
+    m = rx.search(text)
+    if not m:
+        return ""
+    if follow:
+        after = re.split(r"[,;]| after | because | as ", text[m.end():])[0].split()[:follow]
+        return " ".join([m.group(0), *after]).strip(" ,.;")
+    tail = re.match(r"(?:\s+(?:on|in|at|from|to|after|last|this|early|late)\s+[\w,]+(?:\s+\d{1,2},?)?(?:\s+\d{4})?)?",
+                    text[m.end():])
+    phrase = (m.group(0) + (tail.group(0) if tail else "")).strip(" ,.;")
+    return " ".join(phrase.split()[: 8 + extra_words])
+
+
+_PAST_AUX = re.compile(r"\b(?:has|have|had|was|were|been|is now|are now)\s+(?:\w+\s+)?$", re.I)
+
+
+def affirmed(stem: str, text: str) -> bool:
+    """`text` says that what `stem` names happened: a verb with that stem in a completed form
+    ("recalled", "has opened", "was charged"), not negated — or, for a list, an addition to one."""
+    if stem in ("list", "blacklist", "regist", "index") and sg.LIST_EVENT.search(text):
+        return not sg.negated_near(text, sg.LIST_EVENT.search(text).start())
+    for m in sg.STATUS_EVENT.finditer(text):
+        # "opened a federal investigation", "agreed to sell its subsidiary": what the event governs
+        span = " ".join([m.group(0)] + text[m.end():].split()[:6])
+        if stem in {stem_of(_norm(w)) for w in words(span)} and not sg.negated_near(text, m.start()):
+            return True
+    pos = 0
+    for w in words(text):
+        pos = text.find(w, pos)
+        low = _norm(w)
+        completed = low.endswith("ed") or low in _IRREGULAR or bool(_PAST_AUX.search(text[:pos]))
+        if completed and stem_of(low) == stem and not sg.negated_near(text, pos):
+            return True
+        pos += len(w)
+    return False
+
+
+def event_phrase(b: str, stems: list[str]) -> str:
+    for m in sg.STATUS_EVENT.finditer(b):
+        span = [m.group(0)] + b[m.end():].split()[:6]
+        if set(stems) & {stem_of(_norm(w)) for w in words(" ".join(span))}:
+            return " ".join(" ".join(span).split()[:8]).rstrip(",.;")
+    m = sg.LIST_EVENT.search(b)
+    if m and set(stems) & {"list", "blacklist", "regist"}:
+        ws = m.group(0).split()
+        tail = re.search(r"\b(?:to|on|in|among)\b (?:the |its |a |their )?(?:[\w.-]+ ){0,3}(?:list|blacklist|register|"
+                         r"registry)$", m.group(0))
+        return f"{ws[0]} {tail.group(0)}" if tail and len(ws) > 6 else " ".join(ws)
+    ws = words(b)
+    for i, w in enumerate(ws):
+        if stem_of(_norm(w)) in stems:
+            return " ".join(ws[max(0, i - 2): i + 5])
+    return ""
+
+
+def figure_phrase(b: str, new: list[str]) -> str:
+    m = re.search(r"(?:about|around|roughly|some|nearly|almost|more than|over|at least|just over|just under)\s+"
+                  + re.escape(new[0]), b)
+    return f"figure corrected to {m.group(0) if m else new[0]}"
