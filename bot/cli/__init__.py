@@ -33,13 +33,21 @@ configuration: environment variables, or a .env file in the current folder (see 
 COMMAND_GROUPS = [index, asking, check, sources, corrections, evaluation, slack]
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """Every command's parser keeps its help's examples as written (one formatter, set once)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="factdesk", description="Answers from news sources, quoting exact sentences "
                                 "and flagging every quoted sentence that was later corrected or superseded.",
                                 epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("-v", "--verbose", action="store_true", help="show sentence offsets and how correction "
                    "links were found in answers; log what happens, to stderr")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
     for group in COMMAND_GROUPS:
         group.register(sub)
     return p

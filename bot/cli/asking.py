@@ -195,13 +195,12 @@ examples:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    s = sub.add_parser("ask", help="answer one question (or one per line from stdin)", description=ASK_HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    s = sub.add_parser("ask", help="answer one question (or one per line from stdin)", description=ASK_HELP)
     s.add_argument("question", nargs="*", metavar="QUESTION")
     s.add_argument("--json", action="store_true", help="print the Answer JSON (JSON Lines for stdin)")
     s.set_defaults(func=cmd_ask)
 
     s = sub.add_parser("chat", help="an interactive conversation (JSON Lines with --json or piped input)",
-                       description=CHAT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=CHAT_HELP)
     s.add_argument("--json", action="store_true", help="one Answer JSON per input line (see above)")
     s.set_defaults(func=cmd_chat)

@@ -62,7 +62,7 @@ def cmd_check(app: App, args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("check", help="what the sources say on each statement of a text",
-                       description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=HELP)
     s.add_argument("text", nargs="*", metavar="TEXT", help='the text to check, or "-" for standard input')
     s.add_argument("--json", action="store_true", help="one JSON object per checked sentence (see above)")
     s.set_defaults(func=cmd_check)

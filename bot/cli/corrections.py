@@ -97,7 +97,7 @@ def cmd_corrections(app: App, args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("corrections", help="list correction links; review candidates (accept/reject ID)",
-                       description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=HELP)
     s.add_argument("action", nargs="?", choices=["accept", "reject"], help="decide on the pair with this ID")
     s.add_argument("id", nargs="?", metavar="ID", help="a link's or candidate's id (from --candidates or --json)")
     s.add_argument("--candidates", action="store_true", help="list the unsure candidates with reason and score")

@@ -43,8 +43,7 @@ def cmd_eval(app: App, args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    s = sub.add_parser("eval", help="score answers against an eval set", description=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    s = sub.add_parser("eval", help="score answers against an eval set", description=HELP)
     s.add_argument("--file", default="data/eval/questions.jsonl", help="the eval set (JSON Lines)")
     s.add_argument("--min-hit", type=float, default=None, metavar="RATE",
                    help="exit 1 when the hit rate is below RATE (for CI)")

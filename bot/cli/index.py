@@ -178,7 +178,7 @@ def cmd_remove(app: App, args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("ingest", help="index sources (files, folders, URLs); default: FACTDESK_SOURCES_DIR",
-                       description=INGEST_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=INGEST_HELP)
     s.add_argument("paths", nargs="*", metavar="PATH|URL")
     s.add_argument("--prune", action="store_true", help="remove indexed sources whose files are gone from the given folders (or the given deleted files)")
     s.add_argument("--rebuild", action="store_true", help="build a new index beside the old one from every recorded "
@@ -191,7 +191,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("remove", help="remove sources from the index (by id, file path or URL)",
-                       description=REMOVE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=REMOVE_HELP)
     s.add_argument("sources", nargs="+", metavar="SOURCE", help="an id (see `factdesk sources`), a file path, a "
                    "folder (every source indexed from it) or the URL a source was fetched from")
     s.add_argument("--json", action="store_true", help="print the report as JSON (as `ingest --json`)")

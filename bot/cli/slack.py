@@ -52,11 +52,10 @@ def cmd_feedback(app: Any, args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("slack", help="answer in Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP Events API",
-                       description=SLACK_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=SLACK_HELP)
     s.add_argument("--port", type=int, default=3000, help="HTTP mode: port for /slack/events (default 3000)")
     s.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to bind (default all)")
     s.set_defaults(func=cmd_slack)
-    s = sub.add_parser("feedback", help="summarise the 👍/👎 votes given in Slack", description=FEEDBACK_HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    s = sub.add_parser("feedback", help="summarise the 👍/👎 votes given in Slack", description=FEEDBACK_HELP)
     s.add_argument("--json", action="store_true", help="votes, up, down and per-question counts as one object")
     s.set_defaults(func=cmd_feedback)

@@ -117,10 +117,10 @@ def cmd_status(app: App, args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("sources", help="list indexed sources (publisher, date, flags, missing files)",
-                       description=SOURCES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=SOURCES_HELP)
     s.add_argument("--json", action="store_true", help="every field of every source, as one JSON array")
     s.set_defaults(func=cmd_sources)
     s = sub.add_parser("status", help="one-screen summary of the index (what Slack's App Home shows)",
-                       description=STATUS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=STATUS_HELP)
     s.add_argument("--json", action="store_true", help="the summary as one JSON object")
     s.set_defaults(func=cmd_status)
