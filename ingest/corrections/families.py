@@ -64,8 +64,6 @@ _FINDING = re.compile(r"\b(?:found|finds|find|show(?:s|ed|n)?|suggest\w*|conclud
                       r"cuts?|reduces?|increases?|improves?|halves?|developed|died)\b", re.I)
 _ANAPHOR = re.compile(r"(?:The|This|These|Those|It|They|He|She|Its|Their|His|Her) (?!\w+ of\b)", re.I)
 _NO_LONGER = re.compile(r"\bno longer \w+(?: \w+){0,4}", re.I)
-# Opposites news copy uses for the same proposition (a general table, not one story's words).
-
 
 _YEAR = re.compile(r"\b(?:in|since|from) (?:(?:early|late|mid-?)\s?)?(?:[A-Z][a-z]+ )?((?:19|20)\d\d)\b")
 
