@@ -4,7 +4,9 @@ For each size: generate the seeded corpus, ingest it with factdesk (fresh, uncha
 changed), time warm queries through the engine, time a cold `factdesk ask` subprocess, then put
 the same corpus through the LangChain tutorial pipeline and print the ratios. Each phase runs in
 its own process (see phases.py) so peak RSS is per phase. Results are appended to
-benchmarks/.work/results.json; `--markdown` prints the README table.
+benchmarks/.work/results.json; `--markdown` prints the README table. A LangChain phase measured
+in a run of its own (`run_phase("langchain", ...)` saved as benchmarks/.work/langchain-SIZE.json)
+is merged into that size's row by `--merge-langchain FILE` (or found there by `--markdown`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -103,11 +106,13 @@ def bench_size(size: int, langchain: bool, phases: set[str], previous: dict[str,
     if "model" in phases or "model" not in out:
         out["model"] = run_phase("model", corpus=str(corpus.folder))
     m = out["model"]
-    ratio = i["sent_per_s"] / m["fp32"]["per_s"]
     out["interpreter_s"] = interpreter_start()
+    out["ratios"] = ratios(out)
+    ratio = out["ratios"]["ingest_over_model_fp32"]
     print(f"ingest: {i['sentences']:,} sentences in {i['ingest_s']:.1f}s = {i['sent_per_s']:.0f}/s, first file read "
           f"to last write; model alone on the same sentences: fp32 {m['fp32']['per_s']:.0f}/s, int8 "
-          f"{m['int8']['per_s']:.0f}/s; ingest / model alone (fp32) = {ratio:.2f}", flush=True)
+          f"{m['int8']['per_s']:.0f}/s; ingest / model alone = {ratio:.2f} (fp32), "
+          f"{out['ratios']['ingest_over_model_int8']:.2f} (int8)", flush=True)
     print(f"  beside it: interpreter start {out['interpreter_s']:.2f}s, imports {i.get('imports_s', 0):.2f}s, "
           f"model load {i['model_load_s']:.2f}s", flush=True)
     if "steps" in i:
@@ -132,6 +137,7 @@ def bench_size(size: int, langchain: bool, phases: set[str], previous: dict[str,
     else:
         print(f"cold `factdesk ask`: median {c['median_s']:.2f}s wall, {c.get('cpu_s', 0):.2f}s CPU", flush=True)
     out["load_avg"] = [round(load_start, 1), round(os.getloadavg()[0], 1)]
+    out["ratios"] = ratios(out)
     print(f"load average (1 min) at start / end of this size: {out['load_avg'][0]} / {out['load_avg'][1]}", flush=True)
     # the corpus now has one changed file; restore it so the next run's corpus is unchanged
     generate(WORK / f"corpus-{size}", size)
@@ -150,26 +156,81 @@ def bench_size(size: int, langchain: bool, phases: set[str], previous: dict[str,
     return out
 
 
+def ratios(r: dict[str, Any]) -> dict[str, float]:
+    """Every ratio the issue's must-show asks for, from one size's figures of one run (stored
+    beside the figures, so the README quotes exactly what was measured)."""
+    i, m, q, c = r.get("ingest", {}), r.get("model"), r.get("query"), r.get("cold")
+    out: dict[str, float] = {}
+    if m and i:
+        out["ingest_over_model_fp32"] = i["sent_per_s"] / m["fp32"]["per_s"]
+        out["ingest_over_model_int8"] = i["sent_per_s"] / m["int8"]["per_s"]
+        out["model_load_s"] = i.get("model_load_s", 0.0)
+        out["interpreter_s"] = r.get("interpreter_s", 0.0)
+    if i:
+        out["one_edited_source_s"] = i.get("changed_s", 0.0)  # in-process: no start-up, model warm
+    if c and "import_chromadb" in c:
+        out["cold_ask_over_import_chromadb"] = c["ratio_wall"]
+        out["cold_ask_over_import_chromadb_cpu"] = c["ratio_cpu"]
+    if q:
+        out |= {"warm_p50_ms": q["p50_ms"], "warm_p95_ms": q["p95_ms"], "bot_rss_mb": q["peak_rss_mb"]}
+    if i:
+        out["ingest_peak_rss_mb"] = i.get("peak_rss_mb", 0.0)
+    return out
+
+
+def merge_langchain(saved: dict[str, Any], path: Path, size: int | None = None) -> int:
+    """Put a LangChain phase measured in a run of its own (`run_phase("langchain", ...)`'s dict,
+    optionally with `_load_start`, `_load_end`, `_commit`) into `size`'s row. Its sentences/s
+    use the factdesk ingest's sentence count of the same corpus (the same seeded files)."""
+    if size is None:
+        m = re.search(r"langchain-(\d+)\.json$", path.name)
+        if not m:
+            raise SystemExit(f"{path}: give --size (the file name does not say it)")
+        size = int(m.group(1))
+    lc = json.loads(path.read_text())
+    row = saved.setdefault("sizes", {}).setdefault(str(size), {"size": size})
+    sentences = row.get("ingest", {}).get("sentences", size)
+    lc["sent_per_s"] = sentences / lc["ingest_s"]
+    lc["separate_run"] = str(path)
+    row["langchain"] = lc
+    return size
+
+
+def _langchain_cell(lc: dict[str, Any] | None) -> str:
+    if not lc:
+        return "not run"
+    cell = f"{lc['sent_per_s']:.0f}, {lc['p50_ms']:.1f} / {lc['p95_ms']:.1f} ms, {lc['peak_rss_mb']:.0f} MB"
+    if lc.get("separate_run"):
+        where = ", ".join(x for x in (f"commit {lc['_commit']}" if lc.get("_commit") else "",
+                                      f"load {lc['_load_start']:.1f}–{lc['_load_end']:.1f}"
+                                      if "_load_start" in lc and "_load_end" in lc else "") if x)
+        cell += f" (run separately{': ' + where if where else ''})"
+    return cell
+
+
 def markdown(results: list[dict[str, Any]]) -> str:
     """The README table: every ratio from one run of one size."""
     rows = ["| sentences (sources) | ingest sent/s | model alone fp32 / int8 sent/s | ingest ÷ model (fp32) | "
-            "re-ingest unchanged | one source edited | warm query p50 / p95 | cold `ask` / bare `import chromadb` "
+            "ingest ÷ model (int8) | interpreter start, model load | "
+            "re-ingest unchanged | one source edited (in-process) | warm query p50 / p95 | cold `ask` / bare `import chromadb` "
             "(wall; CPU) | bot peak RSS | ingest peak RSS | LangChain tutorial: ingest sent/s, query p50 / p95, RSS |",
-            "|---|---|---|---|---|---|---|---|---|---|---|"]
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
+        if not all(k in r for k in ("ingest", "query", "cold")):
+            continue  # e.g. a LangChain figure merged before factdesk's run of that size
         i, q, c, m = r["ingest"], r["query"], r["cold"], r.get("model")
-        lc = r.get("langchain")
-        lcs = (f"{lc['sent_per_s']:.0f}, {lc['p50_ms']:.1f} / {lc['p95_ms']:.1f} ms, {lc['peak_rss_mb']:.0f} MB"
-               if lc else "not run")
+        lcs = _langchain_cell(r.get("langchain"))
         ms = f"{m['fp32']['per_s']:.0f} / {m['int8']['per_s']:.0f}" if m else "–"
         ratio = f"{i['sent_per_s'] / m['fp32']['per_s']:.2f}" if m else "–"
+        ratio8 = f"{i['sent_per_s'] / m['int8']['per_s']:.2f}" if m else "–"
+        start = f"{r.get('interpreter_s', 0):.2f} s, {i.get('model_load_s', 0):.2f} s"
         if "import_chromadb" in c:
             cold = (f"{c['ask']['wall_s']:.2f} s / {c['import_chromadb']['wall_s']:.2f} s = ×{c['ratio_wall']:.2f}; "
                     f"CPU ×{c['ratio_cpu']:.2f}")
         else:
             cold = f"{c['median_s']:.2f} s"
         rows.append(
-            f"| {i['sentences']:,} ({i['sources']:,}) | {i['sent_per_s']:.0f} | {ms} | {ratio} | "
+            f"| {i['sentences']:,} ({i['sources']:,}) | {i['sent_per_s']:.0f} | {ms} | {ratio} | {ratio8} | {start} | "
             f"{i['unchanged_s']:.2f} s, {i['unchanged_embedded']} embedded | {i['changed_s']:.2f} s, "
             f"{i['changed_embedded']} embedded | {q['p50_ms']:.1f} / {q['p95_ms']:.1f} ms | {cold} | "
             f"{q['peak_rss_mb']:.0f} MB | {i['peak_rss_mb']:.0f} MB | {lcs} |")
@@ -186,13 +247,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--phases", default="ingest,model,query,cold,langchain",
                     help="which phases to (re)run; the others keep the saved figures (and the ingest its index)")
     ap.add_argument("--markdown", action="store_true", help="print the README table of all saved results")
+    ap.add_argument("--merge-langchain", metavar="FILE", type=Path,
+                    help="a LangChain phase measured on its own (langchain-SIZE.json): store it in SIZE's row")
+    ap.add_argument("--size", type=int, help="with --merge-langchain, when the file name does not say the size")
     args = ap.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
     saved_path = WORK / "results.json"
     saved: dict[str, Any] = json.loads(saved_path.read_text()) if saved_path.exists() else {}
+    if args.merge_langchain:
+        size = merge_langchain(saved, args.merge_langchain, args.size)
+        saved_path.write_text(json.dumps(saved, indent=1))
+        print(f"merged {args.merge_langchain} into the {size:,} row of {saved_path}")
     if args.markdown:
+        for f in sorted(WORK.glob("langchain-*.json")):  # measured apart, not merged yet
+            m = re.search(r"langchain-(\d+)\.json$", f.name)
+            if m and m.group(1) in saved.get("sizes", {}) and "langchain" not in saved["sizes"][m.group(1)]:
+                merge_langchain(saved, f)
         print(f"Machine: {saved.get('machine', machine())}\n")
         print(markdown([saved["sizes"][k] for k in sorted(saved.get("sizes", {}), key=int)]))
+        return 0
+    if args.merge_langchain:
         return 0
     saved["machine"] = machine()
     print(f"machine: {saved['machine']}")
