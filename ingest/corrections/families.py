@@ -18,12 +18,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..tuning import CorrectionsTuning
 from ..terms import _norm, content_terms, words, stem as stem_of
 from . import signals as sg
+from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DOC_WORD as _DOC_WORD, EXPLICIT_REVISION as _EXPLICIT_REVISION,
+                      FINDING as _FINDING, NO_LONGER as _NO_LONGER, NOT_A_DENIAL as _NOT_A_DENIAL,
+                      QUALIFIED as _QUALIFIED, YEAR as _YEAR)
 from .phrases import affirmed, event_phrase, figure_phrase, span_of
 from .subject import GENERIC_NAMES, _first, attribution, names, shared_names, topic_overlap
 
 SURE, UNSURE = "link", "candidate"
+DEFAULT = CorrectionsTuning()  # settings.tuning.corrections as shipped; relink passes the configured one
 
 
 @dataclass
@@ -55,29 +60,9 @@ def _subject(a: str, b: str, window: list[tuple[int, str]]) -> tuple[set[str], l
     return set(), []
 
 
-_ACT = re.compile(r"\b(?:concession|endorsement|resignation|offer|bid|pledge|promise|nomination|invitation|"
-                  r"apology|support|recognition)s?\b", re.I)
-_DOC_WORD = re.compile(r"\b(?:reports?|stud(?:y|ies)|surveys?|papers?|polls?|analys[ie]s|rankings?|findings?|"
-                       r"articles?|account|story|stories)\b", re.I)
-_FINDING = re.compile(r"\b(?:found|finds|find|show(?:s|ed|n)?|suggest\w*|conclud\w*|according to|reported|claim\w*|"
-                      r"link\w*|indicat\w*|reveal\w*|demonstrat\w*|said|says|can|could|causes?|caused|raises?|"
-                      r"cuts?|reduces?|increases?|improves?|halves?|developed|died)\b", re.I)
-_ANAPHOR = re.compile(r"(?:The|This|These|Those|It|They|He|She|Its|Their|His|Her) (?!\w+ of\b)", re.I)
-_NO_LONGER = re.compile(r"\bno longer \w+(?: \w+){0,4}", re.I)
-
-_YEAR = re.compile(r"\b(?:in|since|from) (?:(?:early|late|mid-?)\s?)?(?:[A-Z][a-z]+ )?((?:19|20)\d\d)\b")
 
 
-_QUALIFIED = re.compile(r"\b(more than|over|at least|nearly|almost|about|around|roughly|some|up to|fewer than|"
-                        r"less than|under)\s+$", re.I)
-
-
-_EXPLICIT_REVISION = re.compile(r"\b(?:than (?:\w+ ){0,3}(?:first|initially|originally|previously|earlier) "
-                                r"(?:reported|said|estimated|thought|disclosed|announced|gave)|times the (?:number|figure|"
-                                r"estimate)|revised|corrected|restated|gave last)\b", re.I)
-
-
-def _consistent(a: str, figs: tuple[str, ...], new: float | None) -> bool:
+def _consistent(a: str, figs: tuple[str, ...], new: float | None, tolerance: float) -> bool:
     """A later figure that the claim's own qualifier already allows is an update, not a correction."""
     if new is None:
         return False
@@ -91,7 +76,7 @@ def _consistent(a: str, figs: tuple[str, ...], new: float | None) -> bool:
             return True
         if word in ("fewer than", "less than", "under", "up to") and new <= old:
             return True
-        if word in ("nearly", "almost", "about", "around", "roughly", "some") and abs(new - old) <= 0.1 * old:
+        if word in ("nearly", "almost", "about", "around", "roughly", "some") and abs(new - old) <= tolerance * old:
             return True
     return False
 
@@ -115,13 +100,6 @@ def _historical(a: str, published: str) -> bool:
     return bool(m and published[:4].isdigit() and int(m.group(1)) < int(published[:4]))
 
 
-# What follows a negator without denying anything: a reporting or knowing verb ("has not disclosed",
-# "did not respond", "was not clear"), a degree word, or a figure (then it is a figure's correction).
-_NOT_A_DENIAL = re.compile(
-    r"\s*(?:(?:yet|immediately|publicly|officially|formally|previously|been|be|have|had|always|also|fully|so)\s+)*"
-    r"(?:only|yet|just|least|longer|doubt|comment\w*|immediately|disclos\w*|sa(?:y|id)|respond\w*|repl\w*|reveal\w*|"
-    r"specif\w*|elaborat\w*|know\w*|clear|confirm\w*|return\w*|answer\w*|give|gave|given|provid\w*|detail\w*|"
-    r"identif\w*|name[ds]?|explain\w*|expect\w*|intend\w*|plan\w*|sure|certain|aware|(?:about |around |minus )?[$€£]?\d[\d,.]*)\b", re.I)
 
 
 def _polarity_flip(a: str, b: str, point: set[str]) -> str:
@@ -164,7 +142,8 @@ def _denial_by_accused(a: str, b: str) -> bool:
 
 
 def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = None,
-             b_index: int = 0, story: bool = False, a_before: str = "", a_published: str = "") -> Evidence | None:
+             b_index: int = 0, story: bool = False, a_before: str = "", a_published: str = "",
+             tuning: CorrectionsTuning = DEFAULT) -> Evidence | None:
     """The strongest family evidence that later statement `b` overturns claim `a` (time is the
     caller's), or None. `window`: (index, text) of the sentences beside `b` in its source.
     `story`: both are in one story, the claim worded as earlier and the later statement within a
@@ -182,7 +161,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     if not subj and len(point) >= 2:
         subj = _definite(a, b)  # "the university" for "the University of Virginia"
     topic_only = False
-    if not subj and len(point) >= 3 and sim >= 0.55:
+    if not subj and len(point) >= 3 and sim >= tuning.sim_near:
         # No shared name, but clearly the same proposition: most of its words recur. Enough for a
         # statement that it is false, never for a change of state (which needs the same entity).
         subj, topic_only = {"(topic)"}, True
@@ -194,7 +173,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
             point |= topic_overlap(a, t)
     found: list[Evidence] = []
     historical = _historical(a, a_published)
-    base = sim + 0.03 * len(point) + 0.05 * len(subj)
+    base = sim + tuning.point_weight * len(point) + tuning.subject_weight * len(subj)
 
     def add(family: str, sure: bool, reason: str, phrase: str = "", label: str = "", status: str = "") -> None:
         found.append(Evidence(family, status or _status(family), SURE if sure else UNSURE, round(base, 4), reason,
@@ -216,18 +195,19 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
                     span_of(sg._RETRACTION, b, 2))
         elif act:
             # An act taken back (a concession, an endorsement): the claim was true, then overtaken.
-            if story or (len(point) >= 1 and sim >= 0.45):
+            if story or (len(point) >= 1 and sim >= tuning.sim_close):
                 add(sg.RETRACTION, True, f"the {act.group(0)} was taken back", span_of(sg._RETRACTION, b, 2),
                     "Overtaken by later events", status="superseded")
         else:
             # One assertion withdrawn: the claim must make the same point, about more than its author.
-            sure = story or (len(point) >= 2 and sim >= 0.45 and bool(subj - retractors))
-            if sure or (len(point) >= 2 and sim >= 0.35):
+            sure = story or (len(point) >= 2 and sim >= tuning.sim_close and bool(subj - retractors))
+            if sure or (len(point) >= 2 and sim >= tuning.sim_candidate):
                 add(sg.RETRACTION, sure, "a retraction on the same point", span_of(sg._RETRACTION, b, 2))
     flips = _polarity_flip(a, b, point) if sb.contrary and own else ""
     if flips and own and not sb.denial and not _denial_by_accused(a, b) and sg.NEGATION not in sa.later:
-        sure = (len(point) >= 2 and sim >= 0.45) or (len(point) >= 1 and sim >= 0.55) or (story and len(point) >= 1)
-        if sure or (len(point) >= 1 and sim >= 0.4):
+        sure = ((len(point) >= 2 and sim >= tuning.sim_close) or (len(point) >= 1 and sim >= tuning.sim_near)
+                or (story and len(point) >= 1))
+        if sure or (len(point) >= 1 and sim >= tuning.sim_fair):
             add(sg.NEGATION, sure, "a later statement says the opposite", flips)
     # A correction notice ("was misreported in an earlier version") is about what it names: the
     # claim must name the same thing, capitalised in both (not just share a sentence's first word).
@@ -235,8 +215,8 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     notice_only = sb.notice and not sg._NEGATION.search(b)
     if (sg.NEGATION in sb.later and own and sg.NEGATION not in sa.later and not _denial_by_accused(a, b)
             and (named or not notice_only)):
-        sure = (len(point) >= 2 and sim >= 0.4) or (story and len(point) >= 1)
-        if sure or (len(point) >= 1 and sim >= 0.3):
+        sure = (len(point) >= 2 and sim >= tuning.sim_fair) or (story and len(point) >= 1)
+        if sure or (len(point) >= 1 and sim >= tuning.sim_loose):
             add(sg.NEGATION, sure, "a later statement says the same point is untrue",
                 span_of(sg._NEGATION, b, 2) or span_of(sg._NOTICE, b, 2))
     if topic_only:
@@ -246,21 +226,21 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         found.sort(key=lambda e: (e.verdict != SURE, -e.score))
         return found[0] if found else None
     if sg.PLAN in sb.later and sg.PLAN in sa.claim:
-        sure = (len(point) >= 1 and sim >= 0.3) or sim >= 0.5
-        if sure or sim >= 0.4:
+        sure = (len(point) >= 1 and sim >= tuning.sim_loose) or sim >= tuning.sim_alone
+        if sure or sim >= tuning.sim_fair:
             add(sg.PLAN, sure, "the announced plan was dropped", span_of(sg._PLAN_ABANDON, b))
     if sa.states & sb.lifts and not historical:
         k = sorted(sa.states & sb.lifts)[0]
         # In the window case the list's name and the entity sit in two sentences: the state itself
         # ("on the list" / "struck off the blacklist") is the point they share.
-        sure = (len(point) >= 1 and sim >= 0.3) or bool(used)
-        if sure or sim >= 0.4:
+        sure = (len(point) >= 1 and sim >= tuning.sim_loose) or bool(used)
+        if sure or sim >= tuning.sim_fair:
             add(sg.STATUS, sure, f"a later event ended the '{k}' state", span_of(sg._STATE_LIFT[k], b, follow=4))
     nl = _NO_LONGER.search(b)
     scope = {stem_of(_norm(w)) for w in words(nl.group(0))} if nl else set()
     if nl and len(scope & point) >= 2 and not sg.NEG_WORD.search(a) and len(point) >= 2 and not sb.denial:
         # "X no longer P" overtakes "X P", whatever P is.
-        add(sg.STATUS, sim >= 0.4, "a later statement says it is no longer so", span_of(_NO_LONGER, b))
+        add(sg.STATUS, sim >= tuning.sim_fair, "a later statement says it is no longer so", span_of(_NO_LONGER, b))
     for negated, family, why in ((sa.neg_status, sg.STATUS, "a later event made the negative status untrue"),
                                (sa.deliberation, sg.PLAN, "the plan under consideration was decided")):
         if not negated or sb.neg_status or sb.denial:
@@ -269,7 +249,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         texts = [b] + [t for i, t in (window or []) if i in used]
         hit = [k for k in keys if any(affirmed(k, t) for t in texts)]
         if hit:
-            add(family, len(point) >= 2 or sim >= 0.4, why, event_phrase(b, hit), "Overtaken by later events")
+            add(family, len(point) >= 2 or sim >= tuning.sim_fair, why, event_phrase(b, hit), "Overtaken by later events")
     if sg.FIGURE in sb.later and sa.figures:
         va = {sg.figure_value(f) for f in sa.figures}
         after = [(i, t) for i, t in (window or []) if i == b_index + 1]
@@ -277,7 +257,8 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         fb += [(f, sg.figure_value(f), i) for i, t in after for f in sg.figures(t)]
         quoted = any(v in va for _, v, _ in fb)
         # "more than 50,000" is not contradicted by a later 50,333, nor "about 5,000" by 5,100.
-        if not (sb.notice or _EXPLICIT_REVISION.search(b)) and any(_consistent(a, sa.figures, x[1]) for x in fb):
+        tol = tuning.qualifier_tolerance
+        if not (sb.notice or _EXPLICIT_REVISION.search(b)) and any(_consistent(a, sa.figures, x[1], tol) for x in fb):
             fb = []  # the later text updates the same quantity within what the claim said
         new = [f for f, v, i in sorted(fb, key=lambda x: x[2] is not None) if v not in va]
         if new and any(i is not None for f, v, i in fb if f in new) and not any(f in new for f in sg.figures(b)):
@@ -285,9 +266,9 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         # A correction notice that quotes a figure corrects the statement that gave that figure.
         if sb.notice and not quoted:
             new = []
-        if new and (quoted or len(point) >= 1 or story or sim >= 0.6):
-            sure = ((quoted and len(point) >= 1) or (len(point) >= 2 and sim >= 0.4) or story
-                    or (sim >= 0.6 and len(subj) >= 2) or (sb.revised and len(point) >= 1 and len(subj) >= 2))
+        if new and (quoted or len(point) >= 1 or story or sim >= tuning.sim_very):
+            sure = ((quoted and len(point) >= 1) or (len(point) >= 2 and sim >= tuning.sim_fair) or story
+                    or (sim >= tuning.sim_very and len(subj) >= 2) or (sb.revised and len(point) >= 1 and len(subj) >= 2))
             # A price or an offer revised is a new move, not a wrong figure: superseded, not corrected.
             moved = bool(sg.NEGOTIATION.search(b)) and not sb.notice
             add(sg.FIGURE, sure, "a later statement gives a different figure", figure_phrase(b, new),

@@ -20,27 +20,26 @@ from .signals import CORRECTOR_CUES
 from .subject import GENERIC_NAMES
 from ..dates import is_later
 
-CANDIDATES_PER_CORRECTOR = 30  # nearest sentences by meaning
-CANDIDATES_PER_CLAIM = 10  # nearest later statements that can overturn, per claim of a new source
-NAMED_PER_CORRECTOR = 40  # plus sentences naming the same names: similarity may be low
-MAX_NAMES = 6  # names searched per sentence (the first ones: a sentence's subject comes early)
+# Search depths (nearest by meaning, sentences per shared name, names per sentence) are in
+# settings.tuning.corrections (ingest/tuning.py), with every threshold of the detector.
 
 
 class _NameSearch:
     """Sentences containing a name, cached for one relink (a name recurs in many sentences)."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, per_name: int, max_names: int) -> None:
         self.store = store
+        self.per_name, self.max_names = per_name, max_names
         self.cache: dict[tuple[str, bool], list[dict[str, Any]]] = {}
 
     def rows(self, text: str, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         toks = [t for t in dict.fromkeys(name_tokens(text)) if len(t) > 2 and not t.isdigit()
-                and t.lower() not in GENERIC_NAMES][:MAX_NAMES]
+                and t.lower() not in GENERIC_NAMES][:self.max_names]
         for tok in toks:
             key = (tok, where is not None)
             if key not in self.cache:
-                self.cache[key] = self.store.containing(tok, NAMED_PER_CORRECTOR, where=where)
+                self.cache[key] = self.store.containing(tok, self.per_name, where=where)
             out += self.cache[key]
         return out
 
@@ -94,11 +93,12 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
     # Reads cost per call more than per row (~ms each, embedded or server): the affected sources'
     # sentences come in a few large reads, not one per source; a name's matches are read once.
     _prefetch(store, sorted(affected & live), cache)
-    named = _NameSearch(store)
+    tuning = store.settings.tuning.corrections
+    named = _NameSearch(store, tuning.named_per_corrector, tuning.max_names)
     new: list[CorrectionLink] = []
     for sid in sorted(affected & live):
         own = rows(sid)
-        new += detect_within(own, records)
+        new += detect_within(own, records, tuning)
         ctx = windows(own)
         extra = {r.id: r for r in own}
         # This source as the later one: its evidence sentences against earlier sentences anywhere,
@@ -108,12 +108,12 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
                 continue
             # A sentence that only negates something contradicts claims about the same names: those
             # are found by name; the nearest by meaning are searched for the other families' evidence.
-            found = {r["id"]: r for r in store.query(b.vector, CANDIDATES_PER_CORRECTOR)} if b.signals.later else {}
+            found = {r["id"]: r for r in store.query(b.vector, tuning.candidates_per_corrector)} if b.signals.later else {}
             for r in named.rows(" ".join([b.text] + [t for _, t in ctx.get(b.id, [])])):
                 found.setdefault(r["id"], r)
             cands = [Row.of(r) for r in found.values()
                      if r["source"] != sid and is_later(b.published, str(r.get("published", "")))]
-            new += detect_across(cands, [b], records, ctx, extra)
+            new += detect_across(cands, [b], records, ctx, extra, tuning)
     # This source as the earlier one: evidence sentences of later sources, found per claim by
     # meaning and by shared names among sentences that can overturn (their stored `cue`).
     cue_where = {"cue": {"$in": list(CORRECTOR_CUES)}}
@@ -124,7 +124,7 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
             continue  # no source outside this run is later: pass 1 already paired everything
         found: dict[str, dict[str, Any]] = {}
         for a in rows(sid):
-            for r in store.query(a.vector, CANDIDATES_PER_CLAIM, where=cue_where):
+            for r in store.query(a.vector, tuning.candidates_per_claim, where=cue_where):
                 found.setdefault(r["id"], r)
             for r in named.rows(a.text, where=cue_where):
                 found.setdefault(r["id"], r)
@@ -142,7 +142,7 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
             around = [r for r in src_rows if abs(r.index - b.index) == 1 and not r.headline]
             ctx[b.id] = [(r.index, r.text) for r in around]
             extra |= {r.id: r for r in around}
-        new += detect_across(rows(sid), later, records, ctx, extra)
+        new += detect_across(rows(sid), later, records, ctx, extra, tuning)
     # Declared links of every source involved.
     for sid, rec in records.items():
         entries = rec.get("corrects") or []

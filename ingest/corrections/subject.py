@@ -12,23 +12,8 @@ import re
 from functools import lru_cache
 
 from ..terms import content_terms, name_tokens
+from .lexicon import GENERIC_NAMES, NOT_NAMES as _NOT_NAMES, SPEECH as _SPEECH
 
-# Capitalised words that open news sentences or name calendar time: never a subject.
-_NOT_NAMES = frozenset("""
-the a an but it this that these those in on at after before when while however correction update also
-monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
-september october november december jan feb mar apr jun jul aug sep sept oct nov dec
-earlier later last next first initially originally then since now meanwhile separately yet still
-mr ms mrs dr he she they we its their his her our there here some many several officials police
-""".split())
-# Capitalised words that name a kind of body, not one body: sharing only these is no shared subject.
-GENERIC_NAMES = frozenset("""
-university department ministry national state states united government court council company group
-international american chinese european federal republic new north south east west city county
-association institute center centre board committee agency commission office bank party union
-""".split())
-# Speech verbs are in nearly every news sentence: sharing one says nothing about the point.
-_SPEECH = frozenset({"say", "tell", "state", "accord", "ad", "report", "announc", "statement"})
 _SPEAKER = re.compile(r"((?:[A-Z][\w.&'’-]*\s){0,4}[A-Z][\w.&'’-]*)(?:\s*,[^,]{1,60},)?\s+"
                       r"(?:said|says|told|stated|added|announced|confirmed|wrote|reported|claimed|alleged|"
                       r"denied|denies|admitted|acknowledged|insisted|maintained|argued|disputed|rejected)\b")
