@@ -121,9 +121,6 @@ class Breakdown:
                 self.patch(mod, attr, "load_clean_split")
             for attr in ("relink",):
                 self.patch(mod, attr, "relink")
-            corr = getattr(mod, "corr", None)
-            if corr is not None:
-                self.patch(corr, "relink", "relink")
         self.patch(Embedder, "embed", "embed")
         for mod_name, cls_name, attr in (("ingest.store", "Store", "_call"), ("ingest.gateway", "Gateway", "_call"),
                                          ("ingest.gateway", "Gateway", "call")):

@@ -19,7 +19,7 @@ from .lock import IngestLock
 from .migrations import upgrade
 from .plan import Job, expand, plan, recover
 from .prepare import check_declared, embed
-from .corrections import Judge, relink
+from .corrections.relink import Judge, relink
 from .report import IngestReport, Progress, SourceResult
 from .settings import Settings
 from .store import Store, disk_error_text

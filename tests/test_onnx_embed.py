@@ -73,7 +73,9 @@ def test_factdesk_ask_does_not_import_torch(tmp_path, onnx_encoder, indexer):
     """A cold `factdesk ask` over an existing index answers and never imports torch or
     sentence-transformers — the seconds those imports cost are the cold start."""
     assert indexer.ingest([str(SOURCES)]).ok
-    probe = ("import sys, runpy; sys.argv = ['factdesk', 'ask', '--json', \"Did the police app use Megvii's face "
+    # A one-shot ask ends with os._exit (no interpreter teardown): raise instead, to look at sys.modules.
+    probe = ("import os, sys, runpy\ndef _exit(rc):\n    raise SystemExit(rc)\nos._exit = _exit\n"
+             "sys.argv = ['factdesk', 'ask', '--json', \"Did the police app use Megvii's face "
              "matching?\"]\ntry:\n    runpy.run_module('bot.cli', run_name='__main__')\nexcept SystemExit as e:\n"
              "    rc = e.code\nprint('TORCH' if 'torch' in sys.modules else 'NO-TORCH', "
              "'ST' if 'sentence_transformers' in sys.modules else 'NO-ST', file=sys.stderr)\nsys.exit(rc)\n")

@@ -115,6 +115,11 @@ class App:
         return self._embedder
 
     @property
+    def read_only(self) -> bool:
+        """True while this command has not built an indexer (nothing was written)."""
+        return self._indexer is None
+
+    @property
     def engine(self):
         if self._engine is None:
             from bot.engine import Engine

@@ -19,20 +19,46 @@ Interface used by `ingest.pipeline` (keep stable): `Row`, `sentence_meta(text)`,
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
-from ..dates import is_later
-from ..records import Sentence
-from .declared import DeclaredError, declared_links, merge
-from .detect import Row, detect_across, detect_within
-from .relink import Judge, apply_decisions, relink
-from .signals import CORRECTOR_CUES, FAMILIES, cue, signals
+    from ..records import Sentence
+    from .detect import Row
+
+# Names → the module defining them, imported on first use (PEP 562): the answer path needs only
+# `subject` (bot.later), and the detector's compiled patterns cost a cold `factdesk ask` ~0.1 s.
+_LAZY = {
+    "DeclaredError": "declared", "declared_links": "declared", "merge": "declared",
+    "Row": "detect", "detect_across": "detect", "detect_within": "detect",
+    "Judge": "relink", "apply_decisions": "relink", "relink": "relink",
+    "CORRECTOR_CUES": "signals", "FAMILIES": "signals", "cue": "signals",
+}  # not `signals`: that name is the submodule (`from . import signals as sg`)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "is_later":
+        from ..dates import is_later
+
+        return is_later
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(f".{_LAZY[name]}", __name__)
+    # Bind every name of that module here, as the eager imports did: the import just set the
+    # submodule as an attribute, and `relink` must stay the function. (Import the function from
+    # `ingest.corrections.relink` where that module may already be loaded: `ingest.pipeline`.)
+    for key, mod in _LAZY.items():
+        if mod == _LAZY[name]:
+            globals()[key] = getattr(module, key)
+    return globals()[name]
 
 
 def sentence_meta(text: str) -> dict[str, Any]:
     """Per-sentence metadata stored at ingest: the cue relinking searches other sources by."""
+    from .signals import cue
+
     return {"cue": cue(text)}
 
 
@@ -41,8 +67,11 @@ feature_meta = sentence_meta  # the name ingest used before the package
 
 def row(s: Sentence, vec: np.ndarray, published: str) -> Row:
     """A sentence being ingested, as the detector sees it."""
+    from .detect import Row
+    from .signals import cue
+
     return Row(id=s.id, source=s.source, index=s.index, text=s.text, vector=vec, published=published, cue=cue(s.text))
 
 
 __all__ = ["CORRECTOR_CUES", "FAMILIES", "DeclaredError", "Judge", "Row", "apply_decisions", "declared_links", "detect_across",
-           "detect_within", "feature_meta", "is_later", "merge", "relink", "row", "sentence_meta", "signals"]
+           "detect_within", "feature_meta", "is_later", "merge", "relink", "row", "sentence_meta"]
