@@ -76,7 +76,7 @@ def eval_set(path: Path, embedder, scorer) -> dict[str, Any]:
                 cands = retrieve(st, understand(standalone, embedder, engine.stats), engine.stats, s)
                 recall.append(any(any(p in c.text for p in q["expect"]) for c in cands))
         st = engine.store()
-        texts = {sid: r["text"] for sid, r in st.get_sources(list(st.source_records())).items()}
+        texts = {sid: r.text for sid, r in st.get_sources(list(st.source_records())).items()}
     r = score(items, answers, texts)
     r["recall_at_40"] = round(float(np.mean(recall)), 3) if recall else None
     return r

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
+from ingest.records import SourceRecord
+
 from . import notices
+from .answer import CorrectionEntry, QuotedSentence
 from .slack_blocks import NOTE_LIMIT, TITLE_LIMIT, context, escape, quote, section, shorten, source_line
 
 log = logging.getLogger("factdesk.alerts")
@@ -23,13 +27,13 @@ log = logging.getLogger("factdesk.alerts")
 MAX_ALERTS = 20  # messages per run; the rest are summed up in one line
 
 
-def link_key(row: dict[str, Any]) -> tuple[Any, ...]:
+def link_key(row: CorrectionEntry) -> tuple[Any, ...]:
     """A correction link's identity: the claim, what corrects it, and how (not its note or score)."""
-    c = row["claim"]
-    return (c["source"], c["sentence"], row["status"], tuple(sorted((b["source"], b["sentence"]) for b in row["by"])))
+    c, corr = row.claim, row.correction
+    return (c.source, c.sentence, corr.status, tuple(sorted((b.source, b.sentence) for b in corr.by)))
 
 
-def _links(engine: Any) -> list[dict[str, Any]]:
+def _links(engine: Any) -> list[CorrectionEntry]:
     from ingest.store import IndexMissing
 
     try:
@@ -38,28 +42,26 @@ def _links(engine: Any) -> list[dict[str, Any]]:
         return []
 
 
-def _where(s: dict[str, Any], records: dict[str, dict[str, Any]]) -> str:
-    rec = records.get(s["source"], {})
-    return source_line(s.get("title") or s["source"], rec.get("publisher", ""), s.get("published", ""),
-                       rec.get("url", ""))
+def _where(s: QuotedSentence, records: Mapping[str, SourceRecord]) -> str:
+    rec = records.get(s.source)
+    return source_line(s.title or s.source, rec.publisher if rec else "", s.published, rec.url if rec else "")
 
 
-def alert_message(row: dict[str, Any], records: dict[str, dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
+def alert_message(row: CorrectionEntry, records: Mapping[str, SourceRecord]) -> tuple[str, list[dict[str, Any]]]:
     """(fallback text, blocks) for one link: the claim with its source and date, what corrected
     or superseded it with theirs, and the note — in the style of an answer."""
-    label = notices.flag_label(row["status"])
-    note = escape(shorten(str(row.get("note") or ""), NOTE_LIMIT))
-    claim = row["claim"]
+    claim, corr = row.claim, row.correction
+    label = notices.flag_label(corr.status)
+    note = escape(shorten(corr.note, NOTE_LIMIT))
     blocks = [section(f"⚠ *{label}* — a claim in the sources was {label.lower()}" + (f": {note}" if note else "")),
-              section(f"*Claim*\n{quote(claim['text'])}"), context(_where(claim, records))]
-    for i, b in enumerate(row["by"]):
+              section(f"*Claim*\n{quote(claim.text)}"), context(_where(claim, records))]
+    for i, b in enumerate(corr.by):
         head = f"*{label.capitalize()} by*\n" if i == 0 else ""
-        blocks += [section(head + quote(b["text"])), context(_where(b, records))]
+        blocks += [section(head + quote(b.text)), context(_where(b, records))]
     blocks.append({"type": "divider"})
-    by = row["by"][0] if row["by"] else {}
-    title = shorten(claim.get("title") or claim["source"], TITLE_LIMIT)
-    text = (f"⚠ {label}: “{escape(claim['text'])}” ({escape(title)}) — "
-            f"{label.lower()} by “{escape(by.get('text', ''))}”")
+    title = shorten(claim.title or claim.source, TITLE_LIMIT)
+    text = (f"⚠ {label}: “{escape(claim.text)}” ({escape(title)}) — "
+            f"{label.lower()} by “{escape(corr.by[0].text if corr.by else '')}”")
     return text[:3000], blocks
 
 
@@ -73,11 +75,11 @@ class LinkWatch:
     def start(cls, engine: Any) -> "LinkWatch":
         return cls({link_key(r) for r in _links(engine)})
 
-    def new_since(self, engine: Any) -> list[dict[str, Any]]:
+    def new_since(self, engine: Any) -> list[CorrectionEntry]:
         return [r for r in _links(engine) if link_key(r) not in self.before]
 
 
-def post_alerts(settings: Any, rows: list[dict[str, Any]], records: dict[str, dict[str, Any]],
+def post_alerts(settings: Any, rows: list[CorrectionEntry], records: Mapping[str, SourceRecord],
                 client: Any = None) -> int:
     """Post one message per link (at most MAX_ALERTS, then a summary line) to the alert channel.
     Returns how many messages were posted; never raises."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ingest.records import SourceRecord
+
 
 @dataclass(frozen=True)
 class QuotedSentence:
@@ -119,4 +121,33 @@ class Answer:
             "citations": [c.to_json() for c in self.citations],
             "composer": self.composer,
         } | ({"checks": self.checks.to_json()} if self.checks is not None else {})
+
+
+@dataclass(frozen=True)
+class IndexedSource:
+    """A source as `Engine.sources` lists it: its manifest record, and how many of its sentences a
+    later statement corrected or superseded."""
+
+    record: SourceRecord
+    flagged: int = 0
+
+
+@dataclass(frozen=True)
+class CorrectionEntry:
+    """One correction link as `Engine.corrections` lists it (`factdesk corrections`, the status
+    summary, App Home, alerts): the claim quoted, and its `Correction` — status, note, origin, and
+    the statements that corrected it, each with its source and date — and the detection family."""
+
+    claim: QuotedSentence
+    correction: Correction
+    family: str = ""  # detection family (ingest.corrections.signals.FAMILIES), "" when not detected
+
+    @property
+    def newest_by(self) -> str:
+        """The date of the newest correcting statement ("" when none is dated)."""
+        return max((b.published for b in self.correction.by), default="")
+
+    def to_json(self) -> dict[str, Any]:
+        """The row `factdesk corrections --json` prints: the claim, then the correction's fields."""
+        return {"claim": self.claim.to_json(), **self.correction.to_json(), "family": self.family}
 

@@ -10,12 +10,12 @@ answer and for `factdesk corrections` alike.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 from ingest.records import CorrectionLink, SourceRecord, StoredSentence
 from ingest.store import Store
 
-from .answer import Citation, Correction, QuotedSentence
+from .answer import Citation, Correction, CorrectionEntry, QuotedSentence
 from .later import newest_first
 from .retrieve import read_sentences
 
@@ -93,25 +93,24 @@ def correction_of(lk: CorrectionLink, quoted: Mapping[str, StoredSentence],
                       by=tuple(quoted_sentence(quoted[b], records) for b in lk.by if b in quoted))
 
 
-def correction_listing(store: Store) -> list[dict[str, Any]]:
+def correction_listing(store: Store) -> list[CorrectionEntry]:
     """Every correction link in the index, as `factdesk corrections --json` prints it: the claim,
     then the correction's fields."""
     links = store.all_links()
     ids = {lk.claim for lk in links} | {b for lk in links for b in lk.by}
     found = read_sentences(store, sorted(ids))
-    records = {sid: SourceRecord.from_meta(sid, m) for sid, m in store.source_records().items()}
+    records = store.source_records()
     out = []
     for lk in sorted(links, key=lambda x: x.claim):
         claim = found.get(lk.claim)
         if claim is None:
             continue
-        out.append({"claim": quoted_sentence(claim, records).to_json(), **correction_of(lk, found, records).to_json(),
-                    "family": lk.family})
+        out.append(CorrectionEntry(quoted_sentence(claim, records), correction_of(lk, found, records), lk.family))
     return out
 
 
 def _records(store: Store, ids: Sequence[str]) -> dict[str, SourceRecord]:
-    return {sid: SourceRecord.from_meta(sid, m) for sid, m in store.get_sources(ids).items()} if ids else {}
+    return store.get_sources(ids) if ids else {}
 
 
 def _order(ids: list[str], links: Mapping[str, CorrectionLink], scores: Mapping[str, float],

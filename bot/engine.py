@@ -12,14 +12,13 @@ import dataclasses
 import logging
 import re
 import threading
-from typing import Any
 
 from ingest.embed import Embedder
 from ingest.records import split_sentence_id
 from ingest.settings import Settings
 from ingest.store import IndexDamaged, Store, StoreError, StoreUnavailable
 
-from .answer import Answer
+from .answer import Answer, CorrectionEntry, IndexedSource
 from .cite import cite, correction_listing
 from .compose import ComposeRequest, Composer, OnToken, composer_from_settings
 from .conversation import Conversation
@@ -105,23 +104,18 @@ class Engine:
         return self.store().count()
 
     # -- admin listings ----------------------------------------------------------------------
-    def sources(self) -> list[dict[str, Any]]:
+    def sources(self) -> list[IndexedSource]:
         """Every indexed source, oldest first, with how many of its sentences are flagged."""
         st = self.store()
         flagged: dict[str, int] = {}
         for lk in st.all_links():
             sid = split_sentence_id(lk.claim)[0]
             flagged[sid] = flagged.get(sid, 0) + 1
-        out = []
-        for sid, r in sorted(st.source_records().items(), key=lambda kv: (kv[1].get("published", ""), kv[0])):
-            out.append({"id": sid, "title": r.get("title", ""), "publisher": r.get("publisher", ""),
-                        "published": r.get("published", ""), "url": r.get("url", ""), "byline": r.get("byline", ""),
-                        "sentences": int(r.get("sentences", 0)), "flagged": flagged.get(sid, 0),
-                        "state": r.get("state", "")})
-        return out
+        records = sorted(st.source_records().values(), key=lambda r: (r.published, r.id))
+        return [IndexedSource(r, flagged.get(r.id, 0)) for r in records]
 
-    def corrections(self) -> list[dict[str, Any]]:
-        """Every correction link, as `factdesk corrections --json` prints it."""
+    def corrections(self) -> list[CorrectionEntry]:
+        """Every correction link, ordered by claim (`to_json()`: as `factdesk corrections --json` prints it)."""
         return correction_listing(self.store())
 
     # -- answering ------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import Any
 from ingest.embed import Embedder
 from ingest.settings import Settings
 
-from .answer import Answer
+from .answer import Answer, CorrectionEntry
 from .conversation import Conversation
 
 
@@ -115,10 +115,10 @@ def score(items: list[dict[str, Any]], answers: list[Answer], source_texts: dict
     }
 
 
-def score_links(expected: dict[str, list[str]], links: list[dict[str, Any]]) -> dict[str, Any]:
+def score_links(expected: dict[str, list[str]], links: list[CorrectionEntry]) -> dict[str, Any]:
     """Index-level flags: every expected claim flagged with its status, and no other link —
     whether or not any question happened to cite it."""
-    found = {(lk["status"], lk["claim"]["text"]) for lk in links}
+    found = {(lk.correction.status, lk.claim.text) for lk in links}
     need = [(status, p) for status, phrases in expected.items() for p in phrases]
     hit = sum(1 for status, p in need if any(st == status and p in text for st, text in found))
     wanted = [p for _, p in need]
@@ -131,15 +131,15 @@ def score_links(expected: dict[str, list[str]], links: list[dict[str, Any]]) -> 
 _FAMILY_NAMES = {"plan": "plan_reversal", "status": "status_change"}
 
 
-def _link_family(lk: dict[str, Any]) -> str:
+def _link_family(lk: CorrectionEntry) -> str:
     """The family a detected link claims, in the eval's names (for false links)."""
-    if lk["by"] and all(b["source"] == lk["claim"]["source"] for b in lk["by"]):
+    if lk.correction.by and all(b.source == lk.claim.source for b in lk.correction.by):
         return "same_source"
-    fam = str(lk.get("family") or "")
+    fam = lk.family
     return _FAMILY_NAMES.get(fam, fam or "unlabelled")
 
 
-def score_families(header: dict[str, Any], links: list[dict[str, Any]], items: list[dict[str, Any]],
+def score_families(header: dict[str, Any], links: list[CorrectionEntry], items: list[dict[str, Any]],
                    answers: list[Answer]) -> dict[str, Any]:
     """Per family: link recall (the expected claim flagged with its status by a sentence holding
     one of the expected `by` phrases), link precision (detected links that are expected ones, each
@@ -153,10 +153,10 @@ def score_families(header: dict[str, Any], links: list[dict[str, Any]], items: l
         return fams.setdefault(name, {"links": 0, "found": 0, "detected_ok": 0, "detected_false": 0,
                                       "later_need": 0, "later_ok": 0})
 
-    def matches(e: dict[str, Any], lk: dict[str, Any], need_by: bool = True) -> bool:
-        if e["claim"] not in lk["claim"]["text"] or e["status"] != lk["status"]:
+    def matches(e: dict[str, Any], lk: CorrectionEntry, need_by: bool = True) -> bool:
+        if e["claim"] not in lk.claim.text or e["status"] != lk.correction.status:
             return False
-        return not need_by or any(p in b["text"] for b in lk["by"] for p in e["by"])
+        return not need_by or any(p in b.text for b in lk.correction.by for p in e["by"])
 
     missed: list[str] = []
     for e in expected:
@@ -174,9 +174,9 @@ def score_families(header: dict[str, Any], links: list[dict[str, Any]], items: l
         else:
             name = _link_family(lk)
             fam(name)["detected_false"] += 1
-            false_links.append(f"{name}: {lk['claim']['text'][:70]} ← {lk['by'][0]['text'][:60] if lk['by'] else ''}")
+            false_links.append(f"{name}: {lk.claim.text[:70]} ← {lk.correction.by[0].text[:60] if lk.correction.by else ''}")
     no_link_broken = [f"{n['kind']}: {n['claim'][:50]} ← {n['later'][:50]}" for n in header.get("no_link") or []
-                      if any(n["claim"] in lk["claim"]["text"] and any(n["later"] in b["text"] for b in lk["by"])
+                      if any(n["claim"] in lk.claim.text and any(n["later"] in b.text for b in lk.correction.by)
                              for lk in links)]
     later_missed: list[str] = []
     for q, a in zip(items, answers):
@@ -231,7 +231,7 @@ def run_eval(settings: Settings, embedder: Embedder, path: Path) -> dict[str, An
             if conv is not None:
                 conv.add(q["question"], a, a.standalone)
             answers.append(a)
-        texts = {sid: r["text"] for sid, r in engine.store().get_sources(list(engine.store().source_records())).items()}
+        texts = {sid: r.text for sid, r in engine.store().get_sources(list(engine.store().source_records())).items()}
         links = engine.corrections()
     result = score(items, answers, texts)
     if "flags" in header:

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .answer import CorrectionEntry
+
 RECENT_LINKS = 5  # correction links shown on the App Home tab and in `factdesk status`
 
 
@@ -40,7 +42,7 @@ class IndexStatus:
     sources: list[SourceRow]
     model: str
     location: str
-    links: list[dict[str, Any]] = field(default_factory=list)  # newest correcting statement first
+    links: list[CorrectionEntry] = field(default_factory=list)  # newest correcting statement first
 
     @property
     def sentences(self) -> int:
@@ -62,34 +64,27 @@ class IndexStatus:
         return {"sources": len(self.sources), "sentences": self.sentences, "flagged": self.flagged,
                 "corrections": len(self.links), "last_indexed": self.last_indexed, "model": self.model,
                 "location": self.location, "missing": [s.id for s in self.missing],
-                "recent_corrections": self.links[:RECENT_LINKS]}
-
-
-def _newest_by(link: dict[str, Any]) -> str:
-    return max((b.get("published", "") for b in link.get("by", [])), default="")
+                "recent_corrections": [lk.to_json() for lk in self.links[:RECENT_LINKS]]}
 
 
 def index_status(engine: Any) -> IndexStatus:
     """Everything `sources`, `status` and App Home show, read once."""
     rows = engine.sources()
     links = engine.corrections()
-    records = engine.store().source_records()
     corrects: Counter[str] = Counter()
     for lk in links:
-        for sid in {b["source"] for b in lk.get("by", [])}:
+        for sid in {b.source for b in lk.correction.by}:
             corrects[sid] += 1
     out = []
-    for r in rows:
-        rec = records.get(r["id"], {})
-        path = str(rec.get("path") or "")
+    for s in rows:
+        r = s.record
         out.append(SourceRow(
-            id=r["id"], title=r.get("title", ""), publisher=r.get("publisher", ""), published=r.get("published", ""),
-            url=r.get("url", ""), path=path, sentences=int(r.get("sentences", 0)), flagged=int(r.get("flagged", 0)),
-            corrects=corrects.get(r["id"], 0), indexed_at=str(rec.get("indexed_at") or ""),
-            missing=bool(path) and not Path(path).exists(), state=r.get("state", ""), byline=r.get("byline", "")))
+            id=r.id, title=r.title, publisher=r.publisher, published=r.published, url=r.url, path=r.path,
+            sentences=r.sentences, flagged=s.flagged, corrects=corrects.get(r.id, 0), indexed_at=r.indexed_at,
+            missing=bool(r.path) and not Path(r.path).exists(), state=r.state, byline=r.byline))
     info = engine.store().model_info()  # the model that built the index, as recorded in it
     model = f"{info[0]} ({info[1]} dimensions)" if info else "(not recorded)"
-    ordered = sorted(links, key=_newest_by, reverse=True)
+    ordered = sorted(links, key=lambda lk: lk.newest_by, reverse=True)
     return IndexStatus(sources=out, model=str(model), location=engine.settings.index_location, links=ordered)
 
 

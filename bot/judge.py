@@ -9,6 +9,7 @@ or answers nonsense the detector's link stands: an outage must not silently unfl
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -20,7 +21,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from ingest.records import CorrectionLink
+from ingest.records import CorrectionLink, SourceRecord, StoredSentence
 from ingest.settings import Settings
 from prompts import load_prompt
 
@@ -46,14 +47,14 @@ class CorrectionJudge:
         raw = "\x1f".join((self.settings.llm, status, claim, later))
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
-    def verdict(self, claim: dict[str, Any], later: dict[str, Any], status: str) -> bool | None:
+    def verdict(self, claim: StoredSentence, later: StoredSentence, status: str) -> bool | None:
         """True (confirmed), False (rejected) or None (no usable verdict: keep the link)."""
-        key = self._key(claim["text"], later["text"], status)
+        key = self._key(claim.text, later.text, status)
         if key in self.cache:
             return self.cache[key] == "yes"
         nonce = secrets.token_hex(4)
-        msgs = self.prompt.format_messages(claim=claim["text"], claim_published=claim.get("published", ""),
-                                           later=later["text"], later_published=later.get("published", ""),
+        msgs = self.prompt.format_messages(claim=claim.text, claim_published=claim.published,
+                                           later=later.text, later_published=later.published,
                                            status=status, nonce=nonce)
         self.calls += 1
         try:
@@ -80,8 +81,8 @@ class CorrectionJudge:
             tmp.write_text(json.dumps(self.cache, sort_keys=True), encoding="utf-8")
             tmp.replace(self.cache_path)
 
-    def review(self, links: list[CorrectionLink], sentences: dict[str, dict[str, Any]],
-               records: dict[str, dict[str, Any]]) -> list[CorrectionLink]:
+    def review(self, links: list[CorrectionLink], sentences: dict[str, StoredSentence],
+               records: dict[str, SourceRecord]) -> list[CorrectionLink]:
         """The links with each detected link's unconfirmed `by` sentences removed; a detected link
         with no confirmed sentence left is dropped. Declared links pass untouched."""
         out = []
@@ -107,14 +108,17 @@ class CorrectionJudge:
         return out
 
 
-def _with_date(row: dict[str, Any], records: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    return {**row, "published": records.get(row.get("source", ""), {}).get("published", row.get("published", ""))}
+def _with_date(row: StoredSentence, records: dict[str, SourceRecord]) -> StoredSentence:
+    """The sentence dated by its source's current record (the date the sentence was written with
+    when the record is gone)."""
+    rec = records.get(row.source)
+    return dataclasses.replace(row, published=rec.published) if rec else row
 
 
 _judges: dict[tuple[str, str, str], CorrectionJudge] = {}
 
 
-def judge_links(store: Any, links: list[CorrectionLink], records: dict[str, dict[str, Any]],
+def judge_links(store: Any, links: list[CorrectionLink], records: dict[str, SourceRecord],
                 warnings: list[str]) -> list[CorrectionLink]:
     """The ingest hook: review newly detected links when FACTDESK_LLM_JUDGE is on (and an LLM is
     set); otherwise, or when the LLM cannot be set up, the links unchanged."""

@@ -9,7 +9,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from .answer import Answer
+from .answer import Answer, CorrectionEntry
 from .notices import CONTEXT_ONLY, LATER, corrected_above, date_text, flag_label, same_source, source_line
 
 
@@ -82,17 +82,17 @@ def _flag_text(corr: dict[str, Any], cited: dict[tuple[str, Any], int] | None = 
     return t
 
 
-def render_corrections(rows: list[dict[str, Any]], console: Console) -> None:
+def render_corrections(rows: list[CorrectionEntry], console: Console) -> None:
     if not rows:
         console.print("No correction links: no indexed sentence has been corrected or superseded.")
         return
     for r in rows:
-        c = r["claim"]
+        c = r.claim
         body = Text()
-        body.append(f"{c['source']}#{c['sentence']}: ", style="bold")
-        body.append(c["text"], style="italic red")
+        body.append(f"{c.source}#{c.sentence}: ", style="bold")
+        body.append(c.text, style="italic red")
         body.append("\n")
-        body.append(_flag_text(r))
+        body.append(_flag_text(r.correction.to_json()))
         console.print(Panel(body, border_style="red", padding=(0, 1)))
 
 

@@ -80,10 +80,10 @@ def retrieve(store: Store, query: Query, stats: TermStats, settings: Settings) -
     bm25 = stats.bm25()
     found: dict[str, StoredSentence] = {}
     for row in store.query(query.vector, tuning.n_dense):
-        found.setdefault(row["id"], StoredSentence.from_row(row))
+        found.setdefault(row.id, row)
     for needle in lexical_needles(query.text, query.view, bm25, tuning.n_lexical):
         for row in store.containing(needle, tuning.n_lexical):
-            found.setdefault(row["id"], StoredSentence.from_row(row))
+            found.setdefault(row.id, row)
     if len(found) <= tuning.n_dense:
         return list(found.values())
     ids = list(found)
@@ -95,7 +95,7 @@ def retrieve(store: Store, query: Query, stats: TermStats, settings: Settings) -
 
 def read_sentences(store: Store, ids: Sequence[str]) -> dict[str, StoredSentence]:
     """Stored sentences by id, typed (without vectors)."""
-    return {sid: StoredSentence.from_row(r) for sid, r in store.get_sentences(ids).items()} if ids else {}
+    return store.get_sentences(ids) if ids else {}
 
 
 __all__ = ["Query", "fuse", "lexical_needles", "read_sentences", "retrieve", "understand"]

@@ -85,11 +85,11 @@ def home_view(st: IndexStatus) -> dict[str, Any]:
     if not st.links:
         blocks.append(context("No correction links: no indexed sentence has been corrected or superseded."))
     for lk in st.links[:RECENT_LINKS]:
-        c = lk["claim"]
-        label = notices.flag_label(lk["status"])
-        blocks.append(section(f"⚠ *{label}* — {escape(lk.get('note') or '')}\n{quote(cut(c['text'], 400))}"))
-        when = notices.date_text(c.get("published", ""))
-        blocks.append(context(f"*{escape(c.get('title') or c['source'])}* · {when}"))
+        c = lk.claim
+        label = notices.flag_label(lk.correction.status)
+        blocks.append(section(f"⚠ *{label}* — {escape(lk.correction.note)}\n{quote(cut(c.text, 400))}"))
+        when = notices.date_text(c.published)
+        blocks.append(context(f"*{escape(c.title or c.source)}* · {when}"))
     blocks += [{"type": "divider"}, section(
         "*How to ask*\n• Mention me in a channel: `@factdesk Did the police app use Megvii's face matching?`\n"
         "• Send me a direct message, or use `/factdesk QUESTION` (only you see the answer; Share posts it).\n"

@@ -29,7 +29,7 @@ class TermStats:
     def records(self) -> dict[str, SourceRecord]:
         """The manifest as of the current generation, read only when something needs it."""
         if self._records is None and self._store is not None:
-            self._records = {sid: SourceRecord.from_meta(sid, m) for sid, m in self._store.source_records().items()}
+            self._records = self._store.source_records()
         return self._records or {}
 
     def refresh(self, st: Store, generation: str | None = None, force: bool = False) -> None:
@@ -66,7 +66,7 @@ class TermStats:
                 df: Counter[str] = Counter()
                 rows = st.source_sentences(sid)
                 for r in rows:
-                    df.update(set(content_terms(r["text"])))
+                    df.update(set(content_terms(r.text)))
                 self._per_source[sid] = (sha, df, len(rows))
             changed = True
         if changed or not self._df:

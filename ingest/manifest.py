@@ -19,7 +19,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from .gateway import ModelMismatch
-from .records import Source
+from .records import Source, SourceRecord
 
 if TYPE_CHECKING:
     from .gateway import Gateway
@@ -73,21 +73,17 @@ class Manifest:
                 "or set the model back")
 
     # -- source records ----------------------------------------------------------------------
-    def records(self) -> dict[str, dict[str, Any]]:
+    def records(self) -> dict[str, SourceRecord]:
         rec = self.gw._call(self.gw.sources_col.get, where={"kind": "source"}, include=["metadatas"])
-        return {sid: _decode_meta(meta) for sid, meta in zip(rec["ids"], rec["metadatas"])}
+        return {sid: SourceRecord.from_meta(sid, meta) for sid, meta in zip(rec["ids"], rec["metadatas"])}
 
-    def get(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    def get(self, ids: Sequence[str]) -> dict[str, SourceRecord]:
         """Records with their cleaned `text`."""
         if not ids:
             return {}
         rec = self.gw._call(self.gw.sources_col.get, ids=list(ids), include=["metadatas", "documents"])
-        out = {}
-        for sid, meta, doc in zip(rec["ids"], rec["metadatas"], rec["documents"]):
-            d = _decode_meta(meta)
-            d["text"] = doc or ""
-            out[sid] = d
-        return out
+        return {sid: SourceRecord.from_meta(sid, meta, doc or "")
+                for sid, meta, doc in zip(rec["ids"], rec["metadatas"], rec["documents"])}
 
     def mark(self, items: Sequence[tuple[Source, int]], state: str) -> None:
         """Set many sources' records in few upserts (every Chroma write has a fixed cost, ~30 ms
@@ -142,7 +138,7 @@ class Manifest:
         matching totals; a crash in between leaves totals for a token nobody has, so readers fall
         back to the per-source counts."""
         token = uuid.uuid4().hex
-        done = {sid: r.get("sha256") for sid, r in self.records().items() if r.get("state") == "complete"}
+        done = {sid: r.sha256 for sid, r in self.records().items() if r.state == "complete"}
         self.terms.publish_totals(done, token)
         return self.bump_generation(token)
 
@@ -166,14 +162,3 @@ def _source_meta(source: Source, state: str, n_sentences: int) -> dict[str, Any]
         # `factdesk status` and the Slack App Home show it; records written before it lack it.
         "indexed_at": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-
-
-def _decode_meta(meta: dict[str, Any]) -> dict[str, Any]:
-    d = dict(meta)
-    for key in ("contacts", "furniture", "corrects", "extra"):
-        if isinstance(d.get(key), str):
-            try:
-                d[key] = json.loads(d[key])
-            except ValueError:
-                d[key] = []
-    return d

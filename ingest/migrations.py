@@ -26,11 +26,11 @@ def term_counts(store: Store, settings: Settings) -> None:
     """2: every complete source has its term counts (`__df__<id>`), made from its stored text, and
     summed totals are published for the current generation. (Indexes from before term counts
     existed lack them; the pipeline used to backfill them on every run.)"""
-    records = {sid: r for sid, r in store.source_records().items() if r.get("state") == "complete"}
+    records = {sid: r for sid, r in store.source_records().items() if r.state == "complete"}
     missing = sorted(set(records) - store.with_term_counts(sorted(records)))
     for a in range(0, len(missing), store.max_batch):
         got = store.get_sources(missing[a:a + store.max_batch])
-        store.terms.write_texts([(sid, str(r.get("sha256", "")), int(r.get("sentences", 0)), r["text"])
+        store.terms.write_texts([(sid, r.sha256, r.sentences, r.text)
                                  for sid, r in got.items()])
     if missing or (store.term_totals() or ("",))[0] != store.generation():
         store.publish_generation()
@@ -40,7 +40,7 @@ def sources_list(store: Store, settings: Settings) -> None:
     """3: the plain sources list (`sources.json` in the data folder) exists, so `--rebuild` of an
     index built before it can find every source even when Chroma's files become unreadable."""
     if sourcelist.read(settings.data_dir) is None:
-        records = {sid: r for sid, r in store.source_records().items() if r.get("state") == "complete"}
+        records = {sid: r for sid, r in store.source_records().items() if r.state == "complete"}
         sourcelist.write(settings.data_dir, sourcelist.from_records(records, []))
 
 

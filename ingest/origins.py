@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from .loaders import build_source, load_html, split_front_matter
-from .records import Source
+from .records import Source, SourceRecord
 
 
 def url_id(url: str) -> str:
@@ -42,10 +42,9 @@ def source_from_page(page: Any) -> Source:
     return src
 
 
-def origin_of(rec: dict[str, Any]) -> str:
+def origin_of(rec: SourceRecord) -> str:
     """Where a source record came from: its file, or the URL it was fetched from."""
-    extra = rec.get("extra") if isinstance(rec.get("extra"), dict) else {}
-    return str(rec.get("path") or extra.get("fetched_from") or rec.get("url") or "")
+    return str(rec.path or rec.extra.get("fetched_from") or rec.url or "")
 
 
 def keep_recorded_id(src: Source, origins: dict[str, str]) -> Source:
@@ -59,7 +58,7 @@ def keep_recorded_id(src: Source, origins: dict[str, str]) -> Source:
     return src
 
 
-def origin_clash(old: dict[str, Any] | None, src: Source) -> str | None:
+def origin_clash(old: SourceRecord | None, src: Source) -> str | None:
     """Why `src` may not take the id of the already indexed `old`, or None. A different origin
     (another file, a URL, another URL) may take it over only when the old file is gone."""
     if not old:
@@ -67,7 +66,7 @@ def origin_clash(old: dict[str, Any] | None, src: Source) -> str | None:
     before, now = origin_of(old), src.path or str(src.extra.get("fetched_from") or src.url)
     if not before or not now or before == now:
         return None
-    if old.get("path") and not is_url(before) and not Path(before).exists():
+    if old.path and not is_url(before) and not Path(before).exists():
         return None  # the file moved: the new one takes over its id
     return f"id {src.id!r} already belongs to {before}; set a unique `id:` in its front matter"
 

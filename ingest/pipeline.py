@@ -149,11 +149,11 @@ class Indexer:
         """Rewrite the plain sources list (`ingest.sourcelist`) from the manifest: every complete
         source, and the folders given so far that still exist or still hold a listed source."""
         store = self.store()
-        records = {sid: r for sid, r in store.source_records().items() if r.get("state") == "complete"}
+        records = {sid: r for sid, r in store.source_records().items() if r.state == "complete"}
         old = sourcelist.read(self.settings.data_dir)
         known = [*(old.folders if old else []), *(str(f) for f in folders)]
         keep = [f for f in dict.fromkeys(known)
-                if Path(f).is_dir() or any(is_under(Path(r.get("path") or "/"), Path(f)) for r in records.values())]
+                if Path(f).is_dir() or any(is_under(Path(r.path or "/"), Path(f)) for r in records.values())]
         try:
             sourcelist.write(self.settings.data_dir, sourcelist.from_records(records, keep))
         except OSError as e:

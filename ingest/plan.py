@@ -13,14 +13,13 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from .fetch import FetchLimits, fetch
 from .loaders import SourceError, iter_files, load_file
 from .origins import is_url, keep_recorded_id, origin_clash, origin_of, source_from_page
-from .records import Sentence, Source
+from .records import Sentence, Source, SourceRecord
 from .report import IngestReport, SourceResult
 from .settings import Settings
 from .split import split_sentences
@@ -49,7 +48,7 @@ class Plan:
     pending: list[Pending] = field(default_factory=list)
     seen: dict[str, str] = field(default_factory=dict)  # source id -> target it was loaded from
     dropped: list[str] = field(default_factory=list)  # half-written sources that cannot be redone
-    manifest: dict[str, dict[str, Any]] = field(default_factory=dict)
+    manifest: dict[str, SourceRecord] = field(default_factory=dict)
 
 
 def fetch_limits(s: Settings) -> FetchLimits:
@@ -89,7 +88,7 @@ def expand(settings: Settings, targets: Sequence[str]) -> tuple[list[Job], list[
 
 def _reuse(store: Store, sid: str) -> dict[str, np.ndarray]:
     """Vectors already stored for a source, by sentence text: unchanged sentences are not re-embedded."""
-    return {r["text"]: r["vector"] for r in store.source_sentences(sid, with_vectors=True)}
+    return {r.text: r.vector for r in store.source_sentences(sid, with_vectors=True)}
 
 
 def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Settings) -> Plan:
@@ -116,9 +115,9 @@ def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Sett
         if clash:
             report.fail(target, clash, src.id)
             continue
-        if old and old.get("state") == "complete" and old.get("sha256") == src.sha256:
-            report.results.append(SourceResult(target, "unchanged", src.id, sentences=int(old.get("sentences", 0))))
-            unchanged.append((src, int(old.get("sentences", 0))))
+        if old and old.state == "complete" and old.sha256 == src.sha256:
+            report.results.append(SourceResult(target, "unchanged", src.id, sentences=old.sentences))
+            unchanged.append((src, old.sentences))
             continue
         out.pending.append(Pending(src, target, split_sentences(src.id, src.text), "updated" if old else "added",
                                    _reuse(store, src.id) if old else {}))
@@ -134,7 +133,7 @@ def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Sett
                                        _reuse(store, src.id)))
     # A `writing` record this run did not load is a crashed run's half-written source: redo it
     # from its file, or, when that is gone, finish it off.
-    stale = [sid for sid, rec in out.manifest.items() if rec.get("state") != "complete" and sid not in out.seen]
+    stale = [sid for sid, rec in out.manifest.items() if rec.state != "complete" and sid not in out.seen]
     for sid in stale:
         try:
             src, origin = _reload(out.manifest[sid], sid, settings)
@@ -147,8 +146,8 @@ def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Sett
     return out
 
 
-def _reload(rec: dict[str, Any], sid: str, settings: Settings) -> tuple[Source, str]:
-    path, url = rec.get("path") or "", origin_of(rec)
+def _reload(rec: SourceRecord, sid: str, settings: Settings) -> tuple[Source, str]:
+    path, url = rec.path, origin_of(rec)
     if path and Path(path).exists():
         src = load_file(Path(path))
     elif not path and is_url(url):
@@ -167,7 +166,7 @@ def recover(store: Store) -> set[str]:
     on a server, the writer lease), so the open journal it acts on is never a live writer's."""
     gone: set[str] = set()
     for sid, rec in store.source_records().items():
-        if rec.get("state") == "removing":
+        if rec.state == "removing":
             store.delete_source(sid)
             gone.add(sid)
     records = store.source_records()

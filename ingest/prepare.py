@@ -13,7 +13,6 @@ import numpy as np
 from . import corrections as corr
 from .embed import Embedder
 from .plan import Pending
-from .records import sentence_row
 from .report import IngestReport, Progress
 from .store import Store
 
@@ -42,8 +41,7 @@ def embed(embedder: Embedder, pending: list[Pending], progress: Progress | None)
 def rows_of(p: Pending) -> list[corr.Row]:
     """A pending source's sentences as the correction detector sees them (the stored shape)."""
     assert p.vectors is not None
-    return [corr.Row.of(sentence_row(p.source, s, p.vectors[i], corr.sentence_meta(s.text)))
-            for i, s in enumerate(p.sentences)]
+    return [corr.row(p.source, s, p.vectors[i]) for i, s in enumerate(p.sentences)]
 
 
 def check_declared(store: Store, pending: list[Pending], manifest: dict[str, Any],
@@ -63,7 +61,7 @@ def check_declared(store: Store, pending: list[Pending], manifest: dict[str, Any
             if sid in batch:
                 targets[sid] = rows_of(batch[sid])
             elif sid in manifest:
-                targets[sid] = [corr.Row.of(r) for r in store.source_sentences(sid, with_vectors=True)]
+                targets[sid] = store.source_sentences(sid, with_vectors=True)
         try:
             corr.declared_links(p.source.id, p.source.corrects, rows_of(p), targets)
         except corr.DeclaredError as e:

@@ -46,7 +46,7 @@ def recorded_sources(indexer: Indexer) -> sourcelist.SourceList:
     from_chroma = None
     try:
         records = {sid: r for sid, r in Store(indexer.settings).source_records().items()
-                   if r.get("state") != "removing"}
+                   if r.state != "removing"}
         from_chroma = sourcelist.from_records(records, [])
     except Exception as e:  # noqa: BLE001 — a damaged or missing index: the plain list must do
         log.info("rebuild: Chroma's manifest is unreadable (%s); using %s", e,
@@ -129,7 +129,7 @@ def rebuild_index(indexer: Indexer, targets: Sequence[str], *, drop_missing: boo
         builder._store.guard = builder.guard = lock.guard
         try:
             builder.run(p.jobs, p.folders, report, prune=False, progress=progress)
-            done = {sid for sid, r in builder._store.source_records().items() if r.get("state") == "complete"}
+            done = {sid for sid, r in builder._store.source_records().items() if r.state == "complete"}
         except BaseException:
             discard_aside(settings)
             raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,13 +37,6 @@ class Sentence:
         return sentence_id(self.source, self.index)
 
 
-def sentence_row(source: Source, s: Sentence, vector: Any, extra: dict[str, Any]) -> dict[str, Any]:
-    """A sentence in its stored shape — what the store writes (id, text, vector and metadata) and
-    what it reads back — so ingest builds rows for the correction detector the same way."""
-    return {"id": s.id, "text": s.text, "vector": vector, "source": s.source, "index": s.index, "start": s.start,
-            "end": s.end, "published": source.published, "sha": source.sha256, **extra}
-
-
 def sentence_id(source: str, index: int) -> str:
     """Stable id: the same source and position always map to the same record."""
     return f"{source}#{index}"
@@ -74,11 +68,15 @@ class CorrectionLink:
         return {split_sentence_id(self.claim)[0], *(split_sentence_id(b)[0] for b in self.by)}
 
 
-@dataclass
+@dataclass(slots=True)
 class StoredSentence:
     """One indexed sentence as the store holds it: where it sits in its source (offsets into the
-    source's cleaned text), the source's date and content hash when written, and its vector when
-    asked for. Built from the store's row once, so no stage passes raw metadata dicts around."""
+    source's cleaned text), the source's date and content hash when written, its correction cue,
+    and, when read with them, its vector and (from a similarity query) its cosine distance.
+
+    The one shape of a sentence row: ingest builds it (`of`) for the store to write and for the
+    correction detector, and the store returns it from every read — no stage passes raw
+    metadata dicts around. Slots, built once per row read: the query path copies nothing."""
 
     id: str
     source: str
@@ -88,35 +86,81 @@ class StoredSentence:
     text: str
     published: str = ""
     sha: str | None = None  # the source's hash when this sentence was written (None: older index)
-    vector: Any = None  # np.ndarray when read with vectors
+    cue: str | None = None  # correction cue (ingest.corrections.signals.cue); None: not stored
+    vector: Any = None  # np.ndarray when read with vectors (or being ingested)
+    distance: float | None = None  # cosine distance to the query vector (`Store.query` only)
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> StoredSentence:
-        return cls(id=row["id"], source=row["source"], index=int(row["index"]), start=int(row["start"]),
-                   end=int(row["end"]), text=row["text"], published=str(row.get("published", "")),
-                   sha=row.get("sha"), vector=row.get("vector"))
+    def of(cls, source: Source, s: Sentence, vector: Any = None, cue: str | None = None) -> StoredSentence:
+        """A sentence of `source` as it is (or will be) stored."""
+        return cls(id=s.id, source=s.source, index=s.index, start=s.start, end=s.end, text=s.text,
+                   published=source.published, sha=source.sha256, cue=cue, vector=vector)
+
+    @classmethod
+    def from_chroma(cls, sid: str, text: str, meta: dict[str, Any], vector: Any = None,
+                    distance: float | None = None) -> StoredSentence:
+        """A row read back from the store (its metadata as `metadata()` wrote it)."""
+        cue = meta.get("cue")
+        return cls(id=sid, source=str(meta["source"]), index=int(meta["index"]), start=int(meta["start"]),
+                   end=int(meta["end"]), text=text, published=str(meta.get("published", "")),
+                   sha=meta.get("sha"), cue=None if cue is None else str(cue), vector=vector, distance=distance)
+
+    def metadata(self) -> dict[str, Any]:
+        """The Chroma metadata this sentence is stored with."""
+        meta: dict[str, Any] = {"source": self.source, "index": self.index, "start": self.start, "end": self.end,
+                                "published": self.published}
+        if self.sha is not None:
+            meta["sha"] = self.sha
+        if self.cue is not None:
+            meta["cue"] = self.cue
+        return meta
+
+    @property
+    def dense(self) -> float | None:
+        """Cosine similarity to the query vector (1 - distance), when read by a query."""
+        return None if self.distance is None else 1.0 - self.distance
 
 
-@dataclass
+def _json_field(value: Any, kind: type) -> Any:
+    """A manifest field stored as JSON text (lists and dicts cannot be Chroma metadata)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            value = None
+    return value if isinstance(value, kind) else kind()
+
+
+@dataclass(slots=True)
 class SourceRecord:
-    """A source's manifest record (and its cleaned text when read with it)."""
+    """A source's manifest record: what `factdesk sources` lists, what the planner compares (state,
+    hash, path) and what citations name; `text` (the cleaned text every offset points into) only
+    when read with it (`Store.get_sources`)."""
 
     id: str
     title: str = ""
     publisher: str = ""
     published: str = ""
     url: str = ""
+    path: str = ""
     byline: str = ""
     sha256: str = ""
-    state: str = ""
+    state: str = ""  # writing | complete | removing
     sentences: int = 0
     contacts: list[str] = field(default_factory=list)
+    furniture: list[str] = field(default_factory=list)
+    corrects: list[dict[str, Any]] = field(default_factory=list)  # declared corrections
+    extra: dict[str, Any] = field(default_factory=dict)
+    indexed_at: str = ""  # UTC, when this version was written ("" in records older than the field)
     text: str = ""
 
     @classmethod
-    def from_meta(cls, sid: str, meta: dict[str, Any]) -> SourceRecord:
-        return cls(id=sid, title=str(meta.get("title", "")), publisher=str(meta.get("publisher", "")),
-                   published=str(meta.get("published", "")), url=str(meta.get("url", "")),
-                   byline=str(meta.get("byline", "")), sha256=str(meta.get("sha256", "")),
-                   state=str(meta.get("state", "")), sentences=int(meta.get("sentences", 0)),
-                   contacts=list(meta.get("contacts") or []), text=str(meta.get("text", "")))
+    def from_meta(cls, sid: str, meta: dict[str, Any], text: str = "") -> SourceRecord:
+        return cls(id=sid, title=str(meta.get("title") or ""), publisher=str(meta.get("publisher") or ""),
+                   published=str(meta.get("published") or ""), url=str(meta.get("url") or ""),
+                   path=str(meta.get("path") or ""), byline=str(meta.get("byline") or ""),
+                   sha256=str(meta.get("sha256") or ""), state=str(meta.get("state") or ""),
+                   sentences=int(meta.get("sentences") or 0), contacts=_json_field(meta.get("contacts"), list),
+                   furniture=_json_field(meta.get("furniture"), list), corrects=_json_field(meta.get("corrects"), list),
+                   extra=_json_field(meta.get("extra"), dict), indexed_at=str(meta.get("indexed_at") or ""),
+                   text=text)

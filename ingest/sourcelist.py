@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .records import SourceRecord
+
 FILE_NAME = "sources.json"
 VERSION = 1
 
@@ -62,16 +64,15 @@ def read(data_dir: Path | str) -> SourceList | None:
         return None
 
 
-def from_records(records: Mapping[str, Mapping[str, Any]], folders: Iterable[str]) -> SourceList:
+def from_records(records: Mapping[str, SourceRecord], folders: Iterable[str]) -> SourceList:
     """The list for a manifest (Chroma's source records). A source is listed by its file when it
     has one, else by the URL it was fetched from (before redirects: what a re-fetch asks for)."""
     from .origins import origin_of
 
     out = SourceList(folders=list(folders))
     for sid, rec in records.items():
-        path = str(rec.get("path") or "")
-        out.sources[sid] = ListedSource(id=sid, path=path, url="" if path else origin_of(rec),
-                                        sha256=str(rec.get("sha256") or ""))
+        out.sources[sid] = ListedSource(id=sid, path=rec.path, url="" if rec.path else origin_of(rec),
+                                        sha256=rec.sha256)
     return out
 
 

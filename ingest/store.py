@@ -43,7 +43,7 @@ from .gateway import (  # noqa: F401  (re-exported: callers catch these from ing
     is_disk_full,
 )
 from .manifest import Manifest, Reserved
-from .records import CorrectionLink, Sentence, Source, sentence_id, sentence_row
+from .records import CorrectionLink, Sentence, Source, SourceRecord, StoredSentence, sentence_id
 from .settings import Settings
 from .termcounts import TermCounts, document_frequencies  # noqa: F401  (re-exported)
 
@@ -66,10 +66,10 @@ class Store(Gateway):
     def check_model(self, identity: str, dim: int | None = None, *, record: bool = False) -> None:
         self.manifest.check_model(identity, dim, record=record)
 
-    def source_records(self) -> dict[str, dict[str, Any]]:
+    def source_records(self) -> dict[str, SourceRecord]:
         return self.manifest.records()
 
-    def get_sources(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    def get_sources(self, ids: Sequence[str]) -> dict[str, SourceRecord]:
         return self.manifest.get(ids)
 
     def mark_sources(self, items: Sequence[tuple[Source, int]], state: str) -> None:
@@ -115,12 +115,12 @@ class Store(Gateway):
     def put_sentences_many(self, items: Sequence[tuple[Source, Sequence[Sentence], np.ndarray, Sequence[dict[str, Any]]]]) -> None:
         """`put_sentences` for many sources: upserts packed up to the server's batch limit across
         sources, then each source's stale tail (sentences beyond its new count) deleted."""
-        rows = [sentence_row(source, snt, None, extra[i] if extra else {})
+        rows = [StoredSentence.of(source, snt, **(extra[i] if extra else {}))
                 for source, sentences, _, extra in items for i, snt in enumerate(sentences)]
         vecs = [np.asarray(v, dtype=np.float32).reshape(len(s), -1) for _, s, v, _ in items if len(s)]
         allv = np.vstack(vecs) if vecs else np.zeros((0, 1), dtype=np.float32)
-        self.upsert(self.sentences, [r.pop("id") for r in rows], [r.pop("text") for r in rows],
-                    [{k: v for k, v in r.items() if k != "vector"} for r in rows], allv.tolist())
+        self.upsert(self.sentences, [r.id for r in rows], [r.text for r in rows], [r.metadata() for r in rows],
+                    allv.tolist())
         for source, sentences, _, _ in items:  # a source emptied by an edit only loses its old sentences
             self._write(self.sentences.delete,
                         where={"$and": [{"source": source.id}, {"index": {"$gte": len(sentences)}}]})
@@ -152,50 +152,42 @@ class Store(Gateway):
     def delete_sentences(self, ids: Sequence[str]) -> None:
         self.delete_ids(self.sentences, ids)
 
-    def source_sentences(self, source_id: str, with_vectors: bool = False) -> list[dict[str, Any]]:
-        include = ["metadatas", "documents"] + (["embeddings"] if with_vectors else [])
-        rec = self._call(self.sentences.get, where={"source": source_id}, include=include)
-        return sorted(_rows(rec, with_vectors), key=lambda r: r["index"])
+    def source_sentences(self, source_id: str, with_vectors: bool = False) -> list[StoredSentence]:
+        rec = self._call(self.sentences.get, where={"source": source_id}, include=_include(with_vectors))
+        return sorted(_rows(rec, with_vectors), key=lambda r: r.index)
 
-    def get_sentences(self, ids: Sequence[str], with_vectors: bool = False) -> dict[str, dict[str, Any]]:
+    def get_sentences(self, ids: Sequence[str], with_vectors: bool = False) -> dict[str, StoredSentence]:
         if not ids:
             return {}
-        include = ["metadatas", "documents"] + (["embeddings"] if with_vectors else [])
         # Chroma rejects a get with repeated ids (two links corrected by one sentence do that).
-        rec = self._call(self.sentences.get, ids=list(dict.fromkeys(ids)), include=include)
-        return {row["id"]: row for row in _rows(rec, with_vectors)}
+        rec = self._call(self.sentences.get, ids=list(dict.fromkeys(ids)), include=_include(with_vectors))
+        return {row.id: row for row in _rows(rec, with_vectors)}
 
     def where_sentences(self, where: dict[str, Any], with_vectors: bool = False,
-                        limit: int | None = None) -> list[dict[str, Any]]:
-        include = ["metadatas", "documents"] + (["embeddings"] if with_vectors else [])
-        rec = self._call(self.sentences.get, where=where, include=include, limit=limit)
+                        limit: int | None = None) -> list[StoredSentence]:
+        rec = self._call(self.sentences.get, where=where, include=_include(with_vectors), limit=limit)
         return _rows(rec, with_vectors)
 
     def count(self) -> int:
         return int(self._call(self.sentences.count))
 
-    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[StoredSentence]:
+        """The `n` nearest sentences (with their vectors and cosine `distance`), nearest first."""
         # Chroma returns fewer than n (or none) on a small or empty collection: no count() first.
         rec = self._call(self.sentences.query, query_embeddings=[vector.tolist()], n_results=n,
                          where=where, include=["metadatas", "documents", "distances", "embeddings"])
-        rows = []
-        for i, sid in enumerate(rec["ids"][0]):
-            if rec["metadatas"][0][i] is None or rec["documents"][0][i] is None:
-                continue  # the vector index still lists a record another process just deleted
-            rows.append({"id": sid, "text": rec["documents"][0][i], **rec["metadatas"][0][i],
-                         "dense": 1.0 - float(rec["distances"][0][i]),
-                         "vector": np.asarray(rec["embeddings"][0][i], dtype=np.float32)})
-        return rows
+        docs, metas, dists, vecs = rec["documents"][0], rec["metadatas"][0], rec["distances"][0], rec["embeddings"][0]
+        # The vector index may still list a record another process just deleted (no metadata or text).
+        return [StoredSentence.from_chroma(sid, docs[i], metas[i], np.asarray(vecs[i], dtype=np.float32),
+                                           float(dists[i]))
+                for i, sid in enumerate(rec["ids"][0]) if metas[i] is not None and docs[i] is not None]
 
-    def containing(self, needle: str, limit: int = 50, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Sentences whose text contains `needle` (case-sensitive, like Chroma's $contains), optionally
-        only those whose metadata matches `where`."""
+    def containing(self, needle: str, limit: int = 50, where: dict[str, Any] | None = None) -> list[StoredSentence]:
+        """Sentences (with vectors) whose text contains `needle` (case-sensitive, like Chroma's
+        $contains), optionally only those whose metadata matches `where`."""
         rec = self._call(self.sentences.get, where_document={"$contains": needle}, where=where, limit=limit,
-                         include=["metadatas", "documents", "embeddings"])
-        return [{"id": sid, "text": rec["documents"][i], **rec["metadatas"][i],
-                 "vector": np.asarray(rec["embeddings"][i], dtype=np.float32)}
-                for i, sid in enumerate(rec["ids"])
-                if rec["metadatas"][i] is not None and rec["documents"][i] is not None]
+                         include=_include(True))
+        return _rows(rec, True)
 
     # -- correction links -----------------------------------------------------------------
     def all_links(self) -> list[CorrectionLink]:
@@ -221,16 +213,18 @@ class Store(Gateway):
         self.delete_ids(self.links_col, link_ids)
 
 
-def _rows(rec: dict[str, Any], with_vectors: bool) -> list[dict[str, Any]]:
-    """Chroma's column-wise get() result as one dict per sentence."""
-    rows = []
-    for i, sid in enumerate(rec["ids"]):
-        row = {"id": sid, "text": rec["documents"][i], **rec["metadatas"][i]}
-        if with_vectors:
-            row["vector"] = np.asarray(rec["embeddings"][i], dtype=np.float32)
-        rows.append(row)
-    return rows
+def _include(with_vectors: bool) -> list[str]:
+    return ["metadatas", "documents"] + (["embeddings"] if with_vectors else [])
 
+
+def _rows(rec: dict[str, Any], with_vectors: bool) -> list[StoredSentence]:
+    """Chroma's column-wise get() result as one record per sentence (skipping a record another
+    process deleted between the index lookup and the read)."""
+    docs, metas = rec["documents"], rec["metadatas"]
+    vecs = rec["embeddings"] if with_vectors else None
+    return [StoredSentence.from_chroma(sid, docs[i], metas[i],
+                                       np.asarray(vecs[i], dtype=np.float32) if vecs is not None else None)
+            for i, sid in enumerate(rec["ids"]) if metas[i] is not None and docs[i] is not None]
 
 
 def _link_meta(lk: CorrectionLink) -> dict[str, Any]:

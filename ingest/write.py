@@ -10,12 +10,12 @@ bumped about once a second while a long write runs.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 from . import corrections as corr
 from .plan import Pending
+from .records import SourceRecord
 from .store import Store
 
 
@@ -53,15 +53,14 @@ def is_under(p: Path, folder: Path) -> bool:
         return False
 
 
-def prune_missing(store: Store, manifest: dict[str, Any], folders: list[Path], present: set[str]) -> list[str]:
+def prune_missing(store: Store, manifest: Mapping[str, SourceRecord], folders: list[Path], present: set[str]) -> list[str]:
     """Remove sources whose files are gone from the given folders (only folders that yielded
     files this run: see `ingest.plan.expand`)."""
     removed = []
     for sid, rec in manifest.items():
-        path = rec.get("path") or ""
-        if not path or sid in present:
+        if not rec.path or sid in present:
             continue
-        p = Path(path)
+        p = Path(rec.path)
         if any(is_under(p, f) for f in folders) and not p.exists():
             store.delete_source(sid)
             removed.append(sid)

@@ -10,6 +10,7 @@ import pytest
 
 from ingest.corrections.detect import Row, detect_within
 from ingest.corrections.families import SURE, evidence
+from ingest.records import SourceRecord
 
 
 def _sim(embedder, a: str, b: str) -> float:
@@ -129,14 +130,14 @@ def test_window_case_through_ingest(tmp_path, indexer):
     links = st.all_links()
     assert len(links) == 1 and links[0].status == "superseded"
     rows = st.get_sentences([links[0].claim, *links[0].by])
-    assert rows[links[0].claim]["text"].startswith("Tarvo Systems said it is not on")
-    by = {rows[b]["text"][:30] for b in links[0].by}
+    assert rows[links[0].claim].text.startswith("Tarvo Systems said it is not on")
+    by = {rows[b].text[:30] for b in links[0].by}
     assert by == {"The Commerce Ministry added 14", "The newly added companies incl"}
 
 
 def _rows(embedder, texts: list[str]) -> list[Row]:
     vecs = embedder.embed(texts)
-    return [Row(id=f"s#{i}", source="s", index=i, text=t, vector=vecs[i], published="2022-05-01")
+    return [Row(id=f"s#{i}", source="s", index=i, start=0, end=len(t), text=t, vector=vecs[i], published="2022-05-01")
             for i, t in enumerate(texts)]
 
 
@@ -157,7 +158,7 @@ SAME_SOURCE = [
 
 @pytest.mark.parametrize("texts", SAME_SOURCE)
 def test_same_source_corrections_ordered_by_clock_or_wording(embedder, texts):
-    links = detect_within(_rows(embedder, texts), {"s": {"publisher": "Test", "published": "2022-05-01"}})
+    links = detect_within(_rows(embedder, texts), {"s": SourceRecord("s", publisher="Test", published="2022-05-01")})
     assert [(lk.claim, lk.by) for lk in links] == [("s#0", ["s#2"])], links
     assert links[0].status == "corrected"
 

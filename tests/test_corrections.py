@@ -17,8 +17,8 @@ MULTI = ROOT / "data" / "eval" / "multisource"
 def _flags(store) -> dict[str, tuple[str, list[str]]]:
     rows = {}
     for lk in store.all_links():
-        claim = store.get_sentences([lk.claim])[lk.claim]["text"]
-        by = [r["text"] for r in store.get_sentences(lk.by).values()]
+        claim = store.get_sentences([lk.claim])[lk.claim].text
+        by = [r.text for r in store.get_sentences(lk.by).values()]
         rows[claim] = (lk.status, by)
     return rows
 
@@ -28,10 +28,10 @@ def test_seed_article_flags_exactly_the_reported_claim(indexer):
     links = indexer.store().all_links()
     assert len(links) == 1
     lk = links[0]
-    claim = indexer.store().get_sentences([lk.claim])[lk.claim]["text"]
+    claim = indexer.store().get_sentences([lk.claim])[lk.claim].text
     assert claim.startswith("The influential watchdog said in last month’s report")
     assert lk.status == "corrected" and lk.origin == "detected"
-    by = " ".join(r["text"] for r in indexer.store().get_sentences(lk.by).values())
+    by = " ".join(r.text for r in indexer.store().get_sentences(lk.by).values())
     assert "proved “inoperable.”" in by and "never actively used" in by
     assert "Human Rights Watch" in lk.note and "Bloomberg" in lk.note and "June 2019" in lk.note
 
@@ -157,9 +157,10 @@ def test_declared_corrections_apply_and_invalid_ones_fail_cleanly(tmp_path, inde
 def test_corrections_listing(tmp_path, settings, embedder, indexer):
     indexer.ingest([str(SOURCES)])
     rows = Engine(settings, embedder=embedder).corrections()
-    assert len(rows) == 1 and rows[0]["status"] == "corrected" and rows[0]["claim"]["source"] == SEED_ID
+    assert len(rows) == 1 and rows[0].correction.status == "corrected" and rows[0].claim.source == SEED_ID
+    assert rows[0].to_json()["status"] == "corrected" and rows[0].to_json()["claim"]["source"] == SEED_ID
     srcs = Engine(settings, embedder=embedder).sources()
-    assert srcs[0]["flagged"] == 1
+    assert srcs[0].flagged == 1 and srcs[0].record.id == SEED_ID
 
 
 LATER_NEWS = """---

@@ -17,7 +17,7 @@ def test_citations_are_exact_and_verbatim(seed_engine):
         ans = seed_engine.ask(q)
         assert ans.answered and ans.citations
         for c in ans.citations:
-            text = st.get_sources([c.source])[c.source]["text"]
+            text = st.get_sources([c.source])[c.source].text
             assert text[c.start:c.end] == c.text
             assert c.text in raw
             assert f"[{c.n}]" in ans.answer

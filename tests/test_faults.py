@@ -138,7 +138,7 @@ def check_invariants(s: Settings) -> dict[str, Any]:
     got = st.get_sentences(sample, with_vectors=True)
     assert st.count() == len(snap["sentences"])
     for sid in sample:
-        hits = [r["id"] for r in st.query(got[sid]["vector"], 3)]
+        hits = [r.id for r in st.query(got[sid].vector, 3)]
         assert sid in hits, f"{sid} is not found by its own vector: {hits}"
     return snap
 

@@ -49,13 +49,13 @@ def test_ingest_twice_is_unchanged_and_embeds_nothing(indexer, embedder):
 def test_every_stored_sentence_is_exact(indexer):
     indexer.ingest([str(SOURCES)])
     st = indexer.store()
-    text = st.get_sources([SEED_ID])[SEED_ID]["text"]
+    text = st.get_sources([SEED_ID])[SEED_ID].text
     raw = ARTICLE.read_text(encoding="utf-8")
     rows = st.source_sentences(SEED_ID)
     assert len(rows) == 20
     for r in rows:
-        assert text[r["start"]:r["end"]] == r["text"]
-        assert r["text"] in raw
+        assert text[r.start:r.end] == r.text
+        assert r.text in raw
 
 
 def test_editing_one_sentence_reembeds_only_it_and_leaves_no_orphans(tmp_path, indexer, embedder):
@@ -73,11 +73,11 @@ def test_editing_one_sentence_reembeds_only_it_and_leaves_no_orphans(tmp_path, i
     assert [r.status for r in report.results] == ["updated"]
     assert embedder.calls - calls == 1
     rows = indexer.store().source_sentences(SEED_ID)
-    assert len(rows) == n_before and rows[-1]["text"] == "CETC declined to comment."
+    assert len(rows) == n_before and rows[-1].text == "CETC declined to comment."
     # Shrink the source: the tail sentences must go.
     f.write_text("---\nid: megvii-hrw-correction-2019\n---\nOnly one sentence now.\n", encoding="utf-8")
     indexer.ingest([str(folder)])
-    assert [r["text"] for r in indexer.store().source_sentences(SEED_ID)] == ["Only one sentence now."]
+    assert [r.text for r in indexer.store().source_sentences(SEED_ID)] == ["Only one sentence now."]
     assert indexer.store().count() == 1
 
 
@@ -148,8 +148,8 @@ def test_url_ingest_and_url_errors(web, settings, indexer):
     assert by["missing"].status == "failed" and "404" in by["missing"].reason
     assert by["slow"].status == "failed" and "timed out" in by["slow"].reason
     rec = indexer.store().source_records()[by["story"].source_id]
-    assert rec["title"] == "Acme Opens Plant" and rec["published"] == "2021-05-04"
-    texts = [r["text"] for r in indexer.store().source_sentences(by["story"].source_id)]
+    assert rec.title == "Acme Opens Plant" and rec.published == "2021-05-04"
+    texts = [r.text for r in indexer.store().source_sentences(by["story"].source_id)]
     assert any("employ 500 workers" in t for t in texts)
 
 

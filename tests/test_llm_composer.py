@@ -74,7 +74,7 @@ def exact(eng: Engine, ans) -> None:
     st = eng.store()
     for c in ans.citations:
         rec = st.get_sources([c.source])[c.source]
-        assert rec["text"][c.start:c.end] == c.text
+        assert rec.text[c.start:c.end] == c.text
     marks = {int(n) for n in re.findall(r"\[(\d+)\]", ans.answer)}
     assert marks == {c.n for c in ans.citations}
 

@@ -181,9 +181,11 @@ def test_alerts_stop_at_twenty_per_run_with_a_summary_line(slack_api):
     from ingest.settings import Settings
 
     s = Settings(_env_file=None)
-    rows = [{"claim": {"source": "s", "title": "T", "sentence": i, "text": f"Claim {i}.", "published": "2020-01"},
-             "status": "superseded", "note": "overtaken", "origin": "detected",
-             "by": [{"source": "l", "title": "L", "sentence": i, "text": f"Later {i}.", "published": "2021-01"}]}
+    from bot.answer import Correction, CorrectionEntry, QuotedSentence
+
+    rows = [CorrectionEntry(QuotedSentence("s", "T", i, 0, 9, f"Claim {i}.", "2020-01"),
+                            Correction("superseded", "overtaken", "detected",
+                                       (QuotedSentence("l", "L", i, 0, 9, f"Later {i}.", "2021-01"),)))
             for i in range(25)]
     assert post_alerts(s, rows, {}) == MAX_ALERTS + 1
     posts = [c.params for c in slack_api.of("chat.postMessage")]

@@ -104,4 +104,4 @@ def test_a_selector_and_a_composer_plug_into_the_engine(seed_engine, embedder) -
     # The cite callback turns any scored candidates into verified citations.
     more = req.cite(req.selection.ranked[:3])
     st = eng.store()
-    assert more and all(st.get_sources([c.source])[c.source]["text"][c.start:c.end] == c.text for c in more)
+    assert more and all(st.get_sources([c.source])[c.source].text[c.start:c.end] == c.text for c in more)

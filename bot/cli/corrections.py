@@ -79,17 +79,17 @@ def cmd_corrections(app: App, args: argparse.Namespace) -> int:
             _print_pairs(rows, "No candidates: every pair the detector considered was clear-cut.")
     else:
         rows = app.engine.corrections()
-        for r in rows:  # the id `reject ID` takes (from the claim's and first correcting sentence's texts)
-            r.setdefault("id", editor.review.pair_id(r["claim"]["text"], r["by"][0]["text"]) if r.get("by") else "")
+        # The id `reject ID` takes (from the claim's and first correcting sentence's texts).
+        ids = [editor.review.pair_id(r.claim.text, r.correction.by[0].text) if r.correction.by else "" for r in rows]
         if args.json:
-            dump(rows)
+            dump([r.to_json() | {"id": pid} for r, pid in zip(rows, ids)])
         else:
             from bot.render import render_corrections
 
             render_corrections(rows, console())
             out = console()
-            for r in rows:
-                out.print(f"  {r['id']}  {r['claim']['text'][:90]}")
+            for r, pid in zip(rows, ids):
+                out.print(f"  {pid}  {r.claim.text[:90]}")
     for w in ([] if args.json else warnings):
         err(f"warning: {w}")
     return 0

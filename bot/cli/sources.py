@@ -89,14 +89,13 @@ def render_status(st: Any, out: Any) -> None:
     if st.links:
         out.print(Text("\nlatest corrections", style="bold"))
         for lk in st.links[:RECENT_LINKS]:
-            c = lk["claim"]
-            by = lk["by"][0] if lk["by"] else {}
+            c, corr = lk.claim, lk.correction
+            by = corr.by[0] if corr.by else None
             line = Text("  ⚠ ", style="bold red")
-            line.append(f"{c['title'] or c['source']} ({notices.date_text(c['published'])})")
-            line.append(f" — {lk['status']}: {lk['note']}", style="red")
-            if by and by["source"] != c["source"]:
-                line.append(f" [{by.get('title') or by['source']}, "
-                            f"{notices.date_text(by.get('published', ''))}]", style="dim")
+            line.append(f"{c.title or c.source} ({notices.date_text(c.published)})")
+            line.append(f" — {corr.status}: {corr.note}", style="red")
+            if by and by.source != c.source:
+                line.append(f" [{by.title or by.source}, {notices.date_text(by.published)}]", style="dim")
             out.print(line)
     for r in st.missing:
         out.print(Text(f"warning: {r.id}: its file {r.path} is gone; "

@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ingest.records import SourceRecord
+
 NOT_FOUND = "no indexed source has that id, file path or URL (see `factdesk sources`)"
 
 
@@ -28,7 +30,7 @@ def _under(path: str, folder: str) -> bool:
         return False
 
 
-def resolve(records: dict[str, dict[str, Any]], refs: list[str]) -> tuple[list[str], list[str]]:
+def resolve(records: dict[str, SourceRecord], refs: list[str]) -> tuple[list[str], list[str]]:
     """(source ids, refs that name no indexed source). A ref is an id, a URL a source was fetched
     from, a source's file path, or a folder (every source whose file was under it)."""
     ids: list[str] = []
@@ -37,11 +39,11 @@ def resolve(records: dict[str, dict[str, Any]], refs: list[str]) -> tuple[list[s
         if ref in records:
             found = [ref]
         elif ref.startswith(("http://", "https://")):
-            found = [sid for sid, r in records.items() if (r.get("url") or "").rstrip("/") == ref.rstrip("/")]
+            found = [sid for sid, r in records.items() if r.url.rstrip("/") == ref.rstrip("/")]
         else:
-            found = [sid for sid, r in records.items() if r.get("path") and _same_path(r["path"], ref)]
+            found = [sid for sid, r in records.items() if r.path and _same_path(r.path, ref)]
             if not found and not Path(ref).is_file():
-                found = [sid for sid, r in records.items() if r.get("path") and _under(r["path"], ref)]
+                found = [sid for sid, r in records.items() if r.path and _under(r.path, ref)]
         if found:
             ids += [sid for sid in found if sid not in ids]
         else:
@@ -49,9 +51,9 @@ def resolve(records: dict[str, dict[str, Any]], refs: list[str]) -> tuple[list[s
     return ids, unknown
 
 
-def missing_files(records: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
+def missing_files(records: dict[str, SourceRecord]) -> list[tuple[str, str]]:
     """(id, path) of indexed file sources whose file is gone."""
-    return sorted((sid, r["path"]) for sid, r in records.items() if r.get("path") and not Path(r["path"]).exists())
+    return sorted((sid, r.path) for sid, r in records.items() if r.path and not Path(r.path).exists())
 
 
 def missing_warning(missing: list[tuple[str, str]]) -> str:

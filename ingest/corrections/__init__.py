@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import numpy as np
 
-    from ..records import Sentence
+    from ..records import Sentence, Source
     from .detect import Row
 
 # Names → the module defining them, imported on first use (PEP 562): the answer path needs only
@@ -65,12 +65,12 @@ def sentence_meta(text: str) -> dict[str, Any]:
 feature_meta = sentence_meta  # the name ingest used before the package
 
 
-def row(s: Sentence, vec: np.ndarray, published: str) -> Row:
-    """A sentence being ingested, as the detector sees it."""
-    from .detect import Row
-    from .signals import cue
+def row(source: Source, s: Sentence, vec: np.ndarray) -> Row:
+    """A sentence being ingested, as the detector sees it: in the shape it is stored and read back
+    (`StoredSentence.of`, the one way a sentence row is built)."""
+    from ..records import StoredSentence
 
-    return Row(id=s.id, source=s.source, index=s.index, text=s.text, vector=vec, published=published, cue=cue(s.text))
+    return StoredSentence.of(source, s, vec, **sentence_meta(s.text))
 
 
 __all__ = ["CORRECTOR_CUES", "FAMILIES", "DeclaredError", "Judge", "Row", "apply_decisions", "declared_links", "detect_across",

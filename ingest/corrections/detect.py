@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from ..dates import human, is_later
-from ..records import CorrectionLink
+from ..records import CorrectionLink, SourceRecord, StoredSentence
 from ..split import is_headline
 from . import signals as sg
 from ..tuning import CorrectionsTuning
@@ -22,29 +20,11 @@ from .lexicon import ACTOR as _ACTOR
 
 MAX_BY = DEFAULT.max_by  # declared links keep as many correcting sentences as detected ones
 
+Row = StoredSentence  # the detector reads sentences in the shape the store returns (and ingest builds)
 
-@dataclass
-class Row:
-    id: str
-    source: str
-    index: int
-    text: str
-    vector: np.ndarray
-    published: str
-    cue: str = ""
 
-    @classmethod
-    def of(cls, r: dict[str, Any]) -> Row:
-        return cls(id=r["id"], source=r["source"], index=int(r["index"]), text=r["text"], vector=r["vector"],
-                   published=str(r.get("published", "")), cue=str(r.get("cue", "")))
-
-    @property
-    def headline(self) -> bool:
-        return is_headline(self.text)
-
-    @property
-    def signals(self) -> sg.Signals:
-        return sg.signals(self.text)
+def headline(r: Row) -> bool:
+    return is_headline(r.text)
 
 
 Window = dict[str, list[tuple[int, str]]]  # later sentence id → (index, text) of its neighbours
@@ -56,7 +36,7 @@ def windows(rows: Sequence[Row]) -> Window:
     out: Window = {}
     for r in rows:
         out[r.id] = [(j, by_pos[(r.source, j)].text) for j in (r.index - 1, r.index + 1)
-                     if (r.source, j) in by_pos and not by_pos[(r.source, j)].headline]
+                     if (r.source, j) in by_pos and not headline(by_pos[(r.source, j)])]
     return out
 
 
@@ -64,7 +44,7 @@ _LABEL = {sg.RETRACTION: "Withdrawn", sg.NEGATION: "Corrected", sg.FIGURE: "Corr
           sg.STATUS: "Overtaken by later events"}
 
 
-def note(ev: Evidence, by: Sequence[Row], sources: dict[str, dict[str, Any]]) -> str:
+def note(ev: Evidence, by: Sequence[Row], sources: dict[str, SourceRecord]) -> str:
     """"Withdrawn by X; reported by Bloomberg, 10 June 2019", "Overtaken by later events: reopened
     on 3 May 2021; reported by …", "Corrected: figure corrected to about 180,000; reported by …"."""
     label = ev.label or _LABEL[ev.family]
@@ -76,12 +56,12 @@ def note(ev: Evidence, by: Sequence[Row], sources: dict[str, dict[str, Any]]) ->
                 break
     elif ev.phrase:
         label += f": {ev.phrase}"
-    src = sources.get(by[0].source, {}) if by else {}
-    who = src.get("publisher") or src.get("title") or (by[0].source if by else "")
-    return f"{label}; reported by {who}, {human(src.get('published', ''))}"
+    src = sources.get(by[0].source) if by else None
+    who = (src.publisher or src.title if src else "") or (by[0].source if by else "")
+    return f"{label}; reported by {who}, {human(src.published if src else '')}"
 
 
-def _link(claim: Row, ranked: list[tuple[Evidence, Row]], sources: dict[str, dict[str, Any]],
+def _link(claim: Row, ranked: list[tuple[Evidence, Row]], sources: dict[str, SourceRecord],
           extra: dict[str, Row], max_by: int) -> CorrectionLink:
     ranked.sort(key=lambda x: -x[0].score)
     ev = ranked[0][0]
@@ -103,7 +83,7 @@ def _ordered_within(a: Row, b: Row) -> str:
     """Inside one source, how `b` is later than `a`: "clock" (times of day), "prior" (the claim is
     worded as earlier: "initially reported"), "later" (only `b` is worded as later, and follows),
     or "" when the text does not order them."""
-    sa, sb = a.signals, b.signals
+    sa, sb = sg.signals(a.text), sg.signals(b.text)
     if sa.clock is not None and sb.clock is not None:
         # A timeline runs on past midnight ("11:50 p.m." … "2:45 a.m." further down).
         if b.index > a.index:
@@ -116,7 +96,7 @@ def _ordered_within(a: Row, b: Row) -> str:
     return ""
 
 
-def detect_within(rows: Sequence[Row], sources: dict[str, dict[str, Any]],
+def detect_within(rows: Sequence[Row], sources: dict[str, SourceRecord],
                   tuning: CorrectionsTuning = DEFAULT) -> list[CorrectionLink]:
     """Claims that the same text says were later withdrawn, corrected or overtaken."""
     win = windows(rows)
@@ -124,10 +104,10 @@ def detect_within(rows: Sequence[Row], sources: dict[str, dict[str, Any]],
     extra = {r.id: r for r in rows}
     found: dict[str, list[tuple[Evidence, Row]]] = {}
     for b in rows:
-        if b.headline or not b.signals.overturns:
+        if headline(b) or not sg.signals(b.text).overturns:
             continue
         for a in rows:
-            order = "" if a.id == b.id or a.headline else _ordered_within(a, b)
+            order = "" if a.id == b.id or headline(a) else _ordered_within(a, b)
             if not order:
                 continue
             sim = float(np.dot(a.vector, b.vector))
@@ -148,7 +128,7 @@ def detect_within(rows: Sequence[Row], sources: dict[str, dict[str, Any]],
             for cid, ranked in found.items()]
 
 
-def detect_across(claims: Sequence[Row], correctors: Sequence[Row], sources: dict[str, dict[str, Any]],
+def detect_across(claims: Sequence[Row], correctors: Sequence[Row], sources: dict[str, SourceRecord],
                   context: Window | None = None, extra: dict[str, Row] | None = None,
                   tuning: CorrectionsTuning = DEFAULT) -> list[CorrectionLink]:
     """Claims in earlier sources withdrawn, contradicted or overtaken by statements in later ones.
@@ -160,13 +140,13 @@ def detect_across(claims: Sequence[Row], correctors: Sequence[Row], sources: dic
     pos = {(a.source, a.index): a.text for a in claims} | {(r.source, r.index): r.text for r in extra.values()}
     claim_before = {a.id: pos.get((a.source, a.index - 1), "") for a in claims}
     for b in correctors:
-        if b.headline or not b.signals.overturns:
+        if headline(b) or not sg.signals(b.text).overturns:
             continue
         # A correction fixes one statement per earlier source; every claim a later event
         # overtakes is overtaken.
         best: dict[str, tuple[Evidence, Row]] = {}
         for a in claims:
-            if a.source == b.source or a.headline or not is_later(b.published, a.published):
+            if a.source == b.source or headline(a) or not is_later(b.published, a.published):
                 continue
             before = claim_before.get(a.id, "")
             ev = evidence(a.text, b.text, float(np.dot(a.vector, b.vector)), context.get(b.id), b.index, a_before=before,

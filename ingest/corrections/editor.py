@@ -62,20 +62,20 @@ def pairs(store: Any, candidates: bool = False) -> list[Pair]:
     links = store.candidate_links() if candidates else store.all_links()
     ids = sorted({lk.claim for lk in links} | {b for lk in links for b in lk.by})
     rows = store.get_sentences(ids) if ids else {}
-    recs = store.get_sources(sorted({r["source"] for r in rows.values()})) if rows else {}
+    recs = store.get_sources(sorted({r.source for r in rows.values()})) if rows else {}
 
     def sent(sid: str) -> Sentence:
         r = rows[sid]
-        rec = recs.get(r["source"], {})
-        return Sentence(source=r["source"], sentence=int(r["index"]), text=r["text"],
-                        published=rec.get("published", ""), title=rec.get("title", ""))
+        rec = recs.get(r.source)
+        return Sentence(source=r.source, sentence=r.index, text=r.text,
+                        published=rec.published if rec else "", title=rec.title if rec else "")
 
     out: list[Pair] = []
     for lk in sorted(links, key=lambda x: (-x.score if candidates else 0, x.claim)):
         if lk.claim not in rows:
             continue
         claim = sent(lk.claim)
-        group = [(b, review.pair_id(claim.text, rows[b]["text"])) for b in lk.by if b in rows]
+        group = [(b, review.pair_id(claim.text, rows[b].text)) for b in lk.by if b in rows]
         for b, pid in group:
             out.append(Pair(id=pid, kind="candidate" if candidates else "link", status=_status_if_accepted(lk),
                             origin=lk.origin, family=lk.family, score=round(float(lk.score), 4), note=lk.note,

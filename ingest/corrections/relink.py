@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..records import CorrectionLink, sentence_id
+from ..records import CorrectionLink, SourceRecord, StoredSentence, sentence_id
 from ..terms import name_tokens
 from . import review
 from .declared import DeclaredError, declared_links, merge
-from .detect import Row, detect_across, detect_within, windows
-from .signals import CORRECTOR_CUES
+from .detect import Row, detect_across, detect_within, headline, windows
+from .signals import CORRECTOR_CUES, signals
 from .subject import GENERIC_NAMES
 from ..dates import is_later
 
@@ -30,10 +30,10 @@ class _NameSearch:
     def __init__(self, store: Any, per_name: int, max_names: int) -> None:
         self.store = store
         self.per_name, self.max_names = per_name, max_names
-        self.cache: dict[tuple[str, bool], list[dict[str, Any]]] = {}
+        self.cache: dict[tuple[str, bool], list[StoredSentence]] = {}
 
-    def rows(self, text: str, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
+    def rows(self, text: str, where: dict[str, Any] | None = None) -> list[StoredSentence]:
+        out: list[StoredSentence] = []
         toks = [t for t in dict.fromkeys(name_tokens(text)) if len(t) > 2 and not t.isdigit()
                 and t.lower() not in GENERIC_NAMES][:self.max_names]
         for tok in toks:
@@ -54,21 +54,21 @@ class _Finder:
     def __call__(self, text: str) -> list[str]:
         want = review._norm(text)
         rows = self.store.containing(want[:200], 50) if want else []
-        hits = [r for r in rows if review._norm(r["text"]) == want]
+        hits = [r for r in rows if review._norm(r.text) == want]
         for r in hits:
-            self.cache[r["id"]] = r["text"]
-        return sorted(r["id"] for r in hits)
+            self.cache[r.id] = r.text
+        return sorted(r.id for r in hits)
 
     def text(self, sid: str) -> str:
         if sid not in self.cache:
             got = self.store.get_sentences([sid])
-            self.cache[sid] = got[sid]["text"] if sid in got else ""
+            self.cache[sid] = got[sid].text if sid in got else ""
         return self.cache[sid]
 
 
 # The optional correction judge (an LLM in `bot.judge`), passed in by the adapter so `ingest/`
 # imports nothing from `bot/`: (store, detected links, source records, warnings) -> links kept.
-Judge = Callable[[Any, list[CorrectionLink], dict[str, dict[str, Any]], list[str]], list[CorrectionLink]]
+Judge = Callable[[Any, list[CorrectionLink], dict[str, SourceRecord], list[str]], list[CorrectionLink]]
 
 
 def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str] | None = None,
@@ -87,7 +87,7 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
 
     def rows(sid: str) -> list[Row]:
         if sid not in cache:
-            cache[sid] = [Row.of(r) for r in store.source_sentences(sid, with_vectors=True)]
+            cache[sid] = store.source_sentences(sid, with_vectors=True)
         return cache[sid]
 
     # Reads cost per call more than per row (~ms each, embedded or server): the affected sources'
@@ -104,32 +104,30 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
         # This source as the later one: its evidence sentences against earlier sentences anywhere,
         # found by meaning and by the names they (or their neighbours) share.
         for b in own:
-            if not b.signals.overturns or b.headline:
+            if not signals(b.text).overturns or headline(b):
                 continue
             # A sentence that only negates something contradicts claims about the same names: those
             # are found by name; the nearest by meaning are searched for the other families' evidence.
-            found = {r["id"]: r for r in store.query(b.vector, tuning.candidates_per_corrector)} if b.signals.later else {}
+            found = {r.id: r for r in store.query(b.vector, tuning.candidates_per_corrector)} if signals(b.text).later else {}
             for r in named.rows(" ".join([b.text] + [t for _, t in ctx.get(b.id, [])])):
-                found.setdefault(r["id"], r)
-            cands = [Row.of(r) for r in found.values()
-                     if r["source"] != sid and is_later(b.published, str(r.get("published", "")))]
+                found.setdefault(r.id, r)
+            cands = [r for r in found.values() if r.source != sid and is_later(b.published, r.published)]
             new += detect_across(cands, [b], records, ctx, extra, tuning)
     # This source as the earlier one: evidence sentences of later sources, found per claim by
     # meaning and by shared names among sentences that can overturn (their stored `cue`).
     cue_where = {"cue": {"$in": list(CORRECTOR_CUES)}}
-    others = [str(records[x].get("published", "")) for x in live - affected]
+    others = [records[x].published for x in live - affected]
     for sid in sorted(affected & live):
-        published = records[sid].get("published", "")
+        published = records[sid].published
         if not published or not any(is_later(d, published) for d in others):
             continue  # no source outside this run is later: pass 1 already paired everything
-        found: dict[str, dict[str, Any]] = {}
+        found: dict[str, StoredSentence] = {}
         for a in rows(sid):
             for r in store.query(a.vector, tuning.candidates_per_claim, where=cue_where):
-                found.setdefault(r["id"], r)
+                found.setdefault(r.id, r)
             for r in named.rows(a.text, where=cue_where):
-                found.setdefault(r["id"], r)
-        later = [Row.of(r) for r in found.values()
-                 if r["source"] not in affected and is_later(str(r.get("published", "")), published)]
+                found.setdefault(r.id, r)
+        later = [r for r in found.values() if r.source not in affected and is_later(r.published, published)]
         if not later:
             continue
         # The later statements' neighbours (the window case), in a few reads by id — not one read
@@ -139,13 +137,13 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
         extra: dict[str, Row] = {}
         for b in later:
             src_rows = cache[b.source] if b.source in cache else near.get(b.source, [])
-            around = [r for r in src_rows if abs(r.index - b.index) == 1 and not r.headline]
+            around = [r for r in src_rows if abs(r.index - b.index) == 1 and not headline(r)]
             ctx[b.id] = [(r.index, r.text) for r in around]
             extra |= {r.id: r for r in around}
         new += detect_across(rows(sid), later, records, ctx, extra, tuning)
     # Declared links of every source involved.
     for sid, rec in records.items():
-        entries = rec.get("corrects") or []
+        entries = rec.corrects
         if not entries:
             continue
         if sid not in affected and not ({e["source"] for e in entries} & touched):
@@ -184,7 +182,7 @@ def _prefetch(store: Any, source_ids: list[str], cache: dict[str, list[Row]]) ->
         chunk = todo[a:a + _READ_SOURCES]
         got: dict[str, list[Row]] = {sid: [] for sid in chunk}
         for r in store.where_sentences({"source": {"$in": chunk}}, with_vectors=True):
-            got.setdefault(r["source"], []).append(Row.of(r))
+            got.setdefault(r.source, []).append(r)
         for sid, rs in got.items():
             cache[sid] = sorted(rs, key=lambda r: r.index)
 
@@ -195,7 +193,7 @@ def _neighbours(store: Any, statements: list[Row]) -> dict[str, list[Row]]:
     out: dict[str, list[Row]] = {}
     for a in range(0, len(ids), 1000):
         for r in store.get_sentences(ids[a:a + 1000], with_vectors=True).values():
-            out.setdefault(r["source"], []).append(Row.of(r))
+            out.setdefault(r.source, []).append(r)
     return out
 
 
@@ -212,7 +210,7 @@ def _replay(store: Any, links: list[CorrectionLink], cands: list[CorrectionLink]
     find = _Finder(store)
     ids = sorted({i for lk in links + cands for i in (lk.claim, *lk.by)})
     for a in range(0, len(ids), 500):  # the texts every rejection is checked against, in few reads
-        find.cache |= {sid: r["text"] for sid, r in store.get_sentences(ids[a:a + 500]).items()}
+        find.cache |= {sid: r.text for sid, r in store.get_sentences(ids[a:a + 500]).items()}
     links, cands = review.replay(links, cands, decisions, find, warnings, path)
     return merge(links), cands
 

@@ -130,14 +130,16 @@ def test_huge_titles_and_notes_are_cut_before_they_reach_blocks():
 
 def test_a_correction_alert_with_a_huge_note_and_title_still_fits():
     from bot.alerts import alert_message
+    from bot.answer import Correction, CorrectionEntry, QuotedSentence
+    from ingest.records import SourceRecord
 
     huge = "T" * 190_000
-    row = {"status": "corrected", "note": "N" * 50_000,
-           "claim": {"source": "a", "sentence": 0, "text": "Acme Corp opened a plant in Ohio.", "title": huge,
-                     "published": "2019-06-01"},
-           "by": [{"source": "b", "sentence": 2, "text": "Acme Corp said the plant is in Iowa.", "title": huge,
-                   "published": "2019-07-01"}]}
-    text, blocks = alert_message(row, {"a": {"publisher": huge, "url": "https://example.com/a"}})
+    by = QuotedSentence(source="b", title=huge, sentence=2, start=0, end=36, text="Acme Corp said the plant is in Iowa.",
+                        published="2019-07-01")
+    row = CorrectionEntry(QuotedSentence(source="a", title=huge, sentence=0, start=0, end=33,
+                                         text="Acme Corp opened a plant in Ohio.", published="2019-06-01"),
+                          Correction(status="corrected", note="N" * 50_000, origin="detected", by=(by,)))
+    text, blocks = alert_message(row, {"a": SourceRecord("a", publisher=huge, url="https://example.com/a")})
     assert len(blocks) <= MAX_BLOCKS and len(text) <= 3000
     for b in blocks:
         if b["type"] == "section":

@@ -93,9 +93,9 @@ def test_front_matter_in_a_fetched_page_cannot_take_an_id_or_declare_corrections
     assert r.status == "added" and r.source_id == url_id(f"{web}/page") != "ours"
     store = indexer.store()
     recs = store.source_records()
-    assert recs["ours"]["path"].endswith("ours.md")  # the local source is untouched
-    assert "Gamma Corp" in " ".join(s["text"] for s in store.source_sentences("ours"))
-    assert recs[r.source_id]["url"] == f"{web}/page" and recs[r.source_id]["corrects"] == []
+    assert recs["ours"].path.endswith("ours.md")  # the local source is untouched
+    assert "Gamma Corp" in " ".join(s.text for s in store.source_sentences("ours"))
+    assert recs[r.source_id].url == f"{web}/page" and recs[r.source_id].corrects == []
     assert store.all_links() == []
 
 
@@ -110,7 +110,7 @@ def test_url_ids_keep_the_query_string_and_clashes_across_urls_are_refused(web, 
     assert indexer.ingest([f"{web}/a/b"]).ok
     r = _result(indexer.ingest([f"{web}/a-b"]), "/a-b")
     assert r.status == "failed" and "already belongs to" in r.reason and r.target.endswith("/a-b")
-    assert any("500 workers" in s["text"] for s in indexer.store().source_sentences(url_id(f"{web}/a/b")))
+    assert any("500 workers" in s.text for s in indexer.store().source_sentences(url_id(f"{web}/a/b")))
 
 
 def test_a_page_keeps_the_id_its_url_already_has(web, local, indexer, monkeypatch):
@@ -194,7 +194,7 @@ def test_the_final_url_after_redirects_is_recorded(web, local, indexer):
     r = _result(indexer.ingest([f"{web}/old"]), "/old")
     assert r.status == "added" and r.source_id == url_id(f"{web}/old")
     rec = indexer.store().source_records()[r.source_id]
-    assert rec["url"] == f"{web}/new?x=1" and rec["extra"]["fetched_from"] == f"{web}/old"
+    assert rec.url == f"{web}/new?x=1" and rec.extra["fetched_from"] == f"{web}/old"
     assert indexer.ingest([f"{web}/old"]).results[0].status == "unchanged"  # same origin, same id
 
 
@@ -273,7 +273,7 @@ def test_symlinks_out_of_the_folder_are_refused_with_a_reason(tmp_path, indexer)
     leak = _result(report, "leak.txt")
     assert leak.status == "failed" and "outside the folder" in leak.reason
     assert _result(report, "ok.txt").status == "added"
-    texts = " ".join(s["text"] for sid in indexer.store().source_records()
+    texts = " ".join(s.text for sid in indexer.store().source_records()
                      for s in indexer.store().source_sentences(sid))
     assert "hunter2" not in texts
 
