@@ -117,7 +117,7 @@ class Breakdown:
                 mod = importlib.import_module(mod_name)
             except ImportError:
                 continue
-            for attr in ("load_file", "source_from_page", "split_sentences"):
+            for attr in ("load_file", "parse_file", "read_file", "source_from_page", "split_sentences"):
                 self.patch(mod, attr, "load_clean_split")
             for attr in ("relink",):
                 self.patch(mod, attr, "relink")

@@ -232,6 +232,13 @@ def load_file(path: Path, root: Path | None = None) -> Source:
     """A source file. Only a regular file is read (a FIFO or device would block or never end), at
     most MAX_BYTES of it whatever its size claims; under a folder (`root`) its real path must stay
     inside that folder, so a symlink cannot pull /etc/passwd or another user's files into the index."""
+    real, data = read_file(path, root)
+    return parse_file(path, real, data)
+
+
+def read_file(path: Path, root: Path | None = None) -> tuple[Path, bytes]:
+    """`load_file`'s checks and read, without parsing: (real path, bytes). The planner fingerprints
+    the bytes and parses them (`parse_file`) only when the file changed."""
     if not path.exists():
         raise SourceError("broken symlink" if path.is_symlink() else "no such file")
     if path.is_dir():
@@ -241,7 +248,11 @@ def load_file(path: Path, root: Path | None = None) -> Source:
     real = path.resolve()
     if root is not None and not real.is_relative_to(root.resolve()):
         raise SourceError(f"refused: a symlink to {real}, outside the folder {root}")
-    data = _read_regular(real)
+    return real, _read_regular(real)
+
+
+def parse_file(path: Path, real: Path, data: bytes) -> Source:
+    """The Source in a file's bytes (read by `read_file`)."""
     text = _decode(data, path.name)
     default_id = slugify(path.stem)
     if path.suffix.lower() in HTML_SUFFIXES:

@@ -14,7 +14,7 @@ import datetime as _dt
 import json
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
@@ -85,14 +85,26 @@ class Manifest:
         return {sid: SourceRecord.from_meta(sid, meta, doc or "")
                 for sid, meta, doc in zip(rec["ids"], rec["metadatas"], rec["documents"])}
 
-    def mark(self, items: Sequence[tuple[Source, int]], state: str) -> None:
+    def mark(self, items: Sequence[tuple[Source, int]], state: str,
+             fingerprints: Mapping[str, str] | None = None) -> None:
         """Set many sources' records in few upserts (every Chroma write has a fixed cost, ~30 ms
         embedded). A source becomes `complete` only after its term counts are stored, so a crash
-        never leaves a complete source without them."""
+        never leaves a complete source without them. `fingerprints`: of the files the sources were
+        read from (`ingest.fingerprint`); a record marked without one loses its old one (Chroma
+        merges metadata on upsert), so the next run parses that file again."""
         if state == "complete":
             self.terms.write(items)
+        fps = fingerprints or {}
         self.gw.upsert(self.gw.sources_col, [src.id for src, _ in items], [src.text for src, _ in items],
-                       [_source_meta(src, state, n) for src, n in items])
+                       [{**_source_meta(src, state, n), "file_fp": fps.get(src.id, "")} for src, n in items])
+
+    def set_fingerprints(self, fingerprints: Mapping[str, str]) -> None:
+        """Record the file fingerprints of unchanged sources (an index built before fingerprints,
+        or a file touched without a change): metadata only, the records are otherwise kept."""
+        ids = list(fingerprints)
+        for a in range(0, len(ids), self.gw.max_batch):
+            chunk = ids[a:a + self.gw.max_batch]
+            self.gw._write(self.gw.sources_col.update, ids=chunk, metadatas=[{"file_fp": fingerprints[i]} for i in chunk])
 
     def set_state(self, source_id: str, state: str) -> None:
         """Change only a record's `state` (e.g. to `removing` before a delete)."""

@@ -104,7 +104,10 @@ class Indexer:
         removed = prune_missing(store, todo.manifest, folders, {p.source.id for p in pending} | set(todo.seen)) \
             if prune else []
         self._relink(store, {p.source.id for p in pending}, {*removed, *todo.dropped, *recovered}, report)
-        store.mark_sources([(p.source, len(p.sentences)) for p in pending], "complete")
+        store.mark_sources([(p.source, len(p.sentences)) for p in pending], "complete",
+                           {p.source.id: p.fingerprint for p in pending})
+        if todo.refresh:
+            store.manifest.set_fingerprints(todo.refresh)
         report.results += [SourceResult(p.target, p.status, p.source.id, sentences=len(p.sentences),
                                         embedded=p.embedded) for p in pending]
         report.results += [SourceResult(sid, "removed", sid) for sid in [*removed, *todo.dropped]]

@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from .fetch import FetchLimits, fetch
-from .loaders import SourceError, iter_files, load_file
+from .fingerprint import fingerprint
+from .loaders import SourceError, iter_files, load_file, parse_file, read_file
 from .origins import is_url, keep_recorded_id, origin_clash, origin_of, source_from_page
 from .records import Sentence, Source, SourceRecord
 from .report import IngestReport, SourceResult
@@ -31,6 +32,24 @@ Job = tuple[str, Callable[[], Source]]  # (target as given, how to load it)
 
 
 @dataclass
+class FileJob:
+    """Loading a file, in two steps the planner can stop between: `read` (checks and bytes, to
+    fingerprint) and `parse`; calling it does both."""
+
+    path: Path
+    root: Path | None = None
+
+    def read(self) -> tuple[Path, bytes]:
+        return read_file(self.path, self.root)
+
+    def parse(self, real: Path, data: bytes) -> Source:
+        return parse_file(self.path, real, data)
+
+    def __call__(self) -> Source:
+        return load_file(self.path, self.root)
+
+
+@dataclass
 class Pending:
     """A source to (re)write: its sentences, the vectors it can reuse, and later its vectors."""
 
@@ -41,6 +60,7 @@ class Pending:
     reuse: dict[str, np.ndarray]
     vectors: np.ndarray | None = None
     embedded: int = 0
+    fingerprint: str = ""  # of the file it was read from (`ingest.fingerprint`), "" for pages
 
 
 @dataclass
@@ -49,6 +69,7 @@ class Plan:
     seen: dict[str, str] = field(default_factory=dict)  # source id -> target it was loaded from
     dropped: list[str] = field(default_factory=list)  # half-written sources that cannot be redone
     manifest: dict[str, SourceRecord] = field(default_factory=dict)
+    refresh: dict[str, str] = field(default_factory=dict)  # unchanged source id -> fingerprint to record
 
 
 def fetch_limits(s: Settings) -> FetchLimits:
@@ -78,9 +99,9 @@ def expand(settings: Settings, targets: Sequence[str]) -> tuple[list[Job], list[
             else:
                 failed.append(SourceResult(t, "failed", reason="no .txt, .md or .html files in this folder; "
                                            "nothing pruned"))
-            jobs.extend((str(f), lambda f=f, root=p: load_file(f, root)) for f in files)
+            jobs.extend((str(f), FileJob(f, p)) for f in files)
         elif p.exists():
-            jobs.append((str(p), lambda p=p: load_file(p)))
+            jobs.append((str(p), FileJob(p)))
         else:
             failed.append(SourceResult(t, "failed", reason="no such file or folder"))
     return jobs, failed, folders
@@ -93,11 +114,28 @@ def _reuse(store: Store, sid: str) -> dict[str, np.ndarray]:
 
 def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Settings) -> Plan:
     out = Plan(manifest=store.source_records())
-    unchanged: list[tuple[Source, int]] = []
+    unchanged: list[tuple[str, int, Callable[[], tuple[Source, str]]]] = []  # id, sentences, (source, fingerprint)
     origins = {origin_of(rec): sid for sid, rec in out.manifest.items()}
+    # A file whose bytes (and loading code) match a complete record of the same path is unchanged
+    # without being parsed: an unchanged or one-file re-ingest of a large archive parses nothing else.
+    by_path = {rec.path: sid for sid, rec in out.manifest.items()
+               if rec.path and rec.fingerprint and rec.state == "complete"}
     for target, load in jobs:
+        fp = ""
         try:
-            src = keep_recorded_id(load(), origins)
+            if isinstance(load, FileJob):
+                real, data = load.read()
+                fp = fingerprint(data)
+                sid = by_path.get(str(real), "")
+                if sid and sid not in out.seen and out.manifest[sid].fingerprint == fp:
+                    out.seen[sid] = target
+                    n = out.manifest[sid].sentences
+                    report.results.append(SourceResult(target, "unchanged", sid, sentences=n))
+                    unchanged.append((sid, n, lambda load=load, real=real, data=data, fp=fp: (load.parse(real, data), fp)))
+                    continue
+                src = keep_recorded_id(load.parse(real, data), origins)
+            else:
+                src = keep_recorded_id(load(), origins)
         except SourceError as e:
             report.fail(target, str(e))
             continue
@@ -117,20 +155,24 @@ def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Sett
             continue
         if old and old.state == "complete" and old.sha256 == src.sha256:
             report.results.append(SourceResult(target, "unchanged", src.id, sentences=old.sentences))
-            unchanged.append((src, old.sentences))
+            unchanged.append((src.id, old.sentences, lambda src=src, fp=fp: (src, fp)))
+            if fp and old.fingerprint != fp:
+                out.refresh[src.id] = fp
             continue
         out.pending.append(Pending(src, target, split_sentences(src.id, src.text), "updated" if old else "added",
-                                   _reuse(store, src.id) if old else {}))
+                                   _reuse(store, src.id) if old else {}, fingerprint=fp))
     # A source marked complete must hold its sentences (another writer, or a damaged server, may
     # have removed some): one that does not is repaired like a changed source.
-    short = store.incomplete([(src.id, n) for src, n in unchanged])
+    short = store.incomplete([(sid, n) for sid, n, _ in unchanged])
     if short:
         log.warning("sources marked complete but missing sentences, repaired: %s", sorted(short))
         report.results = [r for r in report.results if not (r.status == "unchanged" and r.source_id in short)]
-    for src, _ in unchanged:
-        if src.id in short:
-            out.pending.append(Pending(src, out.seen[src.id], split_sentences(src.id, src.text), "updated",
-                                       _reuse(store, src.id)))
+    for sid, _, again in unchanged:
+        if sid in short:
+            src, fp = again()
+            out.refresh.pop(sid, None)
+            out.pending.append(Pending(src, out.seen[sid], split_sentences(sid, src.text), "updated",
+                                       _reuse(store, sid), fingerprint=fp))
     # A `writing` record this run did not load is a crashed run's half-written source: redo it
     # from its file, or, when that is gone, finish it off.
     stale = [sid for sid, rec in out.manifest.items() if rec.state != "complete" and sid not in out.seen]

@@ -152,6 +152,7 @@ class SourceRecord:
     corrects: list[dict[str, Any]] = field(default_factory=list)  # declared corrections
     extra: dict[str, Any] = field(default_factory=dict)
     indexed_at: str = ""  # UTC, when this version was written ("" in records older than the field)
+    fingerprint: str = ""  # of the file it was read from (`ingest.fingerprint`); "" for pages, older records
     text: str = ""
 
     @classmethod
@@ -163,4 +164,4 @@ class SourceRecord:
                    sentences=int(meta.get("sentences") or 0), contacts=_json_field(meta.get("contacts"), list),
                    furniture=_json_field(meta.get("furniture"), list), corrects=_json_field(meta.get("corrects"), list),
                    extra=_json_field(meta.get("extra"), dict), indexed_at=str(meta.get("indexed_at") or ""),
-                   text=text)
+                   fingerprint=str(meta.get("file_fp") or ""), text=text)

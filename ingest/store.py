@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -72,8 +72,9 @@ class Store(Gateway):
     def get_sources(self, ids: Sequence[str]) -> dict[str, SourceRecord]:
         return self.manifest.get(ids)
 
-    def mark_sources(self, items: Sequence[tuple[Source, int]], state: str) -> None:
-        self.manifest.mark(items, state)
+    def mark_sources(self, items: Sequence[tuple[Source, int]], state: str,
+                     fingerprints: Mapping[str, str] | None = None) -> None:
+        self.manifest.mark(items, state, fingerprints)
 
     def mark_source(self, source: Source, state: str, n_sentences: int) -> None:
         self.manifest.mark([(source, n_sentences)], state)
