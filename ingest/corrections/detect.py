@@ -5,7 +5,6 @@ changed. Pairs the detector is unsure of come back as candidates (status "candid
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -80,7 +79,7 @@ def _link(claim: Row, ranked: list[tuple[Evidence, Row]], sources: dict[str, Sou
 
 
 def _ordered_within(a: Row, b: Row) -> str:
-    """Inside one source, how `b` is later than `a`: "clock" (times of day), "prior" (the claim is
+    """Inside one source, how `b` is later than `a`: "clock" (times of day, days of the week), "prior" (the claim is
     worded as earlier: "initially reported"), "later" (only `b` is worded as later, and follows),
     or "" when the text does not order them."""
     sa, sb = sg.signals(a.text), sg.signals(b.text)
@@ -89,6 +88,8 @@ def _ordered_within(a: Row, b: Row) -> str:
         if b.index > a.index:
             return "clock" if sb.clock > sa.clock or (sa.clock >= 18 * 60 and sb.clock < 6 * 60) else ""
         return "clock" if sb.clock > sa.clock and not (sa.clock < 6 * 60 and sb.clock >= 18 * 60) else ""
+    if sa.weekday is not None and sb.weekday is not None and sb.weekday > sa.weekday and b.index > a.index:
+        return "clock"  # "On Monday, X said …" / "On Tuesday, Y gave a revised account …"
     if sa.prior and not sb.prior:
         return "prior"
     if b.index > a.index and sb.later_wording and not sa.later_wording:

@@ -15,17 +15,19 @@ for an editor (`factdesk corrections --candidates`), not a link.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from ..tuning import CorrectionsTuning
 from ..terms import _norm, content_terms, words, stem as stem_of
 from . import signals as sg
-from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DOC_WORD as _DOC_WORD, EXPLICIT_REVISION as _EXPLICIT_REVISION,
-                      FINDING as _FINDING, NO_LONGER as _NO_LONGER, NOT_A_DENIAL as _NOT_A_DENIAL,
-                      QUALIFIED as _QUALIFIED, YEAR as _YEAR)
+from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DESCRIBES_DOC, DOC_WORD as _DOC_WORD,
+                      EXPLICIT_REVISION as _EXPLICIT_REVISION, FINDING as _FINDING, NO_LONGER as _NO_LONGER,
+                      NOT_A_DENIAL as _NOT_A_DENIAL, NOT_REVERSED, QUALIFIED as _QUALIFIED, YEAR as _YEAR)
+from .measures import revised
 from .phrases import affirmed, event_phrase, figure_phrase, span_of
-from .subject import GENERIC_NAMES, _first, attribution, names, shared_names, topic_overlap
+from .polarity import state_changes
+from .subject import (GENERIC_NAMES, _first, attribution, definite as _definite, denial_by_accused as _denial_by_accused,
+                      document_owner as _document_owner, names, shared_names, topic_overlap)
 
 SURE, UNSURE = "link", "candidate"
 DEFAULT = CorrectionsTuning()  # settings.tuning.corrections as shipped; relink passes the configured one
@@ -60,8 +62,6 @@ def _subject(a: str, b: str, window: list[tuple[int, str]]) -> tuple[set[str], l
     return set(), []
 
 
-
-
 def _consistent(a: str, figs: tuple[str, ...], new: float | None, tolerance: float) -> bool:
     """A later figure that the claim's own qualifier already allows is an update, not a correction."""
     if new is None:
@@ -74,22 +74,11 @@ def _consistent(a: str, figs: tuple[str, ...], new: float | None, tolerance: flo
         word = q.group(1).lower() if q else ""
         if word in ("more than", "over", "at least") and new >= old:
             return True
-        if word in ("fewer than", "less than", "under", "up to") and new <= old:
+        if word in ("fewer than", "less than", "under") and new <= old:  # "up to N" is a ceiling estimate: a lower figure revises it
             return True
         if word in ("nearly", "almost", "about", "around", "roughly", "some") and abs(new - old) <= tolerance * old:
             return True
     return False
-
-
-def _definite(a: str, b: str) -> set[str]:
-    """`b` says "the university" / "the company" where `a` names one ("the University of Virginia"):
-    the same subject, by definite description."""
-    out = set()
-    for m in re.finditer(r"\b[Tt]he ([a-z]+)\b", b):
-        head = m.group(1)
-        if head in GENERIC_NAMES and re.search(rf"\b{head.capitalize()}\b(?: of| for)? [A-Z]|[A-Z]\w+ {head.capitalize()}\b", a):
-            out.add(head)
-    return out
 
 
 def _historical(a: str, published: str) -> bool:
@@ -100,45 +89,29 @@ def _historical(a: str, published: str) -> bool:
     return bool(m and published[:4].isdigit() and int(m.group(1)) < int(published[:4]))
 
 
+def _negated(text: str) -> set[str]:
+    """Stems a sentence negates: the words within six after each negator ("not a drill" → drill)."""
+    return {stem_of(_norm(w)) for m in sg.NEG_WORD.finditer(text) for w in words(text[m.end():])[:6]}
 
 
-def _polarity_flip(a: str, b: str, point: set[str]) -> str:
+def _polarity_flip(a: str, b: str, point: set[str]) -> tuple[str, bool]:
     """`b` says the opposite of `a` on the same point: a word of the point negated in `b` but not in
-    `a` ("can use arsenic" / "does not incorporate arsenic"), or a pair of opposites ("struck down"
-    / "upheld"). Returns the words of `b` that say so, or ""."""
+    `a` ("can use arsenic" / "does not incorporate arsenic"; `a` may negate something else: "this
+    is not a drill"), or a pair of opposites ("struck down" / "upheld"). Returns the words of `b`
+    that say so ("" if none) and whether it was a pair of opposites (then the pair is the point)."""
+    negated_a = _negated(a)
     for m in sg.NEG_WORD.finditer(b):
-        scope = b[m.end():].split()[:6]
-        if _NOT_A_DENIAL.match(b[m.end():]):
-            continue  # "not only", "no comment", "did not disclose"; "not $300 million" is a figure's correction
-        stems = {stem_of(_norm(w)) for w in scope}
-        if stems & point and not sg.NEG_WORD.search(a):
-            return " ".join(b[m.start():].split()[:7]).rstrip(",.;")
+        if _NOT_A_DENIAL.match(b[m.end():]) or NOT_REVERSED.match(b[m.end():]):
+            continue  # "not only", "did not disclose", "did not overturn"; "not $300 million" is a figure's correction
+        stems = {stem_of(_norm(w)) for w in words(b[m.end():])[:6]}
+        if stems & point and not (stems & point & negated_a):
+            return " ".join(b[m.start():].split()[:7]).rstrip(",.;"), False
     for rx, ry in sg.ANTONYM_RX:
         for p, q in ((rx, ry), (ry, rx)):
             m = q.search(b)
             if m and p.search(a) and not q.search(a):
-                return " ".join(b[m.start():].split()[:6]).rstrip(",.;")
-    return ""
-
-
-def _document_owner(a: str) -> frozenset[str]:
-    """Names of who published the document a claim cites ("a survey by X", "X's study")."""
-    from .subject import _ACCORDING, _POSSESSIVE, _name_set
-
-    out: set[str] = set()
-    for rx in (_ACCORDING, _POSSESSIVE):
-        for m in rx.finditer(a):
-            out |= _name_set(m.group(1))
-    return frozenset(out)
-
-
-def _denial_by_accused(a: str, b: str) -> bool:
-    """A later statement in which the party the claim is about answers it ("Acme called the report
-    false") is that party's position, not a correction — unless it is the claim's own source
-    taking it back."""
-    spk = attribution(b)
-    subject = names(a) - attribution(a)
-    return bool(spk & subject) and not (spk & attribution(a))
+                return " ".join(b[m.start():].split()[:6]).rstrip(",.;"), True
+    return "", False
 
 
 def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = None,
@@ -172,6 +145,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         if idx in used:
             point |= topic_overlap(a, t)
     found: list[Evidence] = []
+    tol = tuning.qualifier_tolerance
     historical = _historical(a, a_published)
     base = sim + tuning.point_weight * len(point) + tuning.subject_weight * len(subj)
 
@@ -189,7 +163,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         act = _ACT.search(sg._RETRACTION.search(b).group(0) if sg._RETRACTION.search(b) else "")
         if sb.retracts_whole:
             # ... a finding it reports, not a sentence that describes the document (its author, venue).
-            if (_DOC_WORD.search(a) and _FINDING.search(a)
+            if (_DOC_WORD.search(a) and _FINDING.search(a) and not DESCRIBES_DOC.match(a)
                     and (by_source or (not topic_only and (len(subj) >= 2 or len(point) >= 2)))):
                 add(sg.RETRACTION, True, "the document the claim is attributed to was withdrawn",
                     span_of(sg._RETRACTION, b, 2))
@@ -203,7 +177,9 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
             sure = story or (len(point) >= 2 and sim >= tuning.sim_close and bool(subj - retractors))
             if sure or (len(point) >= 2 and sim >= tuning.sim_candidate):
                 add(sg.RETRACTION, sure, "a retraction on the same point", span_of(sg._RETRACTION, b, 2))
-    flips = _polarity_flip(a, b, point) if sb.contrary and own else ""
+    flips, opposite = _polarity_flip(a, b, point) if sb.contrary and own else ("", False)
+    if opposite:
+        point = point | {"(opposites)"}  # the pair of opposites is the point the two share
     if flips and own and not sb.denial and not _denial_by_accused(a, b) and sg.NEGATION not in sa.later:
         sure = ((len(point) >= 2 and sim >= tuning.sim_close) or (len(point) >= 1 and sim >= tuning.sim_near)
                 or (story and len(point) >= 1))
@@ -213,8 +189,9 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     # claim must name the same thing, capitalised in both (not just share a sentence's first word).
     named = bool((names(a) & names(b)) - GENERIC_NAMES - _first(a) - _first(b)) or story
     notice_only = sb.notice and not sg._NEGATION.search(b)
+    # A claim that already denies the point agrees with a statement that it is false.
     if (sg.NEGATION in sb.later and own and sg.NEGATION not in sa.later and not _denial_by_accused(a, b)
-            and (named or not notice_only)):
+            and (named or not notice_only) and not (point & _negated(a))):
         sure = (len(point) >= 2 and sim >= tuning.sim_fair) or (story and len(point) >= 1)
         if sure or (len(point) >= 1 and sim >= tuning.sim_loose):
             add(sg.NEGATION, sure, "a later statement says the same point is untrue",
@@ -250,6 +227,21 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         hit = [k for k in keys if any(affirmed(k, t) for t in texts)]
         if hit:
             add(family, len(point) >= 2 or sim >= tuning.sim_fair, why, event_phrase(b, hit), "Overtaken by later events")
+    if not historical and not sb.denial and not _denial_by_accused(a, b):
+        # The same act, order or membership in the opposite polarity (polarity.py).
+        for ch in state_changes(a, b, [b] + [t for i, t in (window or []) if i in used], sa.states):
+            add(ch.family, len(point) >= 1 or sim >= tuning.sim_fair, ch.reason, ch.phrase,
+                "Overtaken by later events" if ch.status == "superseded" else "", ch.status)
+    if sb.measures and sa.figures and own and sg.FIGURE not in sb.later and not (sb.denial or sb.lifts or sb.listing):
+        # The same quantity given a different value, without a revision cue (measures.py); not a
+        # count of what a change of state moved ("struck eight jurisdictions off the list").
+        fresh = [f for f in revised(a, b, sb.revised) if not _consistent(a, sa.figures, sg.figure_value(f), tol)]
+        if fresh and len(point) >= 1 and sim >= tuning.sim_fair and shared_names(a, b):  # named in both
+            # A new price or offer is a new move; a figure the claim dates to an earlier year was
+            # true of its time: both overtaken, not corrected.
+            moved = bool(sg.NEGOTIATION.search(b)) or historical
+            add(sg.FIGURE, True, "a later statement gives a different figure for the same quantity",
+                figure_phrase(b, fresh), "Overtaken by later events" if moved else "", "superseded" if moved else "")
     if sg.FIGURE in sb.later and sa.figures:
         va = {sg.figure_value(f) for f in sa.figures}
         after = [(i, t) for i, t in (window or []) if i == b_index + 1]
@@ -257,7 +249,6 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         fb += [(f, sg.figure_value(f), i) for i, t in after for f in sg.figures(t)]
         quoted = any(v in va for _, v, _ in fb)
         # "more than 50,000" is not contradicted by a later 50,333, nor "about 5,000" by 5,100.
-        tol = tuning.qualifier_tolerance
         if not (sb.notice or _EXPLICIT_REVISION.search(b)) and any(_consistent(a, sa.figures, x[1], tol) for x in fb):
             fb = []  # the later text updates the same quantity within what the claim said
         new = [f for f, v, i in sorted(fb, key=lambda x: x[2] is not None) if v not in va]

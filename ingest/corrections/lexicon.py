@@ -37,7 +37,7 @@ ACT = re.compile(r"\b(?:concession|endorsement|resignation|offer|bid|pledge|prom
                  r"apology|support|recognition)s?\b", re.I)
 # Words that name a document, and verbs of a finding it reports (a retracted document takes its findings).
 DOC_WORD = re.compile(r"\b(?:reports?|stud(?:y|ies)|surveys?|papers?|polls?|analys[ie]s|rankings?|findings?|"
-                      r"articles?|account|story|stories)\b", re.I)
+                      r"articles?|account|story|stories|memos?|documents?|dossiers?)\b", re.I)
 FINDING = re.compile(r"\b(?:found|finds|find|show(?:s|ed|n)?|suggest\w*|conclud\w*|according to|reported|claim\w*|"
                      r"link\w*|indicat\w*|reveal\w*|demonstrat\w*|said|says|can|could|causes?|caused|raises?|"
                      r"cuts?|reduces?|increases?|improves?|halves?|developed|died)\b", re.I)
@@ -61,3 +61,61 @@ NOT_A_DENIAL = re.compile(
     r"(?:only|yet|just|least|longer|doubt|comment\w*|immediately|disclos\w*|sa(?:y|id)|respond\w*|repl\w*|reveal\w*|"
     r"specif\w*|elaborat\w*|know\w*|clear|confirm\w*|return\w*|answer\w*|give|gave|given|provid\w*|detail\w*|"
     r"identif\w*|name[ds]?|explain\w*|expect\w*|intend\w*|plan\w*|sure|certain|aware|(?:about |around |minus )?[$€£]?\d[\d,.]*)\b", re.I)
+
+# -- states at two times (polarity.py): each class of predicate and its opposite polarity -------
+_OBJ = r"((?:\s+(?:the |a |an |its |his |her |their )?[\w'’.&-]+){1,6})"  # what the verb governs
+# A decision that undoes an earlier act or order ("quashed the cancellation", "overturned the ban").
+REVERSAL_VERB = (r"(?:quash(?:ed|es|ing)?|overturn(?:ed|s|ing)?|overrul(?:ed|es|ing)|struck down|strikes? down|"
+                 r"striking down|revers(?:ed|es|ing)|annul(?:led|s|ling)?|set aside|sets aside|vacat(?:ed|es|ing)|"
+                 r"invalidat(?:ed|es|ing)|revok(?:ed|es|ing)|rescind(?:ed|s|ing)?|lift(?:ed|s|ing)?|withdr[ae]w)")
+REVERSAL = re.compile(r"\b" + REVERSAL_VERB + _OBJ, re.I)
+# "did not overturn", "has not been lifted": a reversal negated says the state persists.
+NOT_REVERSED = re.compile(r"\s*(?:[\w'’]+\s+){0,2}?(?:" + REVERSAL_VERB[3:-1] + r"|upheld|uphold)\b", re.I)
+# A decision that keeps or repeats an act ("upheld the decision to cancel", "reinstated the ban").
+UPHOLD = re.compile(r"\b(?:upheld|upholds|uphold|reinstat(?:ed|es|ing)|reimpos(?:ed|es|ing))\b", re.I)
+# A condition a claim names ("free to play unless the minister cancels the visa").
+UNLESS = re.compile(r"\bunless\b((?:\s+[\w'’.&-]+){2,12})", re.I)
+# A scheduled or announced event ("will take effect", "is set to open", "is due to start").
+FUTURE = re.compile(r"\b(?:will|is set to|are set to|is due to|are due to|is scheduled to|are scheduled to|was to|"
+                    r"were to)\s+(?!not\b)[\w'’-]+", re.I)
+# What stops it ("blocked the ban from taking effect", "postponed the vote", "delayed the launch").
+PREVENT = re.compile(r"\b(?:block(?:ed|s|ing)?|barr(?:ed|ing)|stopp(?:ed|ing)|stops?|prevent(?:ed|s|ing)?|"
+                     r"halt(?:ed|s|ing)?|delay(?:ed|s|ing)?|postpon(?:ed|es|ing)|put off|enjoin(?:ed|s)?)"
+                     r"(?:\s+[\w'’.&-]+){0,6}?\s+(?:from\s+\w+ing(?:\s+\w+)?|until\b(?:\s+\w+){1,3})", re.I)
+# One taking another's place in a membership or post ("Z will take the place of X", "replaced X").
+REPLACE = re.compile(r"\b(?:replac(?:ed|es|ing)|replace|(?:take|takes|took|taking|taken) (?:the |its |their )?"
+                     r"(?:place|spot|seat) of|in place of|displac(?:ed|es|ing))\b", re.I)
+# A negative membership ("is not in the S&P 500", "is not a member of", "not among the").
+MEMBERSHIP_NEGATIVE = re.compile(r"\b(?:is|are|was|were|has not been|have not been)\s+not\s+(?:yet\s+)?(?:in|on|part of|"
+                                 r"a member of|members of|among|included in|listed (?:in|on))\s+(?:the|any|a)\b", re.I)
+# An allegation: what one party says another did ("alleges", "accused of", "charged with").
+ALLEGATION = re.compile(r"\b(?:alleg(?:e|es|ed|ing|ation|ations)|accus(?:e|es|ed|ing|ation|ations)|charged with|"
+                        r"indicted (?:for|on))\b", re.I)
+# The accused cleared by an authority ("declared them innocent", "acquitted", "charges were dropped").
+EXONERATION = re.compile(r"\b(?:exonerat(?:ed|es|ing)|acquitt(?:ed|al)|declared (?:\w+ ){0,2}innocent|"
+                         r"cleared (?:[\w'’-]+ ){0,4}of|found (?:\w+ ){0,2}not guilty|(?:dropped|dismissed|withdrew) (?:all |the )?(?:\w+ ){0,2}charges|"
+                         r"charges (?:\w+ ){0,3}(?:were|have been|had been) (?:dropped|dismissed|withdrawn))\b", re.I)
+
+# -- quantities (measures.py) -----------------------------------------------------------------
+# Words after a figure that scale it rather than say what it counts.
+MAGNITUDE = re.compile(r"(?:hundred|thousand|million|billion|trillion|bn|m|k|percent|per|cent|%|of|a|an|the|more|"
+                       r"than|some|about|around|nearly|almost|over|under|and|or|to)", re.I)
+# A figure that is a change over a period ("fell 21 percent", "up 3%", "rose by").
+MOVE_BEFORE = re.compile(r"\b(?:rose|rise[sn]?|fell|fall(?:s|en)?|gained|gains?|lost|loses?|jumped|jumps?|dropped|drops?|"
+                         r"slid|slides?|slipped|climbed|climbs?|surged|surges?|plunged|plunges?|tumbled|soared|sank|"
+                         r"declined|declines?|increased|decreased|grew|shrank|up|down|added|shed)\s+(?:by\s+)?"
+                         r"(?:about\s+|some\s+|nearly\s+|almost\s+|more than\s+)?$", re.I)
+# Running counts of events: tallies that grow as events go on (content-term stems).
+TALLY = frozenset({"death", "dead", "die", "kill", "case", "infect", "infecti", "injur", "injuri", "victim", "arrest",
+                   "casualti", "fatal", "toll", "hospit", "hospitalis", "evacue", "vote"})
+# A story placing a statement on a day of the week ("On Monday, …", "on Tuesday the company …").
+WEEKDAY = re.compile(r"(?:^|\b(?:[Oo]n|[Bb]y|[Ll]ate|[Ee]arly) )(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+# A sentence whose subject is the document itself describes it (author, venue), reporting no finding.
+DESCRIBES_DOC = re.compile(r"(?:The|These|Those|This|That|Its|Their|His|Her) (?:[\w'’-]+ ){0,2}(?:memos?|documents?|"
+                           r"reports?|stud(?:y|ies)|papers?|surveys?|articles?|letters?|dossiers?) (?:was|were|is|are|"
+                           r"had been|have been|has been) (?!found|shown)")
+# A figure tied to a period ("last year", "in the third quarter", "in 2019", "annual"): that period's quantity.
+PERIOD = re.compile(r"\b(?:last|this|next|previous|prior|the past|per|a|each|every) (?:fiscal )?(?:year|quarter|month|"
+                    r"week|season)\b|\b(?:in|for|during) (?:the )?(?:first|second|third|fourth|final) (?:quarter|half)\b|"
+                    r"\b(?:in|for|during|since) (?:fiscal )?(?:19|20)\d\d\b|\b(?:annual|annually|quarterly|monthly|"
+                    r"yearly|year-on-year|a year earlier)\b", re.I)

@@ -28,6 +28,9 @@ _DOC = (r"(?:report|study|studies|survey|paper|poll|assertion|claim|allegation|s
 _RETRACT_VERB = (r"(?:withdr[ae]w\w*|retract\w*|rescind\w*|recant\w*|pull(?:ed|s|ing)?(?: back)?|took down|takes down|"
                  r"take back|takes back|took back|taking back|walk(?:ed|s)? back|"
                  r"taken down|disavow\w*|repudiat\w*|scrapp\w*)")
+# The publisher disowning what it published ("could not prove the memos were authentic").
+_DISOWN = (r"(?:could|can) not (?:prove|verify|authenticate|vouch for|stand by)|should not have (?:used|published|run|"
+           r"aired|reported|relied on)|no longer stands? by")
 _RETRACTION = re.compile(
     r"\b(" + _RETRACT_VERB + r" " + _W + r"{0,4}?" + _DOC + r"\b|"
     + _DOC + r"\b " + _W + r"{0,6}(?:was|were|has been|have been|had been|is being|is|are) "
@@ -36,11 +39,12 @@ _RETRACTION = re.compile(
     r"(?:retract|withdraw|pull)\w* (?:it|them)\b|"
     r"apologi[sz]\w* for (?:\w+ ){0,4}(?:methodology|method|error|errors|mistake|mistakes|" + _DOC + r")|"
     r"retraction|erratum|errata|inoperable|"
-    r"(?:has|have|had) been (?:removed|deleted) from (?:the|its|their) (?:report|article|story|study|website))\b",
+    r"(?:has|have|had) been (?:removed|deleted) from (?:the|its|their) (?:report|article|story|study|website)|"
+    + _DISOWN + r")\b",
     re.I)
 
 _WHOLE_DOC = re.compile(r"\b(?:report|study|studies|survey|paper|poll|analysis|research|data|dataset|ranking|index|"
-                        r"article|story|piece|post|review|assessment)s?\b", re.I)
+                        r"article|story|piece|post|review|assessment|memo|document|dossier|letter)s?\b", re.I)
 _PART_DOC = re.compile(r"\b(?:assertion|claim|allegation|statement|finding|conclusion|reference|quote|figure|"
                        r"projection|call|concession|forecast|prediction|announcement|endorsement|part|parts|portion|"
                        r"paragraph|passage|characteri[sz]ation|account|line|section)s?\b", re.I)
@@ -98,8 +102,7 @@ _PLAN_CLAIM = re.compile(
     r"hopes? to|is set to|are set to|was set to|poised to|(?:is|are|was) expected to|agreed to|has agreed to|"
     r"proposed|proposes|offered to|offers? to|seeks? to|sought to|is seeking|prepar\w+ to|weigh\w*|"
     r"consider\w*|mull\w*|explor\w*|in talks|bid (?:for|to)|deal to|announced (?:a |its |plans?|the )|"
-    r"unveiled (?:a |its |plans?)|will (?:build|open|buy|acquire|merge|launch|hold|close|expand|invest|list|"
-    r"sell|go ahead|proceed|move|start|begin|stage|introduce|raise|cut))\b",
+    r"unveiled (?:a |its |plans?)|will (?!not\b|be\b|have\b)[a-z]+)\b",
     re.I)
 
 # -- states and their lifting ----------------------------------------------------------------
@@ -118,7 +121,7 @@ _STATES: dict[str, tuple[str, str]] = {
     "grounded": (r"grounded|grounding|on the ground", r"ungrounded|cleared to (?:fly|return)|returned to (?:service|the skies|flight)|"
                  r"lifted|resum\w*|back in service|recertified"),
     "detained": (r"detained|jailed|imprisoned|in custody|under arrest|arrested|held|in detention|behind bars",
-                 r"released|freed|acquitted|let go|set free|granted bail|released on bail|exonerated|"
+                 r"releas\w*|freed|acquitted|let go|set free|granted bail|released on bail|exonerated|"
                  r"charges (?:were |have been )?dropped"),
     "investigated": (r"under investigation|under review|under scrutiny|investigat\w+|probe|probed|inquiry|"
                      r"charged|indicted|accused",

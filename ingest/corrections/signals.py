@@ -21,11 +21,15 @@ from functools import lru_cache
 
 from .patterns import (
     ANTONYM_RX, CORRECTING, FAMILIES, FIGURE, LIST_EVENT, NEGATION, NEGOTIATION, NEG_WORD, PLAN, RETRACTION,
-    RETRACTOR, STATUS, STATUS_EVENT, _CLOCK, _DELIBERATION, _DENIAL, _FIG, _LATER, _MONTHS, _NEGATION,
+    RETRACTOR, STATUS, STATUS_EVENT, _CLOCK, _DISOWN, _DELIBERATION, _DENIAL, _FIG, _LATER, _MONTHS, _NEGATION,
     _NEGATORS, _NEG_STATUS, _NOTICE, _NO_LONGER, _NUMBER_WORDS, _OPPOSITE_WORD, _PART_DOC, _PLAN_ABANDON,
     _PLAN_CLAIM, _PRIOR, _REPORTING, _RETRACTION, _REVISED, _REVISION, _STATE_CLAIM, _STATE_EVENT,
     _STATE_LIFT, _WHOLE_DOC,
 )
+
+from .lexicon import EXONERATION, PREVENT, REPLACE, REVERSAL, UPHOLD, WEEKDAY
+
+_DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 # Read by families.py and detect.py through this module (`sg.X`), beside what it computes.
 __all__ = ['ANTONYM_RX', 'FAMILIES', 'NEGOTIATION', 'RETRACTOR']
@@ -48,11 +52,14 @@ class Signals:
     figures: tuple[str, ...]
     revised: bool = False  # says outright that a figure was revised ("bringing the total to", "than it first reported")
     contrary: bool = False  # negates something or uses a word of a pair of opposites: may contradict a claim
+    measures: bool = False  # gives a figure for a counted or measured quantity (may revise an earlier figure)
+    weekday: int | None = None  # the day of the week it places itself on ("On Tuesday, …"), Monday = 0
+    listing: bool = False  # reports an entity joining a list or register ("added … to the entity list")
 
     @property
     def overturns(self) -> bool:
         """Could this sentence overturn an earlier claim (worth pairing with claims at all)?"""
-        return bool(self.later) or self.contrary
+        return bool(self.later) or self.contrary or self.measures
 
 
 def _clock(text: str) -> int | None:
@@ -63,6 +70,11 @@ def _clock(text: str) -> int | None:
         return 0 if m.group(4).lower() == "midnight" else 12 * 60
     h, mi = int(m.group(1)) % 12, int(m.group(2) or 0)
     return (h + (12 if m.group(3).lower().startswith("p") else 0)) * 60 + mi
+
+
+def _weekday(text: str) -> int | None:
+    m = WEEKDAY.search(text)
+    return _DAYS.index(m.group(1).lower()) if m else None
 
 
 def figures(text: str) -> tuple[str, ...]:
@@ -113,14 +125,19 @@ def signals(text: str) -> Signals:
     if rm:
         later.add(RETRACTION)
     what = rm.group(0) if rm and not re.search(r"\b(?:it|them)$", rm.group(0)) else text  # "retract it": the sentence says what
+    if rm and re.fullmatch(_DISOWN, rm.group(0), re.I):
+        what = text  # "could not prove the memos were authentic": the sentence says what is disowned
     retracts_whole = bool(rm and _WHOLE_DOC.search(what) and not _PART_DOC.search(what))
     if (_NEGATION.search(text) or (notice and not figs)) and not denial:
         later.add(NEGATION)
     if plan_abandon:
         later.add(PLAN)
     lifts = frozenset(k for k, rx in _STATE_LIFT.items() if rx.search(text))
-    event = bool(LIST_EVENT.search(text) or STATUS_EVENT.search(text))
-    if lifts or event or _NO_LONGER.search(text):
+    listing = bool(LIST_EVENT.search(text))
+    event = listing or bool(STATUS_EVENT.search(text))
+    # A state changed through another event: an act reversed or upheld, an event prevented, a place taken.
+    shift = any(rx.search(text) for rx in (REVERSAL, UPHOLD, PREVENT, REPLACE, EXONERATION))
+    if lifts or event or shift or _NO_LONGER.search(text):
         later.add(STATUS)
     if figs and (notice or _REVISION.search(text)):
         later.add(FIGURE)
@@ -143,6 +160,7 @@ def signals(text: str) -> Signals:
                    deliberation=deliberation, notice=notice, denial=denial, prior=bool(_PRIOR.search(text)) and bool(_REPORTING.search(text)),
                    later_wording=bool(_LATER.search(text)), clock=_clock(text), figures=figs,
                    contrary=bool(NEG_WORD.search(text) or _OPPOSITE_WORD.search(text)),
+                   measures=any(q.usable for q in quantities(text)), weekday=_weekday(text), listing=listing,
                    revised=bool(figs) and (notice or bool(_REVISED.search(text))))
 
 
@@ -160,9 +178,12 @@ def cue(text: str) -> str:
         return "strong"
     if s.later:
         return "update"
-    if s.contrary:
+    if s.contrary or s.measures:
         return "weak"
     return ""
 
 
 CORRECTOR_CUES = ("strong", "weak", "update")
+
+
+from .measures import quantities  # noqa: E402  (measures reads figures() above)

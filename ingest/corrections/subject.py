@@ -26,7 +26,7 @@ _POSSESSIVE = re.compile(r"((?:[A-Z][\w.&-]*\s){0,3}[A-Z][\w.&-]*)['’]s? (?:\w
 
 _CALENDAR = frozenset(content_terms("monday tuesday wednesday thursday friday saturday sunday january february march "
                                     "april may june july august september october november december week month year "
-                                    "today yesterday earlier later"))
+                                    "today yesterday earlier later a.m. p.m."))
 
 
 _UNICODE_NAME = re.compile(r"(?<=\s)[^\W\d_][\w'’-]*[^\W_]", re.U)
@@ -107,3 +107,32 @@ def shared_names(a: str, b: str) -> set[str]:
 
 def topic_overlap(a: str, b: str) -> set[str]:
     return set(topic_terms(a) & topic_terms(b))
+
+
+def definite(a: str, b: str) -> set[str]:
+    """`b` says "the university" / "the company" where `a` names one ("the University of Virginia"):
+    the same subject, by definite description."""
+    out = set()
+    for m in re.finditer(r"\b[Tt]he ([a-z]+)\b", b):
+        head = m.group(1)
+        if head in GENERIC_NAMES and re.search(rf"\b{head.capitalize()}\b(?: of| for)? [A-Z]|[A-Z]\w+ {head.capitalize()}\b", a):
+            out.add(head)
+    return out
+
+
+def document_owner(a: str) -> frozenset[str]:
+    """Names of who published the document a claim cites ("a survey by X", "X's study")."""
+    out: set[str] = set()
+    for rx in (_ACCORDING, _POSSESSIVE):
+        for m in rx.finditer(a):
+            out |= _name_set(m.group(1))
+    return frozenset(out)
+
+
+def denial_by_accused(a: str, b: str) -> bool:
+    """A later statement in which the party the claim is about answers it ("Acme called the report
+    false") is that party's position, not a correction — unless it is the claim's own source
+    taking it back."""
+    spk = attribution(b)
+    subject = names(a) - attribution(a)
+    return bool(spk & subject) and not (spk & attribution(a))

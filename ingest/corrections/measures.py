@@ -1,0 +1,81 @@
+"""A figure revised without a revision cue: the same subject, the same measured quantity, a
+different value, later.
+
+"Leaking about 5,000 barrels of oil a day" ← "spewing between 35,000 and 60,000 barrels of oil a
+day"; "up to 500 million guests" ← "fewer than 383 million guest records". The quantity is what
+the figure counts or measures: the words right after it ("barrels of oil", "guests", "metres").
+Guards keep what is not a revision out:
+- money (an offer, a price, a budget) is set by events, and a figure for a period ("last year",
+  "in the third quarter") belongs to that period: a later one is another quantity;
+- a *move* ("shares fell 21 percent", "rose 13 percent") is a change over a period, not a standing
+  quantity: two moves at two times revise nothing;
+- a *running count* (a tally of deaths, cases, victims, arrests) grows as events go on: a larger
+  later tally is an update, not a correction, unless the text says it revises (the families'
+  revision cues: "revised", "raised the toll to", "than first reported").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from ..terms import content_terms
+from .signals import figure_value, figures
+from .lexicon import MAGNITUDE, MOVE_BEFORE, PERIOD, TALLY
+
+
+class Quantity(NamedTuple):
+    figure: str
+    value: float | None
+    unit: frozenset[str]  # content stems of what it counts or measures
+    move: bool  # a change over a period ("rose 13 percent")
+    tally: bool  # a running count of events (deaths, cases)
+    settled: bool = True  # a count or measure that stays one quantity over time (not money, not a period's)
+
+
+
+    @property
+    def usable(self) -> bool:
+        """Can a different later value of it be a revision (a standing count or measure)?"""
+        return self.settled and not self.move and bool(self.unit)
+
+
+@lru_cache(maxsize=50_000)
+def quantities(text: str) -> tuple[Quantity, ...]:
+    out = []
+    pos = 0
+    for f in figures(text):
+        at = text.find(f, pos)
+        if at < 0:
+            continue
+        pos = at + len(f)
+        rest = re.sub(r"^\s*(?:(?:and|to|or|-|–)\s+[$€£]?\d[\d,.]*\s*)?", " ", text[pos:])
+        ws = [w for w in re.findall(r"[A-Za-z][\w'’-]*|%", rest)[:5]]
+        unit_words = [w for w in ws if not MAGNITUDE.fullmatch(w)][:3]
+        unit = frozenset(content_terms(" ".join(unit_words))) | (frozenset({"percent"}) if re.search(r"%|percent|per cent", f + " " + " ".join(ws[:1]), re.I) else frozenset())
+        before = text[max(0, at - 40):at]
+        move = bool(MOVE_BEFORE.search(before))
+        tally = bool(unit & TALLY) or bool(re.search(r"\b(?:killing|killed|kills)\s+(?:\w+\s+)?$", before, re.I))
+        # A sum of money is set by events (an offer, a price, a period's results) and a figure for
+        # "last year" or "the third quarter" belongs to its period: a later one is another quantity.
+        money = bool(re.search(r"[$€£¥]|dollar|euro|pound|yuan|yen", f + " " + " ".join(ws[:1]), re.I))
+        settled = not (money or PERIOD.search(text))
+        out.append(Quantity(f, figure_value(f), unit, move, tally, settled))
+    return tuple(out)
+
+
+def revised(a: str, b: str, cue: bool) -> list[str]:
+    """Figures of `b` that give a different value for a quantity `a` states (same unit words);
+    `cue`: the text says it revises (then a larger running count is a revision too)."""
+    new = []
+    for qa in quantities(a):
+        for qb in quantities(b):
+            if qa.value is None or qb.value is None or qa.value == qb.value or not (qa.usable and qb.usable):
+                continue
+            if not (qa.unit & qb.unit - {"percent"}) and not (qa.unit == qb.unit == frozenset({"percent"})):
+                continue
+            if (qa.tally or qb.tally) and qb.value > qa.value and not cue:
+                continue  # a running count that went on growing
+            new.append(qb.figure)
+    return list(dict.fromkeys(new))

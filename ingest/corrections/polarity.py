@@ -1,0 +1,134 @@
+"""A subject's state at two times: the same act, order, membership or proposition asserted with one
+polarity in a claim and with the opposite polarity in a later statement.
+
+The pattern families of `families.py` read a later statement's own cue ("reopened", "called off").
+Much news copy says a state changed only through another event: a court *quashed the
+cancellation* of a visa (the cancellation is overtaken), the minister *cancelled the visa again*
+(the quashing is overtaken), a judge *blocked the ban from taking effect* (the ban that "will take
+effect" is overtaken), *Z took the place of X* in an index (X's membership ended), *X joined the
+index* (X "is not in" it any more), the accused were *declared innocent* (the allegation is
+corrected). Each rule here is one general class of predicate with its two polarities —
+an act and its reversal, a scheduled event and its prevention, a membership and its end, an
+allegation and the exoneration, an absence of evidence and the proposition itself — read from
+the words the two sentences share, never from a story's words. The word classes are in
+`lexicon.py`; the caller (`families.evidence`) has already checked the subject and the time.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from ..terms import _IRREGULAR, _norm, content_terms, words
+from ..terms import stem as stem_of
+from .patterns import LIST_EVENT, NEGATION, STATUS
+from .signals import negated_near
+from .lexicon import (ALLEGATION, EXONERATION, FUTURE, MEMBERSHIP_NEGATIVE, PREVENT, REPLACE,
+                      REVERSAL, UNLESS, UPHOLD)
+from .phrases import _PAST_AUX
+from .subject import names
+
+
+class Change(NamedTuple):
+    family: str
+    status: str  # corrected | superseded
+    reason: str
+    phrase: str  # what changed, for the note
+
+
+_IGNORED = frozenset({"said", "say", "report", "told", "ad", "announc", "state"})
+
+
+def _done(stem: str, text: str) -> bool:
+    """`text` says the act `stem` names was done: a verb with that stem in a completed form
+    ("cancelled", "has cancelled", "was cancelled"), not negated."""
+    pos = 0
+    for w in words(text):
+        pos = text.find(w, pos)
+        low = _norm(w)
+        if stem_of(low) == stem and (low.endswith("ed") or low in _IRREGULAR or _PAST_AUX.search(text[:pos])) \
+                and not negated_near(text, pos):
+            return True
+        pos += len(w)
+    return False
+
+
+@lru_cache(maxsize=50_000)
+def _acts(text: str) -> frozenset[str]:
+    """Stems of the acts a sentence says were done (completed verbs, not names, not speech)."""
+    return frozenset(s for s in _content(text) if _done(s, text))
+
+
+def _content(text: str) -> set[str]:
+    return set(content_terms(text)) - set(content_terms(" ".join(names(text)))) - _IGNORED
+
+
+@lru_cache(maxsize=50_000)
+def _reversed(text: str) -> frozenset[str]:
+    """What a sentence says was reversed: the head of the object ("quashed the cancellation of …" →
+    cancel, "withdrew its bid for …" → bid), not negated."""
+    out: set[str] = set()
+    for m in REVERSAL.finditer(text):
+        head = [s for s in content_terms(m.group(1)) if s in _content(text)][:1]
+        if head and not negated_near(text, m.start()):
+            out.add(head[0])
+    return frozenset(out)
+
+
+def _same(x: str, y: str) -> bool:
+    """One act named by two stems: equal, or a verb and its noun sharing six letters ("suspend" /
+    "suspension")."""
+    return x == y or (min(len(x), len(y)) >= 6 and x[:6] == y[:6])
+
+
+def _span(m: re.Match[str], n: int = 8) -> str:
+    return " ".join(m.group(0).split()[:n]).rstrip(",.;")
+
+
+def state_changes(a: str, b: str, texts: list[str], claim_states: frozenset[str]) -> list[Change]:
+    """Later statement `b` (with `texts`: b and the neighbour that named the subject) puts an act,
+    order or membership of claim `a` in the opposite polarity."""
+    out: list[Change] = []
+    rev_b = _reversed(b)
+    acts_a = _acts(a) - _reversed(a)
+    hit = {x for x in acts_a if any(_same(x, y) for y in rev_b)}
+    if hit:  # an act, then its reversal: "cancelled the visa" ← "quashed the cancellation"
+        m = REVERSAL.search(b)
+        out.append(Change(STATUS, "superseded", f"a later decision reversed the '{sorted(hit)[0]}'", _span(m) if m else ""))
+    rev_a = _reversed(a)
+    again = {s for s in rev_a if any(_done(s, t) for t in texts)} - rev_b
+    for m in UPHOLD.finditer(b):
+        again |= rev_a & set(content_terms(b[m.end():][:80]))
+    if again:  # a reversal, then the act done again: "quashed the cancellation" ← "cancelled the visa again"
+        out.append(Change(STATUS, "superseded", f"the reversed '{sorted(again)[0]}' was done again", ""))
+    u = UNLESS.search(a)
+    if u:  # a condition that came about: "free to play unless the minister cancels the visa" ← "cancelled the visa"
+        cond = set(content_terms(u.group(1)))
+        done = {s for s in cond if any(_done(s, t) for t in texts)}
+        if done and len(cond & set(content_terms(b))) >= 2:
+            out.append(Change(STATUS, "superseded", "the condition the claim named came about", ""))
+    p = PREVENT.search(b)
+    if FUTURE.search(a) and p and not negated_near(b, p.start()):
+        # a scheduled event, then its prevention: "will take effect" ← "blocked the ban from taking effect"
+        planned = _content(a)
+        if planned & set(content_terms(p.group(0))) and len(planned & set(content_terms(b))) >= 2:
+            out.append(Change(STATUS, "superseded", "the scheduled event was stopped", _span(p)))
+    if "listed" in claim_states:  # a membership, then a replacement: "remains a member" ← "Z took the place of X"
+        for t in texts:
+            for m in REPLACE.finditer(t):
+                after = set(w.lower() for w in words(t[m.end():])[:6])
+                if after & names(a) and not negated_near(t, m.start()):
+                    out.append(Change(STATUS, "superseded", "another took its place", _span(m)))
+                    break
+    if MEMBERSHIP_NEGATIVE.search(a):  # "is not in the index" ← "X will join the index"
+        for t in texts:
+            m = LIST_EVENT.search(t)
+            if m and not negated_near(t, m.start()):
+                out.append(Change(STATUS, "superseded", "a later event made it a member", _span(m)))
+                break
+    if ALLEGATION.search(a):  # an allegation, then the exoneration: "alleges … raped" ← "declared them innocent"
+        m = EXONERATION.search(b)
+        if m and not negated_near(b, m.start()):
+            out.append(Change(NEGATION, "corrected", "the accused were later cleared", _span(m)))
+    return out
