@@ -125,7 +125,7 @@ def test_what_is_not_a_change_links_nothing(embedder, a, b):
 
 def _rows(embedder, source: str, texts: list[str]) -> list[Row]:
     vecs = embedder.embed(texts)
-    return [Row(id=f"{source}#{i}", source=source, index=i, text=t, vector=v, published="2011-05-04")
+    return [Row(id=f"{source}#{i}", source=source, index=i, start=0, end=len(t), text=t, vector=v, published="2011-05-04")
             for i, (t, v) in enumerate(zip(texts, vecs))]
 
 

@@ -79,9 +79,9 @@ def _link(claim: Row, ranked: list[tuple[Evidence, Row]], sources: dict[str, Sou
 
 
 def _ordered_within(a: Row, b: Row) -> str:
-    """Inside one source, how `b` is later than `a`: "clock" (times of day, days of the week), "prior" (the claim is
-    worded as earlier: "initially reported"), "later" (only `b` is worded as later, and follows),
-    or "" when the text does not order them."""
+    """Inside one source, how `b` is later than `a`: "clock" (times of day, days of the week),
+    "prior" (the claim is worded as earlier: "initially reported"), "later" (only `b` is worded as
+    later, and follows), or "" when the text does not order them."""
     sa, sb = sg.signals(a.text), sg.signals(b.text)
     if sa.clock is not None and sb.clock is not None:
         # A timeline runs on past midnight ("11:50 p.m." … "2:45 a.m." further down).
