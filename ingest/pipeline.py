@@ -60,13 +60,15 @@ class Indexer:
             try:
                 if finish_swap(self.settings):
                     self._store = None
-                if migrate:
+                if migrate:  # (a rebuild opens nothing of the old index: it may be damaged)
                     upgrade(self.store(), self.settings)
+                    self.store().manifest.cache_records(True)  # nobody else writes them meanwhile
                 yield lock
             finally:
                 self.guard = None
                 if self._store is not None:
                     self._store.guard = None
+                    self._store.manifest.cache_records(False)
 
     # -- entry points -------------------------------------------------------------------------
     def ingest(self, targets: Sequence[str], *, prune: bool = False, rebuild: bool = False,
@@ -103,7 +105,8 @@ class Indexer:
             store.delete_source(sid)
         removed = prune_missing(store, todo.manifest, folders, {p.source.id for p in pending} | set(todo.seen)) \
             if prune else []
-        self._relink(store, {p.source.id for p in pending}, {*removed, *todo.dropped, *recovered}, report)
+        edits = {p.source.id: c for p in pending if (c := p.changed()) is not None}
+        self._relink(store, {p.source.id for p in pending}, {*removed, *todo.dropped, *recovered}, report, edits)
         store.mark_sources([(p.source, len(p.sentences)) for p in pending], "complete",
                            {p.source.id: p.fingerprint for p in pending})
         if todo.refresh:
@@ -139,8 +142,10 @@ class Indexer:
         return report
 
     # -- phases -----------------------------------------------------------------------------------
-    def _relink(self, store: Store, affected: set[str], removed: set[str], report: IngestReport) -> None:
-        report.flagged, report.unflagged = relink(store, affected, removed, report.warnings, judge=self.judge)
+    def _relink(self, store: Store, affected: set[str], removed: set[str], report: IngestReport,
+                changed: dict[str, set[int]] | None = None) -> None:
+        report.flagged, report.unflagged = relink(store, affected, removed, report.warnings, judge=self.judge,
+                                                  changed=changed)
 
     @staticmethod
     def _publish(store: Store) -> None:

@@ -61,6 +61,16 @@ class Pending:
     vectors: np.ndarray | None = None
     embedded: int = 0
     fingerprint: str = ""  # of the file it was read from (`ingest.fingerprint`), "" for pages
+    old: dict[int, str] | None = None  # the stored version's sentences by position (None: new source)
+    old_published: str = ""
+
+    def changed(self) -> set[int] | None:
+        """Positions whose sentence is new or different from the stored version's, and those past
+        its new end; None when the whole source must be relinked (new, or its date changed)."""
+        if self.old is None or self.old_published != self.source.published:
+            return None
+        now = {s.index: s.text for s in self.sentences}
+        return {i for i in now.keys() | self.old.keys() if now.get(i) != self.old.get(i)}
 
 
 @dataclass
@@ -107,9 +117,18 @@ def expand(settings: Settings, targets: Sequence[str]) -> tuple[list[Job], list[
     return jobs, failed, folders
 
 
-def _reuse(store: Store, sid: str) -> dict[str, np.ndarray]:
-    """Vectors already stored for a source, by sentence text: unchanged sentences are not re-embedded."""
-    return {r.text: r.vector for r in store.source_sentences(sid, with_vectors=True)}
+def _pending(store: Store, src: Source, target: str, status: str, old: SourceRecord | None, fp: str = "",
+             *, whole: bool = False) -> Pending:
+    """A source to write, with what its stored version lets it reuse: vectors by sentence text
+    (unchanged sentences are not re-embedded) and the old sentences by position (relinking then
+    re-derives only what changed; `whole`: a repaired or half-written source is relinked whole)."""
+    p = Pending(src, target, split_sentences(src.id, src.text), status, {}, fingerprint=fp)
+    if old is not None:
+        rows = store.source_sentences(src.id, with_vectors=True)
+        p.reuse = {r.text: r.vector for r in rows}
+        if not whole:
+            p.old, p.old_published = {r.index: r.text for r in rows}, old.published
+    return p
 
 
 def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Settings) -> Plan:
@@ -159,11 +178,10 @@ def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Sett
             if fp and old.fingerprint != fp:
                 out.refresh[src.id] = fp
             continue
-        out.pending.append(Pending(src, target, split_sentences(src.id, src.text), "updated" if old else "added",
-                                   _reuse(store, src.id) if old else {}, fingerprint=fp))
+        out.pending.append(_pending(store, src, target, "updated" if old else "added", old, fp))
     # A source marked complete must hold its sentences (another writer, or a damaged server, may
     # have removed some): one that does not is repaired like a changed source.
-    short = store.incomplete([(sid, n) for sid, n, _ in unchanged])
+    short = _incomplete(store, out.manifest, [(sid, n) for sid, n, _ in unchanged])
     if short:
         log.warning("sources marked complete but missing sentences, repaired: %s", sorted(short))
         report.results = [r for r in report.results if not (r.status == "unchanged" and r.source_id in short)]
@@ -171,8 +189,7 @@ def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Sett
         if sid in short:
             src, fp = again()
             out.refresh.pop(sid, None)
-            out.pending.append(Pending(src, out.seen[sid], split_sentences(sid, src.text), "updated",
-                                       _reuse(store, sid), fingerprint=fp))
+            out.pending.append(_pending(store, src, out.seen[sid], "updated", out.manifest[sid], fp, whole=True))
     # A `writing` record this run did not load is a crashed run's half-written source: redo it
     # from its file, or, when that is gone, finish it off.
     stale = [sid for sid, rec in out.manifest.items() if rec.state != "complete" and sid not in out.seen]
@@ -184,8 +201,18 @@ def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Sett
                                    f"cannot be redone ({e}); removed it")
             out.dropped.append(sid)
             continue
-        out.pending.append(Pending(src, origin, split_sentences(sid, src.text), "updated", _reuse(store, sid)))
+        out.pending.append(_pending(store, src, origin, "updated", out.manifest[sid], whole=True))
     return out
+
+
+def _incomplete(store: Store, manifest: dict[str, SourceRecord], items: list[tuple[str, int]]) -> set[str]:
+    """Which unchanged sources lack sentences. When every record is complete and the index holds
+    exactly as many sentences as they list, none does (one count, not a read of every id: a
+    crashed run's leftovers are swept before planning, so nothing else can make up the number)."""
+    if all(r.state == "complete" for r in manifest.values()) and \
+            store.count() == sum(r.sentences for r in manifest.values()):
+        return set()
+    return store.incomplete(items)
 
 
 def _reload(rec: SourceRecord, sid: str, settings: Settings) -> tuple[Source, str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,15 @@ def document_frequencies(text: str) -> dict[str, int]:
     return dict(df)
 
 
+@dataclass
+class _Running:
+    """Published totals being carried through a run: sentences, term counts, sources summed."""
+
+    sentences: int
+    total: Counter[str]
+    sources: set[str]
+
+
 def counts_id(source_id: str) -> str:
     return f"{PREFIX}{source_id}"
 
@@ -44,6 +54,32 @@ class TermCounts:
 
     def __init__(self, gw: Gateway) -> None:
         self.gw = gw
+        # While a run writes: the published totals it started from, updated by what it changes
+        # (`begin`); None: publishing re-reads every source's counts.
+        self._base: _Running | None = None
+
+    def begin(self, generation: str, counted: Sequence[str]) -> None:
+        """A run starts writing: if the stored totals belong to the current generation (they sum
+        exactly the complete sources, `counted`), keep them and follow this run's changes."""
+        self._base = None
+        tot = self.totals()
+        if generation and tot is not None and tot[0] == generation:
+            self._base = _Running(tot[1], Counter(tot[2]), set(counted))
+
+    def _drop_old(self, source_ids: Sequence[str]) -> None:
+        """Take sources' previous counts out of the running totals (before they are replaced)."""
+        base = self._base
+        if base is None:
+            return
+        counted = [s for s in source_ids if s in base.sources]
+        for sid, (_, n, counts) in self.read(counted).items():
+            base.total.subtract(counts)
+            base.sentences -= n
+        base.sources.difference_update(counted)
+
+    def forget(self, source_id: str) -> None:
+        """A source is being deleted: its counts leave the running totals."""
+        self._drop_old([source_id])
 
     def write(self, items: Sequence[tuple[Source, int]]) -> None:
         """Counts for these sources (with their sentence counts), from their cleaned text."""
@@ -52,9 +88,16 @@ class TermCounts:
     def write_texts(self, items: Sequence[tuple[str, str, int, str]]) -> None:
         """(source id, content hash, sentence count, cleaned text) — also for migrations, which
         have the stored text but no `Source`."""
+        counts = [document_frequencies(text) for _, _, _, text in items]
+        self._drop_old([sid for sid, _, _, _ in items])
         self.gw.upsert(self.gw.sources_col, [counts_id(sid) for sid, _, _, _ in items],
-                       [json.dumps(document_frequencies(text)) for _, _, _, text in items],
+                       [json.dumps(c) for c in counts],
                        [{"kind": "df", "source": sid, "sha256": sha, "sentences": int(n)} for sid, sha, n, _ in items])
+        if self._base is not None:
+            for (sid, _, n, _), c in zip(items, counts):
+                self._base.total.update(c)
+                self._base.sentences += int(n)
+                self._base.sources.add(sid)
 
     def have(self, source_ids: Sequence[str]) -> set[str]:
         """Which of these sources already have term counts stored (ids only: cheap)."""
@@ -77,15 +120,19 @@ class TermCounts:
         return out
 
     def publish_totals(self, done: Mapping[str, str], token: str) -> None:
-        """Sum the counts of the complete sources (`done`: id → content hash) under `token`."""
-        total: Counter[str] = Counter()
-        n = 0
-        ids = list(done)
-        for a in range(0, len(ids), self.gw.max_batch):
-            for sid, (sha, count, counts) in self.read(ids[a:a + self.gw.max_batch]).items():
-                if done.get(sid) == sha:
-                    total.update(counts)
-                    n += count
+        """Sum the counts of the complete sources (`done`: id → content hash) under `token`: the
+        running totals when they cover exactly those sources, else every source's counts read."""
+        base, self._base = self._base, None
+        if base is not None and base.sources == set(done):
+            total, n = Counter({t: c for t, c in base.total.items() if c > 0}), base.sentences
+        else:
+            total, n = Counter(), 0
+            ids = list(done)
+            for a in range(0, len(ids), self.gw.max_batch):
+                for sid, (sha, count, counts) in self.read(ids[a:a + self.gw.max_batch]).items():
+                    if done.get(sid) == sha:
+                        total.update(counts)
+                        n += count
         self.gw.upsert(self.gw.sources_col, [TOTAL], [json.dumps(total)],
                        [{"kind": "df_total", "generation": token, "sentences": n, "sources": len(done)}])
 

@@ -8,10 +8,10 @@ front matter, optionally the LLM judge, and finally replays the editor's decisio
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..records import CorrectionLink, SourceRecord, StoredSentence, sentence_id
+from ..records import CorrectionLink, SourceRecord, StoredSentence, sentence_id, split_sentence_id
 from ..terms import name_tokens
 from . import review
 from .declared import DeclaredError, declared_links, merge
@@ -72,15 +72,23 @@ Judge = Callable[[Any, list[CorrectionLink], dict[str, SourceRecord], list[str]]
 
 
 def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str] | None = None,
-           judge: Judge | None = None) -> tuple[int, int]:
+           judge: Judge | None = None, changed: Mapping[str, set[int]] | None = None) -> tuple[int, int]:
     """Bring correction links up to date after `affected` sources were written and `removed` ones
-    deleted. Returns (sentences newly flagged, sentences no longer flagged)."""
+    deleted. Returns (sentences newly flagged, sentences no longer flagged).
+
+    `changed`: for an edited source, the positions of its sentences that are new or changed (and
+    any beyond its new end). Only what they can affect is re-derived — those sentences and their
+    neighbours as evidence, and the source's claims against later statements found by their
+    queries; links between its other sentences and other sources stand, since neither side
+    changed. A source absent from `changed` is re-derived whole."""
     warnings = warnings if warnings is not None else []
     before = {lk.claim: lk for lk in store.all_links()}
     before_cands = store.candidate_links() if hasattr(store, "candidate_links") else []
+    written = {lk.id: _key(lk) for lk in [*before.values(), *before_cands]}
+    zone = _zones(changed or {}, affected)
     touched = affected | removed
-    keep = [lk for lk in before.values() if not (lk.sources() & touched) and lk.origin != "editor"]
-    keep_cands = [lk for lk in before_cands if not (lk.sources() & touched)]
+    keep = [lk for lk in before.values() if lk.origin != "editor" and _stands(lk, touched, zone)]
+    keep_cands = [lk for lk in before_cands if _stands(lk, touched, zone)]
     records = store.source_records()
     live = set(records)
     cache: dict[str, list[Row]] = {}
@@ -104,7 +112,7 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
         # This source as the later one: its evidence sentences against earlier sentences anywhere,
         # found by meaning and by the names they (or their neighbours) share.
         for b in own:
-            if not signals(b.text).overturns or headline(b):
+            if not signals(b.text).overturns or headline(b) or (sid in zone and b.index not in zone[sid]):
                 continue
             # A sentence that only negates something contradicts claims about the same names: those
             # are found by name; the nearest by meaning are searched for the other families' evidence.
@@ -123,6 +131,8 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
             continue  # no source outside this run is later: pass 1 already paired everything
         found: dict[str, StoredSentence] = {}
         for a in rows(sid):
+            if sid in zone and a.index not in zone[sid]:
+                continue  # its later statements were searched when it was written; its links stand
             for r in store.query(a.vector, tuning.candidates_per_claim, where=cue_where):
                 found.setdefault(r.id, r)
             for r in named.rows(a.text, where=cue_where):
@@ -166,9 +176,33 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
     merged_ids = {lk.id for lk in merged} | {lk.id for lk in cands}
     stale = [lk.id for lk in [*before.values(), *before_cands] if lk.id not in merged_ids]
     store.delete_links(stale)
-    store.put_links(merged + cands)
+    store.put_links([lk for lk in merged + cands if written.get(lk.id) != _key(lk)])  # only what changed
     after = {lk.claim for lk in merged}
     return len(after - set(before)), len(set(before) - after)
+
+
+def _key(lk: CorrectionLink) -> tuple[Any, ...]:
+    """Everything a stored link holds (merging edits `by` in place: keys are taken before it)."""
+    return lk.claim, tuple(lk.by), lk.status, lk.origin, lk.note, float(lk.score), lk.family
+
+
+def _zones(changed: Mapping[str, set[int]], affected: set[str]) -> dict[str, set[int]]:
+    """Per edited source, the positions whose links are re-derived: the changed sentences and
+    their neighbours (a sentence's neighbours are part of its evidence)."""
+    return {sid: {j for i in idx for j in (i - 1, i, i + 1)} for sid, idx in changed.items() if sid in affected}
+
+
+def _stands(lk: CorrectionLink, touched: set[str], zone: dict[str, set[int]]) -> bool:
+    """A link (or candidate) that no change can affect: none of its sources was touched, or every
+    touched one was edited and the link's sentences there lie outside what changed. Links within
+    an edited source, and declared links, are always re-derived (whole source, cheap)."""
+    hit = lk.sources() & touched
+    if not hit:
+        return True
+    if lk.origin == "declared" or not hit <= set(zone) or len(lk.sources()) < 2:
+        return False
+    ends = [split_sentence_id(x) for x in (lk.claim, *lk.by)]
+    return all(not (src in zone and int(idx) in zone[src]) for src, idx in ends)
 
 
 _READ_SOURCES = 100  # sources per prefetching read (their sentences: ~1,000 rows)
