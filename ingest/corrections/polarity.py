@@ -40,28 +40,35 @@ class Change(NamedTuple):
 _IGNORED = frozenset({"said", "say", "report", "told", "ad", "announc", "state"})
 
 
-def _done(stem: str, text: str) -> bool:
-    """`text` says the act `stem` names was done: a verb with that stem in a completed form
-    ("cancelled", "has cancelled", "was cancelled"), not negated."""
+@lru_cache(maxsize=50_000)
+def _completed(text: str) -> frozenset[str]:
+    """Stems of the verbs a sentence puts in a completed form ("cancelled", "has cancelled", "was
+    cancelled"), not negated: the acts it says were done. One pass over its words."""
+    out: set[str] = set()
     pos = 0
     for w in words(text):
         pos = text.find(w, pos)
         low = _norm(w)
-        if stem_of(low) == stem and (low.endswith("ed") or low in _IRREGULAR or _PAST_AUX.search(text[:pos])) \
+        if (low.endswith("ed") or low in _IRREGULAR or _PAST_AUX.search(text[max(0, pos - 40):pos])) \
                 and not negated_near(text, pos):
-            return True
+            out.add(stem_of(low))
         pos += len(w)
-    return False
+    return frozenset(out)
+
+
+def _done(stem: str, text: str) -> bool:
+    return stem in _completed(text)
 
 
 @lru_cache(maxsize=50_000)
 def _acts(text: str) -> frozenset[str]:
     """Stems of the acts a sentence says were done (completed verbs, not names, not speech)."""
-    return frozenset(s for s in _content(text) if _done(s, text))
+    return frozenset(_content(text) & _completed(text))
 
 
-def _content(text: str) -> set[str]:
-    return set(content_terms(text)) - set(content_terms(" ".join(names(text)))) - _IGNORED
+@lru_cache(maxsize=50_000)
+def _content(text: str) -> frozenset[str]:
+    return frozenset(set(content_terms(text)) - set(content_terms(" ".join(names(text)))) - _IGNORED)
 
 
 @lru_cache(maxsize=50_000)
@@ -91,8 +98,7 @@ def state_changes(a: str, b: str, texts: list[str], claim_states: frozenset[str]
     order or membership of claim `a` in the opposite polarity."""
     out: list[Change] = []
     rev_b = _reversed(b)
-    acts_a = _acts(a) - _reversed(a)
-    hit = {x for x in acts_a if any(_same(x, y) for y in rev_b)}
+    hit = {x for x in _acts(a) - _reversed(a) if any(_same(x, y) for y in rev_b)} if rev_b else set()
     if hit:  # an act, then its reversal: "cancelled the visa" ← "quashed the cancellation"
         m = REVERSAL.search(b)
         out.append(Change(STATUS, "superseded", f"a later decision reversed the '{sorted(hit)[0]}'", _span(m) if m else ""))
