@@ -100,8 +100,7 @@ class CorrectionJudge:
                 if ok is not False:
                     keep.append(b)
             if keep:
-                out.append(CorrectionLink(claim=lk.claim, by=keep, status=lk.status, origin=lk.origin,
-                                          note=lk.note, score=lk.score))
+                out.append(dataclasses.replace(lk, by=keep))  # keeps every field (family included)
             else:
                 log.info("LLM judge rejected the detected link on %s", lk.claim)
         self.save()

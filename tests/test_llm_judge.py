@@ -19,8 +19,9 @@ def server() -> Iterator[MockOpenAI]:
         yield srv
 
 
-def links_of(settings: Settings, embedder, data_dir=None, cache_from=None) -> dict[str, list[str]]:
-    """Links after ingesting the seed into a fresh index (optionally starting from a judge cache)."""
+def links_of(settings: Settings, embedder, data_dir=None, cache_from=None, fields=("by",)) -> dict[str, object]:
+    """Links after ingesting the seed into a fresh index (optionally starting from a judge cache):
+    claim -> `by`, or claim -> a tuple of the named link fields."""
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
         data_dir.mkdir(parents=True)
@@ -30,7 +31,10 @@ def links_of(settings: Settings, embedder, data_dir=None, cache_from=None) -> di
 
     idx = make_indexer(settings, embedder)
     assert idx.ingest([str(SOURCES)]).ok
-    return {lk.claim: lk.by for lk in idx.store().all_links()}
+    links = idx.store().all_links()
+    if fields == ("by",):
+        return {lk.claim: lk.by for lk in links}
+    return {lk.claim: tuple(getattr(lk, f) for f in fields) for lk in links}
 
 
 def test_judge_confirms_rejects_caches_and_survives_failure(server, settings, embedder, tmp_path, seed_engine) -> None:
@@ -44,7 +48,10 @@ def test_judge_confirms_rejects_caches_and_survives_failure(server, settings, em
                                      "llm_judge_corrections": True, "llm_timeout": 5})
 
     server.script(Reply('{"verdict": "yes", "reason": "it withdraws the claim"}'))
-    assert links_of(on, embedder, tmp_path / "a") == offline  # confirming changes nothing
+    whole = ("by", "status", "family", "note")
+    detected = {lk.claim: tuple(getattr(lk, f) for f in whole) for lk in seed_engine.store().all_links()}
+    assert all(d[2] for d in detected.values()), "detected links carry their family"
+    assert links_of(on, embedder, tmp_path / "a", fields=whole) == detected  # confirming changes nothing
     assert len(server.requests) == pairs
     assert "<data-" in server.requests[0]["messages"][-1]["content"]
 
