@@ -18,7 +18,7 @@ from .embed import Embedder
 from .lock import IngestLock
 from .migrations import upgrade
 from .plan import Job, expand, plan, recover
-from .prepare import check_declared, embed
+from .prepare import check_declared, embed, rows_of
 from .corrections.relink import Judge, relink
 from .report import IngestReport, Progress, SourceResult
 from .settings import Settings
@@ -106,7 +106,8 @@ class Indexer:
         removed = prune_missing(store, todo.manifest, folders, {p.source.id for p in pending} | set(todo.seen)) \
             if prune else []
         edits = {p.source.id: c for p in pending if (c := p.changed()) is not None}
-        self._relink(store, {p.source.id for p in pending}, {*removed, *todo.dropped, *recovered}, report, edits)
+        self._relink(store, {p.source.id for p in pending}, {*removed, *todo.dropped, *recovered}, report, edits,
+                     {p.source.id: rows_of(p) for p in pending})
         store.mark_sources([(p.source, len(p.sentences)) for p in pending], "complete",
                            {p.source.id: p.fingerprint for p in pending})
         if todo.refresh:
@@ -143,9 +144,9 @@ class Indexer:
 
     # -- phases -----------------------------------------------------------------------------------
     def _relink(self, store: Store, affected: set[str], removed: set[str], report: IngestReport,
-                changed: dict[str, set[int]] | None = None) -> None:
+                changed: dict[str, set[int]] | None = None, known: dict[str, list] | None = None) -> None:
         report.flagged, report.unflagged = relink(store, affected, removed, report.warnings, judge=self.judge,
-                                                  changed=changed)
+                                                  changed=changed, known=known)
 
     @staticmethod
     def _publish(store: Store) -> None:

@@ -64,6 +64,13 @@ class Pending:
     old: dict[int, str] | None = None  # the stored version's sentences by position (None: new source)
     old_published: str = ""
 
+    def may_shrink(self) -> bool:
+        """Whether sentences past this version's end may be stored (an older, longer version, or
+        one whose stored sentences are not known): only then is the tail deleted."""
+        if self.status == "added":
+            return False
+        return self.old is None or any(i >= len(self.sentences) for i in self.old)
+
     def changed(self) -> set[int] | None:
         """Positions whose sentence is new or different from the stored version's, and those past
         its new end; None when the whole source must be relinked (new, or its date changed)."""

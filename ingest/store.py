@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -113,9 +113,12 @@ class Store(Gateway):
         return self.terms.totals()
 
     # -- sentences ------------------------------------------------------------------------------
-    def put_sentences_many(self, items: Sequence[tuple[Source, Sequence[Sentence], np.ndarray, Sequence[dict[str, Any]]]]) -> None:
+    def put_sentences_many(self, items: Sequence[tuple[Source, Sequence[Sentence], np.ndarray, Sequence[dict[str, Any]]]],
+                           trim: Collection[str] | None = None) -> None:
         """`put_sentences` for many sources: upserts packed up to the server's batch limit across
-        sources, then each source's stale tail (sentences beyond its new count) deleted."""
+        sources, then each source's stale tail (sentences beyond its new count) deleted — of the
+        sources in `trim` only, when given (a new source has none: one delete per source was most
+        of a fresh ingest's write time)."""
         rows = [StoredSentence.of(source, snt, **(extra[i] if extra else {}))
                 for source, sentences, _, extra in items for i, snt in enumerate(sentences)]
         vecs = [np.asarray(v, dtype=np.float32).reshape(len(s), -1) for _, s, v, _ in items if len(s)]
@@ -123,6 +126,8 @@ class Store(Gateway):
         self.upsert(self.sentences, [r.id for r in rows], [r.text for r in rows], [r.metadata() for r in rows],
                     allv.tolist())
         for source, sentences, _, _ in items:  # a source emptied by an edit only loses its old sentences
+            if trim is not None and source.id not in trim:
+                continue
             self._write(self.sentences.delete,
                         where={"$and": [{"source": source.id}, {"index": {"$gte": len(sentences)}}]})
 

@@ -39,7 +39,8 @@ def write_sources(store: Store, pending: list[Pending]) -> None:
     for group in groups(pending, store.max_batch):
         store.mark_sources([(p.source, len(p.sentences)) for p in group], "writing")
         store.put_sentences_many([(p.source, p.sentences, p.vectors,
-                                   [corr.sentence_meta(s.text) for s in p.sentences]) for p in group])
+                                   [corr.sentence_meta(s.text) for s in p.sentences]) for p in group],
+                                 trim={p.source.id for p in group if p.may_shrink()})
         if time.monotonic() - bumped > 1.0:  # a write costs ~50 ms
             store.bump_generation()
             bumped = time.monotonic()

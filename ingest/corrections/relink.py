@@ -72,7 +72,8 @@ Judge = Callable[[Any, list[CorrectionLink], dict[str, SourceRecord], list[str]]
 
 
 def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str] | None = None,
-           judge: Judge | None = None, changed: Mapping[str, set[int]] | None = None) -> tuple[int, int]:
+           judge: Judge | None = None, changed: Mapping[str, set[int]] | None = None,
+           known: Mapping[str, list[Row]] | None = None) -> tuple[int, int]:
     """Bring correction links up to date after `affected` sources were written and `removed` ones
     deleted. Returns (sentences newly flagged, sentences no longer flagged).
 
@@ -80,7 +81,8 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
     any beyond its new end). Only what they can affect is re-derived — those sentences and their
     neighbours as evidence, and the source's claims against later statements found by their
     queries; links between its other sentences and other sources stand, since neither side
-    changed. A source absent from `changed` is re-derived whole."""
+    changed. A source absent from `changed` is re-derived whole. `known`: sentences (with vectors)
+    the caller just wrote, by source, so they are not read back."""
     warnings = warnings if warnings is not None else []
     before = {lk.claim: lk for lk in store.all_links()}
     before_cands = store.candidate_links() if hasattr(store, "candidate_links") else []
@@ -91,7 +93,7 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
     keep_cands = [lk for lk in before_cands if _stands(lk, touched, zone)]
     records = store.source_records()
     live = set(records)
-    cache: dict[str, list[Row]] = {}
+    cache: dict[str, list[Row]] = dict(known or {})
 
     def rows(sid: str) -> list[Row]:
         if sid not in cache:
