@@ -112,11 +112,13 @@ class Manifest:
         never leaves a complete source without them. `fingerprints`: of the files the sources were
         read from (`ingest.fingerprint`); a record marked without one loses its old one (Chroma
         merges metadata on upsert), so the next run parses that file again."""
-        if state == "complete":
-            self.terms.write(items)
         fps = fingerprints or {}
         metas = [{**_source_meta(src, state, n), "file_fp": fps.get(src.id, "")} for src, n in items]
-        self.gw.upsert(self.gw.sources_col, [src.id for src, _ in items], [src.text for src, _ in items], metas)
+        rows = ([src.id for src, _ in items], [src.text for src, _ in items], metas)
+        if state == "complete":  # the counts first, in the same upsert (chunks keep the order)
+            self.terms.write(items, then=rows)
+        else:
+            self.gw.upsert(self.gw.sources_col, *rows)
         for (src, _), meta in zip(items, metas):
             self._cached(src.id, meta)
 
@@ -181,8 +183,10 @@ class Manifest:
         back to the per-source counts."""
         token = uuid.uuid4().hex
         done = {sid: r.sha256 for sid, r in self.records().items() if r.state == "complete"}
-        self.terms.publish_totals(done, token)
-        return self.bump_generation(token)
+        # One upsert, totals first: the generation never names totals that are not there.
+        self.terms.publish_totals(done, token, then=([Reserved.GENERATION.value], [""],
+                                                     [{"kind": "generation", "token": token}]))
+        return token
 
     def schema_version(self) -> int:
         """The index's schema version; an index without the record is the baseline layout (1)."""

@@ -14,7 +14,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .manifest import Reserved
 from .records import Source
@@ -24,6 +24,7 @@ from .terms import content_terms
 if TYPE_CHECKING:
     from .gateway import Gateway
 
+Rows = tuple[list[str], list[str], list[dict[str, Any]]]  # ids, documents, metadatas of one upsert
 PREFIX = Reserved.TERM_COUNTS.value
 TOTAL = Reserved.TERM_TOTALS.value
 
@@ -81,18 +82,21 @@ class TermCounts:
         """A source is being deleted: its counts leave the running totals."""
         self._drop_old([source_id])
 
-    def write(self, items: Sequence[tuple[Source, int]]) -> None:
+    def write(self, items: Sequence[tuple[Source, int]], then: Rows | None = None) -> None:
         """Counts for these sources (with their sentence counts), from their cleaned text."""
-        self.write_texts([(src.id, src.sha256, n, src.text) for src, n in items])
+        self.write_texts([(src.id, src.sha256, n, src.text) for src, n in items], then)
 
-    def write_texts(self, items: Sequence[tuple[str, str, int, str]]) -> None:
+    def write_texts(self, items: Sequence[tuple[str, str, int, str]], then: Rows | None = None) -> None:
         """(source id, content hash, sentence count, cleaned text) — also for migrations, which
-        have the stored text but no `Source`."""
+        have the stored text but no `Source`. `then`: records of the same collection upserted in
+        the same call, after the counts (every write has a fixed cost)."""
         counts = [document_frequencies(text) for _, _, _, text in items]
         self._drop_old([sid for sid, _, _, _ in items])
-        self.gw.upsert(self.gw.sources_col, [counts_id(sid) for sid, _, _, _ in items],
-                       [json.dumps(c) for c in counts],
-                       [{"kind": "df", "source": sid, "sha256": sha, "sentences": int(n)} for sid, sha, n, _ in items])
+        ids, docs, metas = then or ([], [], [])
+        self.gw.upsert(self.gw.sources_col, [counts_id(sid) for sid, _, _, _ in items] + ids,
+                       [json.dumps(c) for c in counts] + docs,
+                       [{"kind": "df", "source": sid, "sha256": sha, "sentences": int(n)} for sid, sha, n, _ in items]
+                       + metas)
         if self._base is not None:
             for (sid, _, n, _), c in zip(items, counts):
                 self._base.total.update(c)
@@ -119,7 +123,7 @@ class TermCounts:
                 continue
         return out
 
-    def publish_totals(self, done: Mapping[str, str], token: str) -> None:
+    def publish_totals(self, done: Mapping[str, str], token: str, then: Rows | None = None) -> None:
         """Sum the counts of the complete sources (`done`: id → content hash) under `token`: the
         running totals when they cover exactly those sources, else every source's counts read."""
         base, self._base = self._base, None
@@ -133,8 +137,9 @@ class TermCounts:
                     if done.get(sid) == sha:
                         total.update(counts)
                         n += count
-        self.gw.upsert(self.gw.sources_col, [TOTAL], [json.dumps(total)],
-                       [{"kind": "df_total", "generation": token, "sentences": n, "sources": len(done)}])
+        ids, docs, metas = then or ([], [], [])
+        self.gw.upsert(self.gw.sources_col, [TOTAL, *ids], [json.dumps(total), *docs],
+                       [{"kind": "df_total", "generation": token, "sentences": n, "sources": len(done)}, *metas])
 
     def totals(self) -> tuple[str, int, dict[str, int]] | None:
         """(generation they were made for, sentence count, document frequencies), if stored."""
