@@ -33,6 +33,7 @@ class Reserved(str, Enum):
     JOURNAL = "__journal__"
     GENERATION = "__generation__"
     SCHEMA = "__schema__"
+    DETECTOR = "__detector__"  # the correction detector version the stored links and cues come from
     LEASE = "__lease__"
     TERM_TOTALS = "__df_total__"
     TERM_COUNTS = "__df__"  # a prefix: one record per source, `__df__<source id>`
@@ -195,6 +196,14 @@ class Manifest:
 
     def set_schema_version(self, version: int) -> None:
         self._put(Reserved.SCHEMA, {"kind": "schema", "version": int(version)})
+
+    def detector_version(self) -> int:
+        """The correction detector version the stored links were computed by (1: before it was recorded)."""
+        rec = self._get(Reserved.DETECTOR)
+        return int(rec["metadatas"][0].get("version", 1)) if rec["ids"] else 1
+
+    def set_detector_version(self, version: int) -> None:
+        self._put(Reserved.DETECTOR, {"kind": "detector", "version": int(version)})
 
 
 def _source_meta(source: Source, state: str, n_sentences: int) -> dict[str, Any]:

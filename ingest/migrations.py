@@ -44,7 +44,40 @@ def sources_list(store: Store, settings: Settings) -> None:
         sourcelist.write(settings.data_dir, sourcelist.from_records(records, []))
 
 
-MIGRATIONS: list[Callable[[Store, Settings], None]] = [term_counts, sources_list]
+def relink_all(store: Store, settings: Settings) -> None:
+    """4: correction links and cues come from the current detector (`DETECTOR_VERSION` in
+    ingest/corrections, recorded in the manifest): an index whose links another detector version
+    computed gets every sentence's stored cue recomputed from its text and every link re-derived over
+    the whole index, the editor's decisions (corrections.yml) replayed. Nothing is re-embedded: the
+    detector reads the stored sentences and vectors. Also run by `upgrade` whenever the recorded
+    detector version is older than the code's."""
+    from .corrections import DETECTOR_VERSION
+    from .corrections.relink import relink
+    from .corrections.signals import cue
+
+    if store.manifest.detector_version() >= DETECTOR_VERSION:
+        return
+    page, offset = store.max_batch, 0
+    while True:  # cues first: relinking finds later evidence among sentences by their cue
+        rec = store._call(store.sentences.get, include=["metadatas", "documents"], limit=page, offset=offset)
+        stale = [(i, {**(m or {}), "cue": cue(d)}) for i, m, d in zip(rec["ids"], rec["metadatas"], rec["documents"])
+                 if (m or {}).get("cue", "") != cue(d)]
+        if stale:
+            store._write(store.sentences.update, ids=[i for i, _ in stale], metadatas=[m for _, m in stale])
+        if len(rec["ids"]) < page:
+            break
+        offset += page
+    live = {sid for sid, r in store.source_records().items() if r.state == "complete"}
+    warnings: list[str] = []
+    flagged, unflagged = relink(store, live, set(), warnings)
+    for w in warnings:
+        log.warning("%s", w)
+    log.info("correction links recomputed by detector %d: %d newly flagged, %d unflagged", DETECTOR_VERSION,
+             flagged, unflagged)
+    store.manifest.set_detector_version(DETECTOR_VERSION)
+
+
+MIGRATIONS: list[Callable[[Store, Settings], None]] = [term_counts, sources_list, relink_all]
 LATEST = len(MIGRATIONS) + 1
 
 
@@ -57,4 +90,6 @@ def upgrade(store: Store, settings: Settings) -> int:
                      (migrate.__doc__ or "").split(":", 1)[-1].strip().split(".")[0])
             migrate(store, settings)
             store.manifest.set_schema_version(version)
+    if found >= 4:  # a later detector than the one the links came from (cheap check otherwise)
+        relink_all(store, settings)
     return found

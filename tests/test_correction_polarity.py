@@ -102,6 +102,9 @@ NOT_A_CHANGE = [
      "The Pella flu outbreak has now killed 30 people, health officials said."),
     # two moves of a share price at two times revise nothing
     ("Orrin Motors shares fell 8 percent on Monday.", "Orrin Motors shares rose 5 percent on Tuesday."),
+    # the same kind of count in another place (the sentences share only the word they open with)
+    ("Inspectors in Leeds counted 4,521 tramlines during the spring survey.",
+     "Inspectors in Quito counted 1,234 tramlines during the spring survey."),
     # a count of what a change of state moved is not the list's size
     ("The Halbury league adopted a blacklist of 17 clubs over unpaid wages.",
      "The Halbury league struck eight clubs off the blacklist after they paid."),

@@ -55,6 +55,13 @@ def __getattr__(name: str) -> Any:
     return globals()[name]
 
 
+# The detector's version: bump it when a change alters which links or cues it computes; the next
+# ingest of an index built by an older version recomputes them (ingest/migrations.py, relink_all).
+# 1: cue regexes and one similarity gate; 2: the pattern families (issue 10); 3: states at two
+# times and figures without a revision cue (polarity.py, measures.py).
+DETECTOR_VERSION = 3
+
+
 def sentence_meta(text: str) -> dict[str, Any]:
     """Per-sentence metadata stored at ingest: the cue relinking searches other sources by."""
     from .signals import cue
@@ -73,5 +80,5 @@ def row(source: Source, s: Sentence, vec: np.ndarray) -> Row:
     return StoredSentence.of(source, s, vec, **sentence_meta(s.text))
 
 
-__all__ = ["CORRECTOR_CUES", "FAMILIES", "DeclaredError", "Judge", "Row", "apply_decisions", "declared_links", "detect_across",
+__all__ = ["CORRECTOR_CUES", "DETECTOR_VERSION", "FAMILIES", "DeclaredError", "Judge", "Row", "apply_decisions", "declared_links", "detect_across",
            "detect_within", "feature_meta", "is_later", "merge", "relink", "row", "sentence_meta"]

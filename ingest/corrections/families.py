@@ -236,7 +236,8 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         # The same quantity given a different value, without a revision cue (measures.py); not a
         # count of what a change of state moved ("struck eight jurisdictions off the list").
         fresh = [f for f in revised(a, b, sb.revised) if not _consistent(a, sa.figures, sg.figure_value(f), tol)]
-        if fresh and len(point) >= 1 and sim >= tuning.sim_fair and shared_names(a, b):  # named in both
+        # named in both, not only by the word both open with ("Inspectors in Leeds …" / "Inspectors in Quito …")
+        if fresh and len(point) >= 1 and sim >= tuning.sim_fair and (names(a) & names(b)) - GENERIC_NAMES - (_first(a) & _first(b)):
             # A new price or offer is a new move; a figure the claim dates to an earlier year was
             # true of its time: both overtaken, not corrected.
             moved = bool(sg.NEGOTIATION.search(b)) or historical

@@ -1,0 +1,99 @@
+"""An index whose correction links an earlier detector computed is brought up to the current one
+by the next ingest (migration 4, `ingest.migrations.relink_all`): every link re-derived over the
+whole index from the stored sentences and vectors — nothing re-embedded — with the editor's
+decisions in corrections.yml replayed, and the detector version recorded in the manifest.
+
+The old index is built by the code of commit f7eefa5 (the detector before states at two times),
+taken from this repository's history with `git archive`, as the baseline migration test does."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingest.settings import Settings
+from tests.conftest import ROOT
+
+PREVIOUS = "f7eefa5"
+EPISODE = ROOT / "data" / "eval" / "realworld" / "heldout2"
+VISA = "Australian Border Force cancelled Novak Djokovic's visa on his arrival in Melbourne late on Wednesday"
+QUASHED = "A federal judge quashed the cancellation of Novak Djokovic's visa on Monday"
+BAN = "The ban will take effect on January 1"
+
+
+def _previous_tree(dest: Path) -> Path:
+    git = shutil.which("git")
+    if not git or not (ROOT / ".git").exists():
+        pytest.skip("needs the repository's git history")
+    res = subprocess.run([git, "-C", str(ROOT), "archive", "--format=tar", PREVIOUS], capture_output=True)
+    if res.returncode != 0:
+        pytest.skip(f"commit {PREVIOUS} is not in this clone ({res.stderr.decode()[:100]})")
+    with tarfile.open(fileobj=io.BytesIO(res.stdout)) as tar:
+        tar.extractall(dest, filter="data")
+    return dest
+
+
+def _claims(store) -> dict[str, str]:
+    texts = store.get_sentences([lk.claim for lk in store.all_links()])
+    return {texts[lk.claim].text: lk.origin for lk in store.all_links() if lk.claim in texts}
+
+
+def test_links_of_an_earlier_detector_are_recomputed_without_reembedding(tmp_path, embedder):
+    from ingest.corrections import DETECTOR_VERSION
+    from ingest.corrections.review import record
+    from ingest.migrations import LATEST
+    from ingest.pipeline import Indexer
+    from ingest.store import Store
+
+    base = _previous_tree(tmp_path / "previous")
+    folder = tmp_path / "src"
+    folder.mkdir()
+    for p in sorted(EPISODE.glob("rw-djokovic-*.md")) + sorted(EPISODE.glob("rw-montana-*.md")):
+        shutil.copy(p, folder / p.name)
+    data = tmp_path / "data"
+    env = {**os.environ, "PYTHONPATH": str(base), "FACTDESK_DATA_DIR": str(data), "FACTDESK_SOURCES_DIR": str(folder),
+           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    env.pop("CHROMA_HOST", None)
+    res = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", str(folder)], cwd=base, env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stdout + res.stderr
+    s = Settings(_env_file=None, data_dir=data, sources_dir=folder)
+    old = Store(s, fresh=True)
+    assert old.manifest.detector_version() == 1 and old.manifest.schema_version() == 3
+    before_claims = _claims(old)
+    assert not any(VISA in t or BAN in t for t in before_claims)  # the earlier detector missed these
+    vectors = old.sentences.get(include=["embeddings"])
+    before = dict(zip(vectors["ids"], np.asarray(vectors["embeddings"])))
+    # An editor rejected one pair the new detector will find: the decision must be replayed.
+    visa_text = next(r.text for r in old.where_sentences({"source": "rw-djokovic-2022-01-06"}) if VISA in r.text)
+    quashed_text = next(r.text for r in old.where_sentences({"source": "rw-djokovic-2022-01-10"}) if QUASHED in r.text)
+    record(folder / "corrections.yml", "reject", visa_text, quashed_text)
+
+    calls = embedder.calls
+    report = Indexer(s, embedder=embedder).ingest([str(folder)])
+    assert report.ok and report.counts() == {"unchanged": len(list(folder.glob("*.md")))}, [r.line() for r in report.results]
+    assert embedder.calls == calls  # nothing re-embedded
+    new = Store(s, fresh=True)
+    assert new.manifest.schema_version() == LATEST and new.manifest.detector_version() == DETECTOR_VERSION
+    after = new.sentences.get(include=["embeddings"])
+    assert set(after["ids"]) == set(before)
+    for sid, vec in zip(after["ids"], np.asarray(after["embeddings"])):
+        assert np.allclose(vec, before[sid])
+    claims = _claims(new)
+    assert any(BAN in t for t in claims)  # found by the current detector
+    assert not any(VISA in t for t in claims)  # rejected by the editor, replayed
+    # the stored cues are the current detector's (a sentence that can overturn is found by them)
+    from ingest.corrections.signals import cue
+    assert all(r.cue == cue(r.text) for r in new.where_sentences({"source": {"$in": ["rw-montana-tiktok-2023-12"]}}))
+
+    # The next ingest finds the detector current and recomputes nothing.
+    flagged = Indexer(s, embedder=embedder).ingest([str(folder)]).flagged
+    assert flagged == 0 and _claims(Store(s, fresh=True)) == claims
