@@ -93,29 +93,38 @@ def _span(m: re.Match[str], n: int = 8) -> str:
     return " ".join(m.group(0).split()[:n]).rstrip(",.;")
 
 
+@lru_cache(maxsize=50_000)
+def _claim_shape(text: str) -> tuple[bool, bool, bool, bool]:
+    """What a claim can have overtaken: a condition, a scheduled event, a non-membership, an allegation."""
+    return (bool(UNLESS.search(text)), bool(FUTURE.search(text)), bool(MEMBERSHIP_NEGATIVE.search(text)),
+            bool(ALLEGATION.search(text)))
+
+
 def state_changes(a: str, b: str, texts: list[str], claim_states: frozenset[str]) -> list[Change]:
     """Later statement `b` (with `texts`: b and the neighbour that named the subject) puts an act,
     order or membership of claim `a` in the opposite polarity."""
     out: list[Change] = []
-    rev_b = _reversed(b)
-    hit = {x for x in _acts(a) - _reversed(a) if any(_same(x, y) for y in rev_b)} if rev_b else set()
+    rev_a, rev_b = _reversed(a), _reversed(b)
+    unless, future, outside, alleged = _claim_shape(a)
+    if not (rev_a or rev_b or unless or future or outside or alleged or "listed" in claim_states):
+        return out  # most pairs: nothing here can change state (cheap: every shape is cached per text)
+    hit = {x for x in _acts(a) - rev_a if any(_same(x, y) for y in rev_b)} if rev_b else set()
     if hit:  # an act, then its reversal: "cancelled the visa" ← "quashed the cancellation"
         m = REVERSAL.search(b)
         out.append(Change(STATUS, "superseded", f"a later decision reversed the '{sorted(hit)[0]}'", _span(m) if m else ""))
-    rev_a = _reversed(a)
-    again = {s for s in rev_a if any(_done(s, t) for t in texts)} - rev_b
-    for m in UPHOLD.finditer(b):
+    again = {s for s in rev_a if any(_done(s, t) for t in texts)} - rev_b if rev_a else set()
+    for m in UPHOLD.finditer(b) if rev_a else ():
         again |= rev_a & set(content_terms(b[m.end():][:80]))
     if again:  # a reversal, then the act done again: "quashed the cancellation" ← "cancelled the visa again"
         out.append(Change(STATUS, "superseded", f"the reversed '{sorted(again)[0]}' was done again", ""))
-    u = UNLESS.search(a)
+    u = UNLESS.search(a) if unless else None
     if u:  # a condition that came about: "free to play unless the minister cancels the visa" ← "cancelled the visa"
         cond = set(content_terms(u.group(1)))
         done = {s for s in cond if any(_done(s, t) for t in texts)}
         if done and len(cond & set(content_terms(b))) >= 2:
             out.append(Change(STATUS, "superseded", "the condition the claim named came about", ""))
-    p = PREVENT.search(b)
-    if FUTURE.search(a) and p and not negated_near(b, p.start()):
+    p = PREVENT.search(b) if future else None
+    if p and not negated_near(b, p.start()):
         # a scheduled event, then its prevention: "will take effect" ← "blocked the ban from taking effect"
         planned = _content(a)
         if planned & set(content_terms(p.group(0))) and len(planned & set(content_terms(b))) >= 2:
@@ -127,13 +136,13 @@ def state_changes(a: str, b: str, texts: list[str], claim_states: frozenset[str]
                 if after & names(a) and not negated_near(t, m.start()):
                     out.append(Change(STATUS, "superseded", "another took its place", _span(m)))
                     break
-    if MEMBERSHIP_NEGATIVE.search(a):  # "is not in the index" ← "X will join the index"
+    if outside:  # "is not in the index" ← "X will join the index"
         for t in texts:
             m = LIST_EVENT.search(t)
             if m and not negated_near(t, m.start()):
                 out.append(Change(STATUS, "superseded", "a later event made it a member", _span(m)))
                 break
-    if ALLEGATION.search(a):  # an allegation, then the exoneration: "alleges … raped" ← "declared them innocent"
+    if alleged:  # an allegation, then the exoneration: "alleges … raped" ← "declared them innocent"
         m = EXONERATION.search(b)
         if m and not negated_near(b, m.start()):
             out.append(Change(NEGATION, "corrected", "the accused were later cleared", _span(m)))
