@@ -1,9 +1,14 @@
 """The fitted answer scorer: loads bot/fitted/scorer.json (written by `python -m bot.train`) and
 turns a feature row into a calibrated probability that the sentence answers the question.
 
-The probability is the citation's `score`; the file's `threshold` decides whether to answer at all
-(chosen on a validation split for a stated precision) and `cite_threshold` which further sentences
-join the first. Nothing else here decides selection.
+Two stages, both in the file. Stage 1 (`proba`) is a logistic regression over bot/features.py's
+FEATURES, fitted on external labels (TrecQA train). Stage 2 (`final`) is a logistic regression over
+stage 1's log-odds and whether the sentence is its article's headline (NEWS_FEATURES) — what the
+external sets cannot teach — fitted on our own news dev questions as the
+engine retrieves them. The final probability is the citation's `score`; the file's `threshold`
+decides whether to answer at all and `cite_ratio` which further sentences join the first (a
+further sentence is quoted when its probability is at least `cite_ratio` × the best's and reaches
+the threshold). Nothing else here decides selection.
 """
 
 from __future__ import annotations
@@ -17,6 +22,22 @@ from pathlib import Path
 import numpy as np
 
 from .features import FEATURES
+
+# Stage 2's inputs: stage 1's log-odds and whether the sentence is its article's headline. The lead,
+# the position in the article, and four of stage 1's features re-weighed on news were tried and
+# dropped (bot/news_stage.py says why).
+NEWS_FEATURES = ("logit", "headline")
+
+
+def news_rows(p1: np.ndarray, headline: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Stage 2's feature rows from stage 1's probabilities, the sentences' headline flags and their
+    FEATURES rows `x` (computed the same way in training, bot/news_stage.py, and in the engine)."""
+    p = np.clip(np.asarray(p1, dtype=np.float64), 1e-6, 1 - 1e-6)
+    cols = [np.log(p / (1 - p)), np.asarray(headline, dtype=np.float64)]
+    x = np.atleast_2d(x)
+    cols += [x[:, FEATURES.index(name)] for name in NEWS_FEATURES[2:]]
+    return np.column_stack(cols)
+
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +55,24 @@ class Scorer:
     coef: np.ndarray
     intercept: float
     threshold: float
-    cite_threshold: float
+    cite_ratio: float
     embed_model: str
     path: str
+    stage2: tuple[np.ndarray, np.ndarray, np.ndarray, float] | None = None  # mean, scale, coef, intercept
 
     def proba(self, x: np.ndarray) -> np.ndarray:
-        """P(answers) for each row of x (FEATURES columns)."""
+        """Stage 1: P(answers) for each row of x (FEATURES columns), from the sentence alone."""
         z = ((np.atleast_2d(x) - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def final(self, x: np.ndarray, headline: np.ndarray) -> np.ndarray:
+        """The calibrated probability the engine uses: stage 2 over stage 1, the sentences'
+        headline flags (stage 1 alone when the file has no stage 2)."""
+        p1 = self.proba(x)
+        if self.stage2 is None:
+            return p1
+        mean, scale, coef, b = self.stage2
+        z = ((news_rows(p1, headline, x) - mean) / scale) @ coef + b
         return 1.0 / (1.0 + np.exp(-z))
 
     def model_notice(self, identity: str) -> str | None:
@@ -60,9 +92,14 @@ def load(path: Path | str = FITTED) -> Scorer:
         raise ScorerError(f"cannot read the fitted scorer {p}: {e}; run `make train`") from None
     if tuple(d.get("features", ())) != FEATURES:
         raise ScorerError(f"{p} was fitted on other features than this code computes; run `make train`")
+    s2 = d.get("stage2")
+    if s2 is not None and tuple(s2.get("features", ())) != NEWS_FEATURES:
+        raise ScorerError(f"{p}: its second stage reads other features than this code computes; run `make train`")
+    stage2 = None if s2 is None else (np.asarray(s2["mean"], float), np.asarray(s2["scale"], float),
+                                      np.asarray(s2["coef"], float), float(s2["intercept"]))
     return Scorer(np.asarray(d["mean"], float), np.asarray(d["scale"], float), np.asarray(d["coef"], float),
-                  float(d["intercept"]), float(d["threshold"]), float(d["cite_threshold"]),
-                  str(d.get("embed_model", "")), str(p))
+                  float(d["intercept"]), float(d["threshold"]), float(d["cite_ratio"]),
+                  str(d.get("embed_model", "")), str(p), stage2)
 
 
 @lru_cache(maxsize=4)

@@ -2,12 +2,14 @@
 
 Scoring is fitted, not hand-set: each (question, sentence) pair becomes a row of features
 (bot/features.py: dense cosine, BM25, coverage of the question's words, names and numbers,
-answer-type evidence, …) and a logistic model fitted on external labelled data (bot/scorer.py,
-bot/fitted/scorer.json, `python -m bot.train`) turns it into the probability that the sentence
-answers the question. That probability is the sentence's score and the citation's `score`.
+answer-type evidence, …); a logistic model fitted on external labelled data turns it into a first
+probability, and a second stage fitted on our own news dev questions weighs that with whether the
+sentence is its article's headline and re-weighs a few features on news (bot/scorer.py, bot/fitted/scorer.json,
+`python -m bot.train`). The final probability is the sentence's score and the citation's `score`.
 
-The decision: answer when the best probability reaches the fitted `threshold` (chosen for a stated
-precision on validation questions); quote further sentences that reach the fitted `cite_threshold`.
+The decision: answer when the best probability reaches the fitted `threshold` (chosen on our dev
+questions for a stated false-abstention rate); quote a further sentence when its probability is at
+least the fitted `cite_ratio` × the best's (and reaches the threshold).
 Then a few rules, each of which a reader would defend on any text:
 
 1. A question naming something no source mentions is not answered with a sentence about something
@@ -73,7 +75,7 @@ class Selection:
     chosen: list[Scored] = field(default_factory=list)
     context: list[Scored] = field(default_factory=list)
     threshold: float = 0.0  # the probability an answer needed
-    cite_threshold: float = 0.0  # the probability a further citation needed
+    cite_threshold: float = 0.0  # the probability a further citation needed (cite_ratio × the best's)
 
     @property
     def answered(self) -> bool:
@@ -110,7 +112,8 @@ class FittedSelector:
                 names = max(names, name_coverage(qv, s.text + " " + around[s.id]))
             x = vector(qv, s.text, float(np.dot(query.vector, s.vector)), bm25, names=names)
             scored.append(Scored(s, float(x[0]), float(x[2]), names, features=x))
-        for c, p in zip(scored, self.scorer.proba(np.vstack([c.features for c in scored]))):
+        probs = self.scorer.final(np.vstack([c.features for c in scored]), np.array([is_headline(s.text) for s in candidates]))
+        for c, p in zip(scored, probs):
             c.score = float(p)
         scored.sort(key=lambda c: -c.score)
         return scored
@@ -123,7 +126,8 @@ class FittedSelector:
     def select(self, query: Query, candidates: Sequence[StoredSentence], neighbours: Neighbours) -> Selection:
         ranked = self.score(query, candidates, neighbours)
         t = self.scorer
-        sel = Selection(ranked, threshold=t.threshold, cite_threshold=t.cite_threshold)
+        sel = Selection(ranked, threshold=t.threshold,
+                        cite_threshold=max(t.threshold, t.cite_ratio * ranked[0].score) if ranked else 1.0)
         if not ranked or absent_names(query.text, self.stats, [c.sentence.text for c in ranked]):  # rule 1
             return sel
         if ranked[0].score < t.threshold:
@@ -132,7 +136,7 @@ class FittedSelector:
             return sel
         passing = [c for c in ranked if c.score >= t.threshold]
         pool = [c for c in passing if not is_headline(c.sentence.text)] or passing  # rule 5
-        chosen = [pool[0]] + [c for c in pool[1:] if c.score >= t.cite_threshold]
+        chosen = [pool[0]] + [c for c in pool[1:] if c.score >= max(sel.cite_threshold, t.cite_ratio * pool[0].score)]
         speaker = speaker_of(query.text)
         if speaker:  # rule 2
             own = [c for c in pool if attributed_to(speaker, c.sentence.text)]

@@ -111,6 +111,10 @@ class Asked:
     x: np.ndarray
     labels: list[int]
     absent: bool
+    index: np.ndarray  # each candidate's sentence index in its article
+    headline: np.ndarray  # each candidate is its article's headline
+    good: list[int]  # holds an expected or an `also` phrase (what sentence precision counts)
+    article: str  # the source asked about: an answer's, else the nearest candidate's (folds by article)
 
 
 def own_questions(path: Path, embedder) -> list[Asked]:
@@ -119,6 +123,7 @@ def own_questions(path: Path, embedder) -> list[Asked]:
     import tempfile
 
     from ingest.pipeline import Indexer
+    from ingest.split import is_headline
     from ingest.settings import Settings
     from ingest.store import Store
 
@@ -153,9 +158,15 @@ def own_questions(path: Path, embedder) -> list[Asked]:
             query = understand(standalone, embedder, stats)
             cands = retrieve(st, query, stats, s)
             scored = selector.score(query, cands, lambda ids: read_sentences(st, ids))
-            expect = q.get("expect", [])
+            expect, good = q.get("expect", []), q.get("expect", []) + q.get("also", [])
             x = np.vstack([c.features for c in scored]) if scored else np.zeros((0, n))
             labels = [int(any(p in c.sentence.text for p in expect)) for c in scored]
+            srcs = [c.sentence.source for c in scored]
+            article = next((sr for sr, y in zip(srcs, labels) if y), None) or \
+                (srcs[int(np.argmax(x[:, 0]))] if scored else "")
             out.append(Asked(standalone, bool(q.get("answerable", True)), x, labels,
-                             bool(absent_names(standalone, stats, [c.sentence.text for c in scored]))))
+                             bool(absent_names(standalone, stats, [c.sentence.text for c in scored])),
+                             np.array([c.sentence.index for c in scored]),
+                             np.array([is_headline(c.sentence.text) for c in scored]),
+                             [int(any(p in c.sentence.text for p in good)) for c in scored], article))
     return out

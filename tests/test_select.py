@@ -23,17 +23,18 @@ def test_fitted_file_names_its_data_model_and_features():
     assert d["features"] == list(FEATURES) and len(d["coef"]) == len(FEATURES)
     assert d["embed_model"] == "packaged:all-MiniLM-L6-v2"
     assert "data/external/trecqa/train.csv" in d["training_data"]["sha256"]
-    assert 0.0 < d["threshold"] <= d["cite_threshold"] < 1.0 and isinstance(d["seed"], int)
+    assert 0.0 < d["threshold"] < 1.0 and 0.0 < d["cite_ratio"] <= 1.0 and isinstance(d["seed"], int)
+    assert d["stage2"]["features"] == ["logit", "headline"] and len(d["stage2"]["coef"]) == 2
     # Fitted, never on a reserved split.
     blob = json.dumps(d["training_data"]).lower()
-    assert "test" not in blob and "squad" not in blob
+    assert "test" not in blob and "squad" not in blob and "heldout" not in blob
 
 
 @pytest.mark.slow
 def test_training_command_reproduces_the_committed_file(embedder):
     """`python -m bot.train` from the vendored data gives the committed weights (to 0.02 in
-    standardised units) and thresholds (to 0.05), and the same best sentence for every TrecQA dev
-    question. When retrieval or splitting changes on purpose, `make train` refits the file."""
+    standardised units, both stages) and thresholds (to 0.05), and the same best sentence for every
+    TrecQA dev question. When retrieval or splitting changes on purpose, `make train` refits the file."""
     from bot import train as T
 
     old = json.loads(FITTED.read_text(encoding="utf-8"))

@@ -63,7 +63,7 @@ def test_fitted_selector_runs_on_plain_records_and_reads_neighbours_through_the_
     assert all(0.0 < c.score < 1.0 for c in sel.ranked)  # probabilities, the citation's score
     assert asked, "names are looked up in neighbouring sentences through the callable"
     # A stricter fitted file abstains on the same evidence: the threshold is the file's, not the code's.
-    strict = dataclasses.replace(scorer, threshold=0.999, cite_threshold=0.999)
+    strict = dataclasses.replace(scorer, threshold=0.999, cite_ratio=1.0)
     assert not FittedSelector(strict, stats, max_citations=4).select(query, cands, neighbours).answered
 
 
