@@ -136,10 +136,12 @@ def state_changes(a: str, b: str, texts: list[str], claim_states: frozenset[str]
                 if after & names(a) and not negated_near(t, m.start()):
                     out.append(Change(STATUS, "superseded", "another took its place", _span(m)))
                     break
-    if outside:  # "is not in the index" ← "X will join the index"
+    if outside:  # "is not in the index" ← "X will join the index" (X itself, not another joining)
+        m_out = MEMBERSHIP_NEGATIVE.search(a)
+        entity = names(a[:m_out.start()]) if m_out else frozenset()
         for t in texts:
             m = LIST_EVENT.search(t)
-            if m and not negated_near(t, m.start()):
+            if m and entity & names(t) and not negated_near(t, m.start()):
                 out.append(Change(STATUS, "superseded", "a later event made it a member", _span(m)))
                 break
     if alleged:  # an allegation, then the exoneration: "alleges … raped" ← "declared them innocent"
