@@ -133,7 +133,9 @@ def _pending(store: Store, src: Source, target: str, status: str, old: SourceRec
     if old is not None:
         rows = store.source_sentences(src.id, with_vectors=True)
         p.reuse = {r.text: r.vector for r in rows}
-        if not whole:
+        # Only a complete record's sentences are the old version: a crashed run may have written
+        # some of the new ones already (`writing`), and then what changed is not known.
+        if not whole and old.state == "complete":
             p.old, p.old_published = {r.index: r.text for r in rows}, old.published
     return p
 

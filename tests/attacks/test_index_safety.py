@@ -137,8 +137,8 @@ def test_a_rebuild_that_fails_half_way_leaves_the_old_index(tmp_path, embedder, 
     before = snapshot(s)
     real = Store.put_sentences_many
 
-    def full(self, items):
-        real(self, items[:1])
+    def full(self, items, **kw):
+        real(self, items[:1], **kw)
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(Store, "put_sentences_many", full)
