@@ -64,7 +64,7 @@ def test_bad_questions_get_clear_errors(seed_engine, q, msg):
 def test_eval_set_meets_the_bar(settings, embedder):
     """The article set under the fitted scorer. The hand-set rules it replaced scored hit 0.971 and
     abstention 1.0 here (they were tuned on this set); the fitted scorer measures hit 0.771,
-    precision 0.787, abstention 0.5, false abstention 0.0 — README "Answer selection" says which
+    precision 0.771, abstention 0.5, false abstention 0.0 (first and second round alike) — README "Answer selection" says which
     questions got worse and why. These floors hold today's fitted figures."""
     r = run_eval(settings, embedder, ROOT / "data" / "eval" / "questions.jsonl")
     assert r["questions"] >= 30
@@ -86,7 +86,7 @@ def test_multi_source_evals_flag_exactly_the_expected_claims(settings, embedder,
     assert r["verbatim_rate"] == 1.0 and r["hit_rate"] >= 0.85
 
 
-HIT_FLOOR = 0.75
+HIT_FLOOR = 0.77
 
 
 @pytest.mark.parametrize("q,field,want", [
