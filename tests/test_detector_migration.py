@@ -8,18 +8,17 @@ taken from this repository's history with `git archive`, as the baseline migrati
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import subprocess
 import sys
-import tarfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from ingest.settings import Settings
+from tests.oldtree import tree_at
 from tests.conftest import ROOT
 
 PREVIOUS = "f7eefa5"
@@ -30,15 +29,7 @@ BAN = "The ban will take effect on January 1"
 
 
 def _previous_tree(dest: Path) -> Path:
-    git = shutil.which("git")
-    if not git or not (ROOT / ".git").exists():
-        pytest.skip("needs the repository's git history")
-    res = subprocess.run([git, "-C", str(ROOT), "archive", "--format=tar", PREVIOUS], capture_output=True)
-    if res.returncode != 0:
-        pytest.skip(f"commit {PREVIOUS} is not in this clone ({res.stderr.decode()[:100]})")
-    with tarfile.open(fileobj=io.BytesIO(res.stdout)) as tar:
-        tar.extractall(dest, filter="data")
-    return dest
+    return tree_at(PREVIOUS, dest)
 
 
 def _claims(store) -> dict[str, str]:

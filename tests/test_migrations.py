@@ -12,14 +12,13 @@ import os
 import shutil
 import subprocess
 import sys
-import tarfile
-import io
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from ingest.settings import Settings
+from tests.oldtree import tree_at
 from tests.conftest import ARTICLE, ROOT, SEED_ID
 from tests.test_faults import check_invariants
 
@@ -27,15 +26,7 @@ BASELINE = "3c40c78"
 
 
 def _baseline_tree(dest: Path) -> Path:
-    git = shutil.which("git")
-    if not git or not (ROOT / ".git").exists():
-        pytest.skip("needs the repository's git history")
-    res = subprocess.run([git, "-C", str(ROOT), "archive", "--format=tar", BASELINE], capture_output=True)
-    if res.returncode != 0:
-        pytest.skip(f"commit {BASELINE} is not in this clone ({res.stderr.decode()[:100]})")
-    with tarfile.open(fileobj=io.BytesIO(res.stdout)) as tar:
-        tar.extractall(dest, filter="data")
-    return dest
+    return tree_at(BASELINE, dest)
 
 
 def test_a_baseline_index_opens_and_upgrades_without_reembedding(tmp_path, embedder):
