@@ -136,7 +136,7 @@ class FittedSelector:
             return sel
         passing = [c for c in ranked if c.score >= t.threshold]
         pool = [c for c in passing if not is_headline(c.sentence.text)] or passing  # rule 5
-        chosen = [pool[0]] + [c for c in pool[1:] if c.score >= max(sel.cite_threshold, t.cite_ratio * pool[0].score)]
+        chosen = [pool[0]] + [c for c in pool[1:] if c.score >= sel.cite_threshold]  # pool[0] scores ≤ ranked[0]
         speaker = speaker_of(query.text)
         if speaker:  # rule 2
             own = [c for c in pool if attributed_to(speaker, c.sentence.text)]
