@@ -57,16 +57,12 @@ def relink_all(store: Store, settings: Settings) -> None:
 
     if store.manifest.detector_version() >= DETECTOR_VERSION:
         return
-    page, offset = store.max_batch, 0
-    while True:  # cues first: relinking finds later evidence among sentences by their cue
-        rec = store._call(store.sentences.get, include=["metadatas", "documents"], limit=page, offset=offset)
-        stale = [(i, {**(m or {}), "cue": cue(d)}) for i, m, d in zip(rec["ids"], rec["metadatas"], rec["documents"])
-                 if (m or {}).get("cue", "") != cue(d)]
+    # Cues first: relinking finds later evidence among sentences by their cue.
+    for rec in store.sentence_pages(["metadatas", "documents"], page=store.max_batch):
+        now = [(i, m or {}, cue(d)) for i, m, d in zip(rec["ids"], rec["metadatas"], rec["documents"])]
+        stale = [(i, {**m, "cue": c}) for i, m, c in now if m.get("cue", "") != c]
         if stale:
-            store._write(store.sentences.update, ids=[i for i, _ in stale], metadatas=[m for _, m in stale])
-        if len(rec["ids"]) < page:
-            break
-        offset += page
+            store.update_sentence_metadata([i for i, _ in stale], [m for _, m in stale])
     live = {sid for sid, r in store.source_records().items() if r.state == "complete"}
     warnings: list[str] = []
     flagged, unflagged = relink(store, live, set(), warnings)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -143,17 +143,27 @@ class Store(Gateway):
         have = self.existing_ids(self.sentences, [w for _, w in want])
         return {sid for sid, w in want if w not in have}
 
+    def sentence_pages(self, include: list[str], page: int = 0) -> Iterator[dict[str, Any]]:
+        """Every sentence record (ids and `include`), a page at a time, for whole-index passes."""
+        offset, page = 0, page or max(1000, self.max_batch)
+        while True:
+            rec = self._call(self.sentences.get, include=include, limit=page, offset=offset)
+            yield rec
+            if len(rec["ids"]) < page:
+                return
+            offset += page
+
+    def update_sentence_metadata(self, ids: Sequence[str], metadatas: Sequence[dict[str, Any]]) -> None:
+        """Replace stored sentences' metadata (no new vectors: migrations recompute derived fields)."""
+        self._write(self.sentences.update, ids=list(ids), metadatas=list(metadatas))
+
     def sentence_sources(self) -> dict[str, list[str]]:
         """Every sentence id, grouped by the source its metadata names (for the crash sweep)."""
         out: dict[str, list[str]] = {}
-        offset, page = 0, max(1000, self.max_batch)
-        while True:
-            rec = self._call(self.sentences.get, include=["metadatas"], limit=page, offset=offset)
+        for rec in self.sentence_pages(["metadatas"]):
             for sid, meta in zip(rec["ids"], rec["metadatas"]):
                 out.setdefault(str((meta or {}).get("source", "")), []).append(sid)
-            if len(rec["ids"]) < page:
-                return out
-            offset += page
+        return out
 
     def delete_sentences(self, ids: Sequence[str]) -> None:
         self.delete_ids(self.sentences, ids)
