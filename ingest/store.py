@@ -219,7 +219,9 @@ class Store(Gateway):
     def links_for_claims(self, claim_ids: Sequence[str]) -> dict[str, CorrectionLink]:
         if not claim_ids:
             return {}
-        rec = self._call(self.links_col.get, where={"claim": {"$in": list(claim_ids)}}, include=["metadatas"])
+        # A shown link's id is its claim's sentence id (`CorrectionLink.id`; candidates are
+        # "candidate:<claim>"): a read by id, ~5x cheaper than a `where` over every link's metadata.
+        rec = self._call(self.links_col.get, ids=list(dict.fromkeys(claim_ids)), include=["metadatas"])
         return {lk.claim: lk for lk in map(_link_from_meta, rec["metadatas"]) if lk.status != "candidate"}
 
     def put_links(self, links: Sequence[CorrectionLink]) -> None:
