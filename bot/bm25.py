@@ -30,9 +30,15 @@ class BM25:
         self.n = max(1, n)
         total = sum(df.values()) if total_terms is None else total_terms
         self.avgdl = max(1.0, total / self.n)
+        # Memo of idf per term: `df` is a snapshot (one scorer per generation) and the engine scores
+        # ~40 candidates a question against the same few terms. Bounded by the question terms seen.
+        self._idf: dict[str, float] = {}
 
     def idf(self, term: str) -> float:
-        return idf(self.df.get(term, 0), self.n)
+        w = self._idf.get(term)
+        if w is None:
+            w = self._idf[term] = idf(self.df.get(term, 0), self.n)
+        return w
 
     def score(self, query: Iterable[str], sentence_terms: Iterable[str]) -> float:
         terms = set(sentence_terms)

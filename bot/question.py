@@ -5,6 +5,7 @@ These are features and rules of the select stage; the weights are fitted (bot/sc
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ingest.split import is_headline  # noqa: F401 (re-exported for the engine)
 from ingest.terms import name_tokens
@@ -69,36 +70,49 @@ _CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday 
                       "may june july august september october november december".split())
 
 
+@lru_cache(maxsize=256)
+def _asked_names(question: str) -> frozenset[str]:
+    return frozenset(n.lower() for n in name_tokens(question, initial=True))
+
+
+@lru_cache(maxsize=256)
+def _asks(question: str) -> tuple[bool, bool, bool, bool, bool, bool]:
+    """Which kinds of answer the question asks for — who, money, number, when, where, which
+    organisation — read once per question, not once per candidate sentence."""
+    return (bool(_WHO_Q.search(question)), bool(_MONEY_Q.search(question)), bool(_NUMBER_Q.search(question)),
+            bool(_WHEN_Q.search(question)), bool(_WHERE_Q.search(question)), bool(_WHICH_ORG_Q.search(question)))
+
+
 def new_name(question: str, text: str) -> bool:
     """The sentence names something the question does not (who/where answers are names)."""
-    asked = {n.lower() for n in name_tokens(question, initial=True)}
+    asked = _asked_names(question)
     return any(n[0].isupper() and n.lower() not in asked and n.lower() not in _CALENDAR for n in name_tokens(text))
 
 
 def wants_type(question: str) -> bool:
     """The question asks for a kind of answer a sentence can be checked for: a person or
     organisation, a place, an amount of money, a number or a time."""
-    return bool(_WHO_Q.search(question) or _MONEY_Q.search(question) or _NUMBER_Q.search(question)
-                or _WHEN_Q.search(question) or _WHERE_Q.search(question) or _WHICH_ORG_Q.search(question))
+    return any(_asks(question))
 
 
 def has_type_evidence(question: str, text: str) -> bool:
     """The sentence holds the kind of thing asked for: supporting evidence, not proof."""
-    if _WHO_Q.search(question):
+    who, *others = _asks(question)
+    if who:
         return new_name(question, text)
-    return bool(_MONEY_Q.search(question) or _NUMBER_Q.search(question) or _WHEN_Q.search(question)
-                or _WHERE_Q.search(question) or _WHICH_ORG_Q.search(question)) and fits_type(question, text)
+    return any(others) and fits_type(question, text)
 
 
 def fits_type(question: str, text: str) -> bool:
     """Questions that ask for an amount of money, a number, a time, a place or an organisation
     need a sentence that has one. ("Who" is not filtered: "a cybersecurity firm" answers it.)"""
-    if (_WHERE_Q.search(question) or _WHICH_ORG_Q.search(question)) and not new_name(question, text):
+    _, money, number, when, where, which = _asks(question)
+    if (where or which) and not new_name(question, text):
         return False
-    if _MONEY_Q.search(question) and not _MONEY_A.search(text):
+    if money and not _MONEY_A.search(text):
         return False
-    if _NUMBER_Q.search(question) and not _NUMBER_A.search(text):
+    if number and not _NUMBER_A.search(text):
         return False
-    if _WHEN_Q.search(question) and not _WHEN_A.search(text):
+    if when and not _WHEN_A.search(text):
         return False
     return True

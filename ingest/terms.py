@@ -24,6 +24,7 @@ QUESTION_WORDS = frozenset("what who whom whose which when where why how is are 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9+&'’.-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 # CJK and other scripts without spaces: every character is a term.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_DIGIT = re.compile(r"\d")
 _OTHER_WORD = re.compile(r"[^\W\d_A-Za-z]{2,}", re.U)
 
 
@@ -67,12 +68,19 @@ def content_terms(text: str) -> tuple[str, ...]:
     return tuple(_content_terms(text))
 
 
+@lru_cache(maxsize=50_000)
+def _word_terms(raw: str) -> tuple[str, ...]:
+    """One word's stemmed content terms (none, one, or one per part of a hyphenated word);
+    cached, since a vocabulary is far smaller than the sentences that repeat it."""
+    w = _norm(raw)
+    parts = w.split("-") if "-" in w else [w]  # "Beijing-based" counts as "Beijing" and "based"
+    return tuple(stem(p) for p in parts if p and p not in STOPWORDS and len(p) > 1)
+
+
 def _content_terms(text: str) -> list[str]:
-    out = []
-    for raw in words(text):
-        w = _norm(raw)
-        parts = w.split("-") if "-" in w else [w]  # "Beijing-based" counts as "Beijing" and "based"
-        out += [stem(p) for p in parts if p and p not in STOPWORDS and len(p) > 1]
+    out: list[str] = []
+    for raw in _WORD.findall(text):
+        out += _word_terms(raw)
     out += _CJK.findall(text)
     out += [w.lower() for w in _OTHER_WORD.findall(text) if not w.isascii()]
     return out
@@ -84,8 +92,11 @@ def name_tokens(text: str, initial: bool = False) -> list[str]:
     With `initial`, a capitalised sentence-initial word that is not a function word counts too
     (in news copy that is usually the subject: "Voltaic said ...")."""
     out: list[str] = []
-    for i, m in enumerate(_WORD.finditer(text)):
-        w = m.group(0).rstrip(".'’")
+    for m in _WORD.finditer(text):
+        raw = m.group(0)
+        if raw.islower() and "+" not in raw and not _DIGIT.search(raw):
+            continue  # no capital, digit or "+": none of the tests below can pass (most words)
+        w = raw.rstrip(".'’")
         if w.endswith(("'s", "’s")):
             w = w[:-2]
         if len(w) < 2 or w.lower() in STOPWORDS or w.lower() in QUESTION_WORDS:
