@@ -25,6 +25,7 @@ _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9+&'’.-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 # CJK and other scripts without spaces: every character is a term.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _DIGIT = re.compile(r"\d")
+_SENTENCE_BREAKS = frozenset({".", "?", "!", "\"", "“"})
 _OTHER_WORD = re.compile(r"[^\W\d_A-Za-z]{2,}", re.U)
 
 
@@ -93,19 +94,22 @@ def name_tokens(text: str, initial: bool = False) -> list[str]:
     (in news copy that is usually the subject: "Voltaic said ...")."""
     out: list[str] = []
     for m in _WORD.finditer(text):
-        raw = m.group(0)
+        raw = m.group()
         if raw.islower() and "+" not in raw and not _DIGIT.search(raw):
             continue  # no capital, digit or "+": none of the tests below can pass (most words)
         w = raw.rstrip(".'’")
         if w.endswith(("'s", "’s")):
             w = w[:-2]
-        if len(w) < 2 or w.lower() in STOPWORDS or w.lower() in QUESTION_WORDS:
+        if len(w) < 2:
             continue
-        starts = m.start() == 0 or text[max(0, m.start() - 2):m.start()].strip() in {".", "?", "!", "\"", "“"}
-        if (w.isupper() and len(w) >= 2) or any(c.isdigit() for c in w) or "+" in w or (
-            w[0].isupper() and (not starts or any(c.isupper() for c in w[1:]))
-        ):
+        low = w.lower()
+        if low in STOPWORDS or low in QUESTION_WORDS:
+            continue
+        at = m.start()
+        starts = at == 0 or text[max(0, at - 2):at].strip() in _SENTENCE_BREAKS
+        inner_capital = w[1:] != low[1:]  # a capital after the first letter (words here are ASCII)
+        if w.isupper() or _DIGIT.search(w) or "+" in w or (w[0].isupper() and (not starts or inner_capital)):
             out.append(w)
-        elif starts and w[0].isupper() and (any(c.isupper() for c in w[1:]) or initial):
+        elif starts and w[0].isupper() and (inner_capital or initial):
             out.append(w)
     return out
