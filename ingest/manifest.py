@@ -10,6 +10,7 @@ server behave the same; `sources.json` in the data folder is a plain copy for `-
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import json
 import os
@@ -18,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from .catalogsync import CatalogSync
 from .gateway import ModelMismatch
 from .records import Source, SourceRecord
 
@@ -45,12 +47,14 @@ class Manifest:
         self.terms = terms
         self._cache: dict[str, SourceRecord] | None = None
         self._caching = False
+        self.sync = CatalogSync(gw)  # the source catalog: indexed reads (`ingest.catalog`)
+        self._texts: dict[str, str] = {}  # texts this writer wrote, for the catalog it rewrites
 
     def cache_records(self, on: bool) -> None:
         """While the writer holds the lock, nobody else changes the records: read them once and
         keep them up to date as this process writes (planning, relinking, publishing and the
         sources list each read all of them: four reads of 100,000 records a run, before)."""
-        self._caching, self._cache = on, None
+        self._caching, self._cache, self._texts = on, None, {}
 
     def _get(self, rid: Reserved, include: list[str] | None = None) -> dict[str, Any]:
         return self.gw._call(self.gw.sources_col.get, ids=[rid.value], include=include or ["metadatas"])
@@ -83,25 +87,36 @@ class Manifest:
 
     # -- source records ----------------------------------------------------------------------
     def records(self) -> dict[str, SourceRecord]:
+        """Every source's record (without text): from the catalog when it is in step, else Chroma."""
         if self._cache is not None:
             return dict(self._cache)
-        rec = self.gw._call(self.gw.sources_col.get, where={"kind": "source"}, include=["metadatas"])
-        out = {sid: SourceRecord.from_meta(sid, meta) for sid, meta in zip(rec["ids"], rec["metadatas"])}
+        out = self.sync.view(None, fresh=True)
+        if out is None:
+            rec = self.gw._call(self.gw.sources_col.get, where={"kind": "source"}, include=["metadatas"])
+            out = {sid: SourceRecord.from_meta(sid, meta) for sid, meta in zip(rec["ids"], rec["metadatas"])}
         if self._caching:
             self._cache = dict(out)
         return out
 
-    def _cached(self, sid: str, meta: dict[str, Any] | None) -> None:
+    def _cached(self, sid: str, meta: dict[str, Any] | None, text: str | None = None) -> None:
         if self._cache is not None:
             if meta is None:
                 self._cache.pop(sid, None)
             else:
                 self._cache[sid] = SourceRecord.from_meta(sid, meta)
+        if meta is None or text is not None:
+            self._texts.pop(sid, None)
+            if text is not None:
+                self._texts[sid] = text
 
     def get(self, ids: Sequence[str]) -> dict[str, SourceRecord]:
-        """Records with their cleaned `text`."""
+        """Records with their cleaned `text` (by id from the catalog when it is in step with the
+        generation last read: a question reads the generation once, then only what it cites)."""
         if not ids:
             return {}
+        out = self.sync.view(ids, fresh=False)
+        if out is not None:
+            return out
         rec = self.gw._call(self.gw.sources_col.get, ids=list(ids), include=["metadatas", "documents"])
         return {sid: SourceRecord.from_meta(sid, meta, doc or "")
                 for sid, meta, doc in zip(rec["ids"], rec["metadatas"], rec["documents"])}
@@ -121,7 +136,7 @@ class Manifest:
         else:
             self.gw.upsert(self.gw.sources_col, *rows)
         for (src, _), meta in zip(items, metas):
-            self._cached(src.id, meta)
+            self._cached(src.id, meta, src.text)
 
     def set_fingerprints(self, fingerprints: Mapping[str, str]) -> None:
         """Record the file fingerprints of unchanged sources (an index built before fingerprints,
@@ -130,6 +145,10 @@ class Manifest:
         for a in range(0, len(ids), self.gw.max_batch):
             chunk = ids[a:a + self.gw.max_batch]
             self.gw._write(self.gw.sources_col.update, ids=chunk, metadatas=[{"file_fp": fingerprints[i]} for i in chunk])
+        for sid, fp in fingerprints.items():  # the content is the same: the catalog stays in step
+            if self._cache is not None and sid in self._cache:
+                self._cache[sid].fingerprint = fp
+        self.sync.catalog.set_fingerprints(fingerprints)
 
     def set_state(self, source_id: str, state: str) -> None:
         """Change only a record's `state` (e.g. to `removing` before a delete)."""
@@ -137,7 +156,7 @@ class Manifest:
         if rec["ids"]:
             meta = {**rec["metadatas"][0], "state": state}
             self.gw.upsert(self.gw.sources_col, [source_id], [rec["documents"][0] or ""], [meta])
-            self._cached(source_id, meta)
+            self._cached(source_id, meta, rec["documents"][0] or "")
 
     def delete(self, source_id: str) -> None:
         """Record first says `removing`, then sentences go, then the record (and its term counts):
@@ -148,6 +167,11 @@ class Manifest:
         self.gw._write(self.gw.sources_col.delete, ids=[f"{Reserved.TERM_COUNTS.value}{source_id}", source_id])
         self._cached(source_id, None)
 
+    def titles(self) -> dict[str, str]:
+        """Every source's title (the select stage's headline lookups): two columns of the catalog."""
+        got = self.sync.titles() if self._cache is None else None
+        return got if got is not None else {sid: r.title for sid, r in self.records().items()}
+
     # -- journal, generation, schema ----------------------------------------------------------
     def journal_open(self) -> bool:
         """True when a run that wrote to this index did not finish (crashed or was killed)."""
@@ -157,20 +181,19 @@ class Manifest:
         """Open the journal (the run's first write). A run that finds the published term totals in
         step with the index (no crashed run in between) updates them by what it changes, instead
         of re-reading every source's counts when it publishes."""
+        self.sync.catalog.invalidate()  # before the first write: nobody trusts it until it is rewritten
         if not self.journal_open():
             self.terms.begin(self.generation(), [s for s, r in self.records().items() if r.state == "complete"])
         self._put(Reserved.JOURNAL, {"kind": "journal", "op": op, "pid": os.getpid()})
 
     def end_journal(self) -> None:
         self.gw._write(self.gw.sources_col.delete, ids=[Reserved.JOURNAL.value])
+        self.sync.closed()
 
     def generation(self) -> str:
         """A token that changes whenever sentences or sources change; readers compare it. An
         index replaced under this client (a rebuild's swap) reads as a generation of its own."""
-        if self.gw.replaced():
-            return "replaced"
-        rec = self._get(Reserved.GENERATION)
-        return str(rec["metadatas"][0].get("token", "")) if rec["ids"] else ""
+        return self.sync.state()[0]
 
     def bump_generation(self, token: str | None = None) -> str:
         token = token or uuid.uuid4().hex
@@ -187,6 +210,7 @@ class Manifest:
         # One upsert, totals first: the generation never names totals that are not there.
         self.terms.publish_totals(done, token, then=([Reserved.GENERATION.value], [""],
                                                      [{"kind": "generation", "token": token}]))
+        self.sync.publish(token, self._cache, self._texts)
         return token
 
     def schema_version(self) -> int:

@@ -72,6 +72,9 @@ class Store(Gateway):
     def get_sources(self, ids: Sequence[str]) -> dict[str, SourceRecord]:
         return self.manifest.get(ids)
 
+    def source_titles(self) -> dict[str, str]:
+        return self.manifest.titles()
+
     def mark_sources(self, items: Sequence[tuple[Source, int]], state: str,
                      fingerprints: Mapping[str, str] | None = None) -> None:
         self.manifest.mark(items, state, fingerprints)

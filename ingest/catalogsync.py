@@ -1,0 +1,120 @@
+"""When the source catalog (`ingest.catalog`) may answer for Chroma, and how it is kept in step.
+
+The catalog is trusted only while its stamp is the generation Chroma publishes and no run is
+writing (the journal record is absent): both are one small read of two reserved records. A reader
+that finds it outdated rebuilds it with one full read; a writer rewrites it after it publishes,
+from the records it holds in memory. Everything here falls back to Chroma: a wrong catalog can
+cost a read, never an answer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from .catalog import Catalog, catalog_path
+from .records import SourceRecord
+
+if TYPE_CHECKING:
+    from .gateway import Gateway
+
+_GENERATION, _JOURNAL = "__generation__", "__journal__"  # ingest.manifest.Reserved (no import cycle)
+
+
+class CatalogSync:
+    """The catalog of one opened index and what this process last read of the index's state."""
+
+    def __init__(self, gw: Gateway) -> None:
+        self.gw = gw
+        self.catalog = Catalog(catalog_path(gw.settings, gw.folder))
+        self.seen: tuple[str, bool] | None = None  # (generation, a run writing) as last read
+        # The records of one generation, when the catalog file cannot be written (read-only folder).
+        self._memory: tuple[str, dict[str, SourceRecord], dict[str, str]] | None = None
+
+    def state(self) -> tuple[str, bool]:
+        """The published generation and whether a run is writing (its journal open): one read. An
+        index replaced under this client (a rebuild's swap) reads as a generation of its own."""
+        if self.gw.replaced():
+            self.seen = ("replaced", False)
+            return self.seen
+        rec = self.gw._call(self.gw.sources_col.get, ids=[_GENERATION, _JOURNAL], include=["metadatas"])
+        got = dict(zip(rec["ids"], rec["metadatas"]))
+        self.seen = (str((got.get(_GENERATION) or {}).get("token", "")), _JOURNAL in got)
+        return self.seen
+
+    def closed(self) -> None:
+        """This writer closed its journal."""
+        if self.seen is not None:
+            self.seen = (self.seen[0], False)
+
+    def view(self, ids: Sequence[str] | None, *, fresh: bool) -> dict[str, SourceRecord] | None:
+        """Records from the catalog (`ids` with their text; None: every record, without), or None
+        when it cannot be trusted — no generation, a run writing, an index replaced: the caller
+        reads Chroma. `fresh`: read the state now; else trust the generation last read (a
+        question reads it once, then reads only what it cites) unless the catalog moved on."""
+        ready = self._ready(fresh)
+        if ready is None:
+            return None
+        if ready is not True:
+            recs, texts = ready
+            if ids is None:
+                return dict(recs)
+            return {i: dataclasses.replace(recs[i], text=texts.get(i, "")) for i in ids if i in recs}
+        return self.catalog.records() if ids is None else self.catalog.get(ids)
+
+    def titles(self) -> dict[str, str] | None:
+        """Every source's title (two columns of the catalog), or None as `view`."""
+        ready = self._ready(False)
+        if ready is None or ready is True:
+            return self.catalog.titles() if ready else None
+        return {sid: r.title for sid, r in ready[0].items()}
+
+    def _ready(self, fresh: bool) -> bool | tuple[dict[str, SourceRecord], dict[str, str]] | None:
+        """True when the catalog file may be read; the records in memory when it cannot be
+        written; None when neither can be trusted. An outdated or missing catalog is rebuilt."""
+        gen, busy = self.seen if not fresh and self.seen else self.state()
+        if not fresh and self.catalog.stamp() != gen:
+            gen, busy = self.state()
+        if not gen or busy or gen == "replaced":
+            return None
+        if self._memory is not None and self._memory[0] == gen:
+            return self._memory[1], self._memory[2]
+        if self.catalog.stamp() == gen:
+            return True
+        mem = self._rebuild(gen)
+        if mem is not None:
+            return mem[1], mem[2]
+        return True if self.catalog.stamp() == gen else None  # else a writer began meanwhile
+
+    def _rebuild(self, gen: str) -> tuple[str, dict[str, SourceRecord], dict[str, str]] | None:
+        """One full read of the records into the catalog; kept in memory instead when the file
+        cannot be written (returned then)."""
+        epoch = self.catalog.epoch()  # before the read: a writer beginning after it bumps it
+        if self.state() != (gen, False):
+            return None
+        rec = self.gw._call(self.gw.sources_col.get, where={"kind": "source"}, include=["metadatas", "documents"])
+        recs = {sid: SourceRecord.from_meta(sid, meta) for sid, meta in zip(rec["ids"], rec["metadatas"])}
+        texts = {sid: doc or "" for sid, doc in zip(rec["ids"], rec["documents"])}
+        if self.catalog.write(gen, recs.values(), texts, epoch) or self.catalog.epoch() != epoch:
+            self._memory = None
+            return None
+        self._memory = (gen, recs, texts)
+        return self._memory
+
+    def publish(self, token: str, records: Mapping[str, SourceRecord] | None, written: Mapping[str, str]) -> None:
+        """After a writer published `token`: the catalog rewritten from `records` (every record,
+        as this writer holds them; None: it does not, and the next reader rebuilds), the texts
+        it wrote and the ones the catalog already holds — any other is read from Chroma."""
+        self.seen = (token, True)  # the journal closes next
+        if records is None:
+            return
+        missing = self.catalog.missing_texts(records)
+        if missing is None:
+            return
+        texts = dict(written)
+        need = [sid for sid in missing if sid not in texts]
+        for a in range(0, len(need), self.gw.max_batch):
+            rec = self.gw._call(self.gw.sources_col.get, ids=need[a:a + self.gw.max_batch], include=["documents"])
+            texts.update((sid, doc or "") for sid, doc in zip(rec["ids"], rec["documents"]))
+        self.catalog.write(token, records.values(), texts)
