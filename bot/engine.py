@@ -23,7 +23,7 @@ from .cite import cite, correction_listing
 from .compose import ComposeRequest, Composer, OnToken, composer_from_settings
 from .conversation import Conversation
 from .later import later_statements
-from .metadata import metadata_answer
+from .metadata import Directory, metadata_answer
 from .retrieve import read_sentences, retrieve, understand
 from .scorer import Scorer
 from .scorer import cached as fitted_scorer
@@ -64,6 +64,7 @@ class Engine:
         self._generation: str | None = None  # of the index this engine opened
         self._lock = threading.Lock()
         self._seen_generation: str | None = None  # as read before this question
+        self._sources: Directory | None = None  # the sources' metadata lookups, for one generation
 
     # -- index access ------------------------------------------------------------------
     def store(self) -> Store:
@@ -94,6 +95,15 @@ class Engine:
         fresh.check_model(self.embedder.identity)
         with self._lock:
             self._store, self._generation = fresh, fresh.generation()
+
+    def _directory(self) -> Directory:
+        """The metadata lookups over the records the statistics hold for this generation (built
+        once per generation, not per question)."""
+        recs = self.stats.records
+        d = self._sources
+        if d is None or d.records is not recs:
+            d = self._sources = Directory(recs)
+        return d
 
     def reset_store(self) -> None:
         """Forget the open index (after a connection failure, or when the CLI rebuilt it)."""
@@ -157,7 +167,7 @@ class Engine:
     def _answer(self, question: str, conversation: Conversation | None, on_token: OnToken | None) -> Answer:
         st = self.store()
         self.stats.refresh(st, self._seen_generation)
-        meta = metadata_answer(question, lambda: self.stats.records, conversation)
+        meta = metadata_answer(question, self._directory, conversation)
         if meta is not None:
             return meta
         # A follow-up carries the subject it inherits ("Who backs it?" → "Who backs Megvii?").
@@ -165,7 +175,7 @@ class Engine:
         if conversation is not None and conversation.turns:
             restated = self.composer.restate(question, conversation, q)
             if restated:
-                meta = metadata_answer(restated, lambda: self.stats.records, None)
+                meta = metadata_answer(restated, self._directory, None)
                 if meta is not None:
                     return dataclasses.replace(meta, question=question, standalone=restated)
                 q = restated

@@ -36,45 +36,73 @@ _GENERIC = {"wrote", "write", "author", "reporter", "story", "article", "edit", 
             "piece", "journalist", "writer", "byline", "outlet", "publication", "newspaper"}
 
 
-def _targets(q: str, recs: dict[str, SourceRecord], conversation: Conversation | None) -> list[str]:
+class Directory:
+    """The sources' metadata as the questions about them look it up, built once per index
+    generation: a question then scans the distinct bylines (a newsroom has far fewer reporters
+    than stories) and the titles sharing one of its words, not every record."""
+
+    def __init__(self, records: dict[str, SourceRecord]) -> None:
+        self.records = records
+        self.pos = {sid: i for i, sid in enumerate(records)}
+        self.bylines: dict[str, list[str]] = {}  # lower-cased byline -> its sources, in index order
+        self.titled: dict[str, list[str]] = {}  # a title's content word -> sources, in index order
+        for sid, r in records.items():
+            if r.byline:
+                self.bylines.setdefault(r.byline.lower(), []).append(sid)
+            for t in set(content_terms(r.title)):
+                self.titled.setdefault(t, []).append(sid)
+
+    def by_byline(self, match: Callable[[str], bool]) -> list[str]:
+        """Sources whose (lower-cased) byline matches, in index order."""
+        hits = [sid for b, sids in self.bylines.items() if match(b) for sid in sids]
+        return sorted(hits, key=self.pos.__getitem__)
+
+    def best_title(self, terms: set[str]) -> str | None:
+        """The source whose title shares most of `terms` (the first in index order on a tie)."""
+        shared: dict[str, int] = {}
+        for t in terms:
+            for sid in self.titled.get(t, ()):
+                shared[sid] = shared.get(sid, 0) + 1
+        return min(shared, key=lambda s: (-shared[s], self.pos[s])) if shared else None
+
+
+def _targets(q: str, d: Directory, conversation: Conversation | None) -> list[str]:
     """Which sources the question is about: the ones just quoted, a title it echoes, the one whose
     byline it names, or — with a single source — that one."""
     low = q.lower()
-    named = [sid for sid, r in recs.items() if r.byline and any(
-        n.lower() in r.byline.lower() for n in name_tokens(q, initial=True) if len(n) > 2)]
+    names = [n.lower() for n in name_tokens(q, initial=True) if len(n) > 2]
+    named = d.by_byline(lambda b: any(n in b for n in names))
     if named:
         return named[:5]
     last = conversation.last.answer if conversation and conversation.last else None
     if last and last.citations and re.search(r"\b(this|that|it|the (?:article|story|piece))\b", low):
         return list(dict.fromkeys(c.source for c in last.citations))
-    if len(recs) == 1:
-        return list(recs)
-    qt = set(content_terms(q)) - _GENERIC
-    ranked = sorted(recs, key=lambda s: -len(qt & set(content_terms(recs[s].title))))
-    if ranked and qt & set(content_terms(recs[ranked[0]].title)):
-        return ranked[:1]
-    return ranked[:5]
+    if len(d.records) == 1:
+        return list(d.records)
+    best = d.best_title(set(content_terms(q)) - _GENERIC)
+    return [best] if best is not None else list(d.records)[:5]
 
 
-def _names_a_byline(q: str, recs: dict[str, SourceRecord]) -> bool:
+def _names_a_byline(q: str, d: Directory) -> bool:
     """"Who is Blake Schmidt?" asks about a source's author."""
     if not re.match(r"\s*who\s+(?:is|was)\b", q, re.I):
         return False
     names = [n.lower() for n in name_tokens(q, initial=True) if len(n) > 2]
-    return bool(names) and any(r.byline and all(n in r.byline.lower() for n in names) for r in recs.values())
+    return bool(names) and any(all(n in b for n in names) for b in d.bylines)
 
 
-def metadata_answer(q: str, records: Callable[[], dict[str, SourceRecord]],
+def metadata_answer(q: str, directory: Callable[[], Directory],
                     conversation: Conversation | None) -> Answer | None:
-    """`records` is called only when the question is about the sources, keeping the manifest read
-    off the path of ordinary questions."""
+    """`directory` is called only when the question is about the sources, keeping the manifest
+    read off the path of ordinary questions."""
     if not (BYLINE_Q.search(q) or EDITOR_Q.search(q) or DATE_Q.search(q) or PUBLISHER_Q.search(q)
             or re.match(r"\s*who\s+(?:is|was)\b", q, re.I)):
         return None
-    recs = records()
+    d = directory()
+    recs = d.records
     if not recs:
         return None
-    if BYLINE_Q.search(q) or _names_a_byline(q, recs):
+    if BYLINE_Q.search(q) or _names_a_byline(q, d):
         field, lead = "byline", "From the story's byline:"
     elif EDITOR_Q.search(q):
         field, lead = "editors", "From the story's contact lines:"
@@ -85,7 +113,7 @@ def metadata_answer(q: str, records: Callable[[], dict[str, SourceRecord]],
     else:
         return None
     cits: list[Citation] = []
-    for sid in _targets(q, recs, conversation):
+    for sid in _targets(q, d, conversation):
         rec = recs[sid]
         values = {
             "byline": [rec.byline],

@@ -121,7 +121,7 @@ class FittedSelector:
     def _titles(self, qv: QuestionView) -> dict[str, str]:
         if not qv.names:
             return {}
-        return {sid: rec.title for sid, rec in self.stats.records.items()}
+        return self.stats.titles()
 
     def select(self, query: Query, candidates: Sequence[StoredSentence], neighbours: Neighbours) -> Selection:
         ranked = self.score(query, candidates, neighbours)

@@ -23,6 +23,7 @@ class TermStats:
         self._generation: str | None = None
         self._lock = threading.Lock()
         self._records: dict[str, SourceRecord] | None = None
+        self._titles: dict[str, str] | None = None
         self._store: Store | None = None
 
     @property
@@ -32,12 +33,19 @@ class TermStats:
             self._records = self._store.source_records()
         return self._records or {}
 
+    def titles(self) -> dict[str, str]:
+        """Every source's title as of the current generation (one indexed read of two columns of
+        the source catalog, once per generation; not the whole records)."""
+        if self._titles is None and self._store is not None:
+            self._titles = self._store.source_titles()
+        return self._titles or {}
+
     def refresh(self, st: Store, generation: str | None = None, force: bool = False) -> None:
         gen = st.generation() if generation is None else generation
         if not force and gen == self._generation:
             return
         with self._lock:
-            self._store, self._records = st, None
+            self._store, self._records, self._titles = st, None, None
             totals = st.term_totals()
             if totals is not None and totals[0] == gen and gen:
                 # Ingest summed the counts for exactly this generation: one read.

@@ -196,3 +196,42 @@ def test_server_mode_keeps_each_client_in_step(chroma_server, tmp_path, embedder
     assert Indexer(a, embedder=embedder).ingest([str(folder)]).ok
     assert "story-5" in in_step(b).source_records()  # b's catalog was stale: rebuilt
 
+
+def test_metadata_lookups_match_a_scan_of_every_record():
+    """bot.metadata's per-generation Directory picks exactly the sources a scan of every record
+    picked (the code before it, kept here as the reference), ties and order included."""
+    import random
+    import re
+
+    from bot import metadata as md
+    from ingest.terms import content_terms, name_tokens
+
+    def scan_targets(q, recs):
+        named = [sid for sid, r in recs.items() if r.byline and any(
+            n.lower() in r.byline.lower() for n in name_tokens(q, initial=True) if len(n) > 2)]
+        if named:
+            return named[:5]
+        if len(recs) == 1:
+            return list(recs)
+        qt = set(content_terms(q)) - md._GENERIC
+        ranked = sorted(recs, key=lambda s: -len(qt & set(content_terms(recs[s].title))))
+        return ranked[:1] if ranked and qt & set(content_terms(recs[ranked[0]].title)) else ranked[:5]
+
+    def scan_names(q, recs):
+        if not re.match(r"\s*who\s+(?:is|was)\b", q, re.I):
+            return False
+        names = [n.lower() for n in name_tokens(q, initial=True) if len(n) > 2]
+        return bool(names) and any(r.byline and all(n in r.byline.lower() for n in names) for r in recs.values())
+
+    rnd = random.Random(5)
+    words = ["plant", "strike", "Denver", "bank", "merger", "court", "river", "election", "budget", "storm"]
+    people = ["Ann Lee", "Bo Park", "Cy Young", "Dee Moss", ""]
+    for n in (1, 2, 7, 60):
+        recs = {f"s{i:03d}": SourceRecord(f"s{i:03d}", title=" ".join(rnd.sample(words, 3)),
+                                          byline=rnd.choice(people)) for i in rnd.sample(range(n * 3), n)}
+        d = md.Directory(recs)
+        for _ in range(40):
+            q = rnd.choice(["Who wrote the {} {} story?", "Who is {} {}?", "When was the {} {} piece published?"]
+                           ).format(*rnd.sample(words + ["Ann", "Lee", "Moss", "Young"], 2))
+            assert md._targets(q, d, None) == scan_targets(q, recs), q
+            assert md._names_a_byline(q, d) == scan_names(q, recs), q
