@@ -10,6 +10,9 @@ embedded or written here except the crash sweep (`recover`), which runs under th
 from __future__ import annotations
 
 import logging
+import os
+import stat
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from .fetch import FetchLimits, fetch
-from .fingerprint import fingerprint
-from .loaders import SourceError, iter_files, load_file, parse_file, read_file
+from .fingerprint import digest, fingerprint, mark, same_stat
+from .loaders import SUFFIXES, SourceError, iter_files, load_file, parse_file, read_file
 from .origins import is_url, keep_recorded_id, origin_clash, origin_of, source_from_page
 from .records import Sentence, Source, SourceRecord
 from .report import IngestReport, SourceResult
@@ -41,6 +44,28 @@ class FileJob:
 
     def read(self) -> tuple[Path, bytes]:
         return read_file(self.path, self.root)
+
+    def stat(self) -> tuple[Path, os.stat_result] | None:
+        """The real path and its stat, without reading the file (None: let `read` say what is wrong)."""
+        try:
+            real = self.path.resolve()
+            if self.path.suffix.lower() not in SUFFIXES or (
+                    self.root is not None and not real.is_relative_to(self.root.resolve())):
+                return None
+            st = os.stat(real)
+        except (OSError, RuntimeError):
+            return None
+        return (real, st) if stat.S_ISREG(st.st_mode) else None
+
+    def marked(self) -> tuple[Path, bytes, str]:
+        """Read the file: its real path, bytes and what its record keeps (`ingest.fingerprint.mark`)."""
+        began = time.time_ns()
+        real, data = self.read()
+        try:
+            st: os.stat_result | None = os.stat(real)
+        except OSError:
+            st = None
+        return real, data, mark(fingerprint(data), st, began)
 
     def parse(self, real: Path, data: bytes) -> Source:
         return parse_file(self.path, real, data)
@@ -152,14 +177,20 @@ def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Sett
         fp = ""
         try:
             if isinstance(load, FileJob):
-                real, data = load.read()
-                fp = fingerprint(data)
+                # Unchanged by its stat (not read at all), or by the digest of its bytes (not parsed).
+                quick = None if settings.hash_all_files else load.stat()
+                sid = by_path.get(str(quick[0]), "") if quick else ""
+                if sid and sid not in out.seen and same_stat(out.manifest[sid].fingerprint, quick[1]):
+                    _unchanged(out, report, unchanged, sid, target,
+                               lambda load=load, fp=out.manifest[sid].fingerprint: (load.parse(*load.read()), fp))
+                    continue
+                real, data, fp = load.marked()
                 sid = by_path.get(str(real), "")
-                if sid and sid not in out.seen and out.manifest[sid].fingerprint == fp:
-                    out.seen[sid] = target
-                    n = out.manifest[sid].sentences
-                    report.results.append(SourceResult(target, "unchanged", sid, sentences=n))
-                    unchanged.append((sid, n, lambda load=load, real=real, data=data, fp=fp: (load.parse(real, data), fp)))
+                if sid and sid not in out.seen and digest(out.manifest[sid].fingerprint) == digest(fp):
+                    _unchanged(out, report, unchanged, sid, target,
+                               lambda load=load, real=real, data=data, fp=fp: (load.parse(real, data), fp))
+                    if out.manifest[sid].fingerprint != fp:  # touched, or a racy stat: keep the new one
+                        out.refresh[sid] = fp
                     continue
                 src = keep_recorded_id(load.parse(real, data), origins)
             else:
@@ -212,6 +243,14 @@ def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Sett
             continue
         out.pending.append(_pending(store, src, origin, "updated", out.manifest[sid], whole=True))
     return out
+
+
+def _unchanged(out: Plan, report: IngestReport, unchanged: list, sid: str, target: str,
+               again: Callable[[], tuple[Source, str]]) -> None:
+    out.seen[sid] = target
+    n = out.manifest[sid].sentences
+    report.results.append(SourceResult(target, "unchanged", sid, sentences=n))
+    unchanged.append((sid, n, again))
 
 
 def _incomplete(store: Store, manifest: dict[str, SourceRecord], items: list[tuple[str, int]]) -> set[str]:

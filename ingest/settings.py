@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     # Server mode: how long an ingest's writer lease lives without a heartbeat (ingest/lease.py)
     ingest_lease_seconds: float = Field(60.0, gt=2.0, validation_alias="FACTDESK_LEASE_SECONDS")
 
+    # Re-ingest: a file whose size, mtime and inode match its record is unchanged without being
+    # read (ingest/fingerprint.py); set this to read and hash every file instead (an editor who
+    # restores mtimes, a filesystem whose mtimes cannot be trusted)
+    hash_all_files: bool = Field(False, validation_alias="FACTDESK_HASH_ALL")
+
     # Fetching URLs
     fetch_timeout: float = Field(15.0, gt=0, validation_alias="FACTDESK_FETCH_TIMEOUT")  # total, per URL
     fetch_max_bytes: int = Field(10 * 1024 * 1024, gt=0, validation_alias="FACTDESK_FETCH_MAX_BYTES")
