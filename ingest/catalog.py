@@ -56,9 +56,10 @@ def catalog_path(settings: Settings, folder: str = "chroma") -> Path | None:
 
 
 def _row(r: SourceRecord) -> tuple:
+    js = [json.dumps(v) if v else ("{}" if isinstance(v, dict) else "[]")
+          for v in (r.contacts, r.furniture, r.corrects, r.extra)]
     return (r.id, r.title, r.publisher, r.published, r.url, r.path, r.byline, r.sha256, r.state, int(r.sentences),
-            json.dumps(r.contacts), json.dumps(r.furniture), json.dumps(r.corrects), json.dumps(r.extra),
-            r.indexed_at, r.fingerprint)
+            *js, r.indexed_at, r.fingerprint)
 
 
 def _decode(value: str | None, kind: type):

@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from functools import lru_cache
 from pathlib import Path
+
+from .loaders import SUFFIXES
 
 # A file modified this close to the moment it was read may change again within the same mtime tick
 # (coarse kernel clocks, 1-2 s on FAT and some network filesystems): its stat proves nothing.
@@ -48,11 +51,30 @@ def fingerprint(data: bytes) -> str:
     return hashlib.sha256(_code_digest() + data).hexdigest()
 
 
-def mark(fp: str, st: os.stat_result | None, read_ns: int) -> str:
+def file_stat(path: Path, root: Path | None, dirs: dict[Path, str]) -> tuple[str, os.stat_result] | None:
+    """A source file's real path and stat without reading it (None for anything `read_file` must
+    judge: a symlink, not a regular file, another suffix, outside `root`). One lstat a file: the
+    folders' real paths are resolved once per plan (`dirs`)."""
+    try:
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode) or not stat.S_ISREG(st.st_mode) or path.suffix.lower() not in SUFFIXES:
+            return None
+        for d in (path.parent, root):
+            if d is not None and d not in dirs:
+                dirs[d] = os.path.realpath(d)
+    except (OSError, RuntimeError):
+        return None
+    real = os.path.join(dirs[path.parent], path.name)
+    inside = root is None or real.startswith(dirs[root].rstrip(os.sep) + os.sep)
+    return (real, st) if inside else None
+
+
+def mark(fp: str, got: tuple[str, os.stat_result] | None, read_ns: int) -> str:
     """What a record keeps of a file: its fingerprint, then (when known) its size, mtime_ns and
     inode after it was read, the moment the read began and the loading code's digest."""
-    if st is None:
+    if got is None:
         return fp
+    st = got[1]
     return f"{fp} {st.st_size} {st.st_mtime_ns} {st.st_ino} {read_ns} {_code_digest().hex()[:16]}"
 
 

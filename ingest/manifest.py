@@ -5,7 +5,9 @@ hash, sentence count), and a few reserved records, all named by `Reserved`: the 
 that built the index, the journal of a run in progress, the generation token readers compare,
 the schema version (`ingest.migrations`), the writer lease (`ingest.lease`) and the term counts
 (`ingest.termcounts`). It lives in Chroma, not a side file, so an embedded folder and a shared
-server behave the same; `sources.json` in the data folder is a plain copy for `--rebuild`.
+server behave the same; `sources.json` in the data folder is a plain copy for `--rebuild`, and the
+source catalog (`ingest.catalog`, kept in step by `ingest.catalogsync`) a local copy of the records
+for reads by id, used only while it describes the generation Chroma publishes.
 """
 
 from __future__ import annotations

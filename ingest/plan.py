@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import stat
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from .fetch import FetchLimits, fetch
-from .fingerprint import digest, fingerprint, mark, same_stat
-from .loaders import SUFFIXES, SourceError, iter_files, load_file, parse_file, read_file
+from .fingerprint import digest, file_stat, fingerprint, mark, same_stat
+from .loaders import SourceError, iter_files, load_file, parse_file, read_file
 from .origins import is_url, keep_recorded_id, origin_clash, origin_of, source_from_page
 from .records import Sentence, Source, SourceRecord
 from .report import IngestReport, SourceResult
@@ -45,27 +44,14 @@ class FileJob:
     def read(self) -> tuple[Path, bytes]:
         return read_file(self.path, self.root)
 
-    def stat(self) -> tuple[Path, os.stat_result] | None:
-        """The real path and its stat, without reading the file (None: let `read` say what is wrong)."""
-        try:
-            real = self.path.resolve()
-            if self.path.suffix.lower() not in SUFFIXES or (
-                    self.root is not None and not real.is_relative_to(self.root.resolve())):
-                return None
-            st = os.stat(real)
-        except (OSError, RuntimeError):
-            return None
-        return (real, st) if stat.S_ISREG(st.st_mode) else None
+    def stat(self, dirs: dict[Path, str]) -> tuple[str, os.stat_result] | None:
+        return file_stat(self.path, self.root, dirs)
 
     def marked(self) -> tuple[Path, bytes, str]:
         """Read the file: its real path, bytes and what its record keeps (`ingest.fingerprint.mark`)."""
         began = time.time_ns()
         real, data = self.read()
-        try:
-            st: os.stat_result | None = os.stat(real)
-        except OSError:
-            st = None
-        return real, data, mark(fingerprint(data), st, began)
+        return real, data, mark(fingerprint(data), file_stat(real, None, {}), began)
 
     def parse(self, real: Path, data: bytes) -> Source:
         return parse_file(self.path, real, data)
@@ -173,13 +159,14 @@ def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Sett
     # without being parsed: an unchanged or one-file re-ingest of a large archive parses nothing else.
     by_path = {rec.path: sid for sid, rec in out.manifest.items()
                if rec.path and rec.fingerprint and rec.state == "complete"}
+    dirs: dict[Path, str] = {}  # folder -> its real path, resolved once
     for target, load in jobs:
         fp = ""
         try:
             if isinstance(load, FileJob):
                 # Unchanged by its stat (not read at all), or by the digest of its bytes (not parsed).
-                quick = None if settings.hash_all_files else load.stat()
-                sid = by_path.get(str(quick[0]), "") if quick else ""
+                quick = None if settings.hash_all_files else load.stat(dirs)
+                sid = by_path.get(quick[0], "") if quick else ""
                 if sid and sid not in out.seen and same_stat(out.manifest[sid].fingerprint, quick[1]):
                     _unchanged(out, report, unchanged, sid, target,
                                lambda load=load, fp=out.manifest[sid].fingerprint: (load.parse(*load.read()), fp))
