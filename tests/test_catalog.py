@@ -235,3 +235,25 @@ def test_metadata_lookups_match_a_scan_of_every_record():
                            ).format(*rnd.sample(words + ["Ann", "Lee", "Moss", "Young"], 2))
             assert md._targets(q, d, None) == scan_targets(q, recs), q
             assert md._names_a_byline(q, d) == scan_names(q, recs), q
+
+
+def test_an_unchanged_database_file_answers_for_the_generation(indexer, settings, folder, monkeypatch):
+    """While the embedded database file is unchanged (and was quiet before the last read), the
+    generation is known without a read; any write — another process's re-index — is seen."""
+    import time
+
+    import ingest.catalogsync as cs
+
+    assert indexer.ingest([str(folder)]).ok
+    monkeypatch.setattr(cs, "QUIET_NS", 0)  # instead of waiting two seconds for the file to be quiet
+    reader = Store(settings)
+    first = reader.generation()
+    calls = []
+    col, real = reader.sources_col, reader.sources_col.get
+    monkeypatch.setattr(col, "get", lambda *a, **k: calls.append(k.get("ids")) or real(*a, **k))
+    assert reader.generation() == first and reader.generation() == first and calls == []
+    time.sleep(0.05)  # past the filesystem clock's tick
+    (folder / "story-7.md").write_text(ARTICLE.format(title="Story number 7", month=7, i=7, n=700))
+    assert indexer.ingest([str(folder)]).ok  # another writer
+    assert reader.generation() != first and calls  # seen on the next question
+    assert "story-7" in reader.source_records()
