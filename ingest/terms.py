@@ -92,7 +92,15 @@ def name_tokens(text: str, initial: bool = False) -> list[str]:
     tokens with digits or symbols. These are what dense embeddings blur and exact matching finds.
     With `initial`, a capitalised sentence-initial word that is not a function word counts too
     (in news copy that is usually the subject: "Voltaic said ...")."""
-    out: list[str] = []
+    return list(_name_tokens(text)[1 if initial else 0])
+
+
+@lru_cache(maxsize=8192)
+def _name_tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Both readings of `name_tokens` in one pass, cached: answering one question reads the same
+    candidate sentences' names both ways (answer-type evidence, later coverage's subjects)."""
+    plain: list[str] = []
+    with_initial: list[str] = []
     for m in _WORD.finditer(text):
         raw = m.group()
         if raw.islower() and "+" not in raw and not _DIGIT.search(raw):
@@ -109,7 +117,10 @@ def name_tokens(text: str, initial: bool = False) -> list[str]:
         starts = at == 0 or text[max(0, at - 2):at].strip() in _SENTENCE_BREAKS
         inner_capital = w[1:] != low[1:]  # a capital after the first letter (words here are ASCII)
         if w.isupper() or _DIGIT.search(w) or "+" in w or (w[0].isupper() and (not starts or inner_capital)):
-            out.append(w)
-        elif starts and w[0].isupper() and (inner_capital or initial):
-            out.append(w)
-    return out
+            plain.append(w)
+            with_initial.append(w)
+        elif starts and w[0].isupper():
+            if inner_capital:
+                plain.append(w)
+            with_initial.append(w)
+    return tuple(plain), tuple(with_initial)
