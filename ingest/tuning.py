@@ -98,6 +98,10 @@ class CorrectionsTuning(BaseModel):
     sim_very: float = Field(0.6, ge=-1.0, le=1.0, description=(
         "Very close: a different figure links without a shared content word (with two shared names). "
         "Hand-set (issue 10)."))
+    noun_subject_sim: float = Field(0.5, ge=-1.0, le=1.0, description=(
+        "Without a shared name, a later statement that restates the claim's words reversed (restate.py) "
+        "shows the same subject only through a shared noun beyond the reversed words and at least this "
+        "similarity of the two sentences. Hand-set on the realworld development parts (this round)."))
     story_sim: float = Field(0.5, ge=-1.0, le=1.0, description=(
         "Inside one story, a claim worded as earlier and a correction a few sentences on are treated as at "
         "least this similar (the story says they are about the same thing). Hand-set (issue 10)."))

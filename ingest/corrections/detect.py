@@ -120,8 +120,9 @@ def detect_within(rows: Sequence[Row], sources: dict[str, SourceRecord],
             ev = evidence(a.text, b.text, max(sim, tuning.story_sim) if story else sim, win.get(b.id), b.index, story=story,
                           a_before=before, a_published=a.published, tuning=tuning)
             # "Later" wording alone orders a change of state or plan ("by evening it had reopened"),
-            # not a claim of fact the same story made in its own voice.
-            if ev and order == "later" and ev.status == "corrected":
+            # not a claim of fact the same story made in its own voice — unless a correction notice
+            # says so ("Correction, Friday evening: …").
+            if ev and order == "later" and ev.status == "corrected" and not sg.signals(b.text).notice:
                 continue
             if ev and ev.verdict == SURE:  # inside one story, only what the text makes plain
                 found.setdefault(a.id, []).append((ev, b))

@@ -45,7 +45,8 @@ FINDING = re.compile(r"\b(?:found|finds|find|show(?:s|ed|n)?|suggest\w*|conclud\
 ANAPHOR = re.compile(r"(?:The|This|These|Those|It|They|He|She|Its|Their|His|Her) (?!\w+ of\b)", re.I)
 NO_LONGER = re.compile(r"\bno longer \w+(?: \w+){0,4}", re.I)
 # A claim dating what it reports to a year ("placed on the list in June 2018"): history when earlier than its source.
-YEAR = re.compile(r"\b(?:in|since|from) (?:(?:early|late|mid-?)\s?)?(?:[A-Z][a-z]+ )?((?:19|20)\d\d)\b")
+# ("since 1934" is not: it says the state still holds.)
+YEAR = re.compile(r"\b(?:in|from) (?:(?:early|late|mid-?)\s?)?(?:[A-Z][a-z]+ )?((?:19|20)\d\d)\b")
 # A figure's qualifier ("more than 50,000"): which later figures it already allows.
 QUALIFIED = re.compile(r"\b(more than|over|at least|nearly|almost|about|around|roughly|some|up to|fewer than|"
                        r"less than|under)\s+$", re.I)
@@ -119,3 +120,39 @@ PERIOD = re.compile(r"\b(?:last|this|next|previous|prior|the past|per|a|each|eve
                     r"week|season)\b|\b(?:in|for|during) (?:the )?(?:first|second|third|fourth|final) (?:quarter|half)\b|"
                     r"\b(?:in|for|during|since) (?:fiscal )?(?:19|20)\d\d\b|\b(?:annual|annually|quarterly|monthly|"
                     r"yearly|year-on-year|a year earlier)\b", re.I)
+
+# -- restatement under a reversing operator (restate.py) ---------------------------------------
+# A small closed set of operators; what they apply to always comes from the claim's own words.
+# Negators: what they govern is said not to hold ("is no longer listed", "not by the enemy").
+NEGATOR_WORDS = frozenset({"not", "no", "never", "none", "neither", "nor", "cannot"})
+# Words that may sit between an operator and the word it governs: auxiliaries, determiners,
+# possessives, prepositions, degree words ("is not on the list", "has no longer been listed").
+GOVERN_GAP = frozenset("""
+a an the its their his her our any longer yet ever even still also be been being is are was were am has have
+had do does did will would shall should can could may might must on in at by as of to from among into under
+over within for with this that these those such so very fully formally officially publicly quietly finally
+""".split())
+# Verbs that end, withdraw or take away what they govern ("released … from house arrest", "withdrew
+# its offer", "lifted the ban", "annulled the decree that made it a museum"), by stem (not after a
+# determiner: "a drop in", "the end of"). "releas"/"free" govern only what follows "from" (a report
+# is released too).
+END_VERB = frozenset("""lift end remov strip delist stop ceas halt annul revok rescind revers overturn withdraw abandon
+scrap termin cancel shelv ditch drop quash repeal expel oust dissolv dismantl releas freed free""".split())  # by stem
+FROM_ONLY = frozenset({"releas", "freed", "free"})
+# Phrasal forms of the same ("called off", "walked away from", "pulled out of", "took X off").
+END_PHRASE = re.compile(r"\b(?:call(?:ed|s|ing)? off|walk(?:ed|s|ing)? away from|pull(?:ed|s|ing)? out of|"
+                        r"back(?:ed|s|ing)? out of|g[ai]ve up|giving up|put an end to|(?:struck|taken|took|takes) off|"
+                        r"lost (?:its|their|his|her) (?:status|place|seat|title) as)\b", re.I)
+# Tokens that end an operator's reach: a new clause.
+CLAUSE_END = frozenset("but while although though because after before since when whereas unless if and".split())
+# A statement of what might be, or a question: nothing it says is reversed.
+HYPOTHETICAL = re.compile(r"\?|^\s*(?:If|Whether|Unless)\b|\b(?:[Cc]ould|[Mm]ight|may)\b")
+# A party conceding what it had denied ("admitted that he had used", "acknowledged that").
+ADMISSION = re.compile(r"\b(?:admit(?:s|ted|ting)?|acknowledg(?:ed|es|ing)|conced(?:ed|es|ing)|confess(?:ed|es|ing)?)\b", re.I)
+# The claim's own source taking back or revising what it published, whatever it calls it ("said it
+# was retracting the item", "has changed its account"): the claim's attribution decides, not the noun.
+SOURCE_REVISION = re.compile(r"\b(?:retract(?:ed|s|ing)?|recant(?:ed|s|ing)?|disavow(?:ed|s|ing)?|(?:withdr[ae]w(?:n|s|ing)?|"
+                             r"withdraw|took back|takes back|(?:chang|revis|correct|amend)(?:ed|es|ing|s)?) (?:its|their|the|his|"
+                             r"her) (?:account|report|reporting|story|article|item|version|claim|statement))\b", re.I)
+# "<Source>'s description … was not accurate": a statement of falsity about what the source published.
+POSSESSOR = re.compile(r"([A-Z][\w.&-]*(?:\s[A-Z][\w.&-]*){0,3})['’]s\b")

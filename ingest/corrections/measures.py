@@ -32,6 +32,8 @@ class Quantity(NamedTuple):
     move: bool  # a change over a period ("rose 13 percent")
     tally: bool  # a running count of events (deaths, cases)
     settled: bool = True  # a count or measure that stays one quantity over time (not money, not a period's)
+    words: tuple[str, ...] = ()  # the unit words as written ("gross", "domestic", "product"; "GDP")
+    period: str = ""  # the period it belongs to ("this year"), when it is a period's figure and not money
 
 
 
@@ -60,9 +62,21 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         # A sum of money is set by events (an offer, a price, a period's results) and a figure for
         # "last year" or "the third quarter" belongs to its period: a later one is another quantity.
         money = bool(re.search(r"[$€£¥]|dollar|euro|pound|yuan|yen", f + " " + " ".join(ws[:1]), re.I))
-        settled = not (money or PERIOD.search(text))
-        out.append(Quantity(f, figure_value(f), unit, move, tally, settled))
+        per = PERIOD.search(text)
+        settled = not (money or per)
+        out.append(Quantity(f, figure_value(f), unit, move, tally, settled, tuple(unit_words),
+                            per.group(0).lower() if per and not money else ""))
     return tuple(out)
+
+
+def _initialism(qa: Quantity, qb: Quantity) -> bool:
+    """One unit written out and as its initials ("percent of gross domestic product" / "of GDP")."""
+    for x, y in ((qa, qb), (qb, qa)):
+        words = [w for w in x.words if w[:1].isalpha()]
+        if len(words) >= 2 and any("".join(w[0] for w in words[i:i + n]).lower() in {u.lower() for u in y.words}
+                                   for n in (2, 3, 4) for i in range(len(words) - n + 1)):
+            return True
+    return False
 
 
 def revised(a: str, b: str, cue: bool) -> list[str]:
@@ -71,9 +85,13 @@ def revised(a: str, b: str, cue: bool) -> list[str]:
     new = []
     for qa in quantities(a):
         for qb in quantities(b):
-            if qa.value is None or qb.value is None or qa.value == qb.value or not (qa.usable and qb.usable):
+            # A period's figure is revised by a figure for the same period ("this year" / "this year's").
+            same_period = bool(qa.period) and qa.period == qb.period and not (qa.move or qb.move)
+            if qa.value is None or qb.value is None or qa.value == qb.value or not (
+                    (qa.usable and qb.usable) or (same_period and qa.unit and qb.unit)):
                 continue
-            if not (qa.unit & qb.unit - {"percent"}) and not (qa.unit == qb.unit == frozenset({"percent"})):
+            if not (qa.unit & qb.unit - {"percent"}) and not (qa.unit == qb.unit == frozenset({"percent"})) \
+                    and not _initialism(qa, qb):
                 continue
             if (qa.tally or qb.tally) and qb.value > qa.value and not cue:
                 continue  # a running count that went on growing

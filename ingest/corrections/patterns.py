@@ -68,7 +68,7 @@ _NEGATION = re.compile(
 _NOTICE = re.compile(
     r"\b(incorrectly|mistakenly|erroneously|wrongly|falsely|misstated|misreported|misidentified|misattributed|"
     r"in error|should have (?:said|read|stated|been)|(?:an )?earlier version of this (?:article|story|report|post)|"
-    r"(?:^|\. )correction:|corrects? (?:an? |the |its )?(?:earlier |previous |original )?" + _DOC + r")",
+    r"(?:^|\. )correction(?:,[^:]{0,40})?:|corrects? (?:an? |the |its )?(?:earlier |previous |original )?" + _DOC + r")",
     re.I)
 
 # -- plans and their abandonment ------------------------------------------------------------
@@ -120,7 +120,7 @@ _STATES: dict[str, tuple[str, str]] = {
                r"reopen\w*|resum\w*|restor\w*|refloat\w*"),
     "grounded": (r"grounded|grounding|on the ground", r"ungrounded|cleared to (?:fly|return)|returned to (?:service|the skies|flight)|"
                  r"lifted|resum\w*|back in service|recertified"),
-    "detained": (r"detained|jailed|imprisoned|in custody|under arrest|arrested|held|in detention|behind bars",
+    "detained": (r"detained|jailed|imprisoned|in custody|under arrest|under house arrest|arrested|held|in detention|behind bars",
                  r"releas\w*|freed|acquitted|let go|set free|granted bail|released on bail|exonerated|"
                  r"charges (?:were |have been )?dropped"),
     "investigated": (r"under investigation|under review|under scrutiny|investigat\w+|probe|probed|inquiry|"
@@ -148,6 +148,7 @@ _BE = (r"(?:remains?|remained|is|are|was|were|has been|have been|had been|stays?
 _STATE_CLAIM = {k: re.compile(r"\b" + _BE + r" (?:\w+ ){0,2}?(?:" + words + r")\b", re.I) for k, (words, _) in _STATES.items()}
 # An event that imposed the state ("ordered the plant closed", "opened an investigation into").
 _STATE_EVENT = {
+    "listed": re.compile(r"\b(?:[Mm]embers?|[Cc]onstituents?) of (?:the )?[A-Z]"),  # "a member of the Dow Jones …"
     "closed": re.compile(r"\b(?:ordered|ordering|forced) (?:\w+ ){0,4}(?:closed|shut|closure)\b", re.I),
     "suspended": re.compile(r"\b(?:suspended|halted|paused|froze)\b", re.I),
     "banned": re.compile(r"\b(?:banned|barred|imposed (?:a |an )?(?:\w+ )?(?:ban|moratorium|embargo|sanctions)|"

@@ -27,7 +27,7 @@ from .patterns import (
     _STATE_LIFT, _WHOLE_DOC,
 )
 
-from .lexicon import EXONERATION, PREVENT, REPLACE, REVERSAL, UPHOLD, WEEKDAY
+from .lexicon import ADMISSION, EXONERATION, PREVENT, REPLACE, REVERSAL, UPHOLD, WEEKDAY
 
 _DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -55,11 +55,13 @@ class Signals:
     measures: bool = False  # gives a figure for a counted or measured quantity (may revise an earlier figure)
     weekday: int | None = None  # the day of the week it places itself on ("On Tuesday, …"), Monday = 0
     listing: bool = False  # reports an entity joining a list or register ("added … to the entity list")
+    admits: bool = False  # a party admitting something ("admitted that he had used"): may overturn its denial
+    reverses: bool = False  # ends, withdraws or moves away from what it names ("lifted the ban", "from X to Y")
 
     @property
     def overturns(self) -> bool:
         """Could this sentence overturn an earlier claim (worth pairing with claims at all)?"""
-        return bool(self.later) or self.contrary or self.measures
+        return bool(self.later) or self.contrary or self.measures or self.reverses or self.admits
 
 
 def _clock(text: str) -> int | None:
@@ -160,8 +162,10 @@ def signals(text: str) -> Signals:
                    deliberation=deliberation, notice=notice, denial=denial, prior=bool(_PRIOR.search(text)) and bool(_REPORTING.search(text)),
                    later_wording=bool(_LATER.search(text)), clock=_clock(text), figures=figs,
                    contrary=bool(NEG_WORD.search(text) or _OPPOSITE_WORD.search(text)),
-                   measures=any(q.usable for q in quantities(text)), weekday=_weekday(text), listing=listing,
-                   revised=bool(figs) and (notice or bool(_REVISED.search(text))))
+                   measures=any(q.usable or (q.period and q.unit and not q.move) for q in quantities(text)), weekday=_weekday(text), listing=listing,
+                   revised=bool(figs) and (notice or bool(_REVISED.search(text))),
+                   admits=bool(ADMISSION.search(text)),
+                   reverses=any(k != "neg" and k != "no longer" for _, k in _operators(text)) or " from " in text)
 
 
 def negated_near(text: str, word_start: int) -> bool:
@@ -178,7 +182,7 @@ def cue(text: str) -> str:
         return "strong"
     if s.later:
         return "update"
-    if s.contrary or s.measures:
+    if s.contrary or s.measures or s.reverses or s.admits:
         return "weak"
     return ""
 
@@ -187,3 +191,4 @@ CORRECTOR_CUES = ("strong", "weak", "update")
 
 
 from .measures import quantities  # noqa: E402  (measures reads figures() above)
+from .restate import _operators  # noqa: E402

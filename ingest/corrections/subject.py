@@ -94,6 +94,13 @@ def acronyms(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def _initials(a: str, b: str, nb: frozenset[str]) -> set[str]:
+    """Initials of `a`'s multi-word names that `b` writes in capitals ("WHO") or, from three letters,
+    as a name ("Nasa"); two-letter initials of a person's name ("Lance Armstrong") are not "La"."""
+    ac = acronyms(a)
+    return set(ac & _caps(b)) | {x for x in ac & nb if len(x) >= 3} if ac else set()
+
+
 def shared_names(a: str, b: str) -> set[str]:
     """Names one sentence gives that the other mentions, in any case ("the university"), or as
     initials ("WHO" for "World Health Organization")."""
@@ -101,7 +108,7 @@ def shared_names(a: str, b: str) -> set[str]:
     # A sentence's first word is capitalised whatever it is ("Neutrinos sent from …"): as a name it
     # may recur in lower case; any other capitalised word must recur capitalised.
     shared = ((na & nb) | (_first(a) & na & _lower_words(b)) | (_first(b) & nb & _lower_words(a))
-              | (acronyms(a) & (nb | _caps(b))) | (acronyms(b) & (na | _caps(a))))
+              | _initials(a, b, nb) | _initials(b, a, na))
     return set(shared) if shared - GENERIC_NAMES else set()
 
 
@@ -136,3 +143,21 @@ def denial_by_accused(a: str, b: str) -> bool:
     spk = attribution(b)
     subject = names(a) - attribution(a)
     return bool(spk & subject) and not (spk & attribution(a))
+
+
+_LEAD = re.compile(r"\s*((?:(?:[A-Z][\w.&'’-]*|of|the|and|de|von|van|al)[\s,]+){1,8})")
+
+
+@lru_cache(maxsize=100_000)
+def lead_names(text: str) -> frozenset[str]:
+    """Names the sentence opens with — its grammatical subject when that is a name ("Pat Tillman,
+    who …", "President Trump personally …"); empty when it opens with a common noun ("The bridge …")."""
+    m = _LEAD.match(text)
+    return frozenset(_name_set(m.group(1))) - GENERIC_NAMES if m else frozenset()
+
+
+def answers_accusation(a: str, b: str) -> bool:
+    """`b` is the party the claim is about answering it: a denial verb, or the claim's subject (the
+    names it opens with) speaking — unless that party is also the claim's source."""
+    spk = attribution(b)
+    return bool(spk & lead_names(a)) and not (spk & attribution(a))
