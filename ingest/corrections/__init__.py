@@ -9,7 +9,8 @@ decides alone. Pairs the detector is unsure of are kept as candidates for an edi
 decisions (`corrections.yml`) every re-index replays.
 
 Modules: `signals` (what one sentence's wording says), `subject` (same subject and point),
-`families` (one pair, one family), `detect` (links within and across sources, notes),
+`families` (one pair, one family), `restate` (the claim's own words read with their polarity in
+both sentences), `reversals` (the pair rules built on it), `detect` (links within and across sources, notes),
 `declared` (front-matter `corrects:`, merging origins), `review` (editor decisions),
 `relink` (the entry point ingest calls).
 
@@ -58,8 +59,9 @@ def __getattr__(name: str) -> Any:
 # The detector's version: bump it when a change alters which links or cues it computes; the next
 # ingest of an index built by an older version recomputes them (ingest/migrations.py, relink_all).
 # 1: cue regexes and one similarity gate; 2: the pattern families (issue 10); 3: states at two
-# times and figures without a revision cue (polarity.py, measures.py).
-DETECTOR_VERSION = 3
+# times and figures without a revision cue (polarity.py, measures.py); 4: restated reversals
+# (restate.py, reversals.py) — new stored cues for sentences that end, withdraw or admit something.
+DETECTOR_VERSION = 4
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

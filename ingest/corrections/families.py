@@ -15,7 +15,6 @@ for an editor (`factdesk corrections --candidates`), not a link.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from ..tuning import CorrectionsTuning
@@ -23,20 +22,16 @@ from ..terms import _norm, content_terms, words, stem as stem_of
 from . import signals as sg
 from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DESCRIBES_DOC, DOC_WORD as _DOC_WORD,
                       EXPLICIT_REVISION as _EXPLICIT_REVISION, FINDING as _FINDING, NO_LONGER as _NO_LONGER,
-                      NOT_A_DENIAL as _NOT_A_DENIAL, NOT_REVERSED, POSSESSOR, SOURCE_REVISION, QUALIFIED as _QUALIFIED, YEAR as _YEAR)
+                      NOT_A_DENIAL as _NOT_A_DENIAL, NOT_REVERSED, QUALIFIED as _QUALIFIED, YEAR as _YEAR)
 from .measures import revised
-from .patterns import _PLAN_NOUN
 from .phrases import affirmed, event_phrase, figure_phrase, span_of
 from .polarity import state_changes
-from .restate import Reversal, definite_nouns, figure_left, reversal, withdrawn_by_name
-from .subject import (GENERIC_NAMES, _name_set, answers_accusation, lead_names, _first, attribution, definite as _definite, denial_by_accused as _denial_by_accused,
+from .restate import definite_nouns, figure_left
+from .reversals import GENERIC_NOUNS, by_source as source_took_back, possessive_first, restated, restated_family
+from .subject import (GENERIC_NAMES, lead_names, _first, attribution, definite as _definite, denial_by_accused as _denial_by_accused,
                       document_owner as _document_owner, names, shared_names, topic_overlap)
 
 SURE, UNSURE = "link", "candidate"
-_PLAN_NOUN_RX = re.compile(r"\b" + _PLAN_NOUN + r"\b", re.I)
-# A claim of a standing state ("remains", "is still", "stays"): its negation later is a change.
-_STANDING = re.compile(r"\b(?:remains?|remained|stays?|stayed|still|continues? to|will (?:still |continue to )?"
-                       r"(?:remain|stay|keep))\b", re.I)
 DEFAULT = CorrectionsTuning()  # settings.tuning.corrections as shipped; relink passes the configured one
 
 
@@ -141,14 +136,15 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     if not subj and len(point) >= 2:
         subj = _definite(a, b)  # "the university" for "the University of Virginia"
     own = not used  # the subject is named in the later sentence itself, not only beside it
-    rev = _restated(a, b, sa, sb, point) if own else None
+    rev = restated(a, b, sa, sb, point) if own else None
     noun_only = False
     if (not subj and not story and not lead_names(a) and sim >= tuning.noun_subject_sim
-            and (point - (rev.words if rev else set())) & definite_nouns(a) & definite_nouns(b) - _GENERIC_NOUNS
-            and (rev or len(point) >= 2)):
+            and ((point - (rev.words if rev else set())) & definite_nouns(a) & definite_nouns(b) - GENERIC_NOUNS
+                 or (rev and len(rev.words) >= 3)) and (rev or len(point) >= 2)):
         # No shared name, but the claim's subject is a common noun the later statement repeats, in a
         # definite phrase both times ("the bridge", not "47 countries"), beyond the reversed words ("the giant panda … listed as endangered" / "… no longer listed as
-        # endangered"; "the bridge remains closed" / "the bridge reopened"), the two close in meaning.
+        # endangered"; "the bridge remains closed" / "the bridge reopened") — or restates three of its
+        # words at once ("abandoned the proposal to merge the regional hospitals") — the two close in meaning.
         subj, noun_only = {"(noun)"}, True
     topic_only = False
     if not subj and len(point) >= 3 and sim >= tuning.sim_near:
@@ -193,7 +189,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
             sure = story or (len(point) >= 2 and sim >= tuning.sim_close and bool(subj - retractors))
             if sure or (len(point) >= 2 and sim >= tuning.sim_candidate):
                 add(sg.RETRACTION, sure, "a retraction on the same point", span_of(sg._RETRACTION, b, 2))
-    source_ev = _by_source(a, b, sb, point, sim, tuning) if own else None
+    source_ev = source_took_back(a, b, sb, point, sim, tuning) if own else None
     if source_ev:
         add(*source_ev)
     flips, opposite = _polarity_flip(a, b, point) if sb.contrary and own else ("", False)
@@ -225,8 +221,9 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         sure = (len(point) >= 1 and sim >= tuning.sim_loose) or sim >= tuning.sim_alone
         if sure or sim >= tuning.sim_fair:
             add(sg.PLAN, sure, "the announced plan was dropped", span_of(sg._PLAN_ABANDON, b))
-    if sa.states & sb.lifts and not historical:
-        k = sorted(sa.states & sb.lifts)[0]
+    lifts = {k for k in sa.states & sb.lifts if not sg.negated_near(b, sg._STATE_LIFT[k].search(b).start())}
+    if lifts and not historical:  # not "has not been released", "did not reopen"
+        k = sorted(lifts)[0]
         # In the window case the list's name and the entity sit in two sentences: the state itself
         # ("on the list" / "struck off the blacklist") is the point they share.
         # ... or the lifting verb applies to the claim's subject itself ("released Aung San Suu Kyi").
@@ -258,7 +255,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         # count of what a change of state moved ("struck eight jurisdictions off the list").
         fresh = [f for f in revised(a, b, sb.revised) if not _consistent(a, sa.figures, sg.figure_value(f), tol)]
         # named in both, not only by the word both open with ("Inspectors in Leeds …" / "Inspectors in Quito …")
-        if fresh and len(point) >= 1 and sim >= tuning.sim_fair and (names(a) & names(b)) - GENERIC_NAMES - (_first(a) & _first(b) - _possessive_first(a, b)):
+        if fresh and len(point) >= 1 and sim >= tuning.sim_fair and (names(a) & names(b)) - GENERIC_NAMES - (_first(a) & _first(b) - possessive_first(a, b)):
             # A new price or offer is a new move; a figure the claim dates to an earlier year was
             # true of its time: both overtaken, not corrected.
             moved = bool(sg.NEGOTIATION.search(b)) or historical
@@ -294,72 +291,8 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     if noun_only:  # without a shared name: a change of state or plan, never a figure nor a falsity
         found = [e for e in found if e.family in (sg.STATUS, sg.PLAN)]
     if rev and not historical:  # last: on a tie the families' own cues name the change
-        found.append(_restate_evidence(a, sa, rev, point, sim, noun_only, tuning, base, used))
+        add(*restated_family(a, sa, rev, point, sim, noun_only, tuning))
     if not found:
         return None
     found.sort(key=lambda e: (e.verdict != SURE, -e.score))
     return found[0]
-
-
-def _possessive_first(a: str, b: str) -> set[str]:
-    """A name both sentences open with in the possessive ("Greece's budget deficit …") is a name,
-    not just a capitalised first word ("Inspectors in Leeds …")."""
-    m, n = re.match(r"([A-Z][\w-]*)['’]s\b", a), re.match(r"([A-Z][\w-]*)['’]s\b", b)
-    return {m.group(1).lower()} if m and n and m.group(1) == n.group(1) else set()
-
-
-def _by_source(a: str, b: str, sb: sg.Signals, point: set[str], sim: float,
-               tuning: CorrectionsTuning) -> tuple[str, bool, str, str] | None:
-    """The claim's own source (who it is attributed to) later takes it back or revises it, whatever
-    it calls what it published ("Newsweek said it was retracting the item", "ABC News has changed
-    its account") — or a later statement says that source's account was false ("BuzzFeed's
-    description … was not accurate"; unsure unless close in meaning: a party answering may say so)."""
-    src = attribution(a) | _document_owner(a)
-    if not src or sb.denial or sg.RETRACTION in sb.later:  # a retraction the family reads (part or whole) decides itself
-        return None
-    m = SOURCE_REVISION.search(b)
-    if m and not sg.negated_near(b, m.start()) and (attribution(b) | names(b[:m.start()])) & src:
-        return (sg.RETRACTION, sim >= tuning.sim_loose or len(point) >= 1, "the claim's own source took it back or revised it",
-                " ".join(b[m.start():].split()[:6]).rstrip(",.;"))
-    owners = {n for p in POSSESSOR.finditer(b) for n in _name_set(p.group(1))}
-    if sg.NEGATION in sb.later and owners & src:
-        return (sg.NEGATION, sim >= tuning.sim_close, "a later statement says the source's account was untrue",
-                span_of(sg._NEGATION, b, 2))
-    return None
-
-
-_GENERIC_NOUNS = frozenset(content_terms(" ".join(GENERIC_NAMES) + " thing time way part people year day week"))
-
-
-def _restated(a: str, b: str, sa: sg.Signals, sb: sg.Signals, point: set[str]) -> Reversal | None:
-    """The later statement restates the claim's words reversed (`restate.py`), or withdraws from
-    what a claimed plan names; None when it is a party answering an accusation."""
-    if not (sb.contrary or sb.reverses or (sb.admits and sa.contrary)) or sb.denial or answers_accusation(a, b):
-        return None
-    spk = attribution(b)
-    self_spoken = not spk or bool(spk & names(a))  # an event, or the claim's own party (an admission)
-    return reversal(a, b, point, self_spoken) or withdrawn_by_name(a, b, names(a))
-
-
-def _restate_evidence(a: str, sa: sg.Signals, rev: Reversal, point: set[str], sim: float, noun_only: bool,
-                      tuning: CorrectionsTuning, base: float, used: list[int]) -> Evidence:
-    """The family and status a restated reversal means: a plan ended or withdrawn is a plan
-    reversal; a state (a standing claim, "no longer", "from X to Y") overtaken is a status change;
-    a proposition negated, or a denial the party later affirms, is a correction."""
-    plan = bool((sg.PLAN in sa.claim or _PLAN_NOUN_RX.search(a)) and not sa.states) and rev.kind != "affirmed"
-    if rev.kind == "affirmed":
-        fam, status = (sg.STATUS, "superseded") if sa.neg_status else (sg.NEGATION, "corrected")
-    elif plan and rev.kind in ("ended", "negated", "no longer"):
-        fam, status = sg.PLAN, "superseded"
-    elif rev.kind == "negated" and not (sa.states or _STANDING.search(a)):
-        fam, status = sg.NEGATION, "corrected"
-    else:
-        fam, status = sg.STATUS, "superseded"
-    if noun_only:
-        sure = sim >= tuning.noun_subject_sim
-    else:
-        sure = sim >= tuning.sim_loose or len(point) >= 2
-    what = " ".join(sorted(rev.words)) or "object"
-    return Evidence(fam, status, SURE if sure else UNSURE, round(base, 4),
-                    f"the later statement gives the claim's '{what}' {rev.kind}", rev.phrase, used,
-                    "Overtaken by later events" if status == "superseded" and fam == sg.STATUS else "")

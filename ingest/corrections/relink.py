@@ -34,7 +34,7 @@ class _NameSearch:
 
     def rows(self, text: str, where: dict[str, Any] | None = None) -> list[StoredSentence]:
         out: list[StoredSentence] = []
-        toks = [t for t in dict.fromkeys(name_tokens(text)) if (len(t) > 2 or t.isupper()) and not t.isdigit()
+        toks = [t for t in dict.fromkeys(name_tokens(text, initial=True)) if (len(t) > 2 or t.isupper()) and not t.isdigit()
                 and t.lower() not in GENERIC_NAMES][:self.max_names]
         for tok in toks:
             key = (tok, where is not None)
@@ -117,8 +117,11 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
             if not signals(b.text).overturns or headline(b) or (sid in zone and b.index not in zone[sid]):
                 continue
             # A sentence that only negates something contradicts claims about the same names: those
-            # are found by name; the nearest by meaning are searched for the other families' evidence.
-            found = {r.id: r for r in store.query(b.vector, tuning.candidates_per_corrector)} if signals(b.text).later else {}
+            # are found by name; the nearest by meaning are searched for the other families' evidence
+            # and for what a sentence ends or withdraws (its subject may be a noun: "the bridge").
+            sb = signals(b.text)  # by meaning too when the subject may be a shared noun, not a name
+            by_meaning = sb.later or sb.reverses or sb.takes_back
+            found = {r.id: r for r in store.query(b.vector, tuning.candidates_per_corrector)} if by_meaning else {}
             for r in named.rows(" ".join([b.text] + [t for _, t in ctx.get(b.id, [])])):
                 found.setdefault(r.id, r)
             cands = [r for r in found.values() if r.source != sid and is_later(b.published, r.published)]

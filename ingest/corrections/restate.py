@@ -232,7 +232,7 @@ def reversal(a: str, b: str, point: set[str], self_spoken: bool) -> Reversal | N
     return None
 
 
-_FROM_FIGURE = re.compile(r"\b(?:down|up|revised|cut|lowered|raised|reduced|increased|changed)?\s*from "
+FROM_FIGURE = re.compile(r"\b(?:down|up|revised|cut|lowered|raised|reduced|increased|changed)?\s*from "
                           r"(?:the |its |an? |about |some |around )?([$€£]?\d[\d,.]*(?:\s?(?:million|billion|trillion|"
                           r"percent|%))?)", re.I)
 
@@ -242,7 +242,7 @@ def figure_left(a_values: set[float], b: str) -> str:
     ("values it at nothing, down from the $4.5 billion it estimated"): the words that say so."""
     from .signals import figure_value  # signals imports this module
 
-    for m in _FROM_FIGURE.finditer(b):
+    for m in FROM_FIGURE.finditer(b):
         if figure_value(m.group(1)) in a_values and not HYPOTHETICAL.search(b):
             return " ".join(b[max(0, m.start() - 40):m.end()].split()[-9:])
     return ""
@@ -267,4 +267,4 @@ def withdrawn_by_name(a: str, b: str, a_names: frozenset[str]) -> Reversal | Non
     return None
 
 
-__all__ = ["Reversal", "definite_nouns", "figure_left", "polarity", "reversal", "tokens", "withdrawn_by_name"]
+__all__ = ["FROM_FIGURE", "Reversal", "definite_nouns", "figure_left", "polarity", "reversal", "tokens", "withdrawn_by_name"]

@@ -27,7 +27,7 @@ from .patterns import (
     _STATE_LIFT, _WHOLE_DOC,
 )
 
-from .lexicon import ADMISSION, EXONERATION, PREVENT, REPLACE, REVERSAL, UPHOLD, WEEKDAY
+from .lexicon import ADMISSION, EXONERATION, SOURCE_REVISION, PREVENT, REPLACE, REVERSAL, UPHOLD, WEEKDAY
 
 _DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -55,13 +55,14 @@ class Signals:
     measures: bool = False  # gives a figure for a counted or measured quantity (may revise an earlier figure)
     weekday: int | None = None  # the day of the week it places itself on ("On Tuesday, …"), Monday = 0
     listing: bool = False  # reports an entity joining a list or register ("added … to the entity list")
+    takes_back: bool = False  # a party retracting or revising what it published, whatever it calls it ("retracting the item")
     admits: bool = False  # a party admitting something ("admitted that he had used"): may overturn its denial
     reverses: bool = False  # ends, withdraws or moves away from what it names ("lifted the ban", "from X to Y")
 
     @property
     def overturns(self) -> bool:
         """Could this sentence overturn an earlier claim (worth pairing with claims at all)?"""
-        return bool(self.later) or self.contrary or self.measures or self.reverses or self.admits
+        return bool(self.later) or self.contrary or self.measures or self.reverses or self.admits or self.takes_back
 
 
 def _clock(text: str) -> int | None:
@@ -164,8 +165,9 @@ def signals(text: str) -> Signals:
                    contrary=bool(NEG_WORD.search(text) or _OPPOSITE_WORD.search(text)),
                    measures=any(q.usable or (q.period and q.unit and not q.move) for q in quantities(text)), weekday=_weekday(text), listing=listing,
                    revised=bool(figs) and (notice or bool(_REVISED.search(text))),
-                   admits=bool(ADMISSION.search(text)),
-                   reverses=any(k != "neg" and k != "no longer" for _, k in _operators(text)) or " from " in text)
+                   admits=bool(ADMISSION.search(text)), takes_back=bool(SOURCE_REVISION.search(text)),
+                   reverses=any(k in ("end", "from") for _, k in _operators(text))
+                   or any(k == "moved" for _, _, k, _ in polarity(text)) or bool(FROM_FIGURE.search(text)))
 
 
 def negated_near(text: str, word_start: int) -> bool:
@@ -178,7 +180,7 @@ def cue(text: str) -> str:
     """The stored per-sentence cue (sentence metadata): "strong" for correcting evidence, "update"
     for superseding evidence, "" for none. Relinking finds later evidence in other sources by it."""
     s = signals(text)
-    if s.later & set(CORRECTING):
+    if s.later & set(CORRECTING) or s.takes_back:
         return "strong"
     if s.later:
         return "update"
@@ -191,4 +193,4 @@ CORRECTOR_CUES = ("strong", "weak", "update")
 
 
 from .measures import quantities  # noqa: E402  (measures reads figures() above)
-from .restate import _operators  # noqa: E402
+from .restate import FROM_FIGURE, _operators, polarity  # noqa: E402

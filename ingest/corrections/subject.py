@@ -161,3 +161,9 @@ def answers_accusation(a: str, b: str) -> bool:
     names it opens with) speaking — unless that party is also the claim's source."""
     spk = attribution(b)
     return bool(spk & lead_names(a)) and not (spk & attribution(a))
+
+
+@lru_cache(maxsize=100_000)
+def speakers(text: str) -> frozenset[str]:
+    """Names of who speaks in a sentence ("X said …"), not the authors of what it cites."""
+    return frozenset(n for m in _SPEAKER.finditer(text) for n in _name_set(m.group(1)))

@@ -1,0 +1,89 @@
+"""Pair rules built on restatement: the later statement gives the claim's own words reversed
+(`restate.py`), the claim's own source takes it back whatever it calls what it published, and the
+family and status such a reversal means. Called by `families.evidence`, which has checked the
+time; kept apart so the family rules read on one screen.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..terms import content_terms
+from ..tuning import CorrectionsTuning
+from . import signals as sg
+from .lexicon import POSSESSOR, SOURCE_REVISION
+from .patterns import _PLAN_NOUN
+from .phrases import span_of
+from .restate import Reversal, reversal, withdrawn_by_name
+from .subject import GENERIC_NAMES, _name_set, answers_accusation, attribution, document_owner, names, speakers
+
+_PLAN_NOUN_RX = re.compile(r"\b" + _PLAN_NOUN + r"\b", re.I)
+# A claim of a standing state ("remains", "is still", "stays"): its negation later is a change.
+_STANDING = re.compile(r"\b(?:remains?|remained|stays?|stayed|still|continues? to|will (?:still |continue to )?"
+                       r"(?:remain|stay|keep))\b", re.I)
+
+
+def possessive_first(a: str, b: str) -> set[str]:
+    """A name both sentences open with in the possessive ("Greece's budget deficit …") is a name,
+    not just a capitalised first word ("Inspectors in Leeds …")."""
+    m, n = re.match(r"([A-Z][\w-]*)['’]s\b", a), re.match(r"([A-Z][\w-]*)['’]s\b", b)
+    return {m.group(1).lower()} if m and n and m.group(1) == n.group(1) else set()
+
+
+def by_source(a: str, b: str, sb: sg.Signals, point: set[str], sim: float,
+               tuning: CorrectionsTuning) -> tuple[str, bool, str, str] | None:
+    """The claim's own source (who it is attributed to) later takes it back or revises it, whatever
+    it calls what it published ("Newsweek said it was retracting the item", "ABC News has changed
+    its account") — or a later statement says that source's account was false ("BuzzFeed's
+    description … was not accurate"; unsure unless close in meaning: a party answering may say so)."""
+    src = attribution(a) | document_owner(a)
+    if not src or sb.denial or (sg.RETRACTION in sb.later and not sb.retracts_whole):
+        return None  # a part withdrawn ("an assertion from its report"): the retraction family decides which
+    m = SOURCE_REVISION.search(b) if sb.takes_back else None
+    if m and not sg.negated_near(b, m.start()) and (speakers(b) | names(b[:m.start()])) & src:
+        return (sg.RETRACTION, sim >= tuning.sim_loose or len(point) >= 1, "the claim's own source took it back or revised it",
+                " ".join(b[m.start():].split()[:6]).rstrip(",.;"))
+    owners = {n for p in POSSESSOR.finditer(b) for n in _name_set(p.group(1))}
+    if sg.NEGATION in sb.later and owners & src:
+        return (sg.NEGATION, sim >= tuning.sim_close, "a later statement says the source's account was untrue",
+                span_of(sg._NEGATION, b, 2))
+    return None
+
+
+GENERIC_NOUNS = frozenset(content_terms(" ".join(GENERIC_NAMES) + " thing time way part people year day week"))
+
+
+def restated(a: str, b: str, sa: sg.Signals, sb: sg.Signals, point: set[str]) -> Reversal | None:
+    """The later statement restates the claim's words reversed (`restate.py`), or withdraws from
+    what a claimed plan names; None when it is a party answering an accusation."""
+    if not (sb.contrary or sb.reverses or (sb.admits and sa.contrary)) or sb.denial or answers_accusation(a, b):
+        return None
+    spk = attribution(b)
+    self_spoken = not spk or bool(spk & names(a))  # an event, or the claim's own party (an admission)
+    return reversal(a, b, point, self_spoken) or withdrawn_by_name(a, b, names(a))
+
+
+def restated_family(a: str, sa: sg.Signals, rev: Reversal, point: set[str], sim: float, noun_only: bool,
+                    tuning: CorrectionsTuning) -> tuple[str, bool, str, str, str, str]:
+    """The family and status a restated reversal means: a plan ended or withdrawn is a plan
+    reversal; a state (a standing claim, "no longer", "from X to Y") overtaken is a status change;
+    a proposition negated, or a denial the party later affirms, is a correction."""
+    plan = bool((sg.PLAN in sa.claim or _PLAN_NOUN_RX.search(a)) and not sa.states) and rev.kind != "affirmed"
+    if rev.kind == "affirmed":
+        fam, status = (sg.STATUS, "superseded") if sa.neg_status else (sg.NEGATION, "corrected")
+    elif plan and rev.kind in ("ended", "negated", "no longer"):
+        fam, status = sg.PLAN, "superseded"
+    elif rev.kind == "negated" and not (sa.states or _STANDING.search(a)):
+        fam, status = sg.NEGATION, "corrected"
+    else:
+        fam, status = sg.STATUS, "superseded"
+    if noun_only:
+        sure = sim >= tuning.noun_subject_sim
+    else:
+        sure = sim >= tuning.sim_loose or len(point) >= 2
+    what = " ".join(sorted(rev.words)) or "object"
+    return (fam, sure, f"the later statement gives the claim's '{what}' {rev.kind}", rev.phrase,
+            "Overtaken by later events" if status == "superseded" and fam == sg.STATUS else "", status)
+
+
+__all__ = ["GENERIC_NOUNS", "by_source", "possessive_first", "restated", "restated_family"]
