@@ -1,0 +1,78 @@
+"""Detector 4 (restated reversals) upgrades an index whose links detector 3 computed: the next ingest
+recomputes every stored cue and every link from the stored sentences and vectors (migration 4,
+`ingest.migrations.relink_all`, run whenever the recorded detector version is older) — nothing is
+re-embedded, and links the old detector missed appear ("The giant panda is listed as endangered" ←
+"downgraded the giant panda from endangered to vulnerable"; "remains under house arrest" ←
+"released …"). The old index is built by the code of 64b318f (detector 3), from this repository's
+history, as the other migration tests do."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+
+from ingest.settings import Settings
+from tests.conftest import ROOT
+from tests.oldtree import tree_at
+
+PREVIOUS = "64b318f"
+EPISODES = ROOT / "data" / "eval" / "realworld" / "heldout3"
+PANDA = "The giant panda is listed as endangered"
+ARREST = "remains under house arrest in Yangon"
+
+
+def _claims(store) -> set[str]:
+    texts = store.get_sentences([lk.claim for lk in store.all_links()])
+    return {texts[lk.claim].text for lk in store.all_links() if lk.claim in texts}
+
+
+def test_detector_4_relinks_an_index_built_by_detector_3_without_reembedding(tmp_path, embedder):
+    from ingest.corrections import DETECTOR_VERSION
+    from ingest.corrections.signals import cue
+    from ingest.pipeline import Indexer
+    from ingest.store import Store
+
+    base = tree_at(PREVIOUS, tmp_path / "previous")
+    folder = tmp_path / "src"
+    folder.mkdir()
+    for p in sorted(EPISODES.glob("rw-panda-*.md")) + sorted(EPISODES.glob("rw-suu-kyi-*.md")):
+        shutil.copy(p, folder / p.name)
+    data = tmp_path / "data"
+    env = {**os.environ, "PYTHONPATH": str(base), "FACTDESK_DATA_DIR": str(data), "FACTDESK_SOURCES_DIR": str(folder),
+           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    env.pop("CHROMA_HOST", None)
+    res = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", str(folder)], cwd=base, env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stdout + res.stderr
+    s = Settings(_env_file=None, data_dir=data, sources_dir=folder)
+    old = Store(s, fresh=True)
+    assert old.manifest.detector_version() == 3
+    assert not any(PANDA in t or ARREST in t for t in _claims(old))  # detector 3 missed both
+    got = old.sentences.get(include=["embeddings"])
+    before = dict(zip(got["ids"], np.asarray(got["embeddings"])))
+
+    calls = embedder.calls
+    report = Indexer(s, embedder=embedder).ingest([str(folder)])
+    assert report.ok, [r.line() for r in report.results]
+    assert embedder.calls == calls  # nothing re-embedded
+    new = Store(s, fresh=True)
+    assert new.manifest.detector_version() == DETECTOR_VERSION == 4
+    after = new.sentences.get(include=["embeddings"])
+    assert set(after["ids"]) == set(before)
+    for sid, vec in zip(after["ids"], np.asarray(after["embeddings"])):
+        assert np.allclose(vec, before[sid])
+    claims = _claims(new)
+    assert any(PANDA in t for t in claims) and any(ARREST in t for t in claims)
+    # the must-not-link pair of the panda episode stays unlinked
+    assert not any("China counted 1,864 giant pandas" in t for t in claims)
+    # stored cues are detector 4's (a sentence that ends something is found by its cue)
+    rows = new.where_sentences({"source": {"$in": ["rw-panda-2016-09-05", "rw-suu-kyi-2010-11-14"]}})
+    assert rows and all(r.cue == cue(r.text) for r in rows)
+
+    # the next ingest finds the detector current and recomputes nothing
+    assert Indexer(s, embedder=embedder).ingest([str(folder)]).flagged == 0
+    assert _claims(Store(s, fresh=True)) == claims
