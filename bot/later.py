@@ -10,7 +10,8 @@ question (they carry their source date), filtered by three rules:
 - same subject: it shares a name with the cited sentence (or, for a question about a current
   state, with the question);
 - same point: it shares a content word with the cited sentence beyond names, or is close to it in
-  meaning — and it is relevant to the question (key words or meaning).
+  meaning, or shares a content word with the question — and it is relevant to the question (key
+  words or meaning).
 """
 
 from __future__ import annotations
@@ -75,7 +76,10 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
                 continue
             close = (cs.vector is not None and ss.vector is not None
                      and float(np.dot(cs.vector, ss.vector)) >= tuning.same_point_dense)
-            if topic_overlap(cs.text, ss.text) or close or current:
+            # The same point: of the cited sentence (a shared content word, or close in meaning), or
+            # of the question itself ("sell components to ZTE" / "lifted its export ban on ZTE":
+            # the cited sentence may be background the question's point is not in).
+            if topic_overlap(cs.text, ss.text) or close or current or topic_overlap(question, ss.text):
                 found[ss.id] = s
     ranked = sorted(found.values(), key=lambda s: (_start(s.sentence.published), s.score), reverse=True)
     return ranked[:tuning.max_later]
