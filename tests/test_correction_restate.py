@@ -16,9 +16,9 @@ from ingest.corrections.restate import polarity, reversal
 from ingest.corrections.subject import topic_overlap
 
 
-def _ev(embedder, a: str, b: str, window=None, b_index: int = 5):
+def _ev(embedder, a: str, b: str, window=None, b_index: int = 5, **dates):
     v = embedder.embed([a, b])
-    return evidence(a, b, float(np.dot(v[0], v[1])), window, b_index)
+    return evidence(a, b, float(np.dot(v[0], v[1])), window, b_index, **dates)
 
 
 # A state restated under "no longer", an ending verb, "released from", "from X to Y" — the state's
@@ -95,9 +95,13 @@ def test_a_figure_restated_as_the_old_value_is_overtaken(embedder):
 
 
 def test_a_periods_figure_is_revised_by_a_figure_for_the_same_period(embedder):
-    ev = _ev(embedder, "Norland's budget deficit will be 2.1 percent of gross domestic product this year, the ministry said.",
-             "Norland's new finance minister said this year's deficit will reach about 9.8 percent of GDP.")
+    a = "Norland's budget deficit will be 2.1 percent of gross domestic product this year, the ministry said."
+    b = "Norland's new finance minister said this year's deficit will reach about 9.8 percent of GDP."
+    ev = _ev(embedder, a, b, a_published="2009-01-31", b_published="2009-10-20")
     assert ev and ev.verdict == SURE and ev.family == "figure", ev
+    # "this year" in stories of two different years is two periods: nothing is revised
+    ev = _ev(embedder, a, b, a_published="2009-01-31", b_published="2012-10-20")
+    assert ev is None or ev.family != "figure", ev
 
 
 def test_window_case_entity_and_list_action_in_consecutive_sentences(embedder):

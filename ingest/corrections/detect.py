@@ -118,7 +118,7 @@ def detect_within(rows: Sequence[Row], sources: dict[str, SourceRecord],
             story = near and order != "later"
             before = by_pos.get((a.source, a.index - 1), "")
             ev = evidence(a.text, b.text, max(sim, tuning.story_sim) if story else sim, win.get(b.id), b.index, story=story,
-                          a_before=before, a_published=a.published, tuning=tuning)
+                          a_before=before, a_published=a.published, b_published=b.published, tuning=tuning)
             # "Later" wording alone orders a change of state or plan ("by evening it had reopened"),
             # not a claim of fact the same story made in its own voice — unless a correction notice
             # says so ("Correction, Friday evening: …").
@@ -152,7 +152,7 @@ def detect_across(claims: Sequence[Row], correctors: Sequence[Row], sources: dic
                 continue
             before = claim_before.get(a.id, "")
             ev = evidence(a.text, b.text, float(np.dot(a.vector, b.vector)), context.get(b.id), b.index, a_before=before,
-                          a_published=a.published, tuning=tuning)
+                          a_published=a.published, b_published=b.published, tuning=tuning)
             if ev is None:
                 continue
             # Unsure pairs: only the best per earlier source is worth an editor's time.

@@ -117,7 +117,7 @@ def _polarity_flip(a: str, b: str, point: set[str]) -> tuple[str, bool]:
 
 
 def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = None,
-             b_index: int = 0, story: bool = False, a_before: str = "", a_published: str = "",
+             b_index: int = 0, story: bool = False, a_before: str = "", a_published: str = "", b_published: str = "",
              tuning: CorrectionsTuning = DEFAULT) -> Evidence | None:
     """The strongest family evidence that later statement `b` overturns claim `a` (time is the
     caller's), or None. `window`: (index, text) of the sentences beside `b` in its source.
@@ -253,7 +253,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     if sb.measures and sa.figures and own and sg.FIGURE not in sb.later and not (sb.denial or sb.lifts or sb.listing):
         # The same quantity given a different value, without a revision cue (measures.py); not a
         # count of what a change of state moved ("struck eight jurisdictions off the list").
-        fresh = [f for f in revised(a, b, sb.revised) if not _consistent(a, sa.figures, sg.figure_value(f), tol)]
+        fresh = [f for f in revised(a, b, sb.revised, a_published[:4] == b_published[:4] != "") if not _consistent(a, sa.figures, sg.figure_value(f), tol)]
         # named in both, not only by the word both open with ("Inspectors in Leeds …" / "Inspectors in Quito …")
         if fresh and len(point) >= 1 and sim >= tuning.sim_fair and (names(a) & names(b)) - GENERIC_NAMES - (_first(a) & _first(b) - possessive_first(a, b)):
             # A new price or offer is a new move; a figure the claim dates to an earlier year was

@@ -139,6 +139,10 @@ over within for with this that these those such so very fully formally officiall
 END_VERB = frozenset("""lift end remov strip delist stop ceas halt annul revok rescind revers overturn withdraw abandon
 scrap termin cancel shelv ditch drop quash repeal expel oust dissolv dismantl releas freed free""".split())  # by stem
 FROM_ONLY = frozenset({"releas", "freed", "free"})
+# Verbs of change before "from X to Y" ("downgraded the panda from endangered to vulnerable"), by stem;
+# without one, "pressure from investors to cut costs" moves nothing.
+CHANGE_VERB = frozenset("""move chang downgrad upgrad reclassifi convert switch shift turn revis transfer demot
+promot reduc lower rais cut""".split())
 # Phrasal forms of the same ("called off", "walked away from", "pulled out of", "took X off").
 END_PHRASE = re.compile(r"\b(?:call(?:ed|s|ing)? off|walk(?:ed|s|ing)? away from|pull(?:ed|s|ing)? out of|"
                         r"back(?:ed|s|ing)? out of|g[ai]ve up|giving up|put an end to|(?:struck|taken|took|takes) off|"

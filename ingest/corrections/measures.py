@@ -79,14 +79,23 @@ def _initialism(qa: Quantity, qb: Quantity) -> bool:
     return False
 
 
-def revised(a: str, b: str, cue: bool) -> list[str]:
+def _same_period(qa: Quantity, qb: Quantity, same_year: bool) -> bool:
+    """Two figures of one period: the same words, and for a period named relative to the story's date
+    ("this year", "last year") two stories of the same year ("in 2009" needs no date)."""
+    if not qa.period or qa.period != qb.period or qa.move or qb.move:
+        return False
+    return same_year or bool(re.search(r"\d", qa.period))
+
+
+def revised(a: str, b: str, cue: bool, same_year: bool = False) -> list[str]:
     """Figures of `b` that give a different value for a quantity `a` states (same unit words);
-    `cue`: the text says it revises (then a larger running count is a revision too)."""
+    `cue`: the text says it revises (then a larger running count is a revision too); `same_year`: both
+    stories are of one year (a relative period, "this year", is then one period)."""
     new = []
     for qa in quantities(a):
         for qb in quantities(b):
             # A period's figure is revised by a figure for the same period ("this year" / "this year's").
-            same_period = bool(qa.period) and qa.period == qb.period and not (qa.move or qb.move)
+            same_period = _same_period(qa, qb, same_year)
             if qa.value is None or qb.value is None or qa.value == qb.value or not (
                     (qa.usable and qb.usable) or (same_period and qa.unit and qb.unit)):
                 continue

@@ -34,7 +34,7 @@ class _NameSearch:
 
     def rows(self, text: str, where: dict[str, Any] | None = None) -> list[StoredSentence]:
         out: list[StoredSentence] = []
-        toks = [t for t in dict.fromkeys(name_tokens(text, initial=True)) if (len(t) > 2 or t.isupper()) and not t.isdigit()
+        toks = [t for t in dict.fromkeys(name_tokens(text)) if (len(t) > 2 or t.isupper()) and not t.isdigit()
                 and t.lower() not in GENERIC_NAMES][:self.max_names]
         for tok in toks:
             key = (tok, where is not None)

@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ..terms import STOPWORDS, _IRREGULAR, _norm, stem as stem_of
-from .lexicon import (CLAUSE_END, DOC_WORD, END_PHRASE, END_VERB, FROM_ONLY, GOVERN_GAP, HYPOTHETICAL,
+from .lexicon import (CHANGE_VERB, CLAUSE_END, DOC_WORD, END_PHRASE, END_VERB, FROM_ONLY, GOVERN_GAP, HYPOTHETICAL,
                       NEGATOR_WORDS)
 from .patterns import _PLAN_CLAIM, _PLAN_NOUN
 
@@ -158,8 +158,9 @@ def polarity(text: str) -> tuple[tuple[str, int, str, int], ...]:
                 continue  # the negated operator carries the negation on to what it governs
             flips[j] += 1 + negated_op[p]
             kinds[j] = kind if not negated_op[p] else "neg"
-    for i, t in enumerate(toks):  # "from X to Y": moved away from X
-        if t.low == "from" and not flips[i + 1 if i + 1 < len(toks) else i]:
+    for i, t in enumerate(toks):  # "from X to Y" after a verb of change: moved away from X
+        if t.low == "from" and not flips[i + 1 if i + 1 < len(toks) else i] and any(
+                toks[j].stem in CHANGE_VERB for j in range(max(0, i - 5), i)):
             nxt = [j for j in range(i + 1, min(i + 4, len(toks))) if toks[j].low == "to"]
             if nxt:
                 for j in range(i + 1, nxt[0]):
