@@ -208,9 +208,10 @@ def reversal(a: str, b: str, point: set[str], self_spoken: bool) -> Reversal | N
     admission may affirm what the claim denied; a third party's accusation may not)."""
     if HYPOTHETICAL.search(b):
         return None
-    # The claim's own words as this module reads them (a few verbs retrieval ignores: "used").
-    point = set(point) | ({t.stem for t in tokens(a) if t.low in _VERBS} & {t.stem for t in tokens(b) if t.low in _VERBS})
-    if not point:
+    # Light verbs retrieval ignores ("used") count only for a denial later affirmed ("never used" /
+    # "had used"); reversing one alone ("licenses to use" / "did not use") says nothing.
+    light = {t.stem for t in tokens(a) if t.low in _VERBS} & {t.stem for t in tokens(b) if t.low in _VERBS}
+    if not point and not light:
         return None
     pa: dict[str, set[int]] = {}
     for st, par, kind, _ in polarity(a):
@@ -228,7 +229,7 @@ def reversal(a: str, b: str, point: set[str], self_spoken: bool) -> Reversal | N
         tb = tokens(b)
         neg_a = {st for st, par, kind, _ in polarity(a) if par == 1 and kind == "neg"}
         for st, par, kind, at in polarity(b):
-            if par == 0 and st in point and st in neg_a and pa.get(st) == {1} and _completed(tb, at):
+            if par == 0 and st in point | light and st in neg_a and pa.get(st) == {1} and _completed(tb, at):
                 return Reversal("affirmed", frozenset({st}), _phrase(b, at))
     return None
 

@@ -58,6 +58,8 @@ def restated(a: str, b: str, sa: sg.Signals, sb: sg.Signals, point: set[str]) ->
     what a claimed plan names; None when it is a party answering an accusation."""
     if not (sb.contrary or sb.reverses or (sb.admits and sa.contrary)) or sb.denial or answers_accusation(a, b):
         return None
+    if sg.RETRACTION in sb.later or sb.takes_back:
+        return None  # a statement withdrawn ("withdrawn the claim about X's code"): the retraction rules decide
     spk = attribution(b)
     self_spoken = not spk or bool(spk & names(a))  # an event, or the claim's own party (an admission)
     return reversal(a, b, point, self_spoken) or withdrawn_by_name(a, b, names(a))
