@@ -91,6 +91,19 @@ def _names_a_byline(q: str, d: Directory) -> bool:
     return bool(names) and any(all(n in b for n in names) for b in d.bylines)
 
 
+_DOC_WORD = re.compile(r"\b(?:article|story|piece)\b", re.I)
+_GENERIC_TERMS = frozenset(t for w in _GENERIC | {"name", "edited", "who", "reported", "authored", "filed"}
+                           for t in content_terms(w))
+
+
+def _asks_for_a_person_of_the_piece(q: str) -> bool:
+    """"Who wrote this?", "Who is the author?", "Who wrote the story about Megvii?" ask about the
+    piece; "How many days were the writers on strike?" or "Who wrote the majority opinion?" ask
+    about its content. A byline or editor question names the piece itself, or says nothing
+    beyond the words for writing and editing."""
+    return bool(_DOC_WORD.search(q)) or not (set(content_terms(q)) - _GENERIC_TERMS)
+
+
 def metadata_answer(q: str, directory: Callable[[], Directory],
                     conversation: Conversation | None) -> Answer | None:
     """`directory` is called only when the question is about the sources, keeping the manifest
@@ -102,9 +115,10 @@ def metadata_answer(q: str, directory: Callable[[], Directory],
     recs = d.records
     if not recs:
         return None
-    if BYLINE_Q.search(q) or _names_a_byline(q, d):
+    person = _asks_for_a_person_of_the_piece(q)
+    if BYLINE_Q.search(q) and person or _names_a_byline(q, d):
         field, lead = "byline", "From the story's byline:"
-    elif EDITOR_Q.search(q):
+    elif EDITOR_Q.search(q) and person:
         field, lead = "editors", "From the story's contact lines:"
     elif DATE_Q.search(q):
         field, lead = "published", "From the source's publication date:"
