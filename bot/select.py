@@ -107,10 +107,13 @@ class FittedSelector:
         around = _around(qv, candidates, neighbours, self._titles(qv))
         scored = []
         for s in candidates:
-            names = name_coverage(qv, s.text)
+            names, text = name_coverage(qv, s.text), s.text
             if names < 1.0 and s.id in around:
                 names = max(names, name_coverage(qv, s.text + " " + around[s.id]))
-            x = vector(qv, s.text, float(np.dot(query.vector, s.vector)), bm25, names=names)
+                # Rule 4: the subject the sentence refers to ("it", "the bank") counts as written.
+                ctx, low = around[s.id].lower(), s.text.lower()
+                text = " ".join([s.text] + [n for n in qv.names if n not in low and n in ctx])
+            x = vector(qv, text, float(np.dot(query.vector, s.vector)), bm25, names=names)
             scored.append(Scored(s, float(x[0]), float(x[2]), names, features=x))
         probs = self.scorer.final(np.vstack([c.features for c in scored]), np.array([is_headline(s.text) for s in candidates]))
         for c, p in zip(scored, probs):

@@ -5,9 +5,11 @@ Stage 1 is fitted on TrecQA train (vendored under data/external/trecqa/, news-do
 each question also asked of another's candidates, all "no"); TrecQA dev and WikiQA dev (not
 vendored; read from --wikiqa) report its ranking quality. Fitting on WikiQA train as well was tried
 and dropped: it raised TrecQA dev MAP but lowered top-1 on our news dev (README "Answer selection").
-Stage 2 (the sentence's place in its article) and the thresholds are fitted on our own news dev
-questions as the engine retrieves them, cross-validated by article (bot/news_stage.py). Test
-splits of WikiQA and TrecQA, SQuAD, and the news held-out sets are never read here.
+Stage 2 (the sentence's place in its article) and the thresholds are fitted on our own news
+questions as the engine retrieves them (news, news-heldout, news-heldout2 — the two held-out sets
+were run once and are development data since; bot/training_data.py OWN_DEV), cross-validated by
+article (bot/news_stage.py). Test splits of WikiQA and TrecQA, SQuAD, and the blind sets written
+after them (news-heldout3, realworld/heldout4) are never read here.
 
 Both stages are standardised logistic regressions; the file records feature names, means, scales,
 weights, the thresholds, the embedding model, the seed and the SHA-256 of every file read, so
@@ -92,7 +94,7 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def train(embedder, wikiqa: Path | None = None, seed: int = SEED, own: Path | None = OWN_DEV) -> dict:
+def train(embedder, wikiqa: Path | None = None, seed: int = SEED, own: tuple[Path, ...] = OWN_DEV) -> dict:
     """Stage 1: weights on TrecQA train (external labels only). Stage 2 and the thresholds: on our
     own dev questions as the engine retrieves them (news articles with answerable and unanswerable
     questions: the distribution the product sees), by article (bot/news_stage.py)."""
@@ -107,8 +109,8 @@ def train(embedder, wikiqa: Path | None = None, seed: int = SEED, own: Path | No
     validation: dict = {"trecqa_dev": ranking(dev_groups, probs)}
     stage2 = None
     if own:
-        files[str(own.relative_to(ROOT))] = sha256(own)
-        asked = own_questions(own, embedder)
+        files.update({str(p.relative_to(ROOT)): sha256(p) for p in own})
+        asked = [a for p in own for a in own_questions(p, embedder)]
         decided = NS.cross_validate(asked, model, seed)
         threshold, ratio = NS.thresholds(decided)
         validation["news_dev_by_article"] = NS.figures(decided, threshold, ratio)
@@ -136,9 +138,9 @@ def train(embedder, wikiqa: Path | None = None, seed: int = SEED, own: Path | No
         "negative_lists": NEGATIVE_LISTS,
         "training_data": {
             "fit": ["data/external/trecqa/train.csv (+ each question asked of another's candidates, all 0)"],
-            "stage2": [f"{own.relative_to(ROOT)} (our own dev questions as the engine retrieves them)"] if own else [],
-            "threshold": [f"{own.relative_to(ROOT)} (out-of-fold by article)" if own
-                          else "data/external/trecqa/dev.csv (+ constructed negatives)"],
+            "stage2": [f"{p.relative_to(ROOT)} (our own dev questions as the engine retrieves them)" for p in own],
+            "threshold": [f"{p.relative_to(ROOT)} (out-of-fold by article)" for p in own]
+            or ["data/external/trecqa/dev.csv (+ constructed negatives)"],
             "sha256": files},
         "validation": validation,
     }
