@@ -38,6 +38,7 @@ from .answer import Answer, Citation, DraftChecks, QuotedSentence
 from .compose import ComposeRequest, ExtractiveComposer, OnToken
 from .conversation import Conversation
 from .llm import LLMError, call, make_chat_model
+from .select import CONTEXT_SHOWN
 from .support import normalise, verify
 
 log = logging.getLogger(__name__)
@@ -167,10 +168,11 @@ class LLMComposer:
         return dataclasses.replace(extractive, checks=self.last) if self.last is not None else extractive
 
     def offer(self, request: ComposeRequest, extractive: Answer) -> dict[int, Citation]:
-        """The numbered sentences offered to the LLM: the extractive citations plus the next
-        candidates whose fitted probability reaches the further-citation threshold (at most
-        `max_sources`), cited by the cite stage so each carries verified offsets, its correction
-        flag and the correcting sentences."""
+        """The numbered sentences offered to the LLM: the extractive citations plus every
+        candidate whose fitted probability reaches the further-citation threshold — which
+        sentences is the fitted file's decision; `max_sources` only bounds the prompt's size (a
+        guard like Slack's message limits, not a choice of what answers) — cited by the cite stage
+        so each carries verified offsets, its correction flag and the correcting sentences."""
         cits = extractive.citations
         positive = [c.score for c in cits if c.score > 0]
         if positive:
@@ -197,7 +199,7 @@ class LLMComposer:
         draft = draft.strip()
         if draft.strip(" .") == NOT_ANSWERED:
             self._local.last = DraftChecks(reason="the LLM found no answer in the sources")
-            context = [dataclasses.replace(c, n=i) for i, c in enumerate(list(given.values())[:2], 1)]
+            context = [dataclasses.replace(c, n=i) for i, c in enumerate(list(given.values())[:CONTEXT_SHOWN], 1)]
             return Answer(question=question, answered=False, composer="llm", standalone=standalone,
                           answer=notices.abstention(with_context=True), citations=context, checks=self.last)
         statements, v = verify(draft, given, standalone or question, composer=self.tuning)

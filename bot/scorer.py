@@ -8,7 +8,7 @@ external sets cannot teach — fitted on our own news dev questions as the
 engine retrieves them. The final probability is the citation's `score`; the file's `threshold`
 decides whether to answer at all and `cite_ratio` which further sentences join the first (a
 further sentence is quoted when its probability is at least `cite_ratio` × the best's and reaches
-the threshold). Nothing else here decides selection.
+the threshold), `max_citations` how many at most. Nothing else here decides selection.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ class Scorer:
     embed_model: str
     path: str
     stage2: tuple[np.ndarray, np.ndarray, np.ndarray, float] | None = None  # mean, scale, coef, intercept
+    max_citations: int = 1  # most sentences an answer quotes (fitted: bot/news_stage.py citation_cap)
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         """Stage 1: P(answers) for each row of x (FEATURES columns), from the sentence alone."""
@@ -99,7 +100,7 @@ def load(path: Path | str = FITTED) -> Scorer:
                                       np.asarray(s2["coef"], float), float(s2["intercept"]))
     return Scorer(np.asarray(d["mean"], float), np.asarray(d["scale"], float), np.asarray(d["coef"], float),
                   float(d["intercept"]), float(d["threshold"]), float(d["cite_ratio"]),
-                  str(d.get("embed_model", "")), str(p), stage2)
+                  str(d.get("embed_model", "")), str(p), stage2, int(d.get("max_citations", 1)))
 
 
 @lru_cache(maxsize=4)

@@ -9,7 +9,8 @@ sentence is its article's headline and re-weighs a few features on news (bot/sco
 
 The decision: answer when the best probability reaches the fitted `threshold` (chosen on our dev
 questions for a stated false-abstention rate); quote a further sentence when its probability is at
-least the fitted `cite_ratio` × the best's (and reaches the threshold).
+least the fitted `cite_ratio` × the best's (and reaches the threshold), at most the fitted
+`max_citations` in all.
 Then a few rules, each of which a reader would defend on any text:
 
 1. A question naming something no source mentions is not answered with a sentence about something
@@ -48,6 +49,10 @@ from .scorer import Scorer
 from .termstats import TermStats
 
 log = logging.getLogger(__name__)
+
+# Rule 6: how many nearby sentences an abstention shows, for context only (presentation: they are
+# never quoted as the answer; the LLM composer's "no answer" shows as many).
+CONTEXT_SHOWN = 2
 
 # Reads stored sentences by id (the store's `get_sentences`, typed): how a selector looks at the
 # sentences around a candidate without holding the store.
@@ -94,10 +99,12 @@ class Selector(Protocol):
 class FittedSelector:
     """The fitted scorer plus rules 1–6 above."""
 
-    def __init__(self, scorer: Scorer, stats: TermStats, max_citations: int) -> None:
+    def __init__(self, scorer: Scorer, stats: TermStats, max_citations: int | None = None) -> None:
+        """`max_citations`: a reader's cap (settings) below the fitted one; the fitted file's
+        `max_citations` decides otherwise."""
         self.scorer = scorer
         self.stats = stats
-        self.max_citations = max_citations
+        self.max_citations = min(scorer.max_citations, max_citations or scorer.max_citations)
 
     def score(self, query: Query, candidates: Sequence[StoredSentence], neighbours: Neighbours) -> list[Scored]:
         """Every candidate scored, best first."""
@@ -135,7 +142,7 @@ class FittedSelector:
             return sel
         if ranked[0].score < t.threshold:
             qterms = set(content_terms(query.text))
-            sel.context = [c for c in ranked[:2] if qterms & set(content_terms(c.sentence.text))]  # rule 6
+            sel.context = [c for c in ranked[:CONTEXT_SHOWN] if qterms & set(content_terms(c.sentence.text))]  # rule 6
             return sel
         passing = [c for c in ranked if c.score >= t.threshold]
         pool = [c for c in passing if not is_headline(c.sentence.text)] or passing  # rule 5
@@ -231,5 +238,5 @@ def has_object(rel: tuple[str, str], text: str) -> bool:
     return bool(active or passive or noun)
 
 
-__all__ = ["FittedSelector", "Neighbours", "Scored", "Selection", "Selector", "absent_names", "has_object",
+__all__ = ["CONTEXT_SHOWN", "FittedSelector", "Neighbours", "Scored", "Selection", "Selector", "absent_names", "has_object",
            "relation_of"]

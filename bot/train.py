@@ -113,13 +113,15 @@ def train(embedder, wikiqa: Path | None = None, seed: int = SEED, own: tuple[Pat
         asked = [a for p in own for a in own_questions(p, embedder)]
         decided = NS.cross_validate(asked, model, seed)
         threshold, ratio = NS.thresholds(decided)
-        validation["news_dev_by_article"] = NS.figures(decided, threshold, ratio)
+        cap = NS.citation_cap(decided, threshold, ratio)
+        validation["news_dev_by_article"] = NS.figures(decided, threshold, ratio, cap)
         stage2 = NS.fit(asked, model, seed)
     else:  # without our own questions: stage 1 alone, threshold on TrecQA dev and its negatives
         decided = [NS.Decided(NS.Asked(g.question, bool(any(g.labels)), np.zeros((len(p), 0)), g.labels, False,
                                        np.zeros(len(p)), np.zeros(len(p)), g.labels, ""), p)
                    for g, p in zip(dev_groups, probs)]
         threshold, ratio = NS.thresholds(decided)
+        cap = NS.citation_cap(decided, threshold, ratio)
     if wikiqa and (wikiqa / "dev").exists():
         wq = load_wikiqa(wikiqa / "dev")
         validation["wikiqa_dev"] = ranking(wq, [model.proba(x) for x in featurize(wq, embedder)])
@@ -132,7 +134,9 @@ def train(embedder, wikiqa: Path | None = None, seed: int = SEED, own: tuple[Pat
         "stage2": stage2,
         "threshold": threshold,
         "cite_ratio": ratio,
+        "max_citations": cap,
         "target_false_abstention": NS.TARGET_FALSE_ABSTENTION,
+        "further_precision": NS.FURTHER_PRECISION,
         "seed": seed,
         "C": C,
         "negative_lists": NEGATIVE_LISTS,
@@ -162,6 +166,8 @@ def compare(new: dict, old: dict, tol: float = 0.02, threshold_tol: float = 0.05
     for k in ("threshold", "cite_ratio"):
         if abs(new[k] - old[k]) > threshold_tol:
             out.append(f"{k}: {new[k]} vs {old[k]}")
+    if new.get("max_citations") != old.get("max_citations"):
+        out.append(f"max_citations: {new.get('max_citations')} vs {old.get('max_citations')}")
     a, b = new.get("stage2") or {}, old.get("stage2") or {}
     if bool(a) != bool(b):
         out.append("stage 2 present in one file only")
