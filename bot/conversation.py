@@ -5,7 +5,8 @@ process needs to remember anything between messages.
 
 A follow-up inherits the previous subject only when it has none of its own: "Who backs it?" after
 "Who owns Megvii?" becomes "Who backs Megvii?"; "Who developed the police app?" after three Megvii
-questions starts fresh, because it names its own subject.
+questions starts fresh, because it names its own subject. A "he" or "she" after a question that
+asked for a person ("Who is Hawaii's governor?") means the person the answer named (`person_answered`).
 """
 
 from __future__ import annotations
@@ -36,10 +37,21 @@ class Turn:
     answer: Answer | None = None
 
 
+# A day or a month is when something happened, not what a later "it" or "he" refers to
+# ("What was missing from Monday's draft?" → "Who was upset by it?": the draft, not Monday).
+_CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april "
+                      "may june july august september october november december".split())
+_PERSON_PRONOUN = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
+# "Who is Caroline Ellison?" names its person; "Who is Hawaii's governor?", "Who leads Republic?",
+# "Who was the bridge named for?" ask for one.
+_WHO_NAMED = re.compile(r"^\s*(?i:who\s+(?:is|was))\s+(?:[A-Z][\w.'’-]*\s*)+\??\s*$")
+_WHO = re.compile(r"^\s*who\b", re.I)
+
+
 def subject_of(question: str) -> str | None:
     """The question's own subject: its first run of names ("Human Rights Watch", "Megvii"), or
     None when it names nothing (a follow-up such as "Who backs it?")."""
-    names = set(name_tokens(question))
+    names = {n for n in name_tokens(question) if n.lower() not in _CALENDAR}
     if not names:
         return None
     for m in _NAME_RUN.finditer(question):
@@ -47,6 +59,26 @@ def subject_of(question: str) -> str | None:
         if any(n in run for n in names):
             return _LEADING.sub("", run)
     return sorted(names, key=question.find)[0]
+
+
+def person_answered(turn: Turn) -> str | None:
+    """The person a "who" question was answered with: after "Who is Hawaii's governor?" answered
+    by "Hawaii's governor, Josh Green, said …", a "he" means Josh Green, not Hawaii — the first run
+    of two or more capitalised words in the answer's first quoted sentence that is not wholly a
+    name the question gave. None when the question named its person ("Who is Caroline Ellison?"), was not a
+    "who" question, or was not answered."""
+    a = turn.answer
+    if a is None or not a.answered or not _WHO.match(turn.standalone) or _WHO_NAMED.match(turn.standalone):
+        return None
+    text = next((c.text for c in a.citations if c.field is None), "")
+    asked = {n.lower() for n in name_tokens(turn.standalone)}
+    for m in _NAME_RUN.finditer(text):
+        run = m.group(0).rstrip("?.!,;:'’").removesuffix("'s").removesuffix("’s")
+        words = [w for w in run.split() if w[:1].isupper()]
+        if len(words) >= 2 and not all(w.lower() in asked for w in words) \
+                and not any(w.lower() in _CALENDAR for w in words):
+            return run
+    return None
 
 
 @dataclass
@@ -85,10 +117,12 @@ class Conversation:
         prev = self.context_for(question, tuning)
         if prev is None:
             return question
-        subject = subject_of(prev)
+        person = person_answered(self.turns[-1]) if _PERSON_PRONOUN.search(question) else None
+        subject = person or subject_of(prev)
         if subject is None:
             return f"{prev} {question}"
-        m = _anaphora((tuning or FollowUpTuning()).referring_nouns).search(question)
+        m = _PERSON_PRONOUN.search(question) if person else None
+        m = m or _anaphora((tuning or FollowUpTuning()).referring_nouns).search(question)
         if m is None:
             return f"{question.rstrip('?. ')} ({subject})?"
         repl = f"{subject}'s" if m.group(0).lower() in _POSSESSIVE else subject

@@ -60,3 +60,32 @@ def test_the_citation_cap_comes_from_the_fitted_file():
     s = cached()
     assert FittedSelector(s, TermStats()).max_citations == s.max_citations >= 1
     assert FittedSelector(s, TermStats(), max_citations=1).max_citations == 1  # a reader's cap may be lower
+
+
+def _answered(text: str):
+    from bot.answer import Answer, Citation
+
+    c = Citation(n=1, source="s", title="t", published="", url="", sentence=1, start=0, end=len(text), text=text,
+                 score=0.5)
+    return Answer(question="q", answered=True, answer=text, citations=[c])
+
+
+def test_he_after_a_question_asking_for_a_person_is_the_person_answered():
+    from bot.conversation import Conversation
+
+    cases = [
+        ("Who is Hawaii's governor?", "Hawaii's governor, Josh Green, said the toll would climb.",
+         "How did he describe the fire?", "How did Josh Green describe the fire?"),
+        ("Who was the Key Bridge named for?", "It was named for Francis Scott Key, who wrote the anthem.",
+         "What is he famous for writing?", "What is Francis Scott Key famous for writing?"),
+        # The question named its person: "she" is that person, whatever else the answer names.
+        ("Who is Caroline Ellison?", "Caroline Ellison, who ran Alameda Research, testified.",
+         "What did she tell the jury?", "What did Caroline Ellison tell the jury?"),
+        # A day is not what "it" refers to.
+        ("What was missing from Monday's draft?", "A draft released on Monday left out fossil fuels.",
+         "Who was upset by it?", "What was missing from Monday's draft? Who was upset by it?"),
+    ]
+    for q, text, follow, want in cases:
+        conv = Conversation()
+        conv.add(q, _answered(text), q)
+        assert conv.resolve(follow) == want
