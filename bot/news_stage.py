@@ -74,13 +74,18 @@ def apply(params: dict, a: Asked, stage1) -> np.ndarray:
 
 def cross_validate(asked: list[Asked], stage1, seed: int) -> list[Decided]:
     """Out-of-fold stage-2 probabilities: each article's questions scored by a model fitted on the
-    other articles' questions."""
+    other articles' questions. A sentence the engine's rule 7 rules out (a question asking for a
+    number, time or place, a sentence holding none) gets probability 0, as it never answers."""
+    from .select import eligible
+
     out: dict[int, Decided] = {}
     for art in sorted({a.article for a in asked}):
         params = fit([a for a in asked if a.article != art], stage1, seed)
         for i, a in enumerate(asked):
             if a.article == art:
-                out[i] = Decided(a, np.zeros(0) if a.absent or not len(a.x) else apply(params, a, stage1))
+                p = np.zeros(0) if a.absent or not len(a.x) else apply(params, a, stage1)
+                ok = np.array([eligible(a.question, row) for row in a.x], dtype=bool)
+                out[i] = Decided(a, np.where(ok, p, 0.0) if len(p) else p)
     return [out[i] for i in range(len(asked))]
 
 

@@ -83,6 +83,13 @@ def _asks(question: str) -> tuple[bool, bool, bool, bool, bool, bool]:
             bool(_WHEN_Q.search(question)), bool(_WHERE_Q.search(question)), bool(_WHICH_ORG_Q.search(question)))
 
 
+def asks_checkable_kind(question: str) -> bool:
+    """The question asks for an amount, a number, a time, a place or an organisation — kinds a
+    sentence visibly holds or lacks (select rule 7). "Who" is not: "a cybersecurity firm" answers it."""
+    who, *others = _asks(question)
+    return not who and any(others)
+
+
 def new_name(question: str, text: str) -> bool:
     """The sentence names something the question does not (who/where answers are names)."""
     asked = _asked_names(question)

@@ -24,6 +24,9 @@ Then a few rules, each of which a reader would defend on any text:
 5. A headline restates its article: when a body sentence passes, headlines are not quoted.
 6. Abstaining, the two best candidates are shown for context only if they share a word with the
    question (never pad "the sources don't say" with unrelated sentences).
+7. A question asking for an amount, a number, a time, a place or an organisation ("How much does
+   the crown weigh?", "When will they vote?") is answered only by a sentence that holds one
+   (bot/question.py `fits_type`); a sentence without one is context, never the answer.
 
 The interface: a `Selector` takes the `Query` and the candidate `StoredSentence`s and returns a
 `Selection` (every candidate scored, best first, and the chosen ones).
@@ -42,8 +45,8 @@ import numpy as np
 from ingest.records import StoredSentence, sentence_id
 from ingest.terms import content_terms, name_tokens
 
-from .features import QuestionView, name_coverage, vector
-from .question import attributed_to, is_headline, speaker_of
+from .features import FEATURES, QuestionView, name_coverage, vector
+from .question import asks_checkable_kind, attributed_to, is_headline, speaker_of
 from .retrieve import Query
 from .scorer import Scorer
 from .termstats import TermStats
@@ -97,7 +100,7 @@ class Selector(Protocol):
 
 
 class FittedSelector:
-    """The fitted scorer plus rules 1–6 above."""
+    """The fitted scorer plus rules 1–7 above."""
 
     def __init__(self, scorer: Scorer, stats: TermStats, max_citations: int | None = None) -> None:
         """`max_citations`: a reader's cap (settings) below the fitted one; the fitted file's
@@ -136,15 +139,16 @@ class FittedSelector:
     def select(self, query: Query, candidates: Sequence[StoredSentence], neighbours: Neighbours) -> Selection:
         ranked = self.score(query, candidates, neighbours)
         t = self.scorer
+        fit = [c for c in ranked if eligible(query.text, c.features)]  # rule 7
         sel = Selection(ranked, threshold=t.threshold,
-                        cite_threshold=max(t.threshold, t.cite_ratio * ranked[0].score) if ranked else 1.0)
+                        cite_threshold=max(t.threshold, t.cite_ratio * fit[0].score) if fit else 1.0)
         if not ranked or absent_names(query.text, self.stats, [c.sentence.text for c in ranked]):  # rule 1
             return sel
-        if ranked[0].score < t.threshold:
+        if not fit or fit[0].score < t.threshold:
             qterms = set(content_terms(query.text))
             sel.context = [c for c in ranked[:CONTEXT_SHOWN] if qterms & set(content_terms(c.sentence.text))]  # rule 6
             return sel
-        passing = [c for c in ranked if c.score >= t.threshold]
+        passing = [c for c in fit if c.score >= t.threshold]
         pool = [c for c in passing if not is_headline(c.sentence.text)] or passing  # rule 5
         chosen = [pool[0]] + [c for c in pool[1:] if c.score >= sel.cite_threshold]  # pool[0] scores ≤ ranked[0]
         speaker = speaker_of(query.text)
@@ -157,6 +161,16 @@ class FittedSelector:
             chosen = obj or chosen
         sel.chosen = chosen[: self.max_citations]
         return sel
+
+
+_TYPE_FOUND = FEATURES.index("type_found")
+
+
+def eligible(question: str, features: np.ndarray | None) -> bool:
+    """Rule 7: the sentence may answer a question asking for an amount, number, time, place or
+    organisation only when it holds one (the `type_found` feature, computed on the sentence with
+    its subject resolved); any sentence may answer other questions."""
+    return features is None or not asks_checkable_kind(question) or bool(features[_TYPE_FOUND] > 0)
 
 
 def _around(qv: QuestionView, candidates: Sequence[StoredSentence], neighbours: Neighbours,
@@ -238,5 +252,5 @@ def has_object(rel: tuple[str, str], text: str) -> bool:
     return bool(active or passive or noun)
 
 
-__all__ = ["CONTEXT_SHOWN", "FittedSelector", "Neighbours", "Scored", "Selection", "Selector", "absent_names", "has_object",
+__all__ = ["CONTEXT_SHOWN", "FittedSelector", "eligible", "Neighbours", "Scored", "Selection", "Selector", "absent_names", "has_object",
            "relation_of"]
