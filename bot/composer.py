@@ -177,7 +177,9 @@ class LLMComposer:
         positive = [c.score for c in cits if c.score > 0]
         if positive:
             floor = min(min(positive), request.selection.cite_threshold)
-            picks = [c for c in request.selection.ranked if float(c.score) >= floor][: self.tuning.max_sources]
+            sel = request.selection
+            pool = sel.ranked if sel.eligible is None else sel.eligible  # rule 7 holds for the LLM too
+            picks = [c for c in pool if float(c.score) >= floor][: self.tuning.max_sources]
             wide = request.cite(picks)
             if {c.key for c in cits} <= {c.key for c in wide}:
                 cits = wide

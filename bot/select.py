@@ -81,6 +81,7 @@ class Selection:
 
     ranked: list[Scored]  # every candidate, best first
     chosen: list[Scored] = field(default_factory=list)
+    eligible: list[Scored] | None = None  # the candidates that may answer (rule 7), best first; None: all
     context: list[Scored] = field(default_factory=list)
     threshold: float = 0.0  # the probability an answer needed
     cite_threshold: float = 0.0  # the probability a further citation needed (cite_ratio × the best's)
@@ -140,7 +141,7 @@ class FittedSelector:
         ranked = self.score(query, candidates, neighbours)
         t = self.scorer
         fit = [c for c in ranked if eligible(query.text, c.features)]  # rule 7
-        sel = Selection(ranked, threshold=t.threshold,
+        sel = Selection(ranked, eligible=fit, threshold=t.threshold,
                         cite_threshold=max(t.threshold, t.cite_ratio * fit[0].score) if fit else 1.0)
         if not ranked or absent_names(query.text, self.stats, [c.sentence.text for c in ranked]):  # rule 1
             return sel
