@@ -4,6 +4,7 @@ Every question of each set is asked of the real engine in a fresh index (as `fac
 the selector's full ranking is recorded beside the answer, and each failure gets one cause:
 
 answerable questions without a correct citation
+  - `answered from source metadata` — taken for a question about the piece itself (its byline, …)
   - `not retrieved`        — no expected sentence among the candidates the select stage sees (recall@40)
   - `abstained, answer 1st` — the engine declined although the best-scored sentence is the answer
   - `abstained, answer lower` — declined, and the answer was not the best-scored sentence
@@ -34,7 +35,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SETS = ["news", "news-heldout", "news-heldout2", "questions"]
-CAUSES = ("not retrieved", "abstained, answer 1st", "abstained, answer lower", "abstained: rule 1",
+CAUSES = ("answered from source metadata", "not retrieved", "abstained, answer 1st", "abstained, answer lower", "abstained: rule 1",
           "answered, answer 2nd", "answered, answer 3rd-5th", "answered, answer below 5th",
           "answered, a rule replaced the top answer", "absent entity", "absent figure type", "on-topic, no answer",
           "wrong further citation")
@@ -66,6 +67,8 @@ def classify(q: dict[str, Any], answer, sel, absent: bool) -> list[str]:
             out += ["wrong further citation" for t in cited[1:] if not has(t, good)]
         if answer.answered and any(has(t, expect) for t in cited):
             return out
+        if sel is None and any(c.field for c in answer.citations):
+            return ["answered from source metadata"]
         rank = next((i for i, c in enumerate(ranked, 1) if has(c.sentence.text, expect)), None)
         if rank is None:
             return ["not retrieved"] + out
