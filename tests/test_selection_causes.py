@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from bot.features import FEATURES
-from bot.metadata import metadata_answer
+from bot.metadata import Directory, metadata_answer
 from bot.retrieve import Query
 from bot.scorer import cached
 from bot.select import FittedSelector
@@ -17,8 +17,8 @@ from bot.features import view
 from ingest.records import SourceRecord, StoredSentence
 
 
-def _records() -> dict[str, SourceRecord]:
-    return {"strike": SourceRecord(id="strike", title="Writers End Strike", byline="Ines Moreau")}
+def _records() -> Directory:
+    return Directory({"strike": SourceRecord(id="strike", title="Writers End Strike", byline="Ines Moreau")})
 
 
 def test_a_question_about_writers_is_not_a_byline_question():
