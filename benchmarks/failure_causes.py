@@ -65,7 +65,7 @@ def classify(q: dict[str, Any], answer, sel, absent: bool) -> list[str]:
     if q.get("answerable", True):
         if answer.answered:
             out += ["wrong further citation" for t in cited[1:] if not has(t, good)]
-        if answer.answered and any(has(t, expect) for t in cited):
+        if answer.answered and any(has(c.text, expect) for c in answer.citations):
             return out
         if sel is None and any(c.field for c in answer.citations):
             return ["answered from source metadata"]
