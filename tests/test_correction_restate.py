@@ -129,6 +129,11 @@ MUST_NOT_LINK = [
     # counted, not definite: another set of members
     ("A further 40 countries were placed on a grey list after promising to change their rules.",
      "The task force took two countries off its grey list at its meeting on Friday."),
+    # another one of the same kind: a different factory, a different company
+    ("Kestrel Aerospace will close the Singapore factory; talks between Everline and Meridian Insurance stalled.",
+     "Meridian Insurance said it has no plans to close the Nairobi factory."),
+    ("Northgate Retail has since announced that it will close the Gdansk factory.",
+     "Kestrel Aerospace said it has no plans to close the Gdansk factory."),
     # no shared subject at all: another bridge
     ("The Kessler Road bridge remains closed to traffic.", "The Tower Street bridge reopened to traffic on Monday."),
     # a running tally within what the claim said revises nothing

@@ -147,6 +147,10 @@ promot reduc lower rais cut""".split())
 END_PHRASE = re.compile(r"\b(?:call(?:ed|s|ing)? off|walk(?:ed|s|ing)? away from|pull(?:ed|s|ing)? out of|"
                         r"back(?:ed|s|ing)? out of|g[ai]ve up|giving up|put an end to|(?:struck|taken|took|takes) off|"
                         r"lost (?:its|their|his|her) (?:status|place|seat|title) as)\b", re.I)
+# Frame words a negation or an ending passes through to what they frame ("no plans to close", "no
+# reason to"): reversed alone they restate none of the claim's point (by stem).
+FRAME_WORDS = frozenset("plan intent intend intent idea move step effort way time thing part need reason basis sign "
+                        "hope aim expect".split())
 # Tokens that end an operator's reach: a new clause.
 CLAUSE_END = frozenset("but while although though because after before since when whereas unless if and".split())
 # A statement of what might be, or a question: nothing it says is reversed.

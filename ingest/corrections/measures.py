@@ -47,7 +47,14 @@ class Quantity(NamedTuple):
 def quantities(text: str) -> tuple[Quantity, ...]:
     out = []
     pos = 0
-    for f in figures(text):
+    figs = figures(text)
+    spans = []  # where each figure sits, to give a period only to the figure it is next to
+    p = 0
+    for f in figs:
+        a = text.find(f, p)
+        spans.append((a, a + len(f)) if a >= 0 else (-1, -1))
+        p = a + len(f) if a >= 0 else p
+    for k, f in enumerate(figs):
         at = text.find(f, pos)
         if at < 0:
             continue
@@ -65,8 +72,19 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         per = PERIOD.search(text)
         settled = not (money or per)
         out.append(Quantity(f, figure_value(f), unit, move, tally, settled, tuple(unit_words),
-                            per.group(0).lower() if per and not money else ""))
+                            "" if money else _own_period(text, spans, k)))
     return tuple(out)
+
+
+def _own_period(text: str, spans: list[tuple[int, int]], k: int) -> str:
+    """The period named right beside figure `k` with no other figure between ("3.7 percent of GDP
+    this year", "this year's deficit will reach 12.5 percent"), or ""."""
+    lo = spans[k - 1][1] if k > 0 else 0
+    hi = spans[k + 1][0] if k + 1 < len(spans) else len(text)
+    for m in PERIOD.finditer(text):
+        if lo <= m.start() and m.end() <= hi and abs(m.start() - spans[k][0]) <= 80:
+            return m.group(0).lower()
+    return ""
 
 
 def _initialism(qa: Quantity, qb: Quantity) -> bool:

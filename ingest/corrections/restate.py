@@ -29,9 +29,10 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ..terms import STOPWORDS, _IRREGULAR, _norm, stem as stem_of
-from .lexicon import (CHANGE_VERB, CLAUSE_END, DOC_WORD, END_PHRASE, END_VERB, FROM_ONLY, GOVERN_GAP, HYPOTHETICAL,
+from .lexicon import (CHANGE_VERB, CLAUSE_END, FRAME_WORDS, DOC_WORD, END_PHRASE, END_VERB, FROM_ONLY, GOVERN_GAP, HYPOTHETICAL,
                       NEGATOR_WORDS)
 from .patterns import _PLAN_CLAIM, _PLAN_NOUN
+from .subject import names
 
 _TOK = re.compile(r"[A-Za-z0-9$€£][\w$€£%'’&.-]*[\w%]|[A-Za-z0-9]|[,;:()!?—–\"“”]")
 _PUNCT = frozenset(",;:()!?—–\"“”")
@@ -218,15 +219,19 @@ def reversal(a: str, b: str, point: set[str], self_spoken: bool) -> Reversal | N
         pa.setdefault(st, set()).add(par)
     hit: set[str] = set()
     how, where = "", 0
+    tb = tokens(b)
+    a_low, b_names = a.lower(), names(b)
     for st, par, kind, at in polarity(b):
+        near = [tb[j] for j in _clause(tb, max(0, at - 1), 5)]
+        if any(t.name and t.low in b_names and t.low not in a_low for t in near):
+            continue  # another one of it: "close the Nairobi factory" is not "the Singapore factory"
         if par == 1 and st in point and pa.get(st) == {0} and not DOC_WORD.fullmatch(st):
             hit.add(st)
             how, where = how or _KIND.get(kind, kind), where or at
-    if hit:
+    if hit and not hit <= FRAME_WORDS:  # "no plans to close the factory" reverses no "plans" of the claim
         return Reversal(how, frozenset(hit), _phrase(b, where))
     if self_spoken:
         # The claim denied it ("never used"); the later statement says it was done ("had used").
-        tb = tokens(b)
         neg_a = {st for st, par, kind, _ in polarity(a) if par == 1 and kind == "neg"}
         for st, par, kind, at in polarity(b):
             if par == 0 and st in point | light and st in neg_a and pa.get(st) == {1} and _completed(tb, at):

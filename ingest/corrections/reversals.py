@@ -15,7 +15,8 @@ from .lexicon import POSSESSOR, SOURCE_REVISION
 from .patterns import _PLAN_NOUN
 from .phrases import span_of
 from .restate import Reversal, reversal, withdrawn_by_name
-from .subject import GENERIC_NAMES, _name_set, answers_accusation, attribution, document_owner, names, speakers
+from .subject import (GENERIC_NAMES, _name_set, answers_accusation, attribution, document_owner, lead_names, names,
+                      speakers)
 
 _PLAN_NOUN_RX = re.compile(r"\b" + _PLAN_NOUN + r"\b", re.I)
 # A claim of a standing state ("remains", "is still", "stays"): its negation later is a change.
@@ -30,6 +31,17 @@ def possessive_first(a: str, b: str) -> set[str]:
     return {m.group(1).lower()} if m and n and m.group(1) == n.group(1) else set()
 
 
+def _actor(b: str, at: int) -> frozenset[str]:
+    """Who does what starts at `at`: the names of its own clause ("ABC News has changed …"), or the
+    speaker when the clause says "it" ("Newsweek said … that it was retracting …") — not a name
+    of an earlier clause ("X said the report was false, and the newspaper has retracted it")."""
+    clause = re.split(r"[,;:]\s+(?:and\s+|but\s+)?|\s(?:and|but)\s", b[:at])[-1]
+    own = names(" " + clause)
+    if own:
+        return own
+    return speakers(b) if re.search(r"\b(?:it|they|he|she)\b", clause, re.I) else frozenset()
+
+
 def by_source(a: str, b: str, sb: sg.Signals, point: set[str], sim: float,
                tuning: CorrectionsTuning) -> tuple[str, bool, str, str] | None:
     """The claim's own source (who it is attributed to) later takes it back or revises it, whatever
@@ -40,7 +52,7 @@ def by_source(a: str, b: str, sb: sg.Signals, point: set[str], sim: float,
     if not src or sb.denial or (sg.RETRACTION in sb.later and not sb.retracts_whole):
         return None  # a part withdrawn ("an assertion from its report"): the retraction family decides which
     m = SOURCE_REVISION.search(b) if sb.takes_back else None
-    if m and not sg.negated_near(b, m.start()) and (speakers(b) | names(b[:m.start()])) & src:
+    if m and not sg.negated_near(b, m.start()) and _actor(b, m.start()) & src:
         return (sg.RETRACTION, sim >= tuning.sim_loose or len(point) >= 1, "the claim's own source took it back or revised it",
                 " ".join(b[m.start():].split()[:6]).rstrip(",.;"))
     owners = {n for p in POSSESSOR.finditer(b) for n in _name_set(p.group(1))}
@@ -58,6 +70,9 @@ def restated(a: str, b: str, sa: sg.Signals, sb: sg.Signals, point: set[str]) ->
     what a claimed plan names; None when it is a party answering an accusation."""
     if not (sb.contrary or sb.reverses or (sb.admits and sa.contrary)) or sb.denial or answers_accusation(a, b):
         return None
+    la, lb = lead_names(a), lead_names(b)
+    if la and lb and not la & names(b) and not lb & names(a):
+        return None  # each opens with its own subject, unnamed in the other ("Northgate will close …" / "Kestrel has no plans to close …")
     if sg.RETRACTION in sb.later or sb.takes_back:
         return None  # a statement withdrawn ("withdrawn the claim about X's code"): the retraction rules decide
     spk = attribution(b)

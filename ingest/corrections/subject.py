@@ -153,7 +153,7 @@ def lead_names(text: str) -> frozenset[str]:
     """Names the sentence opens with — its grammatical subject when that is a name ("Pat Tillman,
     who …", "President Trump personally …"); empty when it opens with a common noun ("The bridge …")."""
     m = _LEAD.match(text)
-    return frozenset(_name_set(m.group(1))) - GENERIC_NAMES if m else frozenset()
+    return frozenset(_name_set(m.group(1))) & names(text) - GENERIC_NAMES if m else frozenset()
 
 
 def answers_accusation(a: str, b: str) -> bool:
