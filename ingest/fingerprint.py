@@ -92,3 +92,13 @@ def same_stat(recorded: str, st: os.stat_result) -> bool:
     _, size, mtime, ino, read_ns, code = parts
     return (size == str(st.st_size) and mtime == str(st.st_mtime_ns) and ino == str(st.st_ino)
             and code == _code_digest().hex()[:16] and int(mtime) < int(read_ns) - RACY_NS)
+
+
+def worth_recording(recorded: str, new: str) -> bool:
+    """Whether an unchanged file's new mark should replace its record (a write): only when it lets
+    later runs skip reading the file — settled (not racily clean) — and the record does not
+    already say as much. A racy file is hashed each run until it settles, with no write."""
+    p, q = new.split(" "), recorded.split(" ")
+    if len(p) != 6 or int(p[2]) >= int(p[4]) - RACY_NS:
+        return False
+    return len(q) != 6 or q[1:4] + q[5:] != p[1:4] + p[5:] or int(q[2]) >= int(q[4]) - RACY_NS

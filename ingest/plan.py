@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .fetch import FetchLimits, fetch
-from .fingerprint import digest, file_stat, fingerprint, mark, same_stat
+from .fingerprint import digest, file_stat, fingerprint, mark, same_stat, worth_recording
 from .loaders import SourceError, iter_files, load_file, parse_file, read_file
 from .origins import is_url, keep_recorded_id, origin_clash, origin_of, source_from_page
 from .records import Sentence, Source, SourceRecord
@@ -176,7 +176,7 @@ def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Sett
                 if sid and sid not in out.seen and digest(out.manifest[sid].fingerprint) == digest(fp):
                     _unchanged(out, report, unchanged, sid, target,
                                lambda load=load, real=real, data=data, fp=fp: (load.parse(real, data), fp))
-                    if out.manifest[sid].fingerprint != fp:  # touched, or a racy stat: keep the new one
+                    if worth_recording(out.manifest[sid].fingerprint, fp):  # touched, or settled since
                         out.refresh[sid] = fp
                     continue
                 src = keep_recorded_id(load.parse(real, data), origins)

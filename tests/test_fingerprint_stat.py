@@ -117,3 +117,16 @@ def test_records_from_before_stats_are_read_once_then_not(indexer, folder, setti
     assert set(_statuses(indexer.ingest([str(folder)])).values()) == {"unchanged"} and len(reads) == 3
     reads.clear()
     assert set(_statuses(indexer.ingest([str(folder)])).values()) == {"unchanged"} and reads == []
+
+
+def test_a_racy_unchanged_file_is_hashed_each_run_without_a_write(indexer, folder, reads, monkeypatch):
+    from ingest.manifest import Manifest
+
+    f = folder / "story-1.md"
+    f.write_text(f.read_text())  # just modified: racy until it settles
+    assert indexer.ingest([str(folder)]).ok
+    writes = []
+    monkeypatch.setattr(Manifest, "set_fingerprints", lambda self, fps: writes.append(dict(fps)))
+    reads.clear()
+    rep = indexer.ingest([str(folder)])
+    assert reads == ["story-1.md"] and set(_statuses(rep).values()) == {"unchanged"} and writes == []
