@@ -58,8 +58,8 @@ class Indexer:
         with IngestLock(self.settings) as lock:
             self.guard = lock.guard
             try:
-                if finish_swap(self.settings):
-                    self._store = None
+                if finish_swap(self.settings):  # a new index under the same path: not this process's cached client
+                    self._store = None if self.settings.server_mode else Store(self.settings, create=True, fresh=True)
                 if migrate:  # (a rebuild opens nothing of the old index: it may be damaged)
                     upgrade(self.store(), self.settings)
                     self.store().manifest.cache_records(True)  # nobody else writes them meanwhile
