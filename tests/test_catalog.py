@@ -257,3 +257,44 @@ def test_an_unchanged_database_file_answers_for_the_generation(indexer, settings
     assert indexer.ingest([str(folder)]).ok  # another writer
     assert reader.generation() != first and calls  # seen on the next question
     assert "story-7" in reader.source_records()
+
+
+def test_an_index_built_by_the_previous_code_gets_a_catalog_and_file_stats(tmp_path, embedder, folder, monkeypatch):
+    """An index the code before the catalog built (64b318f: no catalog file, fingerprints without
+    stats) opens as it is: the first reader builds the catalog from Chroma, the first re-ingest
+    reads every file once and records its stat, the next reads none, and an edit is still found."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import ingest.plan as plan_mod
+    from ingest.pipeline import Indexer
+    from ingest.settings import Settings
+    from tests.oldtree import tree_at
+
+    old = tree_at("64b318f", tmp_path / "previous")
+    hour_ago = time.time_ns() - 3600 * 10**9
+    for f in folder.iterdir():
+        os.utime(f, ns=(hour_ago, hour_ago))
+    data = tmp_path / "olddata"
+    env = {**os.environ, "PYTHONPATH": str(old), "FACTDESK_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1",
+           "TRANSFORMERS_OFFLINE": "1"}
+    env.pop("CHROMA_HOST", None)
+    res = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", str(folder)], cwd=old, env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr[-2000:]
+    s = Settings(_env_file=None, data_dir=data)
+    assert not catalog_path(s).exists()
+    in_step(s)  # the first reader builds it
+    assert Catalog(catalog_path(s)).stamp() == Store(s).generation()
+    reads: list[str] = []
+    real = plan_mod.read_file
+    monkeypatch.setattr(plan_mod, "read_file", lambda p, root=None: reads.append(p.name) or real(p, root))
+    ix = Indexer(s, embedder=embedder)
+    assert set(ix.ingest([str(folder)]).counts()) == {"unchanged"} and len(reads) == 4
+    reads.clear()
+    assert set(ix.ingest([str(folder)]).counts()) == {"unchanged"} and reads == []
+    (folder / "story-4.md").write_text(ARTICLE.format(title="Story number 4", month=4, i=4, n=444))
+    assert ix.ingest([str(folder)]).counts() == {"unchanged": 3, "updated": 1} and reads == ["story-4.md"]
+    in_step(s)
