@@ -298,3 +298,15 @@ def test_an_index_built_by_the_previous_code_gets_a_catalog_and_file_stats(tmp_p
     (folder / "story-4.md").write_text(ARTICLE.format(title="Story number 4", month=4, i=4, n=444))
     assert ix.ingest([str(folder)]).counts() == {"unchanged": 3, "updated": 1} and reads == ["story-4.md"]
     in_step(s)
+
+
+def test_after_a_rebuild_swap_the_catalog_describes_the_new_index(indexer, settings, folder):
+    from ingest.loaders import load_file
+
+    assert indexer.ingest([str(folder)]).ok
+    old_gen = Store(settings).generation()
+    (folder / "story-1.md").write_text(ARTICLE.format(title="Story number 1", month=1, i=1, n=111))
+    assert indexer.ingest([str(folder)], rebuild=True).ok
+    st = in_step(settings)
+    assert st.generation() != old_gen and Catalog(catalog_path(settings)).stamp() == st.generation()
+    assert st.get_sources(["story-1"])["story-1"].text == load_file(folder / "story-1.md").text
