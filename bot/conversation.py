@@ -46,6 +46,9 @@ _PERSON_PRONOUN = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
 # "Who was the bridge named for?" ask for one.
 _WHO_NAMED = re.compile(r"^\s*(?i:who\s+(?:is|was))\s+(?:[A-Z][\w.'’-]*\s*)+\??\s*$")
 _WHO = re.compile(r"^\s*who\b", re.I)
+# A subject of its own, then its verb, then "its" ("How did the writers' guild describe its deal?");
+# not "What is the size of its database?", where "its" still points back.
+_THE_NOUN_DOES = re.compile(r"\b(?:did|does|do|has|have|will|would|can|could)\s+the\s+(?:[\w'’-]+\s+){1,3}?its\b", re.I)
 
 
 def subject_of(question: str) -> str | None:
@@ -105,7 +108,10 @@ class Conversation:
             return None
         t = tuning or FollowUpTuning()
         words = re.findall(r"\w+", question)
-        if (_anaphora(t.referring_nouns).search(question) or len(words) <= t.short_words
+        m = _anaphora(t.referring_nouns).search(question)
+        if m and m.group(0).lower() == "its" and _THE_NOUN_DOES.search(question):
+            return None  # "How did the writers' guild describe its deal?": "its" is the guild's
+        if (m or len(words) <= t.short_words
                 or _CONTINUATION.match(question) and len(words) <= t.continuation_words):
             return self.turns[-1].standalone
         return None

@@ -89,3 +89,13 @@ def test_he_after_a_question_asking_for_a_person_is_the_person_answered():
         conv = Conversation()
         conv.add(q, _answered(text), q)
         assert conv.resolve(follow) == want
+
+
+def test_its_after_the_questions_own_subject_does_not_inherit():
+    from bot.conversation import Conversation
+
+    conv = Conversation()
+    conv.add("Who owns Megvii?", None, "Who owns Megvii?")
+    assert conv.resolve("How did the writers' guild describe its deal?") == "How did the writers' guild describe its deal?"
+    assert conv.resolve("What is the size of its database?") == "What is the size of Megvii's database?"
+    assert conv.resolve("Did the company raise its prices?") == "Did Megvii raise its prices?"
