@@ -8,6 +8,7 @@ front matter, optionally the LLM judge, and finally replays the editor's decisio
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -34,8 +35,11 @@ class _NameSearch:
 
     def rows(self, text: str, where: dict[str, Any] | None = None) -> list[StoredSentence]:
         out: list[StoredSentence] = []
-        toks = [t for t in dict.fromkeys(name_tokens(text)) if (len(t) > 2 or t.isupper()) and not t.isdigit()
-                and t.lower() not in GENERIC_NAMES][:self.max_names]
+        # A sentence that opens with a possessive name ("Greece's deficit …") names it: the shared
+        # tokenizer skips a capitalised first word, which is most often not a name.
+        lead = re.match(r"([A-Z][\w-]+)['’]s\b", text)
+        toks = [t for t in dict.fromkeys([*([lead.group(1)] if lead else []), *name_tokens(text)])
+                if (len(t) > 2 or t.isupper()) and not t.isdigit() and t.lower() not in GENERIC_NAMES][:self.max_names]
         for tok in toks:
             key = (tok, where is not None)
             if key not in self.cache:
