@@ -45,6 +45,17 @@ class SourceList:
         return {"version": VERSION, "folders": sorted(set(self.folders)),
                 "sources": [asdict(s) for _, s in sorted(self.sources.items())]}
 
+    def text(self) -> str:
+        """The file's text: exactly `json.dumps(self.to_json(), indent=1, ensure_ascii=False)`
+        plus a newline, but each entry built with the C string encoder — the indenting encoder is
+        pure Python and took ~0.3 s for 9,000 sources, a sixth of re-indexing one edited source."""
+        enc = json.encoder.encode_basestring  # what dumps uses with ensure_ascii=False
+        head = json.dumps({"version": VERSION, "folders": sorted(set(self.folders))}, indent=1, ensure_ascii=False)
+        items = [f'  {{\n   "id": {enc(s.id)},\n   "path": {enc(s.path)},\n   "url": {enc(s.url)},\n'
+                 f'   "sha256": {enc(s.sha256)}\n  }}' for _, s in sorted(self.sources.items())]
+        body = "[\n" + ",\n".join(items) + "\n ]" if items else "[]"
+        return head[:-2] + ',\n "sources": ' + body + "\n}\n"
+
 
 def list_path(data_dir: Path | str) -> Path:
     return Path(data_dir) / FILE_NAME
@@ -91,7 +102,7 @@ def write(data_dir: Path | str, lst: SourceList) -> bool:
     """Replace the list atomically; returns False when it was already up to date. Raises
     OSError (e.g. a full disk) leaving the previous list in place."""
     path = list_path(data_dir)
-    text = json.dumps(lst.to_json(), indent=1, ensure_ascii=False) + "\n"
+    text = lst.text()
     try:
         if path.read_text(encoding="utf-8") == text:
             return False
