@@ -73,7 +73,15 @@ def relink_all(store: Store, settings: Settings) -> None:
     store.manifest.set_detector_version(DETECTOR_VERSION)
 
 
-MIGRATIONS: list[Callable[[Store, Settings], None]] = [term_counts, sources_list, relink_all]
+def link_sources(store: Store, settings: Settings) -> None:
+    """5: every link and candidate carries the ids of the sources it depends on as a list (`srcs`
+    metadata), so re-indexing one edited source reads only the links touching it
+    (`Store.links_touching`) instead of every link in the archive. Links are re-put from their
+    stored metadata: nothing is re-derived or re-embedded."""
+    store.put_links([*store.all_links(), *store.candidate_links()])
+
+
+MIGRATIONS: list[Callable[[Store, Settings], None]] = [term_counts, sources_list, relink_all, link_sources]
 LATEST = len(MIGRATIONS) + 1
 
 

@@ -220,12 +220,32 @@ class Store(Gateway):
         return [_link_from_meta(m) for m in rec["metadatas"]]
 
     def links_for_claims(self, claim_ids: Sequence[str]) -> dict[str, CorrectionLink]:
-        if not claim_ids:
-            return {}
         # A shown link's id is its claim's sentence id (`CorrectionLink.id`; candidates are
         # "candidate:<claim>"): a read by id, ~5x cheaper than a `where` over every link's metadata.
-        rec = self._call(self.links_col.get, ids=list(dict.fromkeys(claim_ids)), include=["metadatas"])
-        return {lk.claim: lk for lk in map(_link_from_meta, rec["metadatas"]) if lk.status != "candidate"}
+        return {lk.claim: lk for lk in self.links_by_ids(claim_ids) if lk.status != "candidate"}
+
+    def links_by_ids(self, link_ids: Sequence[str]) -> list[CorrectionLink]:
+        """Links and candidates with these ids (`CorrectionLink.id`), read by id in batches."""
+        ids = list(dict.fromkeys(link_ids))
+        out: list[CorrectionLink] = []
+        for a, b in chunks(len(ids), self.max_batch):
+            out += map(_link_from_meta, self._call(self.links_col.get, ids=ids[a:b], include=["metadatas"])["metadatas"])
+        return out
+
+    def links_touching(self, source_ids: Sequence[str]) -> list[CorrectionLink]:
+        """Links and candidates that depend on any of these sources (their `srcs` metadata, schema 5):
+        what a change to them can affect, read without reading every link in the archive."""
+        out: dict[str, CorrectionLink] = {}
+        for a, b in chunks(len(source_ids), 50):
+            terms = [{"srcs": {"$contains": sid}} for sid in source_ids[a:b]]
+            rec = self._call(self.links_col.get, where=terms[0] if len(terms) == 1 else {"$or": terms},
+                             include=["metadatas"])
+            out |= {lk.id: lk for lk in map(_link_from_meta, rec["metadatas"])}
+        return list(out.values())
+
+    def has_editor_links(self) -> bool:
+        """Whether any link comes from an editor's decision (a metadata lookup, no scan of texts)."""
+        return bool(self._call(self.links_col.get, where={"origin": "editor"}, limit=1, include=[])["ids"])
 
     def put_links(self, links: Sequence[CorrectionLink]) -> None:
         self.upsert(self.links_col, [lk.id for lk in links], [lk.note for lk in links], [_link_meta(lk) for lk in links])
@@ -251,7 +271,7 @@ def _rows(rec: dict[str, Any], with_vectors: bool) -> list[StoredSentence]:
 def _link_meta(lk: CorrectionLink) -> dict[str, Any]:
     return {"claim": lk.claim, "by": json.dumps(lk.by), "status": lk.status, "origin": lk.origin,
             "note": lk.note, "score": float(lk.score), "sources": json.dumps(sorted(lk.sources())),
-            "family": lk.family}
+            "srcs": sorted(lk.sources()), "family": lk.family}
 
 
 def _link_from_meta(m: dict[str, Any]) -> CorrectionLink:

@@ -88,11 +88,16 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
     changed. A source absent from `changed` is re-derived whole. `known`: sentences (with vectors)
     the caller just wrote, by source, so they are not read back."""
     warnings = warnings if warnings is not None else []
-    before = {lk.claim: lk for lk in store.all_links()}
-    before_cands = store.candidate_links() if hasattr(store, "candidate_links") else []
+    touched = affected | removed
+    part = _touching(store, touched)
+    if part is None:
+        before = {lk.claim: lk for lk in store.all_links()}
+        before_cands = store.candidate_links() if hasattr(store, "candidate_links") else []
+    else:  # only what the change can affect; every other link stands and is neither read nor written
+        before = {lk.claim: lk for lk in part if lk.status != "candidate"}
+        before_cands = [lk for lk in part if lk.status == "candidate"]
     written = {lk.id: _key(lk) for lk in [*before.values(), *before_cands]}
     zone = _zones(changed or {}, affected)
-    touched = affected | removed
     keep = [lk for lk in before.values() if lk.origin != "editor" and _stands(lk, touched, zone)]
     keep_cands = [lk for lk in before_cands if _stands(lk, touched, zone)]
     records = store.source_records()
@@ -176,6 +181,16 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
     if judge is not None:
         # Opt-in (FACTDESK_LLM_JUDGE): an LLM confirms or rejects detected candidates, cached per pair.
         new = judge(store, new, records, warnings)
+    if part is not None:
+        # A new link may land on a claim whose stored link (or candidate) touches no changed source:
+        # read those by id, so they merge with it exactly as a full read would have.
+        other = store.links_by_ids([i for lk in new for i in (lk.claim, f"candidate:{lk.claim}")
+                                    if i not in written])
+        written |= {lk.id: _key(lk) for lk in other}
+        before |= {lk.claim: lk for lk in other if lk.status != "candidate"}
+        before_cands += [lk for lk in other if lk.status == "candidate"]
+        keep += [lk for lk in other if lk.status != "candidate"]
+        keep_cands += [lk for lk in other if lk.status == "candidate"]
     cands = keep_cands + [lk for lk in new if lk.status == "candidate"]
     merged = merge(keep + [lk for lk in new if lk.status != "candidate"])
     merged, cands = _replay(store, merged, cands, warnings)
@@ -188,6 +203,25 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
     store.put_links([lk for lk in merged + cands if written.get(lk.id) != _key(lk)])  # only what changed
     after = {lk.claim for lk in merged}
     return len(after - set(before)), len(set(before) - after)
+
+
+_PARTIAL_SOURCES = 100  # more changed sources than this: one read of every link is cheaper
+
+
+def _touching(store: Any, touched: set[str]) -> list[CorrectionLink] | None:
+    """The stored links and candidates that depend on a touched source, or None when every link
+    must be read: a large or empty change (`apply_decisions`), an index whose links predate their
+    `srcs` metadata (schema < 5), or editor decisions to replay (they apply to every link)."""
+    if not touched or len(touched) > _PARTIAL_SOURCES or not hasattr(store, "links_touching"):
+        return None
+    if store.manifest.schema_version() < 5 or store.has_editor_links():
+        return None
+    try:
+        if review.load(review.decisions_path(store.settings)):
+            return None
+    except review.ReviewError:
+        return None  # `_replay` reports it
+    return store.links_touching(sorted(touched))
 
 
 def _key(lk: CorrectionLink) -> tuple[Any, ...]:
