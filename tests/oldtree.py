@@ -4,8 +4,10 @@ and check that today's code upgrades it (numbered migrations) without re-embeddi
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
@@ -26,3 +28,16 @@ def tree_at(commit: str, dest: Path) -> Path:
     with tarfile.open(fileobj=io.BytesIO(res.stdout)) as tar:
         tar.extractall(dest, filter="data")
     return dest
+
+
+def ingest_with(tree: Path, folder: Path, data: Path, sources_dir: Path | None = None) -> None:
+    """Index `folder` into `data` with the code in `tree` (a separate process, so nothing of today's
+    code is imported), offline and embedded whatever the environment says; fail with its output."""
+    env = {**os.environ, "PYTHONPATH": str(tree), "FACTDESK_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1",
+           "TRANSFORMERS_OFFLINE": "1"}
+    if sources_dir is not None:
+        env["FACTDESK_SOURCES_DIR"] = str(sources_dir)
+    env.pop("CHROMA_HOST", None)
+    res = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", str(folder)], cwd=tree, env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, (res.stdout + res.stderr)[-4000:]

@@ -264,26 +264,19 @@ def test_an_index_built_by_the_previous_code_gets_a_catalog_and_file_stats(tmp_p
     stats) opens as it is: the first reader builds the catalog from Chroma, the first re-ingest
     reads every file once and records its stat, the next reads none, and an edit is still found."""
     import os
-    import subprocess
-    import sys
     import time
 
     import ingest.plan as plan_mod
     from ingest.pipeline import Indexer
     from ingest.settings import Settings
-    from tests.oldtree import tree_at
+    from tests.oldtree import ingest_with, tree_at
 
     old = tree_at("64b318f", tmp_path / "previous")
     hour_ago = time.time_ns() - 3600 * 10**9
     for f in folder.iterdir():
         os.utime(f, ns=(hour_ago, hour_ago))
     data = tmp_path / "olddata"
-    env = {**os.environ, "PYTHONPATH": str(old), "FACTDESK_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1",
-           "TRANSFORMERS_OFFLINE": "1"}
-    env.pop("CHROMA_HOST", None)
-    res = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", str(folder)], cwd=old, env=env,
-                         capture_output=True, text=True, timeout=600)
-    assert res.returncode == 0, res.stderr[-2000:]
+    ingest_with(old, folder, data)
     s = Settings(_env_file=None, data_dir=data)
     assert not catalog_path(s).exists()
     in_step(s)  # the first reader builds it

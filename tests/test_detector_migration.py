@@ -8,17 +8,13 @@ taken from this repository's history with `git archive`, as the baseline migrati
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from ingest.settings import Settings
-from tests.oldtree import tree_at
+from tests.oldtree import ingest_with, tree_at
 from tests.conftest import ROOT
 
 PREVIOUS = "f7eefa5"
@@ -50,12 +46,7 @@ def test_links_of_an_earlier_detector_are_recomputed_without_reembedding(tmp_pat
     for p in sorted(EPISODE.glob("rw-djokovic-*.md")) + sorted(EPISODE.glob("rw-montana-*.md")):
         shutil.copy(p, folder / p.name)
     data = tmp_path / "data"
-    env = {**os.environ, "PYTHONPATH": str(base), "FACTDESK_DATA_DIR": str(data), "FACTDESK_SOURCES_DIR": str(folder),
-           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    env.pop("CHROMA_HOST", None)
-    res = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", str(folder)], cwd=base, env=env,
-                         capture_output=True, text=True, timeout=600)
-    assert res.returncode == 0, res.stdout + res.stderr
+    ingest_with(base, folder, data, sources_dir=folder)
     s = Settings(_env_file=None, data_dir=data, sources_dir=folder)
     old = Store(s, fresh=True)
     assert old.manifest.detector_version() == 1 and old.manifest.schema_version() == 3

@@ -8,16 +8,13 @@ history, as the other migration tests do."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 
 import numpy as np
 
 from ingest.settings import Settings
 from tests.conftest import ROOT
-from tests.oldtree import tree_at
+from tests.oldtree import ingest_with, tree_at
 
 PREVIOUS = "64b318f"
 EPISODES = ROOT / "data" / "eval" / "realworld" / "heldout3"
@@ -42,12 +39,7 @@ def test_detector_4_relinks_an_index_built_by_detector_3_without_reembedding(tmp
     for p in sorted(EPISODES.glob("rw-panda-*.md")) + sorted(EPISODES.glob("rw-suu-kyi-*.md")):
         shutil.copy(p, folder / p.name)
     data = tmp_path / "data"
-    env = {**os.environ, "PYTHONPATH": str(base), "FACTDESK_DATA_DIR": str(data), "FACTDESK_SOURCES_DIR": str(folder),
-           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    env.pop("CHROMA_HOST", None)
-    res = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", str(folder)], cwd=base, env=env,
-                         capture_output=True, text=True, timeout=600)
-    assert res.returncode == 0, res.stdout + res.stderr
+    ingest_with(base, folder, data, sources_dir=folder)
     s = Settings(_env_file=None, data_dir=data, sources_dir=folder)
     old = Store(s, fresh=True)
     assert old.manifest.detector_version() == 3

@@ -8,18 +8,14 @@ vector, and leaving an index that satisfies every invariant a fresh build does.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from ingest.settings import Settings
-from tests.oldtree import tree_at
-from tests.conftest import ARTICLE, ROOT, SEED_ID
+from tests.oldtree import ingest_with, tree_at
+from tests.conftest import ARTICLE, SEED_ID
 from tests.test_faults import check_invariants
 
 BASELINE = "3c40c78"
@@ -44,12 +40,7 @@ def test_a_baseline_index_opens_and_upgrades_without_reembedding(tmp_path, embed
         "Human Rights Watch said on Tuesday that it had withdrawn the claim about Megvii's code.\n"
         "The group said the police app did not use Megvii's software.\n", encoding="utf-8")
     data = tmp_path / "data"
-    env = {**os.environ, "PYTHONPATH": str(base), "FACTDESK_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1",
-           "TRANSFORMERS_OFFLINE": "1"}
-    env.pop("CHROMA_HOST", None)
-    res = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", str(folder)], cwd=base, env=env,
-                         capture_output=True, text=True, timeout=600)
-    assert res.returncode == 0, res.stdout + res.stderr
+    ingest_with(base, folder, data)
     s = Settings(_env_file=None, data_dir=data, sources_dir=tmp_path / "none")
     old = Store(s, fresh=True)
     assert old.manifest.schema_version() == 1
