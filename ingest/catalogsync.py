@@ -17,13 +17,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .catalog import Catalog, catalog_path
+from .fingerprint import RACY_NS
 from .records import SourceRecord
 
 if TYPE_CHECKING:
     from .gateway import Gateway
 
 _GENERATION, _JOURNAL = "__generation__", "__journal__"  # ingest.manifest.Reserved (no import cycle)
-QUIET_NS = 2_000_000_000  # a database file changed more recently than this proves nothing by its stat
+
+
+def chroma_records(gw: Gateway, *, with_texts: bool = False) -> tuple[dict[str, SourceRecord], dict[str, str]]:
+    """Every source record as Chroma holds it (one full read), and their texts when asked: what
+    the catalog is rebuilt from and what a reader uses when the catalog cannot be trusted."""
+    include = ["metadatas", "documents"] if with_texts else ["metadatas"]
+    rec = gw._call(gw.sources_col.get, where={"kind": "source"}, include=include)
+    recs = {sid: SourceRecord.from_meta(sid, meta) for sid, meta in zip(rec["ids"], rec["metadatas"])}
+    texts = {sid: doc or "" for sid, doc in zip(rec["ids"], rec["documents"])} if with_texts else {}
+    return recs, texts
 
 
 class CatalogSync:
@@ -49,7 +59,7 @@ class CatalogSync:
         rec = self.gw._call(self.gw.sources_col.get, ids=[_GENERATION, _JOURNAL], include=["metadatas"])
         got = dict(zip(rec["ids"], rec["metadatas"]))
         self.seen = (str((got.get(_GENERATION) or {}).get("token", "")), _JOURNAL in got)
-        quiet = key is not None and all(k is None or k[0] < began - QUIET_NS for k in key)
+        quiet = key is not None and all(k is None or k[0] < began - RACY_NS for k in key)
         self._key = key if quiet else None
         return self.seen
 
@@ -57,7 +67,7 @@ class CatalogSync:
         """The embedded index's database file (and write-ahead log) by mtime, size and inode; None
         on a server, or while a write transaction's journal exists. Every Chroma write goes through
         this file, and a read never touches it: while it is unchanged — and its last change was
-        well before the last read (`QUIET_NS`, as racily clean files are treated) — the state read
+        well before the last read (`RACY_NS`, the racily-clean window of source files) — the state read
         then still holds, so a question needs no read to know nobody re-indexed (~0.75 ms)."""
         if self.gw.settings.server_mode:
             return None
@@ -124,9 +134,7 @@ class CatalogSync:
         epoch = self.catalog.epoch()  # before the read: a writer beginning after it bumps it
         if self.state() != (gen, False):
             return None
-        rec = self.gw._call(self.gw.sources_col.get, where={"kind": "source"}, include=["metadatas", "documents"])
-        recs = {sid: SourceRecord.from_meta(sid, meta) for sid, meta in zip(rec["ids"], rec["metadatas"])}
-        texts = {sid: doc or "" for sid, doc in zip(rec["ids"], rec["documents"])}
+        recs, texts = chroma_records(self.gw, with_texts=True)
         if self.catalog.write(gen, recs.values(), texts, epoch) or self.catalog.epoch() != epoch:
             self._memory = None
             return None

@@ -12,7 +12,6 @@ for reads by id, used only while it describes the generation Chroma publishes.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 import json
 import os
@@ -21,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from .catalogsync import CatalogSync
+from .catalogsync import CatalogSync, chroma_records
 from .gateway import ModelMismatch
 from .records import Source, SourceRecord
 
@@ -94,8 +93,7 @@ class Manifest:
             return dict(self._cache)
         out = self.sync.view(None, fresh=True)
         if out is None:
-            rec = self.gw._call(self.gw.sources_col.get, where={"kind": "source"}, include=["metadatas"])
-            out = {sid: SourceRecord.from_meta(sid, meta) for sid, meta in zip(rec["ids"], rec["metadatas"])}
+            out = chroma_records(self.gw)[0]
         if self._caching:
             self._cache = dict(out)
         return out

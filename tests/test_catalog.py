@@ -245,7 +245,7 @@ def test_an_unchanged_database_file_answers_for_the_generation(indexer, settings
     import ingest.catalogsync as cs
 
     assert indexer.ingest([str(folder)]).ok
-    monkeypatch.setattr(cs, "QUIET_NS", 0)  # instead of waiting two seconds for the file to be quiet
+    monkeypatch.setattr(cs, "RACY_NS", 0)  # instead of waiting two seconds for the file to be quiet
     reader = Store(settings)
     first = reader.generation()
     calls = []
