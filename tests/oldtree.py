@@ -11,6 +11,7 @@ import sys
 import tarfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.conftest import ROOT
@@ -41,3 +42,10 @@ def ingest_with(tree: Path, folder: Path, data: Path, sources_dir: Path | None =
     res = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", str(folder)], cwd=tree, env=env,
                          capture_output=True, text=True, timeout=600)
     assert res.returncode == 0, (res.stdout + res.stderr)[-4000:]
+
+
+def vectors(store) -> dict[str, np.ndarray]:
+    """Every stored sentence vector by id: read before and after an upgrade, to show nothing was
+    re-embedded or changed."""
+    got = store.sentences.get(include=["embeddings"])
+    return dict(zip(got["ids"], np.asarray(got["embeddings"])))

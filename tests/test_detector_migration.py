@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.settings import Settings
-from tests.oldtree import ingest_with, tree_at
+from tests.oldtree import ingest_with, tree_at, vectors
 from tests.conftest import ROOT
 
 PREVIOUS = "f7eefa5"
@@ -52,8 +52,7 @@ def test_links_of_an_earlier_detector_are_recomputed_without_reembedding(tmp_pat
     assert old.manifest.detector_version() == 1 and old.manifest.schema_version() == 3
     before_claims = _claims(old)
     assert not any(VISA in t or BAN in t for t in before_claims)  # the earlier detector missed these
-    vectors = old.sentences.get(include=["embeddings"])
-    before = dict(zip(vectors["ids"], np.asarray(vectors["embeddings"])))
+    before = vectors(old)
     # An editor rejected one pair the new detector will find: the decision must be replayed.
     visa_text = next(r.text for r in old.where_sentences({"source": "rw-djokovic-2022-01-06"}) if VISA in r.text)
     quashed_text = next(r.text for r in old.where_sentences({"source": "rw-djokovic-2022-01-10"}) if QUASHED in r.text)
@@ -65,9 +64,9 @@ def test_links_of_an_earlier_detector_are_recomputed_without_reembedding(tmp_pat
     assert embedder.calls == calls  # nothing re-embedded
     new = Store(s, fresh=True)
     assert new.manifest.schema_version() == LATEST and new.manifest.detector_version() == DETECTOR_VERSION
-    after = new.sentences.get(include=["embeddings"])
-    assert set(after["ids"]) == set(before)
-    for sid, vec in zip(after["ids"], np.asarray(after["embeddings"])):
+    after = vectors(new)
+    assert set(after) == set(before)
+    for sid, vec in after.items():
         assert np.allclose(vec, before[sid])
     claims = _claims(new)
     assert any(BAN in t for t in claims)  # found by the current detector

@@ -14,7 +14,7 @@ import numpy as np
 
 from ingest.settings import Settings
 from tests.conftest import ROOT
-from tests.oldtree import ingest_with, tree_at
+from tests.oldtree import ingest_with, tree_at, vectors
 
 PREVIOUS = "64b318f"
 EPISODES = ROOT / "data" / "eval" / "realworld" / "heldout3"
@@ -44,8 +44,7 @@ def test_detector_4_relinks_an_index_built_by_detector_3_without_reembedding(tmp
     old = Store(s, fresh=True)
     assert old.manifest.detector_version() == 3
     assert not any(PANDA in t or ARREST in t for t in _claims(old))  # detector 3 missed both
-    got = old.sentences.get(include=["embeddings"])
-    before = dict(zip(got["ids"], np.asarray(got["embeddings"])))
+    before = vectors(old)
 
     calls = embedder.calls
     report = Indexer(s, embedder=embedder).ingest([str(folder)])
@@ -53,9 +52,9 @@ def test_detector_4_relinks_an_index_built_by_detector_3_without_reembedding(tmp
     assert embedder.calls == calls  # nothing re-embedded
     new = Store(s, fresh=True)
     assert new.manifest.detector_version() == DETECTOR_VERSION == 4
-    after = new.sentences.get(include=["embeddings"])
-    assert set(after["ids"]) == set(before)
-    for sid, vec in zip(after["ids"], np.asarray(after["embeddings"])):
+    after = vectors(new)
+    assert set(after) == set(before)
+    for sid, vec in after.items():
         assert np.allclose(vec, before[sid])
     claims = _claims(new)
     assert any(PANDA in t for t in claims) and any(ARREST in t for t in claims)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.settings import Settings
-from tests.oldtree import ingest_with, tree_at
+from tests.oldtree import ingest_with, tree_at, vectors
 from tests.conftest import ARTICLE, SEED_ID
 from tests.test_faults import check_invariants
 
@@ -44,8 +44,7 @@ def test_a_baseline_index_opens_and_upgrades_without_reembedding(tmp_path, embed
     s = Settings(_env_file=None, data_dir=data, sources_dir=tmp_path / "none")
     old = Store(s, fresh=True)
     assert old.manifest.schema_version() == 1
-    vectors = old.sentences.get(include=["embeddings"])
-    before = dict(zip(vectors["ids"], np.asarray(vectors["embeddings"])))
+    before = vectors(old)
     links = {lk.claim: lk.by for lk in old.all_links()}
 
     # Read as it is (readers never migrate): the flag on the seed's claim is there.
@@ -58,9 +57,9 @@ def test_a_baseline_index_opens_and_upgrades_without_reembedding(tmp_path, embed
     assert embedder.calls == calls  # nothing re-embedded
     new = Store(s, fresh=True)
     assert new.manifest.schema_version() == LATEST
-    after = new.sentences.get(include=["embeddings"])
-    assert set(after["ids"]) == set(before)
-    for sid, vec in zip(after["ids"], np.asarray(after["embeddings"])):
+    after = vectors(new)
+    assert set(after) == set(before)
+    for sid, vec in after.items():
         assert np.array_equal(vec, before[sid]), sid
     assert {lk.claim: lk.by for lk in new.all_links()} == links
     assert (data / "sources.json").exists()
