@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .scorer import NEWS_FEATURES, news_rows
+from .scorer import NEWS_FEATURES, news_rows, standard_logistic
 from .training_data import Asked
 
 # Abstention: the threshold is the highest probability at which at most this share of our dev
@@ -68,8 +68,7 @@ def fit(asked: list[Asked], stage1, seed: int) -> dict:
 
 
 def apply(params: dict, a: Asked, stage1) -> np.ndarray:
-    z = ((rows(a, stage1) - np.asarray(params["mean"])) / np.asarray(params["scale"])) @ np.asarray(params["coef"])
-    return 1.0 / (1.0 + np.exp(-(z + params["intercept"])))
+    return standard_logistic(rows(a, stage1), params["mean"], params["scale"], params["coef"], params["intercept"])
 
 
 def cross_validate(asked: list[Asked], stage1, seed: int) -> list[Decided]:

@@ -39,6 +39,13 @@ def news_rows(p1: np.ndarray, headline: np.ndarray, x: np.ndarray) -> np.ndarray
     return np.column_stack(cols)
 
 
+def standard_logistic(x: np.ndarray, mean, scale, coef, intercept: float) -> np.ndarray:
+    """A standardised logistic regression's probabilities for the rows of x: both stages, and
+    stage 2's out-of-fold scoring while it is fitted (bot/news_stage.py), compute it this one way."""
+    z = ((np.atleast_2d(x) - np.asarray(mean)) / np.asarray(scale)) @ np.asarray(coef) + intercept
+    return 1.0 / (1.0 + np.exp(-z))
+
+
 log = logging.getLogger(__name__)
 
 FITTED = Path(__file__).resolve().parent / "fitted" / "scorer.json"
@@ -63,8 +70,7 @@ class Scorer:
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         """Stage 1: P(answers) for each row of x (FEATURES columns), from the sentence alone."""
-        z = ((np.atleast_2d(x) - self.mean) / self.scale) @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-z))
+        return standard_logistic(x, self.mean, self.scale, self.coef, self.intercept)
 
     def final(self, x: np.ndarray, headline: np.ndarray) -> np.ndarray:
         """The calibrated probability the engine uses: stage 2 over stage 1, the sentences'
@@ -72,9 +78,7 @@ class Scorer:
         p1 = self.proba(x)
         if self.stage2 is None:
             return p1
-        mean, scale, coef, b = self.stage2
-        z = ((news_rows(p1, headline, x) - mean) / scale) @ coef + b
-        return 1.0 / (1.0 + np.exp(-z))
+        return standard_logistic(news_rows(p1, headline, x), *self.stage2)
 
     def model_notice(self, identity: str) -> str | None:
         """A one-line warning when the engine embeds with another model than the scorer was
