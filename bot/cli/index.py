@@ -12,6 +12,8 @@ INGEST_HELP = """\
 Index sources: files (.txt, .md, .html, .pdf …), folders of them, or URLs. Only what changed is
 re-embedded; correction links are brought up to date after every run. Afterwards, indexed sources
 whose files are gone are listed (remove them with --prune FOLDER or `factdesk remove PATH`).
+A file whose size and modification time are as last indexed is not read again; after restoring
+files with their old timestamps, run with FACTDESK_HASH_ALL=1 to read and compare every file.
 With FACTDESK_ALERT_CHANNEL and SLACK_BOT_TOKEN set, every newly linked correction is posted to
 that Slack channel.
 
