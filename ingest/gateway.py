@@ -10,6 +10,7 @@ than the server's batch limit are split.
 from __future__ import annotations
 
 import errno
+import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,24 @@ def is_disk_full(e: BaseException) -> bool:
     if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
         return True
     return any(k in f"{type(e).__name__} {e}".lower() for k in _DISK_FULL)
+
+
+# Below this much free space, a store error is the full disk whatever it names: SQLite and Chroma's
+# log compaction fail on a full disk with errors that say something else ("Failed to apply logs to
+# the metadata segment"), and "damaged, rebuild" would be the wrong advice (a rebuild needs more space).
+LOW_SPACE_BYTES = 1 << 20
+
+
+def nearly_full(folder: Path | str) -> bool:
+    """The filesystem holding `folder` (or its nearest existing parent) has under LOW_SPACE_BYTES free."""
+    p = Path(folder)
+    while not p.exists() and p != p.parent:
+        p = p.parent
+    try:
+        st = os.statvfs(p)
+    except (OSError, AttributeError):
+        return False
+    return st.f_bavail * st.f_frsize < LOW_SPACE_BYTES
 
 
 def disk_error_text(e: BaseException) -> str:
@@ -200,6 +219,8 @@ class Gateway:
         if "database is locked" in text:
             raise StoreUnavailable(f"the index at {s.index_location} is busy (locked by another process); "
                                    "try again in a moment") from None
+        if not s.server_mode and nearly_full(s.data_dir):
+            raise disk_full_error(s) from None
         raise IndexDamaged(
             f"the index at {s.index_location} is damaged ({type(e).__name__}: {str(e)[:120]}): "
             "run `factdesk ingest --rebuild`") from None
