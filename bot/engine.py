@@ -15,6 +15,7 @@ import threading
 
 from ingest.embed import Embedder
 from ingest.records import split_sentence_id
+from ingest.rowcache import SentenceRows
 from ingest.settings import Settings
 from ingest.store import IndexDamaged, Store, StoreError, StoreUnavailable
 
@@ -65,6 +66,18 @@ class Engine:
         self._lock = threading.Lock()
         self._seen_generation: str | None = None  # as read before this question
         self._sources: Directory | None = None  # the sources' metadata lookups, for one generation
+        self.rows: SentenceRows | None = None  # a long-lived bot's copy of the rows (`keep_warm`)
+
+    def keep_warm(self, wait: bool = False) -> None:
+        """For a long-lived bot (chat, Slack): keep a copy of every sentence row in memory, read in
+        a background thread now and again after each re-index (`ingest.rowcache`), so a question's
+        vector query fetches no text or metadata. `wait`: block until the copy is ready."""
+        if self.rows is None:
+            self.rows = SentenceRows()
+        st = self.store()
+        self.rows.attach(st, self._seen_generation or self._generation)
+        if wait:
+            self.rows.wait()
 
     # -- index access ------------------------------------------------------------------
     def store(self) -> Store:
@@ -167,6 +180,8 @@ class Engine:
     def _answer(self, question: str, conversation: Conversation | None, on_token: OnToken | None) -> Answer:
         st = self.store()
         self.stats.refresh(st, self._seen_generation)
+        if self.rows is not None:
+            self.rows.attach(st, self._seen_generation or self._generation)
         meta = metadata_answer(question, self._directory, conversation)
         if meta is not None:
             return meta

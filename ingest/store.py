@@ -23,6 +23,7 @@ when it changes (`Store.generation`, `Engine.ask`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -44,6 +45,7 @@ from .gateway import (  # noqa: F401  (re-exported: callers catch these from ing
 )
 from .manifest import Manifest, Reserved
 from .records import CorrectionLink, Sentence, Source, SourceRecord, StoredSentence, sentence_id
+from .rowcache import SentenceRows
 from .settings import Settings
 from .termcounts import TermCounts, document_frequencies  # noqa: F401  (re-exported)
 
@@ -58,6 +60,7 @@ class Store(Gateway):
         super().__init__(settings, create=create, fresh=fresh, folder=folder)
         self.terms = TermCounts(self)
         self.manifest = Manifest(self, self.terms)
+        self.rows: SentenceRows | None = None  # a warm bot's copy of the rows (`ingest.rowcache`)
 
     # -- the manifest and term counts, under the names callers use ------------------------------
     def model_info(self) -> tuple[str, int] | None:
@@ -178,6 +181,10 @@ class Store(Gateway):
     def get_sentences(self, ids: Sequence[str], with_vectors: bool = False) -> dict[str, StoredSentence]:
         if not ids:
             return {}
+        held = self.rows.by_ids(ids) if self.rows is not None and not with_vectors else None
+        return held if held is not None else self._read_sentences(ids, with_vectors)
+
+    def _read_sentences(self, ids: Sequence[str], with_vectors: bool) -> dict[str, StoredSentence]:
         # Chroma rejects a get with repeated ids (two links corrected by one sentence do that).
         rec = self._call(self.sentences.get, ids=list(dict.fromkeys(ids)), include=_include(with_vectors))
         return {row.id: row for row in _rows(rec, with_vectors)}
@@ -191,15 +198,25 @@ class Store(Gateway):
         return int(self._call(self.sentences.count))
 
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[StoredSentence]:
-        """The `n` nearest sentences (with their vectors and cosine `distance`), nearest first."""
+        """The `n` nearest sentences (with their vectors and cosine `distance`), nearest first. With
+        a warm copy of the rows (`self.rows`), Chroma returns ids, distances and vectors only."""
         # Chroma returns fewer than n (or none) on a small or empty collection: no count() first.
-        rec = self._call(self.sentences.query, query_embeddings=[vector.tolist()], n_results=n,
-                         where=where, include=["metadatas", "documents", "distances", "embeddings"])
-        docs, metas, dists, vecs = rec["documents"][0], rec["metadatas"][0], rec["distances"][0], rec["embeddings"][0]
+        warm = self.rows is not None and self.rows.ready
+        rec = self._call(self.sentences.query, query_embeddings=[vector.tolist()], n_results=n, where=where,
+                         include=["distances", "embeddings"] + ([] if warm else ["metadatas", "documents"]))
+        ids, dists, vecs = rec["ids"][0], rec["distances"][0], rec["embeddings"][0]
+        if warm:
+            got = self.rows.split(ids)  # type: ignore[union-attr]  (None if a new fill began meanwhile)
+            held = {sid: row for sid, (_, row) in got[0].items()} if got else {}
+            missing = [sid for sid in ids if sid not in held]
+            held |= self._read_sentences(missing, False) if missing else {}
+            return [dataclasses.replace(held[sid], vector=np.asarray(vecs[i], dtype=np.float32),
+                                        distance=float(dists[i])) for i, sid in enumerate(ids) if sid in held]
+        docs, metas = rec["documents"][0], rec["metadatas"][0]
         # The vector index may still list a record another process just deleted (no metadata or text).
         return [StoredSentence.from_chroma(sid, docs[i], metas[i], np.asarray(vecs[i], dtype=np.float32),
                                            float(dists[i]))
-                for i, sid in enumerate(rec["ids"][0]) if metas[i] is not None and docs[i] is not None]
+                for i, sid in enumerate(ids) if metas[i] is not None and docs[i] is not None]
 
     def containing(self, needle: str, limit: int = 50, where: dict[str, Any] | None = None) -> list[StoredSentence]:
         """Sentences (with vectors) whose text contains `needle` (case-sensitive, like Chroma's
