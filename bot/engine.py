@@ -74,7 +74,10 @@ class Engine:
         vector query fetches no text or metadata. `wait`: block until the copy is ready."""
         if self.rows is None:
             self.rows = SentenceRows()
-        st = self.store()
+        try:
+            st = self.store()
+        except StoreError:
+            return  # best effort: the first question that opens the index starts the read
         self.rows.attach(st, self._seen_generation or self._generation)
         if wait:
             self.rows.wait()

@@ -4,7 +4,8 @@ Why: at 100k sentences a warm question spent ~7 ms in Chroma's vector query, and
 Chroma reading the text and metadata of the 40 rows it returns (~60 µs a row), not the search
 (~1.5 ms). A long-lived bot (chat, Slack) reads every row once in a background thread and then
 asks Chroma for ids, distances and vectors only, taking text and metadata from here; the reads of
-neighbouring sentences and cited rows by id are served from here too. One-shot commands (`ask`,
+neighbouring sentences and cited rows by id, and the correction links of cited claims, are served
+from here too. One-shot commands (`ask`,
 `eval`, ingest) never build it.
 
 Answers stay the same by construction: a row here is the row Chroma held for this generation
@@ -17,12 +18,13 @@ while the copy is not ready, goes to Chroma as before. Memory: tens of MB per 10
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .records import StoredSentence
+from .records import CorrectionLink, StoredSentence
 
 if TYPE_CHECKING:  # the store imports this module
     from .store import Store
@@ -41,6 +43,7 @@ class SentenceRows:
         self.page = page
         self.generation: str | None = None
         self._rows: dict[str, tuple[int, StoredSentence]] = {}
+        self._links: dict[str, tuple[int, CorrectionLink]] = {}  # every link and candidate, by link id
         self._ready = False
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -55,7 +58,7 @@ class SentenceRows:
         with self._lock:
             if generation == self.generation:
                 return
-            self.generation, self._rows, self._ready = generation, {}, False
+            self.generation, self._rows, self._links, self._ready = generation, {}, {}, False
             t = threading.Thread(target=self._fill, args=(store, generation), name="factdesk-rows", daemon=True)
             self._thread = t
         t.start()
@@ -90,12 +93,13 @@ class SentenceRows:
                             row.sha = same.setdefault(row.sha, row.sha)
                         rows[sid] = (pos, row)
                     pos += 1
+            links = {lk.id: (k, lk) for k, lk in enumerate(store.every_link())}
         except Exception as e:  # the copy is an optimisation: reads keep going to Chroma
             log.info("sentence rows not cached (%s: %s)", type(e).__name__, e)
             return
         with self._lock:
             if self.generation == generation:
-                self._rows, self._ready = rows, True
+                self._rows, self._links, self._ready = rows, links, True
                 self.fills += 1
         _trim()
 
@@ -119,6 +123,15 @@ class SentenceRows:
         if got is None:
             return None
         return {sid: row for sid, (_, row) in sorted(got[0].items(), key=lambda kv: kv[1][0])}
+
+    def links_by_ids(self, ids: Sequence[str]) -> list[CorrectionLink] | None:
+        """Links and candidates by id, in Chroma's order (copies: callers may change them), or None
+        when the copy is not ready."""
+        if not self._ready:
+            return None
+        links = self._links
+        held = sorted((links[i] for i in dict.fromkeys(ids) if i in links), key=lambda kv: kv[0])
+        return [dataclasses.replace(lk) for _, lk in held]
 
 
 def _trim() -> None:

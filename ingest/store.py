@@ -179,10 +179,8 @@ class Store(Gateway):
         return sorted(_rows(rec, with_vectors), key=lambda r: r.index)
 
     def get_sentences(self, ids: Sequence[str], with_vectors: bool = False) -> dict[str, StoredSentence]:
-        if not ids:
-            return {}
-        held = self.rows.by_ids(ids) if self.rows is not None and not with_vectors else None
-        return held if held is not None else self._read_sentences(ids, with_vectors)
+        held = self.rows.by_ids(ids) if self.rows is not None and not with_vectors and ids else None
+        return held if held is not None else self._read_sentences(ids, with_vectors) if ids else {}
 
     def _read_sentences(self, ids: Sequence[str], with_vectors: bool) -> dict[str, StoredSentence]:
         # Chroma rejects a get with repeated ids (two links corrected by one sentence do that).
@@ -228,8 +226,11 @@ class Store(Gateway):
     # -- correction links -----------------------------------------------------------------
     def all_links(self) -> list[CorrectionLink]:
         """Links shown as flags (not the editor's candidates)."""
-        rec = self._call(self.links_col.get, include=["metadatas"])
-        return [lk for lk in map(_link_from_meta, rec["metadatas"]) if lk.status != "candidate"]
+        return [lk for lk in self.every_link() if lk.status != "candidate"]
+
+    def every_link(self) -> list[CorrectionLink]:
+        """Every link and candidate, in the store's order."""
+        return list(map(_link_from_meta, self._call(self.links_col.get, include=["metadatas"])["metadatas"]))
 
     def candidate_links(self) -> list[CorrectionLink]:
         """Pairs the detector was unsure of, kept for an editor's review."""
@@ -243,6 +244,8 @@ class Store(Gateway):
 
     def links_by_ids(self, link_ids: Sequence[str]) -> list[CorrectionLink]:
         """Links and candidates with these ids (`CorrectionLink.id`), read by id in batches."""
+        if (held := self.rows.links_by_ids(link_ids) if self.rows is not None else None) is not None:
+            return held
         ids = list(dict.fromkeys(link_ids))
         out: list[CorrectionLink] = []
         for a, b in chunks(len(ids), self.max_batch):

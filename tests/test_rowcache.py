@@ -51,6 +51,11 @@ def test_reads_by_id_come_back_in_chromas_order_with_unknown_ids_left_out(settin
         rnd.shuffle(want)
         got, ref = st.get_sentences(want), plain.get_sentences(want)
         assert list(got) == list(ref) and got == ref
+    links = plain.every_link()
+    assert links  # the bundled article's withdrawn claim
+    want = [lk.id for lk in links][::-1] + [lk.claim for lk in links] + ["no-such#1"]
+    assert st.links_by_ids(want) == plain.links_by_ids(want)
+    assert list(st.links_for_claims(want).items()) == list(plain.links_for_claims(want).items())
     # A row the vector search finds that the copy lacks (written after the fill) is read from Chroma.
     vec = embedder.embed_one(QUESTIONS[0])
     before = [(r.id, r.text, r.distance) for r in st.query(vec, 10)]

@@ -105,6 +105,7 @@ def cmd_chat(app: App, args: argparse.Namespace) -> int:
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import FileHistory
 
+    app.engine.keep_warm()  # a long session: sentence rows read once in the background (ingest/rowcache.py)
     hist = Path(app.settings.data_dir) / "chat_history"
     hist.parent.mkdir(parents=True, exist_ok=True)
     return chat_loop(app, conv, PromptSession(history=FileHistory(str(hist))), console(), verbose=args.verbose)

@@ -36,6 +36,7 @@ def cmd_slack(app: Any, args: argparse.Namespace) -> int:
     try:
         check_settings(app.settings)
         app.ensure_index()
+        app.engine.keep_warm()  # a long-lived bot: sentence rows read once in the background
         return run(app.engine, app.settings, host=args.host, port=args.port)
     except SlackSetupError as e:
         print(f"factdesk: {e}", file=sys.stderr)
