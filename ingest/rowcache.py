@@ -21,8 +21,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from .records import CorrectionLink, StoredSentence
 
@@ -114,6 +116,21 @@ class SentenceRows:
         rows = self._rows
         have = {sid: rows[sid] for sid in ids if sid in rows}
         return have, [sid for sid in ids if sid not in have]
+
+    def hits(self, ids: Sequence[str], distances: Sequence[float], vectors: Sequence[Any],
+             read: Callable[[list[str]], dict[str, StoredSentence]]) -> list[StoredSentence]:
+        """A vector query's result (ids, distances, vectors from Chroma) as rows, nearest first: the
+        held rows, and `read` for ids the copy lacks (written after the fill); an id neither has (a
+        record deleted meanwhile) is left out, as before."""
+        got = self.split(ids)  # None if a new fill began since the caller looked
+        held = {sid: row for sid, (_, row) in got[0].items()} if got else {}
+        missing = [sid for sid in ids if sid not in held]
+        held |= read(missing) if missing else {}
+        # A new record per hit (the held one is shared); `dataclasses.replace` cost ~20 µs a row.
+        return [StoredSentence(id=r.id, source=r.source, index=r.index, start=r.start, end=r.end, text=r.text,
+                               published=r.published, sha=r.sha, cue=r.cue,
+                               vector=np.asarray(vectors[i], dtype=np.float32), distance=float(distances[i]))
+                for i, sid in enumerate(ids) if (r := held.get(sid)) is not None]
 
     def by_ids(self, ids: Sequence[str]) -> dict[str, StoredSentence] | None:
         """Rows by id in Chroma's order (a get by ids returns them in its storage order), or None

@@ -23,7 +23,6 @@ when it changes (`Store.generation`, `Engine.ask`).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -203,13 +202,8 @@ class Store(Gateway):
         rec = self._call(self.sentences.query, query_embeddings=[vector.tolist()], n_results=n, where=where,
                          include=["distances", "embeddings"] + ([] if warm else ["metadatas", "documents"]))
         ids, dists, vecs = rec["ids"][0], rec["distances"][0], rec["embeddings"][0]
-        if warm:
-            got = self.rows.split(ids)  # type: ignore[union-attr]  (None if a new fill began meanwhile)
-            held = {sid: row for sid, (_, row) in got[0].items()} if got else {}
-            missing = [sid for sid in ids if sid not in held]
-            held |= self._read_sentences(missing, False) if missing else {}
-            return [dataclasses.replace(held[sid], vector=np.asarray(vecs[i], dtype=np.float32),
-                                        distance=float(dists[i])) for i, sid in enumerate(ids) if sid in held]
+        if warm:  # rows from the warm copy; one Chroma read for any it lacks
+            return self.rows.hits(ids, dists, vecs, lambda lack: self._read_sentences(lack, False))  # type: ignore[union-attr]
         docs, metas = rec["documents"][0], rec["metadatas"][0]
         # The vector index may still list a record another process just deleted (no metadata or text).
         return [StoredSentence.from_chroma(sid, docs[i], metas[i], np.asarray(vecs[i], dtype=np.float32),
