@@ -198,12 +198,13 @@ class Store(Gateway):
         """The `n` nearest sentences (with their vectors and cosine `distance`), nearest first. With
         a warm copy of the rows (`self.rows`), Chroma returns ids, distances and vectors only."""
         # Chroma returns fewer than n (or none) on a small or empty collection: no count() first.
-        warm = self.rows is not None and self.rows.ready
+        rows = self.rows if self.rows is not None and self.rows.ready else None
+        warm = rows is not None
         rec = self._call(self.sentences.query, query_embeddings=[vector.tolist()], n_results=n, where=where,
                          include=["distances", "embeddings"] + ([] if warm else ["metadatas", "documents"]))
         ids, dists, vecs = rec["ids"][0], rec["distances"][0], rec["embeddings"][0]
-        if warm:  # rows from the warm copy; one Chroma read for any it lacks
-            return self.rows.hits(ids, dists, vecs, lambda lack: self._read_sentences(lack, False))  # type: ignore[union-attr]
+        if rows is not None:  # rows from the warm copy; one Chroma read for any it lacks
+            return rows.hits(ids, dists, vecs, lambda lack: self._read_sentences(lack, False))
         docs, metas = rec["documents"][0], rec["metadatas"][0]
         # The vector index may still list a record another process just deleted (no metadata or text).
         return [StoredSentence.from_chroma(sid, docs[i], metas[i], np.asarray(vecs[i], dtype=np.float32),
