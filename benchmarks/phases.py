@@ -17,10 +17,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+for _k, _v in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("TOKENIZERS_PARALLELISM", "false"),
+               ("ANONYMIZED_TELEMETRY", "False")):
+    os.environ.setdefault(_k, _v)
 
 
 def peak_rss_mb() -> float:
@@ -53,8 +52,7 @@ def _settings(data_dir: str):
 
 
 def pct(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    if not xs:
+    if not (xs := sorted(xs)):
         return float("nan")
     k = (len(xs) - 1) * q
     lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
@@ -222,19 +220,15 @@ def phase_ingest(corpus: str, data_dir: str, change: str = "") -> dict[str, Any]
     }
 
 
-def phase_query(data_dir: str, n: int = 60, warm_rows: bool = True) -> dict[str, Any]:
-    """Warm query latency through Engine.ask (extractive), and the bot's resident memory. Like chat
-    and Slack, the engine keeps the sentence rows warm (`Engine.keep_warm`; `warm_rows=False`: not);
-    the time to read them is reported beside (`rows_fill_s`, wall and CPU of the whole process)."""
+def phase_query(data_dir: str, n: int = 60) -> dict[str, Any]:
+    """Warm query latency through Engine.ask (extractive), and the bot's resident memory."""
     from bot.engine import Engine
 
     eng = Engine(_settings(data_dir))
     qs = questions(n + 5)
-    fill = [0.0, 0.0]
-    if warm_rows:
-        t, c = time.perf_counter(), time.process_time()
-        eng.keep_warm(wait=True)
-        fill = [time.perf_counter() - t, time.process_time() - c]
+    t, c = time.perf_counter(), time.process_time()
+    eng.keep_warm(wait=True)  # as chat and Slack do: every sentence row read once (ingest/rowcache.py)
+    fill = {"rows_fill_s": time.perf_counter() - t, "rows_fill_cpu_s": time.process_time() - c}
     for q in qs[:5]:  # warm: model loaded, index opened, HNSW in memory
         eng.ask(q)
     lat, cpu, answered = [], [], 0
@@ -244,9 +238,8 @@ def phase_query(data_dir: str, n: int = 60, warm_rows: bool = True) -> dict[str,
         lat.append((time.perf_counter() - t) * 1000)
         cpu.append((time.process_time() - c) * 1000)
         answered += a.answered
-    return {"n": n, "p50_ms": pct(lat, 0.5), "p95_ms": pct(lat, 0.95), "mean_ms": statistics.mean(lat),
-            "cpu_p50_ms": pct(cpu, 0.5), "cpu_p95_ms": pct(cpu, 0.95),
-            "answered": answered, "peak_rss_mb": peak_rss_mb(), "rows_fill_s": fill[0], "rows_fill_cpu_s": fill[1]}
+    return {"n": n, "p50_ms": pct(lat, 0.5), "p95_ms": pct(lat, 0.95), "mean_ms": statistics.mean(lat), **fill,
+            "cpu_p50_ms": pct(cpu, 0.5), "cpu_p95_ms": pct(cpu, 0.95), "answered": answered, "peak_rss_mb": peak_rss_mb()}
 
 
 # -- the LangChain tutorial pipeline ---------------------------------------------------------

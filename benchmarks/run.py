@@ -38,12 +38,10 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    mem = ""
     try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f", {kb / 1024 / 1024:.0f} GB RAM"
+        mem = f", {int(Path('/proc/meminfo').read_text().split()[1]) / 1024 / 1024:.0f} GB RAM"
     except (OSError, ValueError, IndexError):
-        pass
+        mem = ""
     import torch
 
     return (f"{os.cpu_count()} cores ({cpu}){mem}, Linux {platform.release()}, Python {platform.python_version()}, "
@@ -82,6 +80,21 @@ def cold_ask(data_dir: Path, runs: int = 5) -> dict[str, Any]:
 
 def _steps_line(steps: dict[str, float], total: float) -> str:
     return ", ".join(f"{k.replace('_', ' ')} {v:.2f}s ({v / total:.0%})" for k, v in steps.items() if total > 0)
+
+
+def _print_query(q: dict[str, Any]) -> None:
+    print(f"warm query (engine): p50 {q['p50_ms']:.1f} ms, p95 {q['p95_ms']:.1f} ms; CPU p50 {q.get('cpu_p50_ms', 0):.1f} ms; "
+          f"{q['answered']}/{q['n']} answered; bot peak RSS {q['peak_rss_mb']:.0f} MB; rows read warm in "
+          f"{q.get('rows_fill_s', 0):.1f}s ({q.get('rows_fill_cpu_s', 0):.1f}s CPU) before the questions", flush=True)
+
+
+def bench_index(index: Path, phases: set[str]) -> None:
+    """Only the query and cold phases, on an index built before (a copy of index-SIZE); nothing saved."""
+    from benchmarks.coldstart import report
+    if "query" in phases:
+        _print_query(run_phase("query", data_dir=str(index)))
+    if "cold" in phases:
+        print(report(cold_ask(index)), flush=True)
 
 
 def bench_size(size: int, langchain: bool, phases: set[str], previous: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -124,9 +137,7 @@ def bench_size(size: int, langchain: bool, phases: set[str], previous: dict[str,
         print(f"  one edited source: {_steps_line(i['changed_steps'], i['changed_s'])}", flush=True)
     if "query" in phases or "query" not in out:
         out["query"] = run_phase("query", data_dir=str(index))
-    q = out["query"]
-    print(f"warm query (engine): p50 {q['p50_ms']:.1f} ms, p95 {q['p95_ms']:.1f} ms; "
-          f"CPU p50 {q.get('cpu_p50_ms', 0):.1f} ms; {q['answered']}/{q['n']} answered; bot peak RSS {q['peak_rss_mb']:.0f} MB", flush=True)
+    _print_query(out["query"])
     if "cold" in phases or "cold" not in out:
         out["cold"] = cold_ask(index)
     c = out["cold"]
@@ -250,7 +261,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--merge-langchain", metavar="FILE", type=Path,
                     help="a LangChain phase measured on its own (langchain-SIZE.json): store it in SIZE's row")
     ap.add_argument("--size", type=int, help="with --merge-langchain, when the file name does not say the size")
+    ap.add_argument("--index", type=Path, help="only the query and cold phases (of --phases), on this existing index")
     args = ap.parse_args(argv)
+    if args.index:
+        bench_index(args.index, set(args.phases.split(",")))
+        return 0
     WORK.mkdir(parents=True, exist_ok=True)
     saved_path = WORK / "results.json"
     saved: dict[str, Any] = json.loads(saved_path.read_text()) if saved_path.exists() else {}
