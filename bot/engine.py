@@ -23,7 +23,7 @@ from .answer import Answer, CorrectionEntry, IndexedSource
 from .cite import cite, correction_listing
 from .compose import ComposeRequest, Composer, OnToken, composer_from_settings
 from .conversation import Conversation
-from .later import later_statements
+from .later import ReadLog, Surroundings, later_statements
 from .metadata import Directory, metadata_answer
 from .retrieve import read_sentences, retrieve, understand
 from .scorer import Scorer
@@ -199,10 +199,12 @@ class Engine:
                 q = restated
         query = understand(q, self.embedder, self.stats)
         candidates = retrieve(st, query, self.stats, self.settings)
-        selection = self.selector.select(query, candidates, lambda ids: read_sentences(st, ids))
-        # Later coverage comes from the candidates already scored for this question: no extra reads.
-        later = later_statements(selection.chosen, selection.ranked, q, query.names,
-                                  self.settings.tuning.later) if selection.answered else []
+        reads = ReadLog(lambda ids: read_sentences(st, ids))
+        selection = self.selector.select(query, candidates, reads)
+        # Later coverage comes from the candidates already scored for this question, read beside
+        # the neighbours selection read and the headlines held per generation: no extra reads.
+        later = later_statements(selection.chosen, selection.ranked, q, query.names, self.settings.tuning.later,
+                                 Surroundings(self.stats.titles(), reads.seen)) if selection.answered else []
         request = ComposeRequest(question=question, standalone=query.standalone, selection=selection,
                                  citations=cite(st, selection.picked, later), cite=lambda picks: cite(st, picks))
         return self.composer.compose(request, on_token)

@@ -4,27 +4,40 @@ without a confirmed correction link.
 An answer that quotes a claim from May must show what a September source says about the same
 subject and point, newest first, even when nothing says "corrected". It costs the warm query
 nothing extra: the statements come from the candidates retrieval already scored for this
-question (they carry their source date), filtered by three rules:
+question (they carry their source date), and what surrounds them (their source's headline, the
+sentences beside them) from what the select stage already read. Four rules:
 - later: the statement's source is certainly later-dated than the cited sentence's (undated
-  sources never count as later; `ingest.dates.is_later`);
-- same subject: it shares a name with the cited sentence (or, for a question about a current
-  state, with the question);
-- same point: it shares a content word with the cited sentence beyond names, or is close to it in
-  meaning, or shares a content word with the question — and it is relevant to the question (key
-  words or meaning).
+  sources never count as later; `ingest.dates.is_later`); a sentence that dates what it reports to
+  a year before its own source ("was taken off the list in 2008", in a 2017 story) is background,
+  not later news;
+- same subject: the statement shares a name with the cited sentence — or, as a reader takes it,
+  the statement read with its headline and the sentences beside it shares one with the cited
+  sentence read the same way ("The magazine struck the study from its pages." after a sentence
+  naming the journal). A year or a figure alone is no subject;
+- same point: it shares a content word with the cited sentence beyond names, or with the
+  question, or is close to the cited sentence in meaning — and it is relevant to the question (key
+  words or meaning). For a question about a current state ("is X still …"), a statement that
+  itself names what the cited sentence names and carries every name of the question (with its
+  surroundings) is on the point; a statement that names the subject only through its surroundings
+  must show the point in its own words, so a later article that merely mentions a famous name
+  stays out;
+- one statement per later source (its best on the point: the most shared point words, then the
+  selection score), newest source first.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
+from ingest.corrections.lexicon import GENERIC_NAMES, YEAR
 from ingest.corrections.subject import shared_names, topic_overlap
 from ingest.dates import interval, is_later
-from ingest.records import StoredSentence
+from ingest.records import StoredSentence, sentence_id
 from ingest.tuning import LaterTuning
 
 
@@ -38,12 +51,42 @@ class Scored(Protocol):
     score: float
 
 
+class ReadLog:
+    """The neighbour reader handed to the select stage, keeping what it read: later coverage looks
+    at the same neighbours without a second read of the index."""
+
+    def __init__(self, read: Callable[[Sequence[str]], dict[str, StoredSentence]]) -> None:
+        self._read = read
+        self.seen: dict[str, StoredSentence] = {}
+
+    def __call__(self, ids: Sequence[str]) -> dict[str, StoredSentence]:
+        out = self._read(ids)
+        self.seen.update(out)
+        return out
+
+
+@dataclass(frozen=True)
+class Surroundings:
+    """What a reader sees around a sentence: its source's headline (`titles`, source id → title)
+    and the sentences beside it that are already in memory (`read`, sentence id → sentence)."""
+
+    titles: Mapping[str, str] = field(default_factory=dict)
+    read: Mapping[str, StoredSentence] = field(default_factory=dict)
+
+    def of(self, s: StoredSentence) -> str:
+        parts = [self.titles.get(s.source, "")]
+        parts += [n.text for j in (s.index - 1, s.index + 1) if j >= 0
+                  for n in [self.read.get(sentence_id(s.source, j))] if n is not None]
+        return " ".join(p for p in parts if p and p != s.text)
+
+
 # "Is X still …", "Did X go ahead with …", "Is X on the list?", "Does X still …", "… any more?"
 _CURRENT = re.compile(
     r"^\s*(?:(?:is|are|was|were|does|do|has|have|can|will)\b.*\b(?:still|currently|now|yet|any ?more|any longer|"
     r"today)\b|did\b.*\b(?:go ahead|happen|proceed|go through|end up|actually|finally|complete)|"
     r"(?:is|are)\s+\S+(?:\s+\S+){0,5}\s+(?:on|in|under|off|banned|closed|open|suspended|listed|grounded)\b"
     r"|what is the (?:latest|current|status)|what happened (?:to|with)|where does .* stand)", re.I)
+_NUMBER = re.compile(r"[\d.,%$£€-]+")
 
 
 def is_current_state(question: str) -> bool:
@@ -56,33 +99,79 @@ def _start(published: str):
     return iv[0] if iv else None
 
 
+def same_subject(a: str, b: str) -> bool:
+    """`a` and `b` share a name that is neither a kind of body alone ("University") nor a bare
+    number (a year or a figure is no subject)."""
+    names = {n for n in shared_names(a, b) if not _NUMBER.fullmatch(n)}
+    return bool(names - GENERIC_NAMES)
+
+
+def own_names(text: str) -> bool:
+    """The sentence names something itself (beyond kinds of body and numbers)."""
+    return same_subject(text, text)
+
+
+def background(s: StoredSentence) -> bool:
+    """The sentence dates what it reports to a year before its own source: history, not news."""
+    m = YEAR.search(s.text)
+    return bool(m and s.published[:4].isdigit() and int(m.group(1)) < int(s.published[:4]))
+
+
 def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: str,
-                     question_names: frozenset[str] = frozenset(), tuning: LaterTuning = LaterTuning()) -> list[Scored]:
+                     question_names: Sequence[str] = (), tuning: LaterTuning = LaterTuning(),
+                     around: Surroundings = Surroundings()) -> list[Scored]:
     """Statements from `pool` (the question's scored candidates) later than a cited sentence and on
-    its subject and point, newest first, at most `tuning.max_later` (thresholds: settings.tuning.later)."""
+    its subject and point (rules above), newest source first, one per source, at most
+    `tuning.max_later` (thresholds: settings.tuning.later)."""
     have = {c.sentence.id for c in cited}
     current = is_current_state(question)
-    found: dict[str, Scored] = {}
+    found: dict[str, tuple[Scored, bool]] = {}  # id → (statement, names the subject itself)
     for c in cited:
         cs = c.sentence
+        # The cited sentence's own names make the subject; its surroundings only when it has none
+        # ("The company said it would resume …").
+        c_subject = cs.text if own_names(cs.text) else f"{cs.text} {around.of(cs)}"
         for s in pool:
             ss = s.sentence
-            if ss.id in have or ss.id in found or ss.source == cs.source or not is_later(ss.published, cs.published):
+            if ss.id in have or ss.source == cs.source or not is_later(ss.published, cs.published):
                 continue
             if s.lex <= 0 and s.dense < tuning.question_dense:
                 continue  # not about what was asked
-            subject = shared_names(cs.text, ss.text) or (current and bool(question_names) and s.names >= 1.0)
-            if not subject:
+            if background(ss):
+                continue
+            own = same_subject(c_subject, ss.text)
+            if not own and not same_subject(c_subject, f"{ss.text} {around.of(ss)}") and not (
+                    question_names and s.names >= 1.0):
                 continue
             close = (cs.vector is not None and ss.vector is not None
                      and float(np.dot(cs.vector, ss.vector)) >= tuning.same_point_dense)
             # The same point: of the cited sentence (a shared content word, or close in meaning), or
             # of the question itself ("sell components to ZTE" / "lifted its export ban on ZTE":
             # the cited sentence may be background the question's point is not in).
-            if topic_overlap(cs.text, ss.text) or close or current or topic_overlap(question, ss.text):
-                found[ss.id] = s
-    ranked = sorted(found.values(), key=lambda s: (_start(s.sentence.published), s.score), reverse=True)
-    return ranked[:tuning.max_later]
+            point = topic_overlap(cs.text, ss.text) or topic_overlap(question, ss.text)
+            if point or close or (own and current and s.names >= 1.0):
+                found[ss.id] = (s, own or (ss.id in found and found[ss.id][1]))
+    return _one_per_source(found, tuning.max_later)
+
+
+def _one_per_source(found: dict[str, tuple[Scored, bool]], limit: int) -> list[Scored]:
+    """Each later source's best statement (selection score), newest source first; a statement that
+    names its subject only through the sentence beside it comes with that sentence when it too
+    qualifies ("took a country off its list …" / "Cuba had been on the list for 33 years.")."""
+    by_source: dict[str, list[tuple[Scored, bool]]] = {}
+    for s, own in found.values():
+        by_source.setdefault(s.sentence.source, []).append((s, own))
+    picks = []
+    for items in by_source.values():
+        items.sort(key=lambda x: -x[0].score)
+        best, own = items[0]
+        group = [best]
+        if not own:
+            beside = [s for s, o in items[1:] if o and abs(s.sentence.index - best.sentence.index) == 1]
+            group += beside[:1]
+        picks.append(group)
+    picks.sort(key=lambda g: (_start(g[0].sentence.published), g[0].score), reverse=True)
+    return [s for g in picks for s in g][:limit]
 
 
 def newest_first(order: list[str], published: dict[str, str], flagged: set[str] = frozenset()) -> list[str]:
@@ -100,4 +189,5 @@ def newest_first(order: list[str], published: dict[str, str], flagged: set[str] 
     return order
 
 
-__all__ = ["is_current_state", "later_statements", "newest_first"]
+__all__ = ["ReadLog", "Surroundings", "background", "is_current_state", "own_names", "later_statements", "newest_first",
+           "same_subject"]
