@@ -12,8 +12,10 @@ sentences beside them) from what the select stage already read. Four rules:
   not later news;
 - same subject: the statement shares a name with the cited sentence — or, as a reader takes it,
   the statement read with its headline and the sentences beside it shares one with the cited
-  sentence read the same way ("The magazine struck the study from its pages." after a sentence
-  naming the journal). A year or a figure alone is no subject;
+  sentence ("The magazine struck the study from its pages." after a sentence naming the journal)
+  and carries every name the question asks about (for a question about a current state, that
+  alone). The cited sentence's own names make its subject, its surroundings only when it names
+  nothing itself. A year or a figure alone is no subject;
 - same point: it shares a content word with the cited sentence beyond names, or with the
   question, or is close to the cited sentence in meaning — and it is relevant to the question (key
   words or meaning). For a question about a current state ("is X still …"), a statement that
@@ -21,8 +23,8 @@ sentences beside them) from what the select stage already read. Four rules:
   surroundings) is on the point; a statement that names the subject only through its surroundings
   must show the point in its own words, so a later article that merely mentions a famous name
   stays out;
-- one statement per later source (its best on the point: the most shared point words, then the
-  selection score), newest source first.
+- one statement per later source (its best by the selection score), newest source first, with the
+  sentence beside it when that one names the subject the statement leaves implicit (a list window).
 """
 
 from __future__ import annotations
@@ -140,8 +142,10 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
             if background(ss):
                 continue
             own = same_subject(c_subject, ss.text)
-            if not own and not same_subject(c_subject, f"{ss.text} {around.of(ss)}") and not (
-                    question_names and s.names >= 1.0):
+            # Through its surroundings, the statement must also carry every name the question asks
+            # about ("Sam Altman" in a headline is not "Sam Bankman-Fried"'s story).
+            if not own and not (s.names >= 1.0 and (same_subject(c_subject, f"{ss.text} {around.of(ss)}")
+                                                    or (current and question_names))):
                 continue
             close = (cs.vector is not None and ss.vector is not None
                      and float(np.dot(cs.vector, ss.vector)) >= tuning.same_point_dense)
