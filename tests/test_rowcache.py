@@ -10,6 +10,7 @@ import random
 from bot.engine import Engine
 from ingest.store import Store
 
+from tests.chroma_server import chroma_server  # noqa: F401  (fixture)
 from tests.conftest import ROOT, SOURCES
 
 QUESTIONS = [json.loads(line)["question"] for line in (ROOT / "data/eval/questions.jsonl").read_text().splitlines()
@@ -84,3 +85,28 @@ def test_a_reindex_replaces_the_copy(settings, embedder, indexer, tmp_path):
     cold = Engine(settings, embedder=embedder)
     assert _answers(warm, [question, QUESTIONS[0]]) == _answers(cold, [question, QUESTIONS[0]])
     assert "Kestrel Bay" in json.dumps(warm.ask(question).to_json())  # found without a restart
+
+
+def test_server_mode_keeps_its_copy_in_step_with_another_writer(chroma_server, tmp_path, embedder):
+    """Against a real `chroma run`: the warm engine answers as a cold one, and a write through
+    another client (a new generation) replaces the copy without a restart."""
+    from ingest.pipeline import Indexer
+    from tests.test_server_mode import server_settings
+
+    s = server_settings(chroma_server, tmp_path)
+    assert Indexer(s, embedder=embedder).ingest([str(SOURCES)]).ok
+    warm = Engine(s, embedder=embedder)
+    warm.keep_warm(wait=True)
+    assert warm.rows is not None and len(warm.rows) == warm.index_size() > 0
+    assert _answers(warm, QUESTIONS[:4]) == _answers(Engine(s, embedder=embedder), QUESTIONS[:4])
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "ferry.txt").write_text("Title: Ferry service cut\nPublished: 2024-05-01\n\n"
+                                     "The Orla Sound ferry will stop running its night crossings from June.\n")
+    assert Indexer(s, embedder=embedder).ingest([str(extra)]).ok
+    question = "When will the Orla Sound ferry stop its night crossings?"
+    warm.ask(question)
+    assert warm.rows.wait() and len(warm.rows) == warm.index_size()
+    got = warm.ask(question)
+    assert got.answered and "Orla Sound" in json.dumps(got.to_json())
+    assert _answers(warm, [question]) == _answers(Engine(s, embedder=embedder), [question])
