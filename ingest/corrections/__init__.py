@@ -60,8 +60,10 @@ def __getattr__(name: str) -> Any:
 # ingest of an index built by an older version recomputes them (ingest/migrations.py, relink_all).
 # 1: cue regexes and one similarity gate; 2: the pattern families (issue 10); 3: states at two
 # times and figures without a revision cue (polarity.py, measures.py); 4: restated reversals
-# (restate.py, reversals.py) — new stored cues for sentences that end, withdraw or admit something.
-DETECTOR_VERSION = 4
+# (restate.py, reversals.py) — new stored cues for sentences that end, withdraw or admit something;
+# 5: precision first (precision.py) — only evidence precise by construction and by measurement flags,
+# the rest becomes candidates for the editor.
+DETECTOR_VERSION = 5
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

@@ -73,13 +73,14 @@ def _link(claim: Row, ranked: list[tuple[Evidence, Row]], sources: dict[str, Sou
     status = "candidate" if ev.verdict != SURE else ev.status
     text = note(ev, by, sources)
     if status == "candidate":
-        text = f"{ev.family}: {ev.reason} (unsure) — {text}"
+        why = f"; not flagged: {ev.demoted}" if ev.demoted else ""
+        text = f"{ev.family}: {ev.reason} (unsure{why}) — {text}"
     return CorrectionLink(claim=claim.id, by=[r.id for r in by], status=status, origin="detected", note=text,
                           score=ev.score, family=ev.family)
 
 
 def _ordered_within(a: Row, b: Row) -> str:
-    """Inside one source, how `b` is later than `a`: "clock" (times of day, days of the week),
+    """Inside one source, how `b` is later than `a`: "clock" (times of day), "weekday" (days of the week),
     "prior" (the claim is worded as earlier: "initially reported"), "later" (only `b` is worded as
     later, and follows), or "" when the text does not order them."""
     sa, sb = sg.signals(a.text), sg.signals(b.text)
@@ -89,7 +90,7 @@ def _ordered_within(a: Row, b: Row) -> str:
             return "clock" if sb.clock > sa.clock or (sa.clock >= 18 * 60 and sb.clock < 6 * 60) else ""
         return "clock" if sb.clock > sa.clock and not (sa.clock < 6 * 60 and sb.clock >= 18 * 60) else ""
     if sa.weekday is not None and sb.weekday is not None and sb.weekday > sa.weekday and b.index > a.index:
-        return "clock"  # "On Monday, X said …" / "On Tuesday, Y gave a revised account …"
+        return "weekday"  # "On Monday, X said …" / "On Tuesday, Y gave a revised account …"
     if sa.prior and not sb.prior:
         return "prior"
     if b.index > a.index and sb.later_wording and not sa.later_wording:
@@ -118,16 +119,18 @@ def detect_within(rows: Sequence[Row], sources: dict[str, SourceRecord],
             story = near and order != "later"
             before = by_pos.get((a.source, a.index - 1), "")
             ev = evidence(a.text, b.text, max(sim, tuning.story_sim) if story else sim, win.get(b.id), b.index, story=story,
-                          a_before=before, a_published=a.published, b_published=b.published, tuning=tuning)
+                          a_before=before, a_published=a.published, b_published=b.published, tuning=tuning, order=order)
             # "Later" wording alone orders a change of state or plan ("by evening it had reopened"),
             # not a claim of fact the same story made in its own voice — unless a correction notice
             # says so ("Correction, Friday evening: …").
             if ev and order == "later" and ev.status == "corrected" and not sg.signals(b.text).notice:
                 continue
-            if ev and ev.verdict == SURE:  # inside one story, only what the text makes plain
+            # Inside one story, only what the text makes plain links; what the precision policy
+            # demoted is kept for the editor (nothing else unsure is worth their time here).
+            if ev and (ev.verdict == SURE or ev.demoted):
                 found.setdefault(a.id, []).append((ev, b))
-    return [_link(next(r for r in rows if r.id == cid), ranked, sources, extra, tuning.max_by)
-            for cid, ranked in found.items()]
+    return [_link(next(r for r in rows if r.id == cid), [x for x in ranked if x[0].verdict == SURE] or ranked,
+                  sources, extra, tuning.max_by) for cid, ranked in found.items()]
 
 
 def detect_across(claims: Sequence[Row], correctors: Sequence[Row], sources: dict[str, SourceRecord],

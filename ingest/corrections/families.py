@@ -15,36 +15,24 @@ for an editor (`factdesk corrections --candidates`), not a link.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
 
 from ..tuning import CorrectionsTuning
 from ..terms import _norm, content_terms, words, stem as stem_of
 from . import signals as sg
-from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DESCRIBES_DOC, DOC_WORD as _DOC_WORD,
-                      EXPLICIT_REVISION as _EXPLICIT_REVISION, FINDING as _FINDING, NO_LONGER as _NO_LONGER,
+from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DESCRIBES_DOC, DOC_METHOD, DOC_WORD as _DOC_WORD,
+                      EXPLICIT_REVISION as _EXPLICIT_REVISION, FINDING as _FINDING, FRAME_WORDS, NO_LONGER as _NO_LONGER,
                       NOT_A_DENIAL as _NOT_A_DENIAL, NOT_REVERSED, QUALIFIED as _QUALIFIED, YEAR as _YEAR)
 from .measures import revised
 from .phrases import affirmed, event_phrase, figure_phrase, span_of
 from .polarity import state_changes
+from .precision import SURE, UNSURE, Evidence, strongest
 from .restate import definite_nouns, figure_left
 from .reversals import GENERIC_NOUNS, by_source as source_took_back, possessive_first, restated, restated_family
 from .subject import (GENERIC_NAMES, lead_names, _first, attribution, definite as _definite, denial_by_accused as _denial_by_accused,
                       document_owner as _document_owner, names, shared_names, topic_overlap)
 
-SURE, UNSURE = "link", "candidate"
 DEFAULT = CorrectionsTuning()  # settings.tuning.corrections as shipped; relink passes the configured one
-
-
-@dataclass
-class Evidence:
-    family: str
-    status: str  # corrected | superseded
-    verdict: str  # SURE | UNSURE
-    score: float
-    reason: str  # why, in words an editor reads
-    phrase: str = ""  # what changed, for the note ("reopened on 3 May 2021", "about 180,000")
-    window: list[int] = field(default_factory=list)  # neighbour indexes of the later statement it needed
-    label: str = ""  # the note's first words when not the family's own
 
 
 def _status(family: str) -> str:
@@ -83,12 +71,17 @@ def _consistent(a: str, figs: tuple[str, ...], new: float | None, tolerance: flo
     return False
 
 
+_PLUPERFECT = re.compile(r"\bhad (?:long |already )?(?:been|remained|stood)\b", re.I)
+
+
 def _historical(a: str, published: str) -> bool:
     """A claim that dates what it reports to an earlier year than its own source ("was placed on the
     list in June 2018", in a 2022 story) is background history: a later change does not make it
     untrue."""
     m = _YEAR.search(a)
-    return bool(m and published[:4].isdigit() and int(m.group(1)) < int(published[:4]))
+    # A state in the past perfect ("had been on the list since 1988") held up to an earlier point
+    # the story tells of: background, not a statement of how things stand.
+    return bool(m and published[:4].isdigit() and int(m.group(1)) < int(published[:4])) or bool(_PLUPERFECT.search(a))
 
 
 def _negated(text: str) -> set[str]:
@@ -118,12 +111,14 @@ def _polarity_flip(a: str, b: str, point: set[str]) -> tuple[str, bool]:
 
 def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = None,
              b_index: int = 0, story: bool = False, a_before: str = "", a_published: str = "", b_published: str = "",
-             tuning: CorrectionsTuning = DEFAULT) -> Evidence | None:
+             tuning: CorrectionsTuning = DEFAULT, order: str = "") -> Evidence | None:
     """The strongest family evidence that later statement `b` overturns claim `a` (time is the
     caller's), or None. `window`: (index, text) of the sentences beside `b` in its source.
     `story`: both are in one story, the claim worded as earlier and the later statement within a
     few sentences of it — the story itself then says they are about the same thing. `a_before`: the
-    sentence before the claim, whose names count when the claim refers back ("The planes will …")."""
+    sentence before the claim, whose names count when the claim refers back ("The planes will …").
+    `order`: inside one source, what placed the claim first ("" across sources); sure evidence the
+    precision policy does not trust on its own comes back unsure, with `demoted` saying why."""
     sa, sb = sg.signals(a), sg.signals(b)
     if not sb.overturns:
         return None
@@ -131,10 +126,11 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         return None  # a sentence reporting a correction is not the claim it corrects
     subj, used = _subject(a, b, [] if story else (window or []))
     point = topic_overlap(a, b)
+    basis = "name"
     if not subj and a_before and _ANAPHOR.match(a):
-        subj = shared_names(a_before, b)  # the claim refers back to what the sentence before named
+        subj, basis = shared_names(a_before, b), "anaphor"  # the claim refers back to what the sentence before named
     if not subj and len(point) >= 2:
-        subj = _definite(a, b)  # "the university" for "the University of Virginia"
+        subj, basis = _definite(a, b), "definite"  # "the university" for "the University of Virginia"
     own = not used  # the subject is named in the later sentence itself, not only beside it
     rev = restated(a, b, sa, sb, point) if own else None
     noun_only = False
@@ -162,9 +158,12 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     historical = _historical(a, a_published)
     base = sim + tuning.point_weight * len(point) + tuning.subject_weight * len(subj)
 
-    def add(family: str, sure: bool, reason: str, phrase: str = "", label: str = "", status: str = "") -> None:
+    basis = ("story" if story and not subj else "noun" if noun_only else "topic" if topic_only
+             else "window" if used else basis)
+
+    def add(kind: str, family: str, sure: bool, reason: str, phrase: str = "", label: str = "", status: str = "") -> None:
         found.append(Evidence(family, status or _status(family), SURE if sure else UNSURE, round(base, 4), reason,
-                              phrase, used, label))
+                              phrase, used, label, kind, basis))
 
     if sg.RETRACTION in sb.later and own:
         texts = [b] + [t for i, t in (window or []) if i in used]
@@ -175,20 +174,22 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         act = _ACT.search(sg._RETRACTION.search(b).group(0) if sg._RETRACTION.search(b) else "")
         if sb.retracts_whole:
             # ... a finding it reports, not a sentence that describes the document (its author, venue).
-            if (_DOC_WORD.search(a) and _FINDING.search(a) and not DESCRIBES_DOC.match(a)
+            if (_DOC_WORD.search(a) and _FINDING.search(a) and not DESCRIBES_DOC.match(a) and not DOC_METHOD.match(a)
                     and (by_source or (not topic_only and (len(subj) >= 2 or len(point) >= 2)))):
-                add(sg.RETRACTION, True, "the document the claim is attributed to was withdrawn",
+                add("retraction:document", sg.RETRACTION, True, "the document the claim is attributed to was withdrawn",
                     span_of(sg._RETRACTION, b, 2))
         elif act:
             # An act taken back (a concession, an endorsement): the claim was true, then overtaken.
             if story or (len(point) >= 1 and sim >= tuning.sim_close):
-                add(sg.RETRACTION, True, f"the {act.group(0)} was taken back", span_of(sg._RETRACTION, b, 2),
+                add("retraction:act", sg.RETRACTION, True, f"the {act.group(0)} was taken back", span_of(sg._RETRACTION, b, 2),
                     "Overtaken by later events", status="superseded")
         else:
             # One assertion withdrawn: the claim must make the same point, about more than its author.
-            sure = story or (len(point) >= 2 and sim >= tuning.sim_close and bool(subj - retractors))
+            # In one story too: a withdrawal takes back a statement on its point, not any earlier
+            # sentence naming the same people ("withdraw their call for Bush" / "Gore telephones Bush").
+            sure = (story and len(point) >= 1) or (len(point) >= 2 and sim >= tuning.sim_close and bool(subj - retractors))
             if sure or (len(point) >= 2 and sim >= tuning.sim_candidate):
-                add(sg.RETRACTION, sure, "a retraction on the same point", span_of(sg._RETRACTION, b, 2))
+                add("retraction:assertion", sg.RETRACTION, sure, "a retraction on the same point", span_of(sg._RETRACTION, b, 2))
     source_ev = source_took_back(a, b, sb, point, sim, tuning) if own else None
     if source_ev:
         add(*source_ev)
@@ -199,7 +200,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         sure = ((len(point) >= 2 and sim >= tuning.sim_close) or (len(point) >= 1 and sim >= tuning.sim_near)
                 or (story and len(point) >= 1))
         if sure or (len(point) >= 1 and sim >= tuning.sim_fair):
-            add(sg.NEGATION, sure, "a later statement says the opposite", flips)
+            add("negation:opposites" if opposite else "negation:negated", sg.NEGATION, sure, "a later statement says the opposite", flips)
     # A correction notice ("was misreported in an earlier version") is about what it names: the
     # claim must name the same thing, capitalised in both (not just share a sentence's first word).
     named = bool((names(a) & names(b)) - GENERIC_NAMES - _first(a) - _first(b)) or story
@@ -209,18 +210,20 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
             and (named or not notice_only) and not (point & _negated(a))):
         sure = (len(point) >= 2 and sim >= tuning.sim_fair) or (story and len(point) >= 1)
         if sure or (len(point) >= 1 and sim >= tuning.sim_loose):
-            add(sg.NEGATION, sure, "a later statement says the same point is untrue",
+            add("negation:untrue", sg.NEGATION, sure, "a later statement says the same point is untrue",
                 span_of(sg._NEGATION, b, 2) or span_of(sg._NOTICE, b, 2))
     if topic_only:
         # Without a shared name only an explicit statement of falsity will do ("turned out to be
         # untrue"), not a bare "not" nor a correction notice about something else.
         found = [e for e in found if e.family == sg.NEGATION and sg._NEGATION.search(b)]
-        found.sort(key=lambda e: (e.verdict != SURE, -e.score))
-        return found[0] if found else None
+        return strongest(found, order)
     if sg.PLAN in sb.later and sg.PLAN in sa.claim:
-        sure = (len(point) >= 1 and sim >= tuning.sim_loose) or sim >= tuning.sim_alone
+        # The same plan: its own words or what it names beyond the actor, not only the frame ("plans to
+        # move production" / "abandoned its plan to build a factory": one company, two plans).
+        sure = ((len(point - FRAME_WORDS) >= 1 and sim >= tuning.sim_loose)
+                or (sim >= tuning.sim_alone and bool(subj - lead_names(a))))
         if sure or sim >= tuning.sim_fair:
-            add(sg.PLAN, sure, "the announced plan was dropped", span_of(sg._PLAN_ABANDON, b))
+            add("plan:abandoned", sg.PLAN, sure, "the announced plan was dropped", span_of(sg._PLAN_ABANDON, b))
     lifts = {k for k in sa.states & sb.lifts if not sg.negated_near(b, sg._STATE_LIFT[k].search(b).start())}
     if lifts and not historical:  # not "has not been released", "did not reopen"
         k = sorted(lifts)[0]
@@ -230,25 +233,25 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         lifted = span_of(sg._STATE_LIFT[k], b, follow=4)
         sure = (len(point) >= 1 and sim >= tuning.sim_loose) or bool(used) or bool(names(" " + lifted) & subj)
         if sure or sim >= tuning.sim_fair:
-            add(sg.STATUS, sure, f"a later event ended the '{k}' state", span_of(sg._STATE_LIFT[k], b, follow=4))
+            add("status:lifted", sg.STATUS, sure, f"a later event ended the '{k}' state", span_of(sg._STATE_LIFT[k], b, follow=4))
     nl = _NO_LONGER.search(b)
     scope = {stem_of(_norm(w)) for w in words(nl.group(0))} if nl else set()
     if nl and len(scope & point) >= 2 and not sg.NEG_WORD.search(a) and len(point) >= 2 and not sb.denial:
         # "X no longer P" overtakes "X P", whatever P is.
-        add(sg.STATUS, sim >= tuning.sim_fair, "a later statement says it is no longer so", span_of(_NO_LONGER, b))
-    for negated, family, why in ((sa.neg_status, sg.STATUS, "a later event made the negative status untrue"),
-                               (sa.deliberation, sg.PLAN, "the plan under consideration was decided")):
+        add("status:no_longer", sg.STATUS, sim >= tuning.sim_fair, "a later statement says it is no longer so", span_of(_NO_LONGER, b))
+    for negated, family, why, kind in ((sa.neg_status, sg.STATUS, "a later event made the negative status untrue", "status:negative_undone"),
+                                     (sa.deliberation, sg.PLAN, "the plan under consideration was decided", "plan:decided")):
         if not negated or sb.neg_status or sb.denial:
             continue
         keys = set(content_terms(negated)) - set(content_terms(" ".join(names(a))))
         texts = [b] + [t for i, t in (window or []) if i in used]
         hit = [k for k in keys if any(affirmed(k, t) for t in texts)]
         if hit:
-            add(family, len(point) >= 2 or sim >= tuning.sim_fair, why, event_phrase(b, hit), "Overtaken by later events")
+            add(kind, family, len(point) >= 2 or sim >= tuning.sim_fair, why, event_phrase(b, hit), "Overtaken by later events")
     if not historical and not sb.denial and not _denial_by_accused(a, b):
         # The same act, order or membership in the opposite polarity (polarity.py).
         for ch in state_changes(a, b, [b] + [t for i, t in (window or []) if i in used], sa.states):
-            add(ch.family, len(point) >= 1 or sim >= tuning.sim_fair, ch.reason, ch.phrase,
+            add("polarity:" + ch.kind, ch.family, len(point) >= 1 or sim >= tuning.sim_fair, ch.reason, ch.phrase,
                 "Overtaken by later events" if ch.status == "superseded" else "", ch.status)
     if sb.measures and sa.figures and own and sg.FIGURE not in sb.later and not (sb.denial or sb.lifts or sb.listing):
         # The same quantity given a different value, without a revision cue (measures.py); not a
@@ -259,12 +262,12 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
             # A new price or offer is a new move; a figure the claim dates to an earlier year was
             # true of its time: both overtaken, not corrected.
             moved = bool(sg.NEGOTIATION.search(b)) or historical
-            add(sg.FIGURE, True, "a later statement gives a different figure for the same quantity",
+            add("figure:measure", sg.FIGURE, True, "a later statement gives a different figure for the same quantity",
                 figure_phrase(b, fresh), "Overtaken by later events" if moved else "", "superseded" if moved else "")
     left = figure_left({sg.figure_value(f) for f in sa.figures}, b) if sa.figures and own else ""
     if left and not sb.denial and len(subj) >= 1 and not topic_only:
         # The claim's own figure restated as where a change started: the value moved on.
-        add(sg.FIGURE, True, "a later statement gives the claim's figure as the old value", left,
+        add("figure:old_value", sg.FIGURE, True, "a later statement gives the claim's figure as the old value", left,
             "Overtaken by later events", "superseded")
     if sg.FIGURE in sb.later and sa.figures:
         va = {sg.figure_value(f) for f in sa.figures}
@@ -286,13 +289,11 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
                     or (sim >= tuning.sim_very and len(subj) >= 2) or (sb.revised and len(point) >= 1 and len(subj) >= 2))
             # A price or an offer revised is a new move, not a wrong figure: superseded, not corrected.
             moved = bool(sg.NEGOTIATION.search(b)) and not sb.notice
-            add(sg.FIGURE, sure, "a later statement gives a different figure", figure_phrase(b, new),
+            add("figure:notice" if sb.notice else "figure:revision", sg.FIGURE, sure, "a later statement gives a different figure", figure_phrase(b, new),
                 "Overtaken by later events" if moved else "", "superseded" if moved else "")
     if noun_only:  # without a shared name: a change of state or plan, never a figure nor a falsity
         found = [e for e in found if e.family in (sg.STATUS, sg.PLAN)]
     if rev and not historical:  # last: on a tie the families' own cues name the change
         add(*restated_family(a, sa, rev, point, sim, noun_only, tuning))
-    if not found:
-        return None
-    found.sort(key=lambda e: (e.verdict != SURE, -e.score))
-    return found[0]
+    return strongest(found, order)
+

@@ -115,6 +115,12 @@ WEEKDAY = re.compile(r"(?:^|\b(?:[Oo]n|[Bb]y|[Ll]ate|[Ee]arly) )(Monday|Tuesday|
 DESCRIBES_DOC = re.compile(r"(?:The|These|Those|This|That|Its|Their|His|Her) (?:[\w'’-]+ ){0,2}(?:memos?|documents?|"
                            r"reports?|stud(?:y|ies)|papers?|surveys?|articles?|letters?|dossiers?) (?:was|were|is|are|"
                            r"had been|have been|has been) (?!found|shown)")
+# ... or opens with the document as the subject of a verb that is not a finding's ("The study, published
+# in X, combines laboratory tests …", "The paper followed 3,000 patients"): its method, not a finding.
+DOC_METHOD = re.compile(r"(?:The|These|Those|This|That|Its|Their) (?:[\w'’-]+ ){0,2}(?:stud(?:y|ies)|papers?|surveys?|"
+                        r"articles?|reports?)(?:, [^,]{1,120},)? (?!(?:also |further |first )?(?:found|finds?|show|"
+                        r"suggest|conclud|claim|report|estimat|says?|said|link|indicat|reveal|demonstrat|argu|predict|"
+                        r"warn)\w*)[a-z]+\b")
 # A figure tied to a period ("last year", "in the third quarter", "in 2019", "annual"): that period's quantity.
 PERIOD = re.compile(r"\b(?:last|this|next|previous|prior|the past|per|a|each|every) (?:fiscal )?(?:year|quarter|month|"
                     r"week|season)\b|\b(?:in|for|during) (?:the )?(?:first|second|third|fourth|final) (?:quarter|half)\b|"

@@ -35,6 +35,7 @@ class Change(NamedTuple):
     status: str  # corrected | superseded
     reason: str
     phrase: str  # what changed, for the note
+    kind: str = ""  # which class of predicate (the precision measurement's key)
 
 
 _IGNORED = frozenset({"said", "say", "report", "told", "ad", "announc", "state"})
@@ -111,30 +112,30 @@ def state_changes(a: str, b: str, texts: list[str], claim_states: frozenset[str]
     hit = {x for x in _acts(a) - rev_a if any(_same(x, y) for y in rev_b)} if rev_b else set()
     if hit:  # an act, then its reversal: "cancelled the visa" ← "quashed the cancellation"
         m = REVERSAL.search(b)
-        out.append(Change(STATUS, "superseded", f"a later decision reversed the '{sorted(hit)[0]}'", _span(m) if m else ""))
+        out.append(Change(STATUS, "superseded", f"a later decision reversed the '{sorted(hit)[0]}'", _span(m) if m else "", "reversed"))
     again = {s for s in rev_a if any(_done(s, t) for t in texts)} - rev_b if rev_a else set()
     for m in UPHOLD.finditer(b) if rev_a else ():
         again |= rev_a & set(content_terms(b[m.end():][:80]))
     if again:  # a reversal, then the act done again: "quashed the cancellation" ← "cancelled the visa again"
-        out.append(Change(STATUS, "superseded", f"the reversed '{sorted(again)[0]}' was done again", ""))
+        out.append(Change(STATUS, "superseded", f"the reversed '{sorted(again)[0]}' was done again", "", "done_again"))
     u = UNLESS.search(a) if unless else None
     if u:  # a condition that came about: "free to play unless the minister cancels the visa" ← "cancelled the visa"
         cond = set(content_terms(u.group(1)))
         done = {s for s in cond if any(_done(s, t) for t in texts)}
         if done and len(cond & set(content_terms(b))) >= 2:
-            out.append(Change(STATUS, "superseded", "the condition the claim named came about", ""))
+            out.append(Change(STATUS, "superseded", "the condition the claim named came about", "", "condition"))
     p = PREVENT.search(b) if future else None
     if p and not negated_near(b, p.start()):
         # a scheduled event, then its prevention: "will take effect" ← "blocked the ban from taking effect"
         planned = _content(a)
         if planned & set(content_terms(p.group(0))) and len(planned & set(content_terms(b))) >= 2:
-            out.append(Change(STATUS, "superseded", "the scheduled event was stopped", _span(p)))
+            out.append(Change(STATUS, "superseded", "the scheduled event was stopped", _span(p), "prevented"))
     if "listed" in claim_states:  # a membership, then a replacement: "remains a member" ← "Z took the place of X"
         for t in texts:
             for m in REPLACE.finditer(t):
                 after = set(w.lower() for w in words(t[m.end():])[:6])
                 if after & names(a) and not negated_near(t, m.start()):
-                    out.append(Change(STATUS, "superseded", "another took its place", _span(m)))
+                    out.append(Change(STATUS, "superseded", "another took its place", _span(m), "replaced"))
                     break
     if outside:  # "is not in the index" ← "X will join the index" (X itself, not another joining)
         m_out = MEMBERSHIP_NEGATIVE.search(a)
@@ -142,10 +143,10 @@ def state_changes(a: str, b: str, texts: list[str], claim_states: frozenset[str]
         for t in texts:
             m = LIST_EVENT.search(t)
             if m and entity & names(t) and not negated_near(t, m.start()):
-                out.append(Change(STATUS, "superseded", "a later event made it a member", _span(m)))
+                out.append(Change(STATUS, "superseded", "a later event made it a member", _span(m), "joined"))
                 break
     if alleged:  # an allegation, then the exoneration: "alleges … raped" ← "declared them innocent"
         m = EXONERATION.search(b)
         if m and not negated_near(b, m.start()):
-            out.append(Change(NEGATION, "corrected", "the accused were later cleared", _span(m)))
+            out.append(Change(NEGATION, "corrected", "the accused were later cleared", _span(m), "cleared"))
     return out

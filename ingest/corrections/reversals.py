@@ -43,7 +43,7 @@ def _actor(b: str, at: int) -> frozenset[str]:
 
 
 def by_source(a: str, b: str, sb: sg.Signals, point: set[str], sim: float,
-               tuning: CorrectionsTuning) -> tuple[str, bool, str, str] | None:
+               tuning: CorrectionsTuning) -> tuple[str, str, bool, str, str] | None:
     """The claim's own source (who it is attributed to) later takes it back or revises it, whatever
     it calls what it published ("Newsweek said it was retracting the item", "ABC News has changed
     its account") — or a later statement says that source's account was false ("BuzzFeed's
@@ -53,11 +53,11 @@ def by_source(a: str, b: str, sb: sg.Signals, point: set[str], sim: float,
         return None  # a part withdrawn ("an assertion from its report"): the retraction family decides which
     m = SOURCE_REVISION.search(b) if sb.takes_back else None
     if m and not sg.negated_near(b, m.start()) and _actor(b, m.start()) & src:
-        return (sg.RETRACTION, sim >= tuning.sim_loose or len(point) >= 1, "the claim's own source took it back or revised it",
+        return ("source:took_back", sg.RETRACTION, sim >= tuning.sim_loose or len(point) >= 1, "the claim's own source took it back or revised it",
                 " ".join(b[m.start():].split()[:6]).rstrip(",.;"))
     owners = {n for p in POSSESSOR.finditer(b) for n in _name_set(p.group(1))}
     if sg.NEGATION in sb.later and owners & src:
-        return (sg.NEGATION, sim >= tuning.sim_close, "a later statement says the source's account was untrue",
+        return ("source:untrue", sg.NEGATION, sim >= tuning.sim_close, "a later statement says the source's account was untrue",
                 span_of(sg._NEGATION, b, 2))
     return None
 
@@ -81,7 +81,7 @@ def restated(a: str, b: str, sa: sg.Signals, sb: sg.Signals, point: set[str]) ->
 
 
 def restated_family(a: str, sa: sg.Signals, rev: Reversal, point: set[str], sim: float, noun_only: bool,
-                    tuning: CorrectionsTuning) -> tuple[str, bool, str, str, str, str]:
+                    tuning: CorrectionsTuning) -> tuple[str, str, bool, str, str, str, str]:
     """The family and status a restated reversal means: a plan ended or withdrawn is a plan
     reversal; a state (a standing claim, "no longer", "from X to Y") overtaken is a status change;
     a proposition negated, or a denial the party later affirms, is a correction."""
@@ -98,8 +98,10 @@ def restated_family(a: str, sa: sg.Signals, rev: Reversal, point: set[str], sim:
         sure = sim >= tuning.noun_subject_sim
     else:
         sure = sim >= tuning.sim_loose or len(point) >= 2
+    if rev.kind == "ended" and len(rev.words) == 1:
+        sure = False  # one shared word under a verb of ending ("removal of a post") is not yet the claim's point
     what = " ".join(sorted(rev.words)) or "object"
-    return (fam, sure, f"the later statement gives the claim's '{what}' {rev.kind}", rev.phrase,
+    return ("restated:" + rev.kind.replace(" ", "_"), fam, sure, f"the later statement gives the claim's '{what}' {rev.kind}", rev.phrase,
             "Overtaken by later events" if status == "superseded" and fam == sg.STATUS else "", status)
 
 
