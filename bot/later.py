@@ -155,6 +155,9 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
             point = topic_overlap(cs.text, ss.text) or topic_overlap(question, ss.text)
             if point or close or (own and current and s.names >= 1.0):
                 found[ss.id] = (s, own or (ss.id in found and found[ss.id][1]))
+    if current:
+        for s in _stated_change(cited, pool, have | set(found), question_names, tuning):
+            found[s.sentence.id] = (s, True)
     return _one_per_source(found, tuning.max_later)
 
 
@@ -176,6 +179,26 @@ def _one_per_source(found: dict[str, tuple[Scored, bool]], limit: int) -> list[S
         picks.append(group)
     picks.sort(key=lambda g: (_start(g[0].sentence.published), g[0].score), reverse=True)
     return [s for g in picks for s in g][:limit]
+
+
+_CHANGE_CUES = ("strong", "update")  # the detector's stored cue: the sentence withdraws, ends, lifts or revises
+
+
+def _stated_change(cited: Sequence[Scored], pool: Sequence[Scored], have: set[str],
+                   question_names: Sequence[str], tuning: LaterTuning) -> list[Scored]:
+    """For a question about how things stand now: the sentence of the newest cited source that
+    states a change ("Twitter reinstated …", "no longer constitutes …"), when selection cited
+    another sentence of that source ("Trump said he saw no reason to return"). Nothing is later
+    than the newest source, so later coverage alone cannot bring it; the stored cue says which of
+    its sentences changes a state, and it must be relevant and on the question's subject."""
+    dated = [c.sentence for c in cited if _start(c.sentence.published) is not None]
+    if not dated:
+        return []
+    newest = max(dated, key=lambda s: _start(s.published))
+    out = [s for s in pool if s.sentence.source == newest.source and s.sentence.id not in have
+           and s.sentence.cue in _CHANGE_CUES and (s.lex > 0 or s.dense >= tuning.question_dense)
+           and ((bool(question_names) and s.names >= 1.0) or shared_names(newest.text, s.sentence.text))]
+    return sorted(out, key=lambda s: -s.score)[:1]
 
 
 def newest_first(order: list[str], published: dict[str, str], flagged: set[str] = frozenset()) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ingest.corrections.families import SURE, evidence
+from ingest.corrections.families import SURE, UNSURE, evidence
 from ingest.corrections.restate import polarity, reversal
 from ingest.corrections.subject import topic_overlap
 
@@ -64,16 +64,27 @@ SOURCE = [
 ]
 
 
+# Subjects shown only by a shared common noun ("the humpback whale", "the harbour ferry service"):
+# found, but since detector 5 (precision.py) kept for the editor as candidates, not flagged.
+NOUN_SUBJECT = {STATUS[0][0], STATUS[1][0], STATUS[4][0], PLAN[2][0]}
+
+
+def _verdict(ev, a: str) -> bool:
+    if a in NOUN_SUBJECT:
+        return ev.verdict == UNSURE and ev.basis == "noun" and "not a name" in ev.demoted
+    return ev.verdict == SURE
+
+
 @pytest.mark.parametrize("a,b", STATUS)
 def test_a_state_restated_as_ended_supersedes_it(embedder, a, b):
     ev = _ev(embedder, a, b)
-    assert ev and ev.verdict == SURE and ev.family == "status" and ev.status == "superseded", ev
+    assert ev and _verdict(ev, a) and ev.family == "status" and ev.status == "superseded", ev
 
 
 @pytest.mark.parametrize("a,b", PLAN)
 def test_a_plan_or_offer_withdrawn_supersedes_it(embedder, a, b):
     ev = _ev(embedder, a, b)
-    assert ev and ev.verdict == SURE and ev.family == "plan" and ev.status == "superseded", ev
+    assert ev and _verdict(ev, a) and ev.family == "plan" and ev.status == "superseded", ev
 
 
 @pytest.mark.parametrize("a,b", NEGATION)

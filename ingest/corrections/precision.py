@@ -14,7 +14,8 @@ every spent labelled set (`python -m benchmarks.link_precision`, table in the RE
   correction notice, the claim's own source taking it back (`EXPLICIT`) — or a family's own cue of a
   change ("reopened", "no longer", "called off", "raised the toll to": `CUED`) ordered by clock
   times or by the claim's own earlier wording, and a bare contradiction ("no arrest has been made")
-  only in a timeline of clock times. Restatements read through the claim's words, acts taken back,
+  only in a timeline of clock times or when the story frames the two as the earlier and the later
+  account ("initially reported" / "later said"). Restatements read through the claim's words, acts taken back,
   and any pair ordered only by days of the week ("On Thursday … On Friday …": two events of one
   story, rarely a report and its correction) are candidates.
 
@@ -51,9 +52,11 @@ class Evidence:
     demoted: str = ""  # why sure evidence was made a candidate (precision.py), "" if it was not
 
 
-def demotion(kind: str, basis: str, order: str = "") -> str:
+def demotion(kind: str, basis: str, order: str = "", framed: bool = False) -> str:
     """Why sure evidence of this kind may not flag on its own ("" when it may). `order`: inside one
-    source, what placed the claim first ("clock", "weekday", "prior", "later"); "" across sources."""
+    source, what placed the claim first ("clock", "weekday", "prior", "later"); "" across sources.
+    `framed`: the story words the claim as the earlier account and the later one as later
+    ("Police initially reported …" / "Police later said …")."""
     if basis in WEAK_SUBJECT:
         return "the subject is shown only by shared common words, not a name"
     if kind.startswith("restated:") and basis == "anaphor":
@@ -66,16 +69,16 @@ def demotion(kind: str, basis: str, order: str = "") -> str:
         return "inside one story, ordered only by days of the week"
     if kind in CUED:
         return ""
-    if kind in BARE and order == "clock":
+    if kind in BARE and (order == "clock" or (order == "prior" and framed)):
         return ""
     return "inside one story, without a statement that the earlier account was wrong"
 
 
-def strongest(found: list[Evidence], order: str) -> Evidence | None:
+def strongest(found: list[Evidence], order: str, framed: bool = False) -> Evidence | None:
     """The strongest evidence once the precision policy has demoted what may not flag on its own."""
     for e in found:
         e.order = order
-        why = demotion(e.kind, e.basis, order) if e.verdict == SURE else ""
+        why = demotion(e.kind, e.basis, order, framed) if e.verdict == SURE else ""
         if why:
             e.verdict, e.demoted = UNSURE, why
     found.sort(key=lambda e: (e.verdict != SURE, -e.score))
