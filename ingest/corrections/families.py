@@ -220,8 +220,8 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     if sg.PLAN in sb.later and sg.PLAN in sa.claim:
         # The same plan: its own words or what it names beyond the actor, not only the frame ("plans to
         # move production" / "abandoned its plan to build a factory": one company, two plans).
-        sure = ((len(point - FRAME_WORDS) >= 1 and sim >= tuning.sim_loose)
-                or (sim >= tuning.sim_alone and bool(subj - lead_names(a))))
+        actor = lead_names(a) or lead_names(b)  # who plans: the name the claim (else the later statement) opens with
+        sure = (len(point - FRAME_WORDS) >= 1 or bool(subj - actor)) and sim >= tuning.sim_loose
         if sure or sim >= tuning.sim_fair:
             add("plan:abandoned", sg.PLAN, sure, "the announced plan was dropped", span_of(sg._PLAN_ABANDON, b))
     lifts = {k for k in sa.states & sb.lifts if not sg.negated_near(b, sg._STATE_LIFT[k].search(b).start())}
