@@ -81,6 +81,7 @@ def test_demotion_policy_reads_as_documented():
     assert demotion("retraction:act", "name", "clock")
     assert demotion("negation:negated", "name", "prior")
     assert demotion("negation:negated", "name", "weekday")
+    assert not demotion("negation:negated", "name", "weekday", framed=True)  # "gave a revised account: …"
     assert not demotion("negation:negated", "name", "clock")
     assert not demotion("negation:negated", "name", "prior", framed=True)  # "initially reported" / "later said"
     assert not demotion("retraction:assertion", "story", "prior")

@@ -216,7 +216,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         # Without a shared name only an explicit statement of falsity will do ("turned out to be
         # untrue"), not a bare "not" nor a correction notice about something else.
         found = [e for e in found if e.family == sg.NEGATION and sg._NEGATION.search(b)]
-        return strongest(found, order, order == "prior" and sb.later_wording)
+        return strongest(found, order, (order == "prior" and sb.later_wording) or sb.takes_back or sb.notice)
     if sg.PLAN in sb.later and sg.PLAN in sa.claim:
         # The same plan: its own words or what it names beyond the actor, not only the frame ("plans to
         # move production" / "abandoned its plan to build a factory": one company, two plans).
@@ -295,5 +295,5 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         found = [e for e in found if e.family in (sg.STATUS, sg.PLAN)]
     if rev and not historical:  # last: on a tie the families' own cues name the change
         add(*restated_family(a, sa, rev, point, sim, noun_only, tuning))
-    return strongest(found, order, order == "prior" and sb.later_wording)
+    return strongest(found, order, (order == "prior" and sb.later_wording) or sb.takes_back or sb.notice)
 

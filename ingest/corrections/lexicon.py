@@ -167,6 +167,8 @@ ADMISSION = re.compile(r"\b(?:admit(?:s|ted|ting)?|acknowledg(?:ed|es|ing)|conce
 # was retracting the item", "has changed its account"): the claim's attribution decides, not the noun.
 SOURCE_REVISION = re.compile(r"\b(?:retract(?:ed|s|ing)?|recant(?:ed|s|ing)?|disavow(?:ed|s|ing)?|(?:withdr[ae]w(?:n|s|ing)?|"
                              r"withdraw|took back|takes back|(?:chang|revis|correct|amend)(?:ed|es|ing|s)?) (?:its|their|the|his|"
-                             r"her) (?:account|report|reporting|story|article|item|version|claim|statement))\b", re.I)
+                             r"her) (?:account|report|reporting|story|article|item|version|claim|statement)|"
+                             r"(?:gave|gives|issued|issues|offered|offers|published|publishes) (?:a|an) (?:revised|corrected|"
+                             r"amended) (?:account|version|statement|report))\b", re.I)
 # "<Source>'s description … was not accurate": a statement of falsity about what the source published.
 POSSESSOR = re.compile(r"([A-Z][\w.&-]*(?:\s[A-Z][\w.&-]*){0,3})['’]s\b")

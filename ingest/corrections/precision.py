@@ -14,8 +14,8 @@ every spent labelled set (`python -m benchmarks.link_precision`, table in the RE
   correction notice, the claim's own source taking it back (`EXPLICIT`) — or a family's own cue of a
   change ("reopened", "no longer", "called off", "raised the toll to": `CUED`) ordered by clock
   times or by the claim's own earlier wording, and a bare contradiction ("no arrest has been made")
-  only in a timeline of clock times or when the story frames the two as the earlier and the later
-  account ("initially reported" / "later said"). Restatements read through the claim's words, acts taken back,
+  only in a timeline of clock times — unless the story marks the later statement as the update
+  ("initially reported" / "later said"; "gave a revised account"; a correction notice). Restatements read through the claim's words, acts taken back,
   and any pair ordered only by days of the week ("On Thursday … On Friday …": two events of one
   story, rarely a report and its correction) are candidates.
 
@@ -55,21 +55,22 @@ class Evidence:
 def demotion(kind: str, basis: str, order: str = "", framed: bool = False) -> str:
     """Why sure evidence of this kind may not flag on its own ("" when it may). `order`: inside one
     source, what placed the claim first ("clock", "weekday", "prior", "later"); "" across sources.
-    `framed`: the story words the claim as the earlier account and the later one as later
-    ("Police initially reported …" / "Police later said …")."""
+    `framed`: the story marks the later statement as the update — the claim worded as the earlier
+    account and the statement as later ("Police initially reported …" / "Police later said …"), or
+    the statement a revised account or a correction notice ("gave a revised account: …")."""
     if basis in WEAK_SUBJECT:
         return "the subject is shown only by shared common words, not a name"
     if kind.startswith("restated:") and basis == "anaphor":
         return "the subject is only the sentence before the claim"
     if not order:
         return ""
-    if kind in EXPLICIT:
+    if kind in EXPLICIT or (framed and kind in BARE | CUED):
         return ""
     if order == "weekday":
         return "inside one story, ordered only by days of the week"
     if kind in CUED:
         return ""
-    if kind in BARE and (order == "clock" or (order == "prior" and framed)):
+    if kind in BARE and order == "clock":
         return ""
     return "inside one story, without a statement that the earlier account was wrong"
 

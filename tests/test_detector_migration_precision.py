@@ -1,0 +1,67 @@
+"""Detector 5 (precision first, `ingest/corrections/precision.py`) upgrades an index whose links
+detector 4 computed: the next ingest recomputes every link from the stored sentences and vectors
+(`ingest.migrations.relink_all`, run whenever the recorded detector version is older) — nothing is
+re-embedded, the false flags detector 4 made are gone, what it demotes is kept as a candidate for
+the editor, and the right link stays. The old index is built by the code of 0fd9e7e (detector 4),
+from this repository's history, as the other migration tests do; the sources are the North Korea
+episode of the spent real-world part heldout4."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+
+from ingest.settings import Settings
+from tests.conftest import ROOT
+from tests.oldtree import ingest_with, tree_at, vectors
+
+PREVIOUS = "0fd9e7e"
+EPISODE = ROOT / "data" / "eval" / "realworld" / "heldout4"
+RIGHT = "The United States took North Korea off its list of state sponsors of terrorism"
+FALSE = ("North Korea had been on the list since 1988.", "The government in Pyongyang has long denied any support")
+
+
+def _claims(store, links) -> set[str]:
+    texts = store.get_sentences([lk.claim for lk in links])
+    return {texts[lk.claim].text for lk in links if lk.claim in texts}
+
+
+def test_detector_5_relinks_an_index_built_by_detector_4_without_reembedding(tmp_path, embedder):
+    from ingest.corrections import DETECTOR_VERSION
+    from ingest.pipeline import Indexer
+    from ingest.store import Store
+
+    base = tree_at(PREVIOUS, tmp_path / "previous")
+    folder = tmp_path / "src"
+    folder.mkdir()
+    for p in sorted(EPISODE.glob("rw-north-korea-list-*.md")):
+        shutil.copy(p, folder / p.name)
+    data = tmp_path / "data"
+    ingest_with(base, folder, data, sources_dir=folder)
+    s = Settings(_env_file=None, data_dir=data, sources_dir=folder)
+    old = Store(s, fresh=True)
+    assert old.manifest.detector_version() == 4
+    old_claims = _claims(old, old.all_links())
+    assert all(any(f in t for t in old_claims) for f in FALSE)  # detector 4 flagged both true sentences
+    before = vectors(old)
+
+    calls = embedder.calls
+    report = Indexer(s, embedder=embedder).ingest([str(folder)])
+    assert report.ok, [r.line() for r in report.results]
+    assert embedder.calls == calls  # nothing re-embedded
+    new = Store(s, fresh=True)
+    assert new.manifest.detector_version() == DETECTOR_VERSION == 5
+    after = vectors(new)
+    assert set(after) == set(before)
+    for sid, vec in after.items():
+        assert np.allclose(vec, before[sid])
+    claims = _claims(new, new.all_links())
+    assert any(RIGHT in t for t in claims)
+    assert not any(f in t for t in claims for f in FALSE)
+    # what detector 5 does not trust on its own is the editor's to decide
+    assert any(FALSE[1] in t for t in _claims(new, new.candidate_links()))
+
+    # the next ingest finds the detector current and recomputes nothing
+    assert Indexer(s, embedder=embedder).ingest([str(folder)]).flagged == 0
+    assert _claims(Store(s, fresh=True), Store(s, fresh=True).all_links()) == claims
