@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from ingest.dates import is_later
 from ingest.records import CorrectionLink, SourceRecord, StoredSentence
 from ingest.store import Store
 
@@ -40,11 +41,21 @@ def cite(store: Store, picks: Sequence[Pick], later: Sequence[Pick] = ()) -> lis
     picks = [*picks, *(p for p in later if p.sentence.id not in {q.sentence.id for q in picks})]
     later_ids = {p.sentence.id for p in later}
     scores = {p.sentence.id: p.score for p in picks}
-    links = store.links_for_claims(list(scores))
+    links, unsure = _links_and_candidates(store, list(scores))
     # What corrected a quoted claim is always quoted with it, before it.
     by_ids = [b for lk in links.values() for b in lk.by if b not in scores]
-    extra = read_sentences(store, by_ids)
-    found = {p.sentence.id: p.sentence for p in picks} | extra
+    # An editor's candidate (a link the detector would not make on its own) asserts nothing, but a
+    # later-dated statement in it is shown as later coverage beside the claim.
+    cand_ids = [b for lk in unsure for b in lk.by if b not in scores and b not in by_ids]
+    extra = read_sentences(store, by_ids + cand_ids)
+    found = {p.sentence.id: p.sentence for p in picks}
+    for lk in unsure:
+        for b in lk.by:
+            if b in extra and lk.claim in found and is_later(extra[b].published, found[lk.claim].published):
+                later_ids.add(b)
+                scores.setdefault(b, scores[lk.claim])
+    extra = {i: s for i, s in extra.items() if i in by_ids or i in later_ids}
+    found |= extra
     if extra:
         links |= store.links_for_claims(list(extra))
     records = _records(store, sorted({s.source for s in found.values()}))
@@ -69,6 +80,14 @@ def cite(store: Store, picks: Sequence[Pick], later: Sequence[Pick] = ()) -> lis
             publisher=rec.publisher, correction=correction_of(lk, quoted, records) if lk else None,
             role="correction" if sid in correcting else "later" if sid in later_ids else "answer"))
     return cits
+
+
+def _links_and_candidates(store: Store, claims: list[str]) -> tuple[dict[str, CorrectionLink], list[CorrectionLink]]:
+    """The links of these claims and their editor's candidates, in one read by id (a candidate's id
+    is "candidate:<claim>")."""
+    got = store.links_by_ids([*claims, *(f"candidate:{c}" for c in claims)])
+    links = {lk.claim: lk for lk in got if lk.status != "candidate"}
+    return links, [lk for lk in got if lk.status == "candidate" and lk.claim not in links]
 
 
 def verified(s: StoredSentence, records: Mapping[str, SourceRecord]) -> bool:

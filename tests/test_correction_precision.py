@@ -198,6 +198,14 @@ def test_demoted_pairs_are_listed_for_the_editor_not_flagged(tmp_path, settings,
     assert st.all_links() == []
     cands = st.candidate_links()
     assert [lk.claim for lk in cands] == ["ferry-1#0"] and cands[0].by == ["ferry-2#0"]
+    # quoted, the claim carries no flag, and the later-dated statement is shown beside it as later coverage
+    from types import SimpleNamespace
+
+    from bot.cite import cite
+
+    claim = st.get_sentences(["ferry-1#0"])["ferry-1#0"]
+    cits = cite(st, [SimpleNamespace(sentence=claim, score=1.0)])
+    assert [(c.source, c.role, c.correction) for c in cits] == [("ferry-2", "later", None), ("ferry-1", "answer", None)]
 
 
 def test_current_state_brings_the_newest_sources_stated_change(embedder):
