@@ -13,35 +13,22 @@ cannot use is deleted to be rebuilt.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
+from .catalogrows import COLUMNS, DDL, FIELDS, INSERT, INSERT_AT, UPDATE, from_row, present_ids, to_row
 from .records import SourceRecord
 from .settings import Settings
 
 log = logging.getLogger(__name__)
 
 SCHEMA = "1"
-_FIELDS = ("id", "title", "publisher", "published", "url", "path", "byline", "sha256", "state", "sentences",
-           "contacts", "furniture", "corrects", "extra", "indexed_at", "fingerprint")
-_DDL = (
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    # pos: the index's own order (Chroma lists records in insertion order, an upsert keeping its place)
-    "CREATE TABLE IF NOT EXISTS sources (pos INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT, "
-    "publisher TEXT, published TEXT, url TEXT, path TEXT, byline TEXT, sha256 TEXT, state TEXT, "
-    "sentences INTEGER, contacts TEXT, furniture TEXT, corrects TEXT, extra TEXT, indexed_at TEXT, "
-    "fingerprint TEXT)",
-    # A source's cleaned text, kept apart and named by its content hash: a publish rewrites the
-    # small records and only the texts that changed.
-    "CREATE TABLE IF NOT EXISTS texts (id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, text TEXT NOT NULL)",
-)
-_COLUMNS = ", ".join(f"s.{f}" for f in _FIELDS)
-_INSERT = f"INSERT INTO sources ({', '.join(_FIELDS)}) VALUES ({','.join('?' * len(_FIELDS))})"
+class _Stale(Exception):
+    """`Catalog.update` found a catalog other than the one the writer started from."""
 
 
 def catalog_path(settings: Settings, folder: str = "chroma") -> Path | None:
@@ -53,31 +40,6 @@ def catalog_path(settings: Settings, folder: str = "chroma") -> Path | None:
         where = re.sub(r"[^A-Za-z0-9.-]", "_", f"{settings.chroma_host}_{settings.chroma_port}")
         return Path(settings.data_dir) / f"catalog-{prefix}@{where}.sqlite3"
     return Path(settings.data_dir) / f"catalog-{prefix}.sqlite3" if folder == "chroma" else None
-
-
-def _row(r: SourceRecord) -> tuple:
-    js = [json.dumps(v) if v else ("{}" if isinstance(v, dict) else "[]")
-          for v in (r.contacts, r.furniture, r.corrects, r.extra)]
-    return (r.id, r.title, r.publisher, r.published, r.url, r.path, r.byline, r.sha256, r.state, int(r.sentences),
-            *js, r.indexed_at, r.fingerprint)
-
-
-def _decode(value: str | None, kind: type):
-    if not value or value in ("[]", "{}"):
-        return kind()
-    try:
-        got = json.loads(value)
-    except ValueError:
-        return kind()
-    return got if isinstance(got, kind) else kind()
-
-
-def _record(row: Sequence, text: str | None = "") -> SourceRecord:
-    (sid, title, publisher, published, url, path, byline, sha, state, n, contacts, furniture, corrects, extra,
-     indexed_at, fp) = row[:16]
-    return SourceRecord(sid, title or "", publisher or "", published or "", url or "", path or "", byline or "",
-                        sha or "", state or "", int(n or 0), _decode(contacts, list), _decode(furniture, list),
-                        _decode(corrects, list), _decode(extra, dict), indexed_at or "", fp or "", text or "")
 
 
 class Catalog:
@@ -107,10 +69,10 @@ class Catalog:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(self.path, timeout=5.0, check_same_thread=False, isolation_level=None)
                 try:
-                    for ddl in _DDL:
+                    for ddl in DDL:
                         conn.execute(ddl)
                     cols = [r[1] for r in conn.execute("PRAGMA table_info(sources)")]
-                    if cols != ["pos", *_FIELDS]:  # another layout (another version): start over
+                    if cols != ["pos", *FIELDS]:  # another layout (another version): start over
                         raise sqlite3.DatabaseError(f"unexpected catalog layout {cols}")
                 except sqlite3.Error:
                     conn.close()
@@ -179,11 +141,11 @@ class Catalog:
         with self._lock:
             db = self._db()
             try:
-                rows = db.execute(f"SELECT {_COLUMNS} FROM sources s ORDER BY s.pos").fetchall() if db else None
+                rows = db.execute(f"SELECT {COLUMNS} FROM sources s ORDER BY s.pos").fetchall() if db else None
             except sqlite3.Error as e:
                 self._fail("read", e)
                 return None
-        return None if rows is None else {r[0]: _record(r) for r in rows}
+        return None if rows is None else {r[0]: from_row(r) for r in rows}
 
     def titles(self) -> dict[str, str] | None:
         """Every source's title by id; None if unreadable."""
@@ -207,12 +169,12 @@ class Catalog:
             try:
                 for a in range(0, len(ids), 500):
                     chunk = ids[a:a + 500]
-                    sql = (f"SELECT {_COLUMNS}, t.sha256, t.text FROM sources s LEFT JOIN texts t ON t.id = s.id "
+                    sql = (f"SELECT {COLUMNS}, t.sha256, t.text FROM sources s LEFT JOIN texts t ON t.id = s.id "
                            f"WHERE s.id IN ({','.join('?' * len(chunk))}) ORDER BY s.pos")
                     for r in db.execute(sql, chunk):
                         if r[16] != r[7]:
                             return None
-                        out[r[0]] = _record(r, r[17])
+                        out[r[0]] = from_row(r, r[17])
             except sqlite3.Error as e:
                 self._fail("read", e)
                 return None
@@ -230,13 +192,18 @@ class Catalog:
         return None if have is None else [sid for sid, r in records.items() if have.get(sid) != r.sha256]
 
     # -- writes ------------------------------------------------------------------------------------
-    def invalidate(self) -> None:
-        """Before a writer's first write: nobody may trust the catalog until it is rewritten."""
-        def bump(db: sqlite3.Connection) -> None:
-            self._set(db, "epoch", str(int(self._meta(db, "epoch") or 0) + 1))
+    def invalidate(self) -> tuple[int, str] | None:
+        """Before a writer's first write: nobody may trust the catalog until it is rewritten.
+        Returns the epoch it set and the generation the catalog described until then (None when
+        the file cannot be written): `update` then needs to rewrite only what the run changed."""
+        def bump(db: sqlite3.Connection) -> tuple[int, str]:
+            was = self._meta(db, "generation") if self._meta(db, "schema") == SCHEMA else ""
+            epoch = int(self._meta(db, "epoch") or 0) + 1
+            self._set(db, "epoch", str(epoch))
             self._set(db, "generation", "")
+            return epoch, was
 
-        self._transact(bump)
+        return self._transact(bump)
 
     def write(self, generation: str, records: Iterable[SourceRecord], texts: Mapping[str, str],
               epoch: int | None = None) -> bool:
@@ -244,14 +211,14 @@ class Catalog:
         of the record's version), stamped `generation` — only if every record's text is then held.
         `epoch`: the one a reader saw before reading the records from Chroma; a writer (None)
         bumps it, so a reader's older rebuild can never land over a newer catalog."""
-        rows = [_row(r) for r in records]
+        rows = [to_row(r) for r in records]
 
         def replace(db: sqlite3.Connection) -> bool:
             now = int(self._meta(db, "epoch") or 0)
             if epoch is not None and now != epoch:
                 return False
             db.execute("DELETE FROM sources")
-            db.executemany(_INSERT, rows)
+            db.executemany(INSERT, rows)
             db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?)",
                            [(r[0], r[7], texts[r[0]]) for r in rows if r[0] in texts])
             db.execute("DELETE FROM texts WHERE id NOT IN (SELECT id FROM sources)")
@@ -263,6 +230,39 @@ class Catalog:
             return not gaps
 
         return bool(self._transact(replace))
+
+    def update(self, generation: str, records: Mapping[str, SourceRecord], changed: Collection[str],
+               dropped: Collection[str], texts: Mapping[str, str], epoch: int) -> bool:
+        """`write(generation, records.values(), texts)`, rewriting only the `changed` rows: for a
+        writer whose `invalidate` gave `epoch` while the catalog held the records it started from.
+        Kept rows keep their place; new and `dropped` ones (deleted in the run, maybe re-added) go
+        to the end in the order of `records`, as in the index. False, changing nothing, otherwise."""
+        order = {sid: i for i, sid in enumerate(records)}
+        present = sorted((s for s in changed if s in records), key=order.__getitem__)
+
+        def apply(db: sqlite3.Connection) -> bool:
+            if int(self._meta(db, "epoch") or 0) != epoch or self._meta(db, "schema") != SCHEMA:
+                raise _Stale
+            db.executemany("DELETE FROM sources WHERE id = ?", [(s,) for s in changed if s in dropped or s not in records])
+            db.executemany("DELETE FROM texts WHERE id = ?", [(s,) for s in changed if s not in records])
+            have = present_ids(db, present)
+            db.executemany(UPDATE, [(*to_row(records[s])[1:], s) for s in present if s in have])
+            top = db.execute("SELECT coalesce(max(pos), 0) FROM sources").fetchone()[0]
+            db.executemany(INSERT_AT, [(top + 1 + i, *to_row(records[s]))
+                                       for i, s in enumerate(s for s in present if s not in have)])
+            db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?)",
+                           [(s, records[s].sha256, texts[s]) for s in present if s in texts])
+            if db.execute("SELECT count(*) FROM sources").fetchone()[0] != len(records):
+                raise _Stale  # not the records this writer started from
+            gaps = len(present) - len(present_ids(db, present, with_text=True))
+            self._set(db, "epoch", str(epoch + 1))
+            self._set(db, "generation", generation if not gaps else "")
+            return not gaps
+
+        try:
+            return bool(self._transact(apply))
+        except _Stale:
+            return False
 
     def set_fingerprints(self, fingerprints: Mapping[str, str]) -> None:
         """Record unchanged files' new fingerprints (no generation change: the content is the same)."""

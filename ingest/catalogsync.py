@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +46,7 @@ class CatalogSync:
         self._key: tuple | None = None  # the embedded database files' stat before that read, when quiet
         # The records of one generation, when the catalog file cannot be written (read-only folder).
         self._memory: tuple[str, dict[str, SourceRecord], dict[str, str]] | None = None
+        self._since: int | None = None  # a writer's: the catalog's epoch after `begin`, when it was in step
 
     def state(self) -> tuple[str, bool]:
         """The published generation and whether a run is writing (its journal open): one read. An
@@ -141,19 +142,39 @@ class CatalogSync:
         self._memory = (gen, recs, texts)
         return self._memory
 
-    def publish(self, token: str, records: Mapping[str, SourceRecord] | None, written: Mapping[str, str]) -> None:
+    def begin(self, generation: str) -> None:
+        """A writer's first write: nobody may trust the catalog until it is rewritten. If it
+        described `generation` ("" after a crashed run: never), the writer's records came from it,
+        and `publish` may rewrite only the rows the run changed."""
+        got = self.catalog.invalidate()
+        self._since = got[0] if got is not None and generation and got[1] == generation else None
+
+    def publish(self, token: str, records: Mapping[str, SourceRecord] | None, written: Mapping[str, str],
+                changed: tuple[Collection[str], Collection[str]] | None = None) -> None:
         """After a writer published `token`: the catalog rewritten from `records` (every record,
         as this writer holds them; None: it does not, and the next reader rebuilds), the texts
-        it wrote and the ones the catalog already holds — any other is read from Chroma."""
+        it wrote and the ones the catalog already holds — any other is read from Chroma.
+        `changed`: the ids whose records the run changed and those it deleted (maybe re-added);
+        with a catalog `begin` found in step, only their rows are rewritten (`Catalog.update`)."""
         self.seen, self._key = (token, True), None  # the journal closes next
+        since, self._since = self._since, None
         if records is None:
             return
+        if since is not None and changed is not None:
+            ids, dropped = changed
+            texts = self._texts([s for s in ids if s in records], written)
+            if self.catalog.update(token, records, ids, dropped, texts, since):
+                return
         missing = self.catalog.missing_texts(records)
         if missing is None:
             return
+        self.catalog.write(token, records.values(), self._texts(missing, written))
+
+    def _texts(self, ids: Sequence[str], written: Mapping[str, str]) -> dict[str, str]:
+        """`written`, with the texts of `ids` it lacks read from Chroma."""
         texts = dict(written)
-        need = [sid for sid in missing if sid not in texts]
+        need = [sid for sid in ids if sid not in texts]
         for a in range(0, len(need), self.gw.max_batch):
             rec = self.gw._call(self.gw.sources_col.get, ids=need[a:a + self.gw.max_batch], include=["documents"])
             texts.update((sid, doc or "") for sid, doc in zip(rec["ids"], rec["documents"]))
-        self.catalog.write(token, records.values(), texts)
+        return texts

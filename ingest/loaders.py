@@ -11,18 +11,15 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .clean import clean_text
+from .listing import HTML_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, iter_files  # noqa: F401  (re-exported)
 from .records import Source
 
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-HTML_SUFFIXES = {".html", ".htm"}
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 MAX_BYTES = 50 * 1024 * 1024
 MAX_FRONT_MATTER = 64 * 1024  # a page of metadata; more is not metadata
 STATUSES = ("corrected", "superseded")
@@ -279,12 +276,3 @@ def _read_regular(real: Path) -> bytes:
     if len(data) > MAX_BYTES:
         raise SourceError(f"file too large (over {MAX_BYTES // 1_048_576} MB, the limit)")
     return data
-
-
-def iter_files(folder: Path) -> Iterator[Path]:
-    """Source files under a folder, recursively, in a stable order; hidden files skipped."""
-    for p in sorted(folder.rglob("*")):
-        if p.is_file() and p.suffix.lower() in SUFFIXES and not any(
-            part.startswith(".") for part in p.relative_to(folder).parts
-        ) and p.name.lower() not in {"readme.md", "readme.txt"}:
-            yield p

@@ -50,12 +50,13 @@ class Manifest:
         self._caching = False
         self.sync = CatalogSync(gw)  # the source catalog: indexed reads (`ingest.catalog`)
         self._texts: dict[str, str] = {}  # texts this writer wrote, for the catalog it rewrites
+        self._changed: dict[str, bool] = {}  # records this writer changed -> whether it deleted them once
 
     def cache_records(self, on: bool) -> None:
         """While the writer holds the lock, nobody else changes the records: read them once and
         keep them up to date as this process writes (planning, relinking, publishing and the
         sources list each read all of them: four reads of 100,000 records a run, before)."""
-        self._caching, self._cache, self._texts = on, None, {}
+        self._caching, self._cache, self._texts, self._changed = on, None, {}, {}
 
     def _get(self, rid: Reserved, include: list[str] | None = None) -> dict[str, Any]:
         return self.gw._call(self.gw.sources_col.get, ids=[rid.value], include=include or ["metadatas"])
@@ -99,6 +100,7 @@ class Manifest:
         return out
 
     def _cached(self, sid: str, meta: dict[str, Any] | None, text: str | None = None) -> None:
+        self._changed[sid] = self._changed.get(sid, False) or meta is None
         if self._cache is not None:
             if meta is None:
                 self._cache.pop(sid, None)
@@ -181,9 +183,11 @@ class Manifest:
         """Open the journal (the run's first write). A run that finds the published term totals in
         step with the index (no crashed run in between) updates them by what it changes, instead
         of re-reading every source's counts when it publishes."""
-        self.sync.catalog.invalidate()  # before the first write: nobody trusts it until it is rewritten
-        if not self.journal_open():
-            self.terms.begin(self.generation(), [s for s, r in self.records().items() if r.state == "complete"])
+        crashed = self.journal_open()
+        generation = self.generation()
+        self.sync.begin("" if crashed else generation)  # before the first write: the catalog is not trusted
+        if not crashed:
+            self.terms.begin(generation, [s for s, r in self.records().items() if r.state == "complete"])
         self._put(Reserved.JOURNAL, {"kind": "journal", "op": op, "pid": os.getpid()})
 
     def end_journal(self) -> None:
@@ -210,7 +214,8 @@ class Manifest:
         # One upsert, totals first: the generation never names totals that are not there.
         self.terms.publish_totals(done, token, then=([Reserved.GENERATION.value], [""],
                                                      [{"kind": "generation", "token": token}]))
-        self.sync.publish(token, self._cache, self._texts)
+        self.sync.publish(token, self._cache, self._texts,
+                          (list(self._changed), {s for s, gone in self._changed.items() if gone}))
         return token
 
     def schema_version(self) -> int:

@@ -44,7 +44,7 @@ class FileJob:
     def read(self) -> tuple[Path, bytes]:
         return read_file(self.path, self.root)
 
-    def stat(self, dirs: dict[Path, str]) -> tuple[str, os.stat_result] | None:
+    def stat(self, dirs: dict[str, str]) -> tuple[str, os.stat_result] | None:
         return file_stat(self.path, self.root, dirs)
 
     def marked(self) -> tuple[Path, bytes, str]:
@@ -159,7 +159,7 @@ def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Sett
     # without being parsed: an unchanged or one-file re-ingest of a large archive parses nothing else.
     by_path = {rec.path: sid for sid, rec in out.manifest.items()
                if rec.path and rec.fingerprint and rec.state == "complete"}
-    dirs: dict[Path, str] = {}  # folder -> its real path, resolved once
+    dirs: dict[str, str] = {}  # folder -> its real path, resolved once
     for target, load in jobs:
         fp = ""
         try:

@@ -1,0 +1,136 @@
+"""One edited source costs what it changes (issue 15): the incremental paths of a re-ingest give
+exactly what the full ones give — the folder listing (`ingest.listing`) the files `rglob` listed,
+in the same order; the catalog's publish (`Catalog.update`) the rows a full rewrite writes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ingest.catalog import Catalog, catalog_path
+from ingest.listing import SUFFIXES, iter_files
+from ingest.records import SourceRecord
+from tests.test_catalog import ARTICLE, in_step
+
+
+def rglob_listing(folder: Path) -> list[Path]:
+    """The listing as it was (`sorted(rglob)` and a stat of each file), the reference."""
+    return [p for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.suffix.lower() in SUFFIXES
+            and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+            and p.name.lower() not in {"readme.md", "readme.txt"}]
+
+
+def test_the_listing_is_the_sorted_rglob_listing(tmp_path):
+    root = tmp_path / "archive"
+    for rel in ("a.md", "a-c.md", "a/b.md", "a/z/deep.TXT", "a-b/x.html", "B.md", "b.htm", "..md", "x.", "note.pdf",
+                ".hidden.md", ".git/config.md", "sub/.secret/s.md", "README.md", "sub/readme.txt", "sub/Readme.MD",
+                "ß.md", "é/1.md", "e/1.markdown", "sp ace.text", "no_suffix"):
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("x")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "o.md").write_text("x")
+    os.symlink(outside, root / "linked-dir")  # a symlinked folder is not entered
+    os.symlink(root / "a.md", root / "alias.md")  # a symlink to a file is listed
+    os.symlink(root / "gone.md", root / "broken.md")  # a broken one is not
+    (root / "dir.md").mkdir()  # a folder named like a file is entered, not listed
+    (root / "dir.md" / "in.md").write_text("x")
+    want = rglob_listing(root)
+    assert list(iter_files(root)) == want
+    assert root / "alias.md" in want and root / "a-c.md" in want and root / "a" / "b.md" in want
+    # relative folders give the same relative paths
+    os.chdir(tmp_path)
+    assert list(iter_files(Path("archive"))) == rglob_listing(Path("archive"))
+
+
+def _rec(sid: str, sha: str, title: str = "") -> SourceRecord:
+    return SourceRecord(sid, title=title or sid.upper(), sha256=sha, state="complete", sentences=3,
+                        corrects=[{"source": "a"}] if sid == "d" else [])
+
+
+def test_a_catalog_update_equals_a_full_rewrite(tmp_path):
+    before = {s: _rec(s, f"{s}1") for s in "abcd"}
+    texts = {s: f"text of {s}" for s in before}
+    cat = Catalog(tmp_path / "inc.sqlite3")
+    assert cat.write("g1", before.values(), texts)
+    epoch, was = cat.invalidate()
+    assert was == "g1" and cat.stamp() == ""
+    # a run: b edited, c removed, d removed and added again (to the end, as in the index), e added
+    after = dict(before)
+    after["b"] = _rec("b", "b2", "B edited")
+    del after["c"], after["d"]
+    after["e"] = _rec("e", "e1")
+    after["d"] = _rec("d", "d2")
+    written = {"b": "new text of b", "e": "text of e", "d": "text of d, again"}
+    assert cat.update("g2", after, ["b", "c", "d", "e"], {"c", "d"}, written, epoch)
+    full = Catalog(tmp_path / "full.sqlite3")
+    assert full.write("g2", after.values(), {**texts, **written})
+    assert cat.stamp() == full.stamp() == "g2"
+    assert list(cat.records()) == list(full.records()) == ["a", "b", "e", "d"]
+    assert cat.records() == full.records()
+    assert cat.get(list(after)) == full.get(list(after))
+    assert cat.missing_texts(after) == []
+
+
+def test_a_catalog_update_refuses_a_catalog_it_did_not_start_from(tmp_path):
+    before = {s: _rec(s, f"{s}1") for s in "ab"}
+    cat = Catalog(tmp_path / "c.sqlite3")
+    assert cat.write("g1", before.values(), {s: s for s in before})
+    epoch, _ = cat.invalidate()
+    after = {**before, "b": _rec("b", "b2")}
+    assert not cat.update("g2", after, ["b"], set(), {"b": "B"}, epoch - 1)  # another writer's epoch
+    assert not cat.update("g2", {**after, "z": _rec("z", "z1")}, ["b"], set(), {"b": "B"}, epoch)  # a row it never had
+    assert cat.stamp() == "" and cat.records() == before  # nothing changed
+    assert not cat.update("g2", after, ["b"], set(), {}, epoch)  # b's new text unknown: written, not trusted
+    assert cat.stamp() == "" and cat.epoch() == epoch + 1
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    d = tmp_path / "src"
+    d.mkdir()
+    for i in range(1, 6):
+        (d / f"story-{i}.md").write_text(ARTICLE.format(title=f"Story number {i}", month=i, i=i, n=100 * i))
+    return d
+
+
+def test_a_re_ingest_publishes_only_the_changed_rows_and_equals_chroma(indexer, settings, folder, monkeypatch):
+    assert indexer.ingest([str(folder)]).ok
+    calls: list[str] = []
+    real_update, real_write = Catalog.update, Catalog.write
+
+    def update(self, *a, **k):  # type: ignore[no-untyped-def]
+        ok = real_update(self, *a, **k)
+        calls.append(f"update:{ok}")
+        return ok
+
+    def write(self, *a, **k):  # type: ignore[no-untyped-def]
+        calls.append("write")
+        return real_write(self, *a, **k)
+
+    monkeypatch.setattr(Catalog, "update", update)
+    monkeypatch.setattr(Catalog, "write", write)
+    (folder / "story-2.md").write_text(ARTICLE.format(title="Story number 2", month=2, i=2, n=250))
+    (folder / "story-3.md").unlink()
+    (folder / "story-9.md").write_text(ARTICLE.format(title="Story number 9", month=9, i=9, n=900))
+    rep = indexer.ingest([str(folder)], prune=True)
+    assert rep.counts() == {"unchanged": 3, "updated": 1, "added": 1, "removed": 1}
+    assert calls == ["update:True"]
+    in_step(settings)  # a fresh reader's catalog equals Chroma, in Chroma's order, texts included
+    calls.clear()
+    assert indexer.remove(["story-1"]).ok
+    assert calls == ["update:True"]
+    in_step(settings)
+    # after a crashed run the catalog cannot be trusted: the next run rewrites it whole
+    from ingest.store import Store
+
+    Store(settings).begin_journal("ingest")  # a run that never finished
+    calls.clear()
+    (folder / "story-4.md").write_text(ARTICLE.format(title="Story number 4", month=4, i=4, n=444))
+    assert indexer.ingest([str(folder)]).ok
+    assert calls == ["write"]
+    in_step(settings)
