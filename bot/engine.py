@@ -12,7 +12,6 @@ import dataclasses
 import logging
 import re
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 
 from ingest.embed import Embedder
 from ingest.records import split_sentence_id
@@ -68,7 +67,6 @@ class Engine:
         self._seen_generation: str | None = None  # as read before this question
         self._sources: Directory | None = None  # the sources' metadata lookups, for one generation
         self.rows: SentenceRows | None = None  # a long-lived bot's copy of the rows (`keep_warm`)
-        self._embedder_pool: ThreadPoolExecutor | None = None
 
     def keep_warm(self, wait: bool = False) -> None:
         """For a long-lived bot (chat, Slack): keep a copy of every sentence row in memory, read in
@@ -167,32 +165,22 @@ class Engine:
         """Answer one question (a follow-up when `conversation` holds earlier turns). `on_token`
         receives an LLM composer's draft as it streams; the returned Answer is the verified one."""
         q = self.validate(question)
-        # A stand-alone question's vector is computed in a worker thread (ONNX Runtime releases the
-        # GIL) while this one checks the generation and reads the question's words.
-        early = self._embedding(q) if conversation is None or not conversation.turns else None
         try:
             self._refresh()
             try:
-                return self._answer(q, conversation, on_token, early)
+                return self._answer(q, conversation, on_token)
             except IndexDamaged:
                 if self.settings.server_mode:
                     raise
                 # A concurrent re-index can leave this process's vector index naming records
                 # that were just deleted; retry once on a fresh view before calling it damaged.
                 self._reopen()
-                return self._answer(q, conversation, on_token, early)
+                return self._answer(q, conversation, on_token)
         except StoreUnavailable:
             self.reset_store()  # reconnect on the next question
             raise
 
-    def _embedding(self, text: str) -> Future:
-        with self._lock:
-            if self._embedder_pool is None:
-                self._embedder_pool = ThreadPoolExecutor(4, thread_name_prefix="factdesk-embed")
-        return self._embedder_pool.submit(self.embedder.embed_one, text)
-
-    def _answer(self, question: str, conversation: Conversation | None, on_token: OnToken | None,
-                early: Future | None = None) -> Answer:
+    def _answer(self, question: str, conversation: Conversation | None, on_token: OnToken | None) -> Answer:
         st = self.store()
         self.stats.refresh(st, self._seen_generation)
         if self.rows is not None:
@@ -209,7 +197,7 @@ class Engine:
                 if meta is not None:
                     return dataclasses.replace(meta, question=question, standalone=restated)
                 q = restated
-        query = understand(q, self.embedder, self.stats, early.result if early and q == question else None)
+        query = understand(q, self.embedder, self.stats)
         candidates = retrieve(st, query, self.stats, self.settings)
         reads = ReadLog(lambda ids: read_sentences(st, ids))
         selection = self.selector.select(query, candidates, reads)

@@ -10,7 +10,7 @@ answers — that is the select stage's job.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,12 +47,9 @@ class Query:
         return self.view.names
 
 
-def understand(question: str, embedder: Embedder, stats: TermStats,
-               vector: Callable[[], np.ndarray] | None = None) -> Query:
-    """Read the question's key words against the index's term counts, and embed it (`vector`: its
-    embedding already under way, to wait for)."""
-    qv = view(question, stats.bm25())
-    return Query(question, embedder.embed_one(question) if vector is None else vector(), qv)
+def understand(question: str, embedder: Embedder, stats: TermStats) -> Query:
+    """Embed the question and read its key words against the index's term counts."""
+    return Query(question, embedder.embed_one(question), view(question, stats.bm25()))
 
 
 def lexical_needles(question: str, qv: QuestionView, bm25: BM25, limit: int) -> list[str]:
