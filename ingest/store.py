@@ -194,13 +194,16 @@ class Store(Gateway):
     def count(self) -> int:
         return int(self._call(self.sentences.count))
 
-    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[StoredSentence]:
-        """The `n` nearest sentences (with their vectors and cosine `distance`), nearest first. With
-        a warm copy of the rows (`self.rows`), Chroma returns ids, distances and vectors only."""
+    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None,
+              among: Sequence[str] | None = None) -> list[StoredSentence]:
+        """The `n` nearest sentences (with their vectors and cosine `distance`), nearest first,
+        only among the ids `among` when given. With a warm copy of the rows (`self.rows`),
+        Chroma returns ids, distances and vectors only."""
         # Chroma returns fewer than n (or none) on a small or empty collection: no count() first.
         rows = self.rows if self.rows is not None and self.rows.ready else None
         warm = rows is not None
         rec = self._call(self.sentences.query, query_embeddings=[vector.tolist()], n_results=n, where=where,
+                         ids=list(among) if among is not None else None,
                          include=["distances", "embeddings"] + ([] if warm else ["metadatas", "documents"]))
         ids, dists, vecs = rec["ids"][0], rec["distances"][0], rec["embeddings"][0]
         if rows is not None:  # rows from the warm copy; one Chroma read for any it lacks

@@ -134,3 +134,41 @@ def test_a_re_ingest_publishes_only_the_changed_rows_and_equals_chroma(indexer, 
     assert indexer.ingest([str(folder)]).ok
     assert calls == ["write"]
     in_step(settings)
+
+
+def _row(r) -> tuple:  # type: ignore[no-untyped-def]
+    return (r.id, r.text, r.source, r.index, r.start, r.end, r.published, r.sha, r.cue, r.distance,
+            None if r.vector is None else r.vector.tobytes())
+
+
+def test_run_searches_give_the_rows_the_store_gives(indexer, tmp_path, monkeypatch):
+    from benchmarks.corpus import COMPANIES, PLACES, change_one, generate
+    from ingest import searches
+    from ingest.corrections.signals import CORRECTOR_CUES
+    from tests.test_relink_incremental import _edit_in_the_middle
+
+    corpus = generate(tmp_path / "corpus", 400)
+    assert indexer.ingest([str(corpus.folder)]).ok
+    # Chroma's order is not the files' order any more: rows rewritten in place, new ones at the end, some gone
+    change_one(corpus.files[3])
+    _edit_in_the_middle(corpus.files[5])
+    corpus.files[7].unlink()
+    assert indexer.ingest([str(corpus.folder)], prune=True).ok
+    store = indexer.store()
+    cue_where = {"cue": {"$in": list(CORRECTOR_CUES)}}
+    names = [w for c in COMPANIES[:6] + PLACES[:4] for w in c.split()] + ["earlier", "EU", "zzz-none"]
+    rows = store.where_sentences({"source": {"$in": [f.stem for f in corpus.files[:6]]}}, with_vectors=True)
+    assert len(rows) > 20
+    for max_ids in (30_000, 1):  # 1: as past SQLite's bound-parameter limit (the filter, as before)
+        monkeypatch.setattr(searches, "MAX_IDS", max_ids)
+        search = searches.RunSearches(store, cue_where)
+        for name in names:
+            for limit in (3, 40):
+                for where in (None, cue_where, {"source": corpus.files[3].stem}):
+                    want = [_row(r) for r in store.containing(name, limit, where=where)]
+                    assert [_row(r) for r in search.containing(name, limit, where=where)] == want, (name, limit, where)
+        assert any(search.containing(n, 40, where=cue_where) for n in names)
+        for r in rows[::2]:
+            want = [_row(x) for x in store.query(r.vector, 10, where=cue_where)]
+            assert want and [_row(x) for x in search.query(r.vector, 10, where=cue_where)] == want
+            assert [_row(x) for x in search.query(r.vector, 5)] == [_row(x) for x in store.query(r.vector, 5)]

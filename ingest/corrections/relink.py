@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..records import CorrectionLink, SourceRecord, StoredSentence, sentence_id, split_sentence_id
+from ..searches import RunSearches
 from ..terms import name_tokens
 from . import review
 from .declared import DeclaredError, declared_links, merge
@@ -113,7 +114,9 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
     # sentences come in a few large reads, not one per source; a name's matches are read once.
     _prefetch(store, sorted(affected & live), cache)
     tuning = store.settings.tuning.corrections
-    named = _NameSearch(store, tuning.named_per_corrector, tuning.max_names)
+    cue_where = {"cue": {"$in": list(CORRECTOR_CUES)}}
+    search = RunSearches(store, cue_where)  # the same rows, fewer scans (ingest/searches.py)
+    named = _NameSearch(search, tuning.named_per_corrector, tuning.max_names)
     new: list[CorrectionLink] = []
     for sid in sorted(affected & live):
         own = rows(sid)
@@ -137,7 +140,6 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
             new += detect_across(cands, [b], records, ctx, extra, tuning)
     # This source as the earlier one: evidence sentences of later sources, found per claim by
     # meaning and by shared names among sentences that can overturn (their stored `cue`).
-    cue_where = {"cue": {"$in": list(CORRECTOR_CUES)}}
     others = [records[x].published for x in live - affected]
     for sid in sorted(affected & live):
         published = records[sid].published
@@ -147,7 +149,7 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
         for a in rows(sid):
             if sid in zone and a.index not in zone[sid]:
                 continue  # its later statements were searched when it was written; its links stand
-            for r in store.query(a.vector, tuning.candidates_per_claim, where=cue_where):
+            for r in search.query(a.vector, tuning.candidates_per_claim, where=cue_where):
                 found.setdefault(r.id, r)
             for r in named.rows(a.text, where=cue_where):
                 found.setdefault(r.id, r)

@@ -1,0 +1,74 @@
+"""The searches of one relinking run, answered with fewer scans of the index, the same rows.
+
+Relinking an edited source searches the archive by name twice per name — among all sentences (the
+source as the later statement) and among those with a corrector cue (as the earlier claim) — and
+by meaning among cue sentences. Each was a Chroma call that scans every sentence: a `$contains` is
+a LIKE over every document, and a metadata filter a pass over every metadata row (at 100k
+sentences ~0.1 s and ~0.15 s a call, a dozen calls an edit). Here:
+
+- a name's matches are read once, as ids only, in Chroma's order (a get returns rows by their
+  offset id, ascending, whatever the filter: `ORDER BY embeddings.id` in Chroma's SQLite reader,
+  checked by tests/test_edit_incremental.py); its first `n` among all sentences and its first `n`
+  among cue sentences are both cut from that list, and only those rows are read, by id;
+- the cue sentences' ids are read once per run, and a vector search among them names those ids
+  (`among`) instead of re-evaluating the filter: Chroma resolves both to the same set of allowed
+  rows for the same nearest-neighbour search. Past SQLite's limit on bound parameters the filter
+  is used as before.
+
+Any other filter goes to the store unchanged. A run is short and holds the ingest lock: nothing
+else writes in between, and nothing is kept past it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .records import StoredSentence
+
+MAX_IDS = 30_000  # below SQLite's default limit of 32,766 bound parameters in one statement
+MAX_KEPT = 250_000  # names' match lists kept (ids, ~70 bytes each); past it, names go to the store
+
+
+class RunSearches:
+    """`containing` and `query` with `Store`'s signatures, sharing reads over one run."""
+
+    def __init__(self, store: Any, cue_where: dict[str, Any]) -> None:
+        self.store = store
+        self.cue_where = cue_where
+        self._matches: dict[str, list[str]] = {}  # name -> ids of every sentence containing it, in order
+        self._kept = 0
+        self._cue: set[str] | None = None
+        self._cue_ids: list[str] = []
+
+    def containing(self, needle: str, limit: int = 50, where: dict[str, Any] | None = None) -> list[StoredSentence]:
+        """`Store.containing(needle, limit, where)`."""
+        if (where is not None and where != self.cue_where) or (needle not in self._matches and self._kept > MAX_KEPT):
+            return self.store.containing(needle, limit, where=where)
+        if needle not in self._matches:
+            got = self.store._call(self.store.sentences.get, where_document={"$contains": needle}, include=[])
+            self._matches[needle] = list(got["ids"])
+            self._kept += len(got["ids"])
+        ids = self._matches[needle]
+        if where is not None:
+            cue = self.cue()
+            ids = [i for i in ids if i in cue]
+        rows = self.store.get_sentences(ids[:limit], with_vectors=True)
+        return [rows[i] for i in ids[:limit] if i in rows]
+
+    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[StoredSentence]:
+        """`Store.query(vector, n, where)`."""
+        if where is None or where != self.cue_where or len(self.cue()) > MAX_IDS:
+            return self.store.query(vector, n, where=where)
+        if not self._cue_ids:
+            return []
+        return self.store.query(vector, n, among=self._cue_ids)
+
+    def cue(self) -> set[str]:
+        """The ids of every sentence the cue filter admits (one read, ids only)."""
+        if self._cue is None:
+            got = self.store._call(self.store.sentences.get, where=self.cue_where, include=[])
+            self._cue_ids = list(got["ids"])
+            self._cue = set(self._cue_ids)
+        return self._cue
