@@ -128,19 +128,25 @@ def dump(data_dir: Path) -> dict[str, Any]:
 
     s = _settings(str(data_dir))
     store = Store(s)
-    links = sorted(json.dumps(vars(lk), sort_keys=True, default=str) for lk in store.all_links())
-    links += sorted(json.dumps(vars(lk), sort_keys=True, default=str) for lk in store.candidate_links())
-    recs = {sid: {k: v for k, v in vars(r).items() if k not in ("indexed_at", "fingerprint", "path")}
-            for sid, r in store.source_records().items()}
+    links = sorted(json.dumps(_fields(lk), sort_keys=True, default=str) for lk in store.all_links())
+    links += sorted(json.dumps(_fields(lk), sort_keys=True, default=str) for lk in store.candidate_links())
+    recs = {sid: _fields(r) for sid, r in store.source_records().items()}
     cat = Catalog(catalog_path(s)).records() or {}
-    catalog = {sid: {k: v for k, v in vars(r).items() if k not in ("indexed_at", "fingerprint", "path")}
-               for sid, r in cat.items()}
+    catalog = {sid: _fields(r) for sid, r in cat.items()}
     tot = store.term_totals()
     sents = sorted(f"{r['id']}\t{r['doc']}\t{json.dumps(r['meta'], sort_keys=True)}" for r in _sentences(store))
     return {"links": links, "records": recs, "catalog_matches_records": catalog == recs,
             "catalog_order_matches": list(cat) == list(store.source_records()),
             "totals": [tot[1], tot[2]] if tot else None, "sentences": len(sents),
             "sentences_digest": __import__("hashlib").sha256("\n".join(sents).encode()).hexdigest()}
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    """A record's fields, without what differs between two copies run alike (time, file stat, path)."""
+    import dataclasses
+
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)
+            if f.name not in ("indexed_at", "fingerprint", "path")}
 
 
 def _sentences(store: Any):  # type: ignore[no-untyped-def]
