@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-EXTRA_STEPS = {  # (module, function) -> step: parts of "other" worth naming
+EXTRA_STEPS = {  # (module, function) -> step: parts of "other" (`Breakdown` names them too; older trees' does not)
     ("ingest.pipeline", "expand"): "list_files", ("ingest.pipeline", "plan"): "plan",
     ("ingest.manifest", "Manifest.publish_generation"): "publish",
 }

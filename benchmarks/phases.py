@@ -69,7 +69,8 @@ class Breakdown:
     the function exists, so the breakdown survives refactors of the pipeline (a missing step reads 0).
     """
 
-    STEPS = ("load_clean_split", "embed", "relink", "chroma_writes", "chroma_reads", "term_counts")
+    STEPS = ("load_clean_split", "embed", "relink", "chroma_writes", "chroma_reads", "term_counts", "list_files",
+             "plan", "publish")  # the last three: listing the folders, planning, publishing (what they call apart)
     WRITES = {"upsert", "add", "update", "delete", "delete_collection", "create_collection",
               "get_or_create_collection"}
 
@@ -117,9 +118,10 @@ class Breakdown:
                 continue
             for attr in ("load_file", "parse_file", "read_file", "source_from_page", "split_sentences"):
                 self.patch(mod, attr, "load_clean_split")
-            for attr in ("relink",):
-                self.patch(mod, attr, "relink")
+            for attr, step in (("relink", "relink"), ("expand", "list_files"), ("plan", "plan")):
+                self.patch(mod, attr, step)
         self.patch(Embedder, "embed", "embed")
+        self.patch(importlib.import_module("ingest.manifest").Manifest, "publish_generation", "publish")
         for mod_name, cls_name, attr in (("ingest.store", "Store", "_call"), ("ingest.gateway", "Gateway", "_call"),
                                          ("ingest.gateway", "Gateway", "call")):
             try:
@@ -159,16 +161,14 @@ def model_alone(texts: list[str], quantize: str = "") -> dict[str, float]:
     emb = Embedder(quantize=quantize)
     t = time.perf_counter()
     emb.embed(texts[:8])
-    load_s = time.perf_counter() - t
-    t = time.perf_counter()
+    load_s, t = time.perf_counter() - t, time.perf_counter()
     emb.embed(texts)
     took = time.perf_counter() - t
     return {"sentences": len(texts), "s": took, "per_s": len(texts) / took, "load_s": load_s}
 
 
 def phase_model(corpus: str) -> dict[str, Any]:
-    """Model-alone rates, fp32 and int8, on the corpus's sentences (its own process: its memory
-    and threads do not disturb the ingest phase)."""
+    """Model-alone rates, fp32 and int8, on the corpus's sentences (its own process)."""
     texts = corpus_sentences(corpus)
     return {"fp32": model_alone(texts), "int8": model_alone(texts, "int8")}
 
