@@ -44,9 +44,9 @@ class SentenceRows:
     def __init__(self, page: int = PAGE) -> None:
         self.page = page
         self.generation: str | None = None
-        self._rows: dict[str, tuple[int, StoredSentence]] = {}
-        self._links: dict[str, tuple[int, CorrectionLink]] = {}  # every link and candidate, by link id
-        self._ready = False
+        # (rows by id, every link and candidate by link id), each with its place in Chroma's order;
+        # None until a fill completes. Replaced whole, so a reader never sees half of a change.
+        self._held: tuple[dict[str, tuple[int, StoredSentence]], dict[str, tuple[int, CorrectionLink]]] | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self.fills = 0  # how many fills finished (tests read it)
@@ -60,7 +60,7 @@ class SentenceRows:
         with self._lock:
             if generation == self.generation:
                 return
-            self.generation, self._rows, self._links, self._ready = generation, {}, {}, False
+            self._held, self.generation = None, generation
             t = threading.Thread(target=self._fill, args=(store, generation), name="factdesk-rows", daemon=True)
             self._thread = t
         t.start()
@@ -70,11 +70,11 @@ class SentenceRows:
         t = self._thread
         if t is not None:
             t.join(timeout)
-        return self._ready
+        return self._held is not None
 
     @property
     def ready(self) -> bool:
-        return self._ready
+        return self._held is not None
 
     def _fill(self, store: Store, generation: str) -> None:
         rows: dict[str, tuple[int, StoredSentence]] = {}
@@ -101,19 +101,20 @@ class SentenceRows:
             return
         with self._lock:
             if self.generation == generation:
-                self._rows, self._links, self._ready = rows, links, True
+                self._held = rows, links
                 self.fills += 1
         _trim()
 
 
     def __len__(self) -> int:
-        return len(self._rows) if self._ready else 0
+        held = self._held
+        return len(held[0]) if held is not None else 0
 
     def split(self, ids: Sequence[str]) -> tuple[dict[str, tuple[int, StoredSentence]], list[str]] | None:
         """(the rows held for these ids, the ids not held), or None when the copy is not ready."""
-        if not self._ready:
+        if (held := self._held) is None:
             return None
-        rows = self._rows
+        rows = held[0]
         have = {sid: rows[sid] for sid in ids if sid in rows}
         return have, [sid for sid in ids if sid not in have]
 
@@ -144,9 +145,9 @@ class SentenceRows:
     def links_by_ids(self, ids: Sequence[str]) -> list[CorrectionLink] | None:
         """Links and candidates by id, in Chroma's order (copies: callers may change them), or None
         when the copy is not ready."""
-        if not self._ready:
+        if (held := self._held) is None:
             return None
-        links = self._links
+        links = held[1]
         held = sorted((links[i] for i in dict.fromkeys(ids) if i in links), key=lambda kv: kv[0])
         return [dataclasses.replace(lk) for _, lk in held]
 

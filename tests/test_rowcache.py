@@ -60,7 +60,7 @@ def test_reads_by_id_come_back_in_chromas_order_with_unknown_ids_left_out(settin
     # A row the vector search finds that the copy lacks (written after the fill) is read from Chroma.
     vec = embedder.embed_one(QUESTIONS[0])
     before = [(r.id, r.text, r.distance) for r in st.query(vec, 10)]
-    held = warm.rows._rows  # type: ignore[union-attr]
+    held = warm.rows._held[0]  # type: ignore[union-attr,index]
     held.pop(before[0][0])
     assert [(r.id, r.text, r.distance) for r in st.query(vec, 10)] == before
     assert [(r.id, r.text, r.distance) for r in plain.query(vec, 10)] == before
