@@ -71,7 +71,10 @@ class Engine:
     def keep_warm(self, wait: bool = False) -> None:
         """For a long-lived bot (chat, Slack): keep a copy of every sentence row in memory, read in
         a background thread now and again after each re-index (`ingest.rowcache`), so a question's
-        vector query fetches no text or metadata. `wait`: block until the copy is ready."""
+        vector query fetches no text or metadata. `wait`: block until the copy is ready. Off with
+        FACTDESK_WARM_ROWS=0."""
+        if not self.settings.warm_rows:
+            return
         if self.rows is None:
             self.rows = SentenceRows()
         try:

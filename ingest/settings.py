@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     # Answering
     max_question_chars: int = Field(1000, validation_alias="FACTDESK_MAX_QUESTION_CHARS")
     max_citations: int = Field(4, validation_alias="FACTDESK_MAX_CITATIONS")
+    # chat and Slack keep every sentence row in memory (~35 MB per 100k sentences; ingest/rowcache.py)
+    warm_rows: bool = Field(True, validation_alias="FACTDESK_WARM_ROWS")
 
     # LLM composer (optional; unset = extractive answers)
     llm: str = Field("", validation_alias="FACTDESK_LLM")

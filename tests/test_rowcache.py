@@ -110,3 +110,11 @@ def test_server_mode_keeps_its_copy_in_step_with_another_writer(chroma_server, t
     got = warm.ask(question)
     assert got.answered and "Orla Sound" in json.dumps(got.to_json())
     assert _answers(warm, [question]) == _answers(Engine(s, embedder=embedder), [question])
+
+
+def test_warm_rows_can_be_turned_off(settings, embedder, indexer):
+    assert indexer.ingest([str(SOURCES)]).ok
+    eng = Engine(settings.model_copy(update={"warm_rows": False}), embedder=embedder)
+    eng.keep_warm(wait=True)
+    assert eng.rows is None and eng.store().rows is None
+    assert eng.ask(QUESTIONS[0]).question == QUESTIONS[0]
