@@ -15,14 +15,13 @@ for an editor (`factdesk corrections --candidates`), not a link.
 
 from __future__ import annotations
 
-import re
-
 from ..tuning import CorrectionsTuning
 from ..terms import _norm, content_terms, words, stem as stem_of
 from . import signals as sg
 from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DESCRIBES_DOC, DOC_METHOD, DOC_WORD as _DOC_WORD,
                       EXPLICIT_REVISION as _EXPLICIT_REVISION, FINDING as _FINDING, FRAME_WORDS, NO_LONGER as _NO_LONGER,
-                      NOT_A_DENIAL as _NOT_A_DENIAL, NOT_REVERSED, QUALIFIED as _QUALIFIED, YEAR as _YEAR)
+                      NOT_A_DENIAL as _NOT_A_DENIAL, NOT_REVERSED, PLUPERFECT as _PLUPERFECT, QUALIFIED as _QUALIFIED,
+                      YEAR as _YEAR)
 from .measures import revised
 from .phrases import affirmed, event_phrase, figure_phrase, span_of
 from .polarity import state_changes
@@ -69,9 +68,6 @@ def _consistent(a: str, figs: tuple[str, ...], new: float | None, tolerance: flo
         if word in ("nearly", "almost", "about", "around", "roughly", "some") and abs(new - old) <= tolerance * old:
             return True
     return False
-
-
-_PLUPERFECT = re.compile(r"\bhad (?:long |already )?(?:been|remained|stood)\b", re.I)
 
 
 def _historical(a: str, published: str) -> bool:

@@ -46,6 +46,8 @@ ANAPHOR = re.compile(r"(?:The|This|These|Those|It|They|He|She|Its|Their|His|Her)
 NO_LONGER = re.compile(r"\bno longer \w+(?: \w+){0,4}", re.I)
 # A claim dating what it reports to a year ("placed on the list in June 2018"): history when earlier than its source.
 # ("since 1934" is not: it says the state still holds.)
+# A state in the past perfect ("had been on the list since 1988"): held up to an earlier point the story tells of.
+PLUPERFECT = re.compile(r"\bhad (?:long |already )?(?:been|remained|stood)\b", re.I)
 YEAR = re.compile(r"\b(?:in|from) (?:(?:early|late|mid-?)\s?)?(?:[A-Z][a-z]+ )?((?:19|20)\d\d)\b")
 # A figure's qualifier ("more than 50,000"): which later figures it already allows.
 QUALIFIED = re.compile(r"\b(more than|over|at least|nearly|almost|about|around|roughly|some|up to|fewer than|"
