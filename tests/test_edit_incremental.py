@@ -23,7 +23,7 @@ def rglob_listing(folder: Path) -> list[Path]:
             and p.name.lower() not in {"readme.md", "readme.txt"}]
 
 
-def test_the_listing_is_the_sorted_rglob_listing(tmp_path):
+def test_the_listing_is_the_sorted_rglob_listing(tmp_path, monkeypatch):
     root = tmp_path / "archive"
     for rel in ("a.md", "a-c.md", "a/b.md", "a/z/deep.TXT", "a-b/x.html", "B.md", "b.htm", "..md", "x.", "note.pdf",
                 ".hidden.md", ".git/config.md", "sub/.secret/s.md", "README.md", "sub/readme.txt", "sub/Readme.MD",
@@ -43,7 +43,7 @@ def test_the_listing_is_the_sorted_rglob_listing(tmp_path):
     assert list(iter_files(root)) == want
     assert root / "alias.md" in want and root / "a-c.md" in want and root / "a" / "b.md" in want
     # relative folders give the same relative paths
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     assert list(iter_files(Path("archive"))) == rglob_listing(Path("archive"))
 
 
