@@ -23,8 +23,10 @@ sentences beside them) from what the select stage already read. Four rules:
   surroundings) is on the point; a statement that names the subject only through its surroundings
   must show the point in its own words, so a later article that merely mentions a famous name
   stays out;
-- one statement per later source (its best by the selection score), newest source first, with the
-  sentence beside it when that one names the subject the statement leaves implicit (a list window).
+- one statement per later source, newest source first: its news (a body sentence the detector's
+  stored cue marks as stating a change about what the question names, not told in the past
+  perfect; then the best by the selection score), with the sentence beside it when that one
+  names the subject the statement leaves implicit (a list window).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from ingest.corrections.lexicon import GENERIC_NAMES, YEAR
 from ingest.corrections.subject import shared_names, topic_overlap
 from ingest.dates import interval, is_later
 from ingest.records import StoredSentence, sentence_id
+from ingest.split import is_headline
 from ingest.tuning import LaterTuning
 
 
@@ -170,7 +173,7 @@ def _one_per_source(found: dict[str, tuple[Scored, bool]], limit: int) -> list[S
         by_source.setdefault(s.sentence.source, []).append((s, own))
     picks = []
     for items in by_source.values():
-        items.sort(key=lambda x: -x[0].score)
+        items.sort(key=lambda x: _news_first(x[0]))
         best, own = items[0]
         group = [best]
         if not own:
@@ -199,6 +202,20 @@ def _stated_change(cited: Sequence[Scored], pool: Sequence[Scored], have: set[st
            and s.sentence.cue in _CHANGE_CUES and (s.lex > 0 or s.dense >= tuning.question_dense)
            and ((bool(question_names) and s.names >= 1.0) or shared_names(newest.text, s.sentence.text))]
     return sorted(out, key=lambda s: -s.score)[:1]
+
+
+# "had sued …", "had been on the list": what came before the story's own events.
+_PAST_PERFECT = re.compile(r"\bhad\s+(?!to\b)\w+", re.I)
+
+
+def _news_first(s: Scored) -> tuple[bool, bool, float]:
+    """Which sentence of a later source carries its news: a body sentence before the headline (it
+    restates the article, as in selection), one the detector's stored cue marks as stating a change
+    (withdraws, ends, lifts, revises) about what the question names (every name, with its
+    surroundings) and not told in the past perfect before the rest; then the selection score."""
+    ss = s.sentence
+    change = ss.cue in _CHANGE_CUES and s.names >= 1.0 and not _PAST_PERFECT.search(ss.text)
+    return (is_headline(ss.text), not change, -s.score)
 
 
 def newest_first(order: list[str], published: dict[str, str], flagged: set[str] = frozenset()) -> list[str]:

@@ -6,6 +6,8 @@ only common "name" is a year, and a source's background history."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.engine import Engine
 from bot.later import Surroundings, background, later_statements, same_subject
 from bot.select import Scored
@@ -150,3 +152,25 @@ def test_surroundings_must_carry_the_questions_names(embedder):
     around = Surroundings({"b": "Sam Altman to Return as OpenAI Chief"})
     question = "Who testified against Sam Bankman-Fried?"
     assert later_statements([cited], [cited, quit_], question, ["sam", "bankman-fried"], around=around) == []
+
+
+# -- which sentence of a later source is its news ------------------------------------------------------
+
+def _cued(embedder, text: str, index: int, cue: str | None, score: float, names: float = 1.0) -> Scored:
+    sc = _sc(embedder, text, "b", "2009-06-26", index=index, names=names, score=score)
+    sc.sentence = dataclasses.replace(sc.sentence, cue=cue)
+    return sc
+
+
+def test_the_later_sources_change_statement_is_shown_not_its_background(embedder):
+    cited = _sc(embedder, "UNESCO has put the Orsk Valley on its list of sites in danger because of a planned bridge.",
+                "a", "2006-07-13", names=1.0)
+    pool = [cited,
+            _cued(embedder, "Orsk Valley Loses Heritage Status", 0, "update", 0.3),  # the headline restates
+            _cued(embedder, "The Orsk Valley had been praised for its riverside landscape.", 1, "update", 0.25),
+            _cued(embedder, "Meeting in Seville, the committee struck the Orsk Valley off the list over the bridge.", 2,
+                  "update", 0.1),
+            _cued(embedder, "The Orsk Valley sites near the bridge drew tourists.", 3, None, 0.2),
+            _cued(embedder, "Orsk officials removed the bridge posters from the sites.", 4, "strong", 0.15, names=0.5)]
+    got = later_statements([cited], pool, "Is the Orsk Valley still a World Heritage site?", ["orsk", "valley"])
+    assert _shown(got) == [pool[3].sentence.text]
