@@ -161,10 +161,10 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
     if current:
         for s in _stated_change(cited, pool, have | set(found), question_names, tuning):
             found[s.sentence.id] = (s, True)
-    return _one_per_source(found, tuning.max_later)
+    return _one_per_source(found, tuning.max_later, bool(question_names))
 
 
-def _one_per_source(found: dict[str, tuple[Scored, bool]], limit: int) -> list[Scored]:
+def _one_per_source(found: dict[str, tuple[Scored, bool]], limit: int, named: bool) -> list[Scored]:
     """Each later source's best statement (selection score), newest source first; a statement that
     names its subject only through the sentence beside it comes with that sentence when it too
     qualifies ("took a country off its list …" / "Cuba had been on the list for 33 years.")."""
@@ -173,7 +173,7 @@ def _one_per_source(found: dict[str, tuple[Scored, bool]], limit: int) -> list[S
         by_source.setdefault(s.sentence.source, []).append((s, own))
     picks = []
     for items in by_source.values():
-        items.sort(key=lambda x: _news_first(x[0]))
+        items.sort(key=lambda x: _news_first(x[0], named))
         best, own = items[0]
         group = [best]
         if not own:
@@ -208,13 +208,14 @@ def _stated_change(cited: Sequence[Scored], pool: Sequence[Scored], have: set[st
 _PAST_PERFECT = re.compile(r"\bhad\s+(?!to\b)\w+", re.I)
 
 
-def _news_first(s: Scored) -> tuple[bool, bool, float]:
+def _news_first(s: Scored, named: bool) -> tuple[bool, bool, float]:
     """Which sentence of a later source carries its news: a body sentence before the headline (it
     restates the article, as in selection), one the detector's stored cue marks as stating a change
     (withdraws, ends, lifts, revises) about what the question names (every name, with its
-    surroundings) and not told in the past perfect before the rest; then the selection score."""
+    surroundings; a question that names nothing cannot tell) and not told in the past perfect before
+    the rest; then the selection score."""
     ss = s.sentence
-    change = ss.cue in _CHANGE_CUES and s.names >= 1.0 and not _PAST_PERFECT.search(ss.text)
+    change = named and ss.cue in _CHANGE_CUES and s.names >= 1.0 and not _PAST_PERFECT.search(ss.text)
     return (is_headline(ss.text), not change, -s.score)
 
 
