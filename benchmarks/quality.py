@@ -1,8 +1,8 @@
 """`python -m benchmarks.quality`: answer-selection quality, side by side.
 
 1. Ranking on the external validation splits — TrecQA dev (vendored) and WikiQA dev (when present at
-   data/external/wikiqa/dev): MAP and MRR of the fitted scorer beside BM25 alone and dense cosine
-   alone. Questions without a correct candidate are left out (the usual convention: they cannot be
+   data/external/wikiqa/dev): MAP and MRR of the fitted scorer beside BM25 alone, dense cosine
+   alone and the adapted cosine cos(W q, s) alone (bot/adapter.py). Questions without a correct candidate are left out (the usual convention: they cannot be
    ranked); TrecQA dev questions whose candidates are all correct are kept. Test splits are never read.
 2. Our eval sets (data/eval/*.jsonl; never news-heldout unless named): hit rate, sentence precision,
    abstention and false abstention at the fitted threshold, and candidate recall@40 (an expected
@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import tempfile
@@ -37,11 +38,12 @@ def ranking_report(embedder, scorer) -> dict[str, Any]:
         splits["wikiqa_dev"] = lambda: T.load_wikiqa(T.WIKIQA / "dev")
     for name, load in splits.items():
         groups = load()
-        xs = T.featurize(groups, embedder)
+        xs = T.featurize(groups, embedder, adapt=lambda q, v: scorer.adapt(v))
         out[name] = {
             "fitted": T.ranking(groups, [scorer.proba(x) for x in xs]),
             "bm25": T.ranking(groups, [x[:, FEATURES.index("bm25")] for x in xs]),
             "dense": T.ranking(groups, [x[:, FEATURES.index("dense")] for x in xs]),
+            "adapted": T.ranking(groups, [x[:, FEATURES.index("adapted")] for x in xs]),  # cos(W q, s) alone
         }
     return out
 
@@ -63,7 +65,7 @@ def eval_set(path: Path, embedder, scorer) -> dict[str, Any]:
         if not Indexer(s, embedder=embedder).ingest([str(src)]).ok:
             raise RuntimeError(f"{path}: sources failed to ingest")
         engine = Engine(s, embedder=embedder, scorer=scorer)
-        answers, convs, recall = [], {}, []
+        answers, convs, recall, recall_adapted = [], {}, [], []
         for q in items:
             conv = convs.setdefault(q["dialogue"], Conversation()) if q.get("dialogue") else None
             standalone = conv.resolve(q["question"]) if conv else q["question"]
@@ -73,16 +75,22 @@ def eval_set(path: Path, embedder, scorer) -> dict[str, Any]:
             answers.append(a)
             if q.get("answerable", True) and q.get("expect"):
                 st = engine.store()
-                cands = retrieve(st, understand(standalone, embedder, engine.stats), engine.stats, s)
+                query = understand(standalone, embedder, engine.stats)
+                cands = retrieve(st, query, engine.stats, s)
                 recall.append(any(any(p in c.text for p in q["expect"]) for c in cands))
+                # The same with W q as the dense query (bot/adapter.py): measured, not what the engine does.
+                cands = retrieve(st, dataclasses.replace(query, vector=scorer.adapt(query.vector)), engine.stats, s)
+                recall_adapted.append(any(any(p in c.text for p in q["expect"]) for c in cands))
         st = engine.store()
         texts = {sid: r.text for sid, r in st.get_sources(list(st.source_records())).items()}
     r = score(items, answers, texts)
     r["recall_at_40"] = round(float(np.mean(recall)), 3) if recall else None
+    r["recall_at_40_adapted_query"] = round(float(np.mean(recall_adapted)), 3) if recall_adapted else None
     return r
 
 
-KEYS = ("hit_rate", "sentence_precision", "citations_per_answer", "abstention", "false_abstention", "recall_at_40")
+KEYS = ("hit_rate", "sentence_precision", "citations_per_answer", "abstention", "false_abstention", "recall_at_40",
+        "recall_at_40_adapted_query")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,6 +34,7 @@ FEATURES = (
     "unknown",  # IDF-weighted share of the question's words no source uses
     "length",  # log of the sentence's content-word count
     "dense_x_overlap",  # meaning and wording agree
+    "adapted",  # cosine of the adapted question vector W q and the sentence's (bot/adapter.py)
 )
 
 _NUM = re.compile(r"\d[\d,.]*")
@@ -82,9 +83,11 @@ def name_coverage(qv: QuestionView, text: str) -> float:
     return sum(1 for n in qv.names if n in low) / len(qv.names)
 
 
-def vector(qv: QuestionView, text: str, dense: float, bm25: BM25, names: float | None = None) -> np.ndarray:
+def vector(qv: QuestionView, text: str, dense: float, bm25: BM25, names: float | None = None,
+           adapted: float | None = None) -> np.ndarray:
     """The feature row of FEATURES for one sentence. `names` overrides the name coverage
-    (the engine counts a name in the neighbouring sentence)."""
+    (the engine counts a name in the neighbouring sentence); `adapted` is cos(W q, s), the plain
+    cosine when there is no adapter."""
     sterms = content_terms(text)
     sset = set(sterms)
     total = sum(qv.idf.values()) or 1.0
@@ -110,5 +113,5 @@ def vector(qv: QuestionView, text: str, dense: float, bm25: BM25, names: float |
     return np.array([
         dense, share, overlap, rarest, focus, frarest, bigrams, names_missing, numbers_missing,
         1.0 if qv.typed and found else 0.0, 1.0 if qv.typed and not found else 0.0,
-        qv.unknown, math.log1p(len(sset)) / math.log(50.0), dense * overlap,
+        qv.unknown, math.log1p(len(sset)) / math.log(50.0), dense * overlap, dense if adapted is None else adapted,
     ], dtype=np.float64)

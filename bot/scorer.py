@@ -8,11 +8,14 @@ external sets cannot teach — fitted on our own news dev questions as the
 engine retrieves them. The final probability is the citation's `score`; the file's `threshold`
 decides whether to answer at all and `cite_ratio` which further sentences join the first (a
 further sentence is quoted when its probability is at least `cite_ratio` × the best's and reaches
-the threshold), `max_citations` how many at most. Nothing else here decides selection.
+the threshold), `max_citations` how many at most. Nothing else here decides selection. One of
+stage 1's features, `adapted`, reads the question adapter W (bot/adapter.py) from the file the
+scorer file names and checksums.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -21,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .adapter import adapt
+from .adapter import load as load_adapter
 from .features import FEATURES
 
 # Stage 2's inputs: stage 1's log-odds and whether the sentence is its article's headline. The lead,
@@ -67,6 +72,11 @@ class Scorer:
     path: str
     stage2: tuple[np.ndarray, np.ndarray, np.ndarray, float] | None = None  # mean, scale, coef, intercept
     max_citations: int = 1  # most sentences an answer quotes (fitted: bot/news_stage.py citation_cap)
+    adapter: np.ndarray | None = None  # the question adapter W (bot/adapter.py), for the `adapted` feature
+
+    def adapt(self, q: np.ndarray) -> np.ndarray:
+        """W q, re-normalised (q itself without an adapter): cos(W q, s) is then a dot product."""
+        return adapt(self.adapter, q)
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         """Stage 1: P(answers) for each row of x (FEATURES columns), from the sentence alone."""
@@ -100,11 +110,16 @@ def load(path: Path | str = FITTED) -> Scorer:
     s2 = d.get("stage2")
     if s2 is not None and tuple(s2.get("features", ())) != NEWS_FEATURES:
         raise ScorerError(f"{p}: its second stage reads other features than this code computes; run `make train`")
+    # The question adapter (bot/adapter.py) beside the file, checked against the checksum it was fitted with.
+    ap = p.parent / (d.get("adapter") or {}).get("file", "adapter.npz")
+    if not ap.exists() or hashlib.sha256(ap.read_bytes()).hexdigest() != (d.get("adapter") or {}).get("sha256"):
+        raise ScorerError(f"{p}: its question adapter {ap} is missing or not the one it was fitted with; run `make train`")
+    adapter = load_adapter(ap).w
     stage2 = None if s2 is None else (np.asarray(s2["mean"], float), np.asarray(s2["scale"], float),
                                       np.asarray(s2["coef"], float), float(s2["intercept"]))
     return Scorer(np.asarray(d["mean"], float), np.asarray(d["scale"], float), np.asarray(d["coef"], float),
                   float(d["intercept"]), float(d["threshold"]), float(d["cite_ratio"]),
-                  str(d.get("embed_model", "")), str(p), stage2, int(d.get("max_citations", 1)))
+                  str(d.get("embed_model", "")), str(p), stage2, int(d.get("max_citations", 1)), adapter)
 
 
 @lru_cache(maxsize=4)

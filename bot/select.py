@@ -115,6 +115,7 @@ class FittedSelector:
         if not candidates:
             return []
         qv, bm25 = query.view, self.stats.bm25()
+        qa = self.scorer.adapt(query.vector)  # the question adapter: one d×d product per question
         around = _around(qv, candidates, neighbours, self._titles(qv))
         scored = []
         for s in candidates:
@@ -124,7 +125,8 @@ class FittedSelector:
                 # Rule 4: the subject the sentence refers to ("it", "the bank") counts as written.
                 ctx, low = around[s.id].lower(), s.text.lower()
                 text = " ".join([s.text] + [n for n in qv.names if n not in low and n in ctx])
-            x = vector(qv, text, float(np.dot(query.vector, s.vector)), bm25, names=names)
+            x = vector(qv, text, float(np.dot(query.vector, s.vector)), bm25, names=names,
+                       adapted=float(np.dot(qa, s.vector)))
             scored.append(Scored(s, float(x[0]), float(x[2]), names, features=x))
         probs = self.scorer.final(np.vstack([c.features for c in scored]), np.array([is_headline(s.text) for s in candidates]))
         for c, p in zip(scored, probs):

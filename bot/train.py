@@ -11,6 +11,12 @@ were run once and are development data since; bot/training_data.py OWN_DEV), cro
 article (bot/news_stage.py). Test splits of WikiQA and TrecQA, SQuAD, and the blind sets written
 after them (news-heldout3, realworld/heldout4) are never read here.
 
+One of stage 1's features is the adapted cosine cos(W q, s) of the question adapter
+(bot/adapter.py, bot/fitted/adapter.npz), fitted first — on WikiQA train + TrecQA train, chosen on
+their dev splits — when WikiQA is present (else the committed adapter is used, `--keep-adapter`
+forces that). W saw TrecQA train, so stage 1's TrecQA train rows use out-of-fold adapted vectors
+stored in the adapter file: an in-sample cosine would look better there than anywhere else.
+
 Both stages are standardised logistic regressions; the file records feature names, means, scales,
 weights, the thresholds, the embedding model, the seed and the SHA-256 of every file read, so
 `python -m bot.train --check` can tell whether a refit reproduces it.
@@ -36,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TRECQA = ROOT / "data" / "external" / "trecqa"
 WIKIQA = ROOT / "data" / "external" / "wikiqa"
 OUT = Path(__file__).resolve().parent / "fitted" / "scorer.json"
+ADAPTER = OUT.parent / "adapter.npz"
 SEED = 20190614
 # L2 strength of the logistic regression (scikit-learn's default C); not tuned.
 C = 1.0
@@ -94,23 +101,31 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def train(embedder, wikiqa: Path | None = None, seed: int = SEED, own: tuple[Path, ...] = OWN_DEV) -> dict:
+def train(embedder, wikiqa: Path | None = None, seed: int = SEED, own: tuple[Path, ...] = OWN_DEV,
+          adapter: Path = ADAPTER) -> dict:
     """Stage 1: weights on TrecQA train (external labels only). Stage 2 and the thresholds: on our
     own dev questions as the engine retrieves them (news articles with answerable and unanswerable
     questions: the distribution the product sees), by article (bot/news_stage.py)."""
+    from . import adapter as A
     from . import news_stage as NS
 
+    ad = A.load(adapter)
+    if ad is None or ad.embed_model != embedder.identity:
+        raise SystemExit(f"no question adapter for {embedder.identity!r} at {adapter}: run `python -m bot.adapter` first")
+    # TrecQA train's adapted cosines come from adapters fitted without each question's fold (W saw TrecQA train).
+    oof = lambda q, v: ad.oof[q]  # noqa: E731
+    adapt = lambda q, v: ad.apply(v)  # noqa: E731
     train_groups = with_negatives(load_trecqa(TRECQA / "train.csv"), seed)
-    params = fit(featurize(train_groups, embedder), [g.labels for g in train_groups], seed)
+    params = fit(featurize(train_groups, embedder, adapt=oof), [g.labels for g in train_groups], seed)
     model = Model(params)
     dev_groups = with_negatives(load_trecqa(TRECQA / "dev.csv"), seed + 1)
-    probs = [model.proba(x) for x in featurize(dev_groups, embedder)]
+    probs = [model.proba(x) for x in featurize(dev_groups, embedder, adapt=adapt)]
     files = {str(p.relative_to(ROOT)): sha256(p) for p in (TRECQA / "train.csv", TRECQA / "dev.csv")}
     validation: dict = {"trecqa_dev": ranking(dev_groups, probs)}
     stage2 = None
     if own:
         files.update({str(p.relative_to(ROOT)): sha256(p) for p in own})
-        asked = [a for p in own for a in own_questions(p, embedder)]
+        asked = [a for p in own for a in own_questions(p, embedder, ad.w)]
         decided = NS.cross_validate(asked, model, seed)
         threshold, ratio = NS.thresholds(decided)
         cap = NS.citation_cap(decided, threshold, ratio)
@@ -124,13 +139,14 @@ def train(embedder, wikiqa: Path | None = None, seed: int = SEED, own: tuple[Pat
         cap = NS.citation_cap(decided, threshold, ratio)
     if wikiqa and (wikiqa / "dev").exists():
         wq = load_wikiqa(wikiqa / "dev")
-        validation["wikiqa_dev"] = ranking(wq, [model.proba(x) for x in featurize(wq, embedder)])
+        validation["wikiqa_dev"] = ranking(wq, [model.proba(x) for x in featurize(wq, embedder, adapt=adapt)])
     return {
         "about": "Answer scorer for factdesk: logistic regression over bot/features.py (stage 1) and over its "
                  "log-odds and the sentence's place in its article (stage 2); written by python -m bot.train",
         "embed_model": embedder.identity,
         "features": list(FEATURES),
         **params,
+        "adapter": {"file": Path(adapter).name, "sha256": sha256(Path(adapter))},
         "stage2": stage2,
         "threshold": threshold,
         "cite_ratio": ratio,
@@ -186,12 +202,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--wikiqa", type=Path, default=WIKIQA if WIKIQA.exists() else None,
                     help="folder with WikiQA dev/ (castorini/data WikiQA/), for validation figures")
     ap.add_argument("--check", action="store_true", help="refit and compare with --out instead of writing it")
+    ap.add_argument("--keep-adapter", action="store_true", help="use the committed question adapter, do not refit it")
     args = ap.parse_args(argv)
     from ingest.embed import Embedder
     from ingest.settings import get_settings
 
+    from . import adapter as A
+
     s = get_settings()
-    result = train(Embedder(s.embed_model, s.embed_device), args.wikiqa)
+    embedder = Embedder(s.embed_model, s.embed_device)
+    adapter = args.out.parent / A.FITTED.name
+    if not args.keep_adapter and args.wikiqa and (args.wikiqa / "train" / "sim.txt").exists():
+        w, qs, oof, meta = A.build(embedder, TRECQA, args.wikiqa)  # the adapter first: stage 1 reads it
+        if args.check:
+            diffs = A.compare(w, meta, A.load(adapter), A.read_meta(adapter))
+            print("adapter reproduces " + str(adapter) if not diffs else "adapter differs: " + "; ".join(diffs))
+        else:
+            A.save(adapter, w, qs, oof, meta)
+            print(f"wrote {adapter}: {json.dumps(meta['chosen'])} validation {json.dumps(meta['validation'])}")
+    elif not args.keep_adapter:
+        print(f"no WikiQA train under {args.wikiqa}: using the committed question adapter {adapter}")
+    result = train(embedder, args.wikiqa, adapter=adapter)
     if args.check:
         old = json.loads(args.out.read_text(encoding="utf-8"))
         diffs = compare(result, old)

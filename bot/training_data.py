@@ -84,8 +84,9 @@ def corpus(groups: list[Group]) -> BM25:
     return BM25(df, len(seen))
 
 
-def featurize(groups: list[Group], embedder, bm25: BM25 | None = None) -> list[np.ndarray]:
-    """One feature matrix per group, in order."""
+def featurize(groups: list[Group], embedder, bm25: BM25 | None = None, adapt=None) -> list[np.ndarray]:
+    """One feature matrix per group, in order. `adapt(question, vector)` gives the adapted question
+    vector (bot/adapter.py; the plain one when None)."""
     bm25 = bm25 or corpus(groups)
     texts = list(dict.fromkeys([g.question for g in groups] + [s for g in groups for s in g.sentences]))
     vecs = dict(zip(texts, embedder.embed(texts)))
@@ -93,7 +94,9 @@ def featurize(groups: list[Group], embedder, bm25: BM25 | None = None) -> list[n
     for g in groups:
         qv = view(g.question, bm25)
         qvec = vecs[g.question]
-        out.append(np.vstack([vector(qv, s, float(np.dot(qvec, vecs[s])), bm25) for s in g.sentences]))
+        qa = qvec if adapt is None else adapt(g.question, qvec)
+        out.append(np.vstack([vector(qv, s, float(np.dot(qvec, vecs[s])), bm25, adapted=float(np.dot(qa, vecs[s])))
+                              for s in g.sentences]))
     return out
 
 
@@ -120,7 +123,7 @@ class Asked:
     article: str  # the source asked about: an answer's, else the nearest candidate's (folds by article)
 
 
-def own_questions(path: Path, embedder) -> list[Asked]:
+def own_questions(path: Path, embedder, adapter: np.ndarray | None = None) -> list[Asked]:
     """Run the engine's retrieval and features over our own dev set (news articles written for
     this project, with unanswerable questions), in a temporary index."""
     import tempfile
@@ -141,7 +144,8 @@ def own_questions(path: Path, embedder) -> list[Asked]:
     src = Path(header["sources"])
     src = src if src.is_absolute() or src.exists() else path.parent / src
     n = len(FEATURES)
-    neutral = Scorer(np.zeros(n), np.ones(n), np.zeros(n), 0.0, 0.5, 0.5, embedder.identity, "(fitting)")
+    neutral = Scorer(np.zeros(n), np.ones(n), np.zeros(n), 0.0, 0.5, 0.5, embedder.identity, "(fitting)",
+                     adapter=adapter)
     out: list[Asked] = []
     with tempfile.TemporaryDirectory(prefix="factdesk-train-") as tmp:
         s = Settings().model_copy(update={"data_dir": Path(tmp), "chroma_host": ""})
