@@ -50,8 +50,10 @@ class Adapter:
 
 
 def adapt(w: np.ndarray | None, q: np.ndarray) -> np.ndarray:
-    """W q, re-normalised (q itself without W): cos(W q, s) is then a dot product."""
-    if w is None:
+    """W q, re-normalised (q itself without W): cos(W q, s) is then a dot product. A vector of
+    another size (another embedding model: the engine already warns at start to run `make train`)
+    is left as it is rather than failing every question."""
+    if w is None or len(q) != w.shape[1]:
         return q
     v = w @ np.asarray(q, dtype=np.float32)
     n = float(np.linalg.norm(v))

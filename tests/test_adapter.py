@@ -64,6 +64,8 @@ def test_engine_feature_is_the_adapted_cosine(seed_engine):
         assert c.features[j] == pytest.approx(float(qa @ c.sentence.vector), abs=1e-5)
         assert c.features[FEATURES.index("dense")] == pytest.approx(float(q.vector @ c.sentence.vector), abs=1e-5)
     assert not np.allclose(qa, q.vector, atol=1e-3)  # the fitted W is not the identity
+    # A vector of another size (another embedding model, which the engine warns about) passes unchanged.
+    assert np.array_equal(eng.selector.scorer.adapt(np.ones(3)), np.ones(3))
 
 
 def _synthetic(rng, rot: np.ndarray, n: int):
