@@ -91,7 +91,7 @@ def test_ingest_breakdown_accounts_for_every_step(settings, embedder):
     assert abs(sum(steps.values()) - total) < 0.01
     assert all(v >= 0 for k, v in steps.items() if k != "other")
     for step in ("load_clean_split", "embed", "relink", "chroma_writes", "chroma_reads", "list_files", "plan", "publish"):
-        assert steps[step] > 0, (step, steps)
+        assert bd.t[step] > 0, (step, bd.t)  # unrounded: listing one small folder takes well under 1 ms
 
 
 def test_cold_start_report_has_every_phase_and_the_ratio(tmp_path, settings, embedder):
