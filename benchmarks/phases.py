@@ -227,7 +227,8 @@ def phase_query(data_dir: str, n: int = 60) -> dict[str, Any]:
     eng = Engine(_settings(data_dir))
     qs = questions(n + 5)
     t, c = time.perf_counter(), time.process_time()
-    eng.keep_warm(wait=True)  # as chat and Slack do: every sentence row read once (ingest/rowcache.py)
+    if hasattr(eng, "keep_warm"):  # older trees (a compare baseline) have no warm rows
+        eng.keep_warm(wait=True)  # as chat and Slack do: every sentence row read once (ingest/rowcache.py)
     fill = {"rows_fill_s": time.perf_counter() - t, "rows_fill_cpu_s": time.process_time() - c}
     for q in qs[:5]:  # warm: model loaded, index opened, HNSW in memory
         eng.ask(q)
