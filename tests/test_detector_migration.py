@@ -8,14 +8,10 @@ taken from this repository's history with `git archive`, as the baseline migrati
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import numpy as np
-
-from ingest.settings import Settings
-from tests.oldtree import ingest_with, tree_at, vectors
 from tests.conftest import ROOT
+from tests.oldtree import index_with, tree_at, upgrade, vectors
 
 PREVIOUS = "f7eefa5"
 EPISODE = ROOT / "data" / "eval" / "realworld" / "heldout2"
@@ -41,13 +37,7 @@ def test_links_of_an_earlier_detector_are_recomputed_without_reembedding(tmp_pat
     from ingest.store import Store
 
     base = _previous_tree(tmp_path / "previous")
-    folder = tmp_path / "src"
-    folder.mkdir()
-    for p in sorted(EPISODE.glob("rw-djokovic-*.md")) + sorted(EPISODE.glob("rw-montana-*.md")):
-        shutil.copy(p, folder / p.name)
-    data = tmp_path / "data"
-    ingest_with(base, folder, data, sources_dir=folder)
-    s = Settings(_env_file=None, data_dir=data, sources_dir=folder)
+    s, folder = index_with(base, sorted(EPISODE.glob("rw-djokovic-*.md")) + sorted(EPISODE.glob("rw-montana-*.md")), tmp_path)
     old = Store(s, fresh=True)
     assert old.manifest.detector_version() == 1 and old.manifest.schema_version() == 3
     before_claims = _claims(old)
@@ -58,16 +48,9 @@ def test_links_of_an_earlier_detector_are_recomputed_without_reembedding(tmp_pat
     quashed_text = next(r.text for r in old.where_sentences({"source": "rw-djokovic-2022-01-10"}) if QUASHED in r.text)
     record(folder / "corrections.yml", "reject", visa_text, quashed_text)
 
-    calls = embedder.calls
-    report = Indexer(s, embedder=embedder).ingest([str(folder)])
-    assert report.ok and report.counts() == {"unchanged": len(list(folder.glob("*.md")))}, [r.line() for r in report.results]
-    assert embedder.calls == calls  # nothing re-embedded
-    new = Store(s, fresh=True)
+    report, new = upgrade(s, folder, embedder, before)
+    assert report.counts() == {"unchanged": len(list(folder.glob("*.md")))}, [r.line() for r in report.results]
     assert new.manifest.schema_version() == LATEST and new.manifest.detector_version() == DETECTOR_VERSION
-    after = vectors(new)
-    assert set(after) == set(before)
-    for sid, vec in after.items():
-        assert np.allclose(vec, before[sid])
     claims = _claims(new)
     assert any(BAN in t for t in claims)  # found by the current detector
     assert not any(VISA in t for t in claims)  # rejected by the editor, replayed

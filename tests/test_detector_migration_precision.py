@@ -8,13 +8,8 @@ episode of the spent real-world part heldout4."""
 
 from __future__ import annotations
 
-import shutil
-
-import numpy as np
-
-from ingest.settings import Settings
 from tests.conftest import ROOT
-from tests.oldtree import ingest_with, tree_at, vectors
+from tests.oldtree import index_with, tree_at, upgrade, vectors
 
 PREVIOUS = "0fd9e7e"
 EPISODE = ROOT / "data" / "eval" / "realworld" / "heldout4"
@@ -33,29 +28,15 @@ def test_detector_5_relinks_an_index_built_by_detector_4_without_reembedding(tmp
     from ingest.store import Store
 
     base = tree_at(PREVIOUS, tmp_path / "previous")
-    folder = tmp_path / "src"
-    folder.mkdir()
-    for p in sorted(EPISODE.glob("rw-north-korea-list-*.md")):
-        shutil.copy(p, folder / p.name)
-    data = tmp_path / "data"
-    ingest_with(base, folder, data, sources_dir=folder)
-    s = Settings(_env_file=None, data_dir=data, sources_dir=folder)
+    s, folder = index_with(base, sorted(EPISODE.glob("rw-north-korea-list-*.md")), tmp_path)
     old = Store(s, fresh=True)
     assert old.manifest.detector_version() == 4
     old_claims = _claims(old, old.all_links())
     assert all(any(f in t for t in old_claims) for f in FALSE)  # detector 4 flagged both true sentences
     before = vectors(old)
 
-    calls = embedder.calls
-    report = Indexer(s, embedder=embedder).ingest([str(folder)])
-    assert report.ok, [r.line() for r in report.results]
-    assert embedder.calls == calls  # nothing re-embedded
-    new = Store(s, fresh=True)
+    _, new = upgrade(s, folder, embedder, before)
     assert new.manifest.detector_version() == DETECTOR_VERSION == 5
-    after = vectors(new)
-    assert set(after) == set(before)
-    for sid, vec in after.items():
-        assert np.allclose(vec, before[sid])
     claims = _claims(new, new.all_links())
     assert any(RIGHT in t for t in claims)
     assert not any(f in t for t in claims for f in FALSE)
