@@ -38,7 +38,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ingest.corrections.lexicon import GENERIC_NAMES, YEAR
+from ingest.corrections.lexicon import GENERIC_NAMES, PAST_PERFECT, dated_before
 from ingest.corrections.subject import shared_names, topic_overlap
 from ingest.dates import interval, is_later
 from ingest.records import StoredSentence, sentence_id
@@ -118,8 +118,7 @@ def own_names(text: str) -> bool:
 
 def background(s: StoredSentence) -> bool:
     """The sentence dates what it reports to a year before its own source: history, not news."""
-    m = YEAR.search(s.text)
-    return bool(m and s.published[:4].isdigit() and int(m.group(1)) < int(s.published[:4]))
+    return dated_before(s.text, s.published)
 
 
 def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: str,
@@ -204,10 +203,6 @@ def _stated_change(cited: Sequence[Scored], pool: Sequence[Scored], have: set[st
     return sorted(out, key=lambda s: -s.score)[:1]
 
 
-# "had sued …", "had been on the list": what came before the story's own events.
-_PAST_PERFECT = re.compile(r"\bhad\s+(?!to\b)\w+", re.I)
-
-
 def _news_first(s: Scored, named: bool) -> tuple[bool, bool, float]:
     """Which sentence of a later source carries its news: a body sentence before the headline (it
     restates the article, as in selection), one the detector's stored cue marks as stating a change
@@ -215,7 +210,7 @@ def _news_first(s: Scored, named: bool) -> tuple[bool, bool, float]:
     surroundings; a question that names nothing cannot tell) and not told in the past perfect before
     the rest; then the selection score."""
     ss = s.sentence
-    change = named and ss.cue in _CHANGE_CUES and s.names >= 1.0 and not _PAST_PERFECT.search(ss.text)
+    change = named and ss.cue in _CHANGE_CUES and s.names >= 1.0 and not PAST_PERFECT.search(ss.text)
     return (is_headline(ss.text), not change, -s.score)
 
 

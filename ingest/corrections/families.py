@@ -21,7 +21,7 @@ from . import signals as sg
 from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DESCRIBES_DOC, DOC_METHOD, DOC_WORD as _DOC_WORD,
                       EXPLICIT_REVISION as _EXPLICIT_REVISION, FINDING as _FINDING, FRAME_WORDS, NO_LONGER as _NO_LONGER,
                       NOT_A_DENIAL as _NOT_A_DENIAL, NOT_REVERSED, PLUPERFECT as _PLUPERFECT, QUALIFIED as _QUALIFIED,
-                      YEAR as _YEAR)
+                      dated_before)
 from .measures import revised
 from .phrases import affirmed, event_phrase, figure_phrase, span_of
 from .polarity import state_changes
@@ -74,10 +74,9 @@ def _historical(a: str, published: str) -> bool:
     """A claim that dates what it reports to an earlier year than its own source ("was placed on the
     list in June 2018", in a 2022 story) is background history: a later change does not make it
     untrue."""
-    m = _YEAR.search(a)
     # A state in the past perfect ("had been on the list since 1988") held up to an earlier point
     # the story tells of: background, not a statement of how things stand.
-    return bool(m and published[:4].isdigit() and int(m.group(1)) < int(published[:4])) or bool(_PLUPERFECT.search(a))
+    return dated_before(a, published) or bool(_PLUPERFECT.search(a))
 
 
 def _negated(text: str) -> set[str]:

@@ -49,6 +49,15 @@ NO_LONGER = re.compile(r"\bno longer \w+(?: \w+){0,4}", re.I)
 # A state in the past perfect ("had been on the list since 1988"): held up to an earlier point the story tells of.
 PLUPERFECT = re.compile(r"\bhad (?:long |already )?(?:been|remained|stood)\b", re.I)
 YEAR = re.compile(r"\b(?:in|from) (?:(?:early|late|mid-?)\s?)?(?:[A-Z][a-z]+ )?((?:19|20)\d\d)\b")
+# Any past perfect ("had sued …", "had been on the list"): what came before the story's own events.
+PAST_PERFECT = re.compile(r"\bhad\s+(?!to\b)\w+", re.I)
+
+
+def dated_before(text: str, published: str) -> bool:
+    """The sentence dates what it reports to a year before its own source's ("was placed on the
+    list in June 2018", in a 2022 story): background history, not the story's news."""
+    m = YEAR.search(text)
+    return bool(m and published[:4].isdigit() and int(m.group(1)) < int(published[:4]))
 # A figure's qualifier ("more than 50,000"): which later figures it already allows.
 QUALIFIED = re.compile(r"\b(more than|over|at least|nearly|almost|about|around|roughly|some|up to|fewer than|"
                        r"less than|under)\s+$", re.I)
