@@ -192,6 +192,10 @@ examples:
 
 --json (or piped input) reads one turn per line and prints one Answer JSON per line (as
   `factdesk ask --json`); /reset and /quit work there too.
+
+An interactive chat reads every sentence row into memory in the background (seconds at 100k
+sentences, again after each re-index) so that answers come faster; FACTDESK_WARM_ROWS=0 turns that
+off on a small machine.
 """
 
 

@@ -17,6 +17,10 @@ slack-manifest.yml.
 examples:
   factdesk slack                      # Socket Mode when SLACK_APP_TOKEN is set
   factdesk slack --port 3000          # HTTP Events API behind your HTTPS proxy
+
+The app reads every sentence row into memory in the background at start and after each re-index
+(seconds at 100k sentences; questions meanwhile are answered from the index directly), so that
+answers come faster; FACTDESK_WARM_ROWS=0 turns that off on a small machine.
 """
 
 FEEDBACK_HELP = """\
