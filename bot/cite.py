@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from ingest.dates import is_later
-from ingest.records import CorrectionLink, SourceRecord, StoredSentence
+from ingest.records import CorrectionLink, SourceRecord, StoredSentence, split_sentence_id
 from ingest.store import Store
 
 from .answer import Citation, Correction, CorrectionEntry, QuotedSentence
@@ -42,6 +42,15 @@ def cite(store: Store, picks: Sequence[Pick], later: Sequence[Pick] = ()) -> lis
     later_ids = {p.sentence.id for p in later}
     scores = {p.sentence.id: p.score for p in picks}
     links, unsure = _links_and_candidates(store, list(scores))
+    # A later source whose correcting sentence is quoted already speaks on the point: later coverage
+    # adds nothing more of it (one statement per later source, as in bot/later.py).
+    shown_by = by_claim(links)
+    speaking = {split_sentence_id(b)[0] for b in shown_by}
+    dropped = {p.sentence.id for p in later if p.sentence.source in speaking and p.sentence.id not in shown_by}
+    picks = [p for p in picks if p.sentence.id not in dropped]
+    later_ids -= dropped
+    scores = {i: v for i, v in scores.items() if i not in dropped}
+    links = {c: lk for c, lk in links.items() if c not in dropped}
     # What corrected a quoted claim is always quoted with it, before it.
     by_ids = [b for lk in links.values() for b in lk.by if b not in scores]
     # An editor's candidate (a link the detector would not make on its own) asserts nothing, but a
@@ -80,6 +89,11 @@ def cite(store: Store, picks: Sequence[Pick], later: Sequence[Pick] = ()) -> lis
             publisher=rec.publisher, correction=correction_of(lk, quoted, records) if lk else None,
             role="correction" if sid in correcting else "later" if sid in later_ids else "answer"))
     return cits
+
+
+def by_claim(links: Mapping[str, CorrectionLink]) -> set[str]:
+    """Every correcting sentence of these links."""
+    return {b for lk in links.values() for b in lk.by}
 
 
 def _links_and_candidates(store: Store, claims: list[str]) -> tuple[dict[str, CorrectionLink], list[CorrectionLink]]:

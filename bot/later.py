@@ -25,8 +25,11 @@ sentences beside them) from what the select stage already read. Four rules:
   stays out;
 - one statement per later source, newest source first: its news (a body sentence the detector's
   stored cue marks as stating a change about what the question names, not told in the past
-  perfect; then the best by the selection score), with the sentence beside it when that one
-  names the subject the statement leaves implicit (a list window).
+  perfect; then one telling the story's own news — a state that holds now or again, an event of
+  the story's own days — before reactions and background; then the best by the selection score),
+  with the sentence beside it when that one names the subject the statement leaves implicit (a
+  list window). A later statement dated to an earlier year is background unless it is the year
+  the cited sentence reports on (a revision of that period's figure).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ingest.corrections.lexicon import GENERIC_NAMES, PAST_PERFECT, dated_before
+from ingest.corrections.lexicon import GENERIC_NAMES, PAST_PERFECT, YEAR, dated_before
 from ingest.corrections.subject import shared_names, topic_overlap
 from ingest.dates import interval, is_later
 from ingest.records import StoredSentence, sentence_id
@@ -116,9 +119,28 @@ def own_names(text: str) -> bool:
     return same_subject(text, text)
 
 
-def background(s: StoredSentence) -> bool:
-    """The sentence dates what it reports to a year before its own source: history, not news."""
-    return dated_before(s.text, s.published)
+def background(s: StoredSentence, about: StoredSentence | None = None) -> bool:
+    """The sentence dates what it reports to a year before its own source: history, not news —
+    unless that is the year the cited sentence (`about`) reports on: a later statement of the same
+    period's figure or event revises it ("grew by 7.8 percent last year", March 2016 / "Output in
+    2015 rose by 26.3 percent", July 2016)."""
+    if not dated_before(s.text, s.published):
+        return False
+    m = YEAR.search(s.text)
+    return about is None or m is None or int(m.group(1)) not in period_years(about.text, about.published)
+
+
+_RELATIVE_YEAR = {"last year": -1, "this year": 0, "a year ago": -1, "the previous year": -1}
+
+
+def period_years(text: str, published: str) -> set[int]:
+    """The years a sentence reports on: the years it names, and "last year" / "this year" read
+    against its own source's date."""
+    years = {int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", text)}
+    if published[:4].isdigit():
+        low = text.lower()
+        years |= {int(published[:4]) + d for k, d in _RELATIVE_YEAR.items() if k in low}
+    return years
 
 
 def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: str,
@@ -141,7 +163,7 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
                 continue
             if s.lex <= 0 and s.dense < tuning.question_dense:
                 continue  # not about what was asked
-            if background(ss):
+            if background(ss, cs):
                 continue
             own = same_subject(c_subject, ss.text)
             # Through its surroundings, the statement must also carry every name the question asks
@@ -208,10 +230,25 @@ def _news_first(s: Scored, named: bool) -> tuple[bool, bool, float]:
     restates the article, as in selection), one the detector's stored cue marks as stating a change
     (withdraws, ends, lifts, revises) about what the question names (every name, with its
     surroundings; a question that names nothing cannot tell) and not told in the past perfect before
-    the rest; then the selection score."""
+    the rest; then one telling the story's own news (a state that holds now or again, an event of
+    the story's own days) before background and reactions; then the selection score."""
     ss = s.sentence
     change = named and ss.cue in _CHANGE_CUES and s.names >= 1.0 and not PAST_PERFECT.search(ss.text)
-    return (is_headline(ss.text), not change, -s.score)
+    return (is_headline(ss.text), not change, not reports_news(ss.text), -s.score)
+
+
+# A story tells its own news as a state that holds now or again ("is now in the post-pandemic
+# period", "could open Wikipedia again", "no longer gives it that label", "let him back into the
+# Games") or as an event of its own days ("on Thursday", "yesterday"); its background is dated
+# further back ("in January", "three years ago") or told in the past perfect ("had ruled").
+_NEWS = re.compile(r"\b(?:again|now|no longer|any ?more|once more|back (?:on|in|into|to|under|onto)|"
+                   r"(?:on |late |early )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+                   r"today|yesterday|tonight|this (?:week|morning|afternoon|evening))\b", re.I)
+
+
+def reports_news(text: str) -> bool:
+    """The sentence tells its story's own news (rule above), not background or reaction."""
+    return bool(_NEWS.search(text)) and not PAST_PERFECT.search(text)
 
 
 def newest_first(order: list[str], published: dict[str, str], flagged: set[str] = frozenset()) -> list[str]:

@@ -1,0 +1,118 @@
+"""Which sentence of a later source an answer shows (bot/later.py, bot/cite.py): the story's own news
+— a state that holds now or again, an event of the story's own days — before its reactions and
+background, whatever the selection score says; a later statement of the very period the cited
+sentence reports on is a revision, not background; and a later source whose correcting sentence
+the answer already quotes adds no second statement. All examples are invented."""
+
+from __future__ import annotations
+
+from bot.engine import Engine
+from bot.later import background, later_statements, period_years, reports_news
+from bot.select import Scored
+from ingest.records import StoredSentence
+
+
+def _sc(embedder, text: str, source: str, published: str, index: int = 1, score: float = 0.1,
+        names: float = 1.0) -> Scored:
+    s = StoredSentence(id=f"{source}#{index}", source=source, index=index, start=0, end=len(text), text=text,
+                       published=published, vector=embedder.embed([text])[0])
+    return Scored(sentence=s, dense=0.5, lex=0.3, names=names, score=score)
+
+
+def _shown(got: list[Scored]) -> list[str]:
+    return [s.sentence.text for s in got]
+
+
+# -- the later source's news before its reactions and background ----------------------------------------
+
+def test_a_state_that_holds_again_is_shown_before_a_reaction_with_a_higher_score(embedder):
+    cited = _sc(embedder, "Valdoria blocked access to the Tessel encyclopedia on Saturday.", "a", "2018-03-04")
+    news = _sc(embedder, "Readers in Valdoria could open the Tessel encyclopedia again on Friday.", "b",
+               "2020-06-12", index=1, score=0.1)
+    reaction = _sc(embedder, "The Tessel encyclopedia's founder, Ida Brun, welcomed the news.", "b", "2020-06-12",
+                   index=3, score=0.4)
+    got = later_statements([cited], [cited, reaction, news], "Is Tessel still blocked in Valdoria?",
+                           ["tessel", "valdoria"])
+    assert _shown(got) == [news.sentence.text]
+
+
+def test_a_state_that_holds_now_is_shown_before_an_outlook(embedder):
+    cited = _sc(embedder, "The Health Assembly declared on Monday that the Korvin fever is a global epidemic.", "a",
+                "2011-04-05")
+    news = _sc(embedder, "The Korvin fever outbreak is now over, the Health Assembly said.", "b", "2012-09-20",
+               index=1, score=0.05)
+    outlook = _sc(embedder, "The Korvin fever is expected to return each winter as a mild seasonal illness.", "b",
+                  "2012-09-20", index=2, score=0.3)
+    got = later_statements([cited], [cited, outlook, news], "Is the Korvin fever still an epidemic?", ["korvin"])
+    assert _shown(got) == [news.sentence.text]
+
+
+def test_an_event_of_the_storys_own_days_is_shown_before_its_background(embedder):
+    cited = _sc(embedder, "The Lunaris Trust put the Pell Marshes on its list of sites at risk.", "a", "2014-05-02")
+    background_ = _sc(embedder, "The Pell Marshes were put on the Lunaris Trust's list in the spring of 2014.", "b",
+                      "2017-07-21", index=1, score=0.4)
+    news = _sc(embedder, "Meeting in Oslo on Thursday, the Lunaris Trust took the Pell Marshes off the list.", "b",
+               "2017-07-21", index=2, score=0.1)
+    got = later_statements([cited], [cited, background_, news], "Are the Pell Marshes on the Lunaris Trust's list?",
+                           ["pell", "marshes", "lunaris", "trust"])
+    assert _shown(got) == [news.sentence.text]
+
+
+def test_what_tells_news_and_what_does_not():
+    for text in ("Tessel can be read in Valdoria again.", "Tessel is no longer blocked in Valdoria.",
+                 "The agency said on Wednesday that the ban will end.", "Officials let the runner back into the Games.",
+                 "Fans can now buy tickets at the gate."):
+        assert reports_news(text), text
+    for text in ("The court had ruled on Tuesday that the block was unlawful.",  # past perfect: background
+                 "The founder welcomed the decision.", "Kessel sued the ministry in January over the listing."):
+        assert not reports_news(text), text
+
+
+# -- a revision of the same period is not background ------------------------------------------------------
+
+def _s(text: str, published: str) -> StoredSentence:
+    return StoredSentence(id="x#1", source="x", index=1, start=0, end=len(text), text=text, published=published)
+
+
+def test_a_later_figure_for_the_period_the_claim_reports_on_is_not_background():
+    rose = _s("Output in 2015 rose by 21.4 percent, according to revised accounts.", "2016-07-13")
+    assert background(rose)  # alone, it reports on a year before its own source
+    assert not background(rose, _s("Norland's economy grew by 6.2 percent last year, the office said.", "2016-03-11"))
+    harvest = _s("The harvest in 2018 came to 3.2 million tonnes, the ministry said.", "2019-02-01")
+    assert not background(harvest, _s("This year's harvest will reach 4 million tonnes.", "2018-09-10"))
+    assert not background(harvest, _s("Grain farmers expect 4 million tonnes from the 2018 harvest.", "2018-06-10"))
+    # another year stays background
+    assert background(harvest, _s("The harvest will reach 4 million tonnes, the ministry said.", "2019-01-10"))
+    assert period_years("Sales grew last year and this year.", "2020-05-01") == {2019, 2020}
+
+
+def test_a_same_period_revision_is_shown_as_later_coverage(embedder):
+    cited = _sc(embedder, "Norland's economy grew by 6.2 percent last year, the statistics office said.", "a",
+                "2016-03-11")
+    revised = _sc(embedder, "Norland's output in 2015 rose by 21.4 percent, according to revised accounts.", "b",
+                  "2016-07-13")
+    history = _sc(embedder, "Norland joined the currency union in 2009, after a long debate.", "c", "2016-08-01")
+    got = later_statements([cited], [cited, revised, history], "How fast did Norland's economy grow in 2015?",
+                           ["norland"])
+    assert _shown(got) == [revised.sentence.text]
+
+
+# -- a later source that already speaks through a correcting sentence --------------------------------------
+
+def _src(folder, sid: str, published: str, *sentences: str) -> None:
+    (folder / f"{sid}.md").write_text(f"---\nid: {sid}\ntitle: {sid}\npublisher: Fen Gazette (fictional)\n"
+                                      f"published: {published}\n---\n" + "\n\n".join(sentences) + "\n")
+
+
+def test_a_later_source_quoted_as_a_correction_adds_no_second_statement(tmp_path, settings, embedder, indexer):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    _src(folder, "bid", "2010-02-02", "Harlow Foods has offered to buy Brisk Dairy for $2 billion in cash and shares.")
+    # the withdrawal corrects the offer; the share move is news of the same story, not a second statement
+    _src(folder, "off", "2010-05-04", "Harlow Foods has withdrawn its $2 billion offer for Brisk Dairy.",
+         "Brisk Dairy shares fell 9 percent on Monday, wiping $2 billion off its value.")
+    assert indexer.ingest([str(folder)]).ok
+    ans = Engine(settings, embedder=embedder).ask("How much did Harlow Foods offer for Brisk Dairy?")
+    roles = {c.text[:40]: c.role for c in ans.citations}
+    assert any(c.role == "correction" and c.source == "off" for c in ans.citations), roles
+    assert [c.source for c in ans.citations].count("off") == 1, roles
