@@ -1,0 +1,107 @@
+"""Rule 1 with names typed in lowercase (bot/names.py): a question naming someone or something no
+source mentions is not answered, whatever its capitals; a lowercase name the sources hold, and an
+ordinary paraphrase word they do not, do not trigger it. Sources invented for this test."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.blind import EVAL, blind_sets, refused, set_name
+from bot.names import NAME, ORDINARY, UNKNOWN, initials_in, lexicon
+from bot.select import absent_names
+
+STORY = """---
+id: korvane-strike
+title: Korvane Mining Workers Walk Out at Tallisford Pit
+published: 2024-03-04
+---
+Korvane Mining Workers Walk Out at Tallisford Pit
+
+About 900 miners at Korvane Mining's Tallisford pit walked out on Monday over pay and safety.
+
+Miriam Okafor, the leader of the Tallisford miners' union, said the strike would continue until the company reopened talks.
+
+Korvane has debts of about $40 million to its lenders, according to its latest annual report.
+
+The company employs 2,300 people across three pits and an office in Glasgow.
+"""
+
+ABSENT = [
+    ("what did daniel okafor say about the strike", "Daniel"),  # two words: Okafor is present, Daniel is not
+    ("what did the dalai lama say about the walkout", "DALAI"),  # a name the dictionary does not know
+    ("how many korvane employees work in lisbon", "Lisbon"),  # a place the dictionary writes with a capital
+    ("what did vladimir putin say about the tallisford pit?", "Vladimir"),
+]
+PRESENT = [
+    "what did miriam okafor say about the strike",  # a lowercase name the source holds
+    "how much does korvane owe",  # "owe" is not in the source, but it is an ordinary word
+    "how many people does korvane employ in glasgow",
+    "why didnt the tallisford miners go to work",  # a contraction typed without its apostrophe
+    "how many staff were travelling to the pit",  # a British spelling the American list lacks
+]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory, embedder):
+    from bot.engine import Engine
+    from ingest.pipeline import Indexer
+    from ingest.settings import Settings
+
+    base = tmp_path_factory.mktemp("absent")
+    src = base / "sources"
+    src.mkdir()
+    (src / "korvane.md").write_text(STORY, encoding="utf-8")
+    s = Settings(_env_file=None, data_dir=base / "data", sources_dir=src)
+    assert Indexer(s, embedder=embedder).ingest([str(src)]).ok
+    eng = Engine(s, embedder=embedder)
+    eng.ask("warm up")  # reads the term counts
+    return eng
+
+
+@pytest.mark.parametrize("question,name", ABSENT)
+def test_lowercase_absent_names_are_not_answered(engine, question, name):
+    assert name in absent_names(question, engine.stats)
+    ans = engine.ask(question)
+    assert not ans.answered and "don't say" in ans.answer
+
+
+@pytest.mark.parametrize("question", PRESENT)
+def test_lowercase_present_names_and_paraphrase_words_are_not_absent(engine, question):
+    assert absent_names(question, engine.stats) == []
+
+
+def test_a_lowercase_name_the_source_holds_is_answered(engine):
+    ans = engine.ask("what did miriam okafor say about the strike")
+    assert ans.answered and "Miriam Okafor" in ans.citations[0].text
+
+
+def test_the_dictionary_reads_case_inflections_and_variants():
+    lex = lexicon()
+    assert lex.loaded
+    assert [lex.kind(w) for w in ("tokyo", "sonia", "wales")] == [NAME] * 3  # "wales" is also "wale/S"
+    assert [lex.kind(w) for w in ("owe", "employees", "happier", "china", "didnt", "epicentre")] == [ORDINARY] * 6
+    assert [lex.kind(w) for w in ("bernanke", "srivaddhanaprabha")] == [UNKNOWN] * 2
+
+
+def test_abbreviations_spelled_out_with_a_word_in_capitals():
+    assert initials_in("UKIP", ["Nigel Farage of the UK Independence Party said so."])
+    assert initials_in("NSF", ["The National Science Foundation paid for it."])
+    assert not initials_in("NSF", ["No such facility exists."])  # lowercase words are not a name's initials
+    assert not initials_in("ukip", ["UK Independence Party"])  # only an abbreviation in capitals
+
+
+def test_blind_list_refuses_the_sets_it_names(tmp_path):
+    blind = tmp_path / "BLIND"
+    blind.write_text("# comment\nnews-heldout5\nrealworld/heldout6  # the sixth\n\n", encoding="utf-8")
+    assert blind_sets(blind) == {"news-heldout5", "realworld/heldout6"}
+    asked = ["news", "news-heldout5", "data/eval/realworld/heldout6.jsonl", "news-heldout4"]
+    assert refused(asked, blind) == ["news-heldout5", "data/eval/realworld/heldout6.jsonl"]
+    assert set_name(EVAL / "news-heldout5.jsonl") == "news-heldout5"
+
+
+def test_the_repositorys_blind_list_stops_failure_causes():
+    from benchmarks import failure_causes
+
+    assert "news-heldout5" in blind_sets()
+    with pytest.raises(SystemExit):
+        failure_causes.main(["--sets", "news,news-heldout5"])
