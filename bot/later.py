@@ -180,7 +180,8 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
             if point or close or (own and current and s.names >= 1.0):
                 found[ss.id] = (s, own or (ss.id in found and found[ss.id][1]))
     if current:
-        for s in _stated_change(cited, pool, have | set(found), question_names, tuning):
+        later_found = [s.sentence for s, _ in found.values()]
+        for s in _stated_change(cited, pool, have | set(found), question_names, tuning, later_found):
             found[s.sentence.id] = (s, True)
     return _one_per_source(found, tuning.max_later, bool(question_names))
 
@@ -209,18 +210,25 @@ _CHANGE_CUES = ("strong", "update")  # the detector's stored cue: the sentence w
 
 
 def _stated_change(cited: Sequence[Scored], pool: Sequence[Scored], have: set[str],
-                   question_names: Sequence[str], tuning: LaterTuning) -> list[Scored]:
+                   question_names: Sequence[str], tuning: LaterTuning,
+                   later_found: Sequence[StoredSentence] = ()) -> list[Scored]:
     """For a question about how things stand now: the sentence of the newest cited source that
     states a change ("Twitter reinstated …", "no longer constitutes …"), when selection cited
     another sentence of that source ("Trump said he saw no reason to return"). Nothing is later
-    than the newest source, so later coverage alone cannot bring it; the stored cue says which of
-    its sentences changes a state, and it must be relevant and on the question's subject."""
+    than the newest source, so later coverage alone cannot bring it; the stored cue, or words saying
+    how things stand now ("Pluto now belongs to …", "again", "no longer"), say which of its
+    sentences changes a state, and it must be relevant and on the question's subject. The words
+    count only when later coverage found nothing later than that source ("700 bears now live in
+    the region" is no news beside a later ruling)."""
     dated = [c.sentence for c in cited if _start(c.sentence.published) is not None]
     if not dated:
         return []
     newest = max(dated, key=lambda s: _start(s.published))
+    # Words alone say how things stand now only where nothing later was found.
+    by_words = not any(is_later(f.published, newest.published) for f in later_found)
     out = [s for s in pool if s.sentence.source == newest.source and s.sentence.id not in have
-           and s.sentence.cue in _CHANGE_CUES and (s.lex > 0 or s.dense >= tuning.question_dense)
+           and (s.sentence.cue in _CHANGE_CUES or (by_words and states_now(s.sentence.text)))
+           and (s.lex > 0 or s.dense >= tuning.question_dense)
            and ((bool(question_names) and s.names >= 1.0) or shared_names(newest.text, s.sentence.text))]
     return sorted(out, key=lambda s: -s.score)[:1]
 
@@ -241,14 +249,20 @@ def _news_first(s: Scored, named: bool) -> tuple[bool, bool, float]:
 # period", "could open Wikipedia again", "no longer gives it that label", "let him back into the
 # Games") or as an event of its own days ("on Thursday", "yesterday"); its background is dated
 # further back ("in January", "three years ago") or told in the past perfect ("had ruled").
-_NEWS = re.compile(r"\b(?:again|now|no longer|any ?more|once more|back (?:on|in|into|to|under|onto)|"
-                   r"(?:on |late |early )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
-                   r"today|yesterday|tonight|this (?:week|morning|afternoon|evening))\b", re.I)
+_STATE_NOW = re.compile(r"\b(?:again|now|no longer|any ?more|once more|back (?:on|in|into|to|under|onto))\b", re.I)
+_OWN_DAYS = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight|"
+                       r"this (?:week|morning|afternoon|evening))\b", re.I)
 
 
 def reports_news(text: str) -> bool:
     """The sentence tells its story's own news (rule above), not background or reaction."""
-    return bool(_NEWS.search(text)) and not PAST_PERFECT.search(text)
+    return bool(_STATE_NOW.search(text) or _OWN_DAYS.search(text)) and not PAST_PERFECT.search(text)
+
+
+def states_now(text: str) -> bool:
+    """The sentence says how things stand now, after a change ("now belongs to", "again", "no
+    longer"), not in the past perfect."""
+    return bool(_STATE_NOW.search(text)) and not PAST_PERFECT.search(text)
 
 
 def newest_first(order: list[str], published: dict[str, str], flagged: set[str] = frozenset()) -> list[str]:

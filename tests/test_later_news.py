@@ -116,3 +116,42 @@ def test_a_later_source_quoted_as_a_correction_adds_no_second_statement(tmp_path
     roles = {c.text[:40]: c.role for c in ans.citations}
     assert any(c.role == "correction" and c.source == "off" for c in ans.citations), roles
     assert [c.source for c in ans.citations].count("off") == 1, roles
+
+
+# -- the newest source's own statement of how things stand now -----------------------------------------
+
+def _now_case(embedder, aside: str, now: str, q: str, names: list[str]) -> list[str]:
+    """Selection cited the newest source's aside; its sentence saying how things stand now (no
+    stored cue) is brought in for a question about the current state."""
+    first = _sc(embedder, aside, "n", "2006-08-25", index=3, score=0.5)
+    stated = _sc(embedder, now, "n", "2006-08-25", index=2, score=0.3)
+    return _shown(later_statements([first], [first, stated], q, names))
+
+
+def test_the_newest_sources_sentence_saying_how_things_stand_now_is_brought_in(embedder):
+    cases = [("Some astronomers said they would keep calling Varro a planet anyway.",
+              "Varro now belongs to a new class of dwarf worlds.", "Is Varro still a planet?", ["varro"]),
+             ("Fans of the Tallis Rovers said they would still sing the old anthem.",
+              "The Tallis Rovers are no longer in the first division.", "Are the Tallis Rovers still in the first "
+              "division?", ["tallis", "rovers"]),
+             ("Critics of Mira Soren said the ruling came too late.",
+              "Mira Soren can stand for the city council again.", "Is Mira Soren still barred from the council?",
+              ["mira", "soren"])]
+    for aside, now, q, names in cases:
+        shown = _now_case(embedder, aside, now, q, names)
+        assert shown == [now], (aside, shown)
+    # only for a question about the current state
+    aside, now, _, names = cases[0]
+    assert _now_case(embedder, aside, now, "What did astronomers say about Varro?", names) == []
+
+
+def test_words_saying_now_add_nothing_beside_a_later_source(embedder):
+    cited = _sc(embedder, "Grey wolves around Lake Ardel will come off the list of protected species, the ministry "
+                "said.", "a", "2017-06-23", index=1, score=0.6)
+    count = _sc(embedder, "An estimated 400 grey wolves now live around Lake Ardel.", "a", "2017-06-23", index=4,
+                score=0.2)
+    ruling = _sc(embedder, "A judge put the grey wolves around Lake Ardel back under protection on Monday.", "b",
+                 "2018-09-25", index=1, score=0.3)
+    got = later_statements([cited], [cited, count, ruling], "Are Lake Ardel's grey wolves still off the protected "
+                           "list?", ["lake", "ardel"])
+    assert _shown(got) == [ruling.sentence.text]
