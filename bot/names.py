@@ -177,4 +177,56 @@ def lowercase_names(question: str, absent: Callable[[str], bool]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-__all__ = ["Lexicon", "NAME", "ORDINARY", "UNKNOWN", "initials_in", "lexicon", "lowercase_names", "variants"]
+_SPAN_WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*")
+_FUNCTION = STOPWORDS | QUESTION_WORDS
+
+
+def _bare(raw: str) -> str:
+    w = raw.rstrip(".'’")
+    return (w[:-2] if w.lower().endswith(("'s", "’s")) else w).lower()
+
+
+def name_spans(question: str) -> list[tuple[str, ...]]:
+    """Runs of two or more adjacent words of the question (only spaces between them) that the
+    dictionary does not call ordinary, whatever their capitals: ("sonia", "gandhi"), ("jerome",
+    "powell"); "Prime Minister Narendra Modi" gives ("narendra", "modi"), "Human Rights Watch" none,
+    "lehman's european business" none (a possessive ends a name)."""
+    spans: list[tuple[str, ...]] = []
+    run: list[str] = []
+    end = 0
+    lex = lexicon()
+    for m in _SPAN_WORD.finditer(question):
+        low = _bare(m.group())
+        name = (lex.loaded and len(low) > 1 and low.isalpha() and low not in _FUNCTION
+                and lex.spelled(low)[0] != ORDINARY)
+        if not name or (run and question[end:m.start()].strip()):
+            if len(run) > 1:
+                spans.append(tuple(run))
+            run = []
+        if name:
+            run.append(low)
+        end = m.end()
+        if m.group().lower().endswith(("'s", "’s")):  # "lehman's european business": a name ends at its 's
+            if len(run) > 1:
+                spans.append(tuple(run))
+            run = []
+    if len(run) > 1:
+        spans.append(tuple(run))
+    return spans
+
+
+def absent_spans(question: str, texts: Sequence[str]) -> list[str]:
+    """Multi-word names whose words the index holds one by one but no candidate sentence holds
+    together: "sonia gandhi" asked of an archive where one story names a Sonia and another Rahul
+    Gandhi. News copy gives a person's or a company's full name at first mention, and retrieval
+    brings that sentence among the candidates (its rare words weigh most in BM25), so a full name no
+    candidate holds is a name no source mentions. Without candidate texts nothing is decided."""
+    if not texts:
+        return []
+    lows = [" " + " ".join(_bare(w) for w in _SPAN_WORD.findall(t)) + " " for t in texts]
+    return [" ".join(span) for span in name_spans(question)
+            if not any(all(f" {w} " in low for w in span) for low in lows)]
+
+
+__all__ = ["Lexicon", "NAME", "ORDINARY", "UNKNOWN", "absent_spans", "initials_in", "lexicon", "lowercase_names", "name_spans",
+           "variants"]

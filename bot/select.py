@@ -46,7 +46,7 @@ from ingest.records import StoredSentence, sentence_id
 from ingest.terms import content_terms, name_tokens
 
 from .features import FEATURES, QuestionView, name_coverage, vector
-from .names import initials_in, lowercase_names
+from .names import absent_spans, initials_in, lowercase_names
 from .question import asks_checkable_kind, attributed_to, is_headline, speaker_of
 from .retrieve import Query
 from .scorer import Scorer
@@ -219,13 +219,15 @@ def _spelled_out(tok: str, texts: Sequence[str]) -> bool:
 def absent_names(question: str, stats: TermStats, texts: Sequence[str] = ()) -> list[str]:
     """Rule 1: names in the question that no indexed sentence holds (abbreviations and nationality
     adjectives may be spelled out in `texts`, the candidate sentences) — capitalised ones, and those
-    a reader typed in lowercase that an English dictionary does not call ordinary words (bot/names.py)."""
+    a reader typed in lowercase that an English dictionary does not call ordinary words; failing
+    those, a full name ("sonia gandhi") whose words no candidate holds together (bot/names.py)."""
     def absent(tok: str) -> bool:
         terms = content_terms(tok)
         return (bool(terms) and any(stats.df(t) == 0 for t in terms) and not _spelled_out(tok, texts)
                 and not initials_in(tok, texts))
 
-    return [tok for tok in dict.fromkeys(name_tokens(question)) if absent(tok)] + lowercase_names(question, absent)
+    out = [tok for tok in dict.fromkeys(name_tokens(question)) if absent(tok)] + lowercase_names(question, absent)
+    return out or absent_spans(question, texts)
 
 
 _OWN_Q = re.compile(r"\bwho\s+(?:now\s+|still\s+)?(owns?|backs?|funds?|controls?|bought|acquired|invests?\s+in|"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.blind import EVAL, blind_sets, refused, set_name
-from bot.names import NAME, ORDINARY, UNKNOWN, initials_in, lexicon
+from bot.names import NAME, ORDINARY, UNKNOWN, absent_spans, initials_in, lexicon, name_spans
 from bot.select import absent_names
 
 STORY = """---
@@ -24,10 +24,14 @@ Miriam Okafor, the leader of the Tallisford miners' union, said the strike would
 Korvane has debts of about $40 million to its lenders, according to its latest annual report.
 
 The company employs 2,300 people across three pits and an office in Glasgow.
+
+Daniel Reyes, a safety inspector, visited the pit on Tuesday.
 """
+TEXTS = [line for line in STORY.split("---")[-1].splitlines() if line.strip()]
 
 ABSENT = [
-    ("what did daniel okafor say about the strike", "Daniel"),  # two words: Okafor is present, Daniel is not
+    ("what did sonia okafor say about the strike", "Sonia"),  # two words: Okafor is present, Sonia is not
+    ("what did daniel okafor say about the strike", "daniel okafor"),  # both present, never together
     ("what did the dalai lama say about the walkout", "DALAI"),  # a name the dictionary does not know
     ("how many korvane employees work in lisbon", "Lisbon"),  # a place the dictionary writes with a capital
     ("what did vladimir putin say about the tallisford pit?", "Vladimir"),
@@ -36,6 +40,8 @@ PRESENT = [
     "what did miriam okafor say about the strike",  # a lowercase name the source holds
     "how much does korvane owe",  # "owe" is not in the source, but it is an ordinary word
     "how many people does korvane employ in glasgow",
+    "what did Miriam Okafor say about the strike",  # a full name the source holds together
+    "who did daniel reyes's inspectors meet at tallisford",  # a possessive ends a name
     "why didnt the tallisford miners go to work",  # a contraction typed without its apostrophe
     "how many staff were travelling to the pit",  # a British spelling the American list lacks
 ]
@@ -60,14 +66,14 @@ def engine(tmp_path_factory, embedder):
 
 @pytest.mark.parametrize("question,name", ABSENT)
 def test_lowercase_absent_names_are_not_answered(engine, question, name):
-    assert name in absent_names(question, engine.stats)
+    assert name in absent_names(question, engine.stats, TEXTS)
     ans = engine.ask(question)
     assert not ans.answered and "don't say" in ans.answer
 
 
 @pytest.mark.parametrize("question", PRESENT)
 def test_lowercase_present_names_and_paraphrase_words_are_not_absent(engine, question):
-    assert absent_names(question, engine.stats) == []
+    assert absent_names(question, engine.stats, TEXTS) == []
 
 
 def test_a_lowercase_name_the_source_holds_is_answered(engine):
@@ -81,6 +87,16 @@ def test_the_dictionary_reads_case_inflections_and_variants():
     assert [lex.kind(w) for w in ("tokyo", "sonia", "wales")] == [NAME] * 3  # "wales" is also "wale/S"
     assert [lex.kind(w) for w in ("owe", "employees", "happier", "china", "didnt", "epicentre")] == [ORDINARY] * 6
     assert [lex.kind(w) for w in ("bernanke", "srivaddhanaprabha")] == [UNKNOWN] * 2
+
+
+def test_full_names_are_read_in_any_case():
+    assert name_spans("what did sonia gandhi say") == [("sonia", "gandhi")]
+    assert name_spans("What did Prime Minister Narendra Modi say?") == [("narendra", "modi")]
+    assert name_spans("What did Human Rights Watch say?") == []  # ordinary words, capitalised
+    assert name_spans("who runs lehman's european business") == []
+    assert absent_spans("what did jerome powell say", ["Fed chair Jerome H. Powell said so."]) == []
+    assert absent_spans("what did jerome powell say", ["Jerome Lee said so.", "Colin Powell did not."]) == ["jerome powell"]
+    assert absent_spans("what did jerome powell say", []) == []  # no candidates: no evidence either way
 
 
 def test_abbreviations_spelled_out_with_a_word_in_capitals():
