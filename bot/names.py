@@ -221,11 +221,11 @@ def absent_spans(question: str, texts: Sequence[str]) -> list[str]:
     Gandhi. News copy gives a person's or a company's full name at first mention, and retrieval
     brings that sentence among the candidates (its rare words weigh most in BM25), so a full name no
     candidate holds is a name no source mentions. Without candidate texts nothing is decided."""
-    if not texts:
+    spans = name_spans(question) if texts else []
+    if not spans:
         return []
     lows = [" " + " ".join(_bare(w) for w in _SPAN_WORD.findall(t)) + " " for t in texts]
-    return [" ".join(span) for span in name_spans(question)
-            if not any(all(f" {w} " in low for w in span) for low in lows)]
+    return [" ".join(span) for span in spans if not any(all(f" {w} " in low for w in span) for low in lows)]
 
 
 __all__ = ["Lexicon", "NAME", "ORDINARY", "UNKNOWN", "absent_spans", "initials_in", "lexicon", "lowercase_names", "name_spans",
