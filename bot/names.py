@@ -49,11 +49,16 @@ ORDINARY, NAME, UNKNOWN = "ordinary", "name", "unknown"
 
 # British spellings the en_US list lacks, by the regular correspondences (travelling/traveling,
 # epicentre/epicenter, labour/labor, organise/organize, analyse/analyze, defence/defense,
-# catalogue/catalog, programme/program); tried only on a word the dictionary does not accept.
-_BRITISH = [(re.compile(a), b) for a, b in ((r"ll(?=(?:ing|ed|er|ers)$)", "l"), (r"tre(?=s?$)", "ter"),
-                                            (r"our", "or"), (r"is(?=(?:e|es|ed|ing|ation|ations)$)", "iz"),
-                                            (r"yse", "yze"), (r"ence(?=s?$)", "ense"), (r"ogue(?=s?$)", "og"),
-                                            (r"amme(?=s?$)", "am"))]
+# catalogue/catalog, programme/program, paediatric/pediatric, oestrogen/estrogen, mould/mold,
+# ageing/aging, judgement/judgment, tyre/tire, sceptical/skeptical, enrolment/enrollment,
+# cheque/check, learnt/learned, spelt/spelled, storey/story); tried only on a word the dictionary
+# does not accept, and only ever making a word ordinary.
+_BRITISH = [(re.compile(a), b) for a, b in (
+    (r"ll(?=(?:ing|ed|er|ers)$)", "l"), (r"tre(?=s?$)", "ter"), (r"our", "or"), (r"yse", "yze"),
+    (r"is(?=(?:e|es|ed|ing|ation|ations)$)", "iz"), (r"ence(?=s?$)", "ense"), (r"ogue(?=s?$)", "og"),
+    (r"amme(?=s?$)", "am"), (r"ae", "e"), (r"oe", "e"), (r"ould", "old"), (r"eing$", "ing"),
+    (r"gement", "gment"), (r"yre", "ire"), (r"^scep", "skep"), (r"lment", "llment"), (r"que$", "ck"),
+    (r"(?<=[rl])nt$", "ned"), (r"(?<=[aeiou])lt$", "lled"), (r"ey$", "y"))]
 
 
 def variants(word: str) -> list[str]:
@@ -186,11 +191,12 @@ def _bare(raw: str) -> str:
     return (w[:-2] if w.lower().endswith(("'s", "’s")) else w).lower()
 
 
-def name_spans(question: str) -> list[tuple[str, ...]]:
+def name_spans(question: str, ordinary_here: frozenset[str] = frozenset()) -> list[tuple[str, ...]]:
     """Runs of two or more adjacent words of the question (only spaces between them) that the
     dictionary does not call ordinary, whatever their capitals: ("sonia", "gandhi"), ("jerome",
     "powell"); "Prime Minister Narendra Modi" gives ("narendra", "modi"), "Human Rights Watch" none,
-    "lehman's european business" none (a possessive ends a name)."""
+    "lehman's european business" none (a possessive ends a name). Words in `ordinary_here` (the
+    sources write them in lowercase: "its grey list") are ordinary too."""
     spans: list[tuple[str, ...]] = []
     run: list[str] = []
     end = 0
@@ -198,7 +204,7 @@ def name_spans(question: str) -> list[tuple[str, ...]]:
     for m in _SPAN_WORD.finditer(question):
         low = _bare(m.group())
         name = (lex.loaded and len(low) > 1 and low.isalpha() and low not in _FUNCTION
-                and lex.spelled(low)[0] != ORDINARY)
+                and low not in ordinary_here and lex.spelled(low)[0] != ORDINARY)
         if not name or (run and question[end:m.start()].strip()):
             if len(run) > 1:
                 spans.append(tuple(run))
@@ -220,12 +226,20 @@ def absent_spans(question: str, texts: Sequence[str]) -> list[str]:
     together: "sonia gandhi" asked of an archive where one story names a Sonia and another Rahul
     Gandhi. News copy gives a person's or a company's full name at first mention, and retrieval
     brings that sentence among the candidates (its rare words weigh most in BM25), so a full name no
-    candidate holds is a name no source mentions. Without candidate texts nothing is decided."""
-    spans = name_spans(question) if texts else []
-    if not spans:
+    candidate holds is a name no source mentions. A word the candidates use in lowercase is not part
+    of a name ("fatf grey list": the sources' "grey list"); an abbreviation is held where it is
+    spelled out. Without candidate texts nothing is decided."""
+    if not texts or not name_spans(question):
         return []
-    lows = [" " + " ".join(_bare(w) for w in _SPAN_WORD.findall(t)) + " " for t in texts]
-    return [" ".join(span) for span in spans if not any(all(f" {w} " in low for w in span) for low in lows)]
+    toks = [_SPAN_WORD.findall(t) for t in texts]
+    lows = [" " + " ".join(_bare(w) for w in ws) + " " for ws in toks]
+    here = frozenset(_bare(w) for ws in toks for w in ws if w.islower())
+
+    def holds(w: str, text: str, low: str) -> bool:
+        return f" {w} " in low or (len(w) <= 6 and initials_in(w.upper(), [text]))  # "fatf": "Financial Action Task Force"
+
+    return [" ".join(span) for span in name_spans(question, here)
+            if not any(all(holds(w, t, low) for w in span) for t, low in zip(texts, lows))]
 
 
 __all__ = ["Lexicon", "NAME", "ORDINARY", "UNKNOWN", "absent_spans", "initials_in", "lexicon", "lowercase_names", "name_spans",
