@@ -16,6 +16,9 @@ Then a few rules, each of which a reader would defend on any text:
 1. A question naming something no source mentions is not answered with a sentence about something
    else. An abbreviation counts as mentioned when a candidate spells it out ("FTC": "Federal Trade
    Commission"), a nationality adjective when a candidate names the country ("British": "Britain").
+   Names typed in lowercase count (bot/names.py): a word no indexed sentence holds that an English
+   dictionary does not call ordinary ("tokyo", "bernanke"; never "owe"), and a full name whose words
+   no candidate holds together ("sonia gandhi" where one story names a Sonia, another a Gandhi).
 2. "What did X say": when some passing sentence reports X's words, only such sentences are quoted.
 3. "Who owns/backs/funds/controls X": when some passing sentence has X as the object of that
    relation, only such sentences are quoted ("a state-owned group" does not say who owns X).
