@@ -14,7 +14,8 @@ sentences beside them) from what the select stage already read. Four rules:
   the statement read with its headline and the sentences beside it shares one with the cited
   sentence ("The magazine struck the study from its pages." after a sentence naming the journal)
   and carries every name the question asks about (for a question about a current state, that
-  alone). The cited sentence's own names make its subject, its surroundings only when it names
+  alone) — or it refers back ("took them off it", "the phone maker") to the sentence before it,
+  which names the cited subject. The cited sentence's own names make its subject, its surroundings only when it names
   nothing itself. A year or a figure alone is no subject;
 - same point: it shares a content word with the cited sentence beyond names, or with the
   question, or is close to the cited sentence in meaning — and it is relevant to the question (key
@@ -119,6 +120,21 @@ def own_names(text: str) -> bool:
     return same_subject(text, text)
 
 
+_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|he|him|his|she|her)\b", re.I)
+_DEFINITE = re.compile(r"\bthe ((?:[a-z-]+ ){0,2}[a-z-]+)")
+
+
+def refers_back(s: StoredSentence, cited: str, subject: str, around: Surroundings) -> bool:
+    """`s` takes its subject from the sentence before it: that sentence names the cited subject,
+    and `s` refers back to it by a pronoun ("took them off it") or by a definite description of
+    the cited sentence's own words ("the phone maker" after "the Chinese smartphone maker")."""
+    before = around.read.get(sentence_id(s.source, s.index - 1))
+    if before is None or not same_subject(subject, before.text):
+        return False
+    return bool(_PRONOUN.search(s.text)) or any(topic_overlap(m.group(1), cited)
+                                                 for m in _DEFINITE.finditer(s.text))
+
+
 def background(s: StoredSentence, about: StoredSentence | None = None) -> bool:
     """The sentence dates what it reports to a year before its own source: history, not news —
     unless that is the year the cited sentence (`about`) reports on: a later statement of the same
@@ -168,8 +184,11 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
             own = same_subject(c_subject, ss.text)
             # Through its surroundings, the statement must also carry every name the question asks
             # about ("Sam Altman" in a headline is not "Sam Bankman-Fried"'s story).
+            # Or it refers back (a pronoun, "the phone maker") to the sentence before it, which names
+            # the cited subject, as a reader resolves it.
             if not own and not (s.names >= 1.0 and (same_subject(c_subject, f"{ss.text} {around.of(ss)}")
-                                                    or (current and question_names))):
+                                                    or (current and question_names))) \
+                    and not refers_back(ss, cs.text, c_subject, around):
                 continue
             close = (cs.vector is not None and ss.vector is not None
                      and float(np.dot(cs.vector, ss.vector)) >= tuning.same_point_dense)
@@ -227,13 +246,14 @@ def _stated_change(cited: Sequence[Scored], pool: Sequence[Scored], have: set[st
     # Words alone say how things stand now only where nothing later was found.
     by_words = not any(is_later(f.published, newest.published) for f in later_found)
     out = [s for s in pool if s.sentence.source == newest.source and s.sentence.id not in have
+           and not background(s.sentence)
            and (s.sentence.cue in _CHANGE_CUES or (by_words and states_now(s.sentence.text)))
            and (s.lex > 0 or s.dense >= tuning.question_dense)
            and ((bool(question_names) and s.names >= 1.0) or shared_names(newest.text, s.sentence.text))]
     return sorted(out, key=lambda s: -s.score)[:1]
 
 
-def _news_first(s: Scored, named: bool) -> tuple[bool, bool, float]:
+def _news_first(s: Scored, named: bool) -> tuple[bool, bool, int, float]:
     """Which sentence of a later source carries its news: a body sentence before the headline (it
     restates the article, as in selection), one the detector's stored cue marks as stating a change
     (withdraws, ends, lifts, revises) about what the question names (every name, with its
@@ -242,7 +262,7 @@ def _news_first(s: Scored, named: bool) -> tuple[bool, bool, float]:
     the story's own days) before background and reactions; then the selection score."""
     ss = s.sentence
     change = named and ss.cue in _CHANGE_CUES and s.names >= 1.0 and not PAST_PERFECT.search(ss.text)
-    return (is_headline(ss.text), not change, not reports_news(ss.text), -s.score)
+    return (is_headline(ss.text), not change, -news_level(ss.text), -s.score)
 
 
 # A story tells its own news as a state that holds now or again ("is now in the post-pandemic
@@ -254,9 +274,19 @@ _OWN_DAYS = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|
                        r"this (?:week|morning|afternoon|evening))\b", re.I)
 
 
+def news_level(text: str) -> int:
+    """How plainly the sentence tells its story's own news (rule above): 2 for a state that holds
+    now or again, 1 for an event of the story's own days told before any past perfect ("said on
+    Thursday …, saying it had made progress" yes; "had ruled on Tuesday" no), 0 otherwise."""
+    if states_now(text):
+        return 2
+    day, perfect = _OWN_DAYS.search(text), PAST_PERFECT.search(text)
+    return int(bool(day and (perfect is None or day.start() < perfect.start())))
+
+
 def reports_news(text: str) -> bool:
-    """The sentence tells its story's own news (rule above), not background or reaction."""
-    return bool(_STATE_NOW.search(text) or _OWN_DAYS.search(text)) and not PAST_PERFECT.search(text)
+    """The sentence tells its story's own news, not background or reaction."""
+    return news_level(text) > 0
 
 
 def states_now(text: str) -> bool:

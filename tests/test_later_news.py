@@ -155,3 +155,50 @@ def test_words_saying_now_add_nothing_beside_a_later_source(embedder):
     got = later_statements([cited], [cited, count, ruling], "Are Lake Ardel's grey wolves still off the protected "
                            "list?", ["lake", "ardel"])
     assert _shown(got) == [ruling.sentence.text]
+
+
+# -- a statement that refers back to the sentence before it ------------------------------------------------
+
+def _read(src: str, i: int, text: str) -> dict[str, StoredSentence]:
+    return {f"{src}#{i}": StoredSentence(id=f"{src}#{i}", source=src, index=i, start=0, end=len(text), text=text)}
+
+
+def test_a_statement_referring_back_to_the_sentence_naming_the_subject_is_shown(embedder):
+    from bot.later import Surroundings
+
+    cases = [  # (cited, the sentence before, the later statement, question, names)
+        ("The Defence Office on Thursday added Kovix, the Estlandic handset maker, to its list of companies tied to "
+         "the army.", "Kovix sued the Defence Office in January over the listing.",
+         "In a filing on Tuesday, the office agreed to take the handset maker off its list.",
+         "Is Kovix on the Defence Office's list of companies tied to Estland's army?", ["kovix", "defence", "estland"]),
+        ("The Heritage Board has put the Marrow Isles on its list of sites in danger, citing overfishing.",
+         "The Marrow Isles were put on the danger list four years ago.",
+         "Meeting in Lima on Thursday, the board took them off it, saying the overfishing had stopped.",
+         "Are the Marrow Isles on the Heritage Board's list of sites in danger?", ["marrow", "isles", "heritage"]),
+        ("The Trade Office named Pellandia a currency cheat on Monday.",
+         "Pellandia was named a currency cheat in August, as the trade dispute grew.",
+         "In its report on Friday, the office no longer gives the country that name, citing its currency pledges.",
+         "Does the Trade Office call Pellandia a currency cheat?", ["trade", "office", "pellandia", "ledger"])]
+    for cited_text, before, later_text, q, names in cases:
+        cited = _sc(embedder, cited_text, "a", "2021-01-15", score=0.6)
+        stmt = _sc(embedder, later_text, "b", "2021-05-27", index=2, score=0.01, names=0.5)
+        around = Surroundings({"b": "A Win for the Accused"}, _read("b", 1, before))
+        assert later_statements([cited], [cited, stmt], q, names) == [], later_text  # alone: no subject
+        assert _shown(later_statements([cited], [cited, stmt], q, names, around=around)) == [later_text]
+    # the sentence before must name the cited subject, and the statement must refer back to it
+    cited = _sc(embedder, cases[1][0], "a", "2021-01-15", score=0.6)
+    stmt = _sc(embedder, cases[1][2], "b", "2021-05-27", index=2, score=0.01, names=0.5)
+    other = Surroundings({"b": "A Win"}, _read("b", 1, "The Tolley Reef was put on the danger list in 2015."))
+    assert later_statements([cited], [cited, stmt], cases[1][3], cases[1][4], around=other) == []
+    plain = _sc(embedder, "Meeting in Lima on Thursday, the board praised local fishing crews.", "b", "2021-05-27",
+                index=2, score=0.01, names=0.5)
+    near = Surroundings({"b": "A Win"}, _read("b", 1, cases[1][1]))
+    assert later_statements([cited], [cited, plain], cases[1][3], cases[1][4], around=near) == []
+
+
+def test_news_told_before_a_subordinate_past_perfect_still_counts():
+    from bot.later import news_level
+
+    assert news_level("The isles were taken off the list on Thursday, after officials said they had acted.") == 1
+    assert news_level("Varro is a planet again.") == 2
+    assert news_level("The court had ruled on Tuesday that the block was unlawful.") == 0
