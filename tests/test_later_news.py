@@ -7,7 +7,8 @@ the answer already quotes adds no second statement. All examples are invented.""
 from __future__ import annotations
 
 from bot.engine import Engine
-from bot.later import background, later_statements, period_years, reports_news
+from bot.later import background, later_statements
+from bot.story import period_years, reports_news
 from bot.select import Scored
 from ingest.records import StoredSentence
 
@@ -197,7 +198,7 @@ def test_a_statement_referring_back_to_the_sentence_naming_the_subject_is_shown(
 
 
 def test_news_told_before_a_subordinate_past_perfect_still_counts():
-    from bot.later import news_level
+    from bot.story import news_level
 
     assert news_level("The isles were taken off the list on Thursday, after officials said they had acted.") == 1
     assert news_level("Varro is a planet again.") == 2

@@ -1,0 +1,69 @@
+"""How a reader places one sentence of a news story in time: does it tell the story's own news
+(a state that holds now or again, an event of the story's own days) or its background (what it
+dates to an earlier year, what it tells in the past perfect)? Later coverage (bot/later.py) picks
+each later source's news by these rules and leaves its background out; nothing here knows about
+questions or answers."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.corrections.lexicon import PAST_PERFECT, YEAR, dated_before
+from ingest.records import StoredSentence
+
+
+# A story tells its own news as a state that holds now or again ("is now in the post-pandemic
+# period", "could open Wikipedia again", "no longer gives it that label", "let him back into the
+# Games") or as an event of its own days ("on Thursday", "yesterday"); its background is dated
+# further back ("in January", "three years ago") or told in the past perfect ("had ruled").
+_STATE_NOW = re.compile(r"\b(?:again|now|no longer|any ?more|once more|back (?:on|in|into|to|under|onto))\b", re.I)
+_OWN_DAYS = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight|"
+                       r"this (?:week|morning|afternoon|evening))\b", re.I)
+
+
+def news_level(text: str) -> int:
+    """How plainly the sentence tells its story's own news (rule above): 2 for a state that holds
+    now or again, 1 for an event of the story's own days told before any past perfect ("said on
+    Thursday …, saying it had made progress" yes; "had ruled on Tuesday" no), 0 otherwise."""
+    if states_now(text):
+        return 2
+    day, perfect = _OWN_DAYS.search(text), PAST_PERFECT.search(text)
+    return int(bool(day and (perfect is None or day.start() < perfect.start())))
+
+
+def reports_news(text: str) -> bool:
+    """The sentence tells its story's own news, not background or reaction."""
+    return news_level(text) > 0
+
+
+def states_now(text: str) -> bool:
+    """The sentence says how things stand now, after a change ("now belongs to", "again", "no
+    longer"), not in the past perfect."""
+    return bool(_STATE_NOW.search(text)) and not PAST_PERFECT.search(text)
+
+
+def background(s: StoredSentence, about: StoredSentence | None = None) -> bool:
+    """The sentence dates what it reports to a year before its own source: history, not news —
+    unless that is the year the cited sentence (`about`) reports on: a later statement of the same
+    period's figure or event revises it ("grew by 7.8 percent last year", March 2016 / "Output in
+    2015 rose by 26.3 percent", July 2016)."""
+    if not dated_before(s.text, s.published):
+        return False
+    m = YEAR.search(s.text)
+    return about is None or m is None or int(m.group(1)) not in period_years(about.text, about.published)
+
+
+_RELATIVE_YEAR = {"last year": -1, "this year": 0, "a year ago": -1, "the previous year": -1}
+
+
+def period_years(text: str, published: str) -> set[int]:
+    """The years a sentence reports on: the years it names, and "last year" / "this year" read
+    against its own source's date."""
+    years = {int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", text)}
+    if published[:4].isdigit():
+        low = text.lower()
+        years |= {int(published[:4]) + d for k, d in _RELATIVE_YEAR.items() if k in low}
+    return years
+
+
+__all__ = ["background", "news_level", "period_years", "reports_news", "states_now"]
