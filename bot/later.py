@@ -164,9 +164,9 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
             # about ("Sam Altman" in a headline is not "Sam Bankman-Fried"'s story).
             # Or it refers back (a pronoun, "the phone maker") to the sentence before it, which names
             # the cited subject, as a reader resolves it.
-            if not own and not (s.names >= 1.0 and (same_subject(c_subject, f"{ss.text} {around.of(ss)}")
-                                                    or (current and question_names))) \
-                    and not refers_back(ss, cs.text, c_subject, around):
+            back = not own and refers_back(ss, cs.text, c_subject, around)
+            if not own and not back and not (s.names >= 1.0 and (same_subject(c_subject, f"{ss.text} {around.of(ss)}")
+                                                                  or (current and question_names))):
                 continue
             close = (cs.vector is not None and ss.vector is not None
                      and float(np.dot(cs.vector, ss.vector)) >= tuning.same_point_dense)
@@ -174,7 +174,7 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
             # of the question itself ("sell components to ZTE" / "lifted its export ban on ZTE":
             # the cited sentence may be background the question's point is not in).
             point = topic_overlap(cs.text, ss.text) or topic_overlap(question, ss.text)
-            if point or close or (own and current and s.names >= 1.0):
+            if point or close or ((own or back) and current and s.names >= 1.0):
                 found[ss.id] = (s, own or (ss.id in found and found[ss.id][1]))
     if current:
         later_found = [s.sentence for s, _ in found.values()]

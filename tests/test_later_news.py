@@ -203,3 +203,21 @@ def test_news_told_before_a_subordinate_past_perfect_still_counts():
     assert news_level("The isles were taken off the list on Thursday, after officials said they had acted.") == 1
     assert news_level("Varro is a planet again.") == 2
     assert news_level("The court had ruled on Tuesday that the block was unlawful.") == 0
+
+
+def test_for_a_current_state_a_statement_referring_back_needs_no_shared_word(embedder):
+    from bot.later import Surroundings
+
+    cited = _sc(embedder, "The United States took Norvia off its list of state sponsors of terrorism on Saturday.", "a",
+                "2008-10-12", score=0.6)
+    before = "Norvia was taken off the list of sponsors in 2008 under the previous government."
+    for text in ("The president put the country back on it on Monday.", "On Monday the president reversed it.",
+                 "It returned to the roll on Monday, the president said."):
+        stmt = _sc(embedder, text, "b", "2017-11-21", index=2, score=0.01, names=1.0)
+        around = Surroundings({"b": "A Reversal"}, _read("b", 1, before))
+        got = later_statements([cited], [cited, stmt], "Is Norvia on the list of state sponsors of terrorism?",
+                               ["norvia"], around=around)
+        assert _shown(got) == [text], text
+        # not for a question about something else than the current state
+        assert later_statements([cited], [cited, stmt], "Why did the United States take Norvia off its list?",
+                                ["norvia"], around=around) == [], text
