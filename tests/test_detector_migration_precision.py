@@ -36,7 +36,7 @@ def test_detector_5_relinks_an_index_built_by_detector_4_without_reembedding(tmp
     before = vectors(old)
 
     _, new = upgrade(s, folder, embedder, before)
-    assert new.manifest.detector_version() == DETECTOR_VERSION == 5
+    assert new.manifest.detector_version() == DETECTOR_VERSION >= 5
     claims = _claims(new, new.all_links())
     assert any(RIGHT in t for t in claims)
     assert not any(f in t for t in claims for f in FALSE)

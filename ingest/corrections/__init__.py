@@ -62,8 +62,10 @@ def __getattr__(name: str) -> Any:
 # times and figures without a revision cue (polarity.py, measures.py); 4: restated reversals
 # (restate.py, reversals.py) — new stored cues for sentences that end, withdraw or admit something;
 # 5: precision first (precision.py) — only evidence precise by construction and by measurement flags,
-# the rest becomes candidates for the editor.
-DETECTOR_VERSION = 5
+# the rest becomes candidates for the editor; 6: a restriction lifted without a lifting verb ("could
+# open the site again", "is a full member again": polarity.py "restored") — new stored cues for
+# sentences that say a state holds again, and "blocked access to" imposes unavailability.
+DETECTOR_VERSION = 6
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

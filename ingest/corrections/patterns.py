@@ -154,11 +154,24 @@ _STATE_EVENT = {
     "banned": re.compile(r"\b(?:banned|barred|imposed (?:a |an )?(?:\w+ )?(?:ban|moratorium|embargo|sanctions)|"
                          r"blacklisted|prohibited)\b", re.I),
     "grounded": re.compile(r"\bgrounded\b", re.I),
+    "unavailable": re.compile(r"\b(?:blocked|cut off|shut off|restricted) (?:\w+ )?access\b", re.I),
     "detained": re.compile(r"\b(?:detained|arrested|jailed|taken into custody)\b", re.I),
     "investigated": re.compile(r"\b(?:opened|launched|began|started) (?:an? |its )?(?:\w+ ){0,2}(?:investigation|probe|"
                                r"inquiry|review)|\b(?:charged|indicted)\b", re.I),
 }
 _STATE_LIFT = {k: re.compile(r"\b(?:" + lift + r")\b", re.I) for k, (_, lift) in _STATES.items()}
+
+# "again" after a verb of ability or being: a state restored ("could open the site again", "is a full
+# member again", "can once again keep their laptops"), not an act repeated ("scored again").
+AGAIN_STATE = re.compile(r"\b(?:can|could|may|is|are|was|were|allowed to|free to|able to)\s+(?:once again|once more)"
+                         r"((?:\s+[\w'’-]+){1,6})|\b(?:can|could|may|is|are|was|were|be|been|allowed to|free to|"
+                         r"able to)\b((?:\s+[\w'’-]+){1,8}?)\s+(?:once again|once more|again)\b", re.I)
+
+
+def states_of(text: str) -> frozenset[str]:
+    """The restrictive states a sentence asserts or imposes (the claim side of `_STATES`)."""
+    return frozenset(k for k, rx in _STATE_CLAIM.items() if rx.search(text)) | frozenset(
+        k for k, rx in _STATE_EVENT.items() if rx.search(text))
 
 # A negative status: "has no plans to recall", "is not on any list", "not aware of any investigation".
 _NEG_STATUS = re.compile(

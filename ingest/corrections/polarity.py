@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from ..terms import _IRREGULAR, _norm, content_terms, words
 from ..terms import stem as stem_of
-from .patterns import LIST_EVENT, NEGATION, STATUS
+from .patterns import AGAIN_STATE, LIST_EVENT, NEGATION, STATUS, states_of
 from .signals import negated_near
 from .lexicon import (ALLEGATION, EXONERATION, FUTURE, MEMBERSHIP_NEGATIVE, PREVENT, REPLACE,
                       REVERSAL, UNLESS, UPHOLD)
@@ -101,14 +101,41 @@ def _claim_shape(text: str) -> tuple[bool, bool, bool, bool]:
             bool(ALLEGATION.search(text)))
 
 
+
+
+_NEGATED = re.compile(r"\b(?:not|never|no)\b|n't\b|\bcannot\b", re.I)
+_NEGATED_BEFORE = re.compile(r"(?:\b(?:not|never|no)|n't|\bcannot)\s+(?:[\w'’-]+\s+)?$", re.I)
+
+
+def _restored(a: str, b: str, claim_states: frozenset[str]) -> re.Match[str] | None:
+    """Claim `a` imposed a restriction (a state it asserts: suspended, banned, blocked); later
+    statement `b` says what it stopped can be done, or holds, again — the
+    words around "again" naming what the claim restricted (its content words beyond speech, or a
+    name the claim gives after its verb), and `b` imposing none of the claim's states itself."""
+    if claim_states & states_of(b):
+        return None  # "blocked again", "suspended once more": the restriction repeated
+    for m in AGAIN_STATE.finditer(b):
+        if negated_near(b, m.start()) or _NEGATED.search(m.group(0)) or _NEGATED_BEFORE.search(b[:m.start()]):
+            continue
+        clause = m.group(1) or m.group(2) or ""  # after "once again", or before "again"
+        shared = (_content(a) & set(content_terms(clause))) | (names(a) & names(" " + clause))
+        if shared - _IGNORED:
+            return m
+    return None
+
+
 def state_changes(a: str, b: str, texts: list[str], claim_states: frozenset[str]) -> list[Change]:
     """Later statement `b` (with `texts`: b and the neighbour that named the subject) puts an act,
     order or membership of claim `a` in the opposite polarity."""
     out: list[Change] = []
     rev_a, rev_b = _reversed(a), _reversed(b)
     unless, future, outside, alleged = _claim_shape(a)
-    if not (rev_a or rev_b or unless or future or outside or alleged or "listed" in claim_states):
+    restricted = bool(claim_states)
+    if not (rev_a or rev_b or unless or future or outside or alleged or "listed" in claim_states or restricted):
         return out  # most pairs: nothing here can change state (cheap: every shape is cached per text)
+    m = _restored(a, b, claim_states) if restricted else None
+    if m:  # a restriction, then what it stopped is possible again: "blocked access to X" ← "could open X again"
+        out.append(Change(STATUS, "superseded", "what the claim stopped is possible again", _span(m), "restored"))
     hit = {x for x in _acts(a) - rev_a if any(_same(x, y) for y in rev_b)} if rev_b else set()
     if hit:  # an act, then its reversal: "cancelled the visa" ← "quashed the cancellation"
         m = REVERSAL.search(b)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .patterns import (
-    ANTONYM_RX, CORRECTING, FAMILIES, FIGURE, LIST_EVENT, NEGATION, NEGOTIATION, NEG_WORD, PLAN, RETRACTION,
+    AGAIN_STATE, ANTONYM_RX, CORRECTING, FAMILIES, FIGURE, LIST_EVENT, NEGATION, NEGOTIATION, NEG_WORD, PLAN, RETRACTION,
     RETRACTOR, STATUS, STATUS_EVENT, _CLOCK, _DISOWN, _DELIBERATION, _DENIAL, _FIG, _LATER, _MONTHS, _NEGATION,
     _NEGATORS, _NEG_STATUS, _NOTICE, _NO_LONGER, _NUMBER_WORDS, _OPPOSITE_WORD, _PART_DOC, _PLAN_ABANDON,
     _PLAN_CLAIM, _PRIOR, _REPORTING, _RETRACTION, _REVISED, _REVISION, _STATE_CLAIM, _STATE_EVENT,
@@ -140,7 +140,7 @@ def signals(text: str) -> Signals:
     event = listing or bool(STATUS_EVENT.search(text))
     # A state changed through another event: an act reversed or upheld, an event prevented, a place taken.
     shift = any(rx.search(text) for rx in (REVERSAL, UPHOLD, PREVENT, REPLACE, EXONERATION))
-    if lifts or event or shift or _NO_LONGER.search(text):
+    if lifts or event or shift or _NO_LONGER.search(text) or AGAIN_STATE.search(text):
         later.add(STATUS)
     if figs and (notice or _REVISION.search(text)):
         later.add(FIGURE)
