@@ -49,7 +49,7 @@ from ingest.records import StoredSentence, sentence_id
 from ingest.split import is_headline
 from ingest.tuning import LaterTuning
 
-from .story import background, news_level, states_now
+from .story import background, news_level, period_years, states_now
 
 
 class Scored(Protocol):
@@ -145,6 +145,7 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
     `tuning.max_later` (thresholds: settings.tuning.later)."""
     have = {c.sentence.id for c in cited}
     current = is_current_state(question)
+    asked = frozenset(period_years(question, ""))  # years the question names
     found: dict[str, tuple[Scored, bool]] = {}  # id → (statement, names the subject itself)
     for c in cited:
         cs = c.sentence
@@ -157,7 +158,7 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
                 continue
             if s.lex <= 0 and s.dense < tuning.question_dense:
                 continue  # not about what was asked
-            if background(ss, cs):
+            if background(ss, cs, asked):
                 continue
             own = same_subject(c_subject, ss.text)
             # Through its surroundings, the statement must also carry every name the question asks
@@ -178,7 +179,7 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
                 found[ss.id] = (s, own or (ss.id in found and found[ss.id][1]))
     if current:
         later_found = [s.sentence for s, _ in found.values()]
-        for s in _stated_change(cited, pool, have | set(found), question_names, tuning, later_found):
+        for s in _stated_change(cited, pool, have | set(found), question_names, tuning, later_found, asked):
             found[s.sentence.id] = (s, True)
     return _one_per_source(found, tuning.max_later, bool(question_names))
 
@@ -208,7 +209,7 @@ _CHANGE_CUES = ("strong", "update")  # the detector's stored cue: the sentence w
 
 def _stated_change(cited: Sequence[Scored], pool: Sequence[Scored], have: set[str],
                    question_names: Sequence[str], tuning: LaterTuning,
-                   later_found: Sequence[StoredSentence] = ()) -> list[Scored]:
+                   later_found: Sequence[StoredSentence] = (), asked: frozenset[int] = frozenset()) -> list[Scored]:
     """For a question about how things stand now: the sentence of the newest cited source that
     states a change ("Twitter reinstated …", "no longer constitutes …"), when selection cited
     another sentence of that source ("Trump said he saw no reason to return"). Nothing is later
@@ -224,7 +225,7 @@ def _stated_change(cited: Sequence[Scored], pool: Sequence[Scored], have: set[st
     # Words alone say how things stand now only where nothing later was found.
     by_words = not any(is_later(f.published, newest.published) for f in later_found)
     out = [s for s in pool if s.sentence.source == newest.source and s.sentence.id not in have
-           and not background(s.sentence)
+           and not background(s.sentence, asked=asked)
            and (s.sentence.cue in _CHANGE_CUES or (by_words and states_now(s.sentence.text)))
            and (s.lex > 0 or s.dense >= tuning.question_dense)
            and ((bool(question_names) and s.names >= 1.0) or shared_names(newest.text, s.sentence.text))]

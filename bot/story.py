@@ -42,15 +42,19 @@ def states_now(text: str) -> bool:
     return bool(_STATE_NOW.search(text)) and not PAST_PERFECT.search(text)
 
 
-def background(s: StoredSentence, about: StoredSentence | None = None) -> bool:
+def background(s: StoredSentence, about: StoredSentence | None = None, asked: frozenset[int] = frozenset()) -> bool:
     """The sentence dates what it reports to a year before its own source: history, not news —
-    unless that is the year the cited sentence (`about`) reports on: a later statement of the same
-    period's figure or event revises it ("grew by 7.8 percent last year", March 2016 / "Output in
-    2015 rose by 26.3 percent", July 2016)."""
+    unless that is the year the cited sentence (`about`) reports on (a later statement of the same
+    period's figure or event revises it: "grew by 7.8 percent last year", March 2016 / "Output in
+    2015 rose by 26.3 percent", July 2016) or the year the question asks about (`asked`: "What
+    happened to the city's water in 2021?")."""
     if not dated_before(s.text, s.published):
         return False
     m = YEAR.search(s.text)
-    return about is None or m is None or int(m.group(1)) not in period_years(about.text, about.published)
+    year = int(m.group(1)) if m else None
+    if year is not None and year in asked:
+        return False
+    return about is None or year is None or year not in period_years(about.text, about.published)
 
 
 _RELATIVE_YEAR = {"last year": -1, "this year": 0, "a year ago": -1, "the previous year": -1}

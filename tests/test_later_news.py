@@ -221,3 +221,11 @@ def test_for_a_current_state_a_statement_referring_back_needs_no_shared_word(emb
         # not for a question about something else than the current state
         assert later_statements([cited], [cited, stmt], "Why did the United States take Norvia off its list?",
                                 ["norvia"], around=around) == [], text
+
+
+def test_a_year_the_question_asks_about_is_not_background():
+    old = _s("A winter storm in 2021 froze the pumps and left the town without water for a month.", "2022-09-15")
+    assert background(old)
+    assert not background(old, asked=frozenset({2021}))
+    assert background(old, asked=frozenset({2020}))
+    assert period_years("What happened to Dunmore's water in 2021?", "") == {2021}
