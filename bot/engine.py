@@ -25,6 +25,7 @@ from .compose import ComposeRequest, Composer, OnToken, composer_from_settings
 from .conversation import Conversation
 from .later import ReadLog, Surroundings, later_statements
 from .metadata import Directory, metadata_answer
+from .rerank import from_settings as rerank_from
 from .retrieve import read_sentences, retrieve, understand
 from .scorer import Scorer
 from .scorer import cached as fitted_scorer
@@ -56,7 +57,7 @@ class Engine:
         self.stats = TermStats()
         self.scorer = scorer or fitted_scorer()
         self.selector: Selector = selector if selector is not None else FittedSelector(
-            self.scorer, self.stats, settings.max_citations)
+            self.scorer, self.stats, settings.max_citations, rerank=rerank_from(settings.rerank))
         # The scorer's dense feature means what it means for the model it was fitted with.
         self.notice = self.scorer.model_notice(self.embedder.identity)
         if self.notice:

@@ -6,6 +6,8 @@ answer-type evidence, …); a logistic model fitted on external labelled data tu
 probability, and a second stage fitted on our own news dev questions weighs that with whether the
 sentence is its article's headline and re-weighs a few features on news (bot/scorer.py, bot/fitted/scorer.json,
 `python -m bot.train`). The final probability is the sentence's score and the citation's `score`.
+With FACTDESK_RERANK=cross the rerank stage (bot/rerank.py) rereads the best candidates with a
+cross-encoder and its fitted stack's probability, threshold and citation values take the scorer's place.
 
 The decision: answer when the best probability reaches the fitted `threshold` (chosen on our dev
 questions for a stated false-abstention rate); quote a further sentence when its probability is at
@@ -51,6 +53,7 @@ from ingest.terms import content_terms, name_tokens
 from .features import FEATURES, QuestionView, name_coverage, vector
 from .names import absent_spans, initials_in, lowercase_names
 from .question import asks_checkable_kind, attributed_to, is_headline, speaker_of
+from .rerank import Reranker, Stack
 from .retrieve import Query
 from .scorer import Scorer
 from .termstats import TermStats
@@ -107,12 +110,20 @@ class Selector(Protocol):
 class FittedSelector:
     """The fitted scorer plus rules 1–7 above."""
 
-    def __init__(self, scorer: Scorer, stats: TermStats, max_citations: int | None = None) -> None:
+    def __init__(self, scorer: Scorer, stats: TermStats, max_citations: int | None = None,
+                 rerank: Reranker | None = None) -> None:
         """`max_citations`: a reader's cap (settings) below the fitted one; the fitted file's
-        `max_citations` decides otherwise."""
+        `max_citations` decides otherwise. `rerank`: the cross-encoder stage (bot/rerank.py), whose
+        fitted stack then decides in the scorer's place."""
         self.scorer = scorer
         self.stats = stats
+        self.cap = max_citations
         self.max_citations = min(scorer.max_citations, max_citations or scorer.max_citations)
+        self.rerank = rerank
+
+    def _decider(self) -> Scorer | Stack:
+        """Whose probability and decision values hold: the rerank stack's when it is on and loaded."""
+        return self.rerank.stack if self.rerank is not None and self.rerank.ready() else self.scorer
 
     def score(self, query: Query, candidates: Sequence[StoredSentence], neighbours: Neighbours) -> list[Scored]:
         """Every candidate scored, best first."""
@@ -132,11 +143,14 @@ class FittedSelector:
             x = vector(qv, text, float(np.dot(query.vector, s.vector)), bm25, names=names,
                        adapted=float(np.dot(qa, s.vector)))
             scored.append(Scored(s, float(x[0]), float(x[2]), names, features=x))
-        probs = self.scorer.final(np.vstack([c.features for c in scored]), np.array([is_headline(s.text) for s in candidates]))
+        base = self.scorer.final(np.vstack([c.features for c in scored]), np.array([is_headline(s.text) for s in candidates]))
+        probs = base
+        if self._decider() is not self.scorer:  # the rerank stage rereads the best candidates
+            probs = self.rerank.rescore(query.text, [s.text for s in candidates], base)
         for c, p in zip(scored, probs):
             c.score = float(p)
-        scored.sort(key=lambda c: -c.score)
-        return scored
+        order = sorted(range(len(scored)), key=lambda i: (-probs[i], -base[i]))
+        return [scored[i] for i in order]
 
     def _titles(self, qv: QuestionView) -> dict[str, str]:
         if not qv.names:
@@ -145,7 +159,8 @@ class FittedSelector:
 
     def select(self, query: Query, candidates: Sequence[StoredSentence], neighbours: Neighbours) -> Selection:
         ranked = self.score(query, candidates, neighbours)
-        t = self.scorer
+        t = self._decider()
+        cap = self.max_citations if t is self.scorer else min(t.max_citations, self.cap or t.max_citations)
         fit = [c for c in ranked if eligible(query.text, c.features)]  # rule 7
         sel = Selection(ranked, eligible=fit, threshold=t.threshold,
                         cite_threshold=max(t.threshold, t.cite_ratio * fit[0].score) if fit else 1.0)
@@ -166,7 +181,7 @@ class FittedSelector:
         if rel:  # rule 3
             obj = [c for c in pool if has_object(rel, c.sentence.text)]
             chosen = obj or chosen
-        sel.chosen = chosen[: self.max_citations]
+        sel.chosen = chosen[:cap]
         return sel
 
 

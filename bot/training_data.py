@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -121,6 +121,7 @@ class Asked:
     headline: np.ndarray  # each candidate is its article's headline
     good: list[int]  # holds an expected or an `also` phrase (what sentence precision counts)
     article: str  # the source asked about: an answer's, else the nearest candidate's (folds by article)
+    texts: list[str] = field(default_factory=list)  # the candidates' sentences (the cross-encoder reads them)
 
 
 def own_questions(path: Path, embedder, adapter: np.ndarray | None = None) -> list[Asked]:
@@ -175,5 +176,6 @@ def own_questions(path: Path, embedder, adapter: np.ndarray | None = None) -> li
                              bool(absent_names(standalone, stats, [c.sentence.text for c in scored])),
                              np.array([c.sentence.index for c in scored]),
                              np.array([is_headline(c.sentence.text) for c in scored]),
-                             [int(any(p in c.sentence.text for p in good)) for c in scored], article))
+                             [int(any(p in c.sentence.text for p in good)) for c in scored], article,
+                             [c.sentence.text for c in scored]))
     return out

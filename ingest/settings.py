@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -44,6 +45,9 @@ class Settings(BaseSettings):
     max_citations: int = Field(4, validation_alias="FACTDESK_MAX_CITATIONS")
     # chat and Slack keep every sentence row in memory (~35 MB per 100k sentences; ingest/rowcache.py)
     warm_rows: bool = Field(True, validation_alias="FACTDESK_WARM_ROWS")
+    # "cross": reread the fitted scorer's best candidates with the cross-encoder in bot/fitted/cross/
+    # (bot/rerank.py; slower per question); "off": the fitted scorer alone
+    rerank: Literal["off", "cross"] = Field("off", validation_alias="FACTDESK_RERANK")
 
     # LLM composer (optional; unset = extractive answers)
     llm: str = Field("", validation_alias="FACTDESK_LLM")

