@@ -69,8 +69,8 @@ class Breakdown:
     the function exists, so the breakdown survives refactors of the pipeline (a missing step reads 0).
     """
 
-    STEPS = ("load_clean_split", "embed", "relink", "chroma_writes", "chroma_reads", "term_counts", "list_files",
-             "plan", "publish")  # the last three: listing the folders, planning, publishing (what they call apart)
+    STEPS = ("load_clean_split", "embed", "relink", "chroma_writes", "chroma_reads", "term_counts", "cues",
+             "list_files", "plan", "publish")  # cues: the sentences' stored cues; then listing, planning, publishing
     WRITES = {"upsert", "add", "update", "delete", "delete_collection", "create_collection",
               "get_or_create_collection"}
 
@@ -121,6 +121,7 @@ class Breakdown:
             for attr, step in (("relink", "relink"), ("expand", "list_files"), ("plan", "plan")):
                 self.patch(mod, attr, step)
         self.patch(Embedder, "embed", "embed")
+        self.patch(importlib.import_module("ingest.corrections"), "sentence_meta", "cues")
         self.patch(importlib.import_module("ingest.manifest").Manifest, "publish_generation", "publish")
         for mod_name, cls_name, attr in (("ingest.store", "Store", "_call"), ("ingest.gateway", "Gateway", "_call"),
                                          ("ingest.gateway", "Gateway", "call")):
@@ -137,9 +138,7 @@ class Breakdown:
             self.patch(mod, "document_frequencies", "term_counts")
 
     def result(self, total: float) -> dict[str, float]:
-        out = {k: round(v, 3) for k, v in self.t.items()}
-        out["other"] = round(total - sum(self.t.values()), 3)
-        return out
+        return {**{k: round(v, 3) for k, v in self.t.items()}, "other": round(total - sum(self.t.values()), 3)}
 
 
 def corpus_sentences(corpus: str) -> list[str]:

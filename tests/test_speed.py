@@ -90,7 +90,8 @@ def test_ingest_breakdown_accounts_for_every_step(settings, embedder):
     assert list(steps) == [*Breakdown.STEPS, "other"]
     assert abs(sum(steps.values()) - total) < 0.01
     assert all(v >= 0 for k, v in steps.items() if k != "other")
-    for step in ("load_clean_split", "embed", "relink", "chroma_writes", "chroma_reads", "list_files", "plan", "publish"):
+    for step in ("load_clean_split", "embed", "relink", "chroma_writes", "chroma_reads", "cues", "list_files", "plan",
+                 "publish"):
         assert bd.t[step] > 0, (step, bd.t)  # unrounded: listing one small folder takes well under 1 ms
 
 
