@@ -12,8 +12,10 @@ EVAL = ROOT / "data" / "eval"
 LIST = EVAL / "BLIND"
 
 
-def blind_sets(path: Path = LIST) -> frozenset[str]:
-    """The set names the file lists (none when it is missing)."""
+def blind_sets(path: Path | None = None) -> frozenset[str]:
+    """The set names the file lists (none when it is missing). The default path is read at call
+    time, so a test can point `LIST` at a list of its own."""
+    path = path or LIST
     if not path.is_file():
         return frozenset()
     lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
@@ -34,7 +36,7 @@ def set_name(name: str | Path) -> str:
     return p.as_posix()
 
 
-def refused(names: list[str] | tuple[str, ...], path: Path = LIST) -> list[str]:
+def refused(names: list[str] | tuple[str, ...], path: Path | None = None) -> list[str]:
     """The given sets that are blind (empty: all may be analysed)."""
     blind = blind_sets(path)
     return [n for n in names if set_name(n) in blind]

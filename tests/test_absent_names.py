@@ -115,9 +115,12 @@ def test_blind_list_refuses_the_sets_it_names(tmp_path):
     assert set_name(EVAL / "news-heldout5.jsonl") == "news-heldout5"
 
 
-def test_the_repositorys_blind_list_stops_failure_causes():
-    from benchmarks import failure_causes
+def test_the_blind_list_stops_failure_causes(tmp_path, monkeypatch):
+    from benchmarks import blind, failure_causes
 
+    listed = tmp_path / "BLIND"
+    listed.write_text("news-heldout5\n", encoding="utf-8")
+    monkeypatch.setattr(blind, "LIST", listed)
     assert "news-heldout5" in blind_sets()
     with pytest.raises(SystemExit):
         failure_causes.main(["--sets", "news,news-heldout5"])
