@@ -14,6 +14,7 @@ from ingest.corrections.detect import Row, detect_across, detect_within
 from ingest.corrections.families import SURE, UNSURE, evidence
 from ingest.corrections.precision import demotion
 from ingest.records import SourceRecord
+from tests.sources import write_source
 
 
 def _ev(embedder, a: str, b: str, **kw):
@@ -183,9 +184,7 @@ def test_a_timeline_or_framed_correction_in_one_story_still_links(embedder, text
 
 # --- candidates in the index, and current-state questions -----------------------------------------
 
-def _src(folder, sid: str, published: str, *sentences: str) -> None:
-    (folder / f"{sid}.md").write_text(f"---\nid: {sid}\ntitle: {sid}\npublisher: Dale Courier (fictional)\n"
-                                      f"published: {published}\n---\n" + "\n\n".join(sentences) + "\n")
+_src = write_source
 
 
 def test_demoted_pairs_are_listed_for_the_editor_not_flagged(tmp_path, settings, embedder, indexer):

@@ -9,13 +9,10 @@ import json
 
 from bot.engine import Engine
 from bot.later import is_current_state, newest_first
+from tests.sources import write_source
 
 
-def _src(folder, sid: str, published: str, *sentences: str) -> None:
-    date = f"published: {published}\n" if published else ""
-    (folder / f"{sid}.md").write_text(f"---\nid: {sid}\ntitle: {sid}\npublisher: Dale Courier (fictional)\n{date}---\n"
-                                      + "\n\n".join(sentences) + "\n")
-
+_src = write_source
 
 def _engine(tmp_path, settings, embedder, indexer, *sources) -> Engine:
     folder = tmp_path / "src"

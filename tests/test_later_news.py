@@ -11,6 +11,7 @@ from bot.later import background, later_statements
 from bot.story import period_years, reports_news
 from bot.select import Scored
 from ingest.records import StoredSentence
+from tests.sources import write_source
 
 
 def _sc(embedder, text: str, source: str, published: str, index: int = 1, score: float = 0.1,
@@ -101,8 +102,7 @@ def test_a_same_period_revision_is_shown_as_later_coverage(embedder):
 # -- a later source that already speaks through a correcting sentence --------------------------------------
 
 def _src(folder, sid: str, published: str, *sentences: str) -> None:
-    (folder / f"{sid}.md").write_text(f"---\nid: {sid}\ntitle: {sid}\npublisher: Fen Gazette (fictional)\n"
-                                      f"published: {published}\n---\n" + "\n\n".join(sentences) + "\n")
+    write_source(folder, sid, published, *sentences, publisher="Fen Gazette (fictional)")
 
 
 def test_a_later_source_quoted_as_a_correction_adds_no_second_statement(tmp_path, settings, embedder, indexer):
