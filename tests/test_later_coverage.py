@@ -14,6 +14,7 @@ from tests.sources import write_source
 
 _src = write_source
 
+
 def _engine(tmp_path, settings, embedder, indexer, *sources) -> Engine:
     folder = tmp_path / "src"
     folder.mkdir()
