@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 
 FITTED = Path(__file__).resolve().parent / "fitted" / "adapter.npz"
-# Training settings, all recorded in the fitted file. Not tuned: the seed; Adam's usual step size;
+# Training settings, all recorded in the fitted file. Not tuned: the seed (training_data.SEED); Adam's usual step size;
 # the batch; three folds for the out-of-fold vectors. Chosen on the dev splits: strength and epochs.
-SEED = 20190614
+SEED = 20190614  # the same value as training_data.SEED; kept here so the engine's import of this module stays light
 # Softmax temperature of the listwise loss (cosines live in [-1, 1]; 0.05 is the usual contrastive
 # value, e.g. SimCSE/sentence-transformers' MultipleNegativesRankingLoss scale 20). Not tuned.
 TEMPERATURE = 0.05

@@ -25,7 +25,6 @@ weights, the thresholds, the embedding model, the seed and the SHA-256 of every 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -35,7 +34,8 @@ import numpy as np
 from .features import FEATURES
 # load_trecqa, load_wikiqa and featurize are also used from here by benchmarks.quality and the tests.
 from .training_data import (
-    NEGATIVE_LISTS, OWN_DEV, Group, featurize, load_trecqa, load_wikiqa, own_questions, with_negatives,
+    NEGATIVE_LISTS, OWN_DEV, SEED, Group, featurize, load_trecqa, load_wikiqa, own_questions, sha256,
+    with_negatives,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +43,6 @@ TRECQA = ROOT / "data" / "external" / "trecqa"
 WIKIQA = ROOT / "data" / "external" / "wikiqa"
 OUT = Path(__file__).resolve().parent / "fitted" / "scorer.json"
 ADAPTER = OUT.parent / "adapter.npz"
-SEED = 20190614
 # L2 strength of the logistic regression (scikit-learn's default C); not tuned.
 C = 1.0
 
@@ -95,10 +94,6 @@ def fit(xs: list[np.ndarray], labels: list[list[int]], seed: int) -> dict:
     lr.fit((x - mean) / scale, y)
     return {"mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(),
             "coef": lr.coef_[0].round(6).tolist(), "intercept": round(float(lr.intercept_[0]), 6)}
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def train(embedder, wikiqa: Path | None = None, seed: int = SEED, own: tuple[Path, ...] = OWN_DEV,

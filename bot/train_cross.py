@@ -18,7 +18,6 @@ the fitted scorer and this model on our own dev news questions (bot/rerank_fit.p
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import random
@@ -27,13 +26,12 @@ import sys
 import time
 from pathlib import Path
 
-from .training_data import Group, load_trecqa, load_wikiqa
+from .training_data import SEED, Group, load_trecqa, load_wikiqa, sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 TRECQA = ROOT / "data" / "external" / "trecqa"
 WIKIQA = ROOT / "data" / "external" / "wikiqa"
 OUT = Path(__file__).resolve().parent / "fitted" / "cross"
-SEED = 20190614
 # Hyper-parameters (none tuned: one run fits the CPU budget; common values for fine-tuning MiniLM).
 # The subsample (~3.5k pairs, ~220 steps) is what 2 shared cores train in about 30 min: TrecQA
 # (newswire, our domain) keeps more wrong sentences per question than WikiQA, whose questions are
@@ -53,10 +51,6 @@ def clean(text: str) -> str:
     text = re.sub(r" (n't|'s|'re|'ve|'ll|'d|'m)\b", r"\1", text)
     text = re.sub(r" ([,.;:?!%)\]])", r"\1", text)
     return re.sub(r"([(\[$]) ", r"\1", text).strip()
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def init_model() -> tuple[str, Path]:

@@ -7,6 +7,7 @@ questions as the engine retrieves them. Only train and dev splits are ever read 
 from __future__ import annotations
 
 import csv
+import hashlib
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,6 +21,14 @@ from .bm25 import BM25
 from .features import FEATURES, vector, view
 
 ROOT = Path(__file__).resolve().parent.parent
+# The one seed of every training command (scorer, adapter, cross-encoder, stack): not tuned.
+SEED = 20190614
+
+
+def sha256(path: Path) -> str:
+    """A data or fitted file's checksum, as the fitted files record it."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
 # Constructed negatives: how many other questions' candidate lists each question is asked of.
 NEGATIVE_LISTS = 1
 
