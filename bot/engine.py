@@ -50,8 +50,11 @@ class Engine:
 
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None, store: Store | None = None,
                  composer: Composer | None = None, selector: Selector | None = None,
-                 scorer: Scorer | None = None) -> None:
+                 scorer: Scorer | None = None, one_shot: bool = False) -> None:
         self.settings = settings
+        # A one-shot command (`factdesk ask`) reads the sentence mirror when it is in step, so
+        # chromadb is never imported (bot/coldstore.py); chat and Slack stay on Chroma.
+        self.one_shot = one_shot
         self.embedder = embedder or Embedder(settings.embed_model, settings.embed_device, quantize=settings.embed_quantize)
         self.composer: Composer = composer if composer is not None else composer_from_settings(settings)
         self.stats = TermStats()
@@ -90,11 +93,21 @@ class Engine:
     def store(self) -> Store:
         with self._lock:
             if self._store is None:
-                st = Store(self.settings, create=False)
-                st.check_model(self.embedder.identity)
+                st = self._open()
                 self._generation = st.generation()
                 self._store = st
             return self._store
+
+    def _open(self, fresh: bool = False) -> Store:
+        if self.one_shot:
+            from .coldstore import open_cold
+
+            cold = open_cold(self.settings, self.embedder.identity)
+            if cold is not None:
+                return cold  # type: ignore[return-value]  (the reads a question makes)
+        st = Store(self.settings, create=False, fresh=fresh)
+        st.check_model(self.embedder.identity)
+        return st
 
     def _refresh(self) -> None:
         """Another process may have re-indexed since this engine opened the index, and an
@@ -111,8 +124,7 @@ class Engine:
         self._reopen()
 
     def _reopen(self) -> None:
-        fresh = Store(self.settings, create=False, fresh=True)
-        fresh.check_model(self.embedder.identity)
+        fresh = self._open(fresh=True)
         with self._lock:
             self._store, self._generation = fresh, fresh.generation()
 

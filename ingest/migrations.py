@@ -81,7 +81,16 @@ def link_sources(store: Store, settings: Settings) -> None:
     store.put_links([*store.all_links(), *store.candidate_links()])
 
 
-MIGRATIONS: list[Callable[[Store, Settings], None]] = [term_counts, sources_list, relink_all, link_sources]
+def sentence_mirror(store: Store, settings: Settings) -> None:
+    """6: the sentence mirror (`ingest.mirror`: every sentence row, vector and link in files of our
+    own beside the catalog) exists, so a one-shot `factdesk ask` answers without importing Chroma.
+    Copied from the stored rows and vectors; nothing is re-embedded. (Every writer's start also
+    copies it again whenever it is out of step: after a crash, or a rebuild swapped in.)"""
+    store.mirror.ensure(store)
+
+
+MIGRATIONS: list[Callable[[Store, Settings], None]] = [term_counts, sources_list, relink_all, link_sources,
+                                                       sentence_mirror]
 LATEST = len(MIGRATIONS) + 1
 
 
@@ -96,4 +105,5 @@ def upgrade(store: Store, settings: Settings) -> int:
             store.manifest.set_schema_version(version)
     if found >= 4:  # a later detector than the one the links came from (cheap check otherwise)
         relink_all(store, settings)
+    store.mirror.ensure(store)  # in step from here (copied when it was not), followed by every write
     return found

@@ -103,6 +103,7 @@ class Indexer:
             finally:
                 self.guard = None
                 if self._store is not None:
+                    self._store.mirror.settle(self._store)  # in step though nothing was published
                     self._store.guard = None
                     self._store.manifest.cache_records(False)
                 drop_detector_caches()

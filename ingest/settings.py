@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     max_citations: int = Field(4, validation_alias="FACTDESK_MAX_CITATIONS")
     # chat and Slack keep every sentence row in memory (~35 MB per 100k sentences; ingest/rowcache.py)
     warm_rows: bool = Field(True, validation_alias="FACTDESK_WARM_ROWS")
+    # one-shot `factdesk ask` reads the sentence mirror ingest keeps (ingest/mirror.py, bot/coldstore.py)
+    # instead of importing Chroma, when the mirror is in step; 0 forces the Chroma path
+    cold_mirror: bool = Field(True, validation_alias="FACTDESK_COLD_MIRROR")
     # "cross": reread the fitted scorer's best candidates with the cross-encoder in bot/fitted/cross/
     # (bot/rerank.py; slower per question); "off": the fitted scorer alone
     rerank: Literal["off", "cross"] = Field("off", validation_alias="FACTDESK_RERANK")

@@ -43,6 +43,7 @@ from .gateway import (  # noqa: F401  (re-exported: callers catch these from ing
     is_disk_full,
 )
 from .manifest import Manifest, Reserved
+from .mirrorhooks import follows_store
 from .records import CorrectionLink, Sentence, Source, SourceRecord, StoredSentence, sentence_id
 from .rowcache import SentenceRows
 from .settings import Settings
@@ -51,6 +52,7 @@ from .termcounts import TermCounts, document_frequencies  # noqa: F401  (re-expo
 log = logging.getLogger(__name__)
 
 
+@follows_store  # every sentence and link write repeated in the one-shot reader's mirror (ingest.mirror)
 class Store(Gateway):
     """The gateway with sentences and links; the manifest and term counts as parts."""
 

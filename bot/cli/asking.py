@@ -84,7 +84,9 @@ def cmd_ask(app: App, args: argparse.Namespace) -> int:
     else:
         err('ask what? usage: factdesk ask "QUESTION" [--json]')
         return 2
-    # The question encoder loads in the background while chromadb is imported and the index opened.
+    # The question encoder loads in the background while the index is opened (the sentence mirror,
+    # or chromadb imported when the mirror is not in step).
+    app.one_shot = True
     app.embedder.preload()
     app.ensure_index()
     return _answer_lines(app, questions, json_out=args.json, verbose=args.verbose)

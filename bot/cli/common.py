@@ -105,6 +105,7 @@ class App:
         self._embedder = None
         self._engine = None
         self._indexer = None
+        self.one_shot = False  # set by `ask`: the engine may read the sentence mirror (bot/coldstore.py)
 
     @property
     def embedder(self):
@@ -124,7 +125,7 @@ class App:
         if self._engine is None:
             from bot.engine import Engine
 
-            self._engine = Engine(self.settings, embedder=self.embedder)
+            self._engine = Engine(self.settings, embedder=self.embedder, one_shot=self.one_shot)
         return self._engine
 
     @property
