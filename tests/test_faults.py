@@ -440,8 +440,9 @@ def test_corrupted_index_says_rebuild_and_rebuild_recovers(tmp_path, embedder, d
     env = env_for(data, FACTDESK_SOURCES_DIR=str(tmp_path / "no-sources"))
     for argv in (["ask", "Who developed the police app?", "--json"], ["chat", "--json"]):
         res = run_factdesk(argv, env, tmp_path, input="Who developed the police app?\n")
-        if damage == "vectors" and res.returncode == 0:
-            # Chroma may rebuild vectors from its log; then the answers must still be exact.
+        if (damage == "vectors" or argv[0] == "ask") and res.returncode == 0:
+            # Chroma may rebuild vectors from its log, and a one-shot ask reads the sentence mirror
+            # (bot/coldstore.py), which the damage did not touch: the answers must still be exact.
             texts = {SEED_ID: {load_file(ARTICLE).text}}
             for line in res.stdout.splitlines():
                 _check_citations(json.loads(line), texts)
