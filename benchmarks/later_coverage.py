@@ -1,0 +1,118 @@
+"""`python -m benchmarks.later_coverage`: later coverage on the real-world parts, shown and wrong.
+
+`factdesk eval` reports "later coverage shown" (a current-state question's answer cites the
+newest relevant statement). This adds its precision: every part's index holds all of the part's
+episodes, so a citation with `role: "later"` from a source of another episode than the question's
+is later coverage about another subject — noise shown as "Later". Per part: later shown, hit rate,
+sentence precision, answers showing a wrong-episode later statement (and how many later citations
+there were, right and wrong episode). `--dump FILE` writes each question's citations (role,
+source, episode, text) as JSON Lines for reading misses.
+
+`--sets` picks parts (default: every realworld part not listed as blind); a blind part is
+refused (benchmarks/blind.py). This measures development data: every part run here is spent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from benchmarks.blind import EVAL, refused
+
+DEFAULT = ["realworld/dev", "realworld/heldout", "realworld/heldout2", "realworld/heldout3", "realworld/heldout4",
+           "realworld/heldout5", "realworld/heldout6"]
+
+
+def episode_of(header: dict[str, Any]) -> dict[str, str]:
+    """Source id → episode id, from the part's header."""
+    return {src: e["id"] for e in header.get("episodes") or [] for src in e["sources"]}
+
+
+def later_precision(items: list[dict[str, Any]], answers: list[Any], episodes: dict[str, str]) -> dict[str, Any]:
+    """Later citations from the question's own episode (right) and from another (wrong), and the
+    answers showing at least one wrong one."""
+    right = wrong = answers_wrong = 0
+    for q, a in zip(items, answers):
+        ep = q.get("episode")
+        bad = [c for c in a.citations if c.role == "later" and ep and episodes.get(c.source) not in (None, ep)]
+        wrong += len(bad)
+        right += sum(1 for c in a.citations if c.role == "later") - len(bad)
+        answers_wrong += bool(bad)
+    return {"later_citations_right_episode": right, "later_citations_wrong_episode": wrong,
+            "answers_with_wrong_episode_later": answers_wrong}
+
+
+def run_part(name: str, settings: Any, embedder: Any, dump: Any = None) -> dict[str, Any]:
+    from bot.engine import Engine
+    from bot.evaluate import load_eval, score, score_families
+    from bot.indexing import make_indexer
+
+    path = EVAL / f"{name}.jsonl"
+    header, items = load_eval(path)
+    sources = path.parent / header["sources"]
+    episodes = episode_of(header)
+    with tempfile.TemporaryDirectory(prefix="factdesk-later-") as tmp:
+        s = settings.model_copy(update={"data_dir": Path(tmp), "chroma_host": "",
+                                        "corrections_file": sources / "corrections.yml"})
+        report = make_indexer(s, embedder).ingest([str(sources)])
+        if not report.ok:
+            raise RuntimeError(f"{name}: sources failed to ingest")
+        engine = Engine(s, embedder=embedder)
+        answers = [engine.ask(q["question"]) for q in items]
+        texts = {sid: r.text for sid, r in engine.store().get_sources(list(engine.store().source_records())).items()}
+        links = engine.corrections()
+    base = score(items, answers, texts)
+    fams = score_families(header, links, items, answers)
+    out = {"part": name, "later_shown": fams["later_shown"], "hit_rate": base["hit_rate"],
+           "sentence_precision": base["sentence_precision"], "link_recall": fams["link_recall"],
+           **later_precision(items, answers, episodes), "later_missed": fams["later_missed"]}
+    if dump is not None:
+        for q, a in zip(items, answers):
+            shown = any(p in c.text for c in a.citations for p in q.get("newest") or [])
+            dump.write(json.dumps({"part": name, "question": q["question"], "episode": q.get("episode"),
+                                   "newest": q.get("newest"), "shown": shown if q.get("newest") else None,
+                                   "citations": [{"role": c.role, "source": c.source, "published": c.published, "score": c.score,
+                                                  "episode": episodes.get(c.source), "text": c.text}
+                                                 for c in a.citations]}) + "\n")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sets", default=",".join(DEFAULT), help="comma-separated parts, as under data/eval/")
+    ap.add_argument("--dump", help="write each question's citations here (JSON Lines)")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    names = [n for n in args.sets.split(",") if n]
+    blind = refused(names)
+    if blind:
+        print(f"refused: blind sets {', '.join(blind)}", file=sys.stderr)
+        return 2
+    from ingest.embed import Embedder
+    from ingest.settings import Settings
+
+    settings = Settings()
+    embedder = Embedder(settings.embed_model, settings.embed_device)
+    dump = open(args.dump, "w", encoding="utf-8") if args.dump else None
+    try:
+        rows = [run_part(n, settings, embedder, dump) for n in names]
+    finally:
+        if dump is not None:
+            dump.close()
+    if args.json:
+        print(json.dumps(rows, indent=1))
+        return 0
+    print(f"{'part':<22} {'later shown':>11} {'hit':>6} {'precision':>9} {'wrong-ep answers':>16} {'later right/wrong':>17}")
+    for r in rows:
+        print(f"{r['part']:<22} {r['later_shown']!s:>11} {r['hit_rate']!s:>6} {r['sentence_precision']!s:>9} "
+              f"{r['answers_with_wrong_episode_later']:>16} "
+              f"{r['later_citations_right_episode']:>8}/{r['later_citations_wrong_episode']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
