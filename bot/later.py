@@ -16,7 +16,10 @@ sentences beside them) from what the select stage already read. Four rules:
   and carries every name the question asks about (for a question about a current state, that
   alone) — or it refers back ("took them off it", "the phone maker") to the sentence before it,
   which names the cited subject. The cited sentence's own names make its subject, its surroundings only when it names
-  nothing itself. A year or a figure alone is no subject;
+  nothing itself. A year or a figure alone is no subject, nor a word capitalised only because it
+  opens a sentence ("Countries whose debt …" / "two countries"); and when the question names
+  something, a statement that names none of it, even with its surroundings, is about something else
+  ("the British chip designer Arm" beside "a British company" for a question about Pfizer);
 - same point: it shares a content word with the cited sentence beyond names, or with the
   question, or is close to the cited sentence in meaning — and it is relevant to the question (key
   words or meaning). For a question about a current state ("is X still …"), a statement that
@@ -31,6 +34,9 @@ sentences beside them) from what the select stage already read. Four rules:
   with the sentence beside it when that one names the subject the statement leaves implicit (a
   list window). A later statement dated to an earlier year is background unless it is the year
   the cited sentence reports on (a revision of that period's figure).
+For a question about a current state, the newest cited story's own statement of the change joins
+them (`_stated_change`): a sentence the detector's cue marks, one saying how things stand now, or
+the story's lead, which tells its news in plain words ("The charity … is winding up the project").
 """
 
 from __future__ import annotations
@@ -49,7 +55,7 @@ from ingest.records import StoredSentence, sentence_id
 from ingest.split import is_headline
 from ingest.tuning import LaterTuning
 
-from .story import background, news_level, period_years, states_now
+from .story import background, is_lead, news_level, period_years, states_now
 
 
 class Scored(Protocol):
@@ -84,6 +90,11 @@ class Surroundings:
     titles: Mapping[str, str] = field(default_factory=dict)
     read: Mapping[str, StoredSentence] = field(default_factory=dict)
 
+    def lead(self, s: StoredSentence) -> bool:
+        """`s` is its story's lead (bot/story.py `is_lead`)."""
+        before = self.read.get(sentence_id(s.source, s.index - 1)) if s.index > 0 else None
+        return is_lead(s.text, s.index, before.text if before else None, bool(self.titles.get(s.source)))
+
     def of(self, s: StoredSentence) -> str:
         parts = [self.titles.get(s.source, "")]
         parts += [n.text for j in (s.index - 1, s.index + 1) if j >= 0
@@ -110,10 +121,16 @@ def _start(published: str):
     return iv[0] if iv else None
 
 
+_PLAIN = re.compile(r"(?<![\w'’.-])[a-z][\w'’-]*")
+
+
 def same_subject(a: str, b: str) -> bool:
     """`a` and `b` share a name that is neither a kind of body alone ("University") nor a bare
-    number (a year or a figure is no subject)."""
-    names = {n for n in shared_names(a, b) if not _NUMBER.fullmatch(n)}
+    number (a year or a figure is no subject), nor a word one of them writes as an ordinary word —
+    capitalised only because it opens the other sentence ("Countries whose debt …" / "two
+    countries", "Waterfront Toronto said …" / "Liverpool's waterfront")."""
+    plain = set(_PLAIN.findall(a)) | set(_PLAIN.findall(b))
+    names = {n for n in shared_names(a, b) if not _NUMBER.fullmatch(n) and n not in plain}
     return bool(names - GENERIC_NAMES)
 
 
@@ -160,6 +177,8 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
                 continue  # not about what was asked
             if background(ss, cs, asked):
                 continue
+            if question_names and s.names <= 0:
+                continue  # names none of what the question names, even with its surroundings
             own = same_subject(c_subject, ss.text)
             # Through its surroundings, the statement must also carry every name the question asks
             # about ("Sam Altman" in a headline is not "Sam Bankman-Fried"'s story).
@@ -179,7 +198,7 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
                 found[ss.id] = (s, own or (ss.id in found and found[ss.id][1]))
     if current:
         later_found = [s.sentence for s, _ in found.values()]
-        for s in _stated_change(cited, pool, have | set(found), question_names, tuning, later_found, asked):
+        for s in _stated_change(cited, pool, have | set(found), question_names, tuning, later_found, asked, around):
             found[s.sentence.id] = (s, True)
     return _one_per_source(found, tuning.max_later, bool(question_names))
 
@@ -209,15 +228,17 @@ _CHANGE_CUES = ("strong", "update")  # the detector's stored cue: the sentence w
 
 def _stated_change(cited: Sequence[Scored], pool: Sequence[Scored], have: set[str],
                    question_names: Sequence[str], tuning: LaterTuning,
-                   later_found: Sequence[StoredSentence] = (), asked: frozenset[int] = frozenset()) -> list[Scored]:
+                   later_found: Sequence[StoredSentence] = (), asked: frozenset[int] = frozenset(),
+                   around: Surroundings = Surroundings()) -> list[Scored]:
     """For a question about how things stand now: the sentence of the newest cited source that
     states a change ("Twitter reinstated …", "no longer constitutes …"), when selection cited
     another sentence of that source ("Trump said he saw no reason to return"). Nothing is later
     than the newest source, so later coverage alone cannot bring it; the stored cue, or words saying
     how things stand now ("Pluto now belongs to …", "again", "no longer"), say which of its
-    sentences changes a state, and it must be relevant and on the question's subject. The words
-    count only when later coverage found nothing later than that source ("700 bears now live in
-    the region" is no news beside a later ruling)."""
+    sentences changes a state, and it must be relevant and on the question's subject. The words, or
+    the story's lead (news copy tells its news first: "The charity set up to build the bridge is
+    winding up the project"), count only when later coverage found nothing later than that source
+    ("700 bears now live in the region" is no news beside a later ruling)."""
     dated = [c.sentence for c in cited if _start(c.sentence.published) is not None]
     if not dated:
         return []
@@ -226,7 +247,7 @@ def _stated_change(cited: Sequence[Scored], pool: Sequence[Scored], have: set[st
     by_words = not any(is_later(f.published, newest.published) for f in later_found)
     out = [s for s in pool if s.sentence.source == newest.source and s.sentence.id not in have
            and not background(s.sentence, asked=asked)
-           and (s.sentence.cue in _CHANGE_CUES or (by_words and states_now(s.sentence.text)))
+           and (s.sentence.cue in _CHANGE_CUES or (by_words and (states_now(s.sentence.text) or around.lead(s.sentence))))
            and (s.lex > 0 or s.dense >= tuning.question_dense)
            and ((bool(question_names) and s.names >= 1.0) or shared_names(newest.text, s.sentence.text))]
     return sorted(out, key=lambda s: -s.score)[:1]

@@ -10,6 +10,7 @@ import re
 
 from ingest.corrections.lexicon import PAST_PERFECT, YEAR, dated_before
 from ingest.records import StoredSentence
+from ingest.split import is_headline
 
 
 # A story tells its own news as a state that holds now or again ("is now in the post-pandemic
@@ -29,6 +30,16 @@ def news_level(text: str) -> int:
         return 2
     day, perfect = _OWN_DAYS.search(text), PAST_PERFECT.search(text)
     return int(bool(day and (perfect is None or day.start() < perfect.start())))
+
+
+def is_lead(text: str, index: int, before: str | None, titled: bool) -> bool:
+    """The sentence opens its story's body: the first sentence, or the second after a headline
+    (`before`: the text of the sentence before it, None when it was not read — then the source's
+    having a headline, `titled`, says so). News copy is written lead first (the inverted pyramid):
+    the lead tells the story's news, the rest adds to it."""
+    if is_headline(text):
+        return False
+    return index == 0 or (index == 1 and (is_headline(before) if before is not None else titled))
 
 
 def reports_news(text: str) -> bool:
@@ -70,4 +81,4 @@ def period_years(text: str, published: str) -> set[int]:
     return years
 
 
-__all__ = ["background", "news_level", "period_years", "reports_news", "states_now"]
+__all__ = ["background", "is_lead", "news_level", "period_years", "reports_news", "states_now"]
