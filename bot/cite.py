@@ -18,6 +18,7 @@ from ingest.store import Store
 
 from .answer import Citation, Correction, CorrectionEntry, QuotedSentence
 from .later import newest_first
+from .story import background
 from .retrieve import read_sentences
 
 
@@ -43,9 +44,12 @@ def cite(store: Store, picks: Sequence[Pick], later: Sequence[Pick] = ()) -> lis
     scores = {p.sentence.id: p.score for p in picks}
     links, unsure = _links_and_candidates(store, list(scores))
     # A later source whose correcting sentence is quoted already speaks on the point: later coverage
-    # adds nothing more of it (one statement per later source, as in bot/later.py).
+    # adds nothing more of it (one statement per later source, as in bot/later.py) — unless that
+    # sentence is the source's background (it dates what it tells to an earlier year: "X was taken
+    # off the list in 2008", in a 2017 story), which does not stand for the source's own news.
     shown_by = by_claim(links)
-    speaking = {split_sentence_id(b)[0] for b in shown_by}
+    told = read_sentences(store, sorted(shown_by)) if later else {}
+    speaking = {split_sentence_id(b)[0] for b in shown_by if b not in told or not background(told[b])}
     dropped = {p.sentence.id for p in later if p.sentence.source in speaking and p.sentence.id not in shown_by}
     picks = [p for p in picks if p.sentence.id not in dropped]
     later_ids -= dropped
