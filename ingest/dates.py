@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from functools import lru_cache
 
 _MONTHS = ["", "January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
 
 
+@lru_cache(maxsize=4096)  # a few thousand distinct dates, compared millions of times when relinking
 def interval(value: str) -> tuple[dt.date, dt.date] | None:
     if not value:
         return None

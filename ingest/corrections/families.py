@@ -15,15 +15,17 @@ for an editor (`factdesk corrections --candidates`), not a link.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..tuning import CorrectionsTuning
 from ..terms import _norm, content_terms, words, stem as stem_of
 from . import signals as sg
 from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DESCRIBES_DOC, DOC_METHOD, DOC_WORD as _DOC_WORD,
                       EXPLICIT_REVISION as _EXPLICIT_REVISION, FINDING as _FINDING, FRAME_WORDS, NO_LONGER as _NO_LONGER,
-                      NOT_A_DENIAL as _NOT_A_DENIAL, NOT_REVERSED, PLUPERFECT as _PLUPERFECT, QUALIFIED as _QUALIFIED,
+                      PLUPERFECT as _PLUPERFECT, QUALIFIED as _QUALIFIED,
                       dated_before)
 from .measures import revised
-from .phrases import affirmed, event_phrase, figure_phrase, span_of
+from .phrases import affirmed, event_phrase, figure_phrase, negated as _negated, polarity_flip as _polarity_flip, span_of
 from .polarity import state_changes
 from .precision import SURE, UNSURE, Evidence, strongest
 from .restate import definite_nouns, figure_left
@@ -70,6 +72,7 @@ def _consistent(a: str, figs: tuple[str, ...], new: float | None, tolerance: flo
     return False
 
 
+@lru_cache(maxsize=100_000)
 def _historical(a: str, published: str) -> bool:
     """A claim that dates what it reports to an earlier year than its own source ("was placed on the
     list in June 2018", in a 2022 story) is background history: a later change does not make it
@@ -77,31 +80,6 @@ def _historical(a: str, published: str) -> bool:
     # A state in the past perfect ("had been on the list since 1988") held up to an earlier point
     # the story tells of: background, not a statement of how things stand.
     return dated_before(a, published) or bool(_PLUPERFECT.search(a))
-
-
-def _negated(text: str) -> set[str]:
-    """Stems a sentence negates: the words within six after each negator ("not a drill" → drill)."""
-    return {stem_of(_norm(w)) for m in sg.NEG_WORD.finditer(text) for w in words(text[m.end():])[:6]}
-
-
-def _polarity_flip(a: str, b: str, point: set[str]) -> tuple[str, bool]:
-    """`b` says the opposite of `a` on the same point: a word of the point negated in `b` but not in
-    `a` ("can use arsenic" / "does not incorporate arsenic"; `a` may negate something else: "this
-    is not a drill"), or a pair of opposites ("struck down" / "upheld"). Returns the words of `b`
-    that say so ("" if none) and whether it was a pair of opposites (then the pair is the point)."""
-    negated_a = _negated(a)
-    for m in sg.NEG_WORD.finditer(b):
-        if _NOT_A_DENIAL.match(b[m.end():]) or NOT_REVERSED.match(b[m.end():]):
-            continue  # "not only", "did not disclose", "did not overturn"; "not $300 million" is a figure's correction
-        stems = {stem_of(_norm(w)) for w in words(b[m.end():])[:6]}
-        if stems & point and not (stems & point & negated_a):
-            return " ".join(b[m.start():].split()[:7]).rstrip(",.;"), False
-    for rx, ry in sg.ANTONYM_RX:
-        for p, q in ((rx, ry), (ry, rx)):
-            m = q.search(b)
-            if m and p.search(a) and not q.search(a):
-                return " ".join(b[m.start():].split()[:6]).rstrip(",.;"), True
-    return "", False
 
 
 def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = None,

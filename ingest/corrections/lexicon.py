@@ -8,6 +8,7 @@ words.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # -- names (subject.py) ------------------------------------------------------------------------
 # Capitalised words that open news sentences or name calendar time: never a subject.
@@ -53,6 +54,7 @@ YEAR = re.compile(r"\b(?:in|from) (?:(?:early|late|mid-?)\s?)?(?:[A-Z][a-z]+ )?(
 PAST_PERFECT = re.compile(r"\bhad\s+(?!to\b)\w+", re.I)
 
 
+@lru_cache(maxsize=100_000)
 def dated_before(text: str, published: str) -> bool:
     """The sentence dates what it reports to a year before its own source's ("was placed on the
     list in June 2018", in a 2022 story): background history, not the story's news."""

@@ -6,10 +6,12 @@ helpers of `families`, kept apart so the family rules read on their own.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..terms import _IRREGULAR, _norm, words
 from ..terms import stem as stem_of
 from . import signals as sg
+from .lexicon import NOT_A_DENIAL as _NOT_A_DENIAL, NOT_REVERSED
 
 
 def span_of(rx: re.Pattern[str], text: str, extra_words: int = 5, follow: int = 0) -> str:
@@ -30,6 +32,7 @@ def span_of(rx: re.Pattern[str], text: str, extra_words: int = 5, follow: int = 
 _PAST_AUX = re.compile(r"\b(?:has|have|had|was|were|been|is now|are now)\s+(?:\w+\s+)?$", re.I)
 
 
+@lru_cache(maxsize=100_000)
 def affirmed(stem: str, text: str) -> bool:
     """`text` says that what `stem` names happened: a verb with that stem in a completed form
     ("recalled", "has opened", "was charged"), not negated — or, for a list, an addition to one."""
@@ -73,3 +76,42 @@ def figure_phrase(b: str, new: list[str]) -> str:
     m = re.search(r"(?:about|around|roughly|some|nearly|almost|more than|over|at least|just over|just under)\s+"
                   + re.escape(new[0]), b)
     return f"figure corrected to {m.group(0) if m else new[0]}"
+
+
+@lru_cache(maxsize=100_000)
+def negated(text: str) -> frozenset[str]:
+    """Stems a sentence negates: the words within six after each negator ("not a drill" → drill)."""
+    return frozenset(stem_of(_norm(w)) for m in sg.NEG_WORD.finditer(text) for w in words(text[m.end():])[:6])
+
+
+@lru_cache(maxsize=100_000)
+def _denials(text: str) -> tuple[tuple[int, frozenset[str]], ...]:
+    """Each negator that denies something (not "not only", "did not disclose", "not $300 million"):
+    where it starts and the stems of the six words after it. Per text, not per pair."""
+    return tuple((m.start(), frozenset(stem_of(_norm(w)) for w in words(text[m.end():])[:6]))
+                 for m in sg.NEG_WORD.finditer(text)
+                 if not (_NOT_A_DENIAL.match(text[m.end():]) or NOT_REVERSED.match(text[m.end():])))
+
+
+@lru_cache(maxsize=100_000)
+def _opposite_starts(text: str) -> tuple[int, ...]:
+    """Where each word of each pair of opposites (`sg.ANTONYM_RX`, flattened: x0, y0, x1, y1, …)
+    first occurs in `text`, -1 where it does not. Per text, not per pair."""
+    return tuple(m.start() if (m := rx.search(text)) else -1 for pair in sg.ANTONYM_RX for rx in pair)
+
+
+def polarity_flip(a: str, b: str, point: set[str]) -> tuple[str, bool]:
+    """`b` says the opposite of `a` on the same point: a word of the point negated in `b` but not in
+    `a` ("can use arsenic" / "does not incorporate arsenic"; `a` may negate something else: "this
+    is not a drill"), or a pair of opposites ("struck down" / "upheld"). Returns the words of `b`
+    that say so ("" if none) and whether it was a pair of opposites (then the pair is the point)."""
+    negated_a = negated(a)
+    for start, stems in _denials(b):  # skips "not only", "did not disclose", "did not overturn", "not $300 million"
+        if stems & point and not (stems & point & negated_a):
+            return " ".join(b[start:].split()[:7]).rstrip(",.;"), False
+    in_a, in_b = _opposite_starts(a), _opposite_starts(b)
+    for x in range(0, len(in_b), 2):
+        for p, q in ((x, x + 1), (x + 1, x)):
+            if in_b[q] >= 0 and in_a[p] >= 0 and in_a[q] < 0:
+                return " ".join(b[in_b[q]:].split()[:6]).rstrip(",.;"), True
+    return "", False

@@ -207,7 +207,7 @@ def reversal(a: str, b: str, point: set[str], self_spoken: bool) -> Reversal | N
     """Does later statement `b` reverse claim `a` on the words they share (`point`: shared content
     stems, names excluded)? `self_spoken`: `b` is an event or the claim's own party speaking (an
     admission may affirm what the claim denied; a third party's accusation may not)."""
-    if HYPOTHETICAL.search(b):
+    if _hypothetical(b):
         return None
     # Light verbs retrieval ignores ("used") count only for a denial later affirmed ("never used" /
     # "had used"); reversing one alone ("licenses to use" / "did not use") says nothing.
@@ -255,11 +255,21 @@ def figure_left(a_values: set[float], b: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=100_000)
+def _hypothetical(text: str) -> bool:
+    return bool(HYPOTHETICAL.search(text))
+
+
+@lru_cache(maxsize=100_000)
+def _plan_shaped(text: str) -> bool:
+    return bool(_PLAN_CLAIM.search(text) or _PLAN_WORD.search(text))
+
+
 def withdrawn_by_name(a: str, b: str, a_names: frozenset[str]) -> Reversal | None:
     """A plan, offer or deal in the claim, and a later statement in which the same actor ends,
     drops or withdraws from something named in the claim ("Kraft Heinz has dropped its pursuit of
     Unilever" ← "made a $143 billion offer for Unilever")."""
-    if not (_PLAN_CLAIM.search(a) or _PLAN_WORD.search(a)) or HYPOTHETICAL.search(b):
+    if not _plan_shaped(a) or _hypothetical(b):
         return None
     toks = tokens(b)
     ops = _operators(b)

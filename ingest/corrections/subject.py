@@ -127,6 +127,7 @@ def definite(a: str, b: str) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=100_000)
 def document_owner(a: str) -> frozenset[str]:
     """Names of who published the document a claim cites ("a survey by X", "X's study")."""
     out: set[str] = set()
