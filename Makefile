@@ -30,6 +30,7 @@ bench: setup
 train: setup
 	$(BIN)/pip install -q -e '.[train]'
 	$(BIN)/python -m bot.train
+	$(BIN)/python -m bot.focus_fit
 
 quality: setup
 	$(BIN)/python -m benchmarks.quality --tutorial

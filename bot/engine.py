@@ -60,7 +60,8 @@ class Engine:
         self.stats = TermStats()
         self.scorer = scorer or fitted_scorer()
         self.selector: Selector = selector if selector is not None else FittedSelector(
-            self.scorer, self.stats, settings.max_citations, rerank=rerank_from(settings.rerank))
+            self.scorer, self.stats, settings.max_citations, rerank=rerank_from(settings.rerank),
+            embed=self.embedder.embed)
         # The scorer's dense feature means what it means for the model it was fitted with.
         self.notice = self.scorer.model_notice(self.embedder.identity)
         if self.notice:

@@ -242,5 +242,24 @@ def absent_spans(question: str, texts: Sequence[str]) -> list[str]:
             if not any(all(holds(w, t, low) for w in span) for t, low in zip(texts, lows))]
 
 
-__all__ = ["Lexicon", "NAME", "ORDINARY", "UNKNOWN", "absent_spans", "initials_in", "lexicon", "lowercase_names", "name_spans",
+_ABBREVIATION = re.compile(r"[A-Z][A-Z.&]{1,5}s?")
+_NATIONALITY = re.compile(r"[A-Z][a-z]+(?:ish|ese|ian|ean|an|i)")
+
+
+def spelled_out(tok: str, texts: Sequence[str]) -> bool:
+    """An abbreviation is mentioned when consecutive words of a text start with its letters ("FTC":
+    "Federal Trade Commission"; "CEO": "chief executive officer", not "chief executive"); a nationality
+    adjective when a capitalised word shares its first four letters ("British": "Britain")."""
+    if _ABBREVIATION.fullmatch(tok):
+        letters = [c.lower() for c in tok if c.isalpha()]
+        if tok.endswith("s") and len(letters) > 2:
+            letters = letters[:-1]
+        pat = re.compile(r"\b" + r"\S*\s+(?:(?:of|the|and|for)\s+)?".join(re.escape(c) for c in letters), re.I)
+        return any(pat.search(t) for t in texts)
+    if _NATIONALITY.fullmatch(tok):
+        return any(re.search(rf"\b{re.escape(tok[:4])}", t) for t in texts)
+    return False
+
+
+__all__ = ["Lexicon", "spelled_out", "NAME", "ORDINARY", "UNKNOWN", "absent_spans", "initials_in", "lexicon", "lowercase_names", "name_spans",
            "variants"]

@@ -8,7 +8,9 @@ import re
 from functools import lru_cache
 
 from ingest.split import is_headline  # noqa: F401 (re-exported for the engine)
-from ingest.terms import name_tokens
+from ingest.terms import STOPWORDS, name_tokens
+
+from .names import ORDINARY, lexicon
 
 _NUMBER_Q = re.compile(r"\b(how (?:many|much|large|big|old|long|far|fast|tall|high|heavy|deep|wide|often)|what (?:percentage|share|proportion|number|amount))\b", re.I)
 _NUMBER_A = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
@@ -23,7 +25,7 @@ _WHEN_A = re.compile(r"\b(\d{4}|january|february|march|april|may|june|july|augus
 
 _MONEY_Q = re.compile(r"\bhow much\b.*\b(cost|costs|price|priced|pay|paid|spend|spent|worth|invest|invested|"
                       r"revenue|revenues|sales|owe|owes|owed|charge|charged|fund|funding|raise|raised|earn|earned|"
-                      r"profit|loss|budget|fine|fined|sell|sold|value|valued)\b|\bhow much money\b", re.I)
+                      r"profit|loss|budget|fine|fined|sell|sold|value|valued)\b|\bhow much (?:[a-z]+\s+)?(?:money|cash)\b", re.I)
 _MONEY_A = re.compile(r"[$€£¥₹]|\b(dollars?|euros?|pounds?|yuan|renminbi|yen|rupees?|francs?|usd|eur|gbp|cents?)\b", re.I)
 
 
@@ -37,8 +39,15 @@ _WHERE_Q = re.compile(r"^\s*(?:and\s+)?where\b", re.I)
 _SAY_Q = re.compile(r"\b(?:did|does|do|has|have|had|would|will)\s+(.{2,60}?)\s+(?:say|said|tell|respond|"
                     r"comment|react|reply|claim|argue|state|announce|add)\b|\bwhat was (.{2,60}?)(?:'s|’s) "
                     r"(?:response|reaction|statement|comment|position)\b", re.I)
-_SAID = re.compile(r"\b(?:said|says|told|stated|responded|commented|replied|added|argued|announced|"
-                   r"statement|spokes(?:man|woman|person))\b", re.I)
+# Reporting verbs and nouns: how news copy attributes words to a speaker (rules 2 and 9).
+_SAID = re.compile(r"\b(?:sa(?:id|ys|ying)|told|tells?|stat(?:ed|es|ement)|respon(?:ded|ds|se)|comment(?:ed|s)?|"
+                   r"repl(?:ied|ies|y)|added|argu(?:ed|es|ing)|announc(?:ed|es)|spokes(?:man|woman|person)|"
+                   r"wr(?:ote|ites|iting)|call(?:ed|s|ing)|urg(?:ed|es|ing)|warn(?:ed|s|ing)|caution(?:ed|s)|"
+                   r"prais(?:ed|es)|congratulat(?:ed|es)|critici[sz](?:ed|es)|accus(?:ed|es|ing)|insist(?:ed|s)|"
+                   r"den(?:ied|ies)|acknowledg(?:ed|es)|not(?:ed|es)|describ(?:ed|es|ing)|welcom(?:ed|es)|"
+                   r"condemn(?:ed|s)|vow(?:ed|s)|promis(?:ed|es)|pledg(?:ed|es)|declar(?:ed|es)|explain(?:ed|s)|"
+                   r"complain(?:ed|s)|conced(?:ed|es)|admit(?:ted|s)|confirm(?:ed|s)|tweet(?:ed|s)|post(?:ed|s)|"
+                   r"letter|interview|quoted)\b", re.I)
 
 
 def speaker_of(question: str) -> str | None:
@@ -51,14 +60,24 @@ def speaker_of(question: str) -> str | None:
     return who if who and who not in {"it", "they", "he", "she", "you", "we", "i"} else None
 
 
-def attributed_to(speaker: str, text: str) -> bool:
+def attributed_to(speaker: str, text: str, loose: bool = False) -> bool:
     """The sentence reports something the speaker said: the speaker's name and a speech verb
-    close together ("Megvii said in a statement", "said Megvii's spokesman")."""
+    close together ("Megvii said in a statement", "said Megvii's spokesman"). `loose`: any longer
+    word of the speaker's phrase names it (rule 9's test of whether the sources quote the speaker
+    at all; rule 2 prefers the sentences naming the speaker strictly)."""
     low = text.lower()
     # A speaker described at length ("the head of the competition authority") is matched by the
     # head of the phrase, its last word ("authority": "the authority's chief executive said").
-    words = re.findall(r"[\w'’-]+", speaker)
-    keys = {speaker} | ({words[-1]} if words and len(words[-1]) > 2 else set())
+    # So is one named by any of its longer words ("the tottenham boss": "Tottenham's manager said").
+    words = [re.sub(r"['’]s$", "", w) for w in re.findall(r"[\w'’-]+", speaker)]
+    # Loosely, any longer word before an "of" ("the mayor of X": "mayor"; not "X", who may speak).
+    lead = [re.sub(r"['’]s$", "", w) for w in re.findall(r"[\w'’-]+", speaker.split(" of ")[0])]
+    # After an "of", the last word is a head only if it is an ordinary word ("authority"), not a
+    # name ("the mayor of tallisford" is not matched by "Tallisford's union leader said").
+    last = {words[-1]} if words and len(words[-1]) > 2 and (
+        " of " not in speaker or lexicon().kind(words[-1]) == ORDINARY) else set()
+    keys = {speaker} | last | ({
+        w for w in lead if len(w) > 3 and w not in STOPWORDS} if loose else set())
     for m in _SAID.finditer(low):
         window = low[max(0, m.start() - 60): m.end() + 40]
         if any(k in window for k in keys):
@@ -123,3 +142,32 @@ def fits_type(question: str, text: str) -> bool:
     if when and not _WHEN_A.search(text):
         return False
     return True
+
+
+_OWN_Q = re.compile(r"\bwho\s+(?:now\s+|still\s+)?(owns?|backs?|funds?|controls?|bought|acquired|invests?\s+in|"
+                    r"finances?|runs?|operates?)\s+(.{2,80}?)\s*\??$", re.I)
+_OWN_VERB = {"own": "own", "back": "back", "fund": "fund", "control": "control", "bought": "b(?:uy|ought)",
+             "acquired": "acqui", "invest": "invest", "financ": "financ", "run": "r(?:un|an)", "operat": "operat"}
+
+
+def relation_of(question: str) -> tuple[str, str] | None:
+    """Rule 3: "Who owns X?" → (a pattern for the verb, X)."""
+    m = _OWN_Q.search(question.strip())
+    if not m:
+        return None
+    verb = m.group(1).lower()
+    pat = next((p for k, p in _OWN_VERB.items() if verb.startswith(k)), None)
+    obj = re.sub(r"^(?:the|a|an)\s+", "", m.group(2).strip(), flags=re.I)
+    return (pat, obj) if pat and obj else None
+
+
+def has_object(rel: tuple[str, str], text: str) -> bool:
+    """X is the object of the relation: "Y owns X", "Y, which backs X", "X is owned by Y", "X's
+    owner" — not "a state-owned group" (an adjective, not the relation to X)."""
+    verb, obj = rel
+    o = re.escape(obj.lower())
+    low = text.lower()
+    active = re.search(rf"(?<![\w-]){verb}\w*\s+(?:[\w,'’]+\s+){{0,4}}{o}", low)
+    passive = re.search(rf"{o}[^.;]{{0,80}}?(?<![\w-]){verb}\w*\s+by\b", low)
+    noun = re.search(rf"{o}(?:'s|’s)\s+(?:\w+\s+)?(?:owner|backer|investor|parent|shareholder)", low)
+    return bool(active or passive or noun)

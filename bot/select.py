@@ -21,7 +21,8 @@ Then a few rules, each of which a reader would defend on any text:
    Names typed in lowercase count (bot/names.py): a word no indexed sentence holds that an English
    dictionary does not call ordinary ("tokyo", "bernanke"; never "owe"), and a full name whose words
    no candidate holds together ("sonia gandhi" where one story names a Sonia, another a Gandhi).
-2. "What did X say": when some passing sentence reports X's words, only such sentences are quoted.
+2. "What did X say": only sentences reporting X's words are quoted (X named beside a reporting
+   verb — said, wrote, urged, warned, … — or, for a quotation left open, in the next sentence).
 3. "Who owns/backs/funds/controls X": when some passing sentence has X as the object of that
    relation, only such sentences are quoted ("a state-owned group" does not say who owns X).
 4. A sentence counts as naming what the question names when the sentence beside it, or its
@@ -32,6 +33,14 @@ Then a few rules, each of which a reader would defend on any text:
 7. A question asking for an amount, a number, a time, a place or an organisation ("How much does
    the crown weigh?", "When will they vote?") is answered only by a sentence that holds one
    (bot/question.py `fits_type`); a sentence without one is context, never the answer.
+8. A question with a focus — the attribute it asks for: "What salary …", "How many spectators …",
+   "Who is the president of …" (bot/focus.py) — is answered only by a sentence holding it: its
+   stem, or a word the engine's model puts within the fitted similarity of it (bot/fitted/focus.json,
+   `python -m bot.focus_fit`: the similarity that keeps 95 % of TrecQA/WikiQA train's answers).
+   Quoted sentences without it are dropped; when none is left, a passing sentence with the stem
+   is quoted, else the bot abstains ("What salary …" is not answered with the company's revenue).
+9. "What did X say", when no passing sentence reports X's words (rule 2, X matched by any longer
+   word before an "of"), is not answered: others' words are not X's.
 
 The interface: a `Selector` takes the `Query` and the candidate `StoredSentence`s and returns a
 `Selection` (every candidate scored, best first, and the chosen ones).
@@ -40,7 +49,6 @@ The interface: a `Selector` takes the `Query` and the candidate `StoredSentence`
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -51,8 +59,10 @@ from ingest.records import StoredSentence, sentence_id
 from ingest.terms import content_terms, name_tokens
 
 from .features import FEATURES, QuestionView, name_coverage, vector
-from .names import absent_spans, initials_in, lowercase_names
-from .question import asks_checkable_kind, attributed_to, is_headline, speaker_of
+from .names import absent_spans, initials_in, lowercase_names, spelled_out
+from .focus import WordVectors, focus_of, focus_similarity, holds_stem
+from .focus import load as load_focus_threshold
+from .question import asks_checkable_kind, attributed_to, has_object, is_headline, relation_of, speaker_of
 from .rerank import Reranker, Stack
 from .retrieve import Query
 from .scorer import Scorer
@@ -111,11 +121,14 @@ class FittedSelector:
     """The fitted scorer plus rules 1–7 above."""
 
     def __init__(self, scorer: Scorer, stats: TermStats, max_citations: int | None = None,
-                 rerank: Reranker | None = None) -> None:
+                 rerank: Reranker | None = None, embed: Callable[[list[str]], np.ndarray] | None = None) -> None:
         """`max_citations`: a reader's cap (settings) below the fitted one; the fitted file's
         `max_citations` decides otherwise. `rerank`: the cross-encoder stage (bot/rerank.py), whose
-        fitted stack then decides in the scorer's place."""
+        fitted stack then decides in the scorer's place. `embed`: the engine's embedder (a batch of
+        texts → normalised vectors), for rule 8's word similarity; without it rule 8 is off."""
         self.scorer = scorer
+        self.words = WordVectors(embed) if embed is not None else None
+        self.focus_threshold = load_focus_threshold()
         self.stats = stats
         self.cap = max_citations
         self.max_citations = min(scorer.max_citations, max_citations or scorer.max_citations)
@@ -167,21 +180,40 @@ class FittedSelector:
         if not ranked or absent_names(query.text, self.stats, [c.sentence.text for c in ranked]):  # rule 1
             return sel
         if not fit or fit[0].score < t.threshold:
-            qterms = set(content_terms(query.text))
-            sel.context = [c for c in ranked[:CONTEXT_SHOWN] if qterms & set(content_terms(c.sentence.text))]  # rule 6
-            return sel
+            return self._context(sel, query.text, ranked)  # rule 6
         passing = [c for c in fit if c.score >= t.threshold]
         pool = [c for c in passing if not is_headline(c.sentence.text)] or passing  # rule 5
         chosen = [pool[0]] + [c for c in pool[1:] if c.score >= sel.cite_threshold]  # pool[0] scores ≤ ranked[0]
         speaker = speaker_of(query.text)
-        if speaker:  # rule 2
-            own = [c for c in pool if attributed_to(speaker, c.sentence.text)]
-            chosen = own or chosen
+        if speaker:  # rules 2 and 9
+            said = _with_quote_ends(pool, neighbours)
+            own = [c for c in pool if attributed_to(speaker, said[c.sentence.id], loose=True)]
+            if not own:
+                return self._context(sel, query.text, ranked)
+            chosen = [c for c in own if attributed_to(speaker, said[c.sentence.id])] or own
         rel = relation_of(query.text)
         if rel:  # rule 3
             obj = [c for c in pool if has_object(rel, c.sentence.text)]
             chosen = obj or chosen
+        focus = focus_of(query.text) if self.words is not None else None
+        if focus:  # rule 8
+            chosen = [c for c in chosen[:cap] if self._holds(focus, c.sentence.text)] or [
+                c for c in pool if holds_stem(focus, c.sentence.text)]
+            if not chosen:
+                return self._context(sel, query.text, ranked)
         sel.chosen = chosen[:cap]
+        return sel
+
+    def _holds(self, focus: str, text: str) -> bool:
+        """Rule 8: the sentence has the focus's stem, or a word the model puts within the fitted
+        similarity of it (bot/focus_fit.py); with no fitted file, the stem only."""
+        return focus_similarity(focus, text, self.words) >= (1.0 if self.focus_threshold is None else self.focus_threshold)
+
+    @staticmethod
+    def _context(sel: Selection, question: str, ranked: list[Scored]) -> Selection:
+        """Abstaining: the nearest candidates sharing a word with the question, for context (rule 6)."""
+        qterms = set(content_terms(question))
+        sel.context = [c for c in ranked[:CONTEXT_SHOWN] if qterms & set(content_terms(c.sentence.text))]
         return sel
 
 
@@ -215,23 +247,16 @@ def _around(qv: QuestionView, candidates: Sequence[StoredSentence], neighbours: 
     return out
 
 
-_ABBREVIATION = re.compile(r"[A-Z][A-Z.&]{1,5}s?")
-_NATIONALITY = re.compile(r"[A-Z][a-z]+(?:ish|ese|ian|ean|an|i)")
-
-
-def _spelled_out(tok: str, texts: Sequence[str]) -> bool:
-    """An abbreviation is mentioned when consecutive words of a text start with its letters ("FTC":
-    "Federal Trade Commission"; "CEO": "chief executive officer", not "chief executive"); a nationality
-    adjective when a capitalised word shares its first four letters ("British": "Britain")."""
-    if _ABBREVIATION.fullmatch(tok):
-        letters = [c.lower() for c in tok if c.isalpha()]
-        if tok.endswith("s") and len(letters) > 2:
-            letters = letters[:-1]
-        pat = re.compile(r"\b" + r"\S*\s+(?:(?:of|the|and|for)\s+)?".join(re.escape(c) for c in letters), re.I)
-        return any(pat.search(t) for t in texts)
-    if _NATIONALITY.fullmatch(tok):
-        return any(re.search(rf"\b{re.escape(tok[:4])}", t) for t in texts)
-    return False
+def _with_quote_ends(pool: Sequence[Scored], neighbours: Neighbours) -> dict[str, str]:
+    """Rules 2 and 9: each candidate's text, and for one that opens a quotation it does not close
+    ("“We appreciate the corrections."), the next sentence too, where news copy names the speaker
+    ("… Megvii said in a statement.")."""
+    out = {c.sentence.id: c.sentence.text for c in pool}
+    open_ = {sentence_id(c.sentence.source, c.sentence.index + 1): c.sentence.id for c in pool
+             if c.sentence.text.count("“") > c.sentence.text.count("”") or c.sentence.text.count('"') % 2}
+    for sid, s in (neighbours(list(open_)) if open_ else {}).items():
+        out[open_[sid]] += " " + s.text
+    return out
 
 
 def absent_names(question: str, stats: TermStats, texts: Sequence[str] = ()) -> list[str]:
@@ -241,40 +266,11 @@ def absent_names(question: str, stats: TermStats, texts: Sequence[str] = ()) -> 
     those, a full name ("sonia gandhi") whose words no candidate holds together (bot/names.py)."""
     def absent(tok: str) -> bool:
         terms = content_terms(tok)
-        return (bool(terms) and any(stats.df(t) == 0 for t in terms) and not _spelled_out(tok, texts)
+        return (bool(terms) and any(stats.df(t) == 0 for t in terms) and not spelled_out(tok, texts)
                 and not initials_in(tok, texts))
 
     out = [tok for tok in dict.fromkeys(name_tokens(question)) if absent(tok)] + lowercase_names(question, absent)
     return out or absent_spans(question, texts)
-
-
-_OWN_Q = re.compile(r"\bwho\s+(?:now\s+|still\s+)?(owns?|backs?|funds?|controls?|bought|acquired|invests?\s+in|"
-                    r"finances?|runs?|operates?)\s+(.{2,80}?)\s*\??$", re.I)
-_OWN_VERB = {"own": "own", "back": "back", "fund": "fund", "control": "control", "bought": "b(?:uy|ought)",
-             "acquired": "acqui", "invest": "invest", "financ": "financ", "run": "r(?:un|an)", "operat": "operat"}
-
-
-def relation_of(question: str) -> tuple[str, str] | None:
-    """Rule 3: "Who owns X?" → (a pattern for the verb, X)."""
-    m = _OWN_Q.search(question.strip())
-    if not m:
-        return None
-    verb = m.group(1).lower()
-    pat = next((p for k, p in _OWN_VERB.items() if verb.startswith(k)), None)
-    obj = re.sub(r"^(?:the|a|an)\s+", "", m.group(2).strip(), flags=re.I)
-    return (pat, obj) if pat and obj else None
-
-
-def has_object(rel: tuple[str, str], text: str) -> bool:
-    """X is the object of the relation: "Y owns X", "Y, which backs X", "X is owned by Y", "X's
-    owner" — not "a state-owned group" (an adjective, not the relation to X)."""
-    verb, obj = rel
-    o = re.escape(obj.lower())
-    low = text.lower()
-    active = re.search(rf"(?<![\w-]){verb}\w*\s+(?:[\w,'’]+\s+){{0,4}}{o}", low)
-    passive = re.search(rf"{o}[^.;]{{0,80}}?(?<![\w-]){verb}\w*\s+by\b", low)
-    noun = re.search(rf"{o}(?:'s|’s)\s+(?:\w+\s+)?(?:owner|backer|investor|parent|shareholder)", low)
-    return bool(active or passive or noun)
 
 
 __all__ = ["CONTEXT_SHOWN", "FittedSelector", "eligible", "Neighbours", "Scored", "Selection", "Selector", "absent_names", "has_object",
