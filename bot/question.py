@@ -171,3 +171,20 @@ def has_object(rel: tuple[str, str], text: str) -> bool:
     passive = re.search(rf"{o}[^.;]{{0,80}}?(?<![\w-]){verb}\w*\s+by\b", low)
     noun = re.search(rf"{o}(?:'s|’s)\s+(?:\w+\s+)?(?:owner|backer|investor|parent|shareholder)", low)
     return bool(active or passive or noun)
+
+
+_FUTURE_Q = re.compile(r"^\s*(?:and\s+)?when\s+(?:will|shall)\b|^\s*(?:and\s+)?when\b.*\b(?:next|going to|expected to|due to)\b", re.I)
+_FUTURE_A = re.compile(r"\b(?:will|would|shall|won't|wouldn't|going to|is to|are to|was to|were to|set to|set for|"
+                       r"scheduled|due|expected|expects|plans?|planned|planning|intends?|intended|next|later|"
+                       r"upcoming|coming|tomorrow|soon|pending|deadline)\b|['’]ll\b", re.I)
+
+
+def asks_future(question: str) -> bool:
+    """"When will …?", "When is the next …?": the question asks when something is yet to happen."""
+    return bool(_FUTURE_Q.search(question))
+
+
+def speaks_of_future(text: str) -> bool:
+    """The sentence speaks of something yet to come (will, would, is to, scheduled, expected, plans,
+    next, …): only such a sentence can say when it will happen (select rule 7)."""
+    return bool(_FUTURE_A.search(text))

@@ -32,7 +32,10 @@ Then a few rules, each of which a reader would defend on any text:
    question (never pad "the sources don't say" with unrelated sentences).
 7. A question asking for an amount, a number, a time, a place or an organisation ("How much does
    the crown weigh?", "When will they vote?") is answered only by a sentence that holds one
-   (bot/question.py `fits_type`); a sentence without one is context, never the answer.
+   (bot/question.py `fits_type`); a sentence without one is context, never the answer. A question
+   asking when something will happen ("When will …", "When is the next …") is answered only by a
+   sentence speaking of the future (will, would, is to, scheduled, expected, next, …): a past
+   event's date does not say when the next one comes.
 8. A question with a focus — the attribute it asks for: "What salary …", "How many spectators …",
    "Who is the president of …" (bot/focus.py) — is answered only by a sentence holding it: its
    stem, or a word the engine's model puts within the fitted similarity of it (bot/fitted/focus.json,
@@ -62,7 +65,8 @@ from .features import FEATURES, QuestionView, name_coverage, vector
 from .names import absent_spans, initials_in, lowercase_names, spelled_out
 from .focus import WordVectors, focus_of, focus_similarity, holds_stem
 from .focus import load as load_focus_threshold
-from .question import asks_checkable_kind, attributed_to, has_object, is_headline, relation_of, speaker_of
+from .question import (asks_checkable_kind, asks_future, attributed_to, has_object, is_headline, relation_of,
+                       speaker_of, speaks_of_future)
 from .rerank import Reranker, Stack
 from .retrieve import Query
 from .scorer import Scorer
@@ -174,7 +178,9 @@ class FittedSelector:
         ranked = self.score(query, candidates, neighbours)
         t = self._decider()
         cap = self.max_citations if t is self.scorer else min(t.max_citations, self.cap or t.max_citations)
-        fit = [c for c in ranked if eligible(query.text, c.features)]  # rule 7
+        future = asks_future(query.text)
+        fit = [c for c in ranked if eligible(query.text, c.features)
+               and (not future or speaks_of_future(c.sentence.text))]  # rule 7
         sel = Selection(ranked, eligible=fit, threshold=t.threshold,
                         cite_threshold=max(t.threshold, t.cite_ratio * fit[0].score) if fit else 1.0)
         if not ranked or absent_names(query.text, self.stats, [c.sentence.text for c in ranked]):  # rule 1

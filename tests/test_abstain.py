@@ -22,6 +22,8 @@ STORY = (
     "The Tallisford pit produced 41,000 tonnes of copper in the year, a third more than before.",
     "“The deep seam at Tallisford will stay open for another decade. We will hire 200 more miners in the "
     "spring,” Anna Feld said in a statement.",
+    "The union held a strike ballot on Monday, in which 61 percent of members voted for a walkout.",
+    "Korvane said it would reopen its flooded north pit in March.",
 )
 
 
@@ -89,6 +91,14 @@ def test_a_quotation_is_attributed_where_it_ends(engine, monkeypatch):
     assert _cites(engine.ask(q), "will stay open for another decade")
     monkeypatch.setattr(select_mod, "_with_quote_ends", lambda pool, neighbours: {c.sentence.id: c.sentence.text for c in pool})
     assert not _cites(engine.ask(q), "will stay open for another decade")
+
+
+def test_rule_7_a_question_about_the_future_is_not_answered_with_a_past_date(engine, monkeypatch):
+    q = "When will the union hold its next strike ballot?"
+    assert not engine.ask(q).answered
+    assert _cites(engine.ask("When will Korvane reopen the north pit?"), "in March")  # the twin
+    monkeypatch.setattr(select_mod, "asks_future", lambda question: False)  # off: the past ballot's date answers
+    assert _cites(engine.ask(q), "on Monday")
 
 
 def test_attribution_reads_reporting_verbs_and_any_word_of_a_long_speaker():
