@@ -16,11 +16,15 @@ sentences ~0.1 s and ~0.15 s a call, a dozen calls an edit). Here:
   is used as before.
 
 Any other filter goes to the store unchanged. A run is short and holds the ingest lock: nothing
-else writes in between, and nothing is kept past it.
+else writes in between, and nothing is kept past it. So the rows the run already holds (`hold`:
+the sentences it just wrote, with their vectors) are what Chroma would return for their ids, and
+are not read back: a search by meaning asks Chroma for ids only (`nearest`, many vectors a call),
+a search by name reads by id only the rows not in hand.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,6 +32,8 @@ import numpy as np
 from .records import StoredSentence
 
 MAX_IDS = 30_000  # below SQLite's default limit of 32,766 bound parameters in one statement
+QUERIES = 100  # vectors per batched nearest-neighbour search
+READ = 1000  # ids per read of rows not in hand
 MAX_KEPT = 250_000  # names' match lists kept (ids, ~70 bytes each); past it, names go to the store
 
 
@@ -41,6 +47,32 @@ class RunSearches:
         self._kept = 0
         self._cue: set[str] | None = None
         self._cue_ids: list[str] = []
+        self._held: dict[str, StoredSentence] = {}
+
+    def hold(self, rows: Iterable[StoredSentence]) -> None:
+        """Rows (with vectors) this run holds as they are stored: reads by id answer from them."""
+        self._held.update((r.id, r) for r in rows)
+
+    def rows_by_id(self, ids: Sequence[str]) -> dict[str, StoredSentence]:
+        """`Store.get_sentences(ids, with_vectors=True)`: held rows, the rest read by id."""
+        out = {i: self._held[i] for i in ids if i in self._held}
+        lack = [i for i in dict.fromkeys(ids) if i not in out]
+        for a in range(0, len(lack), READ):
+            out |= self.store.get_sentences(lack[a:a + READ], with_vectors=True)
+        return out
+
+    def nearest(self, rows: Sequence[StoredSentence], n: int) -> dict[str, list[StoredSentence]]:
+        """`Store.query(r.vector, n)` for each row, by its id: the same neighbours, nearest first,
+        from batched searches that return ids only (rows not held are read by id; an id whose row
+        is gone is skipped, as `Store.query` skips it)."""
+        found: dict[str, list[str]] = {}
+        for a in range(0, len(rows), QUERIES):
+            chunk = rows[a:a + QUERIES]
+            rec = self.store._call(self.store.sentences.query, n_results=n, include=["distances"],
+                                   query_embeddings=[np.asarray(r.vector, dtype=np.float32).tolist() for r in chunk])
+            found |= {r.id: list(ids) for r, ids in zip(chunk, rec["ids"])}
+        have = self.rows_by_id(list(dict.fromkeys(i for ids in found.values() for i in ids)))
+        return {rid: [have[i] for i in ids if i in have] for rid, ids in found.items()}
 
     def containing(self, needle: str, limit: int = 50, where: dict[str, Any] | None = None) -> list[StoredSentence]:
         """`Store.containing(needle, limit, where)`."""
@@ -54,7 +86,7 @@ class RunSearches:
         if where is not None:
             cue = self.cue()
             ids = [i for i in ids if i in cue]
-        rows = self.store.get_sentences(ids[:limit], with_vectors=True)
+        rows = self.rows_by_id(ids[:limit])
         return [rows[i] for i in ids[:limit] if i in rows]
 
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[StoredSentence]:

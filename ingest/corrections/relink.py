@@ -116,24 +116,25 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
     tuning = store.settings.tuning.corrections
     cue_where = {"cue": {"$in": list(CORRECTOR_CUES)}}
     search = RunSearches(store, cue_where)  # the same rows, fewer scans (ingest/searches.py)
+    search.hold(r for rs in cache.values() for r in rs)  # rows in hand are not read back
     named = _NameSearch(search, tuning.named_per_corrector, tuning.max_names)
     new: list[CorrectionLink] = []
+    # This source as the later one: its evidence sentences against earlier sentences anywhere,
+    # found by meaning and by the names they (or their neighbours) share. A sentence that only
+    # negates something contradicts claims about the same names: those are found by name; the
+    # nearest by meaning are searched for the other families' evidence and for what a sentence ends
+    # or withdraws (its subject may be a noun: "the bridge") — for every source in one batched search.
+    evidence = {sid: [b for b in rows(sid) if signals(b.text).overturns and not headline(b)
+                      and not (sid in zone and b.index not in zone[sid])] for sid in sorted(affected & live)}
+    nearest = search.nearest([b for bs in evidence.values() for b in bs if (sb := signals(b.text)).later
+                              or sb.reverses or sb.takes_back], tuning.candidates_per_corrector)
     for sid in sorted(affected & live):
         own = rows(sid)
         new += detect_within(own, records, tuning)
         ctx = windows(own)
         extra = {r.id: r for r in own}
-        # This source as the later one: its evidence sentences against earlier sentences anywhere,
-        # found by meaning and by the names they (or their neighbours) share.
-        for b in own:
-            if not signals(b.text).overturns or headline(b) or (sid in zone and b.index not in zone[sid]):
-                continue
-            # A sentence that only negates something contradicts claims about the same names: those
-            # are found by name; the nearest by meaning are searched for the other families' evidence
-            # and for what a sentence ends or withdraws (its subject may be a noun: "the bridge").
-            sb = signals(b.text)  # by meaning too when the subject may be a shared noun, not a name
-            by_meaning = sb.later or sb.reverses or sb.takes_back
-            found = {r.id: r for r in store.query(b.vector, tuning.candidates_per_corrector)} if by_meaning else {}
+        for b in evidence[sid]:
+            found = {r.id: r for r in nearest.get(b.id, [])}
             for r in named.rows(" ".join([b.text] + [t for _, t in ctx.get(b.id, [])])):
                 found.setdefault(r.id, r)
             cands = [r for r in found.values() if r.source != sid and is_later(b.published, r.published)]
