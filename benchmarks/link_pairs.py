@@ -1,0 +1,189 @@
+"""Candidate pairs and their features for the learned link experiment (`benchmarks/learned_links.py`).
+
+Each real-world part is indexed afresh, as `factdesk eval` indexes it (so the detector's own final
+links are the ones readers would see), and every (claim, later sentence) pair that could be a link
+is listed: a claim (not a headline) in an earlier-dated source and a sentence in a later-dated one,
+or a sentence further down the same source, that share a subject — a name (of the sentence or of
+the sentence beside it) or cosine at least `FLOOR` (a loose floor: candidate recall is measured).
+Labels come from the part's header: the pair is positive when the claim holds an expected link's
+claim phrase and the later sentence one of its `by` phrases; every other pair is negative, the
+must-not-link pairs among them marked (the hard negatives).
+
+Features can carry across wording: the detector's signals on each side (family cues, polarity,
+figures, denial, wording of time), shared names, time gap, the detector's own verdict on the pair,
+the cosine and how it ranks among the pair's rivals, and the two frozen sentence vectors (the
+model picks which of them it uses). Nothing costs more than what ingest already computed.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOOR = 0.3  # cosine that makes two sentences candidates without a shared name (loose: see candidate recall)
+
+SCALARS = ("cos", "names", "window_names", "same_source", "log_days", "b_headline",
+           "cue_strong", "cue_update", "cue_weak",
+           "b_retraction", "b_negation", "b_plan", "b_status", "b_figure",
+           "b_takes_back", "b_reverses", "b_admits", "b_notice", "b_denial", "b_listing", "b_revised",
+           "b_measures", "b_contrary", "b_later_wording",
+           "a_plan", "a_status", "a_figure", "a_neg_status", "a_deliberation", "a_denial", "a_prior",
+           "fig_mismatch", "ev_sure", "ev_unsure", "cos_gap_claims", "cos_gap_later", "best_claim")
+
+
+@dataclass
+class Part:
+    """One part's candidate pairs: features X (SCALARS), the two vectors, labels and what scoring needs."""
+
+    name: str
+    header: dict[str, Any]
+    texts: dict[str, str]  # sentence id → text
+    detected: dict[str, tuple[str, set[str]]]  # the detector's final links: claim → (status, by ids)
+    X: np.ndarray
+    va: np.ndarray
+    vb: np.ndarray
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # (claim id, later id)
+    y: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    corrected: np.ndarray = field(default_factory=lambda: np.zeros(0))  # positives' status: corrected (1) or superseded
+    hard: np.ndarray = field(default_factory=lambda: np.zeros(0))  # must-not-link pairs
+    overturns: np.ndarray = field(default_factory=lambda: np.zeros(0))  # the later sentence has a stored cue
+
+
+def _figs(text: str) -> set[float]:
+    from ingest.corrections import signals as sg
+
+    return {v for v in (sg.figure_value(f) for f in sg.signals(text).figures) if v is not None}
+
+
+def scalars(a: str, b: str, cos: float, window: str, same: bool, days: float, b_head: bool, ev: Any) -> list[float]:
+    """SCALARS but the three rank features (filled per part)."""
+    from ingest.corrections import signals as sg
+    from ingest.corrections.precision import SURE
+    from ingest.corrections.subject import shared_names
+
+    s, t, cue = sg.signals(b), sg.signals(a), sg.cue(b)
+    fa, fb = _figs(a), _figs(b)
+    return [cos, min(len(shared_names(a, b)), 3), min(len(shared_names(a, window)), 3) if window else 0.0,
+            float(same), math.log1p(max(days, 0.0)), float(b_head),
+            float(cue == "strong"), float(cue == "update"), float(cue == "weak"),
+            *(float(f in s.later) for f in (sg.RETRACTION, sg.NEGATION, sg.PLAN, sg.STATUS, sg.FIGURE)),
+            float(s.takes_back), float(s.reverses), float(s.admits), float(s.notice), float(s.denial),
+            float(s.listing), float(s.revised), float(s.measures), float(s.contrary), float(s.later_wording),
+            float(sg.PLAN in t.claim), float(sg.STATUS in t.claim), float(sg.FIGURE in t.claim),
+            float(bool(t.neg_status)), float(bool(t.deliberation)), float(t.denial), float(t.prior),
+            float(bool(fa and fb and not fa & fb)), float(ev is not None and ev.verdict == SURE),
+            float(ev is not None and ev.verdict != SURE), 0.0, 0.0, 0.0]
+
+
+def _days(later: str, earlier: str) -> float:
+    from ingest.dates import interval
+
+    ia, ib = interval(earlier), interval(later)
+    return float((ib[0] - ia[1]).days) if ia and ib else 0.0
+
+
+def index_part(name: str, settings: Any, embedder: Any) -> tuple[dict[str, Any], list[Any], list[Any]]:
+    """Index one part as `factdesk eval` does: its header, its sentences (with vectors), its final links."""
+    from bot.evaluate import load_eval
+    from ingest.pipeline import Indexer
+
+    path = ROOT / "data" / "eval" / "realworld" / f"{name}.jsonl"
+    header, _ = load_eval(path)
+    src = path.parent / header["sources"]
+    with tempfile.TemporaryDirectory(prefix="factdesk-learned-") as tmp:
+        s = settings.model_copy(update={"data_dir": Path(tmp), "chroma_host": "", "corrections_file": src / "corrections.yml"})
+        indexer = Indexer(s, embedder=embedder)
+        if not indexer.ingest([str(src)]).ok:
+            raise RuntimeError(f"{path}: sources failed to ingest")
+        st = indexer.store()
+        rows = [r for sid in st.source_records() for r in st.source_sentences(sid, with_vectors=True)]
+        return header, rows, st.all_links()
+
+
+def build(name: str, header: dict[str, Any], rows: list[Any], links: list[Any]) -> Part:
+    """The part's candidate pairs with features and labels."""
+    from ingest.corrections.detect import _ordered_within
+    from ingest.corrections.families import DEFAULT, evidence
+    from ingest.corrections.signals import signals
+    from ingest.corrections.subject import shared_names
+    from ingest.dates import is_later
+    from ingest.split import is_headline
+
+    exp, nol = header.get("links") or [], header.get("no_link") or []
+    pos = {(r.source, r.index): r for r in rows}
+    xs, va, vb, pairs, y, corr, hard, over = [], [], [], [], [], [], [], []
+    for a in rows:
+        if is_headline(a.text):
+            continue
+        before = pos[(a.source, a.index - 1)].text if (a.source, a.index - 1) in pos else ""
+        for b in rows:
+            same = a.source == b.source
+            if (b.index <= a.index) if same else not is_later(b.published, a.published):
+                continue
+            win = [(j, pos[(b.source, j)].text) for j in (b.index - 1, b.index + 1)
+                   if (b.source, j) in pos and not is_headline(pos[(b.source, j)].text)]
+            wtext = " ".join(t for _, t in win)
+            cos = float(np.dot(a.vector, b.vector))
+            if not (same or cos >= FLOOR or shared_names(a.text, b.text) or shared_names(a.text, wtext)):
+                continue
+            ev = None  # the detector's verdict on the pair, computed as detect_within / detect_across do
+            if not is_headline(b.text):
+                kw = dict(a_before=before, a_published=a.published, b_published=b.published)
+                if not same:
+                    ev = evidence(a.text, b.text, cos, win, b.index, **kw)
+                elif order := _ordered_within(a, b):
+                    story = abs(b.index - a.index) <= DEFAULT.near_sentences and order != "later"
+                    ev = evidence(a.text, b.text, max(cos, DEFAULT.story_sim) if story else cos, win, b.index,
+                                  story=story, order=order, **kw)
+            xs.append(scalars(a.text, b.text, cos, wtext, same, 0.0 if same else _days(b.published, a.published),
+                              is_headline(b.text), ev))
+            va.append(a.vector)
+            vb.append(b.vector)
+            pairs.append((a.id, b.id))
+            hit = [e for e in exp if e["claim"] in a.text and any(p in b.text for p in e["by"])]
+            y.append(1 if hit else 0)
+            corr.append(1 if hit and hit[0]["status"] == "corrected" else 0)
+            hard.append(any(n["claim"] in a.text and n["later"] in b.text for n in nol))
+            over.append(signals(b.text).overturns)
+    X = np.asarray(xs, dtype=np.float64)
+    _rank(X, pairs)
+    detected = {lk.claim: (lk.status, set(lk.by)) for lk in links}
+    return Part(name, header, {r.id: r.text for r in rows}, detected, X, np.asarray(va), np.asarray(vb), pairs,
+                np.asarray(y), np.asarray(corr), np.asarray(hard), np.asarray(over))
+
+
+def _rank(X: np.ndarray, pairs: list[tuple[str, str]]) -> None:
+    """How the pair's cosine compares with its rivals': the later sentence's best claim in the same
+    earlier source, and the claim's best later sentence (a correction answers one statement)."""
+    cos = X[:, 0]
+    best_b: dict[tuple[str, str], float] = defaultdict(lambda: -1.0)
+    best_a: dict[str, float] = defaultdict(lambda: -1.0)
+    for (a, b), c in zip(pairs, cos):
+        key = (b, a.rsplit("#", 1)[0])
+        best_b[key] = max(best_b[key], c)
+        best_a[a] = max(best_a[a], c)
+    i = SCALARS.index("cos_gap_claims")
+    for n, ((a, b), c) in enumerate(zip(pairs, cos)):
+        gap = c - best_b[(b, a.rsplit("#", 1)[0])]
+        X[n, i:i + 3] = (gap, c - best_a[a], float(gap == 0.0))
+
+
+def candidate_recall(part: Part) -> tuple[int, int, int]:
+    """(expected links, those with a candidate pair, those whose later sentence can overturn at all —
+    the only ones the detector's relink searches reach)."""
+    exp = part.header.get("links") or []
+    seen, reach = set(), set()
+    for (a, b), o in zip(part.pairs, part.overturns):
+        for i, e in enumerate(exp):
+            if e["claim"] in part.texts[a] and any(p in part.texts[b] for p in e["by"]):
+                seen.add(i)
+                if o:
+                    reach.add(i)
+    return len(exp), len(seen), len(reach)
