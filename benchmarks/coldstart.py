@@ -3,12 +3,15 @@
 Prints, for fresh processes over the index in DATA_DIR (median of `--runs`, wall and CPU seconds):
 
   interpreter     `python -c pass`
-  import chromadb `python -c "import chromadb"` — the floor the embedded store imposes
-  factdesk ask    the real command, `python -m bot.cli ask --json QUESTION`
-  ratio           factdesk ask / import chromadb (the issue's target: ≤ 1.3)
+  import chromadb `python -c "import chromadb"` — the floor the embedded store imposed on every ask
+  factdesk ask    the real command, `python -m bot.cli ask --json QUESTION` (the sentence mirror
+                  when the index has one in step: chromadb is not imported)
+  the same ask    with FACTDESK_COLD_MIRROR=0: the Chroma path, as before the mirror
+  ratio           factdesk ask / import chromadb (the issue's target: ≤ 1.3), and the Chroma path's
 
 and the in-process breakdown of one instrumented ask (median per phase): imports (the modules the
-ask path needs: the CLI, the engine, chromadb, onnxruntime, tokenizers), opening the index,
+ask path needs: the CLI, the engine, onnxruntime, tokenizers — chromadb only when the index has
+no sentence mirror in step, bot/coldstore.py: then it shows among the late imports), opening the index,
 loading statistics (term counts), embedding (loading the ONNX session and embedding the question),
 answering (retrieve, select, cite, compose) and output. Modules imported after the import phase
 are counted, so an import that slipped into a later phase shows.
@@ -44,7 +47,7 @@ def lap(name, start):
     T[name] = [w - start[0], c - start[1]]
     return w, c
 start = clock()
-import bot.cli, bot.cli.common, bot.engine, ingest.store, chromadb, onnxruntime, tokenizers
+import bot.cli, bot.cli.common, bot.engine, ingest.store, onnxruntime, tokenizers
 mark = lap("imports", start)
 before = set(sys.modules)
 from bot.engine import Engine
@@ -85,7 +88,7 @@ inside = [sum(acc[k][i] for k in ("statistics", "embedding")) for i in (0, 1)]
 T["answering"] = [ask_t[i] - inside[i] for i in (0, 1)]
 T["output"] = [total[i] - ask_t[i] - acc["open_index"][i] for i in (0, 1)]
 T["late_imports"] = sorted(m for m in set(sys.modules) - before if "." not in m)
-T["heavy_loaded"] = sorted(m for m in ("torch", "sentence_transformers", "transformers", "langchain",
+T["heavy_loaded"] = sorted(m for m in ("chromadb", "torch", "sentence_transformers", "transformers", "langchain",
                                        "langchain_core", "slack_bolt", "slack_sdk", "rich") if m in sys.modules)
 print(json.dumps(T), file=sys.stderr if rc else sys.stdout)
 sys.exit(rc)
@@ -111,20 +114,20 @@ def _timed_process(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[floa
 
 
 def measure(data_dir: str, runs: int = 5, question: str = QUESTION) -> dict[str, Any]:
-    """Interleaved runs (pass, import chromadb, ask, instrumented ask) so load changes hit all alike."""
+    """Interleaved runs (pass, import chromadb, ask, ask on Chroma, instrumented ask) so load changes
+    hit all alike."""
     env, cwd = _env(data_dir), Path(data_dir)
     py = sys.executable
-    cmds = {
-        "interpreter": [py, "-c", "pass"],
-        "import_chromadb": [py, "-c", "import chromadb"],
-        "ask": [py, "-m", "bot.cli", "ask", "--json", question],
-    }
+    ask = [py, "-m", "bot.cli", "ask", "--json", question]
+    cmds = {"interpreter": [py, "-c", "pass"], "import_chromadb": [py, "-c", "import chromadb"], "ask": ask,
+            "ask_chroma": ask}  # the same ask forced onto Chroma (FACTDESK_COLD_MIRROR=0): the path before the mirror
+    envs = {k: env for k in cmds} | {"ask_chroma": {**env, "FACTDESK_COLD_MIRROR": "0"}}
     got: dict[str, list[tuple[float, float]]] = {k: [] for k in cmds}
     phases: list[dict[str, Any]] = []
     for _ in range(runs):
         for k, cmd in cmds.items():
-            wall, cpu, out = _timed_process(cmd, env, cwd)
-            if k == "ask" and '"answered"' not in out:
+            wall, cpu, out = _timed_process(cmd, envs[k], cwd)
+            if k.startswith("ask") and '"answered"' not in out:
                 raise SystemExit(f"factdesk ask printed no answer: {out[:500]}")
             got[k].append((wall, cpu))
         _, _, out = _timed_process([py, "-c", PROBE, question], env, cwd)
@@ -134,6 +137,8 @@ def measure(data_dir: str, runs: int = 5, question: str = QUESTION) -> dict[str,
         res[k] = {"wall_s": statistics.median(w for w, _ in xs), "cpu_s": statistics.median(c for _, c in xs)}
     res["ratio_wall"] = res["ask"]["wall_s"] / res["import_chromadb"]["wall_s"]
     res["ratio_cpu"] = res["ask"]["cpu_s"] / res["import_chromadb"]["cpu_s"]
+    res["ratio_chroma_wall"] = res["ask_chroma"]["wall_s"] / res["import_chromadb"]["wall_s"]
+    res["ratio_chroma_cpu"] = res["ask_chroma"]["cpu_s"] / res["import_chromadb"]["cpu_s"]
     res["phases"] = {p: {"wall_s": statistics.median(x[p][0] for x in phases),
                          "cpu_s": statistics.median(x[p][1] for x in phases)} for p in PHASES}
     res["late_imports"] = phases[-1]["late_imports"]
@@ -145,9 +150,13 @@ def measure(data_dir: str, runs: int = 5, question: str = QUESTION) -> dict[str,
 def report(res: dict[str, Any]) -> str:
     out = [f"cold start (median; load average {res['load_avg']:.1f})            wall s   CPU s"]
     for k, label in (("interpreter", "python -c pass"), ("import_chromadb", 'python -c "import chromadb"'),
-                     ("ask", "factdesk ask --json")):
-        out.append(f"  {label:<40} {res[k]['wall_s']:7.2f} {res[k]['cpu_s']:7.2f}")
+                     ("ask", "factdesk ask --json"), ("ask_chroma", "  the same, FACTDESK_COLD_MIRROR=0")):
+        if k in res:  # (a report from before the Chroma path was measured beside has no ask_chroma)
+            out.append(f"  {label:<40} {res[k]['wall_s']:7.2f} {res[k]['cpu_s']:7.2f}")
     out.append(f"  {'ask / import chromadb':<40} {res['ratio_wall']:7.2f} {res['ratio_cpu']:7.2f}")
+    if "ratio_chroma_wall" in res:
+        out.append(f"  {'  Chroma path / import chromadb':<40} {res['ratio_chroma_wall']:7.2f} "
+                   f"{res['ratio_chroma_cpu']:7.2f}")
     out.append("breakdown of one instrumented ask:")
     for p in PHASES:
         out.append(f"  {p:<40} {res['phases'][p]['wall_s']:7.3f} {res['phases'][p]['cpu_s']:7.3f}")

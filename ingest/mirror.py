@@ -207,9 +207,10 @@ class Mirror:
             gen = store.generation()
             if self.state != "follow":
                 meta = read_meta(self._db())
-                if not (gen and meta.get("generation") == gen and meta.get("schema") == SCHEMA):
-                    self.rebuild(store)
                 self.state = "follow"
+                if gen and meta.get("generation") == gen and meta.get("schema") == SCHEMA:
+                    return  # in step and stamped so
+                self.rebuild(store)
             if not store.journal_open():  # in step with what Chroma holds now, generation `gen`
                 self.stamp(store, gen)
         except _ERRORS as e:
