@@ -8,7 +8,8 @@ A question's focus is the head of the phrase its question word governs:
     ("what salary will …" → "salary");
   - "what/who is the N of|for|in|at|on …", "what is X's N" → N ("what was the turnout in …").
 The phrase ends at the first function word, question word or verb-like word (ending in -ed, or
-followed by a function word). No focus is read when the head is itself a kind of answer that rule 7
+followed by a function word). A question without such a head may have a verb focus instead: the
+verb closing "When was X founded?", "How much does X weigh?" (`verb_of`). No focus is read when the head is itself a kind of answer that rule 7
 checks instead (money, a number, a share, a time: "how much prize money", "what year"), or a word
 that names the kind of answer rather than an attribute of the subject ("name", "reason", "role":
 `GENERIC`): those are answered by what the sentence says, not by the word.
@@ -37,7 +38,7 @@ TYPE_WORDS = frozenset("money cash amount amounts number numbers percentage perc
                        "day days year years month months time times".split())
 # Heads that name the kind of answer, not an attribute the answering sentence must word.
 GENERIC = frozenset("name names reason reasons role purpose result outcome effect impact response reaction "
-                    "position view status kind type sort way thing things part".split())
+                    "position view status kind type sort way thing things part place happen happened happens occur occurred".split())
 _ENTITY_KIND = re.compile(r"^(?:company|companies|firm|firms|organi[sz]ations?|agency|agencies|group|groups|person|"
                           r"people|official|officials|country|countries|city|cities|state|states|bank|banks|brand|"
                           r"brands|investor|investors|team|teams|player|players|club|clubs)$")
@@ -87,12 +88,37 @@ def focus_of(question: str) -> str | None:
     else:
         m = _LEAD.search(q)
         if not m:
-            return None
+            return verb_of(q)
         what = m.group(0).strip().lower().endswith("what")
         head = _phrase_head(q[m.end():], aux_next=what)
     if not head or head in TYPE_WORDS or head in GENERIC or head in _PEOPLE or _ENTITY_KIND.match(head):
-        return None
+        return verb_of(q) if not m or m.re is _LEAD else None
     return head if content_terms(head) else None
+
+
+_VERB_LAST = re.compile(r"^\s*(?i:and\s+)?(?i:when|where|how much|how many|how long|how often)\s+((?i:did|does|do|was|were|"
+                        r"is|are|will|would|has|have|had))\s+((?:[\w.'’&-]+\s+){1,5}?)([a-z]+)\s*\??\s*$")
+_DETERMINERS = frozenset("the a an its their his her our this that these those".split())
+_BE = frozenset("was were is are".split())
+
+
+def verb_of(question: str) -> str | None:
+    """The predicate a question without a noun focus asks about: the verb closing "when was X
+    founded", "how much does X weigh", where only determiners come between. After a form of "be",
+    only a participle (-ed, -en) is a verb ("when is the match" has none). The verb after "who"
+    ("who bought …") is not read: news copy words a buyer, a coach, a leader in too many ways."""
+    m = _VERB_LAST.search(question)
+    if m:
+        aux, v = m.group(1).lower(), m.group(3)
+        between = [w.lower() for w in m.group(2).split()]
+        if (aux in _BE and not v.endswith(("ed", "en"))) or any(
+                w in STOPWORDS and w not in _DETERMINERS for w in between):
+            return None  # "when is the match": no verb; "how much did X pay for Y": the last word is not the verb
+    else:
+        return None
+    if not v or v in STOPWORDS or v in QUESTION_WORDS or v in GENERIC or not content_terms(v):
+        return None
+    return v
 
 
 def holds_stem(focus: str, text: str) -> bool:
