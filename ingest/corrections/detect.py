@@ -6,6 +6,7 @@ changed. Pairs the detector is unsure of come back as candidates (status "candid
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -22,8 +23,11 @@ MAX_BY = DEFAULT.max_by  # declared links keep as many correcting sentences as d
 Row = StoredSentence  # the detector reads sentences in the shape the store returns (and ingest builds)
 
 
+_is_headline = lru_cache(maxsize=100_000)(is_headline)  # asked of each candidate, for every statement it meets
+
+
 def headline(r: Row) -> bool:
-    return is_headline(r.text)
+    return _is_headline(r.text)
 
 
 Window = dict[str, list[tuple[int, str]]]  # later sentence id → (index, text) of its neighbours

@@ -104,6 +104,9 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         subj, basis = shared_names(a_before, b), "anaphor"  # the claim refers back to what the sentence before named
     if not subj and len(point) >= 2:
         subj, basis = _definite(a, b), "definite"  # "the university" for "the University of Virginia"
+    if not (subj or story or (not lead_names(a) and sim >= tuning.noun_subject_sim)
+            or (len(point) >= 3 and sim >= tuning.sim_near)):
+        return None  # no subject, and neither a shared noun (below) nor the same proposition can give one
     own = not used  # the subject is named in the later sentence itself, not only beside it
     rev = restated(a, b, sa, sb, point) if own else None
     noun_only = False
