@@ -134,7 +134,14 @@ class Manifest:
         metas = [{**_source_meta(src, state, n), "file_fp": fps.get(src.id, "")} for src, n in items]
         rows = ([src.id for src, _ in items], [src.text for src, _ in items], metas)
         if state == "complete":  # the counts first, in the same upsert (chunks keep the order)
-            self.terms.write(items, then=rows)
+            # A record this writer stored with the same text (marked `writing` this run) changes its
+            # metadata only: Chroma merges it as an upsert would, without re-indexing the text's words.
+            same = [k for k, (src, _) in enumerate(items) if self._texts.get(src.id) == src.text]
+            other = sorted(set(range(len(items))) - set(same))
+            self.terms.write(items, then=tuple([part[k] for k in other] for part in rows))  # type: ignore[arg-type]
+            for a in range(0, len(same), self.gw.max_batch):
+                chunk = same[a:a + self.gw.max_batch]
+                self.gw._write(self.gw.sources_col.update, ids=[rows[0][k] for k in chunk], metadatas=[metas[k] for k in chunk])
         else:
             self.gw.upsert(self.gw.sources_col, *rows)
         for (src, _), meta in zip(items, metas):
