@@ -150,16 +150,19 @@ def report(name: str, r: dict[str, Any], out: Any) -> None:
 
 
 def review_queue(parts: list[Part], probs: dict[str, tuple[np.ndarray, np.ndarray]], out: Any) -> None:
-    """The model as a review queue only: out-of-fold pairs the detector leaves unlinked, by probability."""
-    print("\nAs editor candidates (out-of-fold, claims the detector leaves unlinked): floor → right / wrong pairs", file=out)
+    """The model as a review queue only: out-of-fold pairs on claims the detector leaves unlinked, by
+    probability — all of them, and those on claims the detector does not propose either."""
+    print("\nAs editor candidates (out-of-fold, claims the detector leaves unlinked): floor → right / wrong pairs"
+          " (on claims the detector proposes nothing for: right / wrong)", file=out)
     for t in (0.2, 0.3, 0.5):
-        right = wrong = 0
+        n = np.zeros(4, dtype=int)
         for p in parts:
-            prob, _ = probs[p.name]
-            for (a, _b), q, y in zip(p.pairs, prob, p.y):
+            for (a, _b), q, y in zip(p.pairs, probs[p.name][0], p.y):
                 if q >= t and a not in p.detected:
-                    right, wrong = right + int(y), wrong + int(not y)
-        print(f"  p >= {t}: {right} right, {wrong} wrong", file=out)
+                    n += [y, 1 - y, y * (a not in p.proposed), (1 - y) * (a not in p.proposed)]
+        print(f"  p >= {t}: {n[0]} right, {n[1]} wrong ({n[2]} / {n[3]})", file=out)
+    right = sum(1 for p in parts for a in p.proposed if any(e["claim"] in p.texts[a] for e in p.header.get("links") or []))
+    print(f"  the detector's own candidates: {sum(len(p.proposed) for p in parts)} claims, {right} of them expected", file=out)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -46,6 +46,7 @@ class Part:
     header: dict[str, Any]
     texts: dict[str, str]  # sentence id → text
     detected: dict[str, tuple[str, set[str]]]  # the detector's final links: claim → (status, by ids)
+    proposed: set[str]  # claims the detector keeps as editor's candidates
     X: np.ndarray
     va: np.ndarray
     vb: np.ndarray
@@ -89,8 +90,9 @@ def _days(later: str, earlier: str) -> float:
     return float((ib[0] - ia[1]).days) if ia and ib else 0.0
 
 
-def index_part(name: str, settings: Any, embedder: Any) -> tuple[dict[str, Any], list[Any], list[Any]]:
-    """Index one part as `factdesk eval` does: its header, its sentences (with vectors), its final links."""
+def index_part(name: str, settings: Any, embedder: Any) -> tuple[dict[str, Any], list[Any], list[Any], list[Any]]:
+    """Index one part as `factdesk eval` does: its header, its sentences (with vectors), its final
+    links and its editor's candidates."""
     from bot.evaluate import load_eval
     from ingest.pipeline import Indexer
 
@@ -104,10 +106,10 @@ def index_part(name: str, settings: Any, embedder: Any) -> tuple[dict[str, Any],
             raise RuntimeError(f"{path}: sources failed to ingest")
         st = indexer.store()
         rows = [r for sid in st.source_records() for r in st.source_sentences(sid, with_vectors=True)]
-        return header, rows, st.all_links()
+        return header, rows, st.all_links(), st.candidate_links()
 
 
-def build(name: str, header: dict[str, Any], rows: list[Any], links: list[Any]) -> Part:
+def build(name: str, header: dict[str, Any], rows: list[Any], links: list[Any], candidates: list[Any] = ()) -> Part:
     """The part's candidate pairs with features and labels."""
     from ingest.corrections.detect import _ordered_within
     from ingest.corrections.families import DEFAULT, evidence
@@ -155,7 +157,8 @@ def build(name: str, header: dict[str, Any], rows: list[Any], links: list[Any]) 
     X = np.asarray(xs, dtype=np.float64)
     _rank(X, pairs)
     detected = {lk.claim: (lk.status, set(lk.by)) for lk in links}
-    return Part(name, header, {r.id: r.text for r in rows}, detected, X, np.asarray(va), np.asarray(vb), pairs,
+    return Part(name, header, {r.id: r.text for r in rows}, detected, {c.claim for c in candidates}, X,
+                np.asarray(va), np.asarray(vb), pairs,
                 np.asarray(y), np.asarray(corr), np.asarray(hard), np.asarray(over))
 
 

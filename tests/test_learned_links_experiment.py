@@ -90,7 +90,7 @@ def _synthetic(name: str, rng: np.random.Generator, signal: bool) -> Part:
     for e in links:  # phrases must not match "claim 10" inside "claim 100"
         e["claim"] += "!"
     texts |= {f"{name}-c{i}": f"claim {i}!" for i in range(n)}
-    return Part(name, {"links": links, "no_link": []}, texts, {}, X, np.zeros((n, 384)), rng.normal(size=(n, 384)),
+    return Part(name, {"links": links, "no_link": []}, texts, {}, set(), X, np.zeros((n, 384)), rng.normal(size=(n, 384)),
                 [(f"{name}-c{i}", f"{name}-b{i}") for i in range(n)], y, corrected, np.zeros(n, bool), np.ones(n, bool))
 
 
