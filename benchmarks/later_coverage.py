@@ -8,6 +8,12 @@ sentence precision, answers showing a wrong-episode later statement (and how man
 there were, right and wrong episode). `--dump FILE` writes each question's citations (role,
 source, episode, text) as JSON Lines for reading misses.
 
+For each current-state question whose answer misses the newest statement the report names why
+(`why_missed`): the answer abstained; no candidate holds the statement (retrieval); it is in the
+cited sentence's own story (the newest story's stated change was not found); later coverage's own
+verdict on it (bot/later.py `verdict`: not later, not relevant, background, not named, subject,
+point); or it qualified but another statement of its story, the limit or the citation stage won.
+
 `--sets` picks parts (default: every realworld part not listed as blind); a blind part is
 refused (benchmarks/blind.py). This measures development data: every part run here is spent.
 """
@@ -46,6 +52,47 @@ def later_precision(items: list[dict[str, Any]], answers: list[Any], episodes: d
             "answers_with_wrong_episode_later": answers_wrong}
 
 
+class Seen:
+    """Records what later coverage was handed for the last question (the engine's call, observed)."""
+
+    def __init__(self) -> None:
+        import bot.engine
+
+        self.last: dict[str, Any] = {}
+        original = bot.engine.later_statements
+
+        def observed(cited, pool, question, names, tuning, around):  # type: ignore[no-untyped-def]
+            out = original(cited, pool, question, names, tuning, around)
+            self.last = {"cited": cited, "pool": pool, "names": names, "tuning": tuning, "around": around,
+                         "out": out}
+            return out
+
+        bot.engine.later_statements = observed
+
+
+def why_missed(q: dict[str, Any], answer: Any, seen: dict[str, Any]) -> str:
+    """Why the newest statement is not in the answer (module docstring)."""
+    from bot.later import verdict
+
+    if not answer.answered or not seen:
+        return "abstained"
+    newest = [s for s in seen["pool"] if any(p in s.sentence.text for p in q["newest"])]
+    if not newest:
+        return "not a candidate"
+    s = newest[0]
+    cited = seen["cited"]
+    if any(c.sentence.source == s.sentence.source for c in cited):
+        return "in the cited story (stated change not found)"
+    reasons = [verdict(c, s, q["question"], seen["names"], seen["tuning"], seen["around"])[0] for c in cited]
+    if all(reasons):
+        return f"verdict: {reasons[0]}"
+    if s.sentence.id in {o.sentence.id for o in seen["out"]}:
+        return "shown by later coverage, dropped by the citation stage"
+    if any(o.sentence.source == s.sentence.source for o in seen["out"]):
+        return "another statement of its story shown"
+    return "qualified, cut by the limit"
+
+
 def run_part(name: str, settings: Any, embedder: Any, dump: Any = None) -> dict[str, Any]:
     from bot.engine import Engine
     from bot.evaluate import load_eval, score, score_families
@@ -62,14 +109,20 @@ def run_part(name: str, settings: Any, embedder: Any, dump: Any = None) -> dict[
         if not report.ok:
             raise RuntimeError(f"{name}: sources failed to ingest")
         engine = Engine(s, embedder=embedder)
-        answers = [engine.ask(q["question"]) for q in items]
+        seen = Seen()
+        answers, why = [], {}
+        for q in items:
+            seen.last = {}
+            answers.append(engine.ask(q["question"]))
+            if q.get("newest") and not any(p in c.text for c in answers[-1].citations for p in q["newest"]):
+                why[q["question"]] = why_missed(q, answers[-1], seen.last)
         texts = {sid: r.text for sid, r in engine.store().get_sources(list(engine.store().source_records())).items()}
         links = engine.corrections()
     base = score(items, answers, texts)
     fams = score_families(header, links, items, answers)
     out = {"part": name, "later_shown": fams["later_shown"], "hit_rate": base["hit_rate"],
            "sentence_precision": base["sentence_precision"], "link_recall": fams["link_recall"],
-           **later_precision(items, answers, episodes), "later_missed": fams["later_missed"]}
+           **later_precision(items, answers, episodes), "later_missed": fams["later_missed"], "why_missed": why}
     if dump is not None:
         for q, a in zip(items, answers):
             shown = any(p in c.text for c in a.citations for p in q.get("newest") or [])

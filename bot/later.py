@@ -42,20 +42,20 @@ the story's lead, which tells its news in plain words ("The charity … is windi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import numpy as np
 
-from ingest.corrections.lexicon import GENERIC_NAMES, PAST_PERFECT
+from ingest.corrections.lexicon import PAST_PERFECT
 from ingest.corrections.subject import shared_names, topic_overlap
 from ingest.dates import interval, is_later
-from ingest.records import StoredSentence, sentence_id
+from ingest.records import StoredSentence
 from ingest.split import is_headline
 from ingest.tuning import LaterTuning
 
-from .story import background, is_lead, news_level, period_years, states_now
+from .later_subject import Surroundings, continues, own_names, refers_back, same_subject
+from .story import background, news_level, period_years, states_now
 
 
 class Scored(Protocol):
@@ -82,35 +82,12 @@ class ReadLog:
         return out
 
 
-@dataclass(frozen=True)
-class Surroundings:
-    """What a reader sees around a sentence: its source's headline (`titles`, source id → title)
-    and the sentences beside it that are already in memory (`read`, sentence id → sentence)."""
-
-    titles: Mapping[str, str] = field(default_factory=dict)
-    read: Mapping[str, StoredSentence] = field(default_factory=dict)
-
-    def lead(self, s: StoredSentence) -> bool:
-        """`s` is its story's lead (bot/story.py `is_lead`)."""
-        before = self.read.get(sentence_id(s.source, s.index - 1)) if s.index > 0 else None
-        return is_lead(s.text, s.index, before.text if before else None, bool(self.titles.get(s.source)))
-
-    def of(self, s: StoredSentence) -> str:
-        parts = [self.titles.get(s.source, "")]
-        parts += [n.text for j in (s.index - 1, s.index + 1) if j >= 0
-                  for n in [self.read.get(sentence_id(s.source, j))] if n is not None]
-        return " ".join(p for p in parts if p and p != s.text)
-
-
 # "Is X still …", "Did X go ahead with …", "Is X on the list?", "Does X still …", "… any more?"
 _CURRENT = re.compile(
     r"^\s*(?:(?:is|are|was|were|does|do|has|have|can|will)\b.*\b(?:still|currently|now|yet|any ?more|any longer|"
     r"today)\b|did\b.*\b(?:go ahead|happen|proceed|go through|end up|actually|finally|complete)|"
     r"(?:is|are)\s+\S+(?:\s+\S+){0,5}\s+(?:on|in|under|off|banned|closed|open|suspended|listed|grounded)\b"
     r"|what is the (?:latest|current|status)|what happened (?:to|with)|where does .* stand)", re.I)
-_NUMBER = re.compile(r"[\d.,%$£€-]+")
-
-
 def is_current_state(question: str) -> bool:
     """A question about how things stand now, which the newest statement answers."""
     return bool(_CURRENT.search(question))
@@ -121,37 +98,47 @@ def _start(published: str):
     return iv[0] if iv else None
 
 
-_PLAIN = re.compile(r"(?<![\w'’.-])[a-z][\w'’-]*")
-
-
-def same_subject(a: str, b: str) -> bool:
-    """`a` and `b` share a name that is neither a kind of body alone ("University") nor a bare
-    number (a year or a figure is no subject), nor a word one of them writes as an ordinary word —
-    capitalised only because it opens the other sentence ("Countries whose debt …" / "two
-    countries", "Waterfront Toronto said …" / "Liverpool's waterfront")."""
-    plain = set(_PLAIN.findall(a)) | set(_PLAIN.findall(b))
-    names = {n for n in shared_names(a, b) if not _NUMBER.fullmatch(n) and n not in plain}
-    return bool(names - GENERIC_NAMES)
-
-
-def own_names(text: str) -> bool:
-    """The sentence names something itself (beyond kinds of body and numbers)."""
-    return same_subject(text, text)
-
-
-_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|he|him|his|she|her)\b", re.I)
-_DEFINITE = re.compile(r"\bthe ((?:[a-z-]+ ){0,2}[a-z-]+)")
-
-
-def refers_back(s: StoredSentence, cited: str, subject: str, around: Surroundings) -> bool:
-    """`s` takes its subject from the sentence before it: that sentence names the cited subject,
-    and `s` refers back to it by a pronoun ("took them off it") or by a definite description of
-    the cited sentence's own words ("the phone maker" after "the Chinese smartphone maker")."""
-    before = around.read.get(sentence_id(s.source, s.index - 1))
-    if before is None or not same_subject(subject, before.text):
-        return False
-    return bool(_PRONOUN.search(s.text)) or any(topic_overlap(m.group(1), cited)
-                                                 for m in _DEFINITE.finditer(s.text))
+def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], tuning: LaterTuning,
+            around: Surroundings, asked: frozenset[int] = frozenset(),
+            stories: Surroundings | None = None) -> tuple[str, bool]:
+    """Whether `s` is later coverage of the cited `c` (rules above): ("", names the subject itself)
+    when it is, else (why not, False) — "not later", "not relevant", "background", "not named",
+    "subject", "point". `stories`: what is read of each later story, for its subject (default
+    `around`). The later-coverage benchmark (benchmarks/later_coverage.py) counts the reasons."""
+    cs, ss = c.sentence, s.sentence
+    if ss.source == cs.source or not is_later(ss.published, cs.published):
+        return "not later", False
+    if s.lex <= 0 and s.dense < tuning.question_dense:
+        return "not relevant", False  # not about what was asked
+    if background(ss, cs, asked):
+        return "background", False
+    if question_names and s.names <= 0:
+        return "not named", False  # names none of what the question names, even with its surroundings
+    # The cited sentence's own names make the subject; its surroundings only when it has none
+    # ("The company said it would resume …").
+    c_subject = cs.text if own_names(cs.text) else f"{cs.text} {around.of(cs)}"
+    current = is_current_state(question)
+    own = same_subject(c_subject, ss.text)
+    # Through its surroundings, the statement must also carry every name the question asks about
+    # ("Sam Altman" in a headline is not "Sam Bankman-Fried"'s story). Or it refers back (a
+    # pronoun, "the phone maker") to the sentence before it, which names the cited subject.
+    back = not own and refers_back(ss, cs.text, c_subject, around)
+    # Or its story is about the cited subject at that point (bot/later_subject.py `continues`) — for
+    # a question that names something the story carries: a statement naming nothing, asked by a
+    # question naming nothing, has nothing but its story to tie it to the question.
+    story = not own and not back and bool(question_names) and continues(ss, c_subject, stories or around)
+    if not (own or back or story) and not (s.names >= 1.0 and (same_subject(c_subject, f"{ss.text} {around.of(ss)}")
+                                                                or (current and question_names))):
+        return "subject", False
+    close = (cs.vector is not None and ss.vector is not None
+             and float(np.dot(cs.vector, ss.vector)) >= tuning.same_point_dense)
+    # The same point: of the cited sentence (a shared content word, or close in meaning), or of the
+    # question itself ("sell components to ZTE" / "lifted its export ban on ZTE": the cited
+    # sentence may be background the question's point is not in).
+    point = topic_overlap(cs.text, ss.text) or topic_overlap(question, ss.text)
+    if point or close or ((own or back) and current and s.names >= 1.0):
+        return "", own
+    return "point", False
 
 
 def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: str,
@@ -161,41 +148,19 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
     its subject and point (rules above), newest source first, one per source, at most
     `tuning.max_later` (thresholds: settings.tuning.later)."""
     have = {c.sentence.id for c in cited}
+    # What a reader has of each later story, for its subject: the neighbours selection read and
+    # every candidate sentence (its neighbours for the other rules stay those selection read).
+    stories = Surroundings(around.titles, {**{p.sentence.id: p.sentence for p in pool}, **around.read})
     current = is_current_state(question)
     asked = frozenset(period_years(question, ""))  # years the question names
     found: dict[str, tuple[Scored, bool]] = {}  # id → (statement, names the subject itself)
     for c in cited:
-        cs = c.sentence
-        # The cited sentence's own names make the subject; its surroundings only when it has none
-        # ("The company said it would resume …").
-        c_subject = cs.text if own_names(cs.text) else f"{cs.text} {around.of(cs)}"
         for s in pool:
-            ss = s.sentence
-            if ss.id in have or ss.source == cs.source or not is_later(ss.published, cs.published):
+            if s.sentence.id in have:
                 continue
-            if s.lex <= 0 and s.dense < tuning.question_dense:
-                continue  # not about what was asked
-            if background(ss, cs, asked):
-                continue
-            if question_names and s.names <= 0:
-                continue  # names none of what the question names, even with its surroundings
-            own = same_subject(c_subject, ss.text)
-            # Through its surroundings, the statement must also carry every name the question asks
-            # about ("Sam Altman" in a headline is not "Sam Bankman-Fried"'s story).
-            # Or it refers back (a pronoun, "the phone maker") to the sentence before it, which names
-            # the cited subject, as a reader resolves it.
-            back = not own and refers_back(ss, cs.text, c_subject, around)
-            if not own and not back and not (s.names >= 1.0 and (same_subject(c_subject, f"{ss.text} {around.of(ss)}")
-                                                                  or (current and question_names))):
-                continue
-            close = (cs.vector is not None and ss.vector is not None
-                     and float(np.dot(cs.vector, ss.vector)) >= tuning.same_point_dense)
-            # The same point: of the cited sentence (a shared content word, or close in meaning), or
-            # of the question itself ("sell components to ZTE" / "lifted its export ban on ZTE":
-            # the cited sentence may be background the question's point is not in).
-            point = topic_overlap(cs.text, ss.text) or topic_overlap(question, ss.text)
-            if point or close or ((own or back) and current and s.names >= 1.0):
-                found[ss.id] = (s, own or (ss.id in found and found[ss.id][1]))
+            why, own = verdict(c, s, question, question_names, tuning, around, asked, stories)
+            if not why:
+                found[s.sentence.id] = (s, own or (s.sentence.id in found and found[s.sentence.id][1]))
     if current:
         later_found = [s.sentence for s, _ in found.values()]
         for s in _stated_change(cited, pool, have | set(found), question_names, tuning, later_found, asked, around):
@@ -253,16 +218,17 @@ def _stated_change(cited: Sequence[Scored], pool: Sequence[Scored], have: set[st
     return sorted(out, key=lambda s: -s.score)[:1]
 
 
-def _news_first(s: Scored, named: bool) -> tuple[bool, bool, int, float]:
+def _news_first(s: Scored, named: bool) -> tuple[bool, bool, int, bool, float]:
     """Which sentence of a later source carries its news: a body sentence before the headline (it
     restates the article, as in selection), one the detector's stored cue marks as stating a change
     (withdraws, ends, lifts, revises) about what the question names (every name, with its
     surroundings; a question that names nothing cannot tell) and not told in the past perfect before
     the rest; then one telling the story's own news (a state that holds now or again, an event of
-    the story's own days) before background and reactions; then the selection score."""
+    the story's own days) before background and reactions; then one not told in the past perfect
+    (the story's background: "Former staff had complained …"); then the selection score."""
     ss = s.sentence
     change = named and ss.cue in _CHANGE_CUES and s.names >= 1.0 and not PAST_PERFECT.search(ss.text)
-    return (is_headline(ss.text), not change, -news_level(ss.text), -s.score)
+    return (is_headline(ss.text), not change, -news_level(ss.text), bool(PAST_PERFECT.search(ss.text)), -s.score)
 
 
 def newest_first(order: list[str], published: dict[str, str], flagged: set[str] = frozenset()) -> list[str]:
@@ -281,4 +247,4 @@ def newest_first(order: list[str], published: dict[str, str], flagged: set[str] 
 
 
 __all__ = ["ReadLog", "Surroundings", "background", "is_current_state", "own_names", "later_statements", "newest_first",
-           "same_subject"]
+           "same_subject", "verdict"]

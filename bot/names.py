@@ -111,6 +111,21 @@ class Lexicon:
             return ORDINARY, word
         return UNKNOWN, word
 
+    @lru_cache(maxsize=4096)  # noqa: B019 — one Lexicon per process
+    def ordinary_only(self, word: str) -> bool:
+        """A capitalised word ("Members", "Officials") is an ordinary word written with a capital:
+        the dictionary knows it only in lowercase, not as a name of its own ("China", "May") nor not
+        at all ("Nvidia"). False without a dictionary (no verdict)."""
+        if self._h is None or not word.isascii():
+            return False
+        try:
+            with self._lock:
+                stems = self._h.stem(word) if self._h.spell(word) else []
+        except Exception as e:  # noqa: BLE001 — a library error never fails the question
+            log.warning("dictionary look-up of %r failed: %s", word, e)
+            return False
+        return bool(stems) and word not in stems
+
     def kind(self, word: str) -> str:
         """ORDINARY, NAME or UNKNOWN for one lowercase word (see the module docstring)."""
         return self.spelled(word)[0]

@@ -1,0 +1,110 @@
+"""Whether a later statement is about the subject of a cited sentence, read as a reader reads it:
+the names the two share, the sentences around the statement (its story's headline, the sentences
+beside it), and what it refers back to ("took them off it", "the phone maker"). Later coverage
+(bot/later.py) asks these questions; nothing here knows about questions or answers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ingest.corrections.lexicon import GENERIC_NAMES
+from ingest.corrections.subject import shared_names, topic_overlap
+from ingest.records import StoredSentence, sentence_id
+
+from .names import lexicon
+from .story import is_lead
+
+
+@dataclass(frozen=True)
+class Surroundings:
+    """What a reader sees around a sentence: its source's headline (`titles`, source id → title)
+    and the sentences beside it that are already in memory (`read`, sentence id → sentence)."""
+
+    titles: Mapping[str, str] = field(default_factory=dict)
+    read: Mapping[str, StoredSentence] = field(default_factory=dict)
+
+    def lead(self, s: StoredSentence) -> bool:
+        """`s` is its story's lead (bot/story.py `is_lead`)."""
+        before = self.read.get(sentence_id(s.source, s.index - 1)) if s.index > 0 else None
+        return is_lead(s.text, s.index, before.text if before else None, bool(self.titles.get(s.source)))
+
+    def of(self, s: StoredSentence) -> str:
+        parts = [self.titles.get(s.source, "")]
+        parts += [n.text for j in (s.index - 1, s.index + 1) if j >= 0
+                  for n in [self.read.get(sentence_id(s.source, j))] if n is not None]
+        return " ".join(p for p in parts if p and p != s.text)
+
+
+_NUMBER = re.compile(r"[\d.,%$£€-]+")
+
+
+_PLAIN = re.compile(r"(?<![\w'’.-])[a-z][\w'’-]*")
+
+
+def same_subject(a: str, b: str) -> bool:
+    """`a` and `b` share a name that is neither a kind of body alone ("University") nor a bare
+    number (a year or a figure is no subject), nor a word one of them writes as an ordinary word —
+    capitalised only because it opens the other sentence ("Countries whose debt …" / "two
+    countries", "Waterfront Toronto said …" / "Liverpool's waterfront")."""
+    plain = set(_PLAIN.findall(a)) | set(_PLAIN.findall(b))
+    names = {n for n in shared_names(a, b) if not _NUMBER.fullmatch(n) and n not in plain}
+    return bool(names - GENERIC_NAMES)
+
+
+def own_names(text: str) -> bool:
+    """The sentence names something itself (beyond kinds of body and numbers)."""
+    return same_subject(text, text)
+
+
+_OPENER = re.compile(r"\W*([A-Z][a-z]+)\b")
+
+
+def names_something(text: str) -> bool:
+    """`own_names`, but a first word counts only when it is a name, not an ordinary word capitalised
+    to open the sentence ("Officials said …", "Members struck …"; the dictionary says which:
+    bot/names.py) — whether a sentence of a story takes its subject over."""
+    if not own_names(text):
+        return False
+    m = _OPENER.match(text)
+    if m and lexicon().ordinary_only(m.group(1)):
+        rest = text[m.end():]
+        return own_names(rest)
+    return True
+
+
+_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|he|him|his|she|her)\b", re.I)
+_DEFINITE = re.compile(r"\bthe ((?:[a-z-]+ ){0,2}[a-z-]+)")
+
+
+def refers_back(s: StoredSentence, cited: str, subject: str, around: Surroundings) -> bool:
+    """`s` takes its subject from the sentence before it: that sentence names the cited subject,
+    and `s` refers back to it by a pronoun ("took them off it") or by a definite description of
+    the cited sentence's own words ("the phone maker" after "the Chinese smartphone maker")."""
+    before = around.read.get(sentence_id(s.source, s.index - 1))
+    if before is None or not same_subject(subject, before.text):
+        return False
+    return bool(_PRONOUN.search(s.text)) or any(topic_overlap(m.group(1), cited)
+                                                 for m in _DEFINITE.finditer(s.text))
+
+
+def continues(s: StoredSentence, subject: str, around: Surroundings) -> bool:
+    """`s` names nothing itself and its story is about the cited subject at that point: the nearest
+    earlier sentence of the story that names anything (of those read), or failing any, its headline,
+    names the subject. A story keeps its subject until a sentence names another ("The panel struck
+    the valley off the list." three sentences after the lead naming the valley), so a sentence
+    naming only something else between them ends it ("Khan had refused …")."""
+    if names_something(s.text):
+        return False  # it names its own subject, which is not the cited one
+    earlier = sorted((x for x in around.read.values() if x.source == s.source and x.index < s.index),
+                     key=lambda x: -x.index)
+    for x in earlier:
+        if same_subject(subject, x.text):
+            return True
+        if names_something(x.text):
+            return False  # another subject took over
+    return same_subject(subject, around.titles.get(s.source, ""))
+
+
+__all__ = ["Surroundings", "continues", "names_something", "own_names", "refers_back", "same_subject"]
