@@ -69,8 +69,8 @@ class Breakdown:
     the function exists, so the breakdown survives refactors of the pipeline (a missing step reads 0).
     """
 
-    STEPS = ("load_clean_split", "embed", "relink", "chroma_writes", "chroma_reads", "term_counts", "cues",
-             "list_files", "plan", "publish")  # cues: the sentences' stored cues; then listing, planning, publishing
+    STEPS = ("load_clean_split", "embed", "relink", "chroma_writes", "chroma_reads", "term_counts", "cues", "mirror",
+             "list_files", "plan", "publish")  # cues: the sentences' stored cues; mirror: the sentence mirror's writes
     WRITES = {"upsert", "add", "update", "delete", "delete_collection", "create_collection",
               "get_or_create_collection"}
 
@@ -106,7 +106,7 @@ class Breakdown:
         self._patched.clear()
 
     def install(self) -> None:
-        import importlib
+        import importlib.util  # (binds importlib)
 
         from ingest.embed import Embedder
 
@@ -123,6 +123,8 @@ class Breakdown:
         self.patch(Embedder, "embed", "embed")
         self.patch(importlib.import_module("ingest.corrections"), "sentence_meta", "cues")
         self.patch(importlib.import_module("ingest.manifest").Manifest, "publish_generation", "publish")
+        mirror = importlib.util.find_spec("ingest.mirror") and importlib.import_module("ingest.mirror").Mirror
+        [self.patch(mirror, a, "mirror") for a in ("before_write", "apply", "stamp", "ensure", "settle", "rebuild")]
         for mod_name, cls_name, attr in (("ingest.store", "Store", "_call"), ("ingest.gateway", "Gateway", "_call"),
                                          ("ingest.gateway", "Gateway", "call")):
             try:
@@ -145,7 +147,6 @@ def corpus_sentences(corpus: str) -> list[str]:
     """The sentences ingest embeds, read the way ingest reads them (for the model-alone rate)."""
     from ingest.loaders import iter_files, load_file
     from ingest.split import split_sentences
-
     out = []
     for f in iter_files(Path(corpus)):
         src = load_file(f, Path(corpus))
@@ -223,8 +224,7 @@ def phase_query(data_dir: str, n: int = 60) -> dict[str, Any]:
     """Warm query latency through Engine.ask (extractive), and the bot's resident memory."""
     from bot.engine import Engine
 
-    eng = Engine(_settings(data_dir))
-    qs = questions(n + 5)
+    eng, qs = Engine(_settings(data_dir)), questions(n + 5)
     t, c = time.perf_counter(), time.process_time()
     if hasattr(eng, "keep_warm"):  # older trees (a compare baseline) have no warm rows
         eng.keep_warm(wait=True)  # as chat and Slack do: every sentence row read once (ingest/rowcache.py)
