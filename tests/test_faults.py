@@ -140,6 +140,10 @@ def check_invariants(s: Settings) -> dict[str, Any]:
     for sid in sample:
         hits = [r.id for r in st.query(got[sid].vector, 3)]
         assert sid in hits, f"{sid} is not found by its own vector: {hits}"
+    # A sentence mirror that says it may answer for Chroma (bot/coldstore.py) holds exactly the same.
+    from tests.test_coldstore import assert_mirror_is_chroma
+
+    assert_mirror_is_chroma(s, required=False)
     return snap
 
 
