@@ -195,6 +195,8 @@ class Mirror:
                 _set(db, "generation", token)
             self._txn(apply)
             self._clean = False
+            # The write-ahead log back into the file and truncated: no megabytes of log kept on disk.
+            self._db().execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except _ERRORS as e:
             self._fail(e)
 

@@ -231,6 +231,9 @@ def test_a_really_full_disk_says_so_and_keeps_the_index(tmp_path, embedder, caps
         code, _, err = _run_cli(["ingest", str(big)], capsys)
         lines = [ln for ln in err.splitlines() if ln.strip()]
         assert code == 1 and len(lines) == 1 and "full" in lines[0] and "--rebuild" not in lines[0], err
+        # Chroma may have logged the write it could not apply, and applies its log before any read:
+        # the index is kept, readable again once there is room (the disk's margin decides which).
+        subprocess.run(["mount", "-o", "remount,size=64m", str(mnt)], check=True)
         assert SEED_ID in _sources(s) and _sources(s)[SEED_ID] == before[SEED_ID]
     finally:
         subprocess.run(["umount", "-l", str(mnt)])
