@@ -5,7 +5,8 @@ newest relevant statement). This adds its precision: every part's index holds al
 episodes, so a citation with `role: "later"` from a source of another episode than the question's
 is later coverage about another subject — noise shown as "Later". Per part: later shown, hit rate,
 sentence precision, answers showing a wrong-episode later statement (and how many later citations
-there were, right and wrong episode). `--dump FILE` writes each question's citations (role,
+there were, right and wrong episode), and how often a current-state question's answer leads with its
+newest-dated statement (`newest_leads`) and with the labelled newest one (`labelled_newest_leads`). `--dump FILE` writes each question's citations (role,
 source, episode, text) as JSON Lines for reading misses.
 
 For each current-state question whose answer misses the newest statement the report names why
@@ -120,7 +121,13 @@ def run_part(name: str, settings: Any, embedder: Any, dump: Any = None) -> dict[
         links = engine.corrections()
     base = score(items, answers, texts)
     fams = score_families(header, links, items, answers)
+    asked = [(q, a) for q, a in zip(items, answers) if q.get("newest") and a.citations]
     out = {"part": name, "later_shown": fams["later_shown"], "hit_rate": base["hit_rate"],
+           # the answer leads with its newest-dated statement / with the labelled newest statement
+           "newest_leads": round(sum(a.citations[0].published == max(c.published for c in a.citations)
+                                     for _, a in asked) / len(asked), 3) if asked else None,
+           "labelled_newest_leads": round(sum(any(p in a.citations[0].text for p in q["newest"])
+                                              for q, a in asked) / len(asked), 3) if asked else None,
            "sentence_precision": base["sentence_precision"], "link_recall": fams["link_recall"],
            **later_precision(items, answers, episodes), "later_missed": fams["later_missed"], "why_missed": why}
     if dump is not None:

@@ -39,7 +39,8 @@ def cite(store: Store, picks: Sequence[Pick], later: Sequence[Pick] = ()) -> lis
     correcting sentences (strongest claim first), then the rest by source date and position.
     Each citation says its `role`: answer, correction (it corrects another cited sentence) or
     later (later coverage with no confirmed link)."""
-    picks = [*picks, *(p for p in later if p.sentence.id not in {q.sentence.id for q in picks})]
+    answers = {p.sentence.id for p in picks}
+    picks = [*picks, *(p for p in later if p.sentence.id not in answers)]
     later_ids = {p.sentence.id for p in later}
     scores = {p.sentence.id: p.score for p in picks}
     links, unsure = _links_and_candidates(store, list(scores))
@@ -74,7 +75,8 @@ def cite(store: Store, picks: Sequence[Pick], later: Sequence[Pick] = ()) -> lis
     records = _records(store, sorted({s.source for s in found.values()}))
     valid = {sid: s for sid, s in found.items() if verified(s, records)}
     order = _order(list(valid), links, scores, valid)
-    order = newest_first(order, {i: valid[i].published for i in order}, flagged=set(links))
+    order = newest_first(order, {i: valid[i].published for i in order}, flagged=set(links),
+                         prefer=[p.sentence.id for p in later], answers=answers)
     correcting = {b for claim, lk in links.items() if claim in valid for b in lk.by}
     # The correcting sentences shown inside a flag are quoted too, so they are verified like any citation.
     flag_ids = {b for lk in links.values() for b in lk.by} | set(valid)

@@ -50,7 +50,7 @@ import numpy as np
 from ingest.corrections.lexicon import PAST_PERFECT
 from ingest.corrections.subject import shared_names, topic_overlap
 from ingest.dates import interval, is_later
-from ingest.records import StoredSentence
+from ingest.records import StoredSentence, split_sentence_id
 from ingest.split import is_headline
 from ingest.tuning import LaterTuning
 
@@ -181,7 +181,8 @@ def _one_per_source(found: dict[str, tuple[Scored, bool]], limit: int, named: bo
         best, own = items[0]
         group = [best]
         if not own:
-            beside = [s for s, o in items[1:] if o and abs(s.sentence.index - best.sentence.index) == 1]
+            beside = [s for s, o in items[1:] if o and abs(s.sentence.index - best.sentence.index) == 1
+                      and not is_headline(s.sentence.text)]  # a headline restates; it never stands beside
             group += beside[:1]
         picks.append(group)
     picks.sort(key=lambda g: (_start(g[0].sentence.published), g[0].score), reverse=True)
@@ -231,18 +232,30 @@ def _news_first(s: Scored, named: bool) -> tuple[bool, bool, int, bool, float]:
     return (is_headline(ss.text), not change, -news_level(ss.text), bool(PAST_PERFECT.search(ss.text)), -s.score)
 
 
-def newest_first(order: list[str], published: dict[str, str], flagged: set[str] = frozenset()) -> list[str]:
+def newest_first(order: list[str], published: dict[str, str], flagged: set[str] = frozenset(),
+                 prefer: Sequence[str] = (), answers: set[str] = frozenset()) -> list[str]:
     """The one ordering rule's first step: the newest statement leads when it is certainly later
     than the one that would lead otherwise; the rest keep their order. A flagged claim never leads
-    (what corrected it comes first)."""
+    (what corrected it comes first). `prefer`: later coverage's statements in its own order (each
+    story's news before what stands beside it): of the newest-dated statements, the first of these
+    leads, also before a statement of the same date that is not a selected answer (`answers`): "put
+    the country back on it on Monday" before its story's "was taken off the list in 2008"."""
     cands = [i for i in order if i not in flagged]
     if len(order) < 2 or not cands:
         return order
     newest = max(cands, key=lambda i: (_start(published[i]) or interval("0001")[0], -order.index(i)))
+    top = _start(published[newest])
+    ranked = [i for i in prefer if i in cands and top is not None and _start(published[i]) == top]
+    newest = ranked[0] if ranked else newest
     first_undated = interval(published[order[0]]) is None
     if newest != order[0] and (is_later(published[newest], published[order[0]])
-                               or (first_undated and interval(published[newest]) is not None)):
-        return [newest] + [i for i in order if i != newest]
+                               or (first_undated and interval(published[newest]) is not None)
+                               or (bool(ranked) and order[0] not in answers
+                                   and not is_later(published[order[0]], published[newest]))):
+        # Later coverage's other statement of the same story (what stands beside its news) follows it.
+        lead = [newest] + [i for i in prefer if i != newest and i in cands and i not in answers
+                           and split_sentence_id(i)[0] == split_sentence_id(newest)[0]][:1]
+        return lead + [i for i in order if i not in lead]
     return order
 
 
