@@ -60,6 +60,15 @@ def speaker_of(question: str) -> str | None:
     return who if who and who not in {"it", "they", "he", "she", "you", "we", "i"} else None
 
 
+_WH_SAY = re.compile(r"^\s*(?:and\s+|so\s+)?(?:what|how)\b", re.I)
+
+
+def asks_words_of(question: str) -> str | None:
+    """Rule 9: the speaker of a question asking what someone said ("What did X say", "How did X
+    react"), not of a yes/no question about a statement ("Did X tell Y to lie?")."""
+    return speaker_of(question) if _WH_SAY.search(question) else None
+
+
 def attributed_to(speaker: str, text: str, loose: bool = False) -> bool:
     """The sentence reports something the speaker said: the speaker's name and a speech verb
     close together ("Megvii said in a statement", "said Megvii's spokesman"). `loose`: any longer

@@ -42,8 +42,9 @@ Then a few rules, each of which a reader would defend on any text:
    `python -m bot.focus_fit`: the similarity that keeps 95 % of TrecQA/WikiQA train's answers).
    Quoted sentences without it are dropped; when none is left, a passing sentence with the stem
    is quoted, else the bot abstains ("What salary …" is not answered with the company's revenue).
-9. "What did X say", when no passing sentence reports X's words (rule 2, X matched by any longer
-   word before an "of"), is not answered: others' words are not X's.
+9. "What did X say", "How did X react", when no passing sentence reports X's words (rule 2, X
+   matched by any longer word before an "of"), is not answered: others' words are not X's. (A
+   yes/no question about a statement, "Did X tell Y to …?", is not asking for X's words.)
 
 The interface: a `Selector` takes the `Query` and the candidate `StoredSentence`s and returns a
 `Selection` (every candidate scored, best first, and the chosen ones).
@@ -65,8 +66,8 @@ from .features import FEATURES, QuestionView, name_coverage, vector
 from .names import absent_spans, initials_in, lowercase_names, spelled_out
 from .focus import WordVectors, focus_of, focus_similarity, holds_stem
 from .focus import load as load_focus_threshold
-from .question import (asks_checkable_kind, asks_future, attributed_to, has_object, is_headline, relation_of,
-                       speaker_of, speaks_of_future)
+from .question import (asks_checkable_kind, asks_future, asks_words_of, attributed_to, has_object, is_headline,
+                       relation_of, speaker_of, speaks_of_future)
 from .rerank import Reranker, Stack
 from .retrieve import Query
 from .scorer import Scorer
@@ -194,9 +195,9 @@ class FittedSelector:
         if speaker:  # rules 2 and 9
             said = _with_quote_ends(pool, neighbours)
             own = [c for c in pool if attributed_to(speaker, said[c.sentence.id], loose=True)]
-            if not own:
+            if not own and asks_words_of(query.text):
                 return self._context(sel, query.text, ranked)
-            chosen = [c for c in own if attributed_to(speaker, said[c.sentence.id])] or own
+            chosen = [c for c in own if attributed_to(speaker, said[c.sentence.id])] or own or chosen
         rel = relation_of(query.text)
         if rel:  # rule 3
             obj = [c for c in pool if has_object(rel, c.sentence.text)]

@@ -92,6 +92,7 @@ def test_rule_9_declines_what_someone_else_said(engine, monkeypatch):
     q = "What did the mayor of Tallisford say about the record year?"
     assert not engine.ask(q).answered
     assert _cites(engine.ask("What did the union leader say about the record year?"), "wages must rise")  # the twin
+    assert engine.ask("Did the mayor of Tallisford tell the union to call off the strike ballot?").answered  # yes/no
     monkeypatch.setattr(select_mod, "speaker_of", lambda question: None)  # rule 9 off: answered
     assert engine.ask(q).answered
 
