@@ -15,6 +15,7 @@ rows); only one-shot commands use this.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -37,6 +38,26 @@ class MirrorStale(IndexDamaged):
     """The catalog moved on while a question read the mirror: the engine reopens (`Engine.ask`)."""
 
 
+class MirrorBroken(MirrorStale):
+    """The mirror's file could not be read (a damaged SQLite page, a vector file cut short): the
+    engine reopens on Chroma for this question and does not open this mirror again."""
+
+
+_READ_ERRORS = (sqlite3.Error, IndexError, OSError, ValueError, KeyError, TypeError)
+
+
+def _guarded(fn: Callable[..., T]) -> Callable[..., T]:
+    """A read of the mirror that fails is `MirrorBroken`, never a failed question."""
+
+    @functools.wraps(fn)
+    def read(self: ColdStore, *args: Any, **kwargs: Any) -> T:
+        try:
+            return fn(self, *args, **kwargs)
+        except _READ_ERRORS as e:
+            raise MirrorBroken(f"the sentence mirror cannot be read ({type(e).__name__}: {e})") from e
+    return read
+
+
 def open_cold(settings: Settings, identity: str) -> ColdStore | None:
     """The mirror as a store, when it may answer for Chroma (see the module docstring); else None."""
     path = mirror_path(settings)
@@ -56,6 +77,10 @@ def open_cold(settings: Settings, identity: str) -> ColdStore | None:
             conn.close()
             return None
         vectors = open_vectors(path.with_name(meta["vectors"]), int(meta["dim"]))
+        top = conn.execute("SELECT max(slot) FROM sentences").fetchone()[0]
+        if top is not None and int(top) >= len(vectors):  # a vector file cut short
+            conn.close()
+            return None
     except (sqlite3.Error, OSError, ValueError, KeyError):
         if conn is not None:
             conn.close()
@@ -87,6 +112,7 @@ class ColdStore:
             raise ModelMismatch(f"the index at {self.settings.index_location} was built with "
                                 f"{self._meta.get('model')}, but FACTDESK_EMBED_MODEL is {identity}")
 
+    @_guarded
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM sentences").fetchone()[0])
 
@@ -115,6 +141,7 @@ class ColdStore:
         return self._catalog(self.catalog.titles)
 
     # -- sentences -------------------------------------------------------------------------------
+    @_guarded
     def _rows(self, sql: str, args: Sequence[Any], with_vectors: bool,
               where: dict[str, Any] | None = None) -> list[StoredSentence]:
         out = []
@@ -130,8 +157,8 @@ class ColdStore:
         out: dict[str, StoredSentence] = {}
         for a in range(0, len(ids), 500):
             part = ids[a:a + 500]
-            rows = self._rows(f"SELECT {_COLS} FROM sentences WHERE id IN ({','.join('?' * len(part))})", part,
-                              with_vectors)
+            rows = self._rows(f"SELECT {_COLS} FROM sentences WHERE id IN ({','.join('?' * len(part))}) ORDER BY rowid",
+                              part, with_vectors)
             out.update((r.id, r) for r in rows)
         return out
 
@@ -152,6 +179,7 @@ class ColdStore:
                           True, where)
         return rows[:limit]
 
+    @_guarded
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None,
               among: Sequence[str] | None = None) -> list[StoredSentence]:
         """The `n` nearest sentences by exact cosine distance (with their vectors), nearest first;
@@ -178,6 +206,7 @@ class ColdStore:
             r.distance = float(1.0 - scores[s])
         return [r for _, r in out]
 
+    @_guarded
     def _by_slots(self, slots: list[int], where: dict[str, Any] | None) -> list[tuple[int, StoredSentence]]:
         """Live rows at these slots, in the slots' order."""
         got: dict[int, StoredSentence] = {}
@@ -191,6 +220,7 @@ class ColdStore:
         return [(s, got[s]) for s in slots if s in got]
 
     # -- correction links ------------------------------------------------------------------------
+    @_guarded
     def _links(self, sql: str, args: Sequence[Any] = ()) -> list[CorrectionLink]:
         return [_link_from_meta(json.loads(m)) for (m,) in self._db.execute(sql, list(args))]
 
@@ -208,7 +238,8 @@ class ColdStore:
         out: list[CorrectionLink] = []
         for a in range(0, len(ids), 500):
             part = ids[a:a + 500]
-            out += self._links(f"SELECT meta FROM links WHERE id IN ({','.join('?' * len(part))})", part)
+            out += self._links(f"SELECT meta FROM links WHERE id IN ({','.join('?' * len(part))}) ORDER BY rowid",
+                               part)
         return out
 
     def links_for_claims(self, claim_ids: Sequence[str]) -> dict[str, CorrectionLink]:

@@ -186,9 +186,11 @@ class Engine:
             self._refresh()
             try:
                 return self._answer(q, conversation, on_token)
-            except IndexDamaged:
+            except IndexDamaged as e:
                 if self.settings.server_mode:
                     raise
+                if type(e).__name__ == "MirrorBroken":  # (bot.coldstore, not imported here) Chroma from now on
+                    self.one_shot = False
                 # A concurrent re-index can leave this process's vector index naming records
                 # that were just deleted; retry once on a fresh view before calling it damaged.
                 self._reopen()

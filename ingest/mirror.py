@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 import uuid
 from collections.abc import Callable, Sequence
@@ -25,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .mirrorfile import SCHEMA, append_vectors, connect, mirror_path, open_vectors, read_meta
+from .mirrorfile import SCHEMA, append_vectors, connect, mirror_path, open_vectors, read_meta, slots_in_use
+from .mirrorfile import merge_meta as _merge, metas_by_id as _metas, set_meta as _set
 from .records import StoredSentence
 from .settings import Settings
 
@@ -41,25 +43,6 @@ _UPSERT = ("INSERT INTO sentences (id, source, idx, doc, meta, slot) VALUES (?, 
            "meta = excluded.meta, slot = excluded.slot")
 
 
-def _merge(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
-    """Chroma's metadata semantics on upsert and update: keys merge, a None value removes one."""
-    out = {**(old or {}), **new}
-    return {k: v for k, v in out.items() if v is not None}
-
-
-def _set(db: sqlite3.Connection, key: str, value: Any) -> None:
-    db.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, str(value)))
-
-
-def _metas(db: sqlite3.Connection, table: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for a in range(0, len(ids), 500):
-        part = list(ids[a:a + 500])
-        q = f"SELECT id, meta FROM {table} WHERE id IN ({','.join('?' * len(part))})"
-        out.update((i, json.loads(m)) for i, m in db.execute(q, part))
-    return out
-
-
 class Mirror:
     """The writer's side of one index's mirror (a reader never opens it for writing)."""
 
@@ -69,6 +52,7 @@ class Mirror:
         self.in_journal = False
         self._conn: sqlite3.Connection | None = None
         self._clean = False  # the stamp on disk is known to be "" (set before the first write)
+        self._inflight = False  # a Chroma write started that the mirror has not yet repeated (or failed)
 
     def _db(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -88,7 +72,7 @@ class Mirror:
         db.execute("COMMIT")
         return out
 
-    def _fail(self, e: Exception) -> None:
+    def _fail(self, e: BaseException) -> None:
         log.warning("the sentence mirror %s is not kept (%s): one-shot questions read Chroma until the next "
                     "ingest copies it again", self.path, e)
         self.state = "off"
@@ -112,8 +96,9 @@ class Mirror:
             if self.state is None:
                 meta = read_meta(self._db())
                 stamp = meta.get("generation", "")
+                # A run's journal left open (a crashed writer): copied again by `ensure`.
                 self.state = "follow" if stamp and meta.get("schema") == SCHEMA and stamp == store.generation() \
-                    else "off"
+                    and (self.in_journal or not store.journal_open()) else "off"
             if not self._clean:
                 self._txn(lambda db: _set(db, "generation", ""))
                 self._clean = True
@@ -122,11 +107,16 @@ class Mirror:
         return self.state == "follow"
 
     def apply(self, fn: Callable[[sqlite3.Connection], Any]) -> None:
-        """One write repeated in the mirror, in one transaction; a failure stops the following."""
+        """One write repeated in the mirror, in one transaction; a failure stops the following.
+        Anything else (an interrupt, a bug) stops it too, and is raised on."""
         try:
             self._txn(fn)
         except _ERRORS as e:
             self._fail(e)
+        except BaseException as e:
+            self._fail(e)
+            raise
+        self._inflight = False
 
     def put_sentences(self, db: sqlite3.Connection, rows: Sequence[StoredSentence], vectors: np.ndarray) -> None:
         ids = [r.id for r in rows]
@@ -143,7 +133,8 @@ class Mirror:
         if int(meta.get("dim", vecs.shape[1])) != vecs.shape[1]:
             raise ValueError(f"vectors of {vecs.shape[1]} dimensions in a mirror of {meta['dim']}")
         _set(db, "dim", vecs.shape[1])
-        first = append_vectors(self.path.with_name(meta["vectors"]), vecs)  # type: ignore[union-attr]
+        first = append_vectors(self.path.with_name(meta["vectors"]), vecs, slots_in_use(db, meta))  # type: ignore[union-attr]
+        _set(db, "slots", first + len(rows))
         db.executemany(_UPSERT, [(i, str(m["source"]), int(m["index"]), doc, json.dumps(m), first + k)
                                  for k, (i, doc, m) in enumerate(rows)])
 
@@ -182,6 +173,9 @@ class Mirror:
         dead slots outnumber live ones)."""
         if self.path is None or self.state != "follow":
             return
+        if self._inflight:  # a write Chroma may hold and the mirror does not: never stamped
+            self._fail(RuntimeError("a write was not repeated in the mirror"))
+            return
         try:
             model, totals = store.model_info(), store.term_totals()
             self._compact_if_due()
@@ -207,12 +201,16 @@ class Mirror:
             return
         try:
             gen = store.generation()
-            if self.state != "follow":
+            # `state` is decided from disk once per lock hold (`settle` forgets it): another
+            # writer may have changed Chroma, or died between its Chroma and mirror writes.
+            if self.state != "follow" or self._inflight:
                 meta = read_meta(self._db())
+                fresh = self.state is None and not self._inflight and not store.journal_open()
                 self.state = "follow"
-                if gen and meta.get("generation") == gen and meta.get("schema") == SCHEMA:
+                if fresh and gen and meta.get("generation") == gen and meta.get("schema") == SCHEMA:
                     return  # in step and stamped so
                 self.rebuild(store)
+                self._inflight = False
             if not store.journal_open():  # in step with what Chroma holds now, generation `gen`
                 self.stamp(store, gen)
         except _ERRORS as e:
@@ -228,6 +226,8 @@ class Mirror:
                     self.stamp(store, store.generation())
             except Exception as e:  # noqa: BLE001 — runs as the lock is released, maybe on an error
                 self._fail(e)
+        # Nothing known survives the lock: the next hold decides again from the stamp on disk.
+        self.state, self._clean, self._inflight = None, False, False
 
     def rebuild(self, store: Store) -> None:
         """Every sentence row, vector and link as Chroma stores them, into a new vector file (one
@@ -240,7 +240,7 @@ class Mirror:
             db.execute("DELETE FROM sentences")
             db.execute("DELETE FROM links")
             db.execute("DELETE FROM meta WHERE key = 'dim'")
-            for key, value in (("schema", SCHEMA), ("vectors", name), ("dead", 0)):
+            for key, value in (("schema", SCHEMA), ("vectors", name), ("dead", 0), ("slots", 0)):
                 _set(db, key, value)
             for rec in store.sentence_pages(["metadatas", "documents", "embeddings"], page=store.max_batch):
                 keep = [k for k, m in enumerate(rec["metadatas"]) if m is not None and rec["documents"][k] is not None]
@@ -258,10 +258,13 @@ class Mirror:
         log.info("sentence mirror %s copied from the index", self.path)
 
     def _sweep(self, keep: str) -> None:
-        """Delete vector files other than `keep` (a reader that has one mapped keeps reading it)."""
+        """Delete this mirror's vector files other than `keep` (a reader that has one mapped keeps
+        reading it). Only names of exactly this mirror's shape: `mirror-news-<hex>.f32`, never
+        `mirror-news-b-<hex>.f32` of another prefix sharing the folder."""
         assert self.path is not None
+        mine = re.compile(re.escape(self.path.stem) + r"-[0-9a-f]{12}\.f32")
         for p in self.path.parent.glob(f"{self.path.stem}-*.f32"):
-            if p.name != keep:
+            if p.name != keep and mine.fullmatch(p.name):
                 p.unlink(missing_ok=True)
 
     def _compact_if_due(self) -> None:
@@ -281,8 +284,9 @@ class Mirror:
             new.touch()
             for a in range(0, len(rows), 8192):
                 block = np.asarray(old[[s for _, s in rows[a:a + 8192]]])
-                append_vectors(new, block[:, :-1])
+                append_vectors(new, block[:, :-1], a)
             db.executemany("UPDATE sentences SET slot = ? WHERE id = ?", [(k, i) for k, (i, _) in enumerate(rows)])
+            _set(db, "slots", len(rows))
             _set(db, "vectors", name)
             _set(db, "dead", 0)
         self._txn(apply)

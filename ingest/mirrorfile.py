@@ -15,10 +15,13 @@ source catalog's stamp (`ingest.catalog`). Readers and the writer share this mod
 
 from __future__ import annotations
 
+import json
 import operator
 import os
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -63,22 +66,54 @@ def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT key, value FROM meta").fetchall())
 
 
+def merge_meta(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """Chroma's metadata semantics on upsert and update: keys merge, a None value removes one."""
+    out = {**(old or {}), **new}
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def set_meta(db: sqlite3.Connection, key: str, value: Any) -> None:
+    db.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, str(value)))
+
+
+def metas_by_id(db: sqlite3.Connection, table: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for a in range(0, len(ids), 500):
+        part = list(ids[a:a + 500])
+        q = f"SELECT id, meta FROM {table} WHERE id IN ({','.join('?' * len(part))})"
+        out.update((i, json.loads(m)) for i, m in db.execute(q, part))
+    return out
+
+
 def row_bytes(dim: int) -> int:
     return 4 * (dim + 1)
 
 
-def append_vectors(path: Path, vectors: np.ndarray) -> int:
+def slots_in_use(db: sqlite3.Connection, meta: dict[str, str]) -> int:
+    """How many slots the mirror handed out (recorded in meta; an older mirror: one past the
+    highest slot its rows name)."""
+    if "slots" in meta:
+        return int(meta["slots"])
+    top = db.execute("SELECT max(slot) FROM sentences").fetchone()[0]
+    return 0 if top is None else int(top) + 1
+
+
+def append_vectors(path: Path, vectors: np.ndarray, in_use: int) -> int:
     """Append rows (vector, inverse norm) and return the first one's slot. Flushed to disk before
     the caller commits the rows naming these slots: a crash in between leaves dead slots only. A
-    torn row at the end (a crash mid-write) is padded over, never reused."""
+    torn row at the end (a crash mid-write) is padded over, never reused. The file must exist and
+    hold the `in_use` slots already handed out: a missing or cut file is never recreated from slot
+    0 under rows naming the old slots (the caller's mirror stops being kept, and is copied again)."""
     vecs = np.asarray(vectors, dtype=np.float32)
     n, dim = vecs.shape
     norms = np.linalg.norm(vecs.astype(np.float64), axis=1)
     inv = np.where(norms > 0, 1.0 / np.where(norms > 0, norms, 1.0), 0.0).astype(np.float32)
     data = np.hstack([vecs, inv[:, None]]).astype("<f4", copy=False)
     size = row_bytes(dim)
-    with open(path, "ab") as f:
+    with open(path, "r+b") as f:  # never creates the file
         end = f.seek(0, os.SEEK_END)
+        if end < in_use * size:
+            raise ValueError(f"the vector file {path.name} holds {end // size} rows, {in_use} are in use")
         pad = (-end) % size
         if pad:
             f.write(b"\0" * pad)
@@ -114,17 +149,24 @@ def where_matches(meta: dict, where: dict | None) -> bool:
     return out
 
 
+def _eq(a, b) -> bool:
+    """Chroma keeps bool and number apart (True does not equal 1), Python does not."""
+    return isinstance(a, bool) == isinstance(b, bool) and a == b
+
+
 def _test(have, op: str, want) -> bool:
     if op == "$eq":
-        return have == want
+        return _eq(have, want)
     if op == "$ne":
-        return have != want
+        return not _eq(have, want)
     if op == "$in":
-        return have in want
+        return any(_eq(have, w) for w in want)
     if op == "$nin":
-        return have not in want
+        return not any(_eq(have, w) for w in want)
     if op == "$contains":
-        return isinstance(have, list) and want in have
+        return isinstance(have, list) and any(_eq(x, want) for x in have)
+    if isinstance(have, bool) != isinstance(want, bool):
+        return False
     try:
         return bool(_ORDER[op](have, want))
     except TypeError:  # None, a list, or a string against a number: no match, as in Chroma

@@ -39,6 +39,8 @@ def follows_store(cls: type) -> type:
             if args and not isinstance(args[0], str) and not len(args[0]):
                 return original(self, *args, **kwargs)  # nothing to write: the mirror stays trusted
             following = self.mirror.before_write(self)
+            if following:  # cleared only once the mirror committed the same write: stamp refuses meanwhile
+                self.mirror._inflight = True
             try:
                 out = original(self, *args, **kwargs)
             except BaseException:
