@@ -270,11 +270,12 @@ def absent_names(question: str, stats: TermStats, texts: Sequence[str] = ()) -> 
     """Rule 1: names in the question that no indexed sentence holds (abbreviations and nationality
     adjectives may be spelled out in `texts`, the candidate sentences) — capitalised ones, and those
     a reader typed in lowercase that an English dictionary does not call ordinary words; failing
-    those, a full name ("sonia gandhi") whose words no candidate holds together (bot/names.py)."""
+    those, a full name ("sonia gandhi") whose words no candidate holds together (bot/names.py). A
+    year is held by a source dated to it (`TermStats.years`)."""
     def absent(tok: str) -> bool:
         terms = content_terms(tok)
         return (bool(terms) and any(stats.df(t) == 0 for t in terms) and not spelled_out(tok, texts)
-                and not initials_in(tok, texts))
+                and not initials_in(tok, texts) and tok not in stats.years())
 
     out = [tok for tok in dict.fromkeys(name_tokens(question)) if absent(tok)] + lowercase_names(question, absent)
     return out or absent_spans(question, texts)

@@ -24,6 +24,7 @@ class TermStats:
         self._lock = threading.Lock()
         self._records: dict[str, SourceRecord] | None = None
         self._titles: dict[str, str] | None = None
+        self._years: frozenset[str] | None = None
         self._store: Store | None = None
 
     @property
@@ -32,6 +33,14 @@ class TermStats:
         if self._records is None and self._store is not None:
             self._records = self._store.source_records()
         return self._records or {}
+
+    def years(self) -> frozenset[str]:
+        """The years sources are dated to ("2015" for a source published 2015-12-17), once per
+        generation: a question naming the year of its story ("the December 2015 court order") names
+        something the sources hold even when no sentence writes the year out."""
+        if self._years is None:
+            self._years = frozenset(r.published[:4] for r in self.records.values() if r.published[:4].isdigit())
+        return self._years
 
     def titles(self) -> dict[str, str]:
         """Every source's title as of the current generation (one indexed read of two columns of
@@ -45,7 +54,7 @@ class TermStats:
         if not force and gen == self._generation:
             return
         with self._lock:
-            self._store, self._records, self._titles = st, None, None
+            self._store, self._records, self._titles, self._years = st, None, None, None
             totals = st.term_totals()
             if totals is not None and totals[0] == gen and gen:
                 # Ingest summed the counts for exactly this generation: one read.
