@@ -27,9 +27,8 @@ never a name. Unknown words count as names: a word that is in neither the source
 dictionary of ~62,000 entries is, in a news question, far more often a name than a paraphrase; the
 choice was checked on the answerable questions of the spent development sets (README, issue 11).
 
-The dictionary is loaded only when a question has a lowercase word no source holds, once per
-process (about 0.1 s and 10 MB); without `chunspell` the lowercase reading is off and rule 1 sees
-capitalised names only, as before (a warning says so).
+The dictionary is loaded only when a question has a lowercase word no source holds, once per process
+(0.1 s, 10 MB); without `chunspell` rule 1 sees capitalised names only (a warning says so).
 """
 
 from __future__ import annotations
@@ -37,6 +36,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import unicodedata
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
@@ -47,12 +47,10 @@ log = logging.getLogger(__name__)
 
 ORDINARY, NAME, UNKNOWN = "ordinary", "name", "unknown"
 
-# British spellings the en_US list lacks, by the regular correspondences (travelling/traveling,
-# epicentre/epicenter, labour/labor, organise/organize, analyse/analyze, defence/defense,
-# catalogue/catalog, programme/program, paediatric/pediatric, oestrogen/estrogen, mould/mold,
-# ageing/aging, judgement/judgment, tyre/tire, sceptical/skeptical, enrolment/enrollment,
-# cheque/check, learnt/learned, spelt/spelled, storey/story); tried only on a word the dictionary
-# does not accept, and only ever making a word ordinary.
+# British spellings the en_US list lacks, by the regular correspondences (travelling, epicentre, labour,
+# organise, analyse, defence, catalogue, programme, paediatric, oestrogen, mould, ageing, judgement, tyre,
+# sceptical, enrolment, cheque, learnt, spelt, storey); tried only on a word the dictionary does not
+# accept, and only ever making a word ordinary.
 _BRITISH = [(re.compile(a), b) for a, b in (
     (r"ll(?=(?:ing|ed|er|ers)$)", "l"), (r"tre(?=s?$)", "ter"), (r"our", "or"), (r"yse", "yze"),
     (r"is(?=(?:e|es|ed|ing|ation|ations)$)", "iz"), (r"ence(?=s?$)", "ense"), (r"ogue(?=s?$)", "og"),
@@ -246,7 +244,7 @@ def absent_spans(question: str, texts: Sequence[str]) -> list[str]:
     spelled out. Without candidate texts nothing is decided."""
     if not texts or not name_spans(question):
         return []
-    toks = [_SPAN_WORD.findall(t) for t in texts]
+    toks = [_SPAN_WORD.findall(fold(t, lower=False)) for t in texts]  # "Tomás Ibáñez": "tomas ibanez"
     lows = [" " + " ".join(_bare(w) for w in ws) + " " for ws in toks]
     here = frozenset(_bare(w) for ws in toks for w in ws if w.islower())
 
@@ -255,6 +253,28 @@ def absent_spans(question: str, texts: Sequence[str]) -> list[str]:
 
     return [" ".join(span) for span in name_spans(question, here)
             if not any(all(holds(w, t, low) for w in span) for t, low in zip(texts, lows))]
+
+
+_NUMBER_UNIT = re.compile(r"(\d+)(?:st|nd|rd|th|[a-z]{1,2})", re.I)
+
+def number_of(tok: str) -> str | None:
+    """A number with a unit or ordinal suffix glued on ("100m", "23rd", "5km") is the number: the
+    sources write "100 metres", "June 23"."""
+    m = _NUMBER_UNIT.fullmatch(tok)
+    return m.group(1) if m else None
+
+
+def fold(text: str, lower: bool = True) -> str:  # "Urzúa" → "urzua"; other characters (quotes, ’) kept
+    out = text if text.isascii() else "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return out.lower() if lower else out
+
+
+def unaccented_in(tok: str, texts: Sequence[str]) -> bool:
+    """A name typed without its accents ("urzua") is mentioned where a text writes them ("Urzúa")."""
+    if not tok.isascii() or not any(not t.isascii() for t in texts):
+        return False
+    pat = re.compile(rf"\b{re.escape(tok.lower())}\b")
+    return any(pat.search(fold(t)) for t in texts if not t.isascii())
 
 
 _ABBREVIATION = re.compile(r"[A-Z][A-Z.&]{1,5}s?")
@@ -276,5 +296,5 @@ def spelled_out(tok: str, texts: Sequence[str]) -> bool:
     return False
 
 
-__all__ = ["Lexicon", "spelled_out", "NAME", "ORDINARY", "UNKNOWN", "absent_spans", "initials_in", "lexicon", "lowercase_names", "name_spans",
-           "variants"]
+__all__ = ["Lexicon", "spelled_out", "NAME", "ORDINARY", "UNKNOWN", "absent_spans", "fold", "initials_in", "number_of",
+           "unaccented_in", "lexicon", "lowercase_names", "name_spans", "variants"]

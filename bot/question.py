@@ -10,7 +10,7 @@ from functools import lru_cache
 from ingest.split import is_headline  # noqa: F401 (re-exported for the engine)
 from ingest.terms import STOPWORDS, name_tokens
 
-from .names import ORDINARY, lexicon
+from .names import ORDINARY, fold, lexicon
 
 _NUMBER_Q = re.compile(r"\b(how (?:many|much|large|big|old|long|far|fast|tall|high|heavy|deep|wide|often)|what (?:percentage|share|proportion|number|amount))\b", re.I)
 _NUMBER_A = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
@@ -74,7 +74,7 @@ def attributed_to(speaker: str, text: str, loose: bool = False) -> bool:
     close together ("Megvii said in a statement", "said Megvii's spokesman"). `loose`: any longer
     word of the speaker's phrase names it (rule 9's test of whether the sources quote the speaker
     at all; rule 2 prefers the sentences naming the speaker strictly)."""
-    low = text.lower()
+    low, speaker = fold(text), fold(speaker)  # "urzua": "Urzúa said"
     # A speaker described at length ("the head of the competition authority") is matched by the
     # head of the phrase, its last word ("authority": "the authority's chief executive said").
     # So is one named by any of its longer words ("the tottenham boss": "Tottenham's manager said").

@@ -21,8 +21,11 @@ Then a few rules, each of which a reader would defend on any text:
    Names typed in lowercase count (bot/names.py): a word no indexed sentence holds that an English
    dictionary does not call ordinary ("tokyo", "bernanke"; never "owe"), and a full name whose words
    no candidate holds together ("sonia gandhi" where one story names a Sonia, another a Gandhi).
+   A name typed without its accents is held where a candidate writes it with them ("urzua":
+   "Urzúa"), a number with a unit or ordinal glued on by its number ("100m": "100 metres").
 2. "What did X say": only sentences reporting X's words are quoted (X named beside a reporting
-   verb — said, wrote, urged, warned, … — or, for a quotation left open, in the next sentence).
+   verb — said, wrote, urged, warned, … — or, for a quotation left open, in the next sentence; a
+   sentence opening with "He"/"She" right after one naming X is X's: "He … told him …").
 3. "Who owns/backs/funds/controls X": when some passing sentence has X as the object of that
    relation, only such sentences are quoted ("a state-owned group" does not say who owns X).
 4. A sentence counts as naming what the question names when the sentence beside it, or its
@@ -59,17 +62,17 @@ from typing import Protocol
 
 import numpy as np
 
-from ingest.records import StoredSentence, sentence_id
-from ingest.terms import content_terms, name_tokens
+from ingest.records import StoredSentence
+from ingest.terms import content_terms
 
 from .features import FEATURES, QuestionView, name_coverage, vector
-from .names import absent_spans, initials_in, lowercase_names, spelled_out
 from .focus import WordVectors, focus_of, focus_similarity, holds_stem
 from .focus import load as load_focus_threshold
 from .question import (asks_checkable_kind, asks_future, asks_words_of, attributed_to, has_object, is_headline,
                        relation_of, speaker_of, speaks_of_future)
 from .rerank import Reranker, Stack
 from .retrieve import Query
+from .select_rules import Neighbours, absent_names, around_of, with_quote_ends
 from .scorer import Scorer
 from .termstats import TermStats
 
@@ -78,11 +81,6 @@ log = logging.getLogger(__name__)
 # Rule 6: how many nearby sentences an abstention shows, for context only (presentation: they are
 # never quoted as the answer; the LLM composer's "no answer" shows as many).
 CONTEXT_SHOWN = 2
-
-# Reads stored sentences by id (the store's `get_sentences`, typed): how a selector looks at the
-# sentences around a candidate without holding the store.
-Neighbours = Callable[[Sequence[str]], dict[str, StoredSentence]]
-
 
 @dataclass
 class Scored:
@@ -107,6 +105,7 @@ class Selection:
     context: list[Scored] = field(default_factory=list)
     threshold: float = 0.0  # the probability an answer needed
     cite_threshold: float = 0.0  # the probability a further citation needed (cite_ratio × the best's)
+    why: str = ""  # what decided: "answered", or the rule that declined ("rule 1", "threshold", "rule 9", …)
 
     @property
     def answered(self) -> bool:
@@ -149,7 +148,7 @@ class FittedSelector:
             return []
         qv, bm25 = query.view, self.stats.bm25()
         qa = self.scorer.adapt(query.vector)  # the question adapter: one d×d product per question
-        around = _around(qv, candidates, neighbours, self._titles(qv))
+        around = around_of(qv, candidates, neighbours, self._titles(qv))
         scored = []
         for s in candidates:
             names, text = name_coverage(qv, s.text), s.text
@@ -185,17 +184,20 @@ class FittedSelector:
         sel = Selection(ranked, eligible=fit, threshold=t.threshold,
                         cite_threshold=max(t.threshold, t.cite_ratio * fit[0].score) if fit else 1.0)
         if not ranked or absent_names(query.text, self.stats, [c.sentence.text for c in ranked]):  # rule 1
+            sel.why = "rule 1" if ranked else "no candidates"
             return sel
         if not fit or fit[0].score < t.threshold:
+            sel.why = "rule 7" if ranked[0].score >= t.threshold else "threshold"
             return self._context(sel, query.text, ranked)  # rule 6
         passing = [c for c in fit if c.score >= t.threshold]
         pool = [c for c in passing if not is_headline(c.sentence.text)] or passing  # rule 5
         chosen = [pool[0]] + [c for c in pool[1:] if c.score >= sel.cite_threshold]  # pool[0] scores ≤ ranked[0]
         speaker = speaker_of(query.text)
         if speaker:  # rules 2 and 9
-            said = _with_quote_ends(pool, neighbours)
+            said = with_quote_ends([c.sentence for c in pool], neighbours, speaker)
             own = [c for c in pool if attributed_to(speaker, said[c.sentence.id], loose=True)]
             if not own and asks_words_of(query.text):
+                sel.why = "rule 9"
                 return self._context(sel, query.text, ranked)
             chosen = [c for c in own if attributed_to(speaker, said[c.sentence.id])] or own or chosen
         rel = relation_of(query.text)
@@ -207,8 +209,9 @@ class FittedSelector:
             chosen = [c for c in chosen[:cap] if self._holds(focus, c.sentence.text)] or [
                 c for c in pool if holds_stem(focus, c.sentence.text)]
             if not chosen:
+                sel.why = "rule 8"
                 return self._context(sel, query.text, ranked)
-        sel.chosen = chosen[:cap]
+        sel.chosen, sel.why = chosen[:cap], "answered"
         return sel
 
     def _holds(self, focus: str, text: str) -> bool:
@@ -232,53 +235,6 @@ def eligible(question: str, features: np.ndarray | None) -> bool:
     organisation only when it holds one (the `type_found` feature, computed on the sentence with
     its subject resolved); any sentence may answer other questions."""
     return features is None or not asks_checkable_kind(question) or bool(features[_TYPE_FOUND] > 0)
-
-
-def _around(qv: QuestionView, candidates: Sequence[StoredSentence], neighbours: Neighbours,
-            titles: dict[str, str]) -> dict[str, str]:
-    """Rule 4: for candidates missing some of the question's names, the text of the sentences
-    beside them and their article's headline, in one read."""
-    if not qv.names:
-        return {}
-    want: dict[str, list[str]] = {}
-    out: dict[str, str] = {}
-    for s in candidates:
-        if name_coverage(qv, s.text) < 1.0:
-            out[s.id] = titles.get(s.source, "")
-            for j in (s.index - 1, s.index + 1):
-                if j >= 0:
-                    want.setdefault(sentence_id(s.source, j), []).append(s.id)
-    for sid, s in (neighbours(list(want)) if want else {}).items():
-        for cid in want[sid]:
-            out[cid] = out[cid] + " " + s.text
-    return out
-
-
-def _with_quote_ends(pool: Sequence[Scored], neighbours: Neighbours) -> dict[str, str]:
-    """Rules 2 and 9: each candidate's text, and for one that opens a quotation it does not close
-    ("“We appreciate the corrections."), the next sentence too, where news copy names the speaker
-    ("… Megvii said in a statement.")."""
-    out = {c.sentence.id: c.sentence.text for c in pool}
-    open_ = {sentence_id(c.sentence.source, c.sentence.index + 1): c.sentence.id for c in pool
-             if c.sentence.text.count("“") > c.sentence.text.count("”") or c.sentence.text.count('"') % 2}
-    for sid, s in (neighbours(list(open_)) if open_ else {}).items():
-        out[open_[sid]] += " " + s.text
-    return out
-
-
-def absent_names(question: str, stats: TermStats, texts: Sequence[str] = ()) -> list[str]:
-    """Rule 1: names in the question that no indexed sentence holds (abbreviations and nationality
-    adjectives may be spelled out in `texts`, the candidate sentences) — capitalised ones, and those
-    a reader typed in lowercase that an English dictionary does not call ordinary words; failing
-    those, a full name ("sonia gandhi") whose words no candidate holds together (bot/names.py). A
-    year is held by a source dated to it (`TermStats.years`)."""
-    def absent(tok: str) -> bool:
-        terms = content_terms(tok)
-        return (bool(terms) and any(stats.df(t) == 0 for t in terms) and not spelled_out(tok, texts)
-                and not initials_in(tok, texts) and tok not in stats.years())
-
-    out = [tok for tok in dict.fromkeys(name_tokens(question)) if absent(tok)] + lowercase_names(question, absent)
-    return out or absent_spans(question, texts)
 
 
 __all__ = ["CONTEXT_SHOWN", "FittedSelector", "eligible", "Neighbours", "Scored", "Selection", "Selector", "absent_names", "has_object",

@@ -101,7 +101,7 @@ def test_a_quotation_is_attributed_where_it_ends(engine, monkeypatch):
     """Rule 2/9: a quotation's first sentence names no speaker; the next one does ("… Feld said")."""
     q = "What did Anna Feld say about the deep seam?"
     assert _cites(engine.ask(q), "will stay open for another decade")
-    monkeypatch.setattr(select_mod, "_with_quote_ends", lambda pool, neighbours: {c.sentence.id: c.sentence.text for c in pool})
+    monkeypatch.setattr(select_mod, "with_quote_ends", lambda pool, neighbours, speaker: {c.id: c.text for c in pool})
     assert not _cites(engine.ask(q), "will stay open for another decade")
 
 

@@ -1,0 +1,82 @@
+"""Helpers of the select stage's documented rules (bot/select.py says what each rule is): which
+names of a question no source holds (rule 1), whose words a sentence reports (rules 2 and 9), and
+the text beside a candidate that names its subject (rule 4). Kept apart so that bot/select.py reads
+as the decision it makes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from ingest.records import StoredSentence, sentence_id
+from ingest.terms import content_terms, name_tokens
+
+from .features import QuestionView, name_coverage
+from .names import absent_spans, fold, initials_in, lowercase_names, number_of, spelled_out, unaccented_in
+from .termstats import TermStats
+
+# Reads stored sentences by id (the store's `get_sentences`, typed): how a selector looks at the
+# sentences around a candidate without holding the store.
+Neighbours = Callable[[Sequence[str]], dict[str, StoredSentence]]
+
+
+def around_of(qv: QuestionView, candidates: Sequence[StoredSentence], neighbours: Neighbours,
+            titles: dict[str, str]) -> dict[str, str]:
+    """Rule 4: for candidates missing some of the question's names, the text of the sentences
+    beside them and their article's headline, in one read."""
+    if not qv.names:
+        return {}
+    want: dict[str, list[str]] = {}
+    out: dict[str, str] = {}
+    for s in candidates:
+        if name_coverage(qv, s.text) < 1.0:
+            out[s.id] = titles.get(s.source, "")
+            for j in (s.index - 1, s.index + 1):
+                if j >= 0:
+                    want.setdefault(sentence_id(s.source, j), []).append(s.id)
+    for sid, s in (neighbours(list(want)) if want else {}).items():
+        for cid in want[sid]:
+            out[cid] = out[cid] + " " + s.text
+    return out
+
+
+def with_quote_ends(pool: Sequence[StoredSentence], neighbours: Neighbours, speaker: str) -> dict[str, str]:
+    """Rules 2 and 9: each candidate's text, and for one that opens a quotation it does not close
+    ("“We appreciate the corrections."), the next sentence too, where news copy names the speaker
+    ("… Megvii said in a statement."). A sentence opening with "He"/"She" after one naming the
+    speaker is the speaker's ("Luis Urzúa … stepped out." "He … told him …")."""
+    out = {c.id: c.text for c in pool}
+    open_ = {sentence_id(c.source, c.index + 1): c.id for c in pool
+             if c.text.count("“") > c.text.count("”") or c.text.count('"') % 2}
+    prev = {sentence_id(c.source, c.index - 1): c.id for c in pool
+            if _PRONOUN.match(c.text) and c.index > 0}
+    keys = [w for w in re.findall(r"\w+", fold(speaker)) if len(w) > 3]
+    for sid, s in (neighbours(list(open_) + list(prev)) if open_ or prev else {}).items():
+        if sid in open_:
+            out[open_[sid]] += " " + s.text
+        if sid in prev and any(k in fold(s.text) for k in keys):
+            cid = prev[sid]
+            out[cid] = _PRONOUN.sub(speaker, out[cid], count=1)
+    return out
+
+
+_PRONOUN = re.compile(r"^(?:He|She)\b")
+
+
+def absent_names(question: str, stats: TermStats, texts: Sequence[str] = ()) -> list[str]:
+    """Rule 1: names in the question that no indexed sentence holds (abbreviations and nationality
+    adjectives may be spelled out in `texts`, the candidate sentences) — capitalised ones, and those
+    a reader typed in lowercase that an English dictionary does not call ordinary words; failing
+    those, a full name ("sonia gandhi") whose words no candidate holds together (bot/names.py). A
+    year is held by a source dated to it (`TermStats.years`)."""
+    def held(tok: str) -> bool:
+        terms = content_terms(tok)
+        return not terms or all(stats.df(t) > 0 for t in terms)
+
+    def absent(tok: str) -> bool:
+        num = number_of(tok)  # "100m": "100 metres"
+        return (not held(tok) and not (num and held(num)) and not spelled_out(tok, texts)
+                and not initials_in(tok, texts) and not unaccented_in(tok, texts) and tok not in stats.years())
+
+    out = [tok for tok in dict.fromkeys(name_tokens(question)) if absent(tok)] + lowercase_names(question, absent)
+    return out or absent_spans(question, texts)
