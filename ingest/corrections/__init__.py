@@ -64,8 +64,10 @@ def __getattr__(name: str) -> Any:
 # 5: precision first (precision.py) — only evidence precise by construction and by measurement flags,
 # the rest becomes candidates for the editor; 6: a restriction lifted without a lifting verb ("could
 # open the site again", "is a full member again": polarity.py "restored") — new stored cues for
-# sentences that say a state holds again, and "blocked access to" imposes unavailability.
-DETECTOR_VERSION = 6
+# sentences that say a state holds again, and "blocked access to" imposes unavailability; 7: one story per
+# link (story.py: the later source names the claim's subject, or the two documents are close), "no longer
+# just X" ends nothing, and the learned model's candidates (learned.py).
+DETECTOR_VERSION = 7
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

@@ -5,7 +5,7 @@ changed. Pairs the detector is unsure of come back as candidates (status "candid
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -31,6 +31,7 @@ def headline(r: Row) -> bool:
 
 
 Window = dict[str, list[tuple[int, str]]]  # later sentence id → (index, text) of its neighbours
+Story = Callable[[Row, Row, str], bool]  # (claim, later statement, sentence before the claim) → same story
 
 
 def windows(rows: Sequence[Row]) -> Window:
@@ -139,9 +140,10 @@ def detect_within(rows: Sequence[Row], sources: dict[str, SourceRecord],
 
 def detect_across(claims: Sequence[Row], correctors: Sequence[Row], sources: dict[str, SourceRecord],
                   context: Window | None = None, extra: dict[str, Row] | None = None,
-                  tuning: CorrectionsTuning = DEFAULT) -> list[CorrectionLink]:
+                  tuning: CorrectionsTuning = DEFAULT, story: Story | None = None) -> list[CorrectionLink]:
     """Claims in earlier sources withdrawn, contradicted or overtaken by statements in later ones.
-    `context` gives each corrector's neighbours (the window case); `extra` their rows."""
+    `context` gives each corrector's neighbours (the window case); `extra` their rows; `story(claim,
+    later, sentence before the claim)` refuses pairs from two different stories (story.py)."""
     context = context or {}
     extra = extra or {}
     found: dict[str, list[tuple[Evidence, Row]]] = {}
@@ -160,7 +162,7 @@ def detect_across(claims: Sequence[Row], correctors: Sequence[Row], sources: dic
             before = claim_before.get(a.id, "")
             ev = evidence(a.text, b.text, float(np.dot(a.vector, b.vector)), context.get(b.id), b.index, a_before=before,
                           a_published=a.published, b_published=b.published, tuning=tuning)
-            if ev is None:
+            if ev is None or (story is not None and not story(a, b, before)):
                 continue
             # Unsure pairs: only the best per earlier source is worth an editor's time.
             key = a.id if ev.verdict == SURE else a.source

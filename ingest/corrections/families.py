@@ -33,7 +33,8 @@ from .reversals import GENERIC_NOUNS, by_source as source_took_back, possessive_
 from .subject import (GENERIC_NAMES, lead_names, _first, attribution, definite as _definite, denial_by_accused as _denial_by_accused,
                       document_owner as _document_owner, names, shared_names, topic_overlap)
 
-DEFAULT = CorrectionsTuning()  # settings.tuning.corrections as shipped; relink passes the configured one
+DEFAULT = CorrectionsTuning()
+_MORE_THAN = frozenset({"just", "only", "merely", "simply", "solely", "purely"})  # settings.tuning.corrections as shipped; relink passes the configured one
 
 
 def _status(family: str) -> str:
@@ -211,6 +212,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         if sure or sim >= tuning.sim_fair:
             add("status:lifted", sg.STATUS, sure, f"a later event ended the '{k}' state", span_of(sg._STATE_LIFT[k], b, follow=4))
     nl = _NO_LONGER.search(b)
+    nl = None if nl and nl.group(0).split()[2].lower() in _MORE_THAN else nl  # "no longer just X": now more than X
     scope = {stem_of(_norm(w)) for w in words(nl.group(0))} if nl else set()
     if nl and len(scope & point) >= 2 and not sg.NEG_WORD.search(a) and len(point) >= 2 and not sb.denial:
         # "X no longer P" overtakes "X P", whatever P is.

@@ -19,11 +19,10 @@ from . import review
 from .declared import DeclaredError, declared_links, merge
 from .detect import Row, detect_across, detect_within, headline, windows
 from .signals import CORRECTOR_CUES, signals
+from .story import Stories
 from .subject import GENERIC_NAMES
 from ..dates import is_later
-
-# Search depths (nearest by meaning, sentences per shared name, names per sentence) are in
-# settings.tuning.corrections (ingest/tuning.py), with every threshold of the detector.
+# Search depths and every threshold of the detector: settings.tuning.corrections (ingest/tuning.py).
 
 
 class _NameSearch:
@@ -118,6 +117,7 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
     search = RunSearches(store, cue_where)  # the same rows, fewer scans (ingest/searches.py)
     search.hold(r for rs in cache.values() for r in rs)  # rows in hand are not read back
     named = _NameSearch(search, tuning.named_per_corrector, tuning.max_names)
+    story = Stories(rows, lambda sid: records[sid].title if sid in records else "")  # one story per link (story.py)
     new: list[CorrectionLink] = []
     # This source as the later one: its evidence sentences against earlier sentences anywhere,
     # found by meaning and by the names they (or their neighbours) share. A sentence that only
@@ -138,7 +138,7 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
             for r in named.rows(" ".join([b.text] + [t for _, t in ctx.get(b.id, [])])):
                 found.setdefault(r.id, r)
             cands = [r for r in found.values() if r.source != sid and is_later(b.published, r.published)]
-            new += detect_across(cands, [b], records, ctx, extra, tuning)
+            new += detect_across(cands, [b], records, ctx, extra, tuning, story)
     # This source as the earlier one: evidence sentences of later sources, found per claim by
     # meaning and by shared names among sentences that can overturn (their stored `cue`).
     others = [records[x].published for x in live - affected]
@@ -167,7 +167,7 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
             around = [r for r in src_rows if abs(r.index - b.index) == 1 and not headline(r)]
             ctx[b.id] = [(r.index, r.text) for r in around]
             extra |= {r.id: r for r in around}
-        new += detect_across(rows(sid), later, records, ctx, extra, tuning)
+        new += detect_across(rows(sid), later, records, ctx, extra, tuning, story)
     # Declared links of every source involved.
     for sid, rec in records.items():
         entries = rec.corrects
