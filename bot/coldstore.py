@@ -173,7 +173,7 @@ class ColdStore:
         return self._rows(f"SELECT {_COLS} FROM sentences ORDER BY rowid", [], with_vectors, where)[:limit]
 
     def containing(self, needle: str, limit: int = 50, where: dict[str, Any] | None = None) -> list[StoredSentence]:
-        """Sentences whose text contains `needle` (case-sensitive, as Chroma's $contains), in the
+        """Sentences whose text contains `needle` (case-sensitive, as `Store.containing`), in the
         store's order, with their vectors."""
         rows = self._rows(f"SELECT {_COLS} FROM sentences WHERE instr(doc, ?) > 0 ORDER BY rowid", [needle],
                           True, where)

@@ -55,7 +55,7 @@ def understand(question: str, embedder: Embedder, stats: TermStats) -> Query:
 def lexical_needles(question: str, qv: QuestionView, bm25: BM25, limit: int) -> list[str]:
     """Strings to find by exact match: the question's names held by at most `limit` sentences (a
     commoner name is found by meaning, and fetching every sentence holding it would cost a full
-    scan), as written, capitalised and upper-case (Chroma's $contains is case-sensitive). Other rare
+    scan), as written, capitalised and upper-case (the match is case-sensitive: `Store.containing`). Other rare
     words are left to BM25 over the fused pool: looking each up too cost ~3x the warm p50 at 10k
     sentences (benchmarks, README "Answer selection")."""
     out: list[str] = []

@@ -25,20 +25,16 @@ class StoreError(Exception):
     """The index cannot be used; the message tells the user what to do."""
 
 
-class IndexMissing(StoreError):
-    pass
+class IndexMissing(StoreError): pass  # noqa: E701
 
 
-class IndexDamaged(StoreError):
-    pass
+class IndexDamaged(StoreError): pass  # noqa: E701
 
 
-class ModelMismatch(StoreError):
-    pass
+class ModelMismatch(StoreError): pass  # noqa: E701
 
 
-class StoreUnavailable(StoreError):
-    pass
+class StoreUnavailable(StoreError): pass  # noqa: E701
 
 
 def _refusing_embedding_function():
@@ -84,8 +80,8 @@ def is_disk_full(e: BaseException) -> bool:
 # log compaction fail on a full disk with errors that say something else ("Failed to apply logs to
 # the metadata segment"), and "damaged, rebuild" would be the wrong advice (a rebuild needs more space).
 LOW_SPACE_BYTES = 1 << 20
-# Bytes a document's character takes in the embedded index as it is written (measured 5.2: the log's copy,
-_BYTES_PER_CHAR = 6  # the full-text index and the metadata of a 448 KB text took 2.3 MB)
+# Bytes a character of a document or metadata takes in the embedded index as it is written (measured 5.2
+_BYTES_PER_CHAR = 6  # for a document: the log's copy, the full-text index and the metadata of a 448 KB text took 2.3 MB)
 
 
 def nearly_full(folder: Path | str) -> bool:
@@ -272,19 +268,21 @@ class Gateway:
         return self._opened is not None and self._identity() != self._opened
 
     # -- batched operations ---------------------------------------------------------------
-    def upsert(self, col: Any, ids: Sequence[str], documents: Sequence[str], metadatas: Sequence[dict[str, Any]],
-               embeddings: Sequence[Any] | None = None) -> None:
-        """Upsert in batches no larger than the server's limit (records without vectors get a dummy)."""
+    def upsert(self, col: Any, ids: Sequence[str], documents: Sequence[str] | None,
+               metadatas: Sequence[dict[str, Any]], embeddings: Sequence[Any] | None = None) -> None:
+        """Upsert in batches no larger than the server's limit (records without vectors get a dummy;
+        `documents` None: none written, Chroma's full-text index left alone)."""
         for a, b in chunks(len(ids), self.max_batch):
             vecs = list(embeddings[a:b]) if embeddings is not None else [DUMMY] * (b - a)
+            docs = {"documents": list(documents[a:b])} if documents is not None else {}
             try:
-                self._write(col.upsert, ids=list(ids[a:b]), embeddings=vecs, documents=list(documents[a:b]),
-                            metadatas=list(metadatas[a:b]))
+                self._write(col.upsert, ids=list(ids[a:b]), embeddings=vecs, metadatas=list(metadatas[a:b]), **docs)
             except IndexDamaged:
                 # Chroma's log compaction fails on a full disk saying something else, and frees what
                 # it took when it gives up: a batch needing more than the space left is the full disk.
-                if not self.settings.server_mode and _free_bytes(self.settings.data_dir) < sum(
-                        _BYTES_PER_CHAR * len(d) + 4 * len(v) + 256 for d, v in zip(documents[a:b], vecs)):
+                need = sum(_BYTES_PER_CHAR * (len(str(d)) + len(str(m))) + 4 * len(v) + 256
+                           for d, m, v in zip(docs.get("documents", [""] * (b - a)), metadatas[a:b], vecs))
+                if not self.settings.server_mode and _free_bytes(self.settings.data_dir) < need:
                     raise disk_full_error(self.settings) from None
                 raise
 

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 
 from . import sourcelist
+from .records import stored_text
 from .settings import Settings
 from .store import Store
 
@@ -59,8 +60,9 @@ def relink_all(store: Store, settings: Settings) -> None:
         return
     # Cues first: relinking finds later evidence among sentences by their cue.
     for rec in store.sentence_pages(["metadatas", "documents"], page=store.max_batch):
-        now = [(i, m or {}, cue(d)) for i, m, d in zip(rec["ids"], rec["metadatas"], rec["documents"])]
-        stale = [(i, {**m, "cue": c}) for i, m, c in now if m.get("cue", "") != c]
+        now = [(i, m, cue(t)) for i, m, d in zip(rec["ids"], rec["metadatas"], rec["documents"])
+               if (t := stored_text(d, m)) is not None]
+        stale = [(i, {"cue": c}) for i, m, c in now if m.get("cue", "") != c]  # Chroma merges the keys
         if stale:
             store.update_sentence_metadata([i for i, _ in stale], [m for _, m in stale])
     live = {sid for sid, r in store.source_records().items() if r.state == "complete"}

@@ -28,7 +28,7 @@ import numpy as np
 
 from .mirrorfile import SCHEMA, append_vectors, connect, mirror_path, open_vectors, read_meta, slots_in_use
 from .mirrorfile import merge_meta as _merge, metas_by_id as _metas, set_meta as _set
-from .records import StoredSentence
+from .records import TEXT_KEY, StoredSentence, stored_text
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -243,9 +243,12 @@ class Mirror:
             for key, value in (("schema", SCHEMA), ("vectors", name), ("dead", 0), ("slots", 0)):
                 _set(db, key, value)
             for rec in store.sentence_pages(["metadatas", "documents", "embeddings"], page=store.max_batch):
-                keep = [k for k, m in enumerate(rec["metadatas"]) if m is not None and rec["documents"][k] is not None]
+                # The text in the `doc` column, the metadata as `StoredSentence.metadata()` writes it.
+                texts = [stored_text(d, m) for d, m in zip(rec["documents"], rec["metadatas"])]
+                keep = [k for k, t in enumerate(texts) if t is not None]
                 if keep:
-                    self._insert(db, [(rec["ids"][k], rec["documents"][k], rec["metadatas"][k]) for k in keep],
+                    self._insert(db, [(rec["ids"][k], texts[k], {x: v for x, v in rec["metadatas"][k].items()
+                                                                 if x != TEXT_KEY}) for k in keep],
                                  np.asarray([rec["embeddings"][k] for k in keep], dtype=np.float32))
             links = store._call(store.links_col.get, include=["metadatas", "documents"])
             db.executemany("INSERT INTO links VALUES (?, ?, ?)",

@@ -42,6 +42,21 @@ def sentence_id(source: str, index: int) -> str:
     return f"{source}#{index}"
 
 
+# A sentence's text is this metadata key (schema 7), not its Chroma document: Chroma indexes every
+# document for full-text search, a third of its write time, for reads now answered by
+# `ingest.textscan`. Rows written before keep their text as the document; reads take either.
+TEXT_KEY = "text"
+
+
+def stored_text(document: str | None, meta: dict[str, Any] | None) -> str | None:
+    """A stored sentence row's text: its `TEXT_KEY` metadata, else (an older row) its document; None
+    for a record another process deleted between the index lookup and the read."""
+    if meta is None:
+        return None
+    text = meta.get(TEXT_KEY)
+    return document if text is None else str(text)
+
+
 def split_sentence_id(sid: str) -> tuple[str, int]:
     source, _, idx = sid.rpartition("#")
     return source, int(idx)
@@ -97,16 +112,17 @@ class StoredSentence:
                    published=source.published, sha=source.sha256, cue=cue, vector=vector)
 
     @classmethod
-    def from_chroma(cls, sid: str, text: str, meta: dict[str, Any], vector: Any = None,
+    def from_chroma(cls, sid: str, document: str | None, meta: dict[str, Any], vector: Any = None,
                     distance: float | None = None) -> StoredSentence:
-        """A row read back from the store (its metadata as `metadata()` wrote it)."""
+        """A row read back from the store (its metadata as `metadata()` wrote it; the text in
+        `TEXT_KEY` or, an older row, the document)."""
         cue = meta.get("cue")
         return cls(id=sid, source=str(meta["source"]), index=int(meta["index"]), start=int(meta["start"]),
-                   end=int(meta["end"]), text=text, published=str(meta.get("published", "")),
+                   end=int(meta["end"]), text=stored_text(document, meta) or "", published=str(meta.get("published", "")),
                    sha=meta.get("sha"), cue=None if cue is None else str(cue), vector=vector, distance=distance)
 
     def metadata(self) -> dict[str, Any]:
-        """The Chroma metadata this sentence is stored with."""
+        """This sentence's metadata, without its text (Chroma's gets `TEXT_KEY` too: `Store`)."""
         meta: dict[str, Any] = {"source": self.source, "index": self.index, "start": self.start, "end": self.end,
                                 "published": self.published}
         if self.sha is not None:
@@ -165,3 +181,15 @@ class SourceRecord:
                    furniture=_json_field(meta.get("furniture"), list), corrects=_json_field(meta.get("corrects"), list),
                    extra=_json_field(meta.get("extra"), dict), indexed_at=str(meta.get("indexed_at") or ""),
                    fingerprint=str(meta.get("file_fp") or ""), text=text)
+
+
+def link_meta(lk: CorrectionLink) -> dict[str, Any]:
+    """A correction link as Chroma metadata (lists as JSON text, and `srcs` as a list to filter on)."""
+    return {"claim": lk.claim, "by": json.dumps(lk.by), "status": lk.status, "origin": lk.origin,
+            "note": lk.note, "score": float(lk.score), "sources": json.dumps(sorted(lk.sources())),
+            "srcs": sorted(lk.sources()), "family": lk.family}
+
+
+def link_from_meta(m: dict[str, Any]) -> CorrectionLink:
+    return CorrectionLink(claim=m["claim"], by=json.loads(m["by"]), status=m["status"], origin=m["origin"],
+                          note=m.get("note", ""), score=float(m.get("score", 0.0)), family=str(m.get("family", "")))

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .records import CorrectionLink, StoredSentence
+from .records import CorrectionLink, StoredSentence, stored_text
+from .textscan import TextIndex
 
 if TYPE_CHECKING:  # the store imports this module
     from .store import Store
@@ -47,6 +48,7 @@ class SentenceRows:
         # (rows by id, every link and candidate by link id), each with its place in Chroma's order;
         # None until a fill completes. Replaced whole, so a reader never sees half of a change.
         self._held: tuple[dict[str, tuple[int, StoredSentence]], dict[str, tuple[int, CorrectionLink]]] | None = None
+        self._texts: TextIndex | None = None  # every held row's text, set with `_held`
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self.fills = 0  # how many fills finished (tests read it)
@@ -60,7 +62,7 @@ class SentenceRows:
         with self._lock:
             if generation == self.generation:
                 return
-            self._held, self.generation = None, generation
+            self._held, self._texts, self.generation = None, None, generation
             t = threading.Thread(target=self._fill, args=(store, generation), name="factdesk-rows", daemon=True)
             self._thread = t
         t.start()
@@ -87,7 +89,7 @@ class SentenceRows:
                 if k % 10 == 9:
                     _trim()
                 for sid, doc, meta in zip(rec["ids"], rec["documents"], rec["metadatas"]):
-                    if meta is not None and doc is not None:
+                    if stored_text(doc, meta) is not None:
                         row = StoredSentence.from_chroma(sid, doc, meta)
                         row.source = same.setdefault(row.source, row.source)
                         row.published = same.setdefault(row.published, row.published)
@@ -96,12 +98,14 @@ class SentenceRows:
                         rows[sid] = (pos, row)
                     pos += 1
             links = {lk.id: (k, lk) for k, lk in enumerate(store.every_link())}
+            # The texts in storage order, for searches by substring (`ingest.textscan`).
+            texts = TextIndex((sid, row.text) for sid, (_, row) in sorted(rows.items(), key=lambda kv: kv[1][0]))
         except Exception as e:  # the copy is an optimisation: reads keep going to Chroma
             log.info("sentence rows not cached (%s: %s)", type(e).__name__, e)
             return
         with self._lock:
             if self.generation == generation:
-                self._held = rows, links
+                self._held, self._texts = (rows, links), texts
                 self.fills += 1
         _trim()
 
@@ -141,6 +145,10 @@ class SentenceRows:
         if got is None:
             return None
         return {sid: row for sid, (_, row) in sorted(got[0].items(), key=lambda kv: kv[1][0])}
+
+    def text_index(self) -> TextIndex | None:
+        """Every held row's text in Chroma's order, or None when the copy is not ready."""
+        return self._texts if self._held is not None else None
 
     def links_by_ids(self, ids: Sequence[str]) -> list[CorrectionLink] | None:
         """Links and candidates by id, in Chroma's order (copies: callers may change them), or None

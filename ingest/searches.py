@@ -2,14 +2,16 @@
 
 Relinking an edited source searches the archive by name twice per name — among all sentences (the
 source as the later statement) and among those with a corrector cue (as the earlier claim) — and
-by meaning among cue sentences. Each was a Chroma call that scans every sentence: a `$contains` is
-a LIKE over every document, and a metadata filter a pass over every metadata row (at 100k
-sentences ~0.1 s and ~0.15 s a call, a dozen calls an edit). Here:
+by meaning among cue sentences. Each was a Chroma call that scans every sentence: a `$contains`
+over every document, and a metadata filter a pass over every metadata row (at 100k sentences
+~0.1 s and ~0.15 s a call, a dozen calls an edit). Here:
 
-- a name's matches are read once, as ids only, in Chroma's order (a get returns rows by their
-  offset id, ascending, whatever the filter: `ORDER BY embeddings.id` in Chroma's SQLite reader,
-  checked by tests/test_edit_incremental.py); its first `n` among all sentences and its first `n`
-  among cue sentences are both cut from that list, and only those rows are read, by id;
+- a name's matches are found once, as ids in Chroma's order (a get returns rows by their offset id,
+  ascending, whatever the filter: `ORDER BY embeddings.id` in Chroma's SQLite reader, checked by
+  tests/test_edit_incremental.py), over every sentence's text, read once per run
+  (`Store.text_index`: from the mirror the writer keeps, else from Chroma; `ingest.textscan`);
+  its first `n` among all sentences and its first `n` among cue sentences are both cut from that
+  list, and only those rows are read, by id;
 - the cue sentences' ids are read once per run, and a vector search among them names those ids
   (`among`) instead of re-evaluating the filter: Chroma resolves both to the same set of allowed
   rows for the same nearest-neighbour search. Past SQLite's limit on bound parameters the filter
@@ -30,11 +32,12 @@ from typing import Any
 import numpy as np
 
 from .records import StoredSentence
+from .textscan import TextIndex, first_rows
 
 MAX_IDS = 30_000  # below SQLite's default limit of 32,766 bound parameters in one statement
 QUERIES = 100  # vectors per batched nearest-neighbour search
 READ = 1000  # ids per read of rows not in hand
-MAX_KEPT = 250_000  # names' match lists kept (ids, ~70 bytes each); past it, names go to the store
+MAX_KEPT = 250_000  # names' match lists kept (ids, ~70 bytes each); past it, found again each time
 
 
 class RunSearches:
@@ -48,6 +51,7 @@ class RunSearches:
         self._cue: set[str] | None = None
         self._cue_ids: list[str] = []
         self._held: dict[str, StoredSentence] = {}
+        self._texts: TextIndex | None = None
 
     def hold(self, rows: Iterable[StoredSentence]) -> None:
         """Rows (with vectors) this run holds as they are stored: reads by id answer from them."""
@@ -76,13 +80,16 @@ class RunSearches:
 
     def containing(self, needle: str, limit: int = 50, where: dict[str, Any] | None = None) -> list[StoredSentence]:
         """`Store.containing(needle, limit, where)`."""
-        if (where is not None and where != self.cue_where) or (needle not in self._matches and self._kept > MAX_KEPT):
-            return self.store.containing(needle, limit, where=where)
-        if needle not in self._matches:
-            got = self.store._call(self.store.sentences.get, where_document={"$contains": needle}, include=[])
-            self._matches[needle] = list(got["ids"])
-            self._kept += len(got["ids"])
-        ids = self._matches[needle]
+        if self._texts is None:  # the run's writes are done: the texts stay as read
+            self._texts = self.store.text_index()
+        if where is not None and where != self.cue_where:
+            return first_rows(self.rows_by_id, self._texts.find(needle), limit, where)
+        ids = self._matches.get(needle)
+        if ids is None:
+            ids = self._texts.find(needle)
+            if self._kept <= MAX_KEPT:
+                self._matches[needle] = ids
+                self._kept += len(ids)
         if where is not None:
             cue = self.cue()
             ids = [i for i in ids if i in cue]

@@ -23,7 +23,6 @@ when it changes (`Store.generation`, `Engine.ask`).
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
@@ -31,23 +30,17 @@ from typing import Any
 import numpy as np
 
 from .gateway import (  # noqa: F401  (re-exported: callers catch these from ingest.store)
-    DiskFull,
-    Gateway,
-    IndexDamaged,
-    IndexMissing,
-    ModelMismatch,
-    StoreError,
-    StoreUnavailable,
-    chunks,
-    disk_error_text,
-    is_disk_full,
+    DiskFull, Gateway, IndexDamaged, IndexMissing, ModelMismatch, StoreError, StoreUnavailable, chunks,
+    disk_error_text, is_disk_full,
 )
 from .manifest import Manifest, Reserved
 from .mirrorhooks import follows_store
-from .records import CorrectionLink, Sentence, Source, SourceRecord, StoredSentence, sentence_id
+from .records import TEXT_KEY, CorrectionLink, Sentence, Source, SourceRecord, StoredSentence, sentence_id, stored_text
+from .records import link_from_meta as _link_from_meta, link_meta as _link_meta  # noqa: F401  (re-exported)
 from .rowcache import SentenceRows
 from .settings import Settings
 from .termcounts import TermCounts, document_frequencies  # noqa: F401  (re-exported)
+from .textscan import TextIndex, first_rows, from_chroma, from_mirror
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +55,7 @@ class Store(Gateway):
         self.terms = TermCounts(self)
         self.manifest = Manifest(self, self.terms)
         self.rows: SentenceRows | None = None  # a warm bot's copy of the rows (`ingest.rowcache`)
+        self._texts: tuple[str, TextIndex] | None = None  # every row's text, for one generation
 
     # -- the manifest and term counts, under the names callers use ------------------------------
     def model_info(self) -> tuple[str, int] | None:
@@ -90,6 +84,7 @@ class Store(Gateway):
         self.manifest.set_state(source_id, state)
 
     def delete_source(self, source_id: str) -> None:
+        self._texts = None
         self.manifest.delete(source_id)
 
     def journal_open(self) -> bool:
@@ -130,7 +125,9 @@ class Store(Gateway):
                 for source, sentences, _, extra in items for i, snt in enumerate(sentences)]
         vecs = [np.asarray(v, dtype=np.float32).reshape(len(s), -1) for _, s, v, _ in items if len(s)]
         allv = np.vstack(vecs) if vecs else np.zeros((0, 1), dtype=np.float32)
-        self.upsert(self.sentences, [r.id for r in rows], [r.text for r in rows], [r.metadata() for r in rows],
+        self._texts = None
+        # The text as metadata, no document: Chroma indexes documents for full-text search (`ingest.textscan`).
+        self.upsert(self.sentences, [r.id for r in rows], None, [{**r.metadata(), TEXT_KEY: r.text} for r in rows],
                     allv.tolist())
         for source, sentences, _, _ in items:  # a source emptied by an edit only loses its old sentences
             if trim is not None and source.id not in trim:
@@ -162,6 +159,7 @@ class Store(Gateway):
 
     def update_sentence_metadata(self, ids: Sequence[str], metadatas: Sequence[dict[str, Any]]) -> None:
         """Replace stored sentences' metadata (no new vectors: migrations recompute derived fields)."""
+        self._texts = None
         self._write(self.sentences.update, ids=list(ids), metadatas=list(metadatas))
 
     def sentence_sources(self) -> dict[str, list[str]]:
@@ -173,6 +171,7 @@ class Store(Gateway):
         return out
 
     def delete_sentences(self, ids: Sequence[str]) -> None:
+        self._texts = None
         self.delete_ids(self.sentences, ids)
 
     def source_sentences(self, source_id: str, with_vectors: bool = False) -> list[StoredSentence]:
@@ -214,14 +213,25 @@ class Store(Gateway):
         # The vector index may still list a record another process just deleted (no metadata or text).
         return [StoredSentence.from_chroma(sid, docs[i], metas[i], np.asarray(vecs[i], dtype=np.float32),
                                            float(dists[i]))
-                for i, sid in enumerate(ids) if metas[i] is not None and docs[i] is not None]
+                for i, sid in enumerate(ids) if stored_text(docs[i], metas[i]) is not None]
 
     def containing(self, needle: str, limit: int = 50, where: dict[str, Any] | None = None) -> list[StoredSentence]:
-        """Sentences (with vectors) whose text contains `needle` (case-sensitive, like Chroma's
-        $contains), optionally only those whose metadata matches `where`."""
-        rec = self._call(self.sentences.get, where_document={"$contains": needle}, where=where, limit=limit,
-                         include=_include(True))
-        return _rows(rec, True)
+        """The first `limit` sentences (with vectors), in storage order, whose text contains `needle`
+        (case-sensitive, as Chroma's `$contains` did) and, when given, whose metadata matches `where`."""
+        return first_rows(lambda ids: self._read_sentences(ids, True), self.text_index().find(needle), limit, where)
+
+    def text_index(self) -> TextIndex:
+        """Every sentence's text in storage order (`ingest.textscan`): the warm rows', else kept for
+        the generation it was read at (dropped by this process's sentence writes; a warm bot keeps
+        only its rows' copy), read from the mirror when it is in step, else from Chroma."""
+        if self.rows is not None and (held := self.rows.text_index()) is not None:
+            return held
+        gen = self.generation()
+        if self._texts is not None and self._texts[0] == gen:
+            return self._texts[1]
+        texts = from_mirror(self) or from_chroma(self)
+        self._texts = (gen, texts) if self.rows is None else None
+        return texts
 
     # -- correction links -----------------------------------------------------------------
     def all_links(self) -> list[CorrectionLink]:
@@ -285,15 +295,4 @@ def _rows(rec: dict[str, Any], with_vectors: bool) -> list[StoredSentence]:
     vecs = rec["embeddings"] if with_vectors else None
     return [StoredSentence.from_chroma(sid, docs[i], metas[i],
                                        np.asarray(vecs[i], dtype=np.float32) if vecs is not None else None)
-            for i, sid in enumerate(rec["ids"]) if metas[i] is not None and docs[i] is not None]
-
-
-def _link_meta(lk: CorrectionLink) -> dict[str, Any]:
-    return {"claim": lk.claim, "by": json.dumps(lk.by), "status": lk.status, "origin": lk.origin,
-            "note": lk.note, "score": float(lk.score), "sources": json.dumps(sorted(lk.sources())),
-            "srcs": sorted(lk.sources()), "family": lk.family}
-
-
-def _link_from_meta(m: dict[str, Any]) -> CorrectionLink:
-    return CorrectionLink(claim=m["claim"], by=json.loads(m["by"]), status=m["status"], origin=m["origin"],
-                          note=m.get("note", ""), score=float(m.get("score", 0.0)), family=str(m.get("family", "")))
+            for i, sid in enumerate(rec["ids"]) if stored_text(docs[i], metas[i]) is not None]

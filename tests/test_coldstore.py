@@ -55,6 +55,7 @@ def assert_mirror_is_chroma(settings, embedder=None, *, required: bool = True) -
     """The mirror may answer for Chroma (unless not `required`: then only if it says it may), and
     holds exactly Chroma's rows, vectors and links."""
     from bot.coldstore import open_cold
+    from ingest.records import stored_text
     from ingest.store import Store
 
     st = Store(settings, fresh=True)
@@ -68,7 +69,8 @@ def assert_mirror_is_chroma(settings, embedder=None, *, required: bool = True) -
     got = cold.get_sentences(rec["ids"], with_vectors=True)
     for i, sid in enumerate(rec["ids"]):
         row = got[sid]
-        assert (row.text, row.metadata()) == (rec["documents"][i], st.get_sentences([sid])[sid].metadata())
+        text = stored_text(rec["documents"][i], rec["metadatas"][i])  # metadata, or an older row's document
+        assert (row.text, row.metadata()) == (text, st.get_sentences([sid])[sid].metadata())
         # Chroma hands back a vector it normalised and scaled again (float32: last-bit differences);
         # the mirror holds the vector ingest wrote, or Chroma's when it was copied from Chroma.
         assert np.allclose(row.vector, np.asarray(rec["embeddings"][i]), rtol=0, atol=1e-6), sid
