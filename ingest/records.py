@@ -42,7 +42,7 @@ def sentence_id(source: str, index: int) -> str:
     return f"{source}#{index}"
 
 
-# A sentence's text is this metadata key (schema 7), not its Chroma document: Chroma indexes every
+# A sentence's text is this metadata key, not its Chroma document: Chroma indexes every
 # document for full-text search, a third of its write time, for reads now answered by
 # `ingest.textscan`. Rows written before keep their text as the document; reads take either.
 TEXT_KEY = "text"

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 Rows = tuple[list[str], list[str], list[dict[str, Any]]]  # ids, documents, metadatas of one upsert
 PREFIX = Reserved.TERM_COUNTS.value
 TOTAL = Reserved.TERM_TOTALS.value
+# The counts as JSON in this metadata key, the document left empty: Chroma indexes every document
+# for full-text search, and nothing searches these (records written before hold them as documents).
+COUNTS = "counts"
 
 
 def document_frequencies(text: str) -> dict[str, int]:
@@ -94,9 +97,9 @@ class TermCounts:
         self._drop_old([sid for sid, _, _, _ in items])
         ids, docs, metas = then or ([], [], [])
         self.gw.upsert(self.gw.sources_col, [counts_id(sid) for sid, _, _, _ in items] + ids,
-                       [json.dumps(c) for c in counts] + docs,
-                       [{"kind": "df", "source": sid, "sha256": sha, "sentences": int(n)} for sid, sha, n, _ in items]
-                       + metas)
+                       [""] * len(items) + docs,
+                       [{"kind": "df", "source": sid, "sha256": sha, "sentences": int(n), COUNTS: json.dumps(c)}
+                        for (sid, sha, n, _), c in zip(items, counts)] + metas)
         if self._base is not None:
             for (sid, _, n, _), c in zip(items, counts):
                 self._base.total.update(c)
@@ -118,7 +121,7 @@ class TermCounts:
         out = {}
         for meta, doc in zip(rec["metadatas"], rec["documents"]):
             try:
-                out[meta["source"]] = (meta.get("sha256", ""), int(meta.get("sentences", 0)), json.loads(doc or "{}"))
+                out[meta["source"]] = (meta.get("sha256", ""), int(meta.get("sentences", 0)), _counts(meta, doc))
             except (ValueError, KeyError):
                 continue
         return out
@@ -138,8 +141,9 @@ class TermCounts:
                         total.update(counts)
                         n += count
         ids, docs, metas = then or ([], [], [])
-        self.gw.upsert(self.gw.sources_col, [TOTAL, *ids], [json.dumps(total), *docs],
-                       [{"kind": "df_total", "generation": token, "sentences": n, "sources": len(done)}, *metas])
+        self.gw.upsert(self.gw.sources_col, [TOTAL, *ids], ["", *docs],
+                       [{"kind": "df_total", "generation": token, "sentences": n, "sources": len(done),
+                         COUNTS: json.dumps(total)}, *metas])
 
     def totals(self) -> tuple[str, int, dict[str, int]] | None:
         """(generation they were made for, sentence count, document frequencies), if stored."""
@@ -148,6 +152,11 @@ class TermCounts:
             return None
         try:
             meta = rec["metadatas"][0]
-            return str(meta.get("generation", "")), int(meta.get("sentences", 0)), json.loads(rec["documents"][0] or "{}")
+            return str(meta.get("generation", "")), int(meta.get("sentences", 0)), _counts(meta, rec["documents"][0])
         except (ValueError, TypeError):
             return None
+
+
+def _counts(meta: dict[str, Any], document: str | None) -> dict[str, int]:
+    """Stored counts: the `COUNTS` metadata, or (a record written before it) the JSON document."""
+    return json.loads(meta.get(COUNTS) or document or "{}")

@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 
 from ingest.loaders import load_file
+from ingest.records import stored_text
 from ingest.settings import Settings
 from ingest.store import Store
 from tests.conftest import ARTICLE, SEED_ID
@@ -100,7 +101,7 @@ def snapshot(s: Settings) -> dict[str, Any]:
         "term_counts": {m["source"]: m["sha256"] for m, _ in records.values() if m.get("kind") == "df"},
         "sources": {i: (m["state"], m["sha256"], m["sentences"], m["title"], m["published"], d)
                     for i, (m, d) in records.items() if m.get("kind") == "source"},
-        "sentences": {i: (d, m["source"], m["index"], m["start"], m["end"], m["sha"])
+        "sentences": {i: (stored_text(d, m), m["source"], m["index"], m["start"], m["end"], m["sha"])
                       for i, m, d in zip(sen["ids"], sen["metadatas"], sen["documents"])},
         "links": {m["claim"]: (m["by"], m["status"], m["origin"]) for m in links["metadatas"]},
     }
