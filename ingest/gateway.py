@@ -80,8 +80,8 @@ def is_disk_full(e: BaseException) -> bool:
 # log compaction fail on a full disk with errors that say something else ("Failed to apply logs to
 # the metadata segment"), and "damaged, rebuild" would be the wrong advice (a rebuild needs more space).
 LOW_SPACE_BYTES = 1 << 20
-# Bytes a character of a document or metadata takes in the embedded index as it is written (measured 5.2
-_BYTES_PER_CHAR = 6  # for a document: the log's copy, the full-text index and the metadata of a 448 KB text took 2.3 MB)
+# Bytes a character of a document or metadata takes in the embedded index as written (measured 5.2 for
+_BYTES_PER_CHAR = 6  # a document: the log's copy, the full-text index and the metadata of a 448 KB text: 2.3 MB)
 
 
 def nearly_full(folder: Path | str) -> bool:

@@ -118,7 +118,8 @@ class StoredSentence:
         `TEXT_KEY` or, an older row, the document)."""
         cue = meta.get("cue")
         return cls(id=sid, source=str(meta["source"]), index=int(meta["index"]), start=int(meta["start"]),
-                   end=int(meta["end"]), text=stored_text(document, meta) or "", published=str(meta.get("published", "")),
+                   end=int(meta["end"]), text=stored_text(document, meta) or "",
+                   published=str(meta.get("published", "")),
                    sha=meta.get("sha"), cue=None if cue is None else str(cue), vector=vector, distance=distance)
 
     def metadata(self) -> dict[str, Any]:
