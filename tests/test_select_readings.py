@@ -84,3 +84,22 @@ def test_the_unanswerable_twins_are_still_declined(engine):
     for q in ("what did tomas ortega tell the governor?", "how long did the 900m climb take?"):
         ans = engine.ask(q)
         assert not ans.answered and "don't say" in ans.answer
+
+
+def test_the_selection_says_which_rule_declined(engine):
+    """`Selection.why` names what decided (benchmarks.failure_causes counts declines by rule)."""
+    seen = []
+    inner = engine.selector
+
+    class Recording:
+        def select(self, query, candidates, neighbours):
+            seen.append(inner.select(query, candidates, neighbours))
+            return seen[-1]
+
+    engine.selector = Recording()
+    try:
+        engine.ask("what did tomas ortega tell the governor?")
+        engine.ask("what did ibanez tell the governor?")
+    finally:
+        engine.selector = inner
+    assert [s.why for s in seen] == ["rule 1", "answered"]
