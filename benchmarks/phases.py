@@ -173,6 +173,20 @@ def phase_model(corpus: str) -> dict[str, Any]:
     return {"fp32": model_alone(texts), "int8": model_alone(texts, "int8")}
 
 
+def links_digest(store: Any) -> dict[str, Any]:
+    """Every stored correction link and sentence cue, as a count and a digest: a speed change to
+    the detector must leave both identical (compare them across runs of the same corpus)."""
+    import hashlib
+
+    links = sorted(json.dumps([lk.claim, lk.by, lk.status, lk.origin, lk.note, round(lk.score, 6), lk.family])
+                   for lk in store.every_link())
+    cues = sorted(f"{i}\t{(m or {}).get('cue', '')}" for rec in store.sentence_pages(["metadatas"])
+                  for i, m in zip(rec["ids"], rec["metadatas"]))
+    digest = lambda xs: hashlib.sha256("\n".join(xs).encode()).hexdigest()[:16]  # noqa: E731
+    return {"links": len(links), "links_digest": digest(links), "cued": sum(not c.endswith("\t") for c in cues),
+            "cues_digest": digest(cues)}
+
+
 def phase_ingest(corpus: str, data_dir: str, change: str = "") -> dict[str, Any]:
     """Fresh ingest, then re-ingest unchanged, then with one source changed (same process, model
     warm: these measure the pipeline, the CLI's model load is measured by `cold`). The fresh
@@ -195,6 +209,7 @@ def phase_ingest(corpus: str, data_dir: str, change: str = "") -> dict[str, Any]
     ingest_s, ingest_cpu_s = time.perf_counter() - t, time.process_time() - c
     assert rep.ok, [r.line() for r in rep.results if r.status == "failed"][:5]
     steps = bd.result(ingest_s)
+    digest = links_digest(idx.store())
     sentences = sum(r.sentences for r in rep.results)
     sources = len(rep.results)
 
@@ -213,7 +228,7 @@ def phase_ingest(corpus: str, data_dir: str, change: str = "") -> dict[str, Any]
     return {
         "sources": sources, "sentences": sentences, "imports_s": imports_s, "model_load_s": load_s,
         "ingest_s": ingest_s, "embed_s": steps["embed"], "steps": steps, "cpu_s": ingest_cpu_s,
-        "sent_per_s": sentences / ingest_s, "flagged": rep.flagged,
+        "sent_per_s": sentences / ingest_s, "flagged": rep.flagged, **digest,
         "unchanged_s": unchanged_s, "unchanged_embedded": rep2.embedded, "unchanged_cpu_s": unchanged_cpu_s,
         "unchanged_counts": rep2.counts(), "changed_s": changed_s, "changed_embedded": rep3.embedded,
         "changed_steps": changed_steps, "changed_counts": rep3.counts(), "peak_rss_mb": peak_rss_mb(),

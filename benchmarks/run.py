@@ -133,6 +133,9 @@ def bench_size(size: int, langchain: bool, phases: set[str], previous: dict[str,
     print(f"re-ingest unchanged {i['unchanged_s']:.2f}s ({i['unchanged_embedded']} embedded); one source edited "
           f"{i['changed_s']:.2f}s ({i['changed_embedded']} embedded); ingest peak RSS {i['peak_rss_mb']:.0f} MB",
           flush=True)
+    if "links_digest" in i:
+        print(f"  links {i['links']:,} (digest {i['links_digest']}), cued sentences {i['cued']:,} (digest "
+              f"{i['cues_digest']}): a speed change must leave both identical", flush=True)
     if "changed_steps" in i:
         print(f"  one edited source: {_steps_line(i['changed_steps'], i['changed_s'])}", flush=True)
     if "query" in phases or "query" not in out:
