@@ -185,3 +185,9 @@ SOURCE_REVISION = re.compile(r"\b(?:retract(?:ed|s|ing)?|recant(?:ed|s|ing)?|dis
                              r"amended) (?:account|version|statement|report))\b", re.I)
 # "<Source>'s description … was not accurate": a statement of falsity about what the source published.
 POSSESSOR = re.compile(r"([A-Z][\w.&-]*(?:\s[A-Z][\w.&-]*){0,3})['’]s\b")
+
+
+# Every search above first asks whether one of its literals occurs (literals.py): same results, less CPU.
+from .literals import guard_module  # noqa: E402
+
+guard_module(globals())

@@ -28,6 +28,9 @@ from .patterns import (
 )
 
 from .lexicon import ADMISSION, EXONERATION, SOURCE_REVISION, PREVENT, REPLACE, REVERSAL, UPHOLD, WEEKDAY
+from .literals import arm
+
+arm()  # the detector is loaded: its searches now skip texts without their literals (literals.py)
 
 _DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
