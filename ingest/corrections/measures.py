@@ -43,6 +43,13 @@ class Quantity(NamedTuple):
         return self.settled and not self.move and bool(self.unit)
 
 
+_RANGE_TAIL = re.compile(r"^\s*(?:(?:and|to|or|-|–)\s+[$€£]?\d[\d,.]*\s*)?")
+_WORD_OR_PCT = re.compile(r"[A-Za-z][\w'’-]*|%")
+_PERCENT = re.compile(r"%|percent|per cent", re.I)
+_KILLING = re.compile(r"\b(?:killing|killed|kills)\s+(?:\w+\s+)?$", re.I)
+_MONEY = re.compile(r"[$€£¥]|dollar|euro|pound|yuan|yen", re.I)
+
+
 @lru_cache(maxsize=50_000)
 def quantities(text: str) -> tuple[Quantity, ...]:
     out = []
@@ -54,22 +61,24 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         a = text.find(f, p)
         spans.append((a, a + len(f)) if a >= 0 else (-1, -1))
         p = a + len(f) if a >= 0 else p
+    per: bool | None = None
     for k, f in enumerate(figs):
         at = text.find(f, pos)
         if at < 0:
             continue
         pos = at + len(f)
-        rest = re.sub(r"^\s*(?:(?:and|to|or|-|–)\s+[$€£]?\d[\d,.]*\s*)?", " ", text[pos:])
-        ws = [w for w in re.findall(r"[A-Za-z][\w'’-]*|%", rest)[:5]]
+        rest = _RANGE_TAIL.sub(" ", text[pos:])
+        ws = [w for w in _WORD_OR_PCT.findall(rest)[:5]]
         unit_words = [w for w in ws if not MAGNITUDE.fullmatch(w)][:3]
-        unit = frozenset(content_terms(" ".join(unit_words))) | (frozenset({"percent"}) if re.search(r"%|percent|per cent", f + " " + " ".join(ws[:1]), re.I) else frozenset())
+        unit = frozenset(content_terms(" ".join(unit_words))) | (frozenset({"percent"}) if _PERCENT.search(f + " " + " ".join(ws[:1])) else frozenset())
         before = text[max(0, at - 40):at]
         move = bool(MOVE_BEFORE.search(before))
-        tally = bool(unit & TALLY) or bool(re.search(r"\b(?:killing|killed|kills)\s+(?:\w+\s+)?$", before, re.I))
+        tally = bool(unit & TALLY) or bool(_KILLING.search(before))
         # A sum of money is set by events (an offer, a price, a period's results) and a figure for
         # "last year" or "the third quarter" belongs to its period: a later one is another quantity.
-        money = bool(re.search(r"[$€£¥]|dollar|euro|pound|yuan|yen", f + " " + " ".join(ws[:1]), re.I))
-        per = PERIOD.search(text)
+        money = bool(_MONEY.search(f + " " + " ".join(ws[:1])))
+        if per is None:
+            per = bool(PERIOD.search(text))  # of the whole text: once, not per figure
         settled = not (money or per)
         out.append(Quantity(f, figure_value(f), unit, move, tally, settled, tuple(unit_words),
                             "" if money else _own_period(text, spans, k)))

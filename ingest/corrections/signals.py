@@ -83,6 +83,14 @@ def _weekday(text: str) -> int | None:
     return _DAYS.index(m.group(1).lower()) if m else None
 
 
+_MONTH_SET = frozenset(_MONTHS)
+_NON_DIGIT = re.compile(r"\D")
+_TIME_AFTER = re.compile(r"[:.]\d\d\s?[ap]\.?m|\s?[ap]\.m\.")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_SCALED = re.compile(r"%|percent|million|billion|trillion|thousand", re.I)
+
+
+@lru_cache(maxsize=100_000)  # asked by signals() and by measures.quantities() of the same text
 def figures(text: str) -> tuple[str, ...]:
     """Figures a correction can be about ("5,000", "$2.5 billion", "40%"); not days of the month
     nor years."""
@@ -90,14 +98,14 @@ def figures(text: str) -> tuple[str, ...]:
     for m in _FIG.finditer(text):
         f = m.group(0).strip()
         before = text[max(0, m.start() - 10):m.start()].split()
-        if before and before[-1].strip(".,").capitalize() in _MONTHS:
+        if before and before[-1].strip(".,").capitalize() in _MONTH_SET:
             continue
-        digits = re.sub(r"\D", "", f)
-        if text[m.start() - 1:m.start()] == ":" or re.match(r"[:.]\d\d\s?[ap]\.?m|\s?[ap]\.m\.", text[m.end():]):
+        digits = _NON_DIGIT.sub("", f)
+        if text[m.start() - 1:m.start()] == ":" or _TIME_AFTER.match(text[m.end():]):
             continue  # a time of day
-        if re.fullmatch(r"(?:19|20)\d\d", f):
+        if _YEAR.fullmatch(f):
             continue  # a year
-        if len(digits) == 1 and not f[0].isalpha() and not re.search(r"%|percent|million|billion|trillion|thousand", f, re.I):
+        if len(digits) == 1 and not f[0].isalpha() and not _SCALED.search(f):
             continue  # "3 of them": too common to be what a correction is about
         out.append(f)
     return tuple(out)
