@@ -130,6 +130,9 @@ def bench_size(size: int, langchain: bool, phases: set[str], previous: dict[str,
           f"model load {i['model_load_s']:.2f}s", flush=True)
     if "steps" in i:
         print(f"  breakdown: {_steps_line(i['steps'], i['ingest_s'])}", flush=True)
+    if "steps_thread_cpu" in i:  # the ingesting thread's CPU per step (embedding's own threads not counted)
+        print("  its thread CPU: " + ", ".join(f"{k.replace('_', ' ')} {v:.2f}s" for k, v in i["steps_thread_cpu"].items()
+                                               if k in ("cues", "relink", "load_clean_split")), flush=True)
     print(f"re-ingest unchanged {i['unchanged_s']:.2f}s ({i['unchanged_embedded']} embedded); one source edited "
           f"{i['changed_s']:.2f}s ({i['changed_embedded']} embedded); ingest peak RSS {i['peak_rss_mb']:.0f} MB",
           flush=True)

@@ -33,7 +33,7 @@ except ImportError:  # pragma: no cover (older layouts keep them on the compiler
     _EXTRA_CASES = getattr(__import__("re._compiler").compiler, "_EXTRA_CASES", {})
 
 _LIMIT = 512  # largest set of exact strings kept while walking a pattern (then a set becomes a requirement)
-_MIN_LEN = 3  # a requirement whose shortest literal is shorter than this filters too little: search always
+_MIN_LEN = 2  # a requirement with a one-character literal filters too little: search always
 
 
 def _fold_code(o: int) -> int:
