@@ -36,9 +36,11 @@ _WHICH_ORG_Q = re.compile(r"\bwhich (?!of\b|one\b|way\b|part\b|kind\b|type\b|sor
 _WHERE_Q = re.compile(r"^\s*(?:and\s+)?where\b", re.I)
 
 
-_SAY_Q = re.compile(r"\b(?:did|does|do|has|have|had|would|will)\s+(.{2,60}?)\s+(?:say|said|tell|respond|"
-                    r"comment|react|reply|claim|argue|state|announce|add)\b|\bwhat was (.{2,60}?)(?:'s|’s) "
-                    r"(?:response|reaction|statement|comment|position)\b", re.I)
+# Asking for someone's words (rules 2 and 9). "How did X react/respond", "X's reaction/response" are
+# not: a reaction may be a deed ("Higgs was seen wiping away tears"; "Whole Foods shares jumped").
+_SAY_Q = re.compile(r"\b(?:did|does|do|has|have|had|would|will)\s+(.{2,60}?)\s+(?:say|said|tell|"
+                    r"comment|reply|claim|argue|state|announce|add)\b|\bwhat was (.{2,60}?)(?:'s|’s) "
+                    r"(?:statement|comment|position)\b", re.I)
 # Reporting verbs and nouns: how news copy attributes words to a speaker (rules 2 and 9).
 _SAID = re.compile(r"\b(?:sa(?:id|ys|ying)|told|tells?|stat(?:ed|es|ement)|respon(?:ded|ds|se)|comment(?:ed|s)?|"
                    r"repl(?:ied|ies|y)|added|argu(?:ed|es|ing)|announc(?:ed|es)|spokes(?:man|woman|person)|"

@@ -45,9 +45,10 @@ Then a few rules, each of which a reader would defend on any text:
    `python -m bot.focus_fit`: the similarity that keeps 95 % of TrecQA/WikiQA train's answers).
    Quoted sentences without it are dropped; when none is left, a passing sentence with the stem
    is quoted, else the bot abstains ("What salary …" is not answered with the company's revenue).
-9. "What did X say", "How did X react", when no passing sentence reports X's words (rule 2, X
+9. "What did X say/tell/write …", when no passing sentence reports X's words (rule 2, X
    matched by any longer word before an "of"), is not answered: others' words are not X's. (A
-   yes/no question about a statement, "Did X tell Y to …?", is not asking for X's words.)
+   yes/no question about a statement, "Did X tell Y to …?", is not asking for X's words; nor is
+   "How did X react/respond": a reaction may be a deed, "Higgs was seen wiping away tears".)
 
 The interface: a `Selector` takes the `Query` and the candidate `StoredSentence`s and returns a
 `Selection` (every candidate scored, best first, and the chosen ones).

@@ -12,7 +12,8 @@ from ingest.records import StoredSentence, sentence_id
 from ingest.terms import content_terms, name_tokens
 
 from .features import QuestionView, name_coverage
-from .names import absent_spans, fold, initials_in, lowercase_names, number_of, spelled_out, unaccented_in
+from .names import (ORDINARY, absent_spans, fold, initials_in, lexicon, lowercase_names, number_of, spelled_out,
+                    unaccented_in)
 from .termstats import TermStats
 
 # Reads stored sentences by id (the store's `get_sentences`, typed): how a selector looks at the
@@ -43,14 +44,15 @@ def around_of(qv: QuestionView, candidates: Sequence[StoredSentence], neighbours
 def with_quote_ends(pool: Sequence[StoredSentence], neighbours: Neighbours, speaker: str) -> dict[str, str]:
     """Rules 2 and 9: each candidate's text, and for one that opens a quotation it does not close
     ("“We appreciate the corrections."), the next sentence too, where news copy names the speaker
-    ("… Megvii said in a statement."). A sentence opening with "He"/"She" after one naming the
-    speaker is the speaker's ("Luis Urzúa … stepped out." "He … told him …")."""
+    ("… Megvii said in a statement."). The first "he"/"she" of a sentence right after one naming the
+    speaker is the speaker ("Luis Urzúa … stepped out." "He … told him …"; "“I may have lost,” he said.")."""
     out = {c.id: c.text for c in pool}
     open_ = {sentence_id(c.source, c.index + 1): c.id for c in pool
              if c.text.count("“") > c.text.count("”") or c.text.count('"') % 2}
     prev = {sentence_id(c.source, c.index - 1): c.id for c in pool
-            if _PRONOUN.match(c.text) and c.index > 0}
-    keys = [w for w in re.findall(r"\w+", fold(speaker)) if len(w) > 3]
+            if _PRONOUN.search(c.text) and c.index > 0}
+    # The speaker's names ("urzua", "mccarthy"), not its ordinary words ("the president", "south").
+    keys = [w for w in re.findall(r"\w+", fold(speaker)) if len(w) > 3 and lexicon().kind(w) != ORDINARY]
     for sid, s in (neighbours(list(open_) + list(prev)) if open_ or prev else {}).items():
         if sid in open_:
             out[open_[sid]] += " " + s.text
@@ -60,7 +62,7 @@ def with_quote_ends(pool: Sequence[StoredSentence], neighbours: Neighbours, spea
     return out
 
 
-_PRONOUN = re.compile(r"^(?:He|She)\b")
+_PRONOUN = re.compile(r"\b(?:He|She|he|she)\b")  # the sentence's first "he"/"she": "…," he said.
 
 
 def absent_names(question: str, stats: TermStats, texts: Sequence[str] = ()) -> list[str]:

@@ -103,3 +103,25 @@ def test_the_selection_says_which_rule_declined(engine):
     finally:
         engine.selector = inner
     assert [s.why for s in seen] == ["rule 1", "answered"]
+
+
+def test_a_reaction_is_not_only_words_and_he_said_is_the_speakers():
+    """"How did X react" asks for a reaction, which may be a deed: rules 2 and 9 do not demand X's
+    words. '"…," he said.' right after a sentence naming X is X's (rule 2 prefers it)."""
+    from bot.question import speaker_of
+    from bot.select_rules import with_quote_ends
+    from ingest.records import StoredSentence
+
+    assert speaker_of("How did Peter Higgs react when the results came out?") is None
+    assert speaker_of("And how did Huckabee respond to the ruling?") is None
+    assert speaker_of("What did McCarthy say after losing the vote?") == "mccarthy"
+    rows = [StoredSentence("s#1", "s", 1, 0, 0, "McCarthy left the chamber to cheers from his allies."),
+            StoredSentence("s#2", "s", 2, 0, 0, "“I may have lost a vote today,” he said."),
+            StoredSentence("t#1", "t", 1, 0, 0, "The president resigned on Tuesday."),
+            StoredSentence("t#2", "t", 2, 0, 0, "“It was time,” he said.")]
+    by_id = {r.id: r for r in rows}
+    read = lambda ids: {i: by_id[i] for i in ids if i in by_id}  # noqa: E731
+    said = with_quote_ends([rows[1]], read, "mccarthy")
+    assert "mccarthy said" in said["s#2"]
+    # An ordinary word of the speaker's phrase ("president") is not a name the pronoun stands for.
+    assert with_quote_ends([rows[3]], read, "south africa's president")["t#2"] == rows[3].text
