@@ -1,0 +1,110 @@
+"""`python -m benchmarks.relink_ab INDEX TAPE [--replay]`: relink every source of a copy of INDEX
+and print the links' count and digest, the link writes' digest and the relinking thread's CPU.
+
+Why: a speed change to the detector must leave every link identical, but two fresh ingests of the
+same corpus by the same code need not agree — Chroma's vector searches order sentences at equal
+distance differently from run to run (the synthetic corpus repeats sentences word for word), and
+which of two tied claims a correction links to follows that order. So this records the vector
+searches of one run (TAPE) and, with `--replay`, answers another run's identical searches from the
+tape: two code versions then see the same candidates, and any difference in links is theirs.
+Run it once with the new code (recording) and once with the old, replaying: from the old tree's root
+(`cd OLD && PYTHONPATH=OLD:NEW python -m benchmarks.relink_ab INDEX TAPE --replay`; the current
+directory comes first on the path, so run from elsewhere, the new tree's `ingest` would be imported).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+for _k, _v in (("HF_HUB_OFFLINE", "1"), ("TOKENIZERS_PARALLELISM", "false"), ("ANONYMIZED_TELEMETRY", "False")):
+    os.environ.setdefault(_k, _v)
+
+
+def _norm(x: Any) -> Any:
+    if isinstance(x, np.ndarray):
+        return "nd", np.asarray(x, dtype=np.float32).tobytes()
+    if isinstance(x, dict):
+        return tuple(sorted((k, _norm(v)) for k, v in x.items()))
+    if isinstance(x, (list, tuple)):
+        return tuple(_norm(v) for v in x)
+    if callable(x):
+        return "fn", getattr(x, "__name__", repr(x))
+    return x
+
+
+def _key(name: str, args: Any, kw: Any) -> str:
+    return hashlib.sha1(pickle.dumps((name, _norm(args), _norm(kw)))).hexdigest()
+
+
+def _digest(rows: list[str]) -> str:
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16]
+
+
+def _link_row(lk: Any) -> str:
+    return json.dumps([lk.claim, lk.by, lk.status, lk.origin, lk.note, round(lk.score, 6), lk.family])
+
+
+def run(index: Path, tape_path: Path, replay: bool) -> dict[str, Any]:
+    from ingest.corrections.relink import relink
+    from ingest.settings import Settings
+    from ingest.store import Store
+
+    work = Path(tempfile.mkdtemp(prefix="relink-ab-")) / "index"
+    shutil.copytree(index, work)
+    try:
+        tape: dict[str, Any] = pickle.loads(tape_path.read_bytes()) if replay else {}
+        counts = {"replayed": 0, "missed": 0, "recorded": 0}
+        store = Store(Settings(_env_file=None, data_dir=work))
+
+        def taped(name: str, fn: Any, only: Any = None) -> Any:
+            def call(*a: Any, **kw: Any) -> Any:
+                if only is not None and not only(a):
+                    return fn(*a, **kw)
+                k = _key(name, a, kw)
+                if replay and k in tape:
+                    counts["replayed"] += 1
+                    return tape[k]
+                out = fn(*a, **kw)
+                counts["missed" if replay else "recorded"] += 1
+                tape[k] = out
+                return out
+            return call
+
+        # The vector searches only: every other read is deterministic and stays live.
+        store._call = taped("_call", store._call, lambda a: getattr(a[0], "__name__", "") == "query")
+        store.query = taped("query", store.query)
+        writes: list[str] = []
+        for name in ("put_links", "delete_links"):
+            def write(items: Any, _fn: Any = getattr(store, name), _name: str = name) -> Any:
+                writes.append(json.dumps([_name, sorted(_link_row(x) if hasattr(x, "claim") else x for x in items)]))
+                return _fn(items)
+            setattr(store, name, write)
+        live = {sid for sid, r in store.source_records().items() if r.state == "complete"}
+        t, c = time.perf_counter(), time.thread_time()
+        relink(store, live, set(), [])
+        wall, cpu = time.perf_counter() - t, time.thread_time() - c
+        if not replay:
+            tape_path.write_bytes(pickle.dumps(tape))
+        links = sorted(_link_row(lk) for lk in store.every_link())
+        return {"code": str(Path(sys.modules["ingest"].__file__ or "").parent), **counts, "relink_wall_s": round(wall, 2),
+                "relink_thread_cpu_s": round(cpu, 2), "links": len(links), "links_digest": _digest(links),
+                "writes_digest": _digest(writes)}
+    finally:
+        shutil.rmtree(work.parent, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3:
+        raise SystemExit(__doc__.split("\n\n")[0])
+    print(json.dumps(run(Path(sys.argv[1]), Path(sys.argv[2]), "--replay" in sys.argv[3:])))
