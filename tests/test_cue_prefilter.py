@@ -146,3 +146,16 @@ def test_signals_and_cues_unchanged(texts: list[str], monkeypatch: pytest.Monkey
     _all_caches_clear()
     assert new == old
     assert {c for _, c, _ in new} == {"strong", "update", "weak", ""}
+
+
+def test_the_answer_path_leaves_its_patterns_plain() -> None:
+    """A cold `ask` imports lexicon patterns but not the detector: nothing is derived or scanned
+    there, each method is the pattern's own; importing the detector arms them."""
+    import subprocess
+    import sys
+
+    code = ("import bot.later\nfrom ingest.corrections import lexicon as L\n"
+            "assert L.PAST_PERFECT.search == L.PAST_PERFECT.rx.search and L.YEAR.need == -1\n"
+            "from ingest.corrections import signals\n"
+            "assert L.PAST_PERFECT.search != L.PAST_PERFECT.rx.search and L.PAST_PERFECT.need != -1\n")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

@@ -256,6 +256,8 @@ class Guarded:
         return self.rx.findall(string, *args, **kw) if self.need & present(string) else []
 
     def __getattr__(self, name: str) -> Any:  # pattern, flags, groups, groupindex, scanner
+        if name == "rx" or name.startswith("__"):  # not yet set (a copy being built): no recursion
+            raise AttributeError(name)
         return getattr(self.rx, name)
 
     def __repr__(self) -> str:
