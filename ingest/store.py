@@ -222,15 +222,16 @@ class Store(Gateway):
 
     def text_index(self) -> TextIndex:
         """Every sentence's text in storage order (`ingest.textscan`): the warm rows', else kept for
-        the generation it was read at (dropped by this process's sentence writes; a warm bot keeps
-        only its rows' copy), read from the mirror when it is in step, else from Chroma."""
+        the generation it was read at (dropped by this process's sentence writes, and once a warm
+        bot's rows are ready), read from the mirror when it is in step, else from Chroma."""
         if self.rows is not None and (held := self.rows.text_index()) is not None:
+            self._texts = None
             return held
         gen = self.generation()
         if self._texts is not None and self._texts[0] == gen:
             return self._texts[1]
         texts = from_mirror(self) or from_chroma(self)
-        self._texts = (gen, texts) if self.rows is None else None
+        self._texts = (gen, texts)  # also while warm rows fill: each search would read every row again
         return texts
 
     # -- correction links -----------------------------------------------------------------

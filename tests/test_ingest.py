@@ -14,8 +14,10 @@ from ingest.loaders import load_file, split_front_matter
 
 
 def _snapshot(store):
-    rows = store.sentences.get(include=["documents", "metadatas"])
-    return sorted(zip(rows["ids"], rows["documents"])), store.source_records()
+    from ingest.records import stored_text
+
+    rows = store.sentences.get(include=["documents", "metadatas"])  # the text: metadata, or an older row's document
+    return sorted(zip(rows["ids"], map(stored_text, rows["documents"], rows["metadatas"]))), store.source_records()
 
 
 def test_bundled_article_is_byte_for_byte_after_front_matter():
