@@ -44,7 +44,8 @@ def sentence_id(source: str, index: int) -> str:
 
 # A sentence's text is this metadata key, not its Chroma document: Chroma indexes every
 # document for full-text search, a third of its write time, for reads now answered by
-# `ingest.textscan`. Rows written before keep their text as the document; reads take either.
+# `ingest.textscan`. Rows written before, and rows on a Chroma server (no mirror there: its own
+# full-text search answers), keep their text as the document; reads take either.
 TEXT_KEY = "text"
 
 

@@ -9,7 +9,8 @@ over every document, and a metadata filter a pass over every metadata row (at 10
 - a name's matches are found once, as ids in Chroma's order (a get returns rows by their offset id,
   ascending, whatever the filter: `ORDER BY embeddings.id` in Chroma's SQLite reader, checked by
   tests/test_edit_incremental.py), over every sentence's text, read once per run
-  (`Store.text_index`: from the mirror the writer keeps, else from Chroma; `ingest.textscan`);
+  (`Store.text_index`: from the mirror the writer keeps, else from Chroma; `ingest.textscan`) — on a
+  Chroma server, where no mirror is kept and texts are documents, by the server's full-text search;
   its first `n` among all sentences and its first `n` among cue sentences are both cut from that
   list, and only those rows are read, by id;
 - the cue sentences' ids are read once per run, and a vector search among them names those ids
@@ -80,13 +81,11 @@ class RunSearches:
 
     def containing(self, needle: str, limit: int = 50, where: dict[str, Any] | None = None) -> list[StoredSentence]:
         """`Store.containing(needle, limit, where)`."""
-        if self._texts is None:  # the run's writes are done: the texts stay as read
-            self._texts = self.store.text_index()
         if where is not None and where != self.cue_where:
-            return first_rows(self.rows_by_id, self._texts.find(needle), limit, where)
+            return first_rows(self.rows_by_id, self._find(needle), limit, where)
         ids = self._matches.get(needle)
         if ids is None:
-            ids = self._texts.find(needle)
+            ids = self._find(needle)
             if self._kept <= MAX_KEPT:
                 self._matches[needle] = ids
                 self._kept += len(ids)
@@ -95,6 +94,15 @@ class RunSearches:
             ids = [i for i in ids if i in cue]
         rows = self.rows_by_id(ids[:limit])
         return [rows[i] for i in ids[:limit] if i in rows]
+
+    def _find(self, needle: str) -> list[str]:
+        """Ids of every sentence containing `needle`, in Chroma's order."""
+        if getattr(self.store.settings, "server_mode", False):  # a server's own search (no mirror there)
+            got = self.store._call(self.store.sentences.get, where_document={"$contains": needle}, include=[])
+            return list(got["ids"])
+        if self._texts is None:  # the run's writes are done: the texts stay as read
+            self._texts = self.store.text_index()
+        return self._texts.find(needle)
 
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[StoredSentence]:
         """`Store.query(vector, n, where)`."""

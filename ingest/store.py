@@ -84,8 +84,7 @@ class Store(Gateway):
         self.manifest.set_state(source_id, state)
 
     def delete_source(self, source_id: str) -> None:
-        self._texts = None
-        self.manifest.delete(source_id)
+        self._texts = None; self.manifest.delete(source_id)  # noqa: E702
 
     def journal_open(self) -> bool:
         return self.manifest.journal_open()
@@ -125,10 +124,11 @@ class Store(Gateway):
                 for source, sentences, _, extra in items for i, snt in enumerate(sentences)]
         vecs = [np.asarray(v, dtype=np.float32).reshape(len(s), -1) for _, s, v, _ in items if len(s)]
         allv = np.vstack(vecs) if vecs else np.zeros((0, 1), dtype=np.float32)
-        self._texts = None
-        # The text as metadata, no document: Chroma indexes documents for full-text search (`ingest.textscan`).
-        self.upsert(self.sentences, [r.id for r in rows], None, [{**r.metadata(), TEXT_KEY: r.text} for r in rows],
-                    allv.tolist())
+        self._texts, server = None, self.settings.server_mode
+        # The text as metadata, no document: Chroma indexes documents for full-text search (`ingest.textscan`);
+        # a server (no mirror there) keeps it as the document, found by the server's own search (`containing`).
+        self.upsert(self.sentences, [r.id for r in rows], [r.text for r in rows] if server else None,
+                    [r.metadata() if server else {**r.metadata(), TEXT_KEY: r.text} for r in rows], allv.tolist())
         for source, sentences, _, _ in items:  # a source emptied by an edit only loses its old sentences
             if trim is not None and source.id not in trim:
                 continue
@@ -171,8 +171,7 @@ class Store(Gateway):
         return out
 
     def delete_sentences(self, ids: Sequence[str]) -> None:
-        self._texts = None
-        self.delete_ids(self.sentences, ids)
+        self._texts = None; self.delete_ids(self.sentences, ids)  # noqa: E702
 
     def source_sentences(self, source_id: str, with_vectors: bool = False) -> list[StoredSentence]:
         rec = self._call(self.sentences.get, where={"source": source_id}, include=_include(with_vectors))
@@ -218,12 +217,14 @@ class Store(Gateway):
     def containing(self, needle: str, limit: int = 50, where: dict[str, Any] | None = None) -> list[StoredSentence]:
         """The first `limit` sentences (with vectors), in storage order, whose text contains `needle`
         (case-sensitive, as Chroma's `$contains` did) and, when given, whose metadata matches `where`."""
+        if self.settings.server_mode and (self.rows is None or self.rows.text_index() is None):  # no mirror there
+            return _rows(self._call(self.sentences.get, where_document={"$contains": needle}, where=where,
+                                    limit=limit, include=_include(True)), True)
         return first_rows(lambda ids: self._read_sentences(ids, True), self.text_index().find(needle), limit, where)
 
     def text_index(self) -> TextIndex:
-        """Every sentence's text in storage order (`ingest.textscan`): the warm rows', else kept for
-        the generation it was read at (dropped by this process's sentence writes, and once a warm
-        bot's rows are ready), read from the mirror when it is in step, else from Chroma."""
+        """Every sentence's text in storage order (`ingest.textscan`): the warm rows' once ready, else read (from the
+        mirror when in step, else Chroma) and kept for its generation until this process writes sentences."""
         if self.rows is not None and (held := self.rows.text_index()) is not None:
             self._texts = None
             return held
