@@ -100,7 +100,7 @@ def _start(published: str):
 
 def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], tuning: LaterTuning,
             around: Surroundings, asked: frozenset[int] = frozenset(),
-            stories: Surroundings | None = None) -> tuple[str, bool]:
+            stories: Surroundings | None = None, heads: dict[str, StoredSentence] | None = None) -> tuple[str, bool]:
     """Whether `s` is later coverage of the cited `c` (rules above): ("", names the subject itself)
     when it is, else (why not, False) — "not later", "not relevant", "background", "not named",
     "subject", "point". `stories`: what is read of each later story, for its subject (default
@@ -127,6 +127,10 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     # a question that names something the story carries: a statement naming nothing, asked by a
     # question naming nothing, has nothing but its story to tie it to the question.
     story = not own and not back and bool(question_names) and continues(ss, c_subject, stories or around)
+    # Or its story's headline names the cited subject: a reader reads every sentence of a story
+    # under its headline ("Walgreens Takes GE's Seat in the Dow" / "… will take its place").
+    headed = not own and not back and s.names > 0 and _headed(cs, ss, c_subject, around, heads, tuning)
+    story = story or headed
     if not (own or back or story) and not (s.names >= 1.0 and (same_subject(c_subject, f"{ss.text} {around.of(ss)}")
                                                                 or (current and question_names))):
         return "subject", False
@@ -136,9 +140,21 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     # question itself ("sell components to ZTE" / "lifted its export ban on ZTE": the cited
     # sentence may be background the question's point is not in).
     point = topic_overlap(cs.text, ss.text) or topic_overlap(question, ss.text)
-    if point or close or ((own or back) and current and s.names >= 1.0):
+    if point or close or ((own or back) and current and s.names >= 1.0) or headed:
         return "", own
     return "point", False
+
+
+def _headed(cs: StoredSentence, ss: StoredSentence, subject: str, around: Surroundings,
+            heads: dict[str, StoredSentence] | None, tuning: LaterTuning) -> bool:
+    """The later story as a whole is on the cited sentence's subject and point: its headline (a
+    candidate retrieved for this question) names the cited subject and is close in meaning to the
+    cited sentence. A reader reads every sentence of a story under its headline ("Haiti Marks a Year
+    Since the Quake" / "Prime Minister … put the number of dead at 316,000")."""
+    head = (heads or {}).get(ss.source)
+    return (head is not None and head.vector is not None and cs.vector is not None
+            and same_subject(subject, around.titles.get(ss.source, ""))
+            and float(np.dot(head.vector, cs.vector)) >= tuning.same_point_dense)
 
 
 def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: str,
@@ -154,22 +170,30 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
     current = is_current_state(question)
     asked = frozenset(period_years(question, ""))  # years the question names
     found: dict[str, tuple[Scored, bool]] = {}  # id → (statement, names the subject itself)
+    heads = {p.sentence.source: p.sentence for p in pool if is_headline(p.sentence.text)}
+    direct: set[str] = set()
     for c in cited:
         for s in pool:
             if s.sentence.id in have:
                 continue
-            why, own = verdict(c, s, question, question_names, tuning, around, asked, stories)
+            why, own = verdict(c, s, question, question_names, tuning, around, asked, stories, heads)
             if not why:
                 found[s.sentence.id] = (s, own or (s.sentence.id in found and found[s.sentence.id][1]))
+                if s.sentence.source not in heads or not verdict(c, s, question, question_names, tuning, around,
+                                                                  asked, stories)[0]:
+                    direct.add(s.sentence.id)  # on the subject and point in its own right, not only by its story
     if current:
         later_found = [s.sentence for s, _ in found.values()]
         for s in _stated_change(cited, pool, have | set(found), question_names, tuning, later_found, asked, around):
             found[s.sentence.id] = (s, True)
-    return _one_per_source(found, tuning.max_later, bool(question_names))
+            direct.add(s.sentence.id)
+    return _one_per_source(found, tuning.max_later, bool(question_names), direct)
 
 
-def _one_per_source(found: dict[str, tuple[Scored, bool]], limit: int, named: bool) -> list[Scored]:
-    """Each later source's best statement (selection score), newest source first; a statement that
+def _one_per_source(found: dict[str, tuple[Scored, bool]], limit: int, named: bool,
+                    direct: set[str] | None = None) -> list[Scored]:
+    """Each later source's best statement, newest source first — one on the subject and point in its
+    own words (`direct`; default all) before one its story's headline alone admits; a statement that
     names its subject only through the sentence beside it comes with that sentence when it too
     qualifies ("took a country off its list …" / "Cuba had been on the list for 33 years.")."""
     by_source: dict[str, list[tuple[Scored, bool]]] = {}
@@ -177,7 +201,8 @@ def _one_per_source(found: dict[str, tuple[Scored, bool]], limit: int, named: bo
         by_source.setdefault(s.sentence.source, []).append((s, own))
     picks = []
     for items in by_source.values():
-        items.sort(key=lambda x: _news_first(x[0], named))
+        items.sort(key=lambda x: (is_headline(x[0].sentence.text), direct is not None and x[0].sentence.id not in direct,
+                                  *_news_first(x[0], named)))
         best, own = items[0]
         group = [best]
         if not own:

@@ -65,7 +65,14 @@ def background(s: StoredSentence, about: StoredSentence | None = None, asked: fr
     year = int(m.group(1)) if m else None
     if year is not None and year in asked:
         return False
-    return about is None or year is None or year not in period_years(about.text, about.published)
+    return about is None or year is None or year not in period_years(about.text, about.published) | _own_year(about)
+
+
+def _own_year(s: StoredSentence) -> set[int]:
+    """The year of the sentence's own source: a claim reports on its own days ("plans to launch …
+    next year", June 2019), so a later sentence naming that year ("first announced in 2019 …, never
+    reached the public") tells what became of it, not older history."""
+    return {int(s.published[:4])} if s.published[:4].isdigit() else set()
 
 
 _RELATIVE_YEAR = {"last year": -1, "this year": 0, "a year ago": -1, "the previous year": -1}
