@@ -59,20 +59,24 @@ def background(s: StoredSentence, about: StoredSentence | None = None, asked: fr
     period's figure or event revises it: "grew by 7.8 percent last year", March 2016 / "Output in
     2015 rose by 26.3 percent", July 2016) or the year the question asks about (`asked`: "What
     happened to the city's water in 2021?")."""
-    if not dated_before(s.text, s.published) or news_level(s.text) > 0:
+    main = main_clause(s.text)
+    if not dated_before(main, s.published) or news_level(s.text) > 0:
         return False  # a story's own news may name an earlier year ("banned since 2008, it can fly again")
-    m = YEAR.search(s.text)
+    m = YEAR.search(main)
     year = int(m.group(1)) if m else None
     if year is not None and year in asked:
         return False
-    return about is None or year is None or year not in period_years(about.text, about.published) | _own_year(about)
+    return about is None or year is None or year not in period_years(about.text, about.published)
 
 
-def _own_year(s: StoredSentence) -> set[int]:
-    """The year of the sentence's own source: a claim reports on its own days ("plans to launch …
-    next year", June 2019), so a later sentence naming that year ("first announced in 2019 …, never
-    reached the public") tells what became of it, not older history."""
-    return {int(s.published[:4])} if s.published[:4].isdigit() else set()
+_ASIDE = re.compile(r",[^,]*,")
+
+
+def main_clause(text: str) -> str:
+    """The sentence without its asides set off by commas: a year in an aside describes the subject
+    ("The coin, first announced in 2019 and renamed in 2020, never reached the public"; "GE, a member
+    since 1907, …"), it does not date what the sentence reports."""
+    return _ASIDE.sub(",", text)
 
 
 _RELATIVE_YEAR = {"last year": -1, "this year": 0, "a year ago": -1, "the previous year": -1}
