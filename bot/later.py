@@ -100,7 +100,8 @@ def _start(published: str):
 
 def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], tuning: LaterTuning,
             around: Surroundings, asked: frozenset[int] = frozenset(),
-            stories: Surroundings | None = None, heads: dict[str, StoredSentence] | None = None) -> tuple[str, bool]:
+            stories: Surroundings | None = None, heads: dict[str, StoredSentence] | None = None,
+            told: dict[str, list[StoredSentence]] | None = None) -> tuple[str, bool]:
     """Whether `s` is later coverage of the cited `c` (rules above): ("", names the subject itself)
     when it is, else (why not, False) — "not later", "not relevant", "background", "not named",
     "subject", "point". `stories`: what is read of each later story, for its subject (default
@@ -129,7 +130,7 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     story = not own and not back and bool(question_names) and continues(ss, c_subject, stories or around)
     # Or its story's headline names the cited subject: a reader reads every sentence of a story
     # under its headline ("Walgreens Takes GE's Seat in the Dow" / "… will take its place").
-    headed = not own and not back and s.names > 0 and _headed(cs, ss, c_subject, around, heads, tuning)
+    headed = not own and not back and s.names > 0 and _headed(cs, ss, c_subject, around, heads, tuning, told)
     story = story or headed
     if not (own or back or story) and not (s.names >= 1.0 and (same_subject(c_subject, f"{ss.text} {around.of(ss)}")
                                                                 or (current and question_names))):
@@ -146,15 +147,17 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
 
 
 def _headed(cs: StoredSentence, ss: StoredSentence, subject: str, around: Surroundings,
-            heads: dict[str, StoredSentence] | None, tuning: LaterTuning) -> bool:
+            heads: dict[str, StoredSentence] | None, tuning: LaterTuning,
+            told: dict[str, list[StoredSentence]] | None = None) -> bool:
     """The later story as a whole is on the cited sentence's subject and point: its headline (a
     candidate retrieved for this question) names the cited subject and is close in meaning to the
     cited sentence. A reader reads every sentence of a story under its headline ("Haiti Marks a Year
     Since the Quake" / "Prime Minister … put the number of dead at 316,000")."""
     head = (heads or {}).get(ss.source)
-    return (head is not None and head.vector is not None and cs.vector is not None
-            and same_subject(subject, around.titles.get(ss.source, ""))
-            and float(np.dot(head.vector, cs.vector)) >= tuning.same_point_dense)
+    if head is None or head.vector is None or not same_subject(subject, around.titles.get(ss.source, "")):
+        return False
+    told = [x.vector for x in (told or {}).get(cs.source, [cs]) if x.vector is not None]
+    return any(float(np.dot(head.vector, v)) >= tuning.same_point_dense for v in told)
 
 
 def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: str,
@@ -171,12 +174,15 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
     asked = frozenset(period_years(question, ""))  # years the question names
     found: dict[str, tuple[Scored, bool]] = {}  # id → (statement, names the subject itself)
     heads = {p.sentence.source: p.sentence for p in pool if is_headline(p.sentence.text)}
+    told: dict[str, list[StoredSentence]] = {}  # each source's retrieved sentences: what its story says on the question
+    for p in pool:
+        told.setdefault(p.sentence.source, []).append(p.sentence)
     direct: set[str] = set()
     for c in cited:
         for s in pool:
             if s.sentence.id in have:
                 continue
-            why, own = verdict(c, s, question, question_names, tuning, around, asked, stories, heads)
+            why, own = verdict(c, s, question, question_names, tuning, around, asked, stories, heads, told)
             if not why:
                 found[s.sentence.id] = (s, own or (s.sentence.id in found and found[s.sentence.id][1]))
                 if s.sentence.source not in heads or not verdict(c, s, question, question_names, tuning, around,
