@@ -23,6 +23,7 @@ Then a few rules, each of which a reader would defend on any text:
    no candidate holds together ("sonia gandhi" where one story names a Sonia, another a Gandhi).
    A name typed without its accents is held where a candidate writes it with them ("urzua":
    "Urzúa"), a number with a unit or ordinal glued on by its number ("100m": "100 metres").
+   A year counts as mentioned when a source is dated to it ("the December 2015 court order").
 2. "What did X say": only sentences reporting X's words are quoted (X named beside a reporting
    verb — said, wrote, urged, warned, … — or, for a quotation left open, in the next sentence; a
    sentence opening with "He"/"She" right after one naming X is X's: "He … told him …").

@@ -69,14 +69,18 @@ def background(s: StoredSentence, about: StoredSentence | None = None, asked: fr
     return about is None or year is None or year not in period_years(about.text, about.published)
 
 
-_ASIDE = re.compile(r",[^,]*,")
+# The sentence's subject — a determiner and up to four words, or a name of up to four capitalised
+# words — followed by an aside set off by commas ("The coin, first announced in 2019, …").
+_SUBJECT_ASIDE = re.compile(r"^((?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er|[Tt]his)\s+[\w'’-]+(?:\s+[\w'’-]+){0,3}"
+                            r"|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}),[^,]*,")
 
 
 def main_clause(text: str) -> str:
-    """The sentence without its asides set off by commas: a year in an aside describes the subject
-    ("The coin, first announced in 2019 and renamed in 2020, never reached the public"; "GE, a member
-    since 1907, …"), it does not date what the sentence reports."""
-    return _ASIDE.sub(",", text)
+    """The sentence without an aside on its subject: a year there describes the subject ("The coin,
+    first announced in 2019 and renamed in 2020, never reached the public"; "Exxon, a member since
+    1928, …"), it does not date what the sentence reports. An introductory phrase ("Under the
+    scheme, first announced in 2022, …") is not the subject, and its aside stays."""
+    return _SUBJECT_ASIDE.sub(r"\1,", text, count=1)
 
 
 _RELATIVE_YEAR = {"last year": -1, "this year": 0, "a year ago": -1, "the previous year": -1}

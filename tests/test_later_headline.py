@@ -99,3 +99,39 @@ def test_a_year_the_sources_are_dated_to_is_no_absent_name():
     assert absent_names("Is WhatsApp still blocked in Brazil after the December 2015 court order?", stats) == []
     # a year no source is dated to, nor writes, is still absent
     assert "1987" in absent_names("Was WhatsApp blocked in Brazil in 1987?", stats)
+
+
+def test_only_an_aside_on_the_sentences_subject_is_left_out():
+    from bot.story import main_clause
+    assert main_clause("The coin, first announced in 2019, never reached the public.") == "The coin, never reached the public."
+    assert main_clause("Exxon Mobil, a member since 1928, becomes the longest-serving member.").startswith("Exxon Mobil, becomes")
+    # an introductory phrase is not the subject; an aside later in the sentence is not on it
+    for text in ("Under the scheme, first announced in April 2022, some people were flown abroad.",
+                 "The committee also banned Ivo Marsh, who was minister in 2014, from the Games for life."):
+        assert main_clause(text) == text
+
+
+def test_a_later_story_that_meets_the_cited_story_nowhere_adds_nothing(embedder):
+    # it shares a country name and the word "people" with the question, and tells another story
+    cited = _sc(embedder, "Ostrel has voted to leave the Tarn Union, ending four decades of membership.", "a",
+                "2016-06-24", 1, score=0.6, names=1.0)
+    other = _sc(embedder, "Some people arriving in Ostrel by small boat will be flown to Vell for processing.",
+                "b", "2024-04-23", 2, names=1.0)
+    assert later_statements([cited], [cited, other], "How did young people in Ostrel vote in the referendum?",
+                            ["ostrel"]) == []
+    # the same story told later meets it
+    later = _sc(embedder, "Ostrel formally left the Tarn Union on Friday, four years after its referendum.",
+                "b", "2020-01-31", 2, names=1.0)
+    assert [s.sentence.text for s in later_statements([cited], [cited, later], "Did Ostrel leave the Tarn Union?",
+                                                      ["ostrel", "tarn", "union"])] == [later.sentence.text]
+
+
+def test_a_statement_admitted_by_its_headline_alone_must_be_close_to_the_question(embedder):
+    cited_text, title, _, _, names = CASES[0]
+    cited = _sc(embedder, cited_text, "a", "2010-02-11", 2, score=0.6, names=1.0)
+    head = _sc(embedder, title, "b", "2011-01-13", 0, score=0.0)
+    aside = _sc(embedder, "Kestrel Foods said it plans to keep the port's 900 employees.", "b", "2011-01-13", 1)
+    aside.dense = 0.15  # far from the question in meaning, sharing only its name
+    got = later_statements([cited], [cited, head, aside], "Where is Ostrel's government based?", names,
+                           around=Surroundings({"b": title}, {}))
+    assert aside.sentence.text not in [s.sentence.text for s in got]
