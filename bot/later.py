@@ -111,8 +111,6 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
         return "not later", False
     if s.lex <= 0 and s.dense < tuning.question_dense:
         return "not relevant", False  # not about what was asked
-    if told is not None and not _stories_meet(cs, ss, told, tuning):
-        return "story", False
     if background(ss, cs, asked):
         return "background", False
     if question_names and s.names <= 0:
@@ -121,7 +119,10 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     # ("The company said it would resume …").
     c_subject = cs.text if own_names(cs.text) else f"{cs.text} {around.of(cs)}"
     current = is_current_state(question)
-    own = same_subject(c_subject, ss.text)
+    # A shared name is weak evidence alone ("Britain" in a Brexit story and in a Rwanda scheme's):
+    # the two stories must also meet somewhere (`_stories_meet`).
+    met = told is None or _stories_meet(cs, ss, told, tuning)
+    own = met and same_subject(c_subject, ss.text)
     # Through its surroundings, the statement must also carry every name the question asks about
     # ("Sam Altman" in a headline is not "Sam Bankman-Fried"'s story). Or it refers back (a
     # pronoun, "the phone maker") to the sentence before it, which names the cited subject.
@@ -138,8 +139,8 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     headed = (not own and not back and s.names > 0 and s.dense >= tuning.question_dense
               and _headed(cs, ss, c_subject, around, heads, tuning, told))
     story = story or headed
-    if not (own or back or story) and not (s.names >= 1.0 and (same_subject(c_subject, f"{ss.text} {around.of(ss)}")
-                                                                or (current and question_names))):
+    if not (own or back or story) and not (met and s.names >= 1.0 and (same_subject(c_subject, f"{ss.text} {around.of(ss)}")
+                                                                         or (current and question_names))):
         return "subject", False
     close = (cs.vector is not None and ss.vector is not None
              and float(np.dot(cs.vector, ss.vector)) >= tuning.same_point_dense)
