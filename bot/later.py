@@ -37,6 +37,11 @@ sentences beside them) from what the select stage already read. Four rules:
 For a question about a current state, the newest cited story's own statement of the change joins
 them (`_stated_change`): a sentence the detector's cue marks, one saying how things stand now, or
 the story's lead, which tells its news in plain words ("The charity … is winding up the project").
+Read at the level of the story (bot/later_story.py): a statement whose subject rests on a shared name
+alone counts only when its story meets the cited story somewhere; a later story whose headline names
+the cited subject and is close to the cited story admits its statements close to the question
+("… put the number of dead at 316,000" under "Haiti Marks a Year Since the Quake"), after those on
+the point in their own words.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ from ingest.records import StoredSentence, split_sentence_id
 from ingest.split import is_headline
 from ingest.tuning import LaterTuning
 
+from .later_story import Stories
 from .later_subject import Surroundings, continues, own_names, refers_back, same_subject
 from .story import background, news_level, period_years, states_now
 
@@ -100,8 +106,7 @@ def _start(published: str):
 
 def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], tuning: LaterTuning,
             around: Surroundings, asked: frozenset[int] = frozenset(),
-            stories: Surroundings | None = None, heads: dict[str, StoredSentence] | None = None,
-            told: dict[str, list[StoredSentence]] | None = None) -> tuple[str, bool]:
+            stories: Surroundings | None = None, whole: Stories | None = None) -> tuple[str, bool]:
     """Whether `s` is later coverage of the cited `c` (rules above): ("", names the subject itself)
     when it is, else (why not, False) — "not later", "not relevant", "background", "not named",
     "subject", "point". `stories`: what is read of each later story, for its subject (default
@@ -121,7 +126,7 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     current = is_current_state(question)
     # A shared name is weak evidence alone ("Britain" in a Brexit story and in a Rwanda scheme's):
     # the two stories must also meet somewhere (`_stories_meet`).
-    met = told is None or _stories_meet(cs, ss, told, tuning)
+    met = whole is None or whole.meet(cs, ss)
     own = met and same_subject(c_subject, ss.text)
     # Through its surroundings, the statement must also carry every name the question asks about
     # ("Sam Altman" in a headline is not "Sam Bankman-Fried"'s story). Or it refers back (a
@@ -137,7 +142,7 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     # name with the question is not enough — "plans to keep SkyHop's 900 employees" under a
     # headline naming the airline is no answer to where the airline is based.)
     headed = (not own and not back and s.names > 0 and s.dense >= tuning.question_dense
-              and _headed(cs, ss, c_subject, around, heads, tuning, told))
+              and whole is not None and whole.headed(cs, ss, c_subject, around))
     story = story or headed
     if not (own or back or story) and not (met and s.names >= 1.0 and (same_subject(c_subject, f"{ss.text} {around.of(ss)}")
                                                                          or (current and question_names))):
@@ -153,32 +158,6 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     return "point", False
 
 
-def _headed(cs: StoredSentence, ss: StoredSentence, subject: str, around: Surroundings,
-            heads: dict[str, StoredSentence] | None, tuning: LaterTuning,
-            told: dict[str, list[StoredSentence]] | None = None) -> bool:
-    """The later story as a whole is on the cited sentence's subject and point: its headline (a
-    candidate retrieved for this question) names the cited subject and is close in meaning to the
-    cited sentence. A reader reads every sentence of a story under its headline ("Haiti Marks a Year
-    Since the Quake" / "Prime Minister … put the number of dead at 316,000")."""
-    head = (heads or {}).get(ss.source)
-    if head is None or head.vector is None or not same_subject(subject, around.titles.get(ss.source, "")):
-        return False
-    told = [x.vector for x in (told or {}).get(cs.source, [cs]) if x.vector is not None]
-    return any(float(np.dot(head.vector, v)) >= tuning.same_point_dense for v in told)
-
-
-def _stories_meet(cs: StoredSentence, ss: StoredSentence, told: dict[str, list[StoredSentence]],
-                  tuning: LaterTuning) -> bool:
-    """The two stories meet somewhere: a retrieved sentence of the later story is at least as close
-    to a retrieved sentence of the cited story as a statement must be to a question it answers
-    (`question_dense`). A story about a Rwanda scheme shares "Britain" with one about the Brexit
-    vote, and nothing else. (The same-point closeness, 0.5, was tried: it dropped 12 of 127
-    same-episode story pairs on the realworld parts, retractions among them.)"""
-    a = np.array([x.vector for x in told.get(cs.source, [cs]) if x.vector is not None])
-    b = np.array([x.vector for x in told.get(ss.source, [ss]) if x.vector is not None])
-    return not len(a) or not len(b) or float((a @ b.T).max()) >= tuning.question_dense
-
-
 def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: str,
                      question_names: Sequence[str] = (), tuning: LaterTuning = LaterTuning(),
                      around: Surroundings = Surroundings()) -> list[Scored]:
@@ -192,19 +171,16 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
     current = is_current_state(question)
     asked = frozenset(period_years(question, ""))  # years the question names
     found: dict[str, tuple[Scored, bool]] = {}  # id → (statement, names the subject itself)
-    heads = {p.sentence.source: p.sentence for p in pool if is_headline(p.sentence.text)}
-    told: dict[str, list[StoredSentence]] = {}  # each source's retrieved sentences: what its story says on the question
-    for p in pool:
-        told.setdefault(p.sentence.source, []).append(p.sentence)
+    whole = Stories((p.sentence for p in pool), tuning)  # each story as retrieved for the question
     direct: set[str] = set()
     for c in cited:
         for s in pool:
             if s.sentence.id in have:
                 continue
-            why, own = verdict(c, s, question, question_names, tuning, around, asked, stories, heads, told)
+            why, own = verdict(c, s, question, question_names, tuning, around, asked, stories, whole)
             if not why:
                 found[s.sentence.id] = (s, own or (s.sentence.id in found and found[s.sentence.id][1]))
-                if s.sentence.source not in heads or not verdict(c, s, question, question_names, tuning, around,
+                if s.sentence.source not in whole.heads or not verdict(c, s, question, question_names, tuning, around,
                                                                   asked, stories)[0]:
                     direct.add(s.sentence.id)  # on the subject and point in its own right, not only by its story
     if current:

@@ -1,0 +1,70 @@
+"""Later coverage read at the level of the story, not only of one sentence: what each source's
+retrieved sentences say on the question, whether a later story meets the cited one, and whether a
+later story's headline puts every sentence of it on the cited subject. Later coverage (bot/later.py)
+asks these questions; everything here comes from the candidates the question already retrieved and
+scored (they carry their vectors), so a warm question reads nothing more.
+
+Why story-level: a later statement often names its subject only through its story ("Prime Minister
+… put the number of dead at 316,000" under "Haiti Marks a Year Since the Quake"), and a shared name
+alone is weak evidence ("Britain" in a Brexit story and in one about a Rwanda scheme). The two
+closeness levels are the existing hand-set ones (`LaterTuning`): the same point (0.5) for a headline
+standing for its story, the closeness a statement needs to a question (0.3) for two stories to meet
+at all — on the realworld parts every same-episode pair of stories met at 0.40 or more, while the
+same-point level would have dropped 12 of 127, retractions among them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from ingest.records import StoredSentence
+from ingest.split import is_headline
+from ingest.tuning import LaterTuning
+
+from .later_subject import Surroundings, same_subject
+
+
+class Stories:
+    """Each source's retrieved sentences and headline, for one question (built once per answer)."""
+
+    def __init__(self, pool: Iterable[StoredSentence], tuning: LaterTuning = LaterTuning()) -> None:
+        self.tuning = tuning
+        told: dict[str, list[np.ndarray]] = {}
+        self.heads: dict[str, StoredSentence] = {}
+        for s in pool:
+            if s.vector is not None:
+                told.setdefault(s.source, []).append(s.vector)
+            if is_headline(s.text):
+                self.heads[s.source] = s
+        self._told = {src: np.array(vs) for src, vs in told.items()}
+        self._met: dict[tuple[str, str], bool] = {}
+
+    def _of(self, s: StoredSentence) -> np.ndarray | None:
+        got = self._told.get(s.source)
+        if got is None and s.vector is not None:
+            got = np.array([s.vector])
+        return got
+
+    def meet(self, cited: StoredSentence, later: StoredSentence) -> bool:
+        """The two stories meet somewhere: a retrieved sentence of the later story is at least as close
+        to a retrieved sentence of the cited story as a statement must be to a question it answers."""
+        key = (cited.source, later.source)
+        if key not in self._met:
+            a, b = self._of(cited), self._of(later)
+            self._met[key] = a is None or b is None or float((a @ b.T).max()) >= self.tuning.question_dense
+        return self._met[key]
+
+    def headed(self, cited: StoredSentence, later: StoredSentence, subject: str, around: Surroundings) -> bool:
+        """The later story as a whole is on the cited story's subject and point: its headline (a
+        candidate retrieved for this question) names the cited subject and is close in meaning to a
+        retrieved sentence of the cited story. A reader reads every sentence of a story under its
+        headline."""
+        head = self.heads.get(later.source)
+        if head is None or head.vector is None or not same_subject(subject, around.titles.get(later.source, "")):
+            return False
+        told = self._of(cited)
+        return told is not None and float((told @ head.vector).max()) >= self.tuning.same_point_dense
+
+
+__all__ = ["Stories"]
