@@ -151,8 +151,7 @@ class Store(Gateway):
         """Every sentence record (ids and `include`), a page at a time, for whole-index passes."""
         offset, page = 0, page or max(1000, self.max_batch)
         while True:
-            rec = self._call(self.sentences.get, include=include, limit=page, offset=offset)
-            yield rec
+            yield (rec := self._call(self.sentences.get, include=include, limit=page, offset=offset))
             if len(rec["ids"]) < page:
                 return
             offset += page
@@ -220,7 +219,8 @@ class Store(Gateway):
         if self.settings.server_mode and (self.rows is None or self.rows.text_index() is None):  # no mirror there
             return _rows(self._call(self.sentences.get, where_document={"$contains": needle}, where=where,
                                     limit=limit, include=_include(True)), True)
-        return first_rows(lambda ids: self._read_sentences(ids, True), self.text_index().find(needle), limit, where)
+        return first_rows(lambda ids: {i: r for i, r in self._read_sentences(ids, True).items() if needle in r.text},
+                          self.text_index().find(needle), limit, where)  # a row rewritten since: checked again
 
     def text_index(self) -> TextIndex:
         """Every sentence's text in storage order (`ingest.textscan`): the warm rows' once ready, else read (from the

@@ -8,6 +8,8 @@ over copies of the texts: ingest/textscan.py), each test showing a fault that ch
   usable, because the texts were no longer documents.
 - tests/test_ingest.py's snapshot of the index compared documents, which new rows no longer have:
   "a re-ingest leaves every sentence as it was" stopped looking at the texts.
+- A reader holding the texts of a generation returned, for a name, a row another process had
+  rewritten since (before it published): a row whose text no longer held the name.
 """
 
 from __future__ import annotations
@@ -116,6 +118,25 @@ def test_the_ingest_snapshot_sees_a_changed_sentence_text(settings, indexer):
     st.sentences.update(ids=[sid], metadatas=[{TEXT_KEY: "A text nobody wrote."}])
     assert stored_text(None, st.sentences.get(ids=[sid], include=["metadatas"])["metadatas"][0]) == "A text nobody wrote."
     assert _snapshot(Store(settings, fresh=True)) != before
+
+
+def test_a_row_rewritten_since_its_text_was_read_is_not_returned_for_words_it_lost(tmp_path, settings, indexer):
+    """A reader keeps the texts for a generation; another process's run rewrites rows before it
+    publishes the next one. Chroma's `$contains` never returned a row whose text lacks the needle."""
+    from ingest.store import Store
+
+    folder = tmp_path / "src"
+    shutil.copytree(MULTI, folder)
+    assert indexer.ingest([str(folder)]).ok
+    reader = Store(settings, fresh=True)
+    rows = _rows(reader)
+    needle = next(n for n in _needles(rows) if len(_brute(rows, n, 50)) >= 2)
+    sid = _brute(rows, needle, 50)[0]
+    assert sid in [r.id for r in reader.containing(needle, 50)]  # the reader now holds the texts
+    writer = Store(settings, fresh=True)  # mid-run: the generation is published at the end
+    writer.sentences.update(ids=[sid], metadatas=[{TEXT_KEY: "A sentence rewritten by an edit."}])
+    got = reader.containing(needle, 50)
+    assert got and all(needle in r.text for r in got), [(r.id, r.text) for r in got if needle not in r.text]
 
 
 if __name__ == "__main__":  # pragma: no cover
