@@ -150,9 +150,13 @@ def _fields(obj: Any) -> dict[str, Any]:
 
 
 def _sentences(store: Any):  # type: ignore[no-untyped-def]
+    """Every row as (id, text, metadata without the text): the same for a row whose text is its
+    document (written before issue 15, or on a server) and one whose text is metadata."""
+    from ingest.records import TEXT_KEY, stored_text
+
     for page in store.sentence_pages(["documents", "metadatas"]):
         for i, d, m in zip(page["ids"], page["documents"], page["metadatas"]):
-            yield {"id": i, "doc": d, "meta": m}
+            yield {"id": i, "doc": stored_text(d, m), "meta": {k: v for k, v in (m or {}).items() if k != TEXT_KEY}}
 
 
 def main(argv: list[str] | None = None) -> int:

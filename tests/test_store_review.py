@@ -10,6 +10,8 @@ over copies of the texts: ingest/textscan.py), each test showing a fault that ch
   "a re-ingest leaves every sentence as it was" stopped looking at the texts.
 - A reader holding the texts of a generation returned, for a name, a row another process had
   rewritten since (before it published): a row whose text no longer held the name.
+- `benchmarks.edit --dump`, which compares two trees' indexes, saw the two shapes of a row as
+  different sentences.
 """
 
 from __future__ import annotations
@@ -137,6 +139,24 @@ def test_a_row_rewritten_since_its_text_was_read_is_not_returned_for_words_it_lo
     writer.sentences.update(ids=[sid], metadatas=[{TEXT_KEY: "A sentence rewritten by an edit."}])
     got = reader.containing(needle, 50)
     assert got and all(needle in r.text for r in got), [(r.id, r.text) for r in got if needle not in r.text]
+
+
+def test_the_edit_benchmarks_dump_is_the_same_for_either_shape_of_a_row(settings, indexer):
+    """`python -m benchmarks.edit --dump` compares what two trees' indexes hold: a tree that writes
+    texts as documents (3cbe65d) and one that writes them as metadata hold the same sentences."""
+    from benchmarks.edit import dump
+    from ingest.store import Store
+    from tests.conftest import SOURCES
+
+    assert indexer.ingest([str(SOURCES)]).ok
+    new = dump(settings.data_dir)
+    st = Store(settings, fresh=True)
+    rec = st.sentences.get(include=["metadatas", "embeddings"])
+    st.sentences.update(ids=rec["ids"], documents=[m[TEXT_KEY] for m in rec["metadatas"]], embeddings=rec["embeddings"],
+                        metadatas=[{TEXT_KEY: None} for _ in rec["ids"]])  # the rows as the code before wrote them
+    rec = st.sentences.get(include=["metadatas", "documents"])
+    assert all(TEXT_KEY not in m and d for d, m in zip(rec["documents"], rec["metadatas"]))
+    assert dump(settings.data_dir)["sentences_digest"] == new["sentences_digest"]
 
 
 if __name__ == "__main__":  # pragma: no cover
