@@ -126,9 +126,9 @@ class Store(Gateway):
         allv = np.vstack(vecs) if vecs else np.zeros((0, 1), dtype=np.float32)
         self._texts, server = None, self.settings.server_mode
         # The text as metadata, no document: Chroma indexes documents for full-text search (`ingest.textscan`);
-        # a server (no mirror there) keeps it as the document, found by the server's own search (`containing`).
+        # a server (no mirror there) keeps it as the document (None drops the key), found by its own search.
         self.upsert(self.sentences, [r.id for r in rows], [r.text for r in rows] if server else None,
-                    [r.metadata() if server else {**r.metadata(), TEXT_KEY: r.text} for r in rows], allv.tolist())
+                    [{**r.metadata(), TEXT_KEY: None if server else r.text} for r in rows], allv.tolist())
         for source, sentences, _, _ in items:  # a source emptied by an edit only loses its old sentences
             if trim is not None and source.id not in trim:
                 continue
