@@ -242,9 +242,9 @@ def absent_spans(question: str, texts: Sequence[str]) -> list[str]:
     candidate holds is a name no source mentions. A word the candidates use in lowercase is not part
     of a name ("fatf grey list": the sources' "grey list"); an abbreviation is held where it is
     spelled out. Without candidate texts nothing is decided."""
-    if not texts or not name_spans(question):
+    if not texts or not name_spans(question := fold(question, lower=False)):
         return []
-    toks = [_SPAN_WORD.findall(fold(t, lower=False)) for t in texts]  # "Tomás Ibáñez": "tomas ibanez"
+    toks = [_SPAN_WORD.findall(fold(t, lower=False)) for t in texts]  # both unaccented: "tomas ibanez", "Tomás Ibáñez"
     lows = [" " + " ".join(_bare(w) for w in ws) + " " for ws in toks]
     here = frozenset(_bare(w) for ws in toks for w in ws if w.islower())
 
