@@ -26,11 +26,13 @@ test: setup
 bench: setup
 	$(BIN)/python -m benchmarks.run
 
-# Refit the answer scorer (bot/fitted/scorer.json) from data/external/ and data/eval/news.jsonl.
+# Refit the answer scorer (bot/fitted/scorer.json) from data/external/ and data/eval/news.jsonl, and the
+# learned link model of the editor's review queue (ingest/fitted/links.json) from the spent realworld parts.
 train: setup
 	$(BIN)/pip install -q -e '.[train]'
 	$(BIN)/python -m bot.train
 	$(BIN)/python -m bot.focus_fit
+	$(BIN)/python -m benchmarks.learned_links --fit
 
 quality: setup
 	$(BIN)/python -m benchmarks.quality --tutorial

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 import warnings
 from typing import Any
 
@@ -34,7 +35,7 @@ from bot.training_data import SEED  # the project's one training seed, not tuned
 
 from .link_pairs import Part, build, candidate_recall, index_part
 
-PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
+PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
 GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 MODELS = {"lr": ("lr", False, 0.1), "lr+vec": ("lr", True, 0.01), "gbt": ("gbt", False, 0.0)}
 BOUND = 0.95  # the precision bound
@@ -170,8 +171,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.learned_links", description=__doc__.split("\n\n")[0])
     ap.add_argument("--parts", default=",".join(PARTS))
     ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument("--fit", action="store_true", help="fit the review-queue model and write ingest/fitted/links.json")
+    ap.add_argument("--check", action="store_true", help="refit and compare decisions with the committed file")
+    ap.add_argument("--out", type=Path, default=None, help="with --fit: where to write (default: the committed file)")
+    ap.add_argument("--cache", type=Path, default=None, help="keep the built parts here (pickle) between runs")
     args = ap.parse_args(argv)
     from benchmarks.blind import blind_sets
+    from benchmarks.fit_links import build_parts, check, fit_and_write
     from ingest.embed import Embedder
     from ingest.settings import Settings
 
@@ -182,7 +188,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     settings = Settings()
     embedder = Embedder(settings.embed_model, settings.embed_device)
-    parts = [build(n, *index_part(n, settings, embedder)) for n in names]
+    parts = build_parts(names, settings, embedder, args.cache)
+    if args.fit:
+        return fit_and_write(parts, embedder.identity, args.out, sys.stdout)
+    if args.check:
+        return check(parts, embedder.identity, sys.stdout)
     out = sys.stdout
     print("Candidate pairs (expected links / with a candidate pair / whose later sentence has a stored cue):", file=out)
     for p in parts:

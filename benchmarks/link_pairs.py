@@ -17,7 +17,6 @@ model picks which of them it uses). Nothing costs more than what ingest already 
 
 from __future__ import annotations
 
-import math
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,13 +28,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR = 0.3  # cosine that makes two sentences candidates without a shared name (loose: see candidate recall)
 
-SCALARS = ("cos", "names", "window_names", "same_source", "log_days", "b_headline",
-           "cue_strong", "cue_update", "cue_weak",
-           "b_retraction", "b_negation", "b_plan", "b_status", "b_figure",
-           "b_takes_back", "b_reverses", "b_admits", "b_notice", "b_denial", "b_listing", "b_revised",
-           "b_measures", "b_contrary", "b_later_wording",
-           "a_plan", "a_status", "a_figure", "a_neg_status", "a_deliberation", "a_denial", "a_prior",
-           "fig_mismatch", "ev_sure", "ev_unsure", "cos_gap_claims", "cos_gap_later", "best_claim")
+from ingest.corrections.learned import FEATURES, days_between as _days, features  # noqa: E402  (one definition)
+
+RANKS = ("cos_gap_claims", "cos_gap_later", "best_claim")  # how the pair's cosine ranks among its rivals
+SCALARS = (*FEATURES, *RANKS)
 
 
 @dataclass
@@ -55,39 +51,13 @@ class Part:
     corrected: np.ndarray = field(default_factory=lambda: np.zeros(0))  # positives' status: corrected (1) or superseded
     hard: np.ndarray = field(default_factory=lambda: np.zeros(0))  # must-not-link pairs
     overturns: np.ndarray = field(default_factory=lambda: np.zeros(0))  # the later sentence has a stored cue
-
-
-def _figs(text: str) -> set[float]:
-    from ingest.corrections import signals as sg
-
-    return {v for v in (sg.figure_value(f) for f in sg.signals(text).figures) if v is not None}
+    relinked: np.ndarray = field(default_factory=lambda: np.zeros(0))  # a pair relinking forms (detect_across's shape)
+    story: np.ndarray = field(default_factory=lambda: np.zeros(0))  # the pair passes the one-story gate (story.py)
 
 
 def scalars(a: str, b: str, cos: float, window: str, same: bool, days: float, b_head: bool, ev: Any) -> list[float]:
-    """SCALARS but the three rank features (filled per part)."""
-    from ingest.corrections import signals as sg
-    from ingest.corrections.precision import SURE
-    from ingest.corrections.subject import shared_names
-
-    s, t, cue = sg.signals(b), sg.signals(a), sg.cue(b)
-    fa, fb = _figs(a), _figs(b)
-    return [cos, min(len(shared_names(a, b)), 3), min(len(shared_names(a, window)), 3) if window else 0.0,
-            float(same), math.log1p(max(days, 0.0)), float(b_head),
-            float(cue == "strong"), float(cue == "update"), float(cue == "weak"),
-            *(float(f in s.later) for f in (sg.RETRACTION, sg.NEGATION, sg.PLAN, sg.STATUS, sg.FIGURE)),
-            float(s.takes_back), float(s.reverses), float(s.admits), float(s.notice), float(s.denial),
-            float(s.listing), float(s.revised), float(s.measures), float(s.contrary), float(s.later_wording),
-            float(sg.PLAN in t.claim), float(sg.STATUS in t.claim), float(sg.FIGURE in t.claim),
-            float(bool(t.neg_status)), float(bool(t.deliberation)), float(t.denial), float(t.prior),
-            float(bool(fa and fb and not fa & fb)), float(ev is not None and ev.verdict == SURE),
-            float(ev is not None and ev.verdict != SURE), 0.0, 0.0, 0.0]
-
-
-def _days(later: str, earlier: str) -> float:
-    from ingest.dates import interval
-
-    ia, ib = interval(earlier), interval(later)
-    return float((ib[0] - ia[1]).days) if ia and ib else 0.0
+    """SCALARS: the model's features (ingest/corrections/learned.py) and the three rank slots (filled per part)."""
+    return [*features(a, b, cos, window, same, days, b_head, ev), 0.0, 0.0, 0.0]
 
 
 def index_part(name: str, settings: Any, embedder: Any) -> tuple[dict[str, Any], list[Any], list[Any], list[Any]]:
@@ -118,9 +88,15 @@ def build(name: str, header: dict[str, Any], rows: list[Any], links: list[Any], 
     from ingest.dates import is_later
     from ingest.split import is_headline
 
+    from ingest.corrections.story import Stories
+
     exp, nol = header.get("links") or [], header.get("no_link") or []
     pos = {(r.source, r.index): r for r in rows}
-    xs, va, vb, pairs, y, corr, hard, over = [], [], [], [], [], [], [], []
+    by_source: dict[str, list[Any]] = defaultdict(list)
+    for r in sorted(rows, key=lambda r: (r.source, r.index)):
+        by_source[r.source].append(r)
+    gate = Stories(by_source.__getitem__, lambda sid: by_source[sid][0].text if by_source[sid] else "")
+    xs, va, vb, pairs, y, corr, hard, over, rel, gated = [], [], [], [], [], [], [], [], [], []
     for a in rows:
         if is_headline(a.text):
             continue
@@ -154,12 +130,14 @@ def build(name: str, header: dict[str, Any], rows: list[Any], links: list[Any], 
             corr.append(1 if hit and hit[0]["status"] == "corrected" else 0)
             hard.append(any(n["claim"] in a.text and n["later"] in b.text for n in nol))
             over.append(signals(b.text).overturns)
+            rel.append(not same and signals(b.text).overturns and not is_headline(b.text))
+            gated.append(same or gate(a, b, before))
     X = np.asarray(xs, dtype=np.float64)
     _rank(X, pairs)
     detected = {lk.claim: (lk.status, set(lk.by)) for lk in links}
     return Part(name, header, {r.id: r.text for r in rows}, detected, {c.claim for c in candidates}, X,
                 np.asarray(va), np.asarray(vb), pairs,
-                np.asarray(y), np.asarray(corr), np.asarray(hard), np.asarray(over))
+                np.asarray(y), np.asarray(corr), np.asarray(hard), np.asarray(over), np.asarray(rel), np.asarray(gated))
 
 
 def _rank(X: np.ndarray, pairs: list[tuple[str, str]]) -> None:

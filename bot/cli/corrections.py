@@ -11,7 +11,8 @@ from bot.cli.common import App, console, dump, err
 
 HELP = """\
 List every correction link. --candidates lists the pairs the detector was unsure of, with its
-reason and score; `accept ID` / `reject ID` record an editor's decision in corrections.yml beside
+reason and score, and the learned model's pairs on claims the detector proposes nothing for
+(reason "model", its probability as score); `accept ID` / `reject ID` record an editor's decision in corrections.yml beside
 the sources (replayed by every re-index) and apply it now. `reject` works on detected links too.
 
 examples:
@@ -22,7 +23,9 @@ examples:
 
 --json prints one array of links: id, claim (source, title, sentence, start, end, text,
   published), status (corrected|superseded), note, origin and by (the correcting sentences);
-  with --candidates one object {candidates, warnings}; with accept/reject the decision
+  with --candidates one object {candidates, warnings}, each candidate with id, kind, status
+  (what accepting makes), origin, family, reason (detector|model), score, note, claim, by;
+  with accept/reject the decision
   {id, decision, status, claim, by, warnings}.
 """
 

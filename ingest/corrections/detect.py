@@ -5,7 +5,7 @@ changed. Pairs the detector is unsure of come back as candidates (status "candid
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -17,6 +17,7 @@ from . import signals as sg
 from ..tuning import CorrectionsTuning
 from .families import DEFAULT, SURE, Evidence, evidence
 from .lexicon import ACTOR as _ACTOR
+from .story import Stories
 
 MAX_BY = DEFAULT.max_by  # declared links keep as many correcting sentences as detected ones
 
@@ -31,7 +32,6 @@ def headline(r: Row) -> bool:
 
 
 Window = dict[str, list[tuple[int, str]]]  # later sentence id → (index, text) of its neighbours
-Story = Callable[[Row, Row, str], bool]  # (claim, later statement, sentence before the claim) → same story
 
 
 def windows(rows: Sequence[Row]) -> Window:
@@ -140,10 +140,11 @@ def detect_within(rows: Sequence[Row], sources: dict[str, SourceRecord],
 
 def detect_across(claims: Sequence[Row], correctors: Sequence[Row], sources: dict[str, SourceRecord],
                   context: Window | None = None, extra: dict[str, Row] | None = None,
-                  tuning: CorrectionsTuning = DEFAULT, story: Story | None = None) -> list[CorrectionLink]:
+                  tuning: CorrectionsTuning = DEFAULT, story: Stories | None = None) -> list[CorrectionLink]:
     """Claims in earlier sources withdrawn, contradicted or overtaken by statements in later ones.
     `context` gives each corrector's neighbours (the window case); `extra` their rows; `story(claim,
-    later, sentence before the claim)` refuses pairs from two different stories (story.py)."""
+    later, sentence before the claim)` refuses pairs from two different stories (story.py), and
+    `story.see` is shown every pair formed (the learned model's candidates, learned.py)."""
     context = context or {}
     extra = extra or {}
     found: dict[str, list[tuple[Evidence, Row]]] = {}
@@ -160,8 +161,11 @@ def detect_across(claims: Sequence[Row], correctors: Sequence[Row], sources: dic
             if a.source == b.source or headline(a) or not is_later(b.published, a.published):
                 continue
             before = claim_before.get(a.id, "")
-            ev = evidence(a.text, b.text, float(np.dot(a.vector, b.vector)), context.get(b.id), b.index, a_before=before,
+            sim = float(np.dot(a.vector, b.vector))
+            ev = evidence(a.text, b.text, sim, context.get(b.id), b.index, a_before=before,
                           a_published=a.published, b_published=b.published, tuning=tuning)
+            if story is not None:
+                story.see(a, b, ev, sim, context.get(b.id), before)
             if ev is None or (story is not None and not story(a, b, before)):
                 continue
             # Unsure pairs: only the best per earlier source is worth an editor's time.

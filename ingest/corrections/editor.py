@@ -14,7 +14,7 @@ from typing import Any
 from ..dates import human
 from ..lock import IngestLock
 from ..records import CorrectionLink
-from . import review
+from . import learned, review
 from .relink import relink
 from .signals import CORRECTING
 
@@ -46,6 +46,7 @@ class Pair:
     claim: Sentence
     by: Sentence
     more_by: list[str] = field(default_factory=list)  # ids of the other pairs of the same link
+    reason: str = "detector"  # who proposed it: "detector" (its families), "model" (the learned judgement), or "declared"/"editor"
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -54,6 +55,8 @@ class Pair:
 def _status_if_accepted(lk: CorrectionLink) -> str:
     if lk.status != "candidate":
         return lk.status
+    if lk.family == learned.REASON:
+        return learned.status_if_accepted(lk)
     return "corrected" if lk.family in CORRECTING else "superseded"
 
 
@@ -79,7 +82,8 @@ def pairs(store: Any, candidates: bool = False) -> list[Pair]:
         for b, pid in group:
             out.append(Pair(id=pid, kind="candidate" if candidates else "link", status=_status_if_accepted(lk),
                             origin=lk.origin, family=lk.family, score=round(float(lk.score), 4), note=lk.note,
-                            claim=claim, by=sent(b), more_by=[p for _, p in group if p != pid]))
+                            claim=claim, by=sent(b), more_by=[p for _, p in group if p != pid],
+                            reason=learned.REASON if lk.family == learned.REASON else lk.origin if lk.origin != "detected" else "detector"))
     return out
 
 

@@ -19,7 +19,7 @@ from . import review
 from .declared import DeclaredError, declared_links, merge
 from .detect import Row, detect_across, detect_within, headline, windows
 from .signals import CORRECTOR_CUES, signals
-from .story import Stories
+from .learned import pair_hook
 from .subject import GENERIC_NAMES
 from ..dates import is_later
 # Search depths and every threshold of the detector: settings.tuning.corrections (ingest/tuning.py).
@@ -117,7 +117,7 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
     search = RunSearches(store, cue_where)  # the same rows, fewer scans (ingest/searches.py)
     search.hold(r for rs in cache.values() for r in rs)  # rows in hand are not read back
     named = _NameSearch(search, tuning.named_per_corrector, tuning.max_names)
-    story = Stories(rows, lambda sid: records[sid].title if sid in records else "")  # one story per link (story.py)
+    story = pair_hook(store, rows, records, warnings if affected else [])  # one story per link; the model's candidates
     new: list[CorrectionLink] = []
     # This source as the later one: its evidence sentences against earlier sentences anywhere,
     # found by meaning and by the names they (or their neighbours) share. A sentence that only
@@ -187,15 +187,15 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
     if part is not None:
         # A new link may land on a claim whose stored link (or candidate) touches no changed source:
         # read those by id, so they merge with it exactly as a full read would have.
-        other = store.links_by_ids([i for lk in new for i in (lk.claim, f"candidate:{lk.claim}")
+        other = store.links_by_ids([i for c in {*(lk.claim for lk in new), *story.best} for i in (c, f"candidate:{c}")
                                     if i not in written])
         written |= {lk.id: _key(lk) for lk in other}
         before |= {lk.claim: lk for lk in other if lk.status != "candidate"}
         before_cands += [lk for lk in other if lk.status == "candidate"]
         keep += [lk for lk in other if lk.status != "candidate"]
         keep_cands += [lk for lk in other if lk.status == "candidate"]
-    cands = keep_cands + [lk for lk in new if lk.status == "candidate"]
     merged = merge(keep + [lk for lk in new if lk.status != "candidate"])
+    cands = story.candidates(keep_cands + [lk for lk in new if lk.status == "candidate"], merged, records)
     merged, cands = _replay(store, merged, cands, warnings)
     # A candidate on a claim that is linked anyway is no longer a question for the editor.
     linked = {lk.claim for lk in merged}
