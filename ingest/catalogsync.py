@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .catalog import Catalog, catalog_path
 from .fingerprint import RACY_NS
-from .records import SourceRecord
+from .records import SourceRecord, stored_text
 
 if TYPE_CHECKING:
     from .gateway import Gateway
@@ -32,7 +32,8 @@ def chroma_records(gw: Gateway, *, with_texts: bool = False) -> tuple[dict[str, 
     include = ["metadatas", "documents"] if with_texts else ["metadatas"]
     rec = gw._call(gw.sources_col.get, where={"kind": "source"}, include=include)
     recs = {sid: SourceRecord.from_meta(sid, meta) for sid, meta in zip(rec["ids"], rec["metadatas"])}
-    texts = {sid: doc or "" for sid, doc in zip(rec["ids"], rec["documents"])} if with_texts else {}
+    texts = {sid: stored_text(doc, meta) or ""
+             for sid, doc, meta in zip(rec["ids"], rec["documents"], rec["metadatas"])} if with_texts else {}
     return recs, texts
 
 
@@ -175,6 +176,8 @@ class CatalogSync:
         texts = dict(written)
         need = [sid for sid in ids if sid not in texts]
         for a in range(0, len(need), self.gw.max_batch):
-            rec = self.gw._call(self.gw.sources_col.get, ids=need[a:a + self.gw.max_batch], include=["documents"])
-            texts.update((sid, doc or "") for sid, doc in zip(rec["ids"], rec["documents"]))
+            rec = self.gw._call(self.gw.sources_col.get, ids=need[a:a + self.gw.max_batch],
+                                include=["documents", "metadatas"])
+            texts.update((sid, stored_text(d, m) or "")
+                         for sid, d, m in zip(rec["ids"], rec["documents"], rec["metadatas"]))
         return texts

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from .catalogsync import CatalogSync, chroma_records
 from .gateway import ModelMismatch
-from .records import Source, SourceRecord
+from .records import TEXT_KEY, Source, SourceRecord, stored_text
 
 if TYPE_CHECKING:
     from .gateway import Gateway
@@ -120,7 +120,7 @@ class Manifest:
         if out is not None:
             return out
         rec = self.gw._call(self.gw.sources_col.get, ids=list(ids), include=["metadatas", "documents"])
-        return {sid: SourceRecord.from_meta(sid, meta, doc or "")
+        return {sid: SourceRecord.from_meta(sid, meta, stored_text(doc, meta) or "")
                 for sid, meta, doc in zip(rec["ids"], rec["metadatas"], rec["documents"])}
 
     def mark(self, items: Sequence[tuple[Source, int]], state: str,
@@ -132,7 +132,10 @@ class Manifest:
         merges metadata on upsert), so the next run parses that file again."""
         fps = fingerprints or {}
         metas = [{**_source_meta(src, state, n), "file_fp": fps.get(src.id, "")} for src, n in items]
-        rows = ([src.id for src, _ in items], [src.text for src, _ in items], metas)
+        # The text as metadata, the document empty: Chroma indexes documents for full-text search,
+        # and nothing searches sources (records written before hold the text as the document).
+        rows = ([src.id for src, _ in items], [""] * len(items),
+                [{**m, TEXT_KEY: src.text} for m, (src, _) in zip(metas, items)])
         if state == "complete":  # the counts first, in the same upsert (chunks keep the order)
             # A record this writer stored with the same text (marked `writing` this run) changes its
             # metadata only: Chroma merges it as an upsert would, without re-indexing the text's words.
@@ -164,8 +167,8 @@ class Manifest:
         rec = self.gw._call(self.gw.sources_col.get, ids=[source_id], include=["metadatas", "documents"])
         if rec["ids"]:
             meta = {**rec["metadatas"][0], "state": state}
-            self.gw.upsert(self.gw.sources_col, [source_id], [rec["documents"][0] or ""], [meta])
-            self._cached(source_id, meta, rec["documents"][0] or "")
+            self.gw._write(self.gw.sources_col.update, ids=[source_id], metadatas=[{"state": state}])  # keys merge
+            self._cached(source_id, meta, stored_text(rec["documents"][0], meta) or "")
 
     def delete(self, source_id: str) -> None:
         """Record first says `removing`, then sentences go, then the record (and its term counts):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ingest.catalog import Catalog, catalog_path
-from ingest.records import SourceRecord
+from ingest.records import SourceRecord, stored_text
 from ingest.store import Store
 from tests.chroma_server import chroma_server  # noqa: F401  (fixture)
 
@@ -38,7 +38,7 @@ def folder(tmp_path) -> Path:
 def chroma_records(st: Store, text: bool = False) -> dict[str, SourceRecord]:
     """The manifest as Chroma holds it, read directly (the store of record)."""
     rec = st.sources_col.get(where={"kind": "source"}, include=["metadatas", "documents"])
-    return {sid: SourceRecord.from_meta(sid, m, (d or "") if text else "")
+    return {sid: SourceRecord.from_meta(sid, m, (stored_text(d, m) or "") if text else "")
             for sid, m, d in zip(rec["ids"], rec["metadatas"], rec["documents"])}
 
 

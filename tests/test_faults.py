@@ -99,7 +99,7 @@ def snapshot(s: Settings) -> dict[str, Any]:
                    "sentences": records.get("__df_total__", ({}, ""))[0].get("sentences")},
         "generation": records.get("__generation__", ({}, ""))[0].get("token"),
         "term_counts": {m["source"]: m["sha256"] for m, _ in records.values() if m.get("kind") == "df"},
-        "sources": {i: (m["state"], m["sha256"], m["sentences"], m["title"], m["published"], d)
+        "sources": {i: (m["state"], m["sha256"], m["sentences"], m["title"], m["published"], stored_text(d, m))
                     for i, (m, d) in records.items() if m.get("kind") == "source"},
         "sentences": {i: (stored_text(d, m), m["source"], m["index"], m["start"], m["end"], m["sha"])
                       for i, m, d in zip(sen["ids"], sen["metadatas"], sen["documents"])},

@@ -41,6 +41,17 @@ def _chroma_order(store) -> list[tuple[str, str]]:
             if (t := stored_text(d, m)) is not None]
 
 
+def _offsets_point_at_texts(store) -> None:
+    """Every sentence's offsets point at its text in its source's cleaned text, both read straight
+    from Chroma (not the catalog): in whichever shape each record was written."""
+    from ingest.catalogsync import chroma_records
+
+    _, texts = chroma_records(store, with_texts=True)
+    for sid, text in _chroma_order(store):
+        row = store.get_sentences([sid])[sid]
+        assert texts[row.source][row.start:row.end] == text, sid
+
+
 def _brute(rows: list[tuple[str, str]], needle: str, limit: int, allowed: set[str] | None = None) -> list[str]:
     return [i for i, t in rows if needle in t and (allowed is None or i in allowed)][:limit]
 
@@ -79,6 +90,9 @@ def test_new_rows_keep_the_text_as_metadata_and_every_copy_finds_the_same_rows(t
     rec = st.sentences.get(include=["metadatas", "documents"])
     assert rec["ids"] and all(d is None for d in rec["documents"])  # no full-text index written
     assert all(isinstance(m[TEXT_KEY], str) and m[TEXT_KEY] for m in rec["metadatas"])
+    src = st.sources_col.get(where={"kind": "source"}, include=["metadatas", "documents"])
+    assert src["ids"] and all(d == "" and m[TEXT_KEY] for d, m in zip(src["documents"], src["metadatas"]))
+    _offsets_point_at_texts(st)
     rows = _chroma_order(st)
     cue = {sid for sid, m in zip(rec["ids"], rec["metadatas"]) if m.get("cue") in CORRECTOR_CUES}
     needles = _needles([t for _, t in rows])
@@ -167,6 +181,7 @@ def test_an_index_built_with_documents_opens_answers_and_takes_edits_without_re_
     rows = _chroma_order(st)
     for needle in _needles([t for _, t in rows]):
         assert [r.id for r in st.containing(needle, 7)] == _brute(rows, needle, 7), needle
+    _offsets_point_at_texts(st)  # the edited source's record in the new shape, the others as they were
     assert_mirror_is_chroma(settings, embedder)
     assert open_cold(settings, embedder.identity) is not None
     cold, imported = _ask(s.data_dir, _questions())
