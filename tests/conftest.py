@@ -77,3 +77,40 @@ def seed_engine(tmp_path_factory, embedder):
     report = Indexer(s, embedder=embedder).ingest([str(SOURCES)])
     assert report.ok
     return Engine(s, embedder=embedder)
+
+
+def story_engine(base: Path, embedder: Embedder, files: dict[str, str]):
+    """An engine over a fresh index of `files` (name: text) under `base`, its term counts read:
+    for the tests that ask an invented story what the bundled article cannot show."""
+    from bot.engine import Engine
+    from ingest.pipeline import Indexer
+
+    src = base / "sources"
+    src.mkdir()
+    for name, text in files.items():
+        (src / name).write_text(text, encoding="utf-8")
+    s = Settings(_env_file=None, data_dir=base / "data", sources_dir=src)
+    assert Indexer(s, embedder=embedder).ingest([str(src)]).ok
+    eng = Engine(s, embedder=embedder)
+    eng.ask("warm up")  # reads the term counts
+    return eng
+
+
+def cli_runner(monkeypatch, embedder: Embedder, capsys, sources: Path, data: Path):
+    """`factdesk …` in-process over `sources` and `data` with the session's model: returns
+    run(*argv) -> (exit code, stdout, stderr), settings re-read at each call as a new process would."""
+    from bot import cli
+
+    monkeypatch.setattr(cli.App, "embedder", property(lambda self: embedder))
+    monkeypatch.setenv("FACTDESK_SOURCES_DIR", str(sources))
+    monkeypatch.setenv("FACTDESK_DATA_DIR", str(data))
+
+    def _run(*argv: str) -> tuple[int, str, str]:
+        from ingest.settings import get_settings
+
+        get_settings.cache_clear()
+        code = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run

@@ -9,6 +9,7 @@ import pytest
 from benchmarks.blind import EVAL, blind_sets, refused, set_name
 from bot.names import NAME, ORDINARY, UNKNOWN, absent_spans, initials_in, lexicon, name_spans
 from bot.select import absent_names
+from tests.conftest import story_engine
 
 STORY = """---
 id: korvane-strike
@@ -49,19 +50,7 @@ PRESENT = [
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory, embedder):
-    from bot.engine import Engine
-    from ingest.pipeline import Indexer
-    from ingest.settings import Settings
-
-    base = tmp_path_factory.mktemp("absent")
-    src = base / "sources"
-    src.mkdir()
-    (src / "korvane.md").write_text(STORY, encoding="utf-8")
-    s = Settings(_env_file=None, data_dir=base / "data", sources_dir=src)
-    assert Indexer(s, embedder=embedder).ingest([str(src)]).ok
-    eng = Engine(s, embedder=embedder)
-    eng.ask("warm up")  # reads the term counts
-    return eng
+    return story_engine(tmp_path_factory.mktemp("absent"), embedder, {"korvane.md": STORY})
 
 
 @pytest.mark.parametrize("question,name", ABSENT)

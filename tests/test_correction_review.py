@@ -10,7 +10,7 @@ import json
 import pytest
 import yaml
 
-from bot import cli
+from tests.conftest import cli_runner
 from ingest.corrections.review import pair_id
 
 PORT = """---
@@ -43,18 +43,7 @@ def run(monkeypatch, embedder, capsys, tmp_path):
     src.mkdir()
     (src / "port-1.md").write_text(PORT)
     (src / "port-2.md").write_text(LATER)
-    monkeypatch.setattr(cli.App, "embedder", property(lambda self: embedder))
-    monkeypatch.setenv("FACTDESK_SOURCES_DIR", str(src))
-    monkeypatch.setenv("FACTDESK_DATA_DIR", str(tmp_path / "data"))
-
-    def _run(*argv: str) -> tuple[int, str, str]:
-        from ingest.settings import get_settings
-
-        get_settings.cache_clear()
-        code = cli.main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
+    _run = cli_runner(monkeypatch, embedder, capsys, src, tmp_path / "data")
     _run.src = src
     return _run
 

@@ -15,7 +15,7 @@ import json
 import numpy as np
 import pytest
 
-from bot import cli
+from tests.conftest import cli_runner
 from ingest.corrections import learned
 
 OLD = """---
@@ -59,18 +59,7 @@ def run(monkeypatch, embedder, capsys, tmp_path):
     model = tmp_path / "links.json"
     _model_file(model, embedder.identity)
     monkeypatch.setattr(learned, "FITTED", model)
-    monkeypatch.setattr(cli.App, "embedder", property(lambda self: embedder))
-    monkeypatch.setenv("FACTDESK_SOURCES_DIR", str(src))
-    monkeypatch.setenv("FACTDESK_DATA_DIR", str(tmp_path / "data"))
-
-    def _run(*argv: str) -> tuple[int, str, str]:
-        from ingest.settings import get_settings
-
-        get_settings.cache_clear()
-        code = cli.main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
+    _run = cli_runner(monkeypatch, embedder, capsys, src, tmp_path / "data")
     _run.model = model
     return _run
 

@@ -10,6 +10,7 @@ import pytest
 
 from bot.names import absent_spans, fold, number_of, unaccented_in
 from bot.select_rules import absent_names
+from tests.conftest import story_engine
 
 STORY = """---
 id: ferrol-rescue
@@ -33,19 +34,7 @@ TEXTS = [line for line in STORY.split("---")[-1].splitlines() if line.strip()]
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory, embedder):
-    from bot.engine import Engine
-    from ingest.pipeline import Indexer
-    from ingest.settings import Settings
-
-    base = tmp_path_factory.mktemp("readings")
-    src = base / "sources"
-    src.mkdir()
-    (src / "ferrol.md").write_text(STORY, encoding="utf-8")
-    s = Settings(_env_file=None, data_dir=base / "data", sources_dir=src)
-    assert Indexer(s, embedder=embedder).ingest([str(src)]).ok
-    eng = Engine(s, embedder=embedder)
-    eng.ask("warm up")  # reads the term counts
-    return eng
+    return story_engine(tmp_path_factory.mktemp("readings"), embedder, {"ferrol.md": STORY})
 
 
 def test_the_readings():
