@@ -237,10 +237,13 @@ def test_a_slow_url_never_holds_the_ingest_lock(web, local, indexer, settings, e
     from ingest.pipeline import Indexer
 
     started, release = threading.Event(), threading.Event()
+    # The stall lasts as long as the quick ingest beside it, which a loaded machine stretches past
+    # the fixture's 5 s fetch budget: the fetch's own deadline is not what this test is about.
+    settings.fetch_timeout = 300.0
 
     def stall(h):
         started.set()
-        release.wait(10)
+        release.wait(300)
         send(200, "text/plain", STORY.encode())(h)
 
     _Handler.routes["/slow"] = stall
@@ -248,14 +251,14 @@ def test_a_slow_url_never_holds_the_ingest_lock(web, local, indexer, settings, e
     t = threading.Thread(target=lambda: out.setdefault("r", indexer.ingest([f"{web}/slow"])))
     t.start()
     try:
-        assert started.wait(5)
+        assert started.wait(60)
         f = tmp_path / "quick.md"
         f.write_text("Delta Corp sold its Lisbon office to a pension fund on Friday.\n")
         report = Indexer(settings, embedder=embedder).ingest([str(f)])  # raised IngestLocked before
         assert report.ok
     finally:
         release.set()
-        t.join(15)
+        t.join(300)
     assert out["r"].ok
 
 
