@@ -41,10 +41,12 @@ from functools import lru_cache
 import numpy as np
 
 from ..terms import stem
+from ..tuning import CorrectionsTuning
 from .lexicon import GENERIC_NAMES, NOT_NAMES
 from .subject import _caps, acronyms, names
 
-DOC_SIM = 0.5  # the shipped settings.tuning.corrections.story_doc_sim (relinking passes the configured one)
+# the shipped settings.tuning.corrections.story_doc_sim, read from its one definition (relinking passes the configured one)
+DOC_SIM: float = CorrectionsTuning.model_fields["story_doc_sim"].default
 
 # Titles and ranks stand before names; alone they name no one ("President", "Prime Minister").
 TITLES = frozenset("""
