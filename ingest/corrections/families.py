@@ -24,11 +24,11 @@ from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DESCRIBES_DOC, DOC_METHO
                       EXPLICIT_REVISION as _EXPLICIT_REVISION, FINDING as _FINDING, FRAME_WORDS, NO_LONGER as _NO_LONGER,
                       PLUPERFECT as _PLUPERFECT, QUALIFIED as _QUALIFIED,
                       dated_before)
-from .measures import revised
+from .measures import figure_left, revised
 from .phrases import affirmed, event_phrase, figure_phrase, negated as _negated, polarity_flip as _polarity_flip, span_of
 from .polarity import state_changes
 from .precision import SURE, UNSURE, Evidence, strongest
-from .restate import definite_nouns, figure_left
+from .restate import definite_nouns
 from .reversals import GENERIC_NOUNS, by_source as source_took_back, possessive_first, restated, restated_family
 from .subject import (GENERIC_NAMES, lead_names, _first, attribution, definite as _definite, denial_by_accused as _denial_by_accused,
                       document_owner as _document_owner, names, shared_names, topic_overlap)

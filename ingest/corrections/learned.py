@@ -26,9 +26,12 @@ from typing import Any
 
 import numpy as np
 
+from ..dates import interval, is_later
 from ..records import CorrectionLink, SourceRecord
 from . import signals as sg
+from .precision import SURE
 from .story import Stories
+from .subject import shared_names
 
 FITTED = Path(__file__).resolve().parent.parent / "fitted" / "links.json"
 REASON = "model"
@@ -48,8 +51,6 @@ def _figs(text: str) -> frozenset[float]:
 
 
 def days_between(later: str, earlier: str) -> float:
-    from ..dates import interval
-
     ia, ib = interval(earlier), interval(later)
     return float((ib[0] - ia[1]).days) if ia and ib else 0.0
 
@@ -74,14 +75,16 @@ def _claim_flags(a: str) -> tuple[float, ...]:
 def features(a: str, b: str, cos: float, window: str, same: bool, days: float, b_head: bool, ev: Any) -> list[float]:
     """FEATURES for one (claim, later sentence) pair: what the detector's signals say of each side,
     shared names (in the sentence, beside it), time apart, and the detector's own verdict."""
-    from .precision import SURE
-    from .subject import shared_names
-
     fa, fb = _figs(a), _figs(b)
     return [cos, min(len(shared_names(a, b)), 3), min(len(shared_names(a, window)), 3) if window else 0.0,
             float(same), math.log1p(max(days, 0.0)), float(b_head), *_later_flags(b), *_claim_flags(a),
             float(bool(fa and fb and not fa & fb)), float(ev is not None and ev.verdict == SURE),
             float(ev is not None and ev.verdict != SURE)]
+
+
+# Where the per-text features start in FEATURES (the later sentence's flags, the claim's), and the
+# pair's last three (figures that differ, the detector's sure and unsure verdicts).
+_LATER_AT, _CLAIM_AT, _PAIR_AT = FEATURES.index("cue_strong"), FEATURES.index("a_plan"), FEATURES.index("fig_mismatch")
 
 
 @dataclass(frozen=True)
@@ -156,25 +159,51 @@ class PairHook(Stories):
             self._w, self._wv, self._const = model.folded()
             self._logit = math.log(model.threshold / (1.0 - model.threshold)) if 0 < model.threshold < 1 else math.inf
         self._later: dict[str, float] = {}  # later sentence id → its vector's share of the logit
+        self._terms: dict[tuple[str, int], list[float]] = {}  # (text, where its features start) → weighted terms
+        self._days: dict[tuple[str, str], float] = {}  # (later, earlier published) → log1p of the days apart
 
     def see(self, a: Any, b: Any, ev: Any, cos: float, window: list[tuple[int, str]] | None, before: str) -> None:
         """Score one pair the detector formed; keep it when at or above the threshold and one story."""
-        if self.model is None or a.source == b.source:
-            return
-        from ..dates import is_later
-
-        if not is_later(b.published, a.published):
+        if self.model is None or a.source == b.source or not is_later(b.published, a.published):
             return
         self.scored += 1
-        x = features(a.text, b.text, cos, " ".join(t for _, t in window or []), False,
-                     days_between(b.published, a.published), False, ev)
+        # The logit is the sum `features` and the weights give, term by term in FEATURES order (the
+        # same floats added in the same order, so the same bits): what depends on one text only is
+        # read per text, and the features themselves are built only for a pair that is kept.
+        w = self._w
+        wtext = " ".join(t for _, t in window or [])
+        days = self._days.get((b.published, a.published))
+        if days is None:
+            days = self._days[(b.published, a.published)] = math.log1p(max(days_between(b.published, a.published), 0.0))
+        terms = [w[0] * cos] if cos else []
+        if n := min(len(shared_names(a.text, b.text)), 3):
+            terms.append(w[1] * n)
+        if wtext and (n := min(len(shared_names(a.text, wtext)), 3)):
+            terms.append(w[2] * n)
+        if days:
+            terms.append(w[4] * days)
+        terms += self._text_terms(b.text, _later_flags, _LATER_AT)
+        terms += self._text_terms(a.text, _claim_flags, _CLAIM_AT)
+        fa, fb = _figs(a.text), _figs(b.text)
+        if fa and fb and not fa & fb:
+            terms.append(w[_PAIR_AT] * 1.0)
+        if ev is not None:
+            terms.append(w[_PAIR_AT + (1 if ev.verdict == SURE else 2)] * 1.0)
         if b.id not in self._later:
             vec = b.vector
             self._later[b.id] = float(np.asarray(vec, dtype=np.float64) @ self._wv) if self._wv is not None and vec is not None else 0.0
-        logit = self._const + self._later[b.id] + sum(w * v for w, v in zip(self._w, x) if v)
+        logit = self._const + self._later[b.id] + sum(terms)
         cur = self.best.get(a.id)
         if logit >= self._logit and (cur is None or logit > cur[0]) and self(a, b, before):
+            x = features(a.text, b.text, cos, wtext, False, days_between(b.published, a.published), False, ev)
             self.best[a.id] = (logit, a, b, x)
+
+    def _text_terms(self, text: str, flags: Any, at: int) -> list[float]:
+        """The weighted non-zero features one text alone decides (`flags` of it, at FEATURES[at:])."""
+        key = (text, at)
+        if key not in self._terms:
+            self._terms[key] = [w * v for w, v in zip(self._w[at:], flags(text)) if v]
+        return self._terms[key]
 
     def candidates(self, proposed: list[CorrectionLink], detected: list[CorrectionLink],
                    sources: dict[str, SourceRecord]) -> list[CorrectionLink]:

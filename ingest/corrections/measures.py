@@ -22,7 +22,8 @@ from typing import NamedTuple
 
 from ..terms import content_terms
 from .signals import figure_value, figures
-from .lexicon import MAGNITUDE, MOVE_BEFORE, PERIOD, TALLY
+from .lexicon import HYPOTHETICAL, MAGNITUDE, MOVE_BEFORE, PERIOD, TALLY
+from .restate import FROM_FIGURE
 
 
 class Quantity(NamedTuple):
@@ -133,3 +134,21 @@ def revised(a: str, b: str, cue: bool, same_year: bool = False) -> list[str]:
                 continue  # a running count that went on growing
             new.append(qb.figure)
     return list(dict.fromkeys(new))
+
+
+def figure_left(a_values: set[float | None], b: str) -> str:
+    """The later statement restates one of the claim's figures as the value a change started from
+    ("values it at nothing, down from the $4.5 billion it estimated"): the words that say so."""
+    for value, words in _from_figures(b):
+        if value in a_values:
+            return words
+    return ""
+
+
+@lru_cache(maxsize=50_000)
+def _from_figures(b: str) -> tuple[tuple[float | None, str], ...]:
+    """Each figure `b` says a change started from, with the words that say so (none when `b` is hypothetical)."""
+    if HYPOTHETICAL.search(b):
+        return ()
+    return tuple((figure_value(m.group(1)), " ".join(b[max(0, m.start() - 40):m.end()].split()[-9:]))
+                 for m in FROM_FIGURE.finditer(b))

@@ -203,6 +203,31 @@ def _phrase(text: str, at: int) -> str:
     return " ".join(toks[max(0, at - 3):at + 5]).replace(" ,", ",")
 
 
+@lru_cache(maxsize=50_000)
+def _light(text: str) -> frozenset[str]:
+    return frozenset(t.stem for t in tokens(text) if t.low in _VERBS)
+
+
+@lru_cache(maxsize=50_000)
+def _claim_side(text: str) -> tuple[dict[str, frozenset[int]], frozenset[str]]:
+    """What `reversal` reads of a claim: each stem's polarities, and the stems it negates."""
+    pa: dict[str, set[int]] = {}
+    for st, par, kind, _ in polarity(text):
+        pa.setdefault(st, set()).add(par)
+    neg = frozenset(st for st, par, kind, _ in polarity(text) if par == 1 and kind == "neg")
+    return {k: frozenset(v) for k, v in pa.items()}, neg
+
+
+@lru_cache(maxsize=50_000)
+def _later_side(text: str) -> tuple[tuple[str, int, str, int, tuple[str, ...]], ...]:
+    """`polarity` of a later statement, each word with the names it gives in its own clause (the
+    words `reversal` checks the claim for): per text, not per pair."""
+    tb, b_names = tokens(text), names(text)
+    return tuple((st, par, kind, at, tuple(tb[j].low for j in _clause(tb, max(0, at - 1), 5)
+                                            if tb[j].name and tb[j].low in b_names))
+                 for st, par, kind, at in polarity(text))
+
+
 def reversal(a: str, b: str, point: set[str], self_spoken: bool) -> Reversal | None:
     """Does later statement `b` reverse claim `a` on the words they share (`point`: shared content
     stems, names excluded)? `self_spoken`: `b` is an event or the claim's own party speaking (an
@@ -211,30 +236,25 @@ def reversal(a: str, b: str, point: set[str], self_spoken: bool) -> Reversal | N
         return None
     # Light verbs retrieval ignores ("used") count only for a denial later affirmed ("never used" /
     # "had used"); reversing one alone ("licenses to use" / "did not use") says nothing.
-    light = {t.stem for t in tokens(a) if t.low in _VERBS} & {t.stem for t in tokens(b) if t.low in _VERBS}
+    light = _light(a) & _light(b)
     if not point and not light:
         return None
-    pa: dict[str, set[int]] = {}
-    for st, par, kind, _ in polarity(a):
-        pa.setdefault(st, set()).add(par)
+    pa, neg_a = _claim_side(a)
     hit: set[str] = set()
     how, where = "", 0
-    tb = tokens(b)
-    a_low, b_names = a.lower(), names(b)
-    for st, par, kind, at in polarity(b):
-        near = [tb[j] for j in _clause(tb, max(0, at - 1), 5)]
-        if any(t.name and t.low in b_names and t.low not in a_low for t in near):
-            continue  # another one of it: "close the Nairobi factory" is not "the Singapore factory"
+    a_low = a.lower()
+    for st, par, kind, at, near in _later_side(b):
         if par == 1 and st in point and pa.get(st) == {0} and not DOC_WORD.fullmatch(st):
+            if any(n not in a_low for n in near):
+                continue  # another one of it: "close the Nairobi factory" is not "the Singapore factory"
             hit.add(st)
             how, where = how or _KIND.get(kind, kind), where or at
     if hit and not hit <= FRAME_WORDS:  # "no plans to close the factory" reverses no "plans" of the claim
         return Reversal(how, frozenset(hit), _phrase(b, where))
     if self_spoken:
         # The claim denied it ("never used"); the later statement says it was done ("had used").
-        neg_a = {st for st, par, kind, _ in polarity(a) if par == 1 and kind == "neg"}
-        for st, par, kind, at in polarity(b):
-            if par == 0 and st in point | light and st in neg_a and pa.get(st) == {1} and _completed(tb, at):
+        for st, par, kind, at, _ in _later_side(b):
+            if par == 0 and st in point | light and st in neg_a and pa.get(st) == {1} and _completed(tokens(b), at):
                 return Reversal("affirmed", frozenset({st}), _phrase(b, at))
     return None
 
@@ -242,17 +262,6 @@ def reversal(a: str, b: str, point: set[str], self_spoken: bool) -> Reversal | N
 FROM_FIGURE = re.compile(r"\b(?:down|up|revised|cut|lowered|raised|reduced|increased|changed)?\s*from "
                           r"(?:the |its |an? |about |some |around )?([$€£]?\d[\d,.]*(?:\s?(?:million|billion|trillion|"
                           r"percent|%))?)", re.I)
-
-
-def figure_left(a_values: set[float], b: str) -> str:
-    """The later statement restates one of the claim's figures as the value a change started from
-    ("values it at nothing, down from the $4.5 billion it estimated"): the words that say so."""
-    from .signals import figure_value  # signals imports this module
-
-    for m in FROM_FIGURE.finditer(b):
-        if figure_value(m.group(1)) in a_values and not HYPOTHETICAL.search(b):
-            return " ".join(b[max(0, m.start() - 40):m.end()].split()[-9:])
-    return ""
 
 
 @lru_cache(maxsize=100_000)
@@ -284,4 +293,4 @@ def withdrawn_by_name(a: str, b: str, a_names: frozenset[str]) -> Reversal | Non
     return None
 
 
-__all__ = ["FROM_FIGURE", "Reversal", "definite_nouns", "figure_left", "polarity", "reversal", "tokens", "withdrawn_by_name"]
+__all__ = ["FROM_FIGURE", "Reversal", "definite_nouns", "polarity", "reversal", "tokens", "withdrawn_by_name"]

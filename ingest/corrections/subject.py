@@ -94,22 +94,34 @@ def acronyms(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _initials(a: str, b: str, nb: frozenset[str]) -> set[str]:
-    """Initials of `a`'s multi-word names that `b` writes in capitals ("WHO") or, from three letters,
-    as a name ("Nasa"); two-letter initials of a person's name ("Lance Armstrong") are not "La"."""
-    ac = acronyms(a)
-    return set(ac & _caps(b)) | {x for x in ac & nb if len(x) >= 3} if ac else set()
+@lru_cache(maxsize=100_000)
+def _sides(text: str) -> tuple[frozenset[str], ...]:
+    """What `shared_names` reads of one text, read once per text (it is asked of every pair relinking
+    forms): its names, its first word if a name, its words in lower case, the initials of its
+    multi-word names (and those of three letters or more), its words in capitals."""
+    n, ac = names(text), acronyms(text)
+    return n, _first(text) & n, _lower_words(text), ac, frozenset(x for x in ac if len(x) >= 3), _caps(text)
 
 
 def shared_names(a: str, b: str) -> set[str]:
     """Names one sentence gives that the other mentions, in any case ("the university"), or as
     initials ("WHO" for "World Health Organization")."""
-    na, nb = names(a), names(b)
+    na, fa, la, aa, a3, ca = _sides(a)
+    nb, fb, lb, ab, b3, cb = _sides(b)
     # A sentence's first word is capitalised whatever it is ("Neutrinos sent from …"): as a name it
     # may recur in lower case; any other capitalised word must recur capitalised.
-    shared = ((na & nb) | (_first(a) & na & _lower_words(b)) | (_first(b) & nb & _lower_words(a))
-              | _initials(a, b, nb) | _initials(b, a, na))
-    return set(shared) if shared - GENERIC_NAMES else set()
+    # Initials of one's multi-word names count when the other writes them in capitals ("WHO") or, from
+    # three letters, as a name ("Nasa"); two-letter initials of a person's name ("Lance Armstrong") are not "La".
+    shared = na & nb
+    if fa:
+        shared |= fa & lb
+    if fb:
+        shared |= fb & la
+    if aa:
+        shared |= (aa & cb) | (a3 & nb)
+    if ab:
+        shared |= (ab & ca) | (b3 & na)
+    return set(shared) if shared and not shared <= GENERIC_NAMES else set()
 
 
 def topic_overlap(a: str, b: str) -> set[str]:
