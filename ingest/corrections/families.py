@@ -18,14 +18,16 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..tuning import CorrectionsTuning
-from ..terms import _norm, content_terms, words, stem as stem_of
+from ..terms import content_terms
 from . import signals as sg
 from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DESCRIBES_DOC, DOC_METHOD, DOC_WORD as _DOC_WORD,
                       EXPLICIT_REVISION as _EXPLICIT_REVISION, FINDING as _FINDING, FRAME_WORDS, NO_LONGER as _NO_LONGER,
                       PLUPERFECT as _PLUPERFECT, QUALIFIED as _QUALIFIED,
                       dated_before)
+from .gate import UNLESS_HISTORICAL, YES, admits
 from .measures import figure_left, revised
-from .phrases import affirmed, event_phrase, figure_phrase, negated as _negated, polarity_flip as _polarity_flip, span_of
+from .phrases import (affirmed, event_phrase, figure_phrase, negated as _negated, no_longer_scope,
+                      polarity_flip as _polarity_flip, span_of)
 from .polarity import state_changes
 from .precision import SURE, UNSURE, Evidence, strongest
 from .restate import definite_nouns
@@ -33,8 +35,18 @@ from .reversals import GENERIC_NOUNS, by_source as source_took_back, possessive_
 from .subject import (GENERIC_NAMES, lead_names, _first, attribution, definite as _definite, denial_by_accused as _denial_by_accused,
                       document_owner as _document_owner, names, shared_names, topic_overlap)
 
-DEFAULT = CorrectionsTuning()
-_MORE_THAN = frozenset({"just", "only", "merely", "simply", "solely", "purely"})  # settings.tuning.corrections as shipped; relink passes the configured one
+DEFAULT = CorrectionsTuning()  # settings.tuning.corrections as shipped; relink passes the configured one
+_REPORTS_CORRECTION = frozenset({sg.RETRACTION, sg.NEGATION})
+
+
+@lru_cache(maxsize=100_000)
+def _figure_values(a: str) -> frozenset[float | None]:
+    return frozenset(sg.figure_value(f) for f in sg.signals(a).figures)
+
+
+def _named(a: str, b: str) -> bool:
+    """Both name the same thing, capitalised in both (not just share a sentence's first word)."""
+    return bool((names(a) & names(b)) - GENERIC_NAMES - _first(a) - _first(b))
 
 
 def _status(family: str) -> str:
@@ -83,6 +95,12 @@ def _historical(a: str, published: str) -> bool:
     return dated_before(a, published) or bool(_PLUPERFECT.search(a))
 
 
+def _may(a: str, b: str, own: bool, a_published: str) -> bool:
+    """Whether any rule of `evidence` can add evidence for this pair (gate.py)."""
+    can = admits(a, b, own)
+    return can == YES or (can == UNLESS_HISTORICAL and not _historical(a, a_published))
+
+
 def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = None,
              b_index: int = 0, story: bool = False, a_before: str = "", a_published: str = "", b_published: str = "",
              tuning: CorrectionsTuning = DEFAULT, order: str = "") -> Evidence | None:
@@ -96,8 +114,10 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     sa, sb = sg.signals(a), sg.signals(b)
     if not sb.overturns:
         return None
-    if sa.later & {sg.RETRACTION, sg.NEGATION} or sa.notice:
+    if sa.later & _REPORTS_CORRECTION or sa.notice:
         return None  # a sentence reporting a correction is not the claim it corrects
+    if not _may(a, b, True, a_published):
+        return None  # no rule below can apply, whatever the subject (gate.py: most pairs relinking forms)
     subj, used = _subject(a, b, [] if story else (window or []))
     point = topic_overlap(a, b)
     basis = "name"
@@ -109,6 +129,8 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
             or (len(point) >= 3 and sim >= tuning.sim_near)):
         return None  # no subject, and neither a shared noun (below) nor the same proposition can give one
     own = not used  # the subject is named in the later sentence itself, not only beside it
+    if not own and not _may(a, b, False, a_published):
+        return None
     rev = restated(a, b, sa, sb, point) if own else None
     noun_only = False
     if (not subj and not story and not lead_names(a) and sim >= tuning.noun_subject_sim
@@ -180,11 +202,9 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
             add("negation:opposites" if opposite else "negation:negated", sg.NEGATION, sure, "a later statement says the opposite", flips)
     # A correction notice ("was misreported in an earlier version") is about what it names: the
     # claim must name the same thing, capitalised in both (not just share a sentence's first word).
-    named = bool((names(a) & names(b)) - GENERIC_NAMES - _first(a) - _first(b)) or story
-    notice_only = sb.notice and not sg._NEGATION.search(b)
     # A claim that already denies the point agrees with a statement that it is false.
     if (sg.NEGATION in sb.later and own and sg.NEGATION not in sa.later and not _denial_by_accused(a, b)
-            and (named or not notice_only) and not (point & _negated(a))):
+            and (_named(a, b) or story or not (sb.notice and not sg._NEGATION.search(b))) and not (point & _negated(a))):
         sure = (len(point) >= 2 and sim >= tuning.sim_fair) or (story and len(point) >= 1)
         if sure or (len(point) >= 1 and sim >= tuning.sim_loose):
             add("negation:untrue", sg.NEGATION, sure, "a later statement says the same point is untrue",
@@ -211,10 +231,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         sure = (len(point) >= 1 and sim >= tuning.sim_loose) or bool(used) or bool(names(" " + lifted) & subj)
         if sure or sim >= tuning.sim_fair:
             add("status:lifted", sg.STATUS, sure, f"a later event ended the '{k}' state", span_of(sg._STATE_LIFT[k], b, follow=4))
-    nl = _NO_LONGER.search(b)
-    nl = None if nl and nl.group(0).split()[2].lower() in _MORE_THAN else nl  # "no longer just X": now more than X
-    scope = {stem_of(_norm(w)) for w in words(nl.group(0))} if nl else set()
-    if nl and len(scope & point) >= 2 and not sg.NEG_WORD.search(a) and len(point) >= 2 and not sb.denial:
+    if len(no_longer_scope(b) & point) >= 2 and not sg.NEG_WORD.search(a) and len(point) >= 2 and not sb.denial:
         # "X no longer P" overtakes "X P", whatever P is.
         add("status:no_longer", sg.STATUS, sim >= tuning.sim_fair, "a later statement says it is no longer so", span_of(_NO_LONGER, b))
     for negated, family, why, kind in ((sa.neg_status, sg.STATUS, "a later event made the negative status untrue", "status:negative_undone"),
@@ -242,7 +259,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
             moved = bool(sg.NEGOTIATION.search(b)) or historical
             add("figure:measure", sg.FIGURE, True, "a later statement gives a different figure for the same quantity",
                 figure_phrase(b, fresh), "Overtaken by later events" if moved else "", "superseded" if moved else "")
-    left = figure_left({sg.figure_value(f) for f in sa.figures}, b) if sa.figures and own else ""
+    left = figure_left(_figure_values(a), b) if sa.figures and own else ""
     if left and not sb.denial and len(subj) >= 1 and not topic_only:
         # The claim's own figure restated as where a change started: the value moved on.
         add("figure:old_value", sg.FIGURE, True, "a later statement gives the claim's figure as the old value", left,

@@ -158,8 +158,11 @@ class PairHook(Stories):
         if model is not None:
             self._w, self._wv, self._const = model.folded()
             self._logit = math.log(model.threshold / (1.0 - model.threshold)) if 0 < model.threshold < 1 else math.inf
+            # the most a pair's shared names (at most 3, in it and beside it) and differing figures add
+            self._most = max(0.0, 3 * self._w[1]) + max(0.0, 3 * self._w[2]) + max(0.0, self._w[_PAIR_AT])
         self._later: dict[str, float] = {}  # later sentence id → its vector's share of the logit
         self._terms: dict[tuple[str, int], list[float]] = {}  # (text, where its features start) → weighted terms
+        self._sums: dict[tuple[str, int], float] = {}  # … and their sum
         self._days: dict[tuple[str, str], float] = {}  # (later, earlier published) → log1p of the days apart
 
     def see(self, a: Any, b: Any, ev: Any, cos: float, window: list[tuple[int, str]] | None, before: str) -> None:
@@ -171,10 +174,20 @@ class PairHook(Stories):
         # same floats added in the same order, so the same bits): what depends on one text only is
         # read per text, and the features themselves are built only for a pair that is kept.
         w = self._w
-        wtext = " ".join(t for _, t in window or [])
         days = self._days.get((b.published, a.published))
         if days is None:
             days = self._days[(b.published, a.published)] = math.log1p(max(days_between(b.published, a.published), 0.0))
+        if b.id not in self._later:
+            vec = b.vector
+            self._later[b.id] = float(np.asarray(vec, dtype=np.float64) @ self._wv) if self._wv is not None and vec is not None else 0.0
+        bterms, aterms = self._text_terms(b.text, _later_flags, _LATER_AT), self._text_terms(a.text, _claim_flags, _CLAIM_AT)
+        verdict = 0.0 if ev is None else w[_PAIR_AT + (1 if ev.verdict == SURE else 2)]
+        # What the pair's names and figures could add at most: below the threshold even so, the pair
+        # cannot be kept (the margin is far above the rounding of a sum of a few dozen terms).
+        if (self._const + self._later[b.id] + (w[0] * cos if cos else 0.0) + w[4] * days + self._sums[b.text, _LATER_AT]
+                + self._sums[a.text, _CLAIM_AT] + verdict + self._most) < self._logit - 1e-6:
+            return
+        wtext = " ".join(t for _, t in window or [])
         terms = [w[0] * cos] if cos else []
         if n := min(len(shared_names(a.text, b.text)), 3):
             terms.append(w[1] * n)
@@ -182,16 +195,13 @@ class PairHook(Stories):
             terms.append(w[2] * n)
         if days:
             terms.append(w[4] * days)
-        terms += self._text_terms(b.text, _later_flags, _LATER_AT)
-        terms += self._text_terms(a.text, _claim_flags, _CLAIM_AT)
+        terms += bterms
+        terms += aterms
         fa, fb = _figs(a.text), _figs(b.text)
         if fa and fb and not fa & fb:
             terms.append(w[_PAIR_AT] * 1.0)
         if ev is not None:
-            terms.append(w[_PAIR_AT + (1 if ev.verdict == SURE else 2)] * 1.0)
-        if b.id not in self._later:
-            vec = b.vector
-            self._later[b.id] = float(np.asarray(vec, dtype=np.float64) @ self._wv) if self._wv is not None and vec is not None else 0.0
+            terms.append(verdict * 1.0)
         logit = self._const + self._later[b.id] + sum(terms)
         cur = self.best.get(a.id)
         if logit >= self._logit and (cur is None or logit > cur[0]) and self(a, b, before):
@@ -203,6 +213,7 @@ class PairHook(Stories):
         key = (text, at)
         if key not in self._terms:
             self._terms[key] = [w * v for w, v in zip(self._w[at:], flags(text)) if v]
+            self._sums[key] = sum(self._terms[key])
         return self._terms[key]
 
     def candidates(self, proposed: list[CorrectionLink], detected: list[CorrectionLink],

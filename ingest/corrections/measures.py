@@ -139,14 +139,14 @@ def revised(a: str, b: str, cue: bool, same_year: bool = False) -> list[str]:
 def figure_left(a_values: set[float | None], b: str) -> str:
     """The later statement restates one of the claim's figures as the value a change started from
     ("values it at nothing, down from the $4.5 billion it estimated"): the words that say so."""
-    for value, words in _from_figures(b):
+    for value, words in from_figures(b):
         if value in a_values:
             return words
     return ""
 
 
 @lru_cache(maxsize=50_000)
-def _from_figures(b: str) -> tuple[tuple[float | None, str], ...]:
+def from_figures(b: str) -> tuple[tuple[float | None, str], ...]:
     """Each figure `b` says a change started from, with the words that say so (none when `b` is hypothetical)."""
     if HYPOTHETICAL.search(b):
         return ()

@@ -11,7 +11,7 @@ from functools import lru_cache
 from ..terms import _IRREGULAR, _norm, words
 from ..terms import stem as stem_of
 from . import signals as sg
-from .lexicon import NOT_A_DENIAL as _NOT_A_DENIAL, NOT_REVERSED
+from .lexicon import NO_LONGER, NOT_A_DENIAL as _NOT_A_DENIAL, NOT_REVERSED
 
 
 def span_of(rx: re.Pattern[str], text: str, extra_words: int = 5, follow: int = 0) -> str:
@@ -29,6 +29,18 @@ def span_of(rx: re.Pattern[str], text: str, extra_words: int = 5, follow: int = 
     return " ".join(phrase.split()[: 8 + extra_words])
 
 
+_MORE_THAN = frozenset({"just", "only", "merely", "simply", "solely", "purely"})
+
+
+@lru_cache(maxsize=100_000)
+def no_longer_scope(b: str) -> frozenset[str]:
+    """The stems of "X no longer P" in `b`: empty without it, or for "no longer just X" (now more than X)."""
+    nl = NO_LONGER.search(b)
+    if not nl or nl.group(0).split()[2].lower() in _MORE_THAN:
+        return frozenset()
+    return frozenset(stem_of(_norm(w)) for w in words(nl.group(0)))
+
+
 _PAST_AUX = re.compile(r"\b(?:has|have|had|was|were|been|is now|are now)\s+(?:\w+\s+)?$", re.I)
 
 
@@ -38,20 +50,28 @@ def affirmed(stem: str, text: str) -> bool:
     ("recalled", "has opened", "was charged"), not negated — or, for a list, an addition to one."""
     if stem in ("list", "blacklist", "regist", "index") and sg.LIST_EVENT.search(text):
         return not sg.negated_near(text, sg.LIST_EVENT.search(text).start())
+    return stem in _done(text)
+
+
+@lru_cache(maxsize=50_000)
+def _done(text: str) -> frozenset[str]:
+    """What `affirmed` finds in `text` for any stem, read once per text: the stems an event governs
+    ("opened a federal investigation", "agreed to sell its subsidiary"), and those of verbs in a
+    completed form, not negated."""
+    out: set[str] = set()
     for m in sg.STATUS_EVENT.finditer(text):
-        # "opened a federal investigation", "agreed to sell its subsidiary": what the event governs
         span = " ".join([m.group(0)] + text[m.end():].split()[:6])
-        if stem in {stem_of(_norm(w)) for w in words(span)} and not sg.negated_near(text, m.start()):
-            return True
+        if not sg.negated_near(text, m.start()):
+            out |= {stem_of(_norm(w)) for w in words(span)}
     pos = 0
     for w in words(text):
         pos = text.find(w, pos)
         low = _norm(w)
         completed = low.endswith("ed") or low in _IRREGULAR or bool(_PAST_AUX.search(text[:pos]))
-        if completed and stem_of(low) == stem and not sg.negated_near(text, pos):
-            return True
+        if completed and not sg.negated_near(text, pos):
+            out.add(stem_of(low))
         pos += len(w)
-    return False
+    return frozenset(out)
 
 
 def event_phrase(b: str, stems: list[str]) -> str:

@@ -124,15 +124,26 @@ def _restored(a: str, b: str, claim_states: frozenset[str]) -> re.Match[str] | N
     return None
 
 
+def claim_can_change(a: str, claim_states: frozenset[str]) -> bool:
+    """A claim `state_changes` can find overtaken by any later statement: it asserts a state, says
+    something was reversed, or has a condition, a scheduled event, a non-membership or an allegation.
+    (Else only a later statement that reverses something can overtake it.)"""
+    return bool(claim_states) or bool(_reversed(a)) or any(_claim_shape(a))
+
+
+def later_reverses(b: str) -> bool:
+    return bool(_reversed(b))
+
+
 def state_changes(a: str, b: str, texts: list[str], claim_states: frozenset[str]) -> list[Change]:
     """Later statement `b` (with `texts`: b and the neighbour that named the subject) puts an act,
     order or membership of claim `a` in the opposite polarity."""
     out: list[Change] = []
+    if not (claim_can_change(a, claim_states) or _reversed(b)):
+        return out  # most pairs: nothing here can change state (cheap: every shape is cached per text)
     rev_a, rev_b = _reversed(a), _reversed(b)
     unless, future, outside, alleged = _claim_shape(a)
     restricted = bool(claim_states)
-    if not (rev_a or rev_b or unless or future or outside or alleged or "listed" in claim_states or restricted):
-        return out  # most pairs: nothing here can change state (cheap: every shape is cached per text)
     m = _restored(a, b, claim_states) if restricted else None
     if m:  # a restriction, then what it stopped is possible again: "blocked access to X" ← "could open X again"
         out.append(Change(STATUS, "superseded", "what the claim stopped is possible again", _span(m), "restored"))

@@ -77,6 +77,8 @@ def demotion(kind: str, basis: str, order: str = "", framed: bool = False) -> st
 
 def strongest(found: list[Evidence], order: str, framed: bool = False) -> Evidence | None:
     """The strongest evidence once the precision policy has demoted what may not flag on its own."""
+    if not found:
+        return None  # most pairs relinking forms
     for e in found:
         e.order = order
         why = demotion(e.kind, e.basis, order, framed) if e.verdict == SURE else ""

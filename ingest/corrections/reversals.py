@@ -7,6 +7,7 @@ time; kept apart so the family rules read on one screen.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..terms import content_terms
 from ..tuning import CorrectionsTuning
@@ -42,13 +43,19 @@ def _actor(b: str, at: int) -> frozenset[str]:
     return speakers(b) if re.search(r"\b(?:it|they|he|she)\b", clause, re.I) else frozenset()
 
 
+@lru_cache(maxsize=100_000)
+def claim_sources(a: str) -> frozenset[str]:
+    """Who a claim is attributed to: its speaker, the author or owner of what it cites."""
+    return attribution(a) | document_owner(a)
+
+
 def by_source(a: str, b: str, sb: sg.Signals, point: set[str], sim: float,
                tuning: CorrectionsTuning) -> tuple[str, str, bool, str, str] | None:
     """The claim's own source (who it is attributed to) later takes it back or revises it, whatever
     it calls what it published ("Newsweek said it was retracting the item", "ABC News has changed
     its account") — or a later statement says that source's account was false ("BuzzFeed's
     description … was not accurate"; unsure unless close in meaning: a party answering may say so)."""
-    src = attribution(a) | document_owner(a)
+    src = claim_sources(a)
     if not src or sb.denial or (sg.RETRACTION in sb.later and not sb.retracts_whole):
         return None  # a part withdrawn ("an assertion from its report"): the retraction family decides which
     m = SOURCE_REVISION.search(b) if sb.takes_back else None

@@ -154,8 +154,7 @@ def denial_by_accused(a: str, b: str) -> bool:
     false") is that party's position, not a correction — unless it is the claim's own source
     taking it back."""
     spk = attribution(b)
-    subject = names(a) - attribution(a)
-    return bool(spk & subject) and not (spk & attribution(a))
+    return bool(spk) and bool(spk & names(a) - attribution(a)) and not (spk & attribution(a))
 
 
 _LEAD = re.compile(r"\s*((?:(?:[A-Z][\w.&'’-]*|of|the|and|de|von|van|al)[\s,]+){1,8})")
