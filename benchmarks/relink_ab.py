@@ -1,5 +1,7 @@
-"""`python -m benchmarks.relink_ab INDEX TAPE [--replay]`: relink every source of a copy of INDEX
-and print the links' count and digest, the link writes' digest and the relinking thread's CPU.
+"""`python -m benchmarks.relink_ab INDEX TAPE [--replay] [--warm-cues]`: relink every source of a copy of
+INDEX and print the links' count and digest (candidates included), the candidates' own (what `factdesk
+corrections --candidates` lists), the link writes' digest and the relinking thread's CPU.
+`--warm-cues`: compute each sentence's cue first, untimed, as an ingest run has when it relinks.
 
 Why: a speed change to the detector must leave every link identical, but two fresh ingests of the
 same corpus by the same code need not agree — Chroma's vector searches order sentences at equal
@@ -55,7 +57,7 @@ def _link_row(lk: Any) -> str:
     return json.dumps([lk.claim, lk.by, lk.status, lk.origin, lk.note, round(lk.score, 6), lk.family])
 
 
-def run(index: Path, tape_path: Path, replay: bool) -> dict[str, Any]:
+def run(index: Path, tape_path: Path, replay: bool, warm: bool = False) -> dict[str, Any]:
     from ingest.corrections.relink import relink
     from ingest.settings import Settings
     from ingest.store import Store
@@ -91,14 +93,21 @@ def run(index: Path, tape_path: Path, replay: bool) -> dict[str, Any]:
                 return _fn(items)
             setattr(store, name, write)
         live = {sid for sid, r in store.source_records().items() if r.state == "complete"}
+        if warm:  # as in an ingest run, where each sentence's cue (its signals) was computed when it was written
+            from ingest.corrections import sentence_meta
+
+            for r in store.where_sentences({"source": {"$in": sorted(live)}}):
+                sentence_meta(r.text)
         t, c = time.perf_counter(), time.thread_time()
         relink(store, live, set(), [])
         wall, cpu = time.perf_counter() - t, time.thread_time() - c
         if not replay:
             tape_path.write_bytes(pickle.dumps(tape))
         links = sorted(_link_row(lk) for lk in store.every_link())
-        return {"code": str(Path(sys.modules["ingest"].__file__ or "").parent), **counts, "relink_wall_s": round(wall, 2),
-                "relink_thread_cpu_s": round(cpu, 2), "links": len(links), "links_digest": _digest(links),
+        cands = sorted(_link_row(lk) for lk in store.candidate_links())  # what `factdesk corrections --candidates` lists
+        return {"code": str(Path(sys.modules["ingest"].__file__ or "").parent), **counts, "warm_cues": warm,
+                "relink_wall_s": round(wall, 2), "relink_thread_cpu_s": round(cpu, 2), "links": len(links),
+                "links_digest": _digest(links), "candidates": len(cands), "candidates_digest": _digest(cands),
                 "writes_digest": _digest(writes)}
     finally:
         shutil.rmtree(work.parent, ignore_errors=True)
@@ -107,4 +116,4 @@ def run(index: Path, tape_path: Path, replay: bool) -> dict[str, Any]:
 if __name__ == "__main__":
     if len(sys.argv) < 3:
         raise SystemExit(__doc__.split("\n\n")[0])
-    print(json.dumps(run(Path(sys.argv[1]), Path(sys.argv[2]), "--replay" in sys.argv[3:])))
+    print(json.dumps(run(Path(sys.argv[1]), Path(sys.argv[2]), "--replay" in sys.argv[3:], "--warm-cues" in sys.argv[3:])))
