@@ -31,6 +31,12 @@ def headline(r: Row) -> bool:
     return _is_headline(r.text)
 
 
+@lru_cache(maxsize=65_536)
+def later_than(later: str, earlier: str) -> bool:
+    """`dates.is_later`, read once per two dates: relinking asks it of every pair it forms."""
+    return is_later(later, earlier)
+
+
 Window = dict[str, list[tuple[int, str]]]  # later sentence id → (index, text) of its neighbours
 
 
@@ -157,15 +163,16 @@ def detect_across(claims: Sequence[Row], correctors: Sequence[Row], sources: dic
         # A correction fixes one statement per earlier source; every claim a later event
         # overtakes is overtaken.
         best: dict[str, tuple[Evidence, Row]] = {}
+        window = context.get(b.id)
         for a in claims:
-            if a.source == b.source or headline(a) or not is_later(b.published, a.published):
+            if a.source == b.source or headline(a) or not later_than(b.published, a.published):
                 continue
             before = claim_before.get(a.id, "")
             sim = float(np.dot(a.vector, b.vector))
-            ev = evidence(a.text, b.text, sim, context.get(b.id), b.index, a_before=before,
+            ev = evidence(a.text, b.text, sim, window, b.index, a_before=before,
                           a_published=a.published, b_published=b.published, tuning=tuning)
             if story is not None:
-                story.see(a, b, ev, sim, context.get(b.id), before)
+                story.see(a, b, ev, sim, window, before)
             if ev is None or (story is not None and not story(a, b, before)):
                 continue
             # Unsure pairs: only the best per earlier source is worth an editor's time.
@@ -182,4 +189,4 @@ def detect_across(claims: Sequence[Row], correctors: Sequence[Row], sources: dic
     return out
 
 
-__all__ = ["Row", "detect_across", "detect_within", "is_later", "note", "windows"]
+__all__ = ["Row", "detect_across", "detect_within", "is_later", "later_than", "note", "windows"]

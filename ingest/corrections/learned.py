@@ -26,9 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from ..dates import interval, is_later
+from ..dates import interval
 from ..records import CorrectionLink, SourceRecord
 from . import signals as sg
+from .detect import later_than
 from .precision import SURE
 from .story import Stories
 from .subject import shared_names
@@ -167,7 +168,7 @@ class PairHook(Stories):
 
     def see(self, a: Any, b: Any, ev: Any, cos: float, window: list[tuple[int, str]] | None, before: str) -> None:
         """Score one pair the detector formed; keep it when at or above the threshold and one story."""
-        if self.model is None or a.source == b.source or not is_later(b.published, a.published):
+        if self.model is None or a.source == b.source or not later_than(b.published, a.published):
             return
         self.scored += 1
         # The logit is the sum `features` and the weights give, term by term in FEATURES order (the
@@ -184,8 +185,8 @@ class PairHook(Stories):
         verdict = 0.0 if ev is None else w[_PAIR_AT + (1 if ev.verdict == SURE else 2)]
         # What the pair's names and figures could add at most: below the threshold even so, the pair
         # cannot be kept (the margin is far above the rounding of a sum of a few dozen terms).
-        if (self._const + self._later[b.id] + (w[0] * cos if cos else 0.0) + w[4] * days + self._sums[b.text, _LATER_AT]
-                + self._sums[a.text, _CLAIM_AT] + verdict + self._most) < self._logit - 1e-6:
+        if (self._const + self._later[b.id] + self._sums[b.text, _LATER_AT] + self._sums[a.text, _CLAIM_AT]
+                + (w[0] * cos if cos else 0.0) + w[4] * days + verdict + self._most) < self._logit - 1e-6:
             return
         wtext = " ".join(t for _, t in window or [])
         terms = [w[0] * cos] if cos else []

@@ -42,6 +42,7 @@ def no_longer_scope(b: str) -> frozenset[str]:
 
 
 _PAST_AUX = re.compile(r"\b(?:has|have|had|was|were|been|is now|are now)\s+(?:\w+\s+)?$", re.I)
+_AUX = re.compile(r"\b(?:has|have|had|was|were|been|is now|are now)", re.I)  # where `_PAST_AUX` can start
 
 
 @lru_cache(maxsize=100_000)
@@ -63,11 +64,14 @@ def _done(text: str) -> frozenset[str]:
         span = " ".join([m.group(0)] + text[m.end():].split()[:6])
         if not sg.negated_near(text, m.start()):
             out |= {stem_of(_norm(w)) for w in words(span)}
+    # `_PAST_AUX` can end at a word only when one of its auxiliaries starts at most three words before it.
+    aux = [m.start() for m in _AUX.finditer(text)]
     pos = 0
     for w in words(text):
         pos = text.find(w, pos)
         low = _norm(w)
-        completed = low.endswith("ed") or low in _IRREGULAR or bool(_PAST_AUX.search(text[:pos]))
+        completed = low.endswith("ed") or low in _IRREGULAR or (
+            any(i < pos and len(text[i:pos].split()) <= 3 for i in aux) and bool(_PAST_AUX.search(text[:pos])))
         if completed and not sg.negated_near(text, pos):
             out.add(stem_of(low))
         pos += len(w)

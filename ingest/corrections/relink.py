@@ -17,7 +17,7 @@ from ..searches import RunSearches
 from ..terms import name_tokens
 from . import review
 from .declared import DeclaredError, declared_links, merge
-from .detect import Row, detect_across, detect_within, headline, windows
+from .detect import Row, detect_across, detect_within, headline, later_than, windows
 from .signals import CORRECTOR_CUES, signals
 from .learned import pair_hook
 from .subject import GENERIC_NAMES
@@ -137,7 +137,7 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
             found = {r.id: r for r in nearest.get(b.id, [])}
             for r in named.rows(" ".join([b.text] + [t for _, t in ctx.get(b.id, [])])):
                 found.setdefault(r.id, r)
-            cands = [r for r in found.values() if r.source != sid and is_later(b.published, r.published)]
+            cands = [r for r in found.values() if r.source != sid and later_than(b.published, r.published)]
             new += detect_across(cands, [b], records, ctx, extra, tuning, story)
     # This source as the earlier one: evidence sentences of later sources, found per claim by
     # meaning and by shared names among sentences that can overturn (their stored `cue`).
