@@ -91,6 +91,13 @@ def _evidence_all(gated: bool, monkeypatch: pytest.MonkeyPatch) -> list[tuple | 
             ev = families.evidence(a.text, b.text, sim, window, b.index, a_before=before, a_published=a.published,
                                    b_published=b.published, tuning=TUNING)
             out.append(None if ev is None else dataclasses.astuple(ev))
+    for rows in BY_SOURCE.values():  # inside one source, as detect_within asks: told one story, ordered by the text
+        for b in rows:
+            for a in rows[:b.index]:
+                for story, order in ((True, "prior"), (False, "clock"), (False, "later")):
+                    ev = families.evidence(a.text, b.text, TUNING.sim_fair, None, b.index, story=story,
+                                           a_published=a.published, b_published=b.published, tuning=TUNING, order=order)
+                    out.append(None if ev is None else dataclasses.astuple(ev))
     monkeypatch.undo()
     return out
 

@@ -161,9 +161,9 @@ class PairHook(Stories):
             self._logit = math.log(model.threshold / (1.0 - model.threshold)) if 0 < model.threshold < 1 else math.inf
             # the most a pair's shared names (at most 3, in it and beside it) and differing figures add
             self._most = max(0.0, 3 * self._w[1]) + max(0.0, 3 * self._w[2]) + max(0.0, self._w[_PAIR_AT])
-        self._later: dict[str, float] = {}  # later sentence id → its vector's share of the logit
-        self._terms: dict[tuple[str, int], list[float]] = {}  # (text, where its features start) → weighted terms
-        self._sums: dict[tuple[str, int], float] = {}  # … and their sum
+        # later sentence id → (its vector's share of the logit, its text's weighted terms, constant + both)
+        self._later: dict[str, tuple[float, list[float], float]] = {}
+        self._claims: dict[str, tuple[list[float], float]] = {}  # claim text → (its weighted terms, their sum)
         self._days: dict[tuple[str, str], float] = {}  # (later, earlier published) → log1p of the days apart
 
     def see(self, a: Any, b: Any, ev: Any, cos: float, window: list[tuple[int, str]] | None, before: str) -> None:
@@ -178,15 +178,18 @@ class PairHook(Stories):
         days = self._days.get((b.published, a.published))
         if days is None:
             days = self._days[(b.published, a.published)] = math.log1p(max(days_between(b.published, a.published), 0.0))
-        if b.id not in self._later:
+        if (later := self._later.get(b.id)) is None:
             vec = b.vector
-            self._later[b.id] = float(np.asarray(vec, dtype=np.float64) @ self._wv) if self._wv is not None and vec is not None else 0.0
-        bterms, aterms = self._text_terms(b.text, _later_flags, _LATER_AT), self._text_terms(a.text, _claim_flags, _CLAIM_AT)
+            share = float(np.asarray(vec, dtype=np.float64) @ self._wv) if self._wv is not None and vec is not None else 0.0
+            terms = self._text_terms(b.text, _later_flags, _LATER_AT)
+            later = self._later[b.id] = (share, terms, self._const + share + sum(terms))
+        if (claim := self._claims.get(a.text)) is None:
+            terms = self._text_terms(a.text, _claim_flags, _CLAIM_AT)
+            claim = self._claims[a.text] = (terms, sum(terms))
         verdict = 0.0 if ev is None else w[_PAIR_AT + (1 if ev.verdict == SURE else 2)]
         # What the pair's names and figures could add at most: below the threshold even so, the pair
         # cannot be kept (the margin is far above the rounding of a sum of a few dozen terms).
-        if (self._const + self._later[b.id] + self._sums[b.text, _LATER_AT] + self._sums[a.text, _CLAIM_AT]
-                + (w[0] * cos if cos else 0.0) + w[4] * days + verdict + self._most) < self._logit - 1e-6:
+        if later[2] + claim[1] + (w[0] * cos if cos else 0.0) + w[4] * days + verdict + self._most < self._logit - 1e-6:
             return
         wtext = " ".join(t for _, t in window or [])
         terms = [w[0] * cos] if cos else []
@@ -196,14 +199,14 @@ class PairHook(Stories):
             terms.append(w[2] * n)
         if days:
             terms.append(w[4] * days)
-        terms += bterms
-        terms += aterms
+        terms += later[1]
+        terms += claim[0]
         fa, fb = _figs(a.text), _figs(b.text)
         if fa and fb and not fa & fb:
             terms.append(w[_PAIR_AT] * 1.0)
         if ev is not None:
             terms.append(verdict * 1.0)
-        logit = self._const + self._later[b.id] + sum(terms)
+        logit = self._const + later[0] + sum(terms)
         cur = self.best.get(a.id)
         if logit >= self._logit and (cur is None or logit > cur[0]) and self(a, b, before):
             x = features(a.text, b.text, cos, wtext, False, days_between(b.published, a.published), False, ev)
@@ -211,11 +214,7 @@ class PairHook(Stories):
 
     def _text_terms(self, text: str, flags: Any, at: int) -> list[float]:
         """The weighted non-zero features one text alone decides (`flags` of it, at FEATURES[at:])."""
-        key = (text, at)
-        if key not in self._terms:
-            self._terms[key] = [w * v for w, v in zip(self._w[at:], flags(text)) if v]
-            self._sums[key] = sum(self._terms[key])
-        return self._terms[key]
+        return [w * v for w, v in zip(self._w[at:], flags(text)) if v]
 
     def candidates(self, proposed: list[CorrectionLink], detected: list[CorrectionLink],
                    sources: dict[str, SourceRecord]) -> list[CorrectionLink]:
