@@ -96,8 +96,10 @@ def run(index: Path, tape_path: Path, replay: bool, warm: bool = False) -> dict[
         if warm:  # as in an ingest run, where each sentence's cue (its signals) was computed when it was written
             from ingest.corrections import sentence_meta
 
-            for r in store.where_sentences({"source": {"$in": sorted(live)}}):
-                sentence_meta(r.text)
+            ids = sorted(live)
+            for a in range(0, len(ids), 500):  # a bounded number of SQL variables a read
+                for r in store.where_sentences({"source": {"$in": ids[a:a + 500]}}):
+                    sentence_meta(r.text)
         t, c = time.perf_counter(), time.thread_time()
         relink(store, live, set(), [])
         wall, cpu = time.perf_counter() - t, time.thread_time() - c
