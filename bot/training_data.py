@@ -131,6 +131,7 @@ class Asked:
     good: list[int]  # holds an expected or an `also` phrase (what sentence precision counts)
     article: str  # the source asked about: an answer's, else the nearest candidate's (folds by article)
     texts: list[str] = field(default_factory=list)  # the candidates' sentences (the cross-encoder reads them)
+    sources: list[str] = field(default_factory=list)  # each candidate's source (neighbours are in one article)
 
 
 def own_questions(path: Path, embedder, adapter: np.ndarray | None = None) -> list[Asked]:
@@ -186,5 +187,5 @@ def own_questions(path: Path, embedder, adapter: np.ndarray | None = None) -> li
                              np.array([c.sentence.index for c in scored]),
                              np.array([is_headline(c.sentence.text) for c in scored]),
                              [int(any(p in c.sentence.text for p in good)) for c in scored], article,
-                             [c.sentence.text for c in scored]))
+                             [c.sentence.text for c in scored], srcs))
     return out
