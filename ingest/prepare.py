@@ -19,22 +19,24 @@ from .store import Store
 
 def embed(embedder: Embedder, pending: list[Pending], progress: Progress | None) -> None:
     """Give every pending source its vectors: reused for sentence texts already stored, embedded
-    (in one batch across sources) for the rest."""
-    todo = [(p, i) for p in pending for i, s in enumerate(p.sentences) if s.text not in p.reuse]
+    (in one batch across sources) for the rest — each distinct text once: the same sentence in
+    several sources (wire copy, boilerplate such as "The company did not respond to a request for
+    comment.") gets one vector, as an unchanged sentence keeps its stored one. `embedded` still
+    counts every sentence that got a new vector; the progress total counts texts embedded."""
+    texts = list(dict.fromkeys(s.text for p in pending for s in p.sentences if s.text not in p.reuse))
     if progress:
-        progress("total", len(todo))
-    vecs = embedder.embed([p.sentences[i].text for p, i in todo],
-                          progress=(lambda n: progress("advance", n)) if progress else None)
-    dim = vecs.shape[1] if len(todo) else embedder.dim
-    fresh = {(id(p), i): v for (p, i), v in zip(todo, vecs)}
+        progress("total", len(texts))
+    vecs = embedder.embed(texts, progress=(lambda n: progress("advance", n)) if progress else None)
+    dim = vecs.shape[1] if texts else embedder.dim
+    fresh = dict(zip(texts, vecs))
     for p in pending:
         out = np.zeros((len(p.sentences), dim), dtype=np.float32)
         for i, s in enumerate(p.sentences):
-            if (id(p), i) in fresh:
-                out[i] = fresh[(id(p), i)]
-                p.embedded += 1
-            else:
+            if s.text in p.reuse:
                 out[i] = p.reuse[s.text]
+            else:
+                out[i] = fresh[s.text]
+                p.embedded += 1
         p.vectors = out
 
 
