@@ -61,6 +61,7 @@ from ingest.tuning import LaterTuning
 
 from .later_story import Stories
 from .later_subject import Surroundings, continues, own_names, refers_back, same_subject
+from .later_within import updates_within
 from .story import background, news_level, period_years, states_now
 
 
@@ -183,6 +184,10 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
                 if s.sentence.source not in whole.heads or not verdict(c, s, question, question_names, tuning, around,
                                                                   asked, stories)[0]:
                     direct.add(s.sentence.id)  # on the subject and point in its own right, not only by its story
+    # What the cited sentence's own story told after it on its point (bot/later_within.py).
+    for s in updates_within(cited, pool, question, tuning, have | set(found)):
+        found[s.sentence.id] = (s, True)
+        direct.add(s.sentence.id)
     if current:
         later_found = [s.sentence for s, _ in found.values()]
         for s in _stated_change(cited, pool, have | set(found), question_names, tuning, later_found, asked, around):
@@ -259,13 +264,16 @@ def _news_first(s: Scored, named: bool) -> tuple[bool, bool, int, bool, float]:
 
 
 def newest_first(order: list[str], published: dict[str, str], flagged: set[str] = frozenset(),
-                 prefer: Sequence[str] = (), answers: set[str] = frozenset()) -> list[str]:
+                 prefer: Sequence[str] = (), answers: set[str] = frozenset(),
+                 after: set[str] = frozenset()) -> list[str]:
     """The one ordering rule's first step: the newest statement leads when it is certainly later
     than the one that would lead otherwise; the rest keep their order. A flagged claim never leads
     (what corrected it comes first). `prefer`: later coverage's statements in its own order (each
     story's news before what stands beside it): of the newest-dated statements, the first of these
     leads, also before a statement of the same date that is not a selected answer (`answers`): "put
-    the country back on it on Monday" before its story's "was taken off the list in 2008"."""
+    the country back on it on Monday" before its story's "was taken off the list in 2008" — and
+    before a selected answer when it is told after one in the answer's own story (`after`: "Later on
+    Saturday the survey settled on 7.8" before "put its magnitude at 7.9")."""
     cands = [i for i in order if i not in flagged]
     if len(order) < 2 or not cands:
         return order
@@ -276,7 +284,7 @@ def newest_first(order: list[str], published: dict[str, str], flagged: set[str] 
     first_undated = interval(published[order[0]]) is None
     if newest != order[0] and (is_later(published[newest], published[order[0]])
                                or (first_undated and interval(published[newest]) is not None)
-                               or (bool(ranked) and order[0] not in answers
+                               or (bool(ranked) and (order[0] not in answers or newest in after)
                                    and not is_later(published[order[0]], published[newest]))):
         # Later coverage's other statement of the same story (what stands beside its news) follows it.
         lead = [newest] + [i for i in prefer if i != newest and i in cands and i not in answers
