@@ -53,15 +53,15 @@ from typing import Protocol
 import numpy as np
 
 from ingest.corrections.lexicon import PAST_PERFECT
-from ingest.corrections.subject import shared_names, topic_overlap
+from ingest.corrections.subject import shared_names
 from ingest.dates import interval, is_later
 from ingest.records import StoredSentence, split_sentence_id
 from ingest.split import is_headline
 from ingest.tuning import LaterTuning
 
 from .later_story import Stories
-from .later_subject import Surroundings, continues, own_names, refers_back, same_subject
-from .later_within import updates_within
+from .later_subject import Surroundings, continues, own_names, point_overlap, refers_back, same_subject
+from .later_within import CHANGE_CUES as _CHANGE_CUES, updates_within
 from .story import background, news_level, period_years, states_now
 
 
@@ -153,7 +153,7 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     # The same point: of the cited sentence (a shared content word, or close in meaning), or of the
     # question itself ("sell components to ZTE" / "lifted its export ban on ZTE": the cited
     # sentence may be background the question's point is not in).
-    point = topic_overlap(cs.text, ss.text) or topic_overlap(question, ss.text)
+    point = point_overlap(cs.text, ss.text) or point_overlap(question, ss.text)
     if point or close or ((own or back) and current and s.names >= 1.0) or headed:
         return "", own
     return "point", False
@@ -218,9 +218,6 @@ def _one_per_source(found: dict[str, tuple[Scored, bool]], limit: int, named: bo
         picks.append(group)
     picks.sort(key=lambda g: (_start(g[0].sentence.published), g[0].score), reverse=True)
     return [s for g in picks for s in g][:limit]
-
-
-_CHANGE_CUES = ("strong", "update")  # the detector's stored cue: the sentence withdraws, ends, lifts or revises
 
 
 def _stated_change(cited: Sequence[Scored], pool: Sequence[Scored], have: set[str],
