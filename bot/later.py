@@ -145,8 +145,12 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     headed = (not own and not back and s.names > 0 and s.dense >= tuning.question_dense
               and whole is not None and whole.headed(cs, ss, c_subject, around))
     story = story or headed
+    # Or both carry, with their surroundings, every name the question asks about: for a question
+    # about a current state, or when the cited sentence names them only through its story ("a
+    # protein … can edit genes" beside "The protein, NgAgo, …" / "… take down its paper on … NgAgo").
+    asked_of = bool(question_names) and (current or c.names >= 1.0)
     if not (own or back or story) and not (met and s.names >= 1.0 and (same_subject(c_subject, f"{ss.text} {around.of(ss)}")
-                                                                         or (current and question_names))):
+                                                                         or asked_of)):
         return "subject", False
     close = (cs.vector is not None and ss.vector is not None
              and float(np.dot(cs.vector, ss.vector)) >= tuning.same_point_dense)

@@ -74,21 +74,22 @@ def names_something(text: str) -> bool:
     return True
 
 
-def plain_opening(text: str) -> str:
-    """The sentence with its first word in lower case when that word is an ordinary word capitalised
-    only to open it ("Meeting in The Hague, …": the dictionary says which, bot/names.py) — read as
-    a name it would hide the word from the sentence's content words wherever it occurs ("… and meet
-    in Brussels")."""
+def without_opening(text: str) -> str:
+    """The sentence without its first word when that word may be an ordinary word capitalised only to
+    open it ("Meeting in The Hague, …", "Twitter had …": the dictionary says which, bot/names.py).
+    Read as a name, such a word hides the same word from the sentence's content words wherever it
+    occurs ("… and meet in Brussels"); read as a content word, a name would count as one ("twitter").
+    Left out, it counts as neither."""
     m = _OPENER.match(text)
     if m and lexicon().ordinary_only(m.group(1)):
-        return text[:m.start(1)] + m.group(1).lower() + text[m.end(1):]
+        return text[m.end(1):]
     return text
 
 
 def point_overlap(a: str, b: str) -> set[str]:
-    """The content words two sentences (or a question and a sentence) share, an ordinary opening
-    word read as the ordinary word it is (`plain_opening`)."""
-    return topic_overlap(plain_opening(a), plain_opening(b))
+    """The content words two sentences (or a question and a sentence) share, an opening word that may
+    be an ordinary word left out (`without_opening`)."""
+    return topic_overlap(without_opening(a), without_opening(b))
 
 
 _PRONOUN = re.compile(r"\b(?:it|its|they|them|their|he|him|his|she|her)\b", re.I)
@@ -124,5 +125,5 @@ def continues(s: StoredSentence, subject: str, around: Surroundings) -> bool:
     return same_subject(subject, around.titles.get(s.source, ""))
 
 
-__all__ = ["Surroundings", "continues", "names_something", "own_names", "plain_opening", "point_overlap", "refers_back",
-           "same_subject"]
+__all__ = ["Surroundings", "continues", "names_something", "own_names", "point_overlap", "refers_back",
+           "same_subject", "without_opening"]

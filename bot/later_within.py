@@ -14,13 +14,15 @@ as told after another of its story when, further down, it
   "by the afternoon", "has since", "in an update": `ingest.corrections.signals`) or a state that
   holds again ("again", "no longer", "back into") — before any past perfect, which tells what came
   before ("… put the finish back where it had been" yes). A bare "now" describes what simply holds
-  ("700 bears now live in the region") and "later this year" a time still to come: neither orders.
+  ("700 bears now live in the region") and "later this year" a time still to come: neither orders;
+- or is a paragraph labelled as an update or a correction ("Update: Giffords is alive …"), the way
+  a newsroom adds to a published story.
 
 It must be relevant to the question as any later statement must be (its key words, or meaning:
 `LaterTuning.question_dense`) and on the point: sharing a content word with the cited sentence or
 the question, close to the cited sentence in meaning (`same_point_dense`), or stating a change (the
-detector's stored cue, a state that holds again: "officials let him back into the Games" after "was
-thrown out"). The story itself makes the subject: no name needs to be shared. Nothing here reads the
+detector's stored cue, a state that holds again, an update's label: "officials let him back into the
+Games" after "was thrown out"). The story itself makes the subject: no name needs to be shared. Nothing here reads the
 index: the sentences are the question's scored candidates."""
 
 from __future__ import annotations
@@ -57,6 +59,9 @@ class Scored(Protocol):
 _AGAIN = re.compile(r"\b(?:again|no longer|any ?more|once more|back (?:on|in|into|to|under|onto))\b", re.I)
 # "later this year", "later next month": a time still to come, not a sequence in what is told.
 _FUTURE = re.compile(r"\s+(?:this|next|in the)\s+(?:year|month|week|season|decade|spring|summer|autumn|fall|winter)", re.I)
+# A paragraph labelled as an update or a correction ("Update: …", "Update, 5 p.m.: …", "Correction: …"),
+# the way a newsroom adds to a published story.
+_LABEL = re.compile(r"^\W*(?:update[ds]?|correction|clarification|editor['’]s note)\b[^:]{0,40}:", re.I)
 CHANGE_CUES = ("strong", "update")  # the detector's stored cue: the sentence withdraws, ends, lifts or revises
 
 
@@ -65,6 +70,8 @@ def _sequence(text: str) -> int | None:
     "later" of the future left out) or as a state that holds again; None when it does not."""
     marks = [m.start() for m in _LATER.finditer(text)
              if m.group(1).lower() != "now" and not (m.group(1).lower() == "later" and _FUTURE.match(text, m.end()))]
+    if _LABEL.match(text):
+        return 0
     m = _AGAIN.search(text)
     if m:
         marks.append(m.start())
@@ -109,7 +116,7 @@ def _on_point(c: Scored, s: Scored, question: str, tuning: LaterTuning) -> bool:
     cs, ss = c.sentence, s.sentence
     if s.lex <= 0 and s.dense < tuning.question_dense:
         return False
-    if ss.cue in CHANGE_CUES or _AGAIN.search(ss.text):
+    if ss.cue in CHANGE_CUES or _AGAIN.search(ss.text) or _LABEL.match(ss.text):
         return True
     if cs.vector is not None and ss.vector is not None and float(np.dot(cs.vector, ss.vector)) >= tuning.same_point_dense:
         return True
