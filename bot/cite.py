@@ -17,7 +17,7 @@ from ingest.records import CorrectionLink, SourceRecord, StoredSentence, split_s
 from ingest.store import Store
 
 from .answer import Citation, Correction, CorrectionEntry, QuotedSentence
-from .later import newest_first
+from .later_order import newest_first
 from .later_within import overtakes
 from .story import background
 from .retrieve import read_sentences

@@ -221,9 +221,10 @@ class Engine:
         reads = ReadLog(lambda ids: read_sentences(st, ids))
         selection = self.selector.select(query, candidates, reads)
         # Later coverage comes from the candidates already scored for this question, read beside
-        # the neighbours selection read and the headlines held per generation: no extra reads.
-        later = later_statements(selection.chosen, selection.ranked, q, query.names, self.settings.tuning.later,
-                                 Surroundings(self.stats.titles(), reads.seen)) if selection.answered else []
+        # the neighbours selection read and the headlines held per generation: no extra reads. An
+        # abstention that shows the nearest sentences shows what overtook them too.
+        later = later_statements(selection.picked, selection.ranked, q, query.names, self.settings.tuning.later,
+                                 Surroundings(self.stats.titles(), reads.seen))
         request = ComposeRequest(question=question, standalone=query.standalone, selection=selection,
                                  citations=cite(st, selection.picked, later), cite=lambda picks: cite(st, picks))
         return self.composer.compose(request, on_token)

@@ -55,12 +55,13 @@ import numpy as np
 from ingest.corrections.lexicon import PAST_PERFECT
 from ingest.corrections.subject import shared_names
 from ingest.dates import interval, is_later
-from ingest.records import StoredSentence, split_sentence_id
+from ingest.records import StoredSentence
 from ingest.split import is_headline
 from ingest.tuning import LaterTuning
 
-from .later_story import Stories
+from .later_story import Stories, restates
 from .later_subject import Surroundings, continues, own_names, point_overlap, refers_back, same_subject
+from .later_order import newest_first
 from .later_within import CHANGE_CUES as _CHANGE_CUES, updates_within
 from .story import background, news_level, period_years, states_now
 
@@ -119,7 +120,10 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
         return "not relevant", False  # not about what was asked
     if background(ss, cs, asked):
         return "background", False
-    if question_names and s.names <= 0:
+    # A statement that takes up the cited sentence's own point in other words, in a story that meets
+    # the cited one, is on its subject without a shared name (bot/later_story.py `restates`).
+    kin = (whole is None or whole.meet(cs, ss)) and restates(cs, ss, tuning)
+    if question_names and s.names <= 0 and not kin:
         return "not named", False  # names none of what the question names, even with its surroundings
     # The cited sentence's own names make the subject; its surroundings only when it has none
     # ("The company said it would resume …").
@@ -149,7 +153,7 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     # about a current state, or when the cited sentence names them only through its story ("a
     # protein … can edit genes" beside "The protein, NgAgo, …" / "… take down its paper on … NgAgo").
     asked_of = bool(question_names) and (current or c.names >= 1.0)
-    if not (own or back or story) and not (met and s.names >= 1.0 and (same_subject(c_subject, f"{ss.text} {around.of(ss)}")
+    if not (own or back or story or kin) and not (met and s.names >= 1.0 and (same_subject(c_subject, f"{ss.text} {around.of(ss)}")
                                                                          or asked_of)):
         return "subject", False
     close = (cs.vector is not None and ss.vector is not None
@@ -262,36 +266,6 @@ def _news_first(s: Scored, named: bool) -> tuple[bool, bool, int, bool, float]:
     ss = s.sentence
     change = named and ss.cue in _CHANGE_CUES and s.names >= 1.0 and not PAST_PERFECT.search(ss.text)
     return (is_headline(ss.text), not change, -news_level(ss.text), bool(PAST_PERFECT.search(ss.text)), -s.score)
-
-
-def newest_first(order: list[str], published: dict[str, str], flagged: set[str] = frozenset(),
-                 prefer: Sequence[str] = (), answers: set[str] = frozenset(),
-                 after: set[str] = frozenset()) -> list[str]:
-    """The one ordering rule's first step: the newest statement leads when it is certainly later
-    than the one that would lead otherwise; the rest keep their order. A flagged claim never leads
-    (what corrected it comes first). `prefer`: later coverage's statements in its own order (each
-    story's news before what stands beside it): of the newest-dated statements, the first of these
-    leads, also before a statement of the same date that is not a selected answer (`answers`): "put
-    the country back on it on Monday" before its story's "was taken off the list in 2008" — and
-    before a selected answer when it is told after one in the answer's own story (`after`: "Later on
-    Saturday the survey settled on 7.8" before "put its magnitude at 7.9")."""
-    cands = [i for i in order if i not in flagged]
-    if len(order) < 2 or not cands:
-        return order
-    newest = max(cands, key=lambda i: (_start(published[i]) or interval("0001")[0], -order.index(i)))
-    top = _start(published[newest])
-    ranked = [i for i in prefer if i in cands and top is not None and _start(published[i]) == top]
-    newest = ranked[0] if ranked else newest
-    first_undated = interval(published[order[0]]) is None
-    if newest != order[0] and (is_later(published[newest], published[order[0]])
-                               or (first_undated and interval(published[newest]) is not None)
-                               or (bool(ranked) and (order[0] not in answers or newest in after)
-                                   and not is_later(published[order[0]], published[newest]))):
-        # Later coverage's other statement of the same story (what stands beside its news) follows it.
-        lead = [newest] + [i for i in prefer if i != newest and i in cands and i not in answers
-                           and split_sentence_id(i)[0] == split_sentence_id(newest)[0]][:1]
-        return lead + [i for i in order if i not in lead]
-    return order
 
 
 __all__ = ["ReadLog", "Surroundings", "background", "is_current_state", "own_names", "later_statements", "newest_first",

@@ -22,7 +22,7 @@ from ingest.records import StoredSentence
 from ingest.split import is_headline
 from ingest.tuning import LaterTuning
 
-from .later_subject import Surroundings, same_subject
+from .later_subject import Surroundings, point_overlap, same_subject
 
 
 class Stories:
@@ -67,4 +67,16 @@ class Stories:
         return told is not None and float((told @ head.vector).max()) >= self.tuning.same_point_dense
 
 
-__all__ = ["Stories"]
+def restates(cited: StoredSentence, later: StoredSentence, tuning: LaterTuning = LaterTuning()) -> bool:
+    """The later statement takes up the cited sentence's own point in other words: close to it in
+    meaning (the same-point level) and sharing a content word with it ("… have found no clear
+    evidence that the new coronavirus spreads between people" / "The new coronavirus can pass from
+    person to person, …"). Such a statement is on the cited subject though it shares no name with it
+    or with the question: a finding and what became of it are often told with different names (the
+    city in one, the country's expert in the other)."""
+    if cited.vector is None or later.vector is None:
+        return False
+    return float(np.dot(cited.vector, later.vector)) >= tuning.same_point_dense and bool(point_overlap(cited.text, later.text))
+
+
+__all__ = ["Stories", "restates"]
