@@ -18,11 +18,13 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from ingest.corrections.subject import lead_names, names
 from ingest.records import StoredSentence
 from ingest.split import is_headline
 from ingest.tuning import LaterTuning
 
 from .later_subject import Surroundings, point_overlap, same_subject
+from .names import lexicon
 
 
 class Stories:
@@ -71,10 +73,16 @@ def restates(cited: StoredSentence, later: StoredSentence, tuning: LaterTuning =
     """The later statement takes up the cited sentence's own point in other words: close to it in
     meaning (the same-point level) and sharing a content word with it ("… have found no clear
     evidence that the new coronavirus spreads between people" / "The new coronavirus can pass from
-    person to person, …"). Such a statement is on the cited subject though it shares no name with it
-    or with the question: a finding and what became of it are often told with different names (the
-    city in one, the country's expert in the other)."""
+    person to person, …"), its own grammatical subject no name the cited sentence lacks. Such a
+    statement is on the cited subject though it shares no name with it or with the question: a
+    finding and what became of it are often told with different names (the city in one, the
+    country's expert in the other)."""
     if cited.vector is None or later.vector is None:
+        return False
+    # A statement whose grammatical subject is a name the cited sentence does not name is about that
+    # one ("Verizon agreed to buy Yahoo's business for $4.8 billion" beside "AT&T has agreed to buy
+    # T-Mobile USA for $39 billion"); one opening on a common noun takes its subject from what it says.
+    if {n for n in lead_names(later.text) if not lexicon().ordinary_only(n.capitalize())} - names(cited.text):
         return False
     return float(np.dot(cited.vector, later.vector)) >= tuning.same_point_dense and bool(point_overlap(cited.text, later.text))
 

@@ -1,0 +1,174 @@
+"""Later coverage inside one story and across names (bot/later_within.py, bot/later.py, bot/cite.py):
+a story's own update told after a cited first account — by a later time of day or weekday, later
+wording, a state that holds again, an update's label — is shown and leads the answer; a finding
+taken up in other words by a later story is shown though no name is shared; the question's names
+carried by the cited sentence's story make the shared subject; an ordinary opening word does not
+hide a content word. Every source here is invented."""
+
+from __future__ import annotations
+
+from bot.engine import Engine
+from bot.later import Surroundings, later_statements
+from bot.later_order import newest_first
+from bot.later_story import restates
+from bot.later_subject import point_overlap, without_opening
+from bot.later_within import overtakes, told_after, updates_within
+from bot.select import Scored
+from ingest.records import StoredSentence
+from tests.sources import write_source
+
+
+def _st(text: str, index: int, source: str = "a", cue: str | None = None) -> StoredSentence:
+    return StoredSentence(id=f"{source}#{index}", source=source, index=index, start=0, end=len(text), text=text,
+                          published="2019-03-02", cue=cue)
+
+
+def _sc(embedder, text: str, source: str, published: str, index: int = 1, dense: float = 0.5, lex: float = 0.3,
+        names: float = 1.0, score: float = 0.1) -> Scored:
+    s = StoredSentence(id=f"{source}#{index}", source=source, index=index, start=0, end=len(text), text=text,
+                       published=published, vector=embedder.embed([text])[0])
+    return Scored(sentence=s, dense=dense, lex=lex, names=names, score=score)
+
+
+# -- what a story tells after a sentence ---------------------------------------------------------------
+
+def test_a_later_time_of_day_or_weekday_orders_two_sentences_of_a_story():
+    first = _st("9:10 a.m. — The harbour master closes the Tessel dock to all ships.", 1)
+    assert told_after(first, _st("11:45 a.m. — The harbour master reopens the Tessel dock.", 3))
+    assert not told_after(first, _st("8:05 a.m. — Fog rolls in over the Tessel dock.", 2))
+    late = _st("11:50 p.m. — The count in Brenford reaches the last ward.", 1)
+    assert told_after(late, _st("2:15 a.m. — Brenford's returning officer declares the result.", 4))  # past midnight
+    monday = _st("The Orrin league suspended the striker on Monday for a late tackle.", 1)
+    assert told_after(monday, _st("On Wednesday an appeals panel cut the ban to one match.", 3))
+    assert not told_after(_st("On Wednesday an appeals panel met.", 1), _st("The league met on Monday.", 3))
+
+
+def test_later_wording_a_state_that_holds_again_or_an_updates_label_orders_them():
+    first = _st("The museum's director said the painting had been stolen overnight.", 1)
+    for text in ("Later on Sunday the police said the painting was found in a storeroom.",
+                 "By the afternoon the painting was back on the wall.",
+                 "Hours later the museum said the painting had merely been moved for cleaning.",
+                 "The gallery reopened again after a guard found the painting in a crate.",
+                 "Update: The painting was found in a storeroom, the museum said.",
+                 "Update, 4 p.m.: The painting has been found."):
+        assert told_after(first, _st(text, 4)), text
+        assert not told_after(_st(text, 1), _st(first.text, 4)), text  # what comes further down, not before
+
+
+def test_what_does_not_order_two_sentences_of_a_story():
+    first = _st("The Pell valley flooded on Friday, the council said.", 1)
+    for text in ("About 700 families now live in the Pell valley.",  # a bare "now" describes what holds
+                 "The council plans to finish the new levee later this year.",  # a time still to come
+                 "The council had later agreed to pay for the pumps.",  # past perfect: what came before
+                 "The valley's farms grow barley and oats."):
+        assert not told_after(first, _st(text, 3)), text
+    update = _st("Later on Friday the council said the levee had held.", 3)
+    assert not told_after(update, _st(first.text, 1))  # earlier in the story
+    assert not told_after(first, _st(update.text, 3, source="b"))  # another story
+
+
+def test_an_update_overtakes_a_first_account_but_not_a_statement_of_change():
+    first = _st("Rescuers said a boy was trapped under the Corran school.", 1)
+    update = _st("By evening the navy said every pupil at the Corran school had been accounted for.", 3)
+    assert overtakes(first, update)
+    news = _st("The council on Friday lifted the ban on the Corran fair.", 1, cue="update")
+    consequence = _st("Hours later, the organisers said the fair would open on Saturday.", 2)
+    assert told_after(news, consequence) and not overtakes(news, consequence)
+    again = _st("The Corran fair opened again on Friday.", 1)
+    assert not overtakes(again, consequence)
+
+
+def test_a_storys_update_on_the_point_is_found_and_an_aside_is_not(embedder):
+    q = "What was the strength of the Varro earthquake?"
+    cited = _sc(embedder, "A strong earthquake shook Varro on Saturday, toppling old buildings.", "a", "2015-04-25")
+    update = _sc(embedder, "Later on Saturday the survey settled on a strength of 6.8.", "a", "2015-04-25", index=5)
+    aside = _sc(embedder, "Later on Saturday a football match in the capital went ahead as planned.", "a",
+                "2015-04-25", index=6, dense=0.1, lex=0.0)
+    assert [s.sentence.text for s in updates_within([cited], [cited, update, aside], q)] == [update.sentence.text]
+    got = later_statements([cited], [cited, aside, update], q, ["varro"])
+    assert [s.sentence.text for s in got] == [update.sentence.text]
+    # the update leads the answer it overtakes (same date: only the story orders them)
+    order = newest_first(["a#1", "a#5"], {"a#1": "2015-04-25", "a#5": "2015-04-25"}, prefer=["a#5"],
+                         answers={"a#1"}, after={"a#5"})
+    assert order == ["a#5", "a#1"]
+    assert newest_first(["a#1", "a#5"], {"a#1": "2015-04-25", "a#5": "2015-04-25"}, prefer=["a#5"],
+                        answers={"a#1"}) == ["a#1", "a#5"]
+
+
+# -- end to end: the answer to a question about an overtaken first account ----------------------------------
+
+STORIES = [  # (sentences of one story, question, the update that must lead)
+    (["Fire at the Orlen Mill", "2:40 a.m. — Firefighters say two workers are missing inside the Orlen flour mill.",
+      "3:10 a.m. — The mill's owner asks neighbours to keep their windows shut.",
+      "5:55 a.m. — Firefighters say both missing workers of the Orlen flour mill were found safe in a storeroom."],
+     "Are the two workers still missing at the Orlen flour mill?", "found safe in a storeroom"),
+    (["Wrong Winner Named at the Carnlough Show",
+      "The judge named the ram Blackthorn the champion of the Carnlough sheep show on Sunday.",
+      "Its owner was given the silver cup.",
+      "Update: The judge apologised for misreading his card, and the Carnlough title belongs to the ram Greyfell."],
+     "Which ram won the Carnlough sheep show?", "the Carnlough title belongs to the ram Greyfell"),
+    (["Runner Disqualified at the Dunmore Games",
+      "The Dunmore Games disqualified the runner Ilse Varga on Monday for stepping off the track in her heat.",
+      "She had pulled up after about 300 metres.",
+      "Late in the evening, after her coach produced a doctor's note, officials let Varga back into the Dunmore Games."],
+     "Was Ilse Varga disqualified from the Dunmore Games?", "let Varga back into the Dunmore Games"),
+]
+
+
+def test_a_storys_own_update_is_shown_and_leads_the_answer(tmp_path, settings, embedder, indexer):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    for n, (sentences, _, _) in enumerate(STORIES):
+        write_source(folder, f"story{n}", f"2019-0{n + 3}-02", *sentences)
+    assert indexer.ingest([str(folder)]).ok
+    engine = Engine(settings, embedder=embedder)
+    for sentences, q, update in STORIES:
+        ans = engine.ask(q)
+        shown = [(c.role, c.text) for c in ans.citations]
+        assert ans.citations and update in ans.citations[0].text, (q, shown)
+        assert ans.citations[0].role == "later", (q, shown)
+
+
+# -- a later story on the point in other words, and the question's names through the cited story -----------
+
+def test_a_finding_taken_up_in_other_words_is_shown_without_a_shared_name(embedder):
+    q = "Can the new Tarn fever spread between people?"
+    cited = _sc(embedder, "Preliminary tests by Ostrian health officials have found no clear evidence that the new "
+                          "fever spreads between people, the Health Assembly said.", "a", "2020-01-14", names=1.0)
+    for text in ("The new fever can pass from person to person, the country's leading lung doctor said on Monday.",
+                 "Doctors now say the new fever does spread between people, after fourteen nurses fell ill.",
+                 "The new fever passes easily between people, a panel of the nation's doctors found on Monday."):
+        later = _sc(embedder, text, "b", "2020-01-21", dense=0.6, names=0.0)
+        assert restates(cited.sentence, later.sentence), text
+        got = later_statements([cited], [cited, later], q, ["tarn"])
+        assert [s.sentence.text for s in got] == [text], text
+    # the same words on another point are not taken up
+    other = _sc(embedder, "A new bridge over the river can carry people between the two towns.", "b", "2020-01-21",
+                dense=0.35, names=0.0)
+    assert not restates(cited.sentence, other.sentence)
+    assert later_statements([cited], [cited, other], q, ["tarn"]) == []
+
+
+def test_the_questions_names_carried_by_the_cited_story_make_the_subject(embedder):
+    q = "Can the protein Velorase cut plastic?"
+    cited = _sc(embedder, "A little-known team at Harwick Polytechnic says a protein from a cave microbe can cut "
+                          "plastic into harmless pieces.", "a", "2016-05-10", names=1.0)
+    around = Surroundings({"a": "Team Reports Plastic-Eating Protein", "b": "Velorase Paper Pulled"},
+                          {"a#2": _st("The protein, Velorase, works at room temperature, the team reported.", 2)})
+    for text in ("The Quill Journal withdrew the paper on the plastic-cutting protein Velorase on Wednesday.",
+                 "Velorase does not cut plastic after all, laboratories that repeated the work found.",
+                 "The team asked for its Velorase paper on cutting plastic to be withdrawn."):
+        later = _sc(embedder, text, "b", "2017-08-03", names=1.0)
+        assert [s.sentence.text for s in later_statements([cited], [cited, later], q, ["velorase"], around=around)] \
+            == [text], text
+        # when the cited sentence's story does not carry the question's names, no shared subject
+        alone = _sc(embedder, cited.sentence.text, "a", "2016-05-10", names=0.0)
+        assert later_statements([alone], [alone, later], q, ["velorase"], around=around) == [], text
+
+
+def test_an_ordinary_opening_word_neither_hides_nor_adds_a_content_word():
+    assert point_overlap("Is Ostria still part of the Group of Six meetings?",
+                         "Meeting in Tallin, the other five said they would meet in June without Ostria.") == {"meet"}
+    # a name that is also a dictionary word, opening a sentence, is not a content word
+    assert without_opening("Twitter had 300 million users.") == " had 300 million users."
+    assert not point_overlap("Twitter had 300 million users in the spring.", "Twitter deleted a post on Wednesday.")
