@@ -77,7 +77,8 @@ def cite(store: Store, picks: Sequence[Pick], later: Sequence[Pick] = ()) -> lis
     valid = {sid: s for sid, s in found.items() if verified(s, records)}
     order = _order(list(valid), links, scores, valid)
     # Later coverage from an answer's own story, further down it, was told after it (bot/later_within.py).
-    after = {p.sentence.id for p in later for a in picks if a.sentence.id in answers and overtakes(a.sentence, p.sentence)}
+    after = {p.sentence.id for p in later for a in picks
+             if a.sentence.id in answers and overtakes(a.sentence, p.sentence)}
     order = newest_first(order, {i: valid[i].published for i in order}, flagged=set(links),
                          prefer=[p.sentence.id for p in later], answers=answers, after=after)
     correcting = {b for claim, lk in links.items() if claim in valid for b in lk.by}

@@ -59,7 +59,7 @@ from ingest.records import StoredSentence
 from ingest.split import is_headline
 from ingest.tuning import LaterTuning
 
-from .later_story import Stories, restates
+from .later_story import Stories, names_any, restates
 from .later_subject import Surroundings, continues, own_names, point_overlap, refers_back, same_subject
 from .later_order import newest_first
 from .later_within import CHANGE_CUES as _CHANGE_CUES, updates_within
@@ -121,9 +121,10 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     if background(ss, cs, asked):
         return "background", False
     # A statement that takes up the cited sentence's own point in other words, in a story that meets
-    # the cited one, is on its subject without a shared name (bot/later_story.py `restates`).
+    # the cited one, is on its subject without a shared name (bot/later_story.py `restates`) — and
+    # without the question's names when the cited sentence itself does not name them either.
     kin = (whole is None or whole.meet(cs, ss)) and restates(cs, ss, tuning)
-    if question_names and s.names <= 0 and not kin:
+    if question_names and s.names <= 0 and not (kin and not names_any(cs.text, question_names)):
         return "not named", False  # names none of what the question names, even with its surroundings
     # The cited sentence's own names make the subject; its surroundings only when it has none
     # ("The company said it would resume …").
@@ -201,11 +202,11 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
         for s in _stated_change(cited, pool, have | set(found), question_names, tuning, later_found, asked, around):
             found[s.sentence.id] = (s, True)
             direct.add(s.sentence.id)
-    return _one_per_source(found, tuning.max_later, bool(question_names), direct)
+    return _one_per_source(found, tuning.max_later, bool(question_names), direct, tuning.question_dense)
 
 
 def _one_per_source(found: dict[str, tuple[Scored, bool]], limit: int, named: bool,
-                    direct: set[str] | None = None) -> list[Scored]:
+                    direct: set[str] | None = None, relevant: float = LaterTuning().question_dense) -> list[Scored]:
     """Each later source's best statement, newest source first — one on the subject and point in its
     own words (`direct`; default all) before one its story's headline alone admits; a statement that
     names its subject only through the sentence beside it comes with that sentence when it too
@@ -216,7 +217,7 @@ def _one_per_source(found: dict[str, tuple[Scored, bool]], limit: int, named: bo
     picks = []
     for items in by_source.values():
         items.sort(key=lambda x: (is_headline(x[0].sentence.text), direct is not None and x[0].sentence.id not in direct,
-                                  *_news_first(x[0], named)))
+                                  *_news_first(x[0], named, relevant)))
         best, own = items[0]
         group = [best]
         if not own:
@@ -255,16 +256,20 @@ def _stated_change(cited: Sequence[Scored], pool: Sequence[Scored], have: set[st
     return sorted(out, key=lambda s: -s.score)[:1]
 
 
-def _news_first(s: Scored, named: bool) -> tuple[bool, bool, int, bool, float]:
+def _news_first(s: Scored, named: bool,
+                relevant: float = LaterTuning().question_dense) -> tuple[bool, bool, int, bool, float]:
     """Which sentence of a later source carries its news: a body sentence before the headline (it
     restates the article, as in selection), one the detector's stored cue marks as stating a change
     (withdraws, ends, lifts, revises) about what the question names (every name, with its
-    surroundings; a question that names nothing cannot tell) and not told in the past perfect before
-    the rest; then one telling the story's own news (a state that holds now or again, an event of
-    the story's own days) before background and reactions; then one not told in the past perfect
-    (the story's background: "Former staff had complained …"); then the selection score."""
+    surroundings; a question that names nothing cannot tell), close to the question in meaning
+    (`relevant`: a change beside the point — "asks neighbours to keep their windows shut" — is no
+    answer to whether the workers are still missing) and not told in the past perfect before the
+    rest; then one telling the story's own news (a state that holds now or again, an event of the
+    story's own days) before background and reactions; then one not told in the past perfect (the
+    story's background: "Former staff had complained …"); then the selection score."""
     ss = s.sentence
-    change = named and ss.cue in _CHANGE_CUES and s.names >= 1.0 and not PAST_PERFECT.search(ss.text)
+    change = (named and ss.cue in _CHANGE_CUES and s.names >= 1.0 and s.dense >= relevant
+              and not PAST_PERFECT.search(ss.text))
     return (is_headline(ss.text), not change, -news_level(ss.text), bool(PAST_PERFECT.search(ss.text)), -s.score)
 
 

@@ -14,7 +14,8 @@ same-point level would have dropped 12 of 127, retractions among them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -23,8 +24,7 @@ from ingest.records import StoredSentence
 from ingest.split import is_headline
 from ingest.tuning import LaterTuning
 
-from .later_subject import Surroundings, point_overlap, same_subject
-from .names import lexicon
+from .later_subject import Surroundings, point_overlap, same_subject, without_opening
 
 
 class Stories:
@@ -82,9 +82,18 @@ def restates(cited: StoredSentence, later: StoredSentence, tuning: LaterTuning =
     # A statement whose grammatical subject is a name the cited sentence does not name is about that
     # one ("Verizon agreed to buy Yahoo's business for $4.8 billion" beside "AT&T has agreed to buy
     # T-Mobile USA for $39 billion"); one opening on a common noun takes its subject from what it says.
-    if {n for n in lead_names(later.text) if not lexicon().ordinary_only(n.capitalize())} - names(cited.text):
+    if lead_names(without_opening(later.text)) - names(cited.text):  # "Doctors now say …" opens on no name
         return False
     return float(np.dot(cited.vector, later.vector)) >= tuning.same_point_dense and bool(point_overlap(cited.text, later.text))
 
 
-__all__ = ["Stories", "restates"]
+def names_any(text: str, names: Sequence[str]) -> bool:
+    """The sentence itself writes one of these (lower-case) names."""
+    words = set(_WORD.findall(text.lower()))
+    return any(n in words for n in names)
+
+
+_WORD = re.compile(r"[\w'’&-]+")
+
+
+__all__ = ["Stories", "names_any", "restates"]

@@ -7,23 +7,28 @@ of 7.8."; "2:30 a.m. — Gore telephones Bush to concede." … "3:45 a.m. — Go
 takes back his concession."; "was thrown out of the Games on Monday" … "officials let him back into
 the Games". Both sentences carry one date, so later coverage across sources (bot/later.py: a
 later-dated source) cannot see the order; the story's own wording does. A reader takes a sentence
-as told after another of its story when, further down, it
+as told after another of its story when, further down, it opens on a time after it, the way a
+story told as events unfold moves on:
 
-- names a time of day after the other's ("2:30 a.m." / "3:45 a.m."), or a later weekday;
-- or is worded as later where the other is not: the detector's later wording ("later", "hours later",
-  "by the afternoon", "has since", "in an update": `ingest.corrections.signals`) or a state that
-  holds again ("again", "no longer", "back into") — before any past perfect, which tells what came
-  before ("… put the finish back where it had been" yes). A bare "now" describes what simply holds
-  ("700 bears now live in the region") and "later this year" a time still to come: neither orders;
-- or is a paragraph labelled as an update or a correction ("Update: Giffords is alive …"), the way
-  a newsroom adds to a published story.
+- a time frame ("Later on Saturday …", "Minutes later …", "By the afternoon …", "Late in the
+  evening, …", "Within hours …", "The next day …"), a time of day ("3:45 a.m. — …"), a day of the
+  week ("On Thursday …"), or an update's label ("Update: …", the way a newsroom adds to a published
+  story);
+- unless the two name times of day or days of the week that say otherwise (a timeline runs on past
+  midnight; a weekday is the one just gone before the story's date: "on Sunday", in a Wednesday
+  story, is before "on Wednesday").
 
-It must be relevant to the question as any later statement must be (its key words, or meaning:
-`LaterTuning.question_dense`) and on the point: sharing a content word with the cited sentence or
-the question, close to the cited sentence in meaning (`same_point_dense`), or stating a change (the
-detector's stored cue, a state that holds again, an update's label: "officials let him back into the
-Games" after "was thrown out"). The story itself makes the subject: no name needs to be shared. Nothing here reads the
-index: the sentences are the question's scored candidates."""
+A "later" inside a sentence ("The police later said …", "crowned queen later in the ceremony") or
+a bare "since" tells an aside, not the story moving on: on the spent news sets such sentences,
+taken as updates, were nearly all beside the question.
+
+It must be close to the question in meaning (`LaterTuning.question_dense`, the closeness any
+statement needs to answer a question) and on the point: sharing a content word with the cited
+sentence or the question, close to the cited sentence in meaning (`same_point_dense`), or stating a
+change (the detector's stored cue, a state that holds again — "officials let him back into the
+Games" after "was thrown out" — an update's label). The story itself makes the subject: no name
+needs to be shared. Nothing here reads the index: the sentences are the question's scored
+candidates."""
 
 from __future__ import annotations
 
@@ -33,8 +38,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ingest.corrections.lexicon import PAST_PERFECT
-from ingest.corrections.patterns import _LATER
+from ingest.dates import interval
 from ingest.corrections.signals import signals
 from ingest.records import StoredSentence
 from ingest.split import is_headline
@@ -53,50 +57,55 @@ class Scored(Protocol):
     score: float
 
 
-# A state that holds again ("raised their flags again", "let him back into the Games", "no longer"):
-# bot/story.py's words for a state that holds now or again, without a bare "now", which also
-# describes what simply holds ("700 bears now live in the region").
+# A state that holds again ("let him back into the Games", "no longer"): a change, on the point of
+# what it changes (bot/story.py's words for a state that holds now or again, without a bare "now").
 _AGAIN = re.compile(r"\b(?:again|no longer|any ?more|once more|back (?:on|in|into|to|under|onto))\b", re.I)
-# "later this year", "later next month": a time still to come, not a sequence in what is told.
-_FUTURE = re.compile(r"\s+(?:this|next|in the)\s+(?:year|month|week|season|decade|spring|summer|autumn|fall|winter)", re.I)
 # A paragraph labelled as an update or a correction ("Update: …", "Update, 5 p.m.: …", "Correction: …"),
 # the way a newsroom adds to a published story.
 _LABEL = re.compile(r"^\W*(?:update[ds]?|correction|clarification|editor['’]s note)\b[^:]{0,40}:", re.I)
+# A paragraph opening on a time after what came before, the way a story told as events unfold moves
+# on: "Later on Saturday …", "Minutes later …", "By the afternoon …", "Late in the evening, …",
+# "Within hours …", "That night …", "The next day …", "Early on Monday …".
+_SPAN = r"(?:moments|minutes|hours|days|weeks|months|years|a (?:few|little) \w+|soon|shortly|much)"
+_PART = (r"(?:morning|afternoon|evening|night|nightfall|midday|noon|day|end of the day|next day|following day|"
+         r"weekend|week|minutes|hours|days)")
+_OPENING = re.compile(rf"^\W*(?:(?:{_SPAN}\s+)?later\b|afterwards\b|subsequently\b|eventually\b|"
+                      rf"(?:by|late in|later in|early in|within|that|the next|the following)\s+(?:the\s+|a few\s+)?{_PART}\b|"
+                      r"(?:late|later|early)\s+(?:on|that)\s+\w+\b)", re.I)
+_OPENING_DAY = re.compile(r"^\W*(?:(?:late|early|later)\s+)?on\s+(monday|tuesday|wednesday|thursday|friday|saturday|"
+                          r"sunday)\b", re.I)
+_DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 CHANGE_CUES = ("strong", "update")  # the detector's stored cue: the sentence withdraws, ends, lifts or revises
 
 
-def _sequence(text: str) -> int | None:
-    """Where the sentence words itself as later (the detector's later wording, a bare "now" and a
-    "later" of the future left out) or as a state that holds again; None when it does not."""
-    marks = [m.start() for m in _LATER.finditer(text)
-             if m.group(1).lower() != "now" and not (m.group(1).lower() == "later" and _FUTURE.match(text, m.end()))]
-    if _LABEL.match(text):
-        return 0
-    m = _AGAIN.search(text)
-    if m:
-        marks.append(m.start())
-    return min(marks) if marks else None
+def _days_back(weekday: int | None, published: str) -> int | None:
+    """How many days before its source's date a weekday the story names falls: news copy names the
+    days of the week just gone ("on Sunday", in a Wednesday story, is three days back)."""
+    start = interval(published)
+    if weekday is None or start is None:
+        return None
+    return (start[0].weekday() - weekday) % 7
 
 
-def _marked_later(text: str) -> bool:
-    """Worded as later, the marker told before any past perfect (which tells what came before)."""
-    at = _sequence(text)
-    perfect = PAST_PERFECT.search(text)
-    return at is not None and (perfect is None or at < perfect.start())
+def opens_later(text: str) -> bool:
+    """The paragraph opens on a time after what came before it: a time frame ("Later on Saturday",
+    "By the afternoon"), a time of day ("3:45 a.m. — …"), a day of the week ("On Thursday …"), or an
+    update's label ("Update: …")."""
+    return bool(_OPENING.match(text) or _LABEL.match(text) or _OPENING_DAY.match(text)
+                or (signals(text).clock is not None and re.match(r"^\W*\d", text)))
 
 
 def told_after(a: StoredSentence, b: StoredSentence) -> bool:
     """`b`, a sentence of the same story as `a` further down it, is told as coming after `a` (rules
     in the module docstring)."""
-    if b.source != a.source or b.index <= a.index or is_headline(b.text):
+    if b.source != a.source or b.index <= a.index or is_headline(b.text) or not opens_later(b.text):
         return False
     sa, sb = signals(a.text), signals(b.text)
     if sa.clock is not None and sb.clock is not None:
         # A timeline runs on past midnight ("11:50 p.m." … "2:45 a.m." further down).
         return sb.clock > sa.clock or (sa.clock >= 18 * 60 and sb.clock < 6 * 60)
-    if sa.weekday is not None and sb.weekday is not None and sb.weekday != sa.weekday:
-        return sb.weekday > sa.weekday
-    return _marked_later(b.text) and not _marked_later(a.text)
+    da, db = _days_back(sa.weekday, a.published), _days_back(sb.weekday, b.published)
+    return da is None or db is None or db <= da
 
 
 def overtakes(a: StoredSentence, b: StoredSentence) -> bool:
@@ -109,12 +118,13 @@ def overtakes(a: StoredSentence, b: StoredSentence) -> bool:
 
 
 def _on_point(c: Scored, s: Scored, question: str, tuning: LaterTuning) -> bool:
-    """Within its own story the subject is given. The statement must be relevant to the question as
-    any later statement must be (its key words, or meaning: `question_dense`), and on the point:
-    sharing a content word with the cited sentence or the question, close to the cited sentence in
-    meaning (`same_point_dense`), or stating a change (the stored cue, a state that holds again)."""
+    """Within its own story the subject is given. The statement must be close to the question in
+    meaning (the closeness any statement needs to answer a question, `question_dense`) and on the
+    point: sharing a content word with the cited sentence or the question, close to the cited
+    sentence in meaning (`same_point_dense`), or stating a change (the detector's stored cue, a
+    state that holds again, an update's label)."""
     cs, ss = c.sentence, s.sentence
-    if s.lex <= 0 and s.dense < tuning.question_dense:
+    if s.dense < tuning.question_dense:
         return False
     if ss.cue in CHANGE_CUES or _AGAIN.search(ss.text) or _LABEL.match(ss.text):
         return True

@@ -47,10 +47,16 @@ def reports_news(text: str) -> bool:
     return news_level(text) > 0
 
 
+# "again next year", "later this month": a time still to come — a hope or a plan, not how things stand.
+FUTURE = re.compile(r"\s+(?:this|next|in the)\s+(?:year|month|week|season|decade|spring|summer|autumn|fall|winter)",
+                    re.I)
+
+
 def states_now(text: str) -> bool:
     """The sentence says how things stand now, after a change ("now belongs to", "again", "no
-    longer"), not in the past perfect."""
-    return bool(_STATE_NOW.search(text)) and not PAST_PERFECT.search(text)
+    longer"), not in the past perfect, nor of a time still to come ("hopes to fly again next year")."""
+    return (any(not FUTURE.match(text, m.end()) for m in _STATE_NOW.finditer(text))
+            and not PAST_PERFECT.search(text))
 
 
 def background(s: StoredSentence, about: StoredSentence | None = None, asked: frozenset[int] = frozenset()) -> bool:
@@ -96,4 +102,4 @@ def period_years(text: str, published: str) -> set[int]:
     return years
 
 
-__all__ = ["background", "is_lead", "news_level", "period_years", "reports_news", "states_now"]
+__all__ = ["FUTURE", "background", "is_lead", "news_level", "period_years", "reports_news", "states_now"]

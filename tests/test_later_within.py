@@ -1,7 +1,7 @@
 """Later coverage inside one story and across names (bot/later_within.py, bot/later.py, bot/cite.py):
-a story's own update told after a cited first account — by a later time of day or weekday, later
-wording, a state that holds again, an update's label — is shown and leads the answer; a finding
-taken up in other words by a later story is shown though no name is shared; the question's names
+a story's own update told after a cited first account — a paragraph opening on a later time frame,
+time of day or weekday, or on an update's label — is shown and leads the answer; a finding taken up
+in other words by a later story is shown though no name is shared; the question's names
 carried by the cited sentence's story make the shared subject; an ordinary opening word does not
 hide a content word. Every source here is invented."""
 
@@ -38,17 +38,21 @@ def test_a_later_time_of_day_or_weekday_orders_two_sentences_of_a_story():
     assert not told_after(first, _st("8:05 a.m. — Fog rolls in over the Tessel dock.", 2))
     late = _st("11:50 p.m. — The count in Brenford reaches the last ward.", 1)
     assert told_after(late, _st("2:15 a.m. — Brenford's returning officer declares the result.", 4))  # past midnight
+    # a weekday is the one just gone before the story's date (2 March 2019 was a Saturday)
     monday = _st("The Orrin league suspended the striker on Monday for a late tackle.", 1)
     assert told_after(monday, _st("On Wednesday an appeals panel cut the ban to one match.", 3))
+    friday = _st("The striker returned to training on Friday, his club said.", 1)
+    assert not told_after(friday, _st("On Sunday the league had opened its inquiry.", 3))  # Sunday: six days back
     assert not told_after(_st("On Wednesday an appeals panel met.", 1), _st("The league met on Monday.", 3))
 
 
-def test_later_wording_a_state_that_holds_again_or_an_updates_label_orders_them():
+def test_a_paragraph_opening_on_a_later_time_frame_or_an_updates_label_is_told_after():
     first = _st("The museum's director said the painting had been stolen overnight.", 1)
     for text in ("Later on Sunday the police said the painting was found in a storeroom.",
                  "By the afternoon the painting was back on the wall.",
                  "Hours later the museum said the painting had merely been moved for cleaning.",
-                 "The gallery reopened again after a guard found the painting in a crate.",
+                 "Within hours a guard found the painting in a crate.",
+                 "Late in the evening, after a search of the cellars, the painting turned up.",
                  "Update: The painting was found in a storeroom, the museum said.",
                  "Update, 4 p.m.: The painting has been found."):
         assert told_after(first, _st(text, 4)), text
@@ -59,8 +63,9 @@ def test_what_does_not_order_two_sentences_of_a_story():
     first = _st("The Pell valley flooded on Friday, the council said.", 1)
     for text in ("About 700 families now live in the Pell valley.",  # a bare "now" describes what holds
                  "The council plans to finish the new levee later this year.",  # a time still to come
-                 "The council had later agreed to pay for the pumps.",  # past perfect: what came before
-                 "The valley's farms grow barley and oats."):
+                 "The council later said the levee had held.",  # an aside inside the sentence
+                 "Speaking later at the town hall, the mayor thanked the volunteers.",
+                 "Since then the valley's farms have grown barley and oats."):
         assert not told_after(first, _st(text, 3)), text
     update = _st("Later on Friday the council said the levee had held.", 3)
     assert not told_after(update, _st(first.text, 1))  # earlier in the story
