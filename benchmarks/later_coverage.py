@@ -6,8 +6,10 @@ episodes, so a citation with `role: "later"` from a source of another episode th
 is later coverage about another subject — noise shown as "Later". Per part: later shown, hit rate,
 sentence precision, answers showing a wrong-episode later statement (and how many later citations
 there were, right and wrong episode), and how often a current-state question's answer leads with its
-newest-dated statement (`newest_leads`) and with the labelled newest one (`labelled_newest_leads`). `--dump FILE` writes each question's citations (role,
-source, episode, text) as JSON Lines for reading misses.
+newest-dated statement (`newest_leads`) and with the labelled newest one (`labelled_newest_leads`),
+and how many answers quote a labelled corrected or superseded claim with nothing of its episode
+beside it saying what became of it (`claim_alone`, of `quoting_flagged_claim`). `--dump FILE`
+writes each question's citations (role, source, episode, text) as JSON Lines for reading misses.
 
 For each current-state question whose answer misses the newest statement the report names why
 (`why_missed`): the answer abstained; no candidate holds the statement (retrieval); it is in the
@@ -31,7 +33,7 @@ from typing import Any
 from benchmarks.blind import EVAL, refused
 
 DEFAULT = ["realworld/dev", "realworld/heldout", "realworld/heldout2", "realworld/heldout3", "realworld/heldout4",
-           "realworld/heldout5", "realworld/heldout6"]
+           "realworld/heldout5", "realworld/heldout6", "realworld/heldout7", "realworld/heldout8"]
 
 
 def episode_of(header: dict[str, Any]) -> dict[str, str]:
@@ -51,6 +53,25 @@ def later_precision(items: list[dict[str, Any]], answers: list[Any], episodes: d
         answers_wrong += bool(bad)
     return {"later_citations_right_episode": right, "later_citations_wrong_episode": wrong,
             "answers_with_wrong_episode_later": answers_wrong}
+
+
+def claim_alone(items: list[dict[str, Any]], answers: list[Any], episodes: dict[str, str]) -> dict[str, Any]:
+    """Answers quoting a labelled corrected or superseded claim (the question's `flag` phrases) with
+    nothing of its episode beside it that says what became of it — no citation with role
+    "correction" or "later" from the question's own episode. The must-not: a withdrawn finding
+    quoted as plain fact."""
+    quoting = alone = 0
+    which = []
+    for q, a in zip(items, answers):
+        claims = [p for ps in (q.get("flag") or {}).values() for p in ps]
+        if not claims or not any(p in c.text for c in a.citations for p in claims):
+            continue
+        quoting += 1
+        ep = q.get("episode")
+        if not any(c.role in ("correction", "later") and episodes.get(c.source) == ep for c in a.citations):
+            alone += 1
+            which.append(q["question"])
+    return {"quoting_flagged_claim": quoting, "claim_alone": alone, "claim_alone_questions": which}
 
 
 class Seen:
@@ -129,7 +150,8 @@ def run_part(name: str, settings: Any, embedder: Any, dump: Any = None) -> dict[
            "labelled_newest_leads": round(sum(any(p in a.citations[0].text for p in q["newest"])
                                               for q, a in asked) / len(asked), 3) if asked else None,
            "sentence_precision": base["sentence_precision"], "link_recall": fams["link_recall"],
-           **later_precision(items, answers, episodes), "later_missed": fams["later_missed"], "why_missed": why}
+           **later_precision(items, answers, episodes), **claim_alone(items, answers, episodes),
+           "later_missed": fams["later_missed"], "why_missed": why}
     if dump is not None:
         for q, a in zip(items, answers):
             shown = any(p in c.text for c in a.citations for p in q.get("newest") or [])
@@ -166,11 +188,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(rows, indent=1))
         return 0
-    print(f"{'part':<22} {'later shown':>11} {'hit':>6} {'precision':>9} {'wrong-ep answers':>16} {'later right/wrong':>17}")
+    print(f"{'part':<22} {'later shown':>11} {'hit':>6} {'precision':>9} {'wrong-ep answers':>16} {'later right/wrong':>17}"
+          f" {'newest leads':>12} {'claim alone':>11}")
     for r in rows:
         print(f"{r['part']:<22} {r['later_shown']!s:>11} {r['hit_rate']!s:>6} {r['sentence_precision']!s:>9} "
               f"{r['answers_with_wrong_episode_later']:>16} "
-              f"{r['later_citations_right_episode']:>8}/{r['later_citations_wrong_episode']}")
+              f"{r['later_citations_right_episode']:>8}/{r['later_citations_wrong_episode']:<8} "
+              f"{r['labelled_newest_leads']!s:>12} {r['claim_alone']:>5}/{r['quoting_flagged_claim']}")
     return 0
 
 

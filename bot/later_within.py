@@ -22,11 +22,17 @@ A "later" inside a sentence ("The police later said …", "crowned queen later i
 a bare "since" tells an aside, not the story moving on: on the spent news sets such sentences,
 taken as updates, were nearly all beside the question.
 
-It must be close to the question in meaning (`LaterTuning.question_dense`, the closeness any
-statement needs to answer a question) and on the point: sharing a content word with the cited
-sentence or the question, close to the cited sentence in meaning (`same_point_dense`), or stating a
-change (the detector's stored cue, a state that holds again — "officials let him back into the
-Games" after "was thrown out" — an update's label). The story itself makes the subject: no name
+What it must show of the point depends on how it opens. An update's label says outright that the
+story changed: the question's key words (or closeness in meaning) are enough. Any other update must
+be close to the question in meaning (`LaterTuning.question_dense`, the closeness any statement needs
+to answer a question) and on the point: the question's own content words, or a state that holds
+again ("officials let him back into the Games" after "was thrown out"); for a paragraph opening on a
+time frame or a time of day also a content word or a name of the cited sentence, a figure where the
+cited sentence gives one (a count revised as the day goes on), or closeness to it in meaning
+(`same_point_dense`). A paragraph opening on a day of the week needs the question's words: a story
+recapping its days ("On Friday he said Twitter would form a council …") moves on to its next
+development as often as it overtakes its first account — on the spent news sets such paragraphs,
+taken as updates, were all beside the question. The story itself makes the subject: no name
 needs to be shared. Nothing here reads the index: the sentences are the question's scored
 candidates."""
 
@@ -44,7 +50,7 @@ from ingest.records import StoredSentence
 from ingest.split import is_headline
 from ingest.tuning import LaterTuning
 
-from .later_subject import point_overlap
+from .later_subject import point_overlap, same_subject
 from .story import background
 
 
@@ -87,18 +93,21 @@ def _days_back(weekday: int | None, published: str) -> int | None:
     return (start[0].weekday() - weekday) % 7
 
 
-def opens_later(text: str) -> bool:
-    """The paragraph opens on a time after what came before it: a time frame ("Later on Saturday",
-    "By the afternoon"), a time of day ("3:45 a.m. — …"), a day of the week ("On Thursday …"), or an
-    update's label ("Update: …")."""
-    return bool(_OPENING.match(text) or _LABEL.match(text) or _OPENING_DAY.match(text)
-                or (signals(text).clock is not None and re.match(r"^\W*\d", text)))
+def opening(text: str) -> str:
+    """What the paragraph opens on that places it after what came before it: "label" (an update's
+    label, "Update: …"), "time" (a time frame, "Later on Saturday", "By the afternoon", or a time of
+    day, "3:45 a.m. — …"), "day" (a day of the week, "On Thursday …"); "" when none."""
+    if _LABEL.match(text):
+        return "label"
+    if _OPENING.match(text) or (signals(text).clock is not None and re.match(r"^\W*\d", text)):
+        return "time"
+    return "day" if _OPENING_DAY.match(text) else ""
 
 
 def told_after(a: StoredSentence, b: StoredSentence) -> bool:
     """`b`, a sentence of the same story as `a` further down it, is told as coming after `a` (rules
     in the module docstring)."""
-    if b.source != a.source or b.index <= a.index or is_headline(b.text) or not opens_later(b.text):
+    if b.source != a.source or b.index <= a.index or is_headline(b.text) or not opening(b.text):
         return False
     sa, sb = signals(a.text), signals(b.text)
     if sa.clock is not None and sb.clock is not None:
@@ -118,19 +127,27 @@ def overtakes(a: StoredSentence, b: StoredSentence) -> bool:
 
 
 def _on_point(c: Scored, s: Scored, question: str, tuning: LaterTuning) -> bool:
-    """Within its own story the subject is given. The statement must be close to the question in
-    meaning (the closeness any statement needs to answer a question, `question_dense`) and on the
-    point: sharing a content word with the cited sentence or the question, close to the cited
-    sentence in meaning (`same_point_dense`), or stating a change (the detector's stored cue, a
-    state that holds again, an update's label)."""
+    """Within its own story the subject is given; what the update must show is in the module
+    docstring: an update's label needs the question's key words; any other update closeness to the
+    question in meaning and the point — a paragraph opening on a day of the week the question's own
+    words (or a state that holds again), one opening on a time frame or a time of day also a word,
+    a name or a figure beside the cited sentence's, or closeness to it."""
     cs, ss = c.sentence, s.sentence
+    kind = opening(ss.text)
+    if kind == "label":
+        return s.lex > 0 or s.dense >= tuning.question_dense
     if s.dense < tuning.question_dense:
         return False
-    if ss.cue in CHANGE_CUES or _AGAIN.search(ss.text) or _LABEL.match(ss.text):
+    if _AGAIN.search(ss.text) or point_overlap(question, ss.text):
         return True
-    if cs.vector is not None and ss.vector is not None and float(np.dot(cs.vector, ss.vector)) >= tuning.same_point_dense:
+    if kind == "day":
+        return False  # a story recapping its days ("On Friday he said …") moves on as often as it overtakes
+    if point_overlap(cs.text, ss.text) or same_subject(cs.text, ss.text):
         return True
-    return bool(point_overlap(cs.text, ss.text) or point_overlap(question, ss.text))
+    if signals(cs.text).figures and signals(ss.text).figures:
+        return True  # a figure given again as the day goes on ("more than 20" … "By the afternoon … 58")
+    return (cs.vector is not None and ss.vector is not None
+            and float(np.dot(cs.vector, ss.vector)) >= tuning.same_point_dense)
 
 
 def updates_within(cited: Sequence[Scored], pool: Sequence[Scored], question: str,
@@ -144,4 +161,4 @@ def updates_within(cited: Sequence[Scored], pool: Sequence[Scored], question: st
             and any(told_after(c.sentence, s.sentence) and _on_point(c, s, question, tuning) for c in cited)]
 
 
-__all__ = ["CHANGE_CUES", "overtakes", "told_after", "updates_within"]
+__all__ = ["CHANGE_CUES", "opening", "overtakes", "told_after", "updates_within"]

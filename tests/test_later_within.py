@@ -177,3 +177,54 @@ def test_an_ordinary_opening_word_neither_hides_nor_adds_a_content_word():
     # a name that is also a dictionary word, opening a sentence, is not a content word
     assert without_opening("Twitter had 300 million users.") == " had 300 million users."
     assert not point_overlap("Twitter had 300 million users in the spring.", "Twitter deleted a post on Wednesday.")
+
+
+# -- end to end: a finding and what became of it, told with other names ------------------------------------
+
+FINDINGS = [  # (claim source, later source, question, words of the claim, words of what became of it)
+    (("Preliminary tests by Ostrian health officials have found no clear evidence that the new fever spreads "
+      "between people, the Health Assembly said.", "The fever was first seen at a fish market in Tarn."),
+     ("The new fever does spread between people, the country's leading lung doctor, Ivo Marek, said on Monday.",
+      "Fourteen nurses have fallen ill."),
+     "Can the new fever from Tarn spread between people?", "no clear evidence", "does spread between people"),
+    (("A small team at Harwick Polytechnic says a protein from a cave microbe can cut plastic into harmless pieces.",
+      "The protein, Velorase, works at room temperature, the team reported in the Quill Journal."),
+     ("The Quill Journal withdrew the paper on the plastic-cutting protein Velorase on Wednesday.",
+      "Other laboratories had failed for a year to repeat the work."),
+     "Can the protein Velorase cut plastic?", "can cut plastic", "withdrew the paper"),
+]
+
+
+def test_a_finding_is_quoted_with_what_became_of_it_told_in_other_names(tmp_path, settings, embedder, indexer):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    for n, (claim, later, _, _, _) in enumerate(FINDINGS):
+        write_source(folder, f"claim{n}", "2016-05-10", *claim)
+        write_source(folder, f"later{n}", "2017-08-03", *later)
+    assert indexer.ingest([str(folder)]).ok
+    engine = Engine(settings, embedder=embedder)
+    for n, (_, _, q, claim_words, later_words) in enumerate(FINDINGS):
+        ans = engine.ask(q)
+        shown = [(c.role, c.text) for c in ans.citations]
+        assert any(claim_words in c.text for c in ans.citations), (q, shown)
+        beside = [c for c in ans.citations if later_words in c.text]
+        assert beside and beside[0].role in ("later", "correction") and beside[0] is ans.citations[0], (q, shown)
+
+
+def test_the_benchmark_counts_a_flagged_claim_quoted_alone():
+    from types import SimpleNamespace as NS
+
+    from benchmarks.later_coverage import claim_alone
+
+    items = [{"question": "q1", "episode": "e1", "flag": {"corrected": ["the old claim"]}},
+             {"question": "q2", "episode": "e1", "flag": {"superseded": ["the old claim"]}},
+             {"question": "q3", "episode": "e2", "flag": {"corrected": ["another claim"]}}]
+    answers = [NS(citations=[NS(text="So said the old claim.", role="answer", source="a1")]),
+               NS(citations=[NS(text="It is over.", role="later", source="a2"),
+                             NS(text="So said the old claim.", role="answer", source="a1")]),
+               NS(citations=[NS(text="Something else.", role="answer", source="b1")])]
+    got = claim_alone(items, answers, {"a1": "e1", "a2": "e1", "b1": "e2"})
+    assert got == {"quoting_flagged_claim": 2, "claim_alone": 1, "claim_alone_questions": ["q1"]}
+    # a later statement of another episode does not count as what became of the claim
+    got = claim_alone(items[1:2], answers[1:2], {"a1": "e1", "a2": "e9"})
+    assert got["claim_alone"] == 1
