@@ -122,8 +122,10 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
         return "background", False
     # A statement that takes up the cited sentence's own point in other words, in a story that meets
     # the cited one, is on its subject without a shared name (bot/later_story.py `restates`) — and
-    # without the question's names when the cited sentence itself does not name them either.
-    kin = (whole is None or whole.meet(cs, ss)) and restates(cs, ss, tuning)
+    # without the question's names when the cited sentence itself does not name them either. With
+    # no name to hold it, it must answer the question as closely as it follows the cited sentence.
+    kin = (s.dense >= tuning.same_point_dense and (whole is None or whole.meet(cs, ss))
+           and restates(cs, ss, tuning))
     if question_names and s.names <= 0 and not (kin and not names_any(cs.text, question_names)):
         return "not named", False  # names none of what the question names, even with its surroundings
     # The cited sentence's own names make the subject; its surroundings only when it has none
