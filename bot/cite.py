@@ -76,8 +76,8 @@ def cite(store: Store, picks: Sequence[Pick], later: Sequence[Pick] = ()) -> lis
     records = _records(store, sorted({s.source for s in found.values()}))
     valid = {sid: s for sid, s in found.items() if verified(s, records)}
     order = _order(list(valid), links, scores, valid)
-    # Later coverage from an answer's own story, further down it, was told after it (bot/later_within.py).
-    after = {p.sentence.id for p in later for a in picks
+    # What an answer's own story tells after it, overtaking it (bot/later_within.py `overtakes`).
+    after = {p.sentence.id for p in picks for a in picks
              if a.sentence.id in answers and overtakes(a.sentence, p.sentence)}
     order = newest_first(order, {i: valid[i].published for i in order}, flagged=set(links),
                          prefer=[p.sentence.id for p in later], answers=answers, after=after)

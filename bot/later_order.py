@@ -32,6 +32,9 @@ def newest_first(order: list[str], published: dict[str, str], flagged: set[str] 
     newest = max(cands, key=lambda i: (_start(published[i]) or interval("0001")[0], -order.index(i)))
     top = _start(published[newest])
     ranked = [i for i in prefer if i in cands and top is not None and _start(published[i]) == top]
+    # A quoted sentence its story tells after an answer it overtakes (the latest of them) leads too,
+    # whether later coverage brought it or selection quoted it beside that answer.
+    ranked = ranked or [i for i in reversed(order) if i in after and i in cands and _start(published[i]) == top][:1]
     newest = ranked[0] if ranked else newest
     first_undated = interval(published[order[0]]) is None
     if newest != order[0] and (is_later(published[newest], published[order[0]])

@@ -76,7 +76,8 @@ _SPAN = r"(?:moments|minutes|hours|days|weeks|months|years|a (?:few|little) \w+|
 _PART = (r"(?:morning|afternoon|evening|night|nightfall|midday|noon|day|end of the day|next day|following day|"
          r"weekend|week|minutes|hours|days)")
 _OPENING = re.compile(rf"^\W*(?:(?:{_SPAN}\s+)?later\b|afterwards\b|subsequently\b|eventually\b|"
-                      rf"(?:by|late in|later in|early in|within|that|the next|the following)\s+(?:the\s+|a few\s+)?{_PART}\b|"
+                      rf"(?:by|late in|later in|early in|within|that|the next|the following)\s+"
+                      rf"(?:the\s+|a few\s+)?{_PART}\b|"
                       r"(?:late|later|early)\s+(?:on|that)\s+\w+\b)", re.I)
 _OPENING_DAY = re.compile(r"^\W*(?:(?:late|early|later)\s+)?on\s+(monday|tuesday|wednesday|thursday|friday|saturday|"
                           r"sunday)\b", re.I)

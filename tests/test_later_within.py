@@ -115,7 +115,8 @@ STORIES = [  # (sentences of one story, question, the update that must lead)
     (["Runner Disqualified at the Dunmore Games",
       "The Dunmore Games disqualified the runner Ilse Varga on Monday for stepping off the track in her heat.",
       "She had pulled up after about 300 metres.",
-      "Late in the evening, after her coach produced a doctor's note, officials let Varga back into the Dunmore Games."],
+      "Late in the evening, after her coach produced a doctor's note, officials let Varga back into the Dunmore "
+      "Games."],
      "Was Ilse Varga disqualified from the Dunmore Games?", "let Varga back into the Dunmore Games"),
 ]
 
@@ -228,3 +229,21 @@ def test_the_benchmark_counts_a_flagged_claim_quoted_alone():
     # a later statement of another episode does not count as what became of the claim
     got = claim_alone(items[1:2], answers[1:2], {"a1": "e1", "a2": "e9"})
     assert got["claim_alone"] == 1
+
+
+def test_an_abstention_shows_the_update_of_a_first_account_first(tmp_path, settings, embedder, indexer):
+    """Abstaining (nobody named the mayor), the answer shows the nearest sentences for context: the
+    first account's update among them leads it."""
+    folder = tmp_path / "src"
+    folder.mkdir()
+    write_source(folder, "fire", "2019-03-02", "Fire at the Tolland Hall",
+                 "Early on Saturday the fire service said three people had been hurt in the fire at the Tolland hall.",
+                 "By the afternoon the fire service put the number hurt in the Tolland hall fire at eleven.")
+    assert indexer.ingest([str(folder)]).ok
+    engine = Engine(settings, embedder=embedder)
+    ans = engine.ask("What did the mayor say about the people hurt in the Tolland hall fire?")
+    texts = [(c.role, c.text) for c in ans.citations]
+    assert not ans.answered and any("three people had been hurt" in t for _, t in texts), texts
+    assert "at eleven" in ans.citations[0].text, texts
+    ans = engine.ask("How many people were hurt in the Tolland hall fire?")
+    assert ans.answered and "at eleven" in ans.citations[0].text, [(c.role, c.text) for c in ans.citations]
