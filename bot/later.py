@@ -41,7 +41,9 @@ Read at the level of the story (bot/later_story.py): a statement whose subject r
 alone counts only when its story meets the cited story somewhere; a later story whose headline names
 the cited subject and is close to the cited story admits its statements close to the question
 ("… put the number of dead at 316,000" under "Haiti Marks a Year Since the Quake"), after those on
-the point in their own words.
+the point in their own words; a statement taking up the cited point in other words needs no shared
+name (`restates`). What the cited sentence's own story tells after it, opening on a later time
+("Later on Saturday …", "Update: …"), is later coverage too (bot/later_within.py).
 """
 
 from __future__ import annotations
