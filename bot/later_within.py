@@ -45,7 +45,7 @@ from typing import Protocol
 import numpy as np
 
 from ingest.dates import interval
-from ingest.corrections.signals import signals
+from ingest.corrections.lexicon import WEEKDAY
 from ingest.records import StoredSentence
 from ingest.split import is_headline
 from ingest.tuning import LaterTuning
@@ -82,6 +82,27 @@ _OPENING = re.compile(rf"^\W*(?:(?:{_SPAN}\s+)?later\b|afterwards\b|subsequently
 _OPENING_DAY = re.compile(r"^\W*(?:(?:late|early|later)\s+)?on\s+(monday|tuesday|wednesday|thursday|friday|saturday|"
                           r"sunday)\b", re.I)
 _DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+# A time of day ("3:45 a.m.", "at 11 p.m.", "by noon"), read here rather than through the detector's
+# signals, which the answer path does not load (tests/test_coldstart.py).
+_CLOCK = re.compile(r"(?:^\W*|\b(?:at|by|around|about|until|after|before) )(\d{1,2})(?:[:.](\d{2}))?\s?([ap])\.?m\b\.?"
+                    r"|\b(?:at|by|around|about|until|after|before) (noon|midday|midnight)\b", re.I)
+# A figure: a number that is not a year nor a time of day.
+_FIGURE = re.compile(r"(?<![\d:.])(?!(?:19|20)\d\d\b)\d[\d,.]*(?!\s?[ap]\.?m\b|[:\d])")
+
+
+def _clock(text: str) -> int | None:
+    """Minutes after midnight of the first time of day the sentence names."""
+    m = _CLOCK.search(text)
+    if not m:
+        return None
+    if m.group(4):
+        return 0 if m.group(4).lower() == "midnight" else 12 * 60
+    return (int(m.group(1)) % 12 + (12 if m.group(3).lower() == "p" else 0)) * 60 + int(m.group(2) or 0)
+
+
+def _weekday(text: str) -> int | None:
+    m = WEEKDAY.search(text)
+    return _DAYS.index(m.group(1).lower()) if m else None
 CHANGE_CUES = ("strong", "update")  # the detector's stored cue: the sentence withdraws, ends, lifts or revises
 
 
@@ -100,7 +121,7 @@ def opening(text: str) -> str:
     day, "3:45 a.m. — …"), "day" (a day of the week, "On Thursday …"); "" when none."""
     if _LABEL.match(text):
         return "label"
-    if _OPENING.match(text) or (signals(text).clock is not None and re.match(r"^\W*\d", text)):
+    if _OPENING.match(text) or (_clock(text) is not None and re.match(r"^\W*\d", text)):
         return "time"
     return "day" if _OPENING_DAY.match(text) else ""
 
@@ -110,11 +131,11 @@ def told_after(a: StoredSentence, b: StoredSentence) -> bool:
     in the module docstring)."""
     if b.source != a.source or b.index <= a.index or is_headline(b.text) or not opening(b.text):
         return False
-    sa, sb = signals(a.text), signals(b.text)
-    if sa.clock is not None and sb.clock is not None:
+    ca, cb = _clock(a.text), _clock(b.text)
+    if ca is not None and cb is not None:
         # A timeline runs on past midnight ("11:50 p.m." … "2:45 a.m." further down).
-        return sb.clock > sa.clock or (sa.clock >= 18 * 60 and sb.clock < 6 * 60)
-    da, db = _days_back(sa.weekday, a.published), _days_back(sb.weekday, b.published)
+        return cb > ca or (ca >= 18 * 60 and cb < 6 * 60)
+    da, db = _days_back(_weekday(a.text), a.published), _days_back(_weekday(b.text), b.published)
     return da is None or db is None or db <= da
 
 
@@ -145,7 +166,7 @@ def _on_point(c: Scored, s: Scored, question: str, tuning: LaterTuning) -> bool:
         return False  # a story recapping its days ("On Friday he said …") moves on as often as it overtakes
     if point_overlap(cs.text, ss.text) or same_subject(cs.text, ss.text):
         return True
-    if signals(cs.text).figures and signals(ss.text).figures:
+    if _FIGURE.search(cs.text) and _FIGURE.search(ss.text):
         return True  # a figure given again as the day goes on ("more than 20" … "By the afternoon … 58")
     return (cs.vector is not None and ss.vector is not None
             and float(np.dot(cs.vector, ss.vector)) >= tuning.same_point_dense)
