@@ -87,7 +87,7 @@ _DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "su
 _CLOCK = re.compile(r"(?:^\W*|\b(?:at|by|around|about|until|after|before) )(\d{1,2})(?:[:.](\d{2}))?\s?([ap])\.?m\b\.?"
                     r"|\b(?:at|by|around|about|until|after|before) (noon|midday|midnight)\b", re.I)
 # A figure: a number that is not a year nor a time of day.
-_FIGURE = re.compile(r"(?<![\d:.])(?!(?:19|20)\d\d\b)\d[\d,.]*(?!\s?[ap]\.?m\b|[:\d])")
+_FIGURE = re.compile(r"(?<![\d:.])(?!(?:19|20)\d\d\b)\d[\d,.]*(?!\s?[ap]\.?m\b|[:.]\d\d\s?[ap]\.?m\b|[:\d])")
 
 
 def _clock(text: str) -> int | None:
@@ -108,9 +108,10 @@ CHANGE_CUES = ("strong", "update")  # the detector's stored cue: the sentence wi
 
 def _days_back(weekday: int | None, published: str) -> int | None:
     """How many days before its source's date a weekday the story names falls: news copy names the
-    days of the week just gone ("on Sunday", in a Wednesday story, is three days back)."""
+    days of the week just gone ("on Sunday", in a Wednesday story, is three days back). A date that
+    names no day (a month, a year) places no weekday."""
     start = interval(published)
-    if weekday is None or start is None:
+    if weekday is None or start is None or start[0] != start[1]:
         return None
     return (start[0].weekday() - weekday) % 7
 
