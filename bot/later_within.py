@@ -22,12 +22,13 @@ A "later" inside a sentence ("The police later said …", "crowned queen later i
 a bare "since" tells an aside, not the story moving on: on the spent news sets such sentences,
 taken as updates, were nearly all beside the question.
 
-What it must show of the point depends on how it opens. An update's label says outright that the
-story changed: the question's key words (or closeness in meaning) are enough. Any other update must
+What it must show of the point depends on how it opens. An update's label places a paragraph after
+what came before, not on the point: a live blog labels every paragraph ("Update, 3pm: Volunteers
+handed out blankets" is no update of the storm surge's height). Every update must
 be close to the question in meaning (`LaterTuning.question_dense`, the closeness any statement needs
 to answer a question) and on the point: the question's own content words, or a state that holds
 again ("officials let him back into the Games" after "was thrown out"); for a paragraph opening on a
-time frame or a time of day also a content word or a name of the cited sentence, a figure where the
+time frame, a time of day or a label also a content word or a name of the cited sentence, a figure where the
 cited sentence gives one (a count revised as the day goes on), or closeness to it in meaning
 (`same_point_dense`). A paragraph opening on a day of the week needs the question's words: a story
 recapping its days ("On Friday he said Twitter would form a council …") moves on to its next
@@ -151,14 +152,12 @@ def overtakes(a: StoredSentence, b: StoredSentence) -> bool:
 
 def _on_point(c: Scored, s: Scored, question: str, tuning: LaterTuning) -> bool:
     """Within its own story the subject is given; what the update must show is in the module
-    docstring: an update's label needs the question's key words; any other update closeness to the
+    docstring: an update (a labelled one like any other) closeness to the
     question in meaning and the point — a paragraph opening on a day of the week the question's own
-    words (or a state that holds again), one opening on a time frame or a time of day also a word,
+    words (or a state that holds again), one opening on a time frame, a time of day or a label also a word,
     a name or a figure beside the cited sentence's, or closeness to it."""
     cs, ss = c.sentence, s.sentence
-    kind = opening(ss.text)
-    if kind == "label":
-        return s.lex > 0 or s.dense >= tuning.question_dense
+    kind = opening(ss.text)  # an update's label places a paragraph after; it says nothing of its point
     if s.dense < tuning.question_dense:
         return False
     if _AGAIN.search(ss.text) or point_overlap(question, ss.text):

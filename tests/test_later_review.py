@@ -34,3 +34,28 @@ def test_a_time_of_day_is_no_figure_that_puts_an_update_on_the_point():
     figure = Scored(sentence=_st("By the evening, 52 fireworks lit up the stadium roof.", 6), dense=0.45, lex=0.0,
                     names=0.0)
     assert updates_within([cited], [cited, figure], "How many ballots were counted?") == [figure]
+
+
+# -- a live blog: every paragraph carries an update's label, few overtake anything --------------------------
+
+LIVE = ["Storm hits Tessel harbour: live updates",
+        "The harbour authority said the storm surge reached 3.2 metres at the Tessel breakwater on Wednesday morning.",
+        "The ferry company cancelled all crossings to the islands for the day.",
+        "Update, 3pm: Volunteers from the lifeboat station handed out blankets at the town hall.",
+        "Update, 5pm: The mayor thanked the volunteers and said the town hall would stay open overnight."]
+
+
+def test_a_live_blogs_update_label_alone_puts_no_paragraph_on_the_point(tmp_path, settings, embedder, indexer):
+    from bot.engine import Engine
+    from tests.sources import write_source
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    write_source(folder, "liveblog", "2024-03-06", *LIVE)
+    assert indexer.ingest([str(folder)]).ok
+    engine = Engine(settings, embedder=embedder)
+    for q in ("How high was the storm surge at Tessel?", "What did the harbour authority say about the storm surge?"):
+        ans = engine.ask(q)
+        shown = [(c.role, c.text) for c in ans.citations]
+        assert ans.citations and "storm surge reached 3.2 metres" in ans.citations[0].text, (q, shown)
+        assert all(c.role != "later" for c in ans.citations), (q, shown)
