@@ -126,6 +126,10 @@ def bench_size(size: int, langchain: bool, phases: set[str], previous: dict[str,
           f"to last write; model alone on the same sentences: fp32 {m['fp32']['per_s']:.0f}/s, int8 "
           f"{m['int8']['per_s']:.0f}/s; ingest / model alone = {ratio:.2f} (fp32), "
           f"{out['ratios']['ingest_over_model_int8']:.2f} (int8)", flush=True)
+    if "model_distinct_over_ingest" in out["ratios"]:
+        d = m["fp32_distinct"]
+        print(f"  distinct texts: {d['sentences']:,} of {i['sentences']:,} (ingest embeds each once); model alone on them "
+              f"{d['s']:.1f}s fp32 = {out['ratios']['model_distinct_over_ingest']:.2f} of ingest's time", flush=True)
     print(f"  beside it: interpreter start {out['interpreter_s']:.2f}s, imports {i.get('imports_s', 0):.2f}s, "
           f"model load {i['model_load_s']:.2f}s", flush=True)
     if "steps" in i:
@@ -181,6 +185,8 @@ def ratios(r: dict[str, Any]) -> dict[str, float]:
     if m and i:
         out["ingest_over_model_fp32"] = i["sent_per_s"] / m["fp32"]["per_s"]
         out["ingest_over_model_int8"] = i["sent_per_s"] / m["int8"]["per_s"]
+        if "fp32_distinct" in m:  # the model's time on the texts ingest embeds ÷ ingest's time
+            out["model_distinct_over_ingest"] = m["fp32_distinct"]["s"] / i["ingest_s"]
         out["model_load_s"] = i.get("model_load_s", 0.0)
         out["interpreter_s"] = r.get("interpreter_s", 0.0)
     if i:
