@@ -45,7 +45,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ingest.dates import interval
+from ingest.dates import clock_minutes, interval
 from ingest.corrections.lexicon import WEEKDAY
 from ingest.records import StoredSentence
 from ingest.split import is_headline
@@ -94,11 +94,7 @@ _FIGURE = re.compile(r"(?<![\d:.])(?!(?:19|20)\d\d\b)\d[\d,.]*(?!\s?[ap]\.?m\b|[
 def _clock(text: str) -> int | None:
     """Minutes after midnight of the first time of day the sentence names."""
     m = _CLOCK.search(text)
-    if not m:
-        return None
-    if m.group(4):
-        return 0 if m.group(4).lower() == "midnight" else 12 * 60
-    return (int(m.group(1)) % 12 + (12 if m.group(3).lower() == "p" else 0)) * 60 + int(m.group(2) or 0)
+    return clock_minutes(m) if m else None
 
 
 def _weekday(text: str) -> int | None:

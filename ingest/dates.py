@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 import datetime as dt
 from functools import lru_cache
 
@@ -48,3 +49,12 @@ def human(value: str) -> str:
     except (ValueError, IndexError):
         pass
     return value or "undated"
+
+
+def clock_minutes(m: "re.Match[str]") -> int:
+    """Minutes after midnight of a time of day matched by a clock pattern whose groups are (hour,
+    minutes or None, the a/p of "am"/"pm", "midnight"/"noon" or None). One reading for the detector's
+    and the answer path's patterns, which differ in what they accept around the time."""
+    if m.group(4):
+        return 0 if m.group(4).lower() == "midnight" else 12 * 60
+    return (int(m.group(1)) % 12 + (12 if m.group(3).lower().startswith("p") else 0)) * 60 + int(m.group(2) or 0)

@@ -29,6 +29,7 @@ from .patterns import (
 
 from .lexicon import ADMISSION, EXONERATION, SOURCE_REVISION, PREVENT, REPLACE, REVERSAL, UPHOLD, WEEKDAY
 from .literals import arm
+from ..dates import clock_minutes
 
 arm()  # the detector is loaded: its searches now skip texts without their literals (literals.py)
 
@@ -70,12 +71,7 @@ class Signals:
 
 def _clock(text: str) -> int | None:
     m = _CLOCK.search(text)
-    if not m:
-        return None
-    if m.group(4):
-        return 0 if m.group(4).lower() == "midnight" else 12 * 60
-    h, mi = int(m.group(1)) % 12, int(m.group(2) or 0)
-    return (h + (12 if m.group(3).lower().startswith("p") else 0)) * 60 + mi
+    return clock_minutes(m) if m else None
 
 
 def _weekday(text: str) -> int | None:
