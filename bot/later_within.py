@@ -46,7 +46,7 @@ from typing import Protocol
 import numpy as np
 
 from ingest.dates import clock_minutes, interval
-from ingest.corrections.lexicon import WEEKDAY
+from ingest.corrections.lexicon import weekday as _weekday
 from ingest.records import StoredSentence
 from ingest.split import is_headline
 from ingest.tuning import LaterTuning
@@ -82,7 +82,6 @@ _OPENING = re.compile(rf"^\W*(?:(?:{_SPAN}\s+)?later\b|afterwards\b|subsequently
                       r"(?:late|later|early)\s+(?:on|that)\s+\w+\b)", re.I)
 _OPENING_DAY = re.compile(r"^\W*(?:(?:late|early|later)\s+)?on\s+(monday|tuesday|wednesday|thursday|friday|saturday|"
                           r"sunday)\b", re.I)
-_DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 # A time of day ("3:45 a.m.", "at 11 p.m.", "by noon"), read here rather than through the detector's
 # signals, which the answer path does not load (tests/test_coldstart.py).
 _CLOCK = re.compile(r"(?:^\W*|\b(?:at|by|around|about|until|after|before) )(\d{1,2})(?:[:.](\d{2}))?\s?([ap])\.?m\b\.?"
@@ -97,9 +96,6 @@ def _clock(text: str) -> int | None:
     return clock_minutes(m) if m else None
 
 
-def _weekday(text: str) -> int | None:
-    m = WEEKDAY.search(text)
-    return _DAYS.index(m.group(1).lower()) if m else None
 CHANGE_CUES = ("strong", "update")  # the detector's stored cue: the sentence withdraws, ends, lifts or revises
 
 

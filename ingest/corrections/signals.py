@@ -27,13 +27,12 @@ from .patterns import (
     _STATE_LIFT, _WHOLE_DOC,
 )
 
-from .lexicon import ADMISSION, EXONERATION, SOURCE_REVISION, PREVENT, REPLACE, REVERSAL, UPHOLD, WEEKDAY
+from .lexicon import ADMISSION, EXONERATION, SOURCE_REVISION, PREVENT, REPLACE, REVERSAL, UPHOLD, weekday as _weekday
 from .literals import arm
 from ..dates import clock_minutes
 
 arm()  # the detector is loaded: its searches now skip texts without their literals (literals.py)
 
-_DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 # Read by families.py and detect.py through this module (`sg.X`), beside what it computes.
 __all__ = ['ANTONYM_RX', 'FAMILIES', 'NEGOTIATION', 'RETRACTOR']
@@ -72,11 +71,6 @@ class Signals:
 def _clock(text: str) -> int | None:
     m = _CLOCK.search(text)
     return clock_minutes(m) if m else None
-
-
-def _weekday(text: str) -> int | None:
-    m = WEEKDAY.search(text)
-    return _DAYS.index(m.group(1).lower()) if m else None
 
 
 _MONTH_SET = frozenset(_MONTHS)
