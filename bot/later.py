@@ -62,9 +62,10 @@ from ingest.split import is_headline
 from ingest.tuning import LaterTuning
 
 from .later_story import Stories, names_any, restates
-from .later_subject import Surroundings, continues, own_names, point_overlap, refers_back, same_subject
+from .later_subject import (Surroundings, beyond_subject, continues, own_names, point_overlap, refers_back, same_subject,
+                            subject_terms)
 from .later_order import newest_first
-from .later_within import CHANGE_CUES as _CHANGE_CUES, updates_within
+from .later_within import CHANGE_CUES as _CHANGE_CUES, same_measure, updates_within
 from .story import background, news_level, period_years, states_now
 
 
@@ -153,7 +154,12 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     # headline naming the airline is no answer to where the airline is based.)
     headed = (not own and not back and s.names > 0 and s.dense >= tuning.question_dense
               and whole is not None and whole.headed(cs, ss, c_subject, around))
-    story = story or headed
+    # Or it is its story's lead and the headline names the cited subject: news copy tells its news
+    # lead first, the lead under its headline ("Sri Lanka Lowers Bombing Count" / "The Health Ministry
+    # said … about 253 people had died").
+    led = (not own and not back and met and around.lead(ss)
+           and same_subject(c_subject, around.titles.get(ss.source, "")))
+    story = story or headed or led
     # Or both carry, with their surroundings, every name the question asks about: for a question
     # about a current state, or when the cited sentence names them only through its story ("a
     # protein … can edit genes" beside "The protein, NgAgo, …" / "… take down its paper on … NgAgo").
@@ -166,7 +172,11 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     # The same point: of the cited sentence (a shared content word, or close in meaning), or of the
     # question itself ("sell components to ZTE" / "lifted its export ban on ZTE": the cited
     # sentence may be background the question's point is not in).
-    point = point_overlap(cs.text, ss.text) or point_overlap(question, ss.text)
+    # Words naming what the question asks about are no point ("the bombings" in a claim of
+    # responsibility is no answer to how many died in them: bot/later_subject.py `subject_terms`).
+    point = point_overlap(cs.text, ss.text) - subject_terms(question) or beyond_subject(question, ss.text)
+    # A question asking for a figure: a later figure where the cited sentence gives one is its point.
+    point = point or same_measure(question, cs.text, ss.text)
     if point or close or ((own or back) and current and s.names >= 1.0) or headed:
         return "", own
     return "point", False

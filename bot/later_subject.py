@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ingest.corrections.lexicon import GENERIC_NAMES
 from ingest.corrections.subject import shared_names, topic_overlap
 from ingest.records import StoredSentence, sentence_id
+from ingest.terms import content_terms
 
 from .names import lexicon
 from .story import is_lead
@@ -92,6 +93,30 @@ def point_overlap(a: str, b: str) -> set[str]:
     return topic_overlap(without_opening(a), without_opening(b))
 
 
+# The subject of a question about a current state, as its form gives it: what stands between the
+# opening verb and the word that asks about now ("Is [the Rafah crossing] still closed?", "Are [the
+# 737 Max jets] currently grounded?"), or before the state asked about ("Is [the bridge] closed?").
+_ASKED_OF = re.compile(r"^\W*(?:is|are|was|were|does|do|did|has|have|can|will)\s+(.+?)\s+(?:still|currently|now|yet|"
+                       r"any ?more|any longer|no longer|today)\b|^\W*(?:is|are)\s+(\S+(?:\s+\S+){0,5}?)\s+(?:on|in|under|"
+                       r"off|banned|closed|open|suspended|listed|grounded)\b", re.I)
+def subject_terms(question: str) -> frozenset[str]:
+    """The content words with which a question about a current state names what it asks about rather
+    than what it asks of it, as its form gives them: the words between its opening verb and "still"
+    (or the state it asks about). A statement sharing only these with the question is about the same
+    thing, not on its point ("On Tuesday the crossing's operator met the union" is no answer to
+    whether the Rafah crossing is still closed). Only this form says where the subject ends; in
+    other questions a noun beside a name may as well be the point's ("under the Enrique Rébsamen
+    school", of a girl trapped there)."""
+    m = _ASKED_OF.search(question)
+    return frozenset(content_terms(m.group(1) or m.group(2))) if m else frozenset()
+
+
+def beyond_subject(question: str, text: str) -> set[str]:
+    """The content words a statement shares with the question beyond those naming its subject
+    (`subject_terms`): the question's point in the statement's words."""
+    return point_overlap(question, text) - subject_terms(question)
+
+
 _PRONOUN = re.compile(r"\b(?:it|its|they|them|their|he|him|his|she|her)\b", re.I)
 _DEFINITE = re.compile(r"\bthe ((?:[a-z-]+ ){0,2}[a-z-]+)")
 
@@ -125,5 +150,5 @@ def continues(s: StoredSentence, subject: str, around: Surroundings) -> bool:
     return same_subject(subject, around.titles.get(s.source, ""))
 
 
-__all__ = ["Surroundings", "continues", "names_something", "own_names", "point_overlap", "refers_back",
-           "same_subject", "without_opening"]
+__all__ = ["Surroundings", "beyond_subject", "continues", "names_something", "own_names", "point_overlap", "refers_back",
+           "same_subject", "subject_terms", "without_opening"]

@@ -51,7 +51,7 @@ from ingest.records import StoredSentence
 from ingest.split import is_headline
 from ingest.tuning import LaterTuning
 
-from .later_subject import point_overlap, same_subject
+from .later_subject import beyond_subject, point_overlap, same_subject, subject_terms
 from .story import background
 
 
@@ -88,6 +88,30 @@ _CLOCK = re.compile(r"(?:^\W*|\b(?:at|by|around|about|until|after|before) )(\d{1
                     r"|\b(?:at|by|around|about|until|after|before) (noon|midday|midnight)\b", re.I)
 # A figure: a number that is not a year nor a time of day.
 _FIGURE = re.compile(r"(?<![\d:.])(?!(?:19|20)\d\d\b)\d[\d,.]*(?!\s?[ap]\.?m\b|[:.]\d\d\s?[ap]\.?m\b|[:\d])")
+
+
+def gives_figure(text: str) -> bool:
+    """The sentence gives a figure (a number that is not a year nor a time of day)."""
+    return bool(_FIGURE.search(text))
+
+
+# A question asking for a count ("How many people died …") or an amount ("How much did it raise …").
+_HOW = re.compile(r"\bhow (many|much)\b", re.I)
+# An amount: money or a share ("$12 million", "£3bn", "0.2 percent", "14%").
+_AMOUNT = re.compile(r"[$£€¥]\s?\d|\d[\d,.]*\s?(?:%|(?:per ?cent|dollars|euros|pounds|yen)\b)", re.I)
+
+
+def same_measure(question: str, cited: str, later: str) -> bool:
+    """The question asks for a figure and both sentences give one of the kind it asks for — a count for
+    "how many" (a number that is no amount of money nor a share), an amount for "how much": the later
+    figure is on the cited one's point whatever words count it ("290 people had been killed" / "the
+    number of dead had risen to 359"), while "owes them $12 million" is no answer to how many workers
+    a plant will employ."""
+    m = _HOW.search(question)
+    if not m:
+        return False
+    amount = m.group(1).lower() == "much"
+    return all(gives_figure(t) and bool(_AMOUNT.search(t)) == amount for t in (cited, later))
 
 
 def _clock(text: str) -> int | None:
@@ -152,11 +176,13 @@ def _on_point(c: Scored, s: Scored, question: str, tuning: LaterTuning) -> bool:
     kind = opening(ss.text)  # an update's label places a paragraph after; it says nothing of its point
     if s.dense < tuning.question_dense:
         return False
-    if _AGAIN.search(ss.text) or point_overlap(question, ss.text):
+    # The question's words count beyond those naming what it asks about: the story gives the subject
+    # ("On Tuesday the crossing's operator met the union" is no answer to whether it is still closed).
+    if _AGAIN.search(ss.text) or beyond_subject(question, ss.text):
         return True
     if kind == "day":
         return False  # a story recapping its days ("On Friday he said …") moves on as often as it overtakes
-    if point_overlap(cs.text, ss.text) or same_subject(cs.text, ss.text):
+    if point_overlap(cs.text, ss.text) - subject_terms(question) or same_subject(cs.text, ss.text):
         return True
     if _FIGURE.search(cs.text) and _FIGURE.search(ss.text):
         return True  # a figure given again as the day goes on ("more than 20" … "By the afternoon … 58")
@@ -175,4 +201,4 @@ def updates_within(cited: Sequence[Scored], pool: Sequence[Scored], question: st
             and any(told_after(c.sentence, s.sentence) and _on_point(c, s, question, tuning) for c in cited)]
 
 
-__all__ = ["CHANGE_CUES", "opening", "overtakes", "told_after", "updates_within"]
+__all__ = ["CHANGE_CUES", "gives_figure", "opening", "overtakes", "same_measure", "told_after", "updates_within"]
