@@ -262,8 +262,9 @@ def _stated_change(cited: Sequence[Scored], pool: Sequence[Scored], have: set[st
     newest = max(dated, key=lambda s: _start(s.published))
     # Words alone say how things stand now only where nothing later was found.
     by_words = not any(is_later(f.published, newest.published) for f in later_found)
+    # Its headline restates the story (the cited sentence's own news, often): never news after it.
     out = [s for s in pool if s.sentence.source == newest.source and s.sentence.id not in have
-           and not background(s.sentence, asked=asked)
+           and not is_headline(s.sentence.text) and not background(s.sentence, asked=asked)
            and (s.sentence.cue in _CHANGE_CUES or (by_words and (states_now(s.sentence.text) or around.lead(s.sentence))))
            and (s.lex > 0 or s.dense >= tuning.question_dense)
            and ((bool(question_names) and s.names >= 1.0) or shared_names(newest.text, s.sentence.text))]
