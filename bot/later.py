@@ -62,8 +62,7 @@ from ingest.split import is_headline
 from ingest.tuning import LaterTuning
 
 from .later_story import Stories, names_any, restates
-from .later_subject import (Surroundings, beyond_subject, continues, own_names, point_overlap, refers_back, same_subject,
-                            subject_terms)
+from .later_subject import Surroundings, continues, own_names, point_overlap, refers_back, same_subject
 from .later_order import newest_first
 from .later_within import CHANGE_CUES as _CHANGE_CUES, same_measure, updates_within
 from .story import background, news_level, period_years, states_now
@@ -172,9 +171,7 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     # The same point: of the cited sentence (a shared content word, or close in meaning), or of the
     # question itself ("sell components to ZTE" / "lifted its export ban on ZTE": the cited
     # sentence may be background the question's point is not in).
-    # Words naming what the question asks about are no point ("the bombings" in a claim of
-    # responsibility is no answer to how many died in them: bot/later_subject.py `subject_terms`).
-    point = point_overlap(cs.text, ss.text) - subject_terms(question) or beyond_subject(question, ss.text)
+    point = point_overlap(cs.text, ss.text) or point_overlap(question, ss.text)
     # A question asking for a figure: a later figure where the cited sentence gives one is its point.
     point = point or same_measure(question, cs.text, ss.text)
     if point or close or ((own or back) and current and s.names >= 1.0) or headed:

@@ -96,9 +96,12 @@ def point_overlap(a: str, b: str) -> set[str]:
 # The subject of a question about a current state, as its form gives it: what stands between the
 # opening verb and the word that asks about now ("Is [the Rafah crossing] still closed?", "Are [the
 # 737 Max jets] currently grounded?"), or before the state asked about ("Is [the bridge] closed?").
-_ASKED_OF = re.compile(r"^\W*(?:is|are|was|were|does|do|did|has|have|can|will)\s+(.+?)\s+(?:still|currently|now|yet|"
-                       r"any ?more|any longer|no longer|today)\b|^\W*(?:is|are)\s+(\S+(?:\s+\S+){0,5}?)\s+(?:on|in|under|"
-                       r"off|banned|closed|open|suspended|listed|grounded)\b", re.I)
+# Not "now", "any more", "today": they may follow the state ("Is the museum shut any more?").
+_ASKED_OF = re.compile(r"^\W*(?:is|are|was|were|does|do|did|has|have|can|will)\s+(.+?)\s+(?:still|currently|no longer)\b"
+                       r"|^\W*(?:is|are)\s+(\S+(?:\s+\S+){0,5}?)\s+(?:on|in|under|off|banned|closed|open|suspended|"
+                       r"listed|grounded)\b", re.I)
+
+
 def subject_terms(question: str) -> frozenset[str]:
     """The content words with which a question about a current state names what it asks about rather
     than what it asks of it, as its form gives them: the words between its opening verb and "still"

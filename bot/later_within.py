@@ -177,8 +177,10 @@ def _on_point(c: Scored, s: Scored, question: str, tuning: LaterTuning) -> bool:
     if s.dense < tuning.question_dense:
         return False
     # The question's words count beyond those naming what it asks about: the story gives the subject
-    # ("On Tuesday the crossing's operator met the union" is no answer to whether it is still closed).
-    if _AGAIN.search(ss.text) or beyond_subject(question, ss.text):
+    # ("On Tuesday the crossing's operator met the union" is no answer to whether it is still closed),
+    # unless the paragraph states a change of it (the detector's stored cue: lifts, ends, withdraws).
+    if (_AGAIN.search(ss.text) or beyond_subject(question, ss.text)
+            or (ss.cue in CHANGE_CUES and point_overlap(question, ss.text))):
         return True
     if kind == "day":
         return False  # a story recapping its days ("On Friday he said …") moves on as often as it overtakes
