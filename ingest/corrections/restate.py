@@ -58,15 +58,18 @@ class Reversal(NamedTuple):
 
 @lru_cache(maxsize=50_000)
 def tokens(text: str) -> tuple[Tok, ...]:
-    out = []
-    for i, m in enumerate(_TOK.finditer(text)):
-        w = m.group(0)
-        low = _norm(w)
-        content = ((low not in STOPWORDS or low in _VERBS) and low not in NEGATOR_WORDS and low != "longer"
-                   and len(low) > 1) and not any(c.isdigit() for c in low) and w not in _PUNCT
-        name = i > 0 and (w[:1].isupper() or (len(w) > 1 and w.isupper()))
-        out.append(Tok(low, stem_of(low) if content else "", name))
-    return tuple(out)
+    return tuple(_word(w)[i > 0] for i, w in enumerate(_TOK.findall(text)))
+
+
+@lru_cache(maxsize=100_000)
+def _word(w: str) -> tuple[Tok, Tok]:
+    """One word's token first in its sentence and elsewhere (only `name` differs): read once per
+    word, since a vocabulary is far smaller than the sentences that repeat it."""
+    low = _norm(w)
+    content = ((low not in STOPWORDS or low in _VERBS) and low not in NEGATOR_WORDS and low != "longer"
+               and len(low) > 1) and not any(c.isdigit() for c in low) and w not in _PUNCT
+    stem = stem_of(low) if content else ""
+    return Tok(low, stem, False), Tok(low, stem, w[:1].isupper() or (len(w) > 1 and w.isupper()))
 
 
 def _negator(t: Tok) -> bool:
