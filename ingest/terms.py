@@ -102,25 +102,34 @@ def _name_tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     plain: list[str] = []
     with_initial: list[str] = []
     for m in _WORD.finditer(text):
-        raw = m.group()
-        if raw.islower() and "+" not in raw and not _DIGIT.search(raw):
-            continue  # no capital, digit or "+": none of the tests below can pass (most words)
-        w = raw.rstrip(".'’")
-        if w.endswith(("'s", "’s")):
-            w = w[:-2]
-        if len(w) < 2:
+        kind = _name_word(m.group())
+        if kind is None:
             continue
-        low = w.lower()
-        if low in STOPWORDS or low in QUESTION_WORDS:
-            continue
+        w, always = kind
         at = m.start()
-        starts = at == 0 or text[max(0, at - 2):at].strip() in _SENTENCE_BREAKS
-        inner_capital = w[1:] != low[1:]  # a capital after the first letter (words here are ASCII)
-        if w.isupper() or _DIGIT.search(w) or "+" in w or (w[0].isupper() and (not starts or inner_capital)):
+        if always or not (at == 0 or text[max(0, at - 2):at].strip() in _SENTENCE_BREAKS):
             plain.append(w)
-            with_initial.append(w)
-        elif starts and w[0].isupper():
-            if inner_capital:
-                plain.append(w)
-            with_initial.append(w)
+        with_initial.append(w)
     return tuple(plain), tuple(with_initial)
+
+
+@lru_cache(maxsize=100_000)
+def _name_word(raw: str) -> tuple[str, bool] | None:
+    """What `_name_tokens` reads of one word, once per word: None when it is no name wherever it
+    stands; else the token and whether it is one at a sentence's start too (an acronym, a token
+    with a digit or "+", a capital after the first letter) — a plain capitalised word there counts
+    only with `initial`."""
+    if raw.islower() and "+" not in raw and not _DIGIT.search(raw):
+        return None  # no capital, digit or "+": none of the tests below can pass (most words)
+    w = raw.rstrip(".'’")
+    if w.endswith(("'s", "’s")):
+        w = w[:-2]
+    if len(w) < 2:
+        return None
+    low = w.lower()
+    if low in STOPWORDS or low in QUESTION_WORDS:
+        return None
+    inner_capital = w[1:] != low[1:]  # a capital after the first letter (words here are ASCII)
+    if w.isupper() or _DIGIT.search(w) or "+" in w or (w[0].isupper() and inner_capital):
+        return w, True
+    return (w, False) if w[0].isupper() else None

@@ -117,10 +117,16 @@ def _denials(text: str) -> tuple[tuple[int, frozenset[str]], ...]:
                  if not (_NOT_A_DENIAL.match(text[m.end():]) or NOT_REVERSED.match(text[m.end():])))
 
 
+_NO_OPPOSITES = (-1,) * (2 * len(sg.ANTONYM_RX))
+
+
 @lru_cache(maxsize=100_000)
 def _opposite_starts(text: str) -> tuple[int, ...]:
     """Where each word of each pair of opposites (`sg.ANTONYM_RX`, flattened: x0, y0, x1, y1, …)
-    first occurs in `text`, -1 where it does not. Per text, not per pair."""
+    first occurs in `text`, -1 where it does not. Per text, not per pair. A text where their union
+    (`_OPPOSITE_WORD`: the same words, flags and boundaries) finds none has none of them."""
+    if not sg._OPPOSITE_WORD.search(text):
+        return _NO_OPPOSITES
     return tuple(m.start() if (m := rx.search(text)) else -1 for pair in sg.ANTONYM_RX for rx in pair)
 
 

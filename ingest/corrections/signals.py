@@ -195,3 +195,5 @@ CORRECTOR_CUES = ("strong", "weak", "update")
 
 from .measures import quantities  # noqa: E402  (measures reads figures() above)
 from .restate import FROM_FIGURE, _operators, polarity  # noqa: E402
+
+arm()  # and those of the modules imported just above (subject.py's, through restate)

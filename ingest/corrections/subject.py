@@ -179,3 +179,11 @@ def answers_accusation(a: str, b: str) -> bool:
 def speakers(text: str) -> frozenset[str]:
     """Names of who speaks in a sentence ("X said …"), not the authors of what it cites."""
     return frozenset(n for m in _SPEAKER.finditer(text) for n in _name_set(m.group(1)))
+
+
+# The attribution searches first ask whether a speech verb or a document's name occurs, once the
+# detector is loaded (literals.py); not `_ACCORDING`, whose hundreds of phrasings would slow the one
+# scan every sentence gets more than skipping it saves.
+from .literals import Guarded  # noqa: E402
+
+_SPEAKER, _POSSESSIVE = Guarded(_SPEAKER), Guarded(_POSSESSIVE)  # type: ignore[assignment]
