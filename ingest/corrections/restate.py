@@ -72,10 +72,6 @@ def _word(w: str) -> tuple[Tok, Tok]:
     return Tok(low, stem, False), Tok(low, stem, w[:1].isupper() or (len(w) > 1 and w.isupper()))
 
 
-def _negator(t: Tok) -> bool:
-    return t.low in NEGATOR_WORDS or t.low.endswith("n't") or t.low.endswith("n’t")
-
-
 def _gap(t: Tok) -> bool:
     return t.low in GOVERN_GAP or (t.low.endswith("ly") and len(t.low) > 4)
 
@@ -94,7 +90,7 @@ def _operators(text: str) -> tuple[tuple[int, str], ...]:
     toks = tokens(text)
     ops: list[tuple[int, str]] = []
     for i, t in enumerate(toks):
-        if _negator(t):
+        if t.low in NEGATOR_WORDS or t.low.endswith(("n't", "n’t")):  # a negator
             ops.append((i, "no longer" if t.low == "no" and i + 1 < len(toks) and toks[i + 1].low == "longer" else "neg"))
         elif t.stem in END_VERB and not (i > 0 and toks[i - 1].low in _DETERMINER):  # not "a drop in", "the end of"
             ops.append((i, "from" if t.stem in FROM_ONLY else "end"))

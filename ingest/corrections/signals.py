@@ -168,7 +168,8 @@ def signals(text: str) -> Signals:
                    revised=bool(figs) and (notice or bool(_REVISED.search(text))),
                    admits=bool(ADMISSION.search(text)), takes_back=bool(SOURCE_REVISION.search(text)),
                    reverses=any(k in ("end", "from") for _, k in _operators(text))
-                   or any(k == "moved" for _, _, k, _ in polarity(text)) or bool(FROM_FIGURE.search(text)))
+                   or (any(t.low == "from" for t in tokens(text))  # "moved" is only read after a "from"
+                       and any(k == "moved" for _, _, k, _ in polarity(text))) or bool(FROM_FIGURE.search(text)))
 
 
 def negated_near(text: str, word_start: int) -> bool:
@@ -194,6 +195,6 @@ CORRECTOR_CUES = ("strong", "weak", "update")
 
 
 from .measures import quantities  # noqa: E402  (measures reads figures() above)
-from .restate import FROM_FIGURE, _operators, polarity  # noqa: E402
+from .restate import FROM_FIGURE, _operators, polarity, tokens  # noqa: E402
 
 arm()  # and those of the modules imported just above (subject.py's, through restate)
