@@ -24,9 +24,11 @@ sentences beside them) from what the select stage already read. Four rules:
   question, or is close to the cited sentence in meaning — and it is relevant to the question (key
   words or meaning). For a question about a current state ("is X still …"), a statement that
   itself names what the cited sentence names and carries every name of the question (with its
-  surroundings) is on the point; a statement that names the subject only through its surroundings
-  must show the point in its own words, so a later article that merely mentions a famous name
-  stays out;
+  surroundings) is on the point, and so is one naming it or referring back to it that says how
+  things stand now ("would start again", "no longer"); a statement that names the subject only
+  through its surroundings must show the point in its own words, so a later article that merely
+  mentions a famous name stays out. For a question asking how many or how much, a later figure of
+  that kind where the cited sentence gives one is on the point;
 - one statement per later source, newest source first: its news (a body sentence the detector's
   stored cue marks as stating a change about what the question names, not told in the past
   perfect; then one telling the story's own news — a state that holds now or again, an event of
@@ -174,7 +176,11 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     point = point_overlap(cs.text, ss.text) or point_overlap(question, ss.text)
     # A question asking for a figure: a later figure where the cited sentence gives one is its point.
     point = point or same_measure(question, cs.text, ss.text)
-    if point or close or ((own or back) and current and s.names >= 1.0) or headed:
+    # For a question about a current state, a statement naming the cited subject itself (or referring
+    # back to it) that says how things stand now after a change ("the search for a venue would start
+    # again", "can no longer be discharged") answers "still" whatever its words.
+    now = (own or back) and current and states_now(ss.text)
+    if point or close or ((own or back) and current and s.names >= 1.0) or now or headed:
         return "", own
     return "point", False
 

@@ -169,3 +169,48 @@ def test_later_counts_are_shown_newest_first_and_a_claim_of_responsibility_is_no
         assert any("risen to 359" in c.text for c in later), (q, shown)
         assert not any("claimed responsibility" in c.text or "$2 million" in c.text for c in later), (q, shown)
         assert "253 people" in ans.citations[0].text, (q, shown)  # the newest leads
+
+
+# -- a current-state question answered by how things stand now ----------------------------------------
+
+def _sc(embedder, text: str, source: str, published: str, index: int, names: float, dense: float = 0.4,
+        lex: float = 0.2, score: float = 0.1) -> Scored:
+    s = StoredSentence(id=f"{source}#{index}", source=source, index=index, start=0, end=len(text), text=text,
+                       published=published, vector=embedder.embed([text])[0])
+    return Scored(sentence=s, dense=dense, lex=lex, names=names, score=score)
+
+
+NOW_CASES = [  # (cited, the later story's sentence naming the subject, the statement referring back, question)
+    ("The council said on Thursday that next year's Orrin fair will be held at the Dalmora showground in June.",
+     "Two days after picking the Dalmora showground for the Orrin fair, the council changed course.",
+     "Late on Saturday its leader said that the search for a venue would start again.",
+     "Is next year's Orrin fair still set for the Dalmora showground?"),
+    ("Soldiers in Valdoria who say they are gay can still be discharged under the Orrin rule, the ministry said.",
+     "The Orrin rule ended at midnight on Tuesday, the Valdorian ministry said.",
+     "Its soldiers can no longer be dismissed for saying who they love, it said.",
+     "Can gay soldiers in Valdoria still be discharged under the Orrin rule?"),
+    ("The Tessel Line suspended its night trains to Brenford on Monday after a derailment.",
+     "The Tessel Line said on Friday that its repairs near Brenford were finished.",
+     "They are now running every hour, the company said.",
+     "Are the Tessel Line's night trains to Brenford still suspended?"),
+]
+
+
+def test_a_statement_referring_back_that_says_how_things_stand_now_answers_still(embedder):
+    from bot.later import Surroundings, later_statements
+
+    for cited_text, before_text, stmt_text, q in NOW_CASES:
+        cited = _sc(embedder, cited_text, "a", "2019-10-18", 1, names=1.0, dense=0.7, score=0.6)
+        before = _sc(embedder, before_text, "b", "2019-10-20", 1, names=0.5)
+        stmt = _sc(embedder, stmt_text, "b", "2019-10-20", 2, names=0.5, lex=0.0)
+        around = Surroundings({"b": "A Headline"}, {"b#1": before.sentence})
+        got = [s.sentence.text for s in later_statements([cited], [cited, before, stmt], q, ["orrin"], around=around)]
+        assert stmt_text in got, (q, got)
+        # Not of a time still to come, and not of a statement referring back to nothing of the subject.
+        hope = _sc(embedder, "Its leader hopes to announce a site again this winter.", "b", "2019-10-20", 2, names=0.5,
+                   lex=0.0)
+        got = [s.sentence.text for s in later_statements([cited], [cited, hope], q, ["orrin"], around=around)]
+        assert hope.sentence.text not in got, (q, got)
+        other = Surroundings({"b": "A Headline"}, {"b#1": _st("Pellandia's reef is under review.", 1)})
+        got = [s.sentence.text for s in later_statements([cited], [cited, stmt], q, ["orrin"], around=other)]
+        assert stmt_text not in got, (q, got)
