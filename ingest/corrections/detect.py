@@ -17,6 +17,7 @@ from . import signals as sg
 from ..tuning import CorrectionsTuning
 from .families import DEFAULT, SURE, Evidence, evidence
 from .lexicon import ACTOR as _ACTOR
+from .scope import placed_elsewhere
 from .story import Stories
 
 MAX_BY = DEFAULT.max_by  # declared links keep as many correcting sentences as detected ones
@@ -175,6 +176,10 @@ def detect_across(claims: Sequence[Row], correctors: Sequence[Row], sources: dic
                 story.see(a, b, ev, sim, window, before)
             if ev is None or (story is not None and not story(a, b, before)):
                 continue
+            if ev.family in (sg.STATUS, sg.PLAN) and story is not None and placed_elsewhere(
+                    a.text, [b.text, story.headline(b.source)],
+                    story.facts(b.source).words, story.facts(b.source).caps):
+                continue  # a state placed in named places ended somewhere else (scope.py)
             # Unsure pairs: only the best per earlier source is worth an editor's time.
             key = a.id if ev.verdict == SURE else a.source
             cur = best.get(key)

@@ -31,6 +31,7 @@ from .phrases import (affirmed, event_phrase, figure_phrase, negated as _negated
 from .polarity import state_changes
 from .precision import SURE, UNSURE, Evidence, strongest
 from .restate import definite_nouns
+from .scope import future_claim, now_figure
 from .reversals import GENERIC_NOUNS, by_source as source_took_back, possessive_first, restated, restated_family
 from .subject import (GENERIC_NAMES, lead_names, _first, attribution, definite as _definite, denial_by_accused as _denial_by_accused,
                       document_owner as _document_owner, names, shared_names, topic_overlap)
@@ -199,7 +200,9 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         sure = ((len(point) >= 2 and sim >= tuning.sim_close) or (len(point) >= 1 and sim >= tuning.sim_near)
                 or (story and len(point) >= 1))
         if sure or (len(point) >= 1 and sim >= tuning.sim_fair):
-            add("negation:opposites" if opposite else "negation:negated", sg.NEGATION, sure, "a later statement says the opposite", flips)
+            fut = future_claim(a) and not sb.notice  # what will happen, said later not to: a plan or forecast overtaken
+            add("negation:opposites" if opposite else "negation:negated", sg.NEGATION, sure, "a later statement says the opposite", flips,
+                "Overtaken by later events" if fut else "", "superseded" if fut else "")
     # A correction notice ("was misreported in an earlier version") is about what it names: the
     # claim must name the same thing, capitalised in both (not just share a sentence's first word).
     # A claim that already denies the point agrees with a statement that it is false.
@@ -256,7 +259,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         if fresh and len(point) >= 1 and sim >= tuning.sim_fair and (names(a) & names(b)) - GENERIC_NAMES - (_first(a) & _first(b) - possessive_first(a, b)):
             # A new price or offer is a new move; a figure the claim dates to an earlier year was
             # true of its time: both overtaken, not corrected.
-            moved = bool(sg.NEGOTIATION.search(b)) or historical
+            moved = bool(sg.NEGOTIATION.search(b)) or historical or now_figure(b)  # or the measurer's figure "now"
             add("figure:measure", sg.FIGURE, True, "a later statement gives a different figure for the same quantity",
                 figure_phrase(b, fresh), "Overtaken by later events" if moved else "", "superseded" if moved else "")
     left = figure_left(_figure_values(a), b) if sa.figures and own else ""
@@ -283,7 +286,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
             sure = ((quoted and len(point) >= 1) or (len(point) >= 2 and sim >= tuning.sim_fair) or story
                     or (sim >= tuning.sim_very and len(subj) >= 2) or (sb.revised and len(point) >= 1 and len(subj) >= 2))
             # A price or an offer revised is a new move, not a wrong figure: superseded, not corrected.
-            moved = bool(sg.NEGOTIATION.search(b)) and not sb.notice
+            moved = (bool(sg.NEGOTIATION.search(b)) or now_figure(b)) and not sb.notice
             add("figure:notice" if sb.notice else "figure:revision", sg.FIGURE, sure, "a later statement gives a different figure", figure_phrase(b, new),
                 "Overtaken by later events" if moved else "", "superseded" if moved else "")
     if noun_only:  # without a shared name: a change of state or plan, never a figure nor a falsity

@@ -178,6 +178,7 @@ END_PHRASE = re.compile(r"\b(?:call(?:ed|s|ing)? off|walk(?:ed|s|ing)? away from
 FRAME_WORDS = frozenset("plan intent intend intent idea move step effort way time thing part need reason basis sign "
                         "hope aim expect".split())
 # Tokens that end an operator's reach: a new clause.
+RELATIVE = frozenset("that which who whom whose".split())  # a relative clause describes; its names are not the object
 CLAUSE_END = frozenset("but while although though because after before since when whereas unless if and".split())
 # A statement of what might be, or a question: nothing it says is reversed.
 HYPOTHETICAL = re.compile(r"\?|^\s*(?:If|Whether|Unless)\b|\b(?:[Cc]ould|[Mm]ight|may)\b")

@@ -24,6 +24,7 @@ from ..terms import content_terms
 from .signals import figure_value, figures
 from .lexicon import HYPOTHETICAL, MAGNITUDE, MOVE_BEFORE, PERIOD, TALLY
 from .restate import FROM_FIGURE
+from .scope import event_verb, other_count
 
 
 class Quantity(NamedTuple):
@@ -35,6 +36,7 @@ class Quantity(NamedTuple):
     settled: bool = True  # a count or measure that stays one quantity over time (not money, not a period's)
     words: tuple[str, ...] = ()  # the unit words as written ("gross", "domestic", "product"; "GDP")
     period: str = ""  # the period it belongs to ("this year"), when it is a period's figure and not money
+    verb: str = ""  # the stem of the verb that counts it ("convicted 21 people"), "" for none (scope.event_verb)
 
 
 
@@ -80,9 +82,9 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         money = bool(_MONEY.search(f + " " + " ".join(ws[:1])))
         if per is None:
             per = bool(PERIOD.search(text))  # of the whole text: once, not per figure
-        settled = not (money or per)
+        settled = not (money or per or other_count(tuple(unit_words)))  # "two other leaders" is no total
         out.append(Quantity(f, figure_value(f), unit, move, tally, settled, tuple(unit_words),
-                            "" if money else _own_period(text, spans, k)))
+                            "" if money else _own_period(text, spans, k), event_verb(text, at)))
     return tuple(out)
 
 
@@ -130,6 +132,8 @@ def revised(a: str, b: str, cue: bool, same_year: bool = False) -> list[str]:
             if not (qa.unit & qb.unit - {"percent"}) and not (qa.unit == qb.unit == frozenset({"percent"})) \
                     and not _initialism(qa, qb):
                 continue
+            if qa.verb and qb.verb and qa.verb != qb.verb:
+                continue  # counts of two acts ("killing 200 people" / "convicted 21 people")
             if (qa.tally or qb.tally) and qb.value > qa.value and not cue:
                 continue  # a running count that went on growing
             new.append(qb.figure)

@@ -12,6 +12,7 @@ from ..terms import _IRREGULAR, _norm, words
 from ..terms import stem as stem_of
 from . import signals as sg
 from .lexicon import NO_LONGER, NOT_A_DENIAL as _NOT_A_DENIAL, NOT_REVERSED
+from .scope import narrower_denial
 
 
 def span_of(rx: re.Pattern[str], text: str, extra_words: int = 5, follow: int = 0) -> str:
@@ -137,7 +138,7 @@ def polarity_flip(a: str, b: str, point: set[str]) -> tuple[str, bool]:
     that say so ("" if none) and whether it was a pair of opposites (then the pair is the point)."""
     negated_a = negated(a)
     for start, stems in _denials(b):  # skips "not only", "did not disclose", "did not overturn", "not $300 million"
-        if stems & point and not (stems & point & negated_a):
+        if stems & point and not (stems & point & negated_a) and not narrower_denial(a, b, start, point):
             return " ".join(b[start:].split()[:7]).rstrip(",.;"), False
     in_a, in_b = _opposite_starts(a), _opposite_starts(b)
     for x in range(0, len(in_b), 2):

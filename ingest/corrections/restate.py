@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import takewhile
 from typing import NamedTuple
 
 from ..terms import STOPWORDS, _IRREGULAR, _norm, stem as stem_of
-from .lexicon import (CHANGE_VERB, CLAUSE_END, FRAME_WORDS, DOC_WORD, END_PHRASE, END_VERB, FROM_ONLY, GOVERN_GAP, HYPOTHETICAL,
+from .lexicon import (CHANGE_VERB, CLAUSE_END, RELATIVE, FRAME_WORDS, DOC_WORD, END_PHRASE, END_VERB, FROM_ONLY, GOVERN_GAP, HYPOTHETICAL,
                       NEGATOR_WORDS)
 from .patterns import _PLAN_CLAIM, _PLAN_NOUN
 from .subject import names
@@ -286,7 +287,8 @@ def withdrawn_by_name(a: str, b: str, a_names: frozenset[str]) -> Reversal | Non
         if kind != "end" or p in negated:
             continue
         actor = {t.low.strip(".'’") for t in toks[:p] if t.name}
-        obj = {toks[j].low.strip(".'’") for j in _clause(toks, p + 1, 8) if toks[j].name}
+        obj = {toks[j].low.strip(".'’") for j in takewhile(lambda j: toks[j].low not in RELATIVE, _clause(toks, p + 1, 8))
+               if toks[j].name}  # what was ended, not a name in a clause describing it ("a merger that Washington had cleared")
         if actor & a_names and (obj & a_names) - actor:
             return Reversal("ended", frozenset(), _phrase(b, p))
     return None

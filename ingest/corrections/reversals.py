@@ -16,6 +16,7 @@ from .lexicon import POSSESSOR, SOURCE_REVISION
 from .patterns import _PLAN_NOUN
 from .phrases import span_of
 from .restate import Reversal, reversal, withdrawn_by_name
+from .scope import modal_mismatch
 from .subject import (GENERIC_NAMES, _name_set, answers_accusation, attribution, document_owner, lead_names, names,
                       speakers)
 
@@ -84,7 +85,8 @@ def restated(a: str, b: str, sa: sg.Signals, sb: sg.Signals, point: set[str]) ->
         return None  # a statement withdrawn ("withdrawn the claim about X's code"): the retraction rules decide
     spk = attribution(b)
     self_spoken = not spk or bool(spk & names(a))  # an event, or the claim's own party (an admission)
-    return reversal(a, b, point, self_spoken) or withdrawn_by_name(a, b, names(a))
+    rev = reversal(a, b, point, self_spoken) or withdrawn_by_name(a, b, names(a))
+    return None if rev and modal_mismatch(a, b, rev.words) else rev  # "can no longer be" / "have been": a record stands
 
 
 def restated_family(a: str, sa: sg.Signals, rev: Reversal, point: set[str], sim: float, noun_only: bool,

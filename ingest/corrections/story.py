@@ -144,6 +144,9 @@ class Stories:
             self._facts[source] = doc_facts([r.text for r in rs], [getattr(r, "vector", None) for r in rs])
         return self._facts[source]
 
+    def headline(self, source: str) -> str:
+        return self._headline(source)
+
     def see(self, *pair: object) -> None:
         """Every pair the detector forms is shown here; the gate alone keeps nothing
         (`learned.PairHook` scores them)."""

@@ -1,0 +1,165 @@
+"""Is a later statement about the claim's own proposition, not only its subject? (detector 8)
+
+The families of `families.py` find a later statement on the claim's subject that reverses, ends or
+re-counts something. On text nobody tuned on, a quarter to a half of the links that passed were
+about the same subject but another proposition (tenth session, docs/MEASUREMENTS.md). The rules here
+are readings of grammar a reader applies to any text, each a reason a pair says nothing about the
+claim:
+
+- `narrower_denial`: "no X Y" denies only Y *qualified by X* ("turned up no *fraudulent* ballots"
+  does not deny a claim about reviewing ballots); the claim must give the qualifier too;
+- `event_verb` / `other_count`: a count is of what its verb counts ("killing 200 people" is not
+  "convicted 21 people"), and "two *other* leaders", "three *more* bodies" count beyond something
+  named beside them — neither is the same quantity given another value;
+- `modal_mismatch`: "can no longer be discharged" ends a possibility or a rule; it does not make a
+  record of what happened ("13,000 have been discharged") untrue;
+- `places`, `placed_elsewhere`: a state placed somewhere ("restricted access in Egypt, Libya, India
+  and Indonesia") is not ended by a later source that never names any of those places;
+- `future_claim`: a statement of what will happen, said later not to happen, is a plan or forecast
+  overtaken (superseded), not a false report (corrected);
+- `now_figure`: a figure the measurer *now* gives ("now says", "now counts", "now puts") replaces the
+  estimate of its time (superseded), unless the text says the first figure was wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..terms import _IRREGULAR, _norm, stem
+from .restate import tokens
+
+_NO = frozenset({"no", "none"})
+_FUNCTION = frozenset("of in on at for to from by with as and or the a an its their his her this that".split())
+
+
+def narrower_denial(a: str, b: str, start: int, point: set[str]) -> bool:
+    """The negator at `start` of `b` is a determiner ("no", "none") whose noun phrase qualifies the
+    shared word with words the claim does not give: it denies something narrower than the claim."""
+    after = b[start:].split()
+    if not after or after[0].lower().strip(",.;") not in _NO:
+        return False
+    a_stems = {t.stem for t in tokens(a) if t.stem}
+    mods: list[str] = []
+    for w in after[1:5]:
+        low = _norm(w.strip(",.;:"))
+        if not low or low in _FUNCTION:
+            return False  # "no evidence of fraud": a head noun and its complement, not a qualifier
+        st = stem(low)
+        if st in point:
+            return any(m not in a_stems for m in mods)
+        mods.append(st)
+        if w[-1:] in ",.;:":
+            return False
+    return False
+
+
+_QUALIFIER = re.compile(r"(?:\b(?:about|around|roughly|some|nearly|almost|more than|over|at least|up to|only|just|"
+                        r"fewer than|less than|an estimated|as many as)\s+)$", re.I)
+# Verbs that state or revise a figure rather than name what it counts.
+_MEASURING = frozenset(stem(w) for w in """count counted put estimated estimate recorded reported confirmed registered
+totalled totaled numbered listed revised raised lowered cut reduced increased reached rose risen fell fallen stood
+said says gave given found""".split())
+
+
+@lru_cache(maxsize=50_000)
+def event_verb(text: str, at: int) -> str:
+    """The stem of the verb right before the figure starting at `at` ("convicted 21 people",
+    "killing nearly 200 people"), "" when none or a verb of counting ("now counts 2,749")."""
+    head = _QUALIFIER.sub("", text[:at].rstrip() + " ").rstrip()
+    m = re.search(r"([A-Za-z]+)$", head)
+    if not m:
+        return ""
+    w = m.group(1).lower()
+    before = head[:m.start()].split()
+    if before and before[-1].lower() in ("a", "an", "the"):
+        return ""  # "an estimated 3,000": an adjective
+    if not (w.endswith("ed") or w.endswith("ing") or w in _IRREGULAR):
+        return ""
+    st = stem(_IRREGULAR.get(w, w))
+    return "" if st in _MEASURING else st
+
+
+OTHER = frozenset({"other", "others", "more", "additional", "further", "extra"})
+
+
+def other_count(unit_words: tuple[str, ...]) -> bool:
+    """"two other leaders", "three more bodies": a count beyond something named or counted beside it."""
+    return bool(unit_words) and unit_words[0].lower() in OTHER
+
+
+_POSSIBILITY = re.compile(r"\b(?:can|cannot|can't|could|may|must)\b\s+(?:\w+\s+){0,2}?(?:no longer|not|never)?\s*"
+                          r"(?:\w+\s+){0,2}?$", re.I)
+_MODAL = re.compile(r"\b(?:can|cannot|can't|could|may|might|must|should|will|would)\b", re.I)
+_DONE = re.compile(r"\b(?:have|has|had|were|was)\s+(?:been\s+)?(\w+)", re.I)
+
+
+def modal_mismatch(a: str, b: str, words: frozenset[str]) -> bool:
+    """`b` ends a possibility or rule ("can no longer be discharged") over words the claim reports
+    as done ("have been discharged"), with no modal of its own: a record of events stays true."""
+    if _MODAL.search(a):
+        return False
+    done = {stem(_norm(m.group(1))) for m in _DONE.finditer(a)}
+    if not words or not words <= done:
+        return False
+    for t in tokens(b):
+        if t.stem in words:
+            at = b.lower().find(t.low)
+            return at >= 0 and bool(_POSSIBILITY.search(b[:at]))
+    return False
+
+
+_MONTHS = frozenset("january february march april may june july august september october november december "
+                    "monday tuesday wednesday thursday friday saturday sunday".split())
+_PLACE = re.compile(r"\b(?:in|across|throughout)\s+((?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
+                    r"(?:\s*(?:,|and|or|,\s*and)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)*)")
+
+
+@lru_cache(maxsize=50_000)
+def places(text: str) -> frozenset[tuple[str, ...]]:
+    """The names a sentence places something in, each as its stemmed words ("in Egypt, Libya, India
+    and Indonesia", "across the United States"); months and weekdays are times, not places."""
+    out: set[tuple[str, ...]] = set()
+    for m in _PLACE.finditer(text):
+        for part in re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+", m.group(1)):
+            ws = [w for w in part.split() if w.lower() != "the"]
+            if ws and ws[0].lower() not in _MONTHS and len(ws[0]) > 1:
+                out.add(tuple(stem(_norm(w)) for w in ws))
+    return frozenset(out)
+
+
+def placed_elsewhere(claim: str, later: list[str], later_words: frozenset[str], later_caps: frozenset[str]) -> bool:
+    """The claim places its state in named places; the later statement or its headline (`later`)
+    places what it says in others; and the later document names none of
+    the claim's (`later_words`: its capitalised words stemmed, `later_caps`: its words in capitals —
+    `story.DocFacts`), not even by initials ("the US" for "the United States")."""
+    ps = places(claim)
+    if not ps:
+        return False
+    elsewhere = {p for t in later for p in places(t)}
+    if not elsewhere or elsewhere & ps:
+        return False
+    return not any(p[-1] in later_words or "".join(w[0] for w in p) in later_caps for p in ps)
+
+
+_FUTURE = re.compile(r"\b(?:will|won't|is going to|are going to)\b(?!\s+have\s+been)", re.I)
+
+
+def future_claim(a: str) -> bool:
+    """The claim says what will happen ("The Xbox One will have to connect …"), not what happened."""
+    return bool(_FUTURE.search(a))
+
+
+_NOW = re.compile(r"\bnow\s+(?:says?|counts?|puts?|values?|estimates?|gives?|reports?|lists?|numbers?)\b", re.I)
+_WRONG = re.compile(r"\b(?:incorrect(?:ly)?|wrong(?:ly)?|in error|mistaken(?:ly)?|overstated|understated|"
+                    r"(?:counted|reported) (?:twice|more than once)|than (?:first |initially )?(?:announced|reported))\b", re.I)
+
+
+def now_figure(b: str) -> bool:
+    """The measurer now gives the figure ("now says the economy contracted at 6.2 percent"), without
+    saying the first one was wrong: the later estimate supersedes the earlier."""
+    return bool(_NOW.search(b)) and not _WRONG.search(b)
+
+
+__all__ = ["OTHER", "event_verb", "future_claim", "modal_mismatch", "narrower_denial", "now_figure", "other_count",
+           "placed_elsewhere", "places"]
