@@ -44,7 +44,7 @@ FINDING = re.compile(r"\b(?:found|finds|find|show(?:s|ed|n)?|suggest\w*|conclud\
                      r"cuts?|reduces?|increases?|improves?|halves?|developed|died)\b", re.I)
 # A sentence opening by referring back to what the sentence before named.
 ANAPHOR = re.compile(r"(?:The|This|These|Those|It|They|He|She|Its|Their|His|Her) (?!\w+ of\b)", re.I)
-NO_LONGER = re.compile(r"\bno longer \w+(?: \w+){0,4}", re.I)
+NO_LONGER = re.compile(r"\bno longer \w+(?: \w+){0,7}?(?=[,;:.]|\s(?:after|because|since|when|while|but|and|as)\b|$)|\bno longer \w+(?: \w+){0,4}", re.I)
 # A claim dating what it reports to a year ("placed on the list in June 2018"): history when earlier than its source.
 # ("since 1934" is not: it says the state still holds.)
 # A state in the past perfect ("had been on the list since 1988"): held up to an earlier point the story tells of.

@@ -18,7 +18,8 @@ claim:
 - `future_claim`: a statement of what will happen, said later not to happen, is a plan or forecast
   overtaken (superseded), not a false report (corrected);
 - `now_figure`: a figure the measurer *now* gives ("now says", "now counts", "now puts") replaces the
-  estimate of its time (superseded), unless the text says the first figure was wrong.
+  estimate of its time, and a value a later decision sets anew ("cut her ban to 15 months") replaced
+  the one decided before: superseded, unless the text says the first figure was wrong.
 """
 
 from __future__ import annotations
@@ -155,10 +156,22 @@ _WRONG = re.compile(r"\b(?:incorrect(?:ly)?|wrong(?:ly)?|in error|mistaken(?:ly)
                     r"(?:counted|reported) (?:twice|more than once)|than (?:first |initially )?(?:announced|reported))\b", re.I)
 
 
+_SET_ANEW = re.compile(r"\b(?:cut|cuts|reduced|reduces|raised|raises|extended|extends|shortened|lengthened|lowered|"
+                       r"increased|doubled|halved)\s+((?:[\w'’-]+\s+){0,5}?)to\s+(?:about\s+)?[$€£]?\d", re.I)
+# What a measurement is called: changing one of these re-counts; changing anything else decides anew.
+_MEASUREMENT = re.compile(r"\b(?:count|counts|estimate|estimates|toll|tally|figure|figures|number|total|reckoning|"
+                          r"forecast|projection)\b", re.I)
+
+
 def now_figure(b: str) -> bool:
-    """The measurer now gives the figure ("now says the economy contracted at 6.2 percent"), without
-    saying the first one was wrong: the later estimate supersedes the earlier."""
-    return bool(_NOW.search(b)) and not _WRONG.search(b)
+    """The later figure supersedes rather than corrects: the measurer now gives it ("now says the
+    economy contracted at 6.2 percent"), or a decision sets the value anew ("cut her doping ban to 15
+    months": the ban was two years until then; "cut its count to 326 million" re-counts) — and the
+    text does not say the first figure was wrong."""
+    if _WRONG.search(b):
+        return False
+    m = _SET_ANEW.search(b)
+    return bool(_NOW.search(b)) or bool(m and not _MEASUREMENT.search(m.group(1)))
 
 
 __all__ = ["OTHER", "event_verb", "future_claim", "modal_mismatch", "narrower_denial", "now_figure", "other_count",
