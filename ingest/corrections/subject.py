@@ -14,7 +14,9 @@ from functools import lru_cache
 from ..terms import content_terms, name_tokens
 from .lexicon import GENERIC_NAMES, NOT_NAMES as _NOT_NAMES, SPEECH as _SPEECH
 
-_SPEAKER = re.compile(r"((?:[A-Z][\w.&'’-]*\s){0,4}[A-Z][\w.&'’-]*)(?:\s*,[^,]{1,60},)?\s+"
+# The speaker, then an aside: a short one ("Acme, the maker of X, said") or a relative clause of any
+# length a sentence has ("Wansink, who will leave the university at the end of the year, said").
+_SPEAKER = re.compile(r"((?:[A-Z][\w.&'’-]*\s){0,4}[A-Z][\w.&'’-]*)(?:\s*,\s*(?:who|whose|which)\b[^,]{1,150},|\s*,[^,]{1,60},)?\s+"
                       r"(?:said|says|told|stated|added|announced|confirmed|wrote|reported|claimed|alleged|"
                       r"denied|denies|admitted|acknowledged|insisted|maintained|argued|disputed|rejected)\b")
 _ACCORDING = re.compile(r"\b(?:according to|cited by|published by|commissioned by|conducted by|released by|"
