@@ -11,7 +11,7 @@ decisions (`corrections.yml`) every re-index replays.
 Modules: `signals` (what one sentence's wording says), `subject` (same subject and point),
 `families` (one pair, one family), `restate` (the claim's own words read with their polarity in
 both sentences), `reversals` (the pair rules built on it), `detect` (links within and across sources, notes),
-`declared` (front-matter `corrects:`, merging origins), `review` (editor decisions),
+`scope` (the claim's own proposition, not only its subject), `declared` (front-matter `corrects:`, merging origins), `review` (editor decisions),
 `relink` (the entry point ingest calls).
 
 Interface used by `ingest.pipeline` (keep stable): `Row`, `sentence_meta(text)`, `row(...)`,
@@ -66,8 +66,12 @@ def __getattr__(name: str) -> Any:
 # open the site again", "is a full member again": polarity.py "restored") — new stored cues for
 # sentences that say a state holds again, and "blocked access to" imposes unavailability; 7: one story per
 # link (story.py: the later source names the claim's subject, or the two documents are close), "no longer
-# just X" ends nothing, and the learned model's candidates (learned.py).
-DETECTOR_VERSION = 7
+# just X" ends nothing, and the learned model's candidates (learned.py); 8: the claim's own proposition, not
+# only its subject (scope.py: a narrower denial, counts of other acts, a possibility ended against a record, a
+# state ended elsewhere; a future claim negated and a figure set anew are superseded), "no longer" governs
+# to the end of its clause, a speaker's relative aside — a sentence counting beyond a named one ("two other
+# leaders") loses its stored figure cue.
+DETECTOR_VERSION = 8
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

@@ -82,7 +82,7 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         money = bool(_MONEY.search(f + " " + " ".join(ws[:1])))
         if per is None:
             per = bool(PERIOD.search(text))  # of the whole text: once, not per figure
-        settled = not (money or per or other_count(tuple(unit_words)))  # "two other leaders" is no total
+        settled = not (money or per or other_count(tuple(ws)))  # "two other leaders" is no total
         out.append(Quantity(f, figure_value(f), unit, move, tally, settled, tuple(unit_words),
                             "" if money else _own_period(text, spans, k), event_verb(text, at)))
     return tuple(out)
