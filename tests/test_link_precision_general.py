@@ -207,3 +207,36 @@ def test_detector_8_unflags_a_record_an_index_of_detector_7_flagged(tmp_path, em
     assert new.manifest.detector_version() == DETECTOR_VERSION >= 8
     assert rule in flagged(new) and record not in flagged(new)
     assert Indexer(s, embedder=embedder).ingest([str(folder)]).flagged == 0  # current: nothing recomputed
+
+
+# --- a verb of lifting ends its own object -------------------------------------------------------
+
+def _window_ev(embedder, a: str, b: str, neighbour: str):
+    v = embedder.embed([a, b])
+    return evidence(a, b, float(np.dot(v[0], v[1])), [(6, neighbour)], 5, a_published="2019-03-01",
+                    b_published="2019-09-01")
+
+
+@pytest.mark.parametrize("a,b,neighbour", [
+    ("The Defence Office said Military Police had opened an investigation.",
+     "The paper's owner, Halden Media, dismissed its editor, Tom Vale, the same day.",
+     "Military Police are still looking into other complaints of abuse."),
+    ("The council said Harlow Police had opened an investigation.",
+     "The club's owner, Arden Group, dismissed its manager, Lena Ruud, on Friday.",
+     "Harlow Police are still looking into the club's accounts."),
+    ("The ministry said the Kessel Inspectorate had opened an investigation.",
+     "The airline's parent, Vantor Holdings, dismissed its chief pilot, Omar Diaz, the same week.",
+     "The Kessel Inspectorate is still looking into the airline's maintenance records."),
+])
+def test_a_lifting_verb_whose_object_is_someone_else_ends_nothing_of_the_claim(embedder, a, b, neighbour):
+    ev = _window_ev(embedder, a, b, neighbour)
+    assert ev is None or ev.kind != "status:lifted" or ev.verdict != SURE, ev
+
+
+def test_a_lifting_verb_on_the_claims_state_still_links(embedder):
+    ev = _sure(embedder, "Kessel police said they had opened an investigation into Arden Bank.",
+               "Prosecutors dismissed the case against Arden Bank on Friday.")
+    assert ev is not None and ev.kind == "status:lifted", ev
+    ev = _sure(embedder, "Norland remains on the Harlow Task Force's grey list of countries under increased monitoring.",
+               "The Harlow Task Force took Norland off its grey list at its plenary in Paris on Friday.")  # "in Paris": an adjunct
+    assert ev is not None and ev.status == "superseded", ev

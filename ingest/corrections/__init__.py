@@ -70,8 +70,9 @@ def __getattr__(name: str) -> Any:
 # only its subject (scope.py: a narrower denial, counts of other acts, a possibility ended against a record, a
 # state ended elsewhere; a future claim negated and a figure set anew are superseded), "no longer" governs
 # to the end of its clause, a speaker's relative aside — a sentence counting beyond a named one ("two other
-# leaders") loses its stored figure cue.
-DETECTOR_VERSION = 8
+# leaders") loses its stored figure cue; 9: a verb of lifting ends its own object (scope.ends_other: "dismissed
+# its editor, Piers Morgan" ends no investigation).
+DETECTOR_VERSION = 9
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from .phrases import (affirmed, event_phrase, figure_phrase, negated as _negated
 from .polarity import state_changes
 from .precision import SURE, UNSURE, Evidence, strongest
 from .restate import definite_nouns
-from .scope import future_claim, modal_mismatch, now_figure
+from .scope import ends_other, future_claim, modal_mismatch, now_figure
 from .reversals import GENERIC_NOUNS, by_source as source_took_back, possessive_first, restated, restated_family
 from .subject import (GENERIC_NAMES, lead_names, _first, attribution, definite as _definite, denial_by_accused as _denial_by_accused,
                       document_owner as _document_owner, names, shared_names, topic_overlap)
@@ -232,8 +232,8 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         # ... or the lifting verb applies to the claim's subject itself ("released Aung San Suu Kyi").
         lifted = span_of(sg._STATE_LIFT[k], b, follow=4)
         sure = (len(point) >= 1 and sim >= tuning.sim_loose) or bool(used) or bool(names(" " + lifted) & subj)
-        if sure or sim >= tuning.sim_fair:
-            add("status:lifted", sg.STATUS, sure, f"a later event ended the '{k}' state", span_of(sg._STATE_LIFT[k], b, follow=4))
+        if (sure or sim >= tuning.sim_fair) and not ends_other(b, sg._STATE_LIFT[k].search(b).end(), names(a) | names(a_before)):
+            add("status:lifted", sg.STATUS, sure, f"a later event ended the '{k}' state", lifted)
     if (len(no_longer_scope(b) & point) >= 2 and not sg.NEG_WORD.search(a) and len(point) >= 2 and not sb.denial
             and not modal_mismatch(a, b, no_longer_scope(b))):  # "can no longer be fined" / "were fined": a record stands
         # "X no longer P" overtakes "X P", whatever P is.

@@ -1,4 +1,4 @@
-"""Is a later statement about the claim's own proposition, not only its subject? (detector 8)
+"""Is a later statement about the claim's own proposition, not only its subject? (detectors 8, 9)
 
 The families of `families.py` find a later statement on the claim's subject that reverses, ends or
 re-counts something. On text nobody tuned on, a quarter to a half of the links that passed were
@@ -15,6 +15,8 @@ claim:
   record of what happened ("13,000 have been discharged") untrue;
 - `places`, `placed_elsewhere`: a state placed somewhere ("restricted access in Egypt, Libya, India
   and Indonesia") is not ended by a later source that never names any of those places;
+- `ends_other`: a verb of lifting ends its object ("dismissed its editor, Piers Morgan" ends no
+  investigation the claim reports);
 - `future_claim`: a statement of what will happen, said later not to happen, is a plan or forecast
   overtaken (superseded), not a false report (corrected);
 - `now_figure`: a figure the measurer *now* gives ("now says", "now counts", "now puts") replaces the
@@ -29,6 +31,7 @@ from functools import lru_cache
 
 from ..terms import _IRREGULAR, _norm, stem
 from .restate import tokens
+from .subject import GENERIC_NAMES, names
 
 _NO = frozenset({"no", "none"})
 _FUNCTION = frozenset("of in on at for to from by with as and or the a an its their his her this that".split())
@@ -141,6 +144,19 @@ def placed_elsewhere(claim: str, later: list[str], later_words: frozenset[str], 
     return not any(p[-1] in later_words or "".join(w[0] for w in p) in later_caps for p in ps)
 
 
+_ADJUNCT = re.compile(r"[.;]|\s(?:after|because|as|when|while|but|on|in|at|during|for|with|by|over|within|before|since|"
+                      r"until|amid|despite|following)\s")
+
+
+def ends_other(b: str, at: int, claim_names: frozenset[str]) -> bool:
+    """The verb of lifting ending at `at` in `b` has an object that names someone or something (a
+    name, an apposition: "dismissed its editor, Piers Morgan") none of the claim's names: it ended
+    something else than the claim's state."""
+    obj = " ".join(_ADJUNCT.split(b[at:])[0].split()[:8])  # up to the clause's end or an adjunct ("at its plenary in Paris")
+    own = names(" " + obj) - GENERIC_NAMES
+    return bool(own) and not own & claim_names
+
+
 _FUTURE = re.compile(r"\b(?:will|won't|is going to|are going to)\b(?!\s+have\s+been)", re.I)
 
 
@@ -172,5 +188,5 @@ def now_figure(b: str) -> bool:
     return bool(_NOW.search(b)) or bool(m and not _MEASUREMENT.search(m.group(1)))
 
 
-__all__ = ["OTHER", "event_verb", "future_claim", "modal_mismatch", "narrower_denial", "now_figure", "other_count",
+__all__ = ["OTHER", "ends_other", "event_verb", "future_claim", "modal_mismatch", "narrower_denial", "now_figure", "other_count",
            "placed_elsewhere", "places"]
