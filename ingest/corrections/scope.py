@@ -30,7 +30,7 @@ import re
 from functools import lru_cache
 
 from ..terms import _IRREGULAR, _norm, stem
-from .restate import tokens
+from .restate import _TOK, tokens
 from .subject import GENERIC_NAMES, names
 
 _NO = frozenset({"no", "none"})
@@ -43,12 +43,14 @@ def narrower_denial(a: str, b: str, start: int, point: set[str]) -> bool:
     after = b[start:].split()
     if not after or after[0].lower().strip(",.;") not in _NO:
         return False
-    a_stems = {t.stem for t in tokens(a) if t.stem}
+    a_stems = {stem(t.low) for t in tokens(a)}  # every word of the claim, stop words too ("other ballots")
     mods: list[str] = []
     for w in after[1:5]:
         low = _norm(w.strip(",.;:"))
         if not low or low in _FUNCTION:
             return False  # "no evidence of fraud": a head noun and its complement, not a qualifier
+        if low == "such":
+            continue  # "no such ballots": the kind the claim names, referred back to
         st = stem(low)
         if st in point:
             return any(m not in a_stems for m in mods)
@@ -104,10 +106,9 @@ def modal_mismatch(a: str, b: str, words: frozenset[str]) -> bool:
     if _MODAL.search(a):
         return False
     done = {stem(_norm(m.group(1))) for m in _DONE.finditer(a)} & words
-    for t in tokens(b):
+    for m, t in zip(_TOK.finditer(b), tokens(b)):  # `tokens` reads the same words: their places in `b`
         if t.stem in done:
-            at = b.lower().find(t.low)
-            return at >= 0 and bool(_POSSIBILITY.search(b[:at]))
+            return bool(_POSSIBILITY.search(b[:m.start()]))
     return False
 
 
@@ -157,7 +158,9 @@ def ends_other(b: str, at: int, claim_names: frozenset[str]) -> bool:
     return bool(own) and not own & claim_names
 
 
-_FUTURE = re.compile(r"\b(?:will|won't|is going to|are going to)\b(?!\s+have\s+been)", re.I)
+# The modal in lower case ("Will Ferrell" is a name) and not after a determiner ("the will of the voters").
+_FUTURE = re.compile(r"(?<!\bthe )(?<!\ba )(?<!\bits )(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bour )(?<!\bmy )"
+                     r"\b(?:(?-i:will|won't|won’t)|is going to|are going to)\b(?!\s+have\s+been)", re.I)
 
 
 def future_claim(a: str) -> bool:

@@ -1,0 +1,41 @@
+"""Review of the tenth session's landings (scope.py, later coverage, relink CPU): each test is a
+bug found in review, with invented text, failing before its fix."""
+
+from __future__ import annotations
+
+import ingest.corrections.signals  # noqa: F401  (loads the detector in its order: measures after signals)
+from ingest.corrections.phrases import polarity_flip
+from ingest.corrections.scope import future_claim, modal_mismatch, narrower_denial
+
+
+def test_modal_mismatch_finds_the_word_itself_not_a_word_containing_it():
+    """The fined of "redefined" is not where "can no longer be fined" stands."""
+    record = "Some 2,000 drivers were fined under the Kessel speed law last year."
+    assert modal_mismatch(record, "Under the new law, drivers can no longer be fined.", frozenset({"fine", "driver"}))
+    assert modal_mismatch(record, "Under the redefined law, drivers can no longer be fined.",
+                          frozenset({"fine", "driver"}))
+    assert not modal_mismatch(record, "Under the redefined law, drivers were not fined.", frozenset({"fine", "driver"}))
+
+
+def test_no_such_is_the_claims_own_thing_not_a_narrower_one():
+    """"no such ballots" refers back to the ballots the claim names: a denial of them."""
+    a = "Investigators found fraudulent ballots in Marlow County."
+    b = "Investigators found no such ballots in Marlow County."
+    assert not narrower_denial(a, b, b.index("no such"), {"ballot"})
+    assert polarity_flip(a, b, {"ballot", "fraudul", "investig"})[0]
+
+
+def test_a_qualifier_the_claim_gives_too_is_not_narrower_even_a_stop_word():
+    a = "Officials found other ballots in the county."
+    b = "Officials found no other ballots in the county."
+    assert not narrower_denial(a, b, b.index("no other"), {"ballot"})
+    # still narrower when the claim does not give it
+    assert narrower_denial("Officials found ballots in the county.", b, b.index("no other"), {"ballot"})
+
+
+def test_will_as_a_name_or_a_noun_is_no_future_claim():
+    assert future_claim("The Vox console will have to connect to the internet once a day.")
+    assert future_claim("The bridge won't reopen before June.")
+    assert not future_claim("Will Ferrell was arrested in Paris, police said.")
+    assert not future_claim("The council acted against the will of the voters.")
+    assert not future_claim("Her will left the house to the Harlow museum.")
