@@ -90,9 +90,15 @@ _CLOCK = re.compile(r"(?:^\W*|\b(?:at|by|around|about|until|after|before) )(\d{1
 _FIGURE = re.compile(r"(?<![\d:.])(?!(?:19|20)\d\d\b)\d[\d,.]*(?!\s?[ap]\.?m\b|[:.]\d\d\s?[ap]\.?m\b|[:\d])")
 
 
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
+          r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?")
+# A day of the month ("April 23", "Sept. 3rd", "23 April"): a date, not a count.
+_DAY = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?!\w)")
+
+
 def gives_figure(text: str) -> bool:
-    """The sentence gives a figure (a number that is not a year nor a time of day)."""
-    return bool(_FIGURE.search(text))
+    """The sentence gives a figure (a number that is not a year, a day of the month nor a time of day)."""
+    return bool(_FIGURE.search(_DAY.sub(" ", text)))
 
 
 # A question asking for a count ("How many people died …") or an amount ("How much did it raise …").

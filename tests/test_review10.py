@@ -4,6 +4,7 @@ bug found in review, with invented text, failing before its fix."""
 from __future__ import annotations
 
 import ingest.corrections.signals  # noqa: F401  (loads the detector in its order: measures after signals)
+from bot.later_within import same_measure
 from ingest.corrections.phrases import polarity_flip
 from ingest.corrections.scope import future_claim, modal_mismatch, narrower_denial
 
@@ -39,3 +40,12 @@ def test_will_as_a_name_or_a_noun_is_no_future_claim():
     assert not future_claim("Will Ferrell was arrested in Paris, police said.")
     assert not future_claim("The council acted against the will of the voters.")
     assert not future_claim("Her will left the house to the Harlow museum.")
+
+
+def test_a_day_of_the_month_is_no_count_for_how_many():
+    many = "How many people died in the Castora bombings?"
+    cited = "The bombings killed 290 people, police said."
+    assert not same_measure(many, cited, "The president addressed the nation on April 23.")
+    assert not same_measure(many, cited, "On 23 April the president spoke at a memorial.")
+    assert not same_measure(many, cited, "The memorial was held on Sept. 3rd in the capital.")
+    assert same_measure(many, cited, "On April 25 officials said 253 people had died.")
