@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ingest.corrections.signals  # noqa: F401  (loads the detector in its order: measures after signals)
 from bot.later_within import same_measure
+from ingest.corrections.measures import quantities
 from ingest.corrections.phrases import polarity_flip
 from ingest.corrections.scope import future_claim, modal_mismatch, narrower_denial
 
@@ -49,3 +50,11 @@ def test_a_day_of_the_month_is_no_count_for_how_many():
     assert not same_measure(many, cited, "On 23 April the president spoke at a memorial.")
     assert not same_measure(many, cited, "The memorial was held on Sept. 3rd in the capital.")
     assert same_measure(many, cited, "On April 25 officials said 253 people had died.")
+
+
+def test_more_after_a_comma_is_no_count_beyond():
+    """"killed 12, more than officials feared": 12 is the total; "more" begins another clause."""
+    (q,) = quantities("The storm killed 12, more than officials had feared.")
+    assert q.settled
+    (q,) = quantities("Rescuers found three more bodies in the Arlen mine.")
+    assert not q.settled

@@ -82,7 +82,9 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         money = bool(_MONEY.search(f + " " + " ".join(ws[:1])))
         if per is None:
             per = bool(PERIOD.search(text))  # of the whole text: once, not per figure
-        settled = not (money or per or other_count(tuple(ws)))  # "two other leaders" is no total
+        # "two other leaders" is no total; "killed 12, more than feared" is (another clause begins)
+        beyond = other_count(tuple(ws)) and not (f[-1:] in ",.;:" or re.match(r"\s*[,;:.!?]", text[pos:]))
+        settled = not (money or per or beyond)
         out.append(Quantity(f, figure_value(f), unit, move, tally, settled, tuple(unit_words),
                             "" if money else _own_period(text, spans, k), event_verb(text, at)))
     return tuple(out)
