@@ -105,6 +105,10 @@ def test_the_same_count_revised_still_links(embedder):
     assert event_verb("A court convicted 21 people", len("A court convicted ")) == "convict"
     assert event_verb("The examiner now counts 2,749 people", len("The examiner now counts ")) == ""
     assert event_verb("an estimated 3,000 people", len("an estimated ")) == ""
+    assert event_verb("The storm left 141 people dead", len("The storm left ")) == ""  # a result, not an act
+    ev = _sure(embedder, "The Kessel storm killed nearly 300 people, officials said.",
+               "The Kessel storm left 141 people dead, the final count showed.")
+    assert ev is not None and ev.family == "figure", ev
 
 
 # --- a possibility ended is not a record undone ---------------------------------------------------

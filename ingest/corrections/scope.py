@@ -1,4 +1,4 @@
-"""Is a later statement about the claim's own proposition, not only its subject? (detectors 8, 9)
+"""Is a later statement about the claim's own proposition, not only its subject? (detectors 8–10)
 
 The families of `families.py` find a later statement on the claim's subject that reverses, ends or
 re-counts something. On text nobody tuned on, a quarter to a half of the links that passed were
@@ -62,10 +62,11 @@ def narrower_denial(a: str, b: str, start: int, point: set[str]) -> bool:
 
 _QUALIFIER = re.compile(r"(?:\b(?:about|around|roughly|some|nearly|almost|more than|over|at least|up to|only|just|"
                         r"fewer than|less than|an estimated|as many as)\s+)$", re.I)
-# Verbs that state or revise a figure rather than name what it counts.
+# Verbs that state or revise a figure rather than name what it counts, and "left" of a result ("left
+# 141 people dead": the count of the deaths, not of an act of leaving).
 _MEASURING = frozenset(stem(w) for w in """count counted put estimated estimate recorded reported confirmed registered
 totalled totaled numbered listed revised raised lowered cut reduced increased reached rose risen fell fallen stood
-said says gave given found""".split())
+said says gave given found leave left leaving""".split())
 
 
 @lru_cache(maxsize=50_000)
