@@ -58,3 +58,19 @@ def test_more_after_a_comma_is_no_count_beyond():
     assert q.settled
     (q,) = quantities("Rescuers found three more bodies in the Arlen mine.")
     assert not q.settled
+
+
+def test_a_pattern_armed_after_a_text_was_scanned_still_finds_it():
+    """signals.py arms twice (its tables, then subject.py's attribution patterns): a text whose
+    literals were read before the second arming must not keep the first reading."""
+    import re
+
+    from ingest.corrections import literals
+
+    first = literals.Guarded(re.compile(r"\bzorblax\b"))
+    literals.arm()
+    text = "The Quorvent board announced zorblax on Monday."
+    assert first.search(text)
+    second = literals.Guarded(re.compile(r"\bQuorvent\b"))
+    literals.arm()
+    assert second.search(text) and [m.span() for m in second.finditer(text)] == [(4, 12)]

@@ -176,6 +176,7 @@ class _Index:
             if lit not in self.bits:
                 self.bits[lit] = 1 << len(self.bits)
                 self._scan = None
+                present.cache_clear()  # a text read before lacks the new literal's bit (a later arm())
             m |= self.bits[lit]
         return m
 
