@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ingest.corrections.lexicon import GENERIC_NAMES
+from ingest.corrections.story import TITLES
 from ingest.corrections.subject import shared_names, topic_overlap
 from ingest.records import StoredSentence, sentence_id
 from ingest.terms import content_terms
@@ -45,13 +46,14 @@ _PLAIN = re.compile(r"(?<![\w'’.-])[a-z][\w'’-]*")
 
 
 def same_subject(a: str, b: str) -> bool:
-    """`a` and `b` share a name that is neither a kind of body alone ("University") nor a bare
+    """`a` and `b` share a name that is neither a kind of body alone ("University"), nor a title or
+    rank alone ("President": "Vice President Al Gore" / "President Obama"), nor a bare
     number (a year or a figure is no subject), nor a word one of them writes as an ordinary word —
     capitalised only because it opens the other sentence ("Countries whose debt …" / "two
     countries", "Waterfront Toronto said …" / "Liverpool's waterfront")."""
     plain = set(_PLAIN.findall(a)) | set(_PLAIN.findall(b))
     names = {n for n in shared_names(a, b) if not _NUMBER.fullmatch(n) and n not in plain}
-    return bool(names - GENERIC_NAMES)
+    return bool(names - GENERIC_NAMES - TITLES)
 
 
 def own_names(text: str) -> bool:

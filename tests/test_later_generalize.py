@@ -214,3 +214,21 @@ def test_a_statement_referring_back_that_says_how_things_stand_now_answers_still
         other = Surroundings({"b": "A Headline"}, {"b#1": _st("Pellandia's reef is under review.", 1)})
         got = [s.sentence.text for s in later_statements([cited], [cited, stmt], q, ["orrin"], around=other)]
         assert stmt_text not in got, (q, got)
+
+
+# -- a title alone names no one ---------------------------------------------------------------------
+
+def test_a_shared_title_or_rank_alone_is_no_shared_subject():
+    from bot.later_subject import same_subject
+
+    for a, b in (("The networks project that Vice President Al Gore has won Florida.",
+                  "President Obama called the ruling a victory."),
+                 ("Prime Minister Theresa May said the vote would go ahead.",
+                  "Prime Minister Boris Johnson said on Monday the deal was done."),
+                 ("Chief Executive Dana Orrin said the plant would close.",
+                  "Chief Executive Tom Vell of Brenford Mills said hiring would go on."),
+                 ("Senator Ann Tessel opposed the bill.", "Senator Jo Marrow said on Friday she would back it.")):
+        assert not same_subject(a, b), (a, b)
+    # the name beside the title still counts
+    assert same_subject("President Obama signed the bill on Friday.", "Obama said on Monday the law would stand.")
+    assert same_subject("Prime Minister Jo Tessel said the vote would go ahead.", "Tessel called off the vote.")
