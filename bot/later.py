@@ -64,7 +64,8 @@ from ingest.split import is_headline
 from ingest.tuning import LaterTuning
 
 from .later_story import Stories, names_any, restates
-from .later_subject import Surroundings, continues, own_names, point_overlap, refers_back, same_subject
+from .later_subject import (Surroundings, continues, own_names, point_overlap, refers_back, same_subject,
+                            what_was_said)
 from .later_order import newest_first
 from .later_within import CHANGE_CUES as _CHANGE_CUES, same_measure, updates_within
 from .story import background, news_level, period_years, states_now
@@ -173,7 +174,7 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     # The same point: of the cited sentence (a shared content word, or close in meaning), or of the
     # question itself ("sell components to ZTE" / "lifted its export ban on ZTE": the cited
     # sentence may be background the question's point is not in).
-    point = point_overlap(cs.text, ss.text) or point_overlap(question, ss.text)
+    point = point_overlap(what_was_said(cs.text), what_was_said(ss.text)) or point_overlap(question, ss.text)
     # A question asking for a figure: a later figure where the cited sentence gives one is its point.
     point = point or same_measure(question, cs.text, ss.text)
     # For a question about a current state, a statement naming the cited subject itself (or referring

@@ -95,6 +95,20 @@ def point_overlap(a: str, b: str) -> set[str]:
     return topic_overlap(without_opening(a), without_opening(b))
 
 
+# Who said it, set off from what was said: a closing "…, the company said on Thursday." or an opening
+# "The government said on Friday that …" (up to six words for the speaker).
+_SAID = r"(?:said|says|told reporters|reported|announced|added|confirmed)"
+_CLOSING_SAID = re.compile(rf",\s*(?:[\w'’.-]+\s+){{0,5}}[\w'’.-]+\s+{_SAID}\b[^,;]*$", re.I)
+_OPENING_SAID = re.compile(rf"^\W*(?:[\w'’.-]+\s+){{0,5}}?{_SAID}\b(?:\s+on\s+\w+)?(?:\s+that)?\s+", re.I)
+
+
+def what_was_said(text: str) -> str:
+    """The sentence without its attribution: who said a thing is not what was said ("Twitter had 328
+    million users, the company said" and "The government said Twitter had agreed to open a local
+    company" share no point)."""
+    return _OPENING_SAID.sub("", _CLOSING_SAID.sub("", text), count=1)
+
+
 # The subject of a question about a current state, as its form gives it: what stands between the
 # opening verb and the word that asks about now ("Is [the Rafah crossing] still closed?", "Are [the
 # 737 Max jets] currently grounded?"), or before the state asked about ("Is [the bridge] closed?").
@@ -156,4 +170,4 @@ def continues(s: StoredSentence, subject: str, around: Surroundings) -> bool:
 
 
 __all__ = ["Surroundings", "beyond_subject", "continues", "names_something", "own_names", "point_overlap", "refers_back",
-           "same_subject", "subject_terms", "without_opening"]
+           "same_subject", "subject_terms", "what_was_said", "without_opening"]

@@ -232,3 +232,36 @@ def test_a_shared_title_or_rank_alone_is_no_shared_subject():
     # the name beside the title still counts
     assert same_subject("President Obama signed the bill on Friday.", "Obama said on Monday the law would stand.")
     assert same_subject("Prime Minister Jo Tessel said the vote would go ahead.", "Tessel called off the vote.")
+
+
+# -- who said a thing is not what was said ----------------------------------------------------------
+
+def test_an_attribution_is_left_out_of_what_a_sentence_says():
+    from bot.later_subject import what_was_said
+
+    assert what_was_said("Orrin had 328 million users in the quarter, the company said on Thursday.") == \
+        "Orrin had 328 million users in the quarter"
+    assert what_was_said("The government said on Friday that Orrin had agreed to register.") == \
+        "Orrin had agreed to register."
+    assert what_was_said("Police said 290 people had been killed.") == "290 people had been killed."
+    assert what_was_said("The mill will close in June, its owner told reporters.") == "The mill will close in June"
+    assert what_was_said("Officials handed the skipper her licence back on Monday.") == \
+        "Officials handed the skipper her licence back on Monday."
+
+
+def test_a_later_statement_sharing_only_the_attributions_word_is_not_on_the_point(embedder):
+    from bot.later import Surroundings, later_statements
+
+    q = "How many monthly users did Orrin have in the second quarter?"
+    cited = _sc(embedder, "Orrin had 328 million monthly users in the second quarter, the company said on Thursday.",
+                "a", "2017-07-28", 1, names=1.0, dense=0.7, score=0.6)
+    for text in ("The government said Orrin had agreed to register as a local company.",
+                 "Orrin's company lawyers filed the papers in Brenford on Tuesday.",
+                 "Regulators said Orrin would have to pay the fine as a company, not through its founders."):
+        other = _sc(embedder, text, "b", "2022-01-13", 2, names=1.0, dense=0.35, lex=0.0)
+        got = [s.sentence.text for s in later_statements([cited], [cited, other], q, ["orrin"], around=Surroundings())]
+        assert text not in got, (text, got)
+    revised = _sc(embedder, "Orrin cut its count of monthly users for the quarter to 326 million, the company said.",
+                  "c", "2017-10-27", 2, names=1.0, dense=0.6, lex=0.3)
+    got = [s.sentence.text for s in later_statements([cited], [cited, revised], q, ["orrin"], around=Surroundings())]
+    assert revised.sentence.text in got
