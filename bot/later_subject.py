@@ -98,7 +98,11 @@ def point_overlap(a: str, b: str) -> set[str]:
 # Who said it, set off from what was said: a closing "…, the company said on Thursday." or an opening
 # "The government said on Friday that …" (up to six words for the speaker).
 _SAID = r"(?:said|says|told reporters|reported|announced|added|confirmed)"
-_CLOSING_SAID = re.compile(rf",\s*(?:[\w'’.-]+\s+){{0,5}}[\w'’.-]+\s+{_SAID}\b[^,;]*$", re.I)
+# Closing, it is followed by nothing or by when or where it was said ("on Thursday", "in a statement"),
+# never by what was said ("In a statement on Monday, the ministry said the ban would end").
+_WHEN_SAID = r"(?:on|in|at|late|early|last|this|earlier|later|yesterday|today|tonight|(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+_CLOSING_SAID = re.compile(rf",\s*(?:[\w'’.-]+\s+){{0,5}}[\w'’.-]+\s+{_SAID}\b"
+                           rf"(?:\s+{_WHEN_SAID}\b(?![^,;]*\bthat\b)[^,;]*)?[\s.!?\"”’']*$", re.I)
 _OPENING_SAID = re.compile(rf"^\W*(?:[\w'’.-]+\s+){{0,5}}?{_SAID}\b(?:\s+on\s+\w+)?(?:\s+that)?\s+", re.I)
 
 

@@ -74,3 +74,20 @@ def test_a_pattern_armed_after_a_text_was_scanned_still_finds_it():
     second = literals.Guarded(re.compile(r"\bQuorvent\b"))
     literals.arm()
     assert second.search(text) and [m.span() for m in second.finditer(text)] == [(4, 12)]
+
+
+def test_an_attribution_after_an_opening_phrase_keeps_what_was_said():
+    """"In a statement on Monday, the ministry said the ban … would be lifted": the comma closes an
+    opening phrase, not the sentence; only a closing attribution ("…, the company said on Thursday.")
+    is who said it."""
+    from bot.later_subject import what_was_said
+
+    assert "ban on Tessel ferries" in what_was_said(
+        "In a statement on Monday, the ministry said the ban on Tessel ferries would be lifted in June.")
+    assert "290 people" in what_was_said("On Sunday evening, police said 290 people had been killed.")
+    assert "ban" in what_was_said("On Friday, the council said on its website that the ban ended.")
+    for closing in ("Twitter had 328 million users, the company said on Thursday.",
+                    "Twitter had 328 million users, the company said.",
+                    "Twitter had 328 million users, Acme Corp. told reporters Friday.",
+                    "Twitter had 328 million users, the company said in a statement late on Thursday."):
+        assert what_was_said(closing) == "Twitter had 328 million users", closing
