@@ -53,7 +53,19 @@ def same_subject(a: str, b: str) -> bool:
     countries", "Waterfront Toronto said …" / "Liverpool's waterfront")."""
     plain = set(_PLAIN.findall(a)) | set(_PLAIN.findall(b))
     names = {n for n in shared_names(a, b) if not _NUMBER.fullmatch(n) and n not in plain}
-    return bool(names - GENERIC_NAMES - TITLES)
+    return bool(names - GENERIC_NAMES - (TITLES - _in_shared_phrase(a, b)))
+
+
+# A run of capitalised words ("Justice Department", "Secretary of State"), without an opening article.
+_CAP_RUN = re.compile(r"(?<![\w'’.-])(?!(?:The|A|An)\s)[A-Z][\w'’-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’-]*)+")
+
+
+def _in_shared_phrase(a: str, b: str) -> set[str]:
+    """Words of a multi-word name both write the same ("the Justice Department" in both): a title
+    word there is part of a name, not a title alone."""
+    def runs(t: str) -> set[str]:
+        return {" ".join(m.group(0).lower().split()) for m in _CAP_RUN.finditer(t)}
+    return {w for p in runs(a) & runs(b) for w in p.split()}
 
 
 def own_names(text: str) -> bool:

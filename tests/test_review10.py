@@ -91,3 +91,16 @@ def test_an_attribution_after_an_opening_phrase_keeps_what_was_said():
                     "Twitter had 328 million users, Acme Corp. told reporters Friday.",
                     "Twitter had 328 million users, the company said in a statement late on Thursday."):
         assert what_was_said(closing) == "Twitter had 328 million users", closing
+
+
+def test_a_name_made_of_a_title_word_is_still_a_shared_subject():
+    """A title alone is no subject ("Vice President Al Gore" / "President Obama"), but a name written
+    the same in both that holds one is ("the Justice Department", "King County")."""
+    from bot.later_subject import same_subject
+
+    assert same_subject("The Justice Department opened an inquiry into Acme.",
+                        "On Friday the Justice Department closed the inquiry.")
+    assert same_subject("King County banned the drug in 2019.", "King County lifted its ban.")
+    assert same_subject("The Secretary of State resigned on Monday.", "A new Secretary of State was named.")
+    assert not same_subject("Vice President Al Gore conceded the election.", "President Obama called the ruling a victory.")
+    assert not same_subject("Prime Minister Theresa May resigned.", "Prime Minister Boris Johnson said he would stay.")
