@@ -244,3 +244,25 @@ def test_a_lifting_verb_on_the_claims_state_still_links(embedder):
     ev = _sure(embedder, "Norland remains on the Harlow Task Force's grey list of countries under increased monitoring.",
                "The Harlow Task Force took Norland off its grey list at its plenary in Paris on Friday.")  # "in Paris": an adjunct
     assert ev is not None and ev.status == "superseded", ev
+
+
+# --- the accused speaking through a lawyer or spokesperson is still the accused ----------------------
+
+@pytest.mark.parametrize("a,b", [
+    ("Harlow Bank laundered money for the Vantor cartel, prosecutors said.",
+     "Harlow Bank's lawyer said the bank had never laundered money for the Vantor cartel."),
+    ("Tom Vale took bribes from the Arden Group, the inquiry found.",
+     "Tom Vale's attorney said he did not take bribes from the Arden Group."),
+    ("Kessel Air falsified the maintenance logs of its jets, the regulator said.",
+     "Kessel Air's chief executive said the airline had not falsified the maintenance logs of its jets."),
+])
+def test_a_denial_by_the_accuseds_representative_is_no_correction(embedder, a, b):
+    assert _sure(embedder, a, b) is None
+
+
+def test_a_third_partys_representative_still_corrects(embedder):
+    ev = _sure(embedder, "Harlow Bank laundered money for the Vantor cartel, the Ledger reported.",
+               "The Marlow prosecutors' spokesman said Harlow Bank had not laundered money for the Vantor cartel.")
+    assert ev is not None and ev.family == "negation", ev
+    from ingest.corrections.subject import attribution
+    assert attribution("Acme's critics said the report was wrong.") == frozenset()  # critics do not speak for Acme

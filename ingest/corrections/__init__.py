@@ -71,8 +71,9 @@ def __getattr__(name: str) -> Any:
 # state ended elsewhere; a future claim negated and a figure set anew are superseded), "no longer" governs
 # to the end of its clause, a speaker's relative aside — a sentence counting beyond a named one ("two other
 # leaders") loses its stored figure cue; 9: a verb of lifting ends its own object (scope.ends_other: "dismissed
-# its editor, Piers Morgan" ends no investigation); 10: "left 141 people dead" counts the dead (no act of its own).
-DETECTOR_VERSION = 10
+# its editor, Piers Morgan" ends no investigation); 10: "left 141 people dead" counts the dead (no act of its own);
+# 11: who speaks for a party speaks as it ("Harlow Bank's lawyer said": the accused's denial, subject._AGENT).
+DETECTOR_VERSION = 11
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

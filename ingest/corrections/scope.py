@@ -1,4 +1,4 @@
-"""Is a later statement about the claim's own proposition, not only its subject? (detectors 8–10)
+"""Is a later statement about the claim's own proposition, not only its subject? (detectors 8–11)
 
 The families of `families.py` find a later statement on the claim's subject that reverses, ends or
 re-counts something. On text nobody tuned on, a quarter to a half of the links that passed were

@@ -19,6 +19,12 @@ from .lexicon import GENERIC_NAMES, NOT_NAMES as _NOT_NAMES, SPEECH as _SPEECH
 _SPEAKER = re.compile(r"((?:[A-Z][\w.&'’-]*\s){0,4}[A-Z][\w.&'’-]*)(?:\s*,\s*(?:who|whose|which)\b[^,]{1,150},|\s*,[^,]{1,60},)?\s+"
                       r"(?:said|says|told|stated|added|announced|confirmed|wrote|reported|claimed|alleged|"
                       r"denied|denies|admitted|acknowledged|insisted|maintained|argued|disputed|rejected)\b")
+# Who speaks for a party speaks as that party ("Harlow Bank's lawyer said", "Vale's spokeswoman, Ann Roe,
+# said"): its lawyers, spokespeople, representatives, office and officers — never its critics or rivals.
+_AGENT = re.compile(r"((?:[A-Z][\w.&-]*\s){0,3}[A-Z][\w.&-]*)['’]s? (?:\w+ )?(?:lawyers?|attorneys?|counsel|spokes(?:man|"
+                    r"woman|person)|representatives?|press secretary|office|agent|aides?|chief executive|chairman|chairwoman)"
+                    r"(?:\s*,[^,]{1,60},)?\s+(?:said|says|told|stated|added|announced|wrote|claimed|denied|denies|insisted|"
+                    r"maintained|argued|disputed|rejected)\b")
 _ACCORDING = re.compile(r"\b(?:according to|cited by|published by|commissioned by|conducted by|released by|"
                         r"(?:report|study|survey|paper|poll|analysis|research|estimate|data|review|audit)s? "
                         r"(?:by|from|of)) (?:an? |the )?(?:\w+ ){0,3}?((?:[A-Z][\w.&'’-]*\s?){1,5})")
@@ -52,7 +58,7 @@ def attribution(text: str) -> frozenset[str]:
     """Names of who a sentence attributes its content to: the speaker, the author of the
     report or survey it cites."""
     out: set[str] = set()
-    for rx in (_SPEAKER, _ACCORDING, _POSSESSIVE):
+    for rx in (_SPEAKER, _AGENT, _ACCORDING, _POSSESSIVE):
         for m in rx.finditer(text):
             out |= _name_set(m.group(1))
     return frozenset(out)
@@ -180,7 +186,7 @@ def answers_accusation(a: str, b: str) -> bool:
 @lru_cache(maxsize=100_000)
 def speakers(text: str) -> frozenset[str]:
     """Names of who speaks in a sentence ("X said …"), not the authors of what it cites."""
-    return frozenset(n for m in _SPEAKER.finditer(text) for n in _name_set(m.group(1)))
+    return frozenset(n for rx in (_SPEAKER, _AGENT) for m in rx.finditer(text) for n in _name_set(m.group(1)))
 
 
 # The attribution searches first ask whether a speech verb or a document's name occurs, once the
@@ -188,4 +194,4 @@ def speakers(text: str) -> frozenset[str]:
 # scan every sentence gets more than skipping it saves.
 from .literals import Guarded  # noqa: E402
 
-_SPEAKER, _POSSESSIVE = Guarded(_SPEAKER), Guarded(_POSSESSIVE)  # type: ignore[assignment]
+_SPEAKER, _POSSESSIVE, _AGENT = Guarded(_SPEAKER), Guarded(_POSSESSIVE), Guarded(_AGENT)  # type: ignore[assignment]
