@@ -266,3 +266,46 @@ def test_a_third_partys_representative_still_corrects(embedder):
     assert ev is not None and ev.family == "negation", ev
     from ingest.corrections.subject import attribution
     assert attribution("Acme's critics said the report was wrong.") == frozenset()  # critics do not speak for Acme
+
+
+# --- a verb of ending ends its own object; a count is of its own act; a party's body speaks as it -------
+
+@pytest.mark.parametrize("a,b", [
+    ("Norland remains on the Harlow list of high-risk countries.",
+     "Harlow removed Vantor from its list of high-risk countries; Norland stays on it."),
+    ("Harlow has suspended flights to Vantor, the ministry said.",
+     "Harlow lifted its suspension of flights to Kessel on Monday."),
+    ("Marlow University has suspended its exchange programme with Arden College.",
+     "Marlow University ended its suspension of the exchange programme with Kessel College."),
+])
+def test_ending_another_named_thing_ends_nothing_of_the_claim(embedder, a, b):
+    assert _sure(embedder, a, b) is None
+
+
+@pytest.mark.parametrize("a,b", [
+    ("The Arden company employs about 5,000 people.", "The Arden company hired 300 people at its new plant."),
+    ("Kessel Rail carries about 40,000 passengers on its busiest lines.", "Kessel Rail stranded 2,000 passengers on its busiest lines."),
+    ("The Harlow clinic treats about 900 patients from Marlow.", "The Harlow clinic turned away 120 patients from Marlow."),
+])
+def test_a_present_count_and_another_act_are_two_quantities(embedder, a, b):
+    assert _sure(embedder, a, b) is None
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Kessel troops massacred villagers in Arden, witnesses told Human Rights Watch.",
+     "The Kessel army said its troops had not harmed any villagers in Arden."),
+    ("Vantor forces shelled the hospital in Arden, the United Nations said.",
+     "The Vantor government said its forces had not shelled the hospital in Arden."),
+    ("Harlow Mining polluted the Kessel river, villagers said.",
+     "The Harlow Mining company denied that it had polluted the Kessel river."),
+])
+def test_a_denial_by_the_accused_partys_own_body_is_no_correction(embedder, a, b):
+    assert _sure(embedder, a, b) is None
+
+
+def test_an_inquiry_still_corrects_and_a_figure_still_revises(embedder):
+    ev = _sure(embedder, "Kessel troops massacred villagers in Arden, a witness said.",
+               "A United Nations inquiry said Kessel troops had not harmed any villagers in Arden.")
+    assert ev is not None and ev.family == "negation", ev
+    ev = _sure(embedder, "The Arden company employs about 5,000 people.", "The Arden company employs 3,100 people.")
+    assert ev is not None and ev.family == "figure", ev

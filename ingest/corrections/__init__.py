@@ -72,8 +72,10 @@ def __getattr__(name: str) -> Any:
 # to the end of its clause, a speaker's relative aside — a sentence counting beyond a named one ("two other
 # leaders") loses its stored figure cue; 9: a verb of lifting ends its own object (scope.ends_other: "dismissed
 # its editor, Piers Morgan" ends no investigation); 10: "left 141 people dead" counts the dead (no act of its own);
-# 11: who speaks for a party speaks as it ("Harlow Bank's lawyer said": the accused's denial, subject._AGENT).
-DETECTOR_VERSION = 11
+# 11: who speaks for a party speaks as it ("Harlow Bank's lawyer said": the accused's denial, subject._AGENT);
+# 12: so does its own body ("The Kessel army said", subject._BODY); a verb of ending ends its own object in the
+# restated and polarity rules too ("removed Vantor from its list"); a count in the present tense is of its verb.
+DETECTOR_VERSION = 12
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

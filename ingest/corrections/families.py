@@ -31,7 +31,7 @@ from .phrases import (affirmed, event_phrase, figure_phrase, negated as _negated
 from .polarity import state_changes
 from .precision import SURE, UNSURE, Evidence, strongest
 from .restate import definite_nouns
-from .scope import ends_other, future_claim, modal_mismatch, now_figure
+from .scope import ends_other, ends_others, future_claim, modal_mismatch, now_figure
 from .reversals import GENERIC_NOUNS, by_source as source_took_back, possessive_first, restated, restated_family
 from .subject import (GENERIC_NAMES, lead_names, _first, attribution, definite as _definite, denial_by_accused as _denial_by_accused,
                       document_owner as _document_owner, names, shared_names, topic_overlap)
@@ -232,7 +232,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         # ... or the lifting verb applies to the claim's subject itself ("released Aung San Suu Kyi").
         lifted = span_of(sg._STATE_LIFT[k], b, follow=4)
         sure = (len(point) >= 1 and sim >= tuning.sim_loose) or bool(used) or bool(names(" " + lifted) & subj)
-        if (sure or sim >= tuning.sim_fair) and not ends_other(b, sg._STATE_LIFT[k].search(b).end(), names(a) | names(a_before)):
+        if (sure or sim >= tuning.sim_fair) and not ends_other(b, sg._STATE_LIFT[k].search(b).start(), names(a) | names(a_before)):
             add("status:lifted", sg.STATUS, sure, f"a later event ended the '{k}' state", lifted)
     if (len(no_longer_scope(b) & point) >= 2 and not sg.NEG_WORD.search(a) and len(point) >= 2 and not sb.denial
             and not modal_mismatch(a, b, no_longer_scope(b))):  # "can no longer be fined" / "were fined": a record stands
@@ -249,7 +249,8 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
             add(kind, family, len(point) >= 2 or sim >= tuning.sim_fair, why, event_phrase(b, hit), "Overtaken by later events")
     if not historical and not sb.denial and not _denial_by_accused(a, b):
         # The same act, order or membership in the opposite polarity (polarity.py).
-        for ch in state_changes(a, b, [b] + [t for i, t in (window or []) if i in used], sa.states):
+        other = ends_others(b, names(a) | names(a_before))  # what it ended names someone else (scope.py)
+        for ch in () if other else state_changes(a, b, [b] + [t for i, t in (window or []) if i in used], sa.states):
             add("polarity:" + ch.kind, ch.family, len(point) >= 1 or sim >= tuning.sim_fair, ch.reason, ch.phrase,
                 "Overtaken by later events" if ch.status == "superseded" else "", ch.status)
     if sb.measures and sa.figures and own and sg.FIGURE not in sb.later and not (sb.denial or sb.lifts or sb.listing):
@@ -292,7 +293,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
                 "Overtaken by later events" if moved else "", "superseded" if moved else "")
     if noun_only:  # without a shared name: a change of state or plan, never a figure nor a falsity
         found = [e for e in found if e.family in (sg.STATUS, sg.PLAN)]
-    if rev and not historical:  # last: on a tie the families' own cues name the change
+    if rev and not historical and not (rev.kind == "ended" and ends_others(b, names(a) | names(a_before))):  # last: on a tie the families' own cues name the change
         add(*restated_family(a, sa, rev, point, sim, noun_only, tuning))
     return strongest(found, order, (order == "prior" and sb.later_wording) or sb.takes_back or sb.notice)
 

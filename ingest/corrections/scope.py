@@ -1,4 +1,4 @@
-"""Is a later statement about the claim's own proposition, not only its subject? (detectors 8–11)
+"""Is a later statement about the claim's own proposition, not only its subject? (detectors 8–12)
 
 The families of `families.py` find a later statement on the claim's subject that reverses, ends or
 re-counts something. On text nobody tuned on, a quarter to a half of the links that passed were
@@ -30,7 +30,7 @@ import re
 from functools import lru_cache
 
 from ..terms import _IRREGULAR, _norm, stem
-from .restate import _TOK, tokens
+from .restate import _TOK, _operators, tokens
 from .subject import GENERIC_NAMES, names
 
 _NO = frozenset({"no", "none"})
@@ -66,7 +66,8 @@ _QUALIFIER = re.compile(r"(?:\b(?:about|around|roughly|some|nearly|almost|more t
 # 141 people dead": the count of the deaths, not of an act of leaving).
 _MEASURING = frozenset(stem(w) for w in """count counted put estimated estimate recorded reported confirmed registered
 totalled totaled numbered listed revised raised lowered cut reduced increased reached rose risen fell fallen stood
-said says gave given found leave left leaving""".split())
+said says gave given found leave left leaving has have had is was are were""".split())
+_NOT_VERB = frozenset("is was has as its this his hers ours yours theirs plus minus less thus us".split())
 
 
 @lru_cache(maxsize=50_000)
@@ -74,15 +75,15 @@ def event_verb(text: str, at: int) -> str:
     """The stem of the verb right before the figure starting at `at` ("convicted 21 people",
     "killing nearly 200 people"), "" when none or a verb of counting ("now counts 2,749")."""
     head = _QUALIFIER.sub("", text[:at].rstrip() + " ").rstrip()
-    m = re.search(r"([A-Za-z]+)$", head)
+    m = re.search(r"([A-Za-z]+)(?:\s+(?:away|off|out|up|down|back))?$", head)  # a phrasal verb: "turned away 120"
     if not m:
         return ""
     w = m.group(1).lower()
     before = head[:m.start()].split()
     if before and before[-1].lower() in ("a", "an", "the"):
         return ""  # "an estimated 3,000": an adjective
-    if not (w.endswith("ed") or w.endswith("ing") or w in _IRREGULAR):
-        return ""
+    if not (w.endswith("ed") or w.endswith("ing") or w in _IRREGULAR or (w.endswith("s") and w not in _NOT_VERB)):
+        return ""  # ("employs 5,000 people": a word in -s right before a figure is a verb)
     st = stem(_IRREGULAR.get(w, w))
     return "" if st in _MEASURING else st
 
@@ -146,20 +147,28 @@ def placed_elsewhere(claim: str, later: list[str], later_words: frozenset[str], 
     return not any(p[-1] in later_words or "".join(w[0] for w in p) in later_caps for p in ps)
 
 
-_ADJUNCT = re.compile(r"[.;]|\s(?:after|because|as|when|while|but|on|in|at|during|for|with|by|over|within|before|since|"
+_ADJUNCT = re.compile(r"[.;]|\s(?:after|because|as|when|while|but|on|in|at|during|by|over|within|before|since|"
                       r"until|amid|despite|following)\s")
 
 
 def ends_other(b: str, at: int, claim_names: frozenset[str]) -> bool:
-    """The verb of lifting ending at `at` in `b` has an object that names someone or something (a
-    name, an apposition: "dismissed its editor, Piers Morgan") none of the claim's names: it ended
-    something else than the claim's state."""
-    obj = " ".join(_ADJUNCT.split(b[at:])[0].split()[:8])  # up to the clause's end or an adjunct ("at its plenary in Paris")
+    """The verb of lifting starting at `at` in `b` has an object that names someone or something (a
+    name, an apposition: "dismissed its editor, Piers Morgan"; "removed Vantor from its list") none
+    of the claim's names: it ended something else than the claim's state."""
+    rest = b[at:].split(None, 1)[1] if len(b[at:].split(None, 1)) > 1 else ""
+    obj = " ".join(_ADJUNCT.split(rest)[0].split()[:8])  # up to the clause's end or an adjunct ("at its plenary in Paris")
     own = names(" " + obj) - GENERIC_NAMES
     return bool(own) and not own & claim_names
 
 
-# The modal in lower case ("Will Ferrell" is a name) and not after a determiner ("the will of the voters").
+def ends_others(b: str, claim_names: frozenset[str]) -> bool:
+    """Every verb of ending in `b` (restate's operators) ends an object naming none of the claim's names."""
+    toks = tokens(b)
+    ends = [p for p, kind in _operators(b) if kind in ("end", "from")]
+    low = b.lower()
+    return bool(ends) and all(ends_other(b, max(0, low.find(toks[p].low)), claim_names) for p in ends)
+
+
 _FUTURE = re.compile(r"(?<!\bthe )(?<!\ba )(?<!\bits )(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bour )(?<!\bmy )"
                      r"\b(?:(?-i:will|won't|won’t)|is going to|are going to)\b(?!\s+have\s+been)", re.I)
 
@@ -192,5 +201,5 @@ def now_figure(b: str) -> bool:
     return bool(_NOW.search(b)) or bool(m and not _MEASUREMENT.search(m.group(1)))
 
 
-__all__ = ["OTHER", "ends_other", "event_verb", "future_claim", "modal_mismatch", "narrower_denial", "now_figure", "other_count",
+__all__ = ["OTHER", "ends_other", "ends_others", "event_verb", "future_claim", "modal_mismatch", "narrower_denial", "now_figure", "other_count",
            "placed_elsewhere", "places"]

@@ -25,6 +25,12 @@ _AGENT = re.compile(r"((?:[A-Z][\w.&-]*\s){0,3}[A-Z][\w.&-]*)['’]s? (?:\w+ )?(
                     r"woman|person)|representatives?|press secretary|office|agent|aides?|chief executive|chairman|chairwoman)"
                     r"(?:\s*,[^,]{1,60},)?\s+(?:said|says|told|stated|added|announced|wrote|claimed|denied|denies|insisted|"
                     r"maintained|argued|disputed|rejected)\b")
+# A party's own body speaks as the party ("The Kessel army said", "the Vantor government denied"): its
+# government, forces, ministries, embassy, company or campaign — not a court, a regulator or the police.
+_BODY = re.compile(r"\b(?:[Tt]he |[Ii]ts |[Tt]heir )?((?:[A-Z][\w.&-]*\s){1,3})(?:government|army|military|armed forces|"
+                   r"(?:\w+ )?ministry|embassy|administration|regime|company|firm|campaign|party)(?:\s*,[^,]{1,60},)?\s+"
+                   r"(?:said|says|told|stated|added|announced|claimed|denied|denies|insisted|maintained|argued|disputed|"
+                   r"rejected)\b")
 _ACCORDING = re.compile(r"\b(?:according to|cited by|published by|commissioned by|conducted by|released by|"
                         r"(?:report|study|survey|paper|poll|analysis|research|estimate|data|review|audit)s? "
                         r"(?:by|from|of)) (?:an? |the )?(?:\w+ ){0,3}?((?:[A-Z][\w.&'’-]*\s?){1,5})")
@@ -58,7 +64,7 @@ def attribution(text: str) -> frozenset[str]:
     """Names of who a sentence attributes its content to: the speaker, the author of the
     report or survey it cites."""
     out: set[str] = set()
-    for rx in (_SPEAKER, _AGENT, _ACCORDING, _POSSESSIVE):
+    for rx in (_SPEAKER, _AGENT, _BODY, _ACCORDING, _POSSESSIVE):
         for m in rx.finditer(text):
             out |= _name_set(m.group(1))
     return frozenset(out)
@@ -186,7 +192,7 @@ def answers_accusation(a: str, b: str) -> bool:
 @lru_cache(maxsize=100_000)
 def speakers(text: str) -> frozenset[str]:
     """Names of who speaks in a sentence ("X said …"), not the authors of what it cites."""
-    return frozenset(n for rx in (_SPEAKER, _AGENT) for m in rx.finditer(text) for n in _name_set(m.group(1)))
+    return frozenset(n for rx in (_SPEAKER, _AGENT, _BODY) for m in rx.finditer(text) for n in _name_set(m.group(1)))
 
 
 # The attribution searches first ask whether a speech verb or a document's name occurs, once the
@@ -194,4 +200,4 @@ def speakers(text: str) -> frozenset[str]:
 # scan every sentence gets more than skipping it saves.
 from .literals import Guarded  # noqa: E402
 
-_SPEAKER, _POSSESSIVE, _AGENT = Guarded(_SPEAKER), Guarded(_POSSESSIVE), Guarded(_AGENT)  # type: ignore[assignment]
+_SPEAKER, _POSSESSIVE, _AGENT, _BODY = Guarded(_SPEAKER), Guarded(_POSSESSIVE), Guarded(_AGENT), Guarded(_BODY)  # type: ignore[assignment]
