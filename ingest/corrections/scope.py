@@ -156,8 +156,8 @@ def ends_other(b: str, at: int, claim_names: frozenset[str]) -> bool:
     name, an apposition: "dismissed its editor, Piers Morgan"; "removed Vantor from its list") none
     of the claim's names: it ended something else than the claim's state."""
     rest = b[at:].split(None, 1)[1] if len(b[at:].split(None, 1)) > 1 else ""
-    obj = " ".join(_ADJUNCT.split(rest)[0].split()[:8])  # up to the clause's end or an adjunct ("at its plenary in Paris")
-    own = names(" " + obj) - GENERIC_NAMES
+    obj = " ".join(_ADJUNCT.split(" " + rest)[0].split()[:8])  # up to the clause's end or an adjunct ("at its plenary in Paris")
+    own = names(" " + obj) - GENERIC_NAMES - _MONTHS
     return bool(own) and not own & claim_names
 
 
