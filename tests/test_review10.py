@@ -104,3 +104,23 @@ def test_a_name_made_of_a_title_word_is_still_a_shared_subject():
     assert same_subject("The Secretary of State resigned on Monday.", "A new Secretary of State was named.")
     assert not same_subject("Vice President Al Gore conceded the election.", "President Obama called the ruling a victory.")
     assert not same_subject("Prime Minister Theresa May resigned.", "Prime Minister Boris Johnson said he would stay.")
+
+
+def test_each_verb_of_ending_reads_its_own_object_not_the_first_same_words():
+    """Two "removed" in one sentence: the second ("removed Vantor from its blacklist") is read where it
+    stands, not at the first ("removed Kessel from a list")."""
+    from ingest.corrections.scope import ends_others
+    from ingest.corrections.subject import names
+
+    claim = names("Vantor is on the ministry's blacklist.")
+    assert not ends_others("The ministry, which removed Kessel from a list in May, removed Vantor from its "
+                           "blacklist on Friday.", claim)
+    assert ends_others("The ministry removed Kessel from its blacklist on Friday.", claim)
+
+
+def test_a_capitalised_name_in_s_before_a_figure_is_no_verb():
+    from ingest.corrections.scope import event_verb
+
+    assert event_verb("In Lagos 40 people were killed.", len("In Lagos ")) == ""
+    assert event_verb("Floods in Kansas 12 people drowned.", len("Floods in Kansas ")) == ""
+    assert event_verb("The firm employs 5,000 people.", len("The firm employs ")) == "employ"

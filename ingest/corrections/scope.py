@@ -82,7 +82,8 @@ def event_verb(text: str, at: int) -> str:
     before = head[:m.start()].split()
     if before and before[-1].lower() in ("a", "an", "the"):
         return ""  # "an estimated 3,000": an adjective
-    if not (w.endswith("ed") or w.endswith("ing") or w in _IRREGULAR or (w.endswith("s") and w not in _NOT_VERB)):
+    in_s = w.endswith("s") and w not in _NOT_VERB and m.group(1)[:1].islower()  # not a name ("In Lagos 40 people")
+    if not (w.endswith("ed") or w.endswith("ing") or w in _IRREGULAR or in_s):
         return ""  # ("employs 5,000 people": a word in -s right before a figure is a verb)
     st = stem(_IRREGULAR.get(w, w))
     return "" if st in _MEASURING else st
@@ -163,10 +164,9 @@ def ends_other(b: str, at: int, claim_names: frozenset[str]) -> bool:
 
 def ends_others(b: str, claim_names: frozenset[str]) -> bool:
     """Every verb of ending in `b` (restate's operators) ends an object naming none of the claim's names."""
-    toks = tokens(b)
     ends = [p for p, kind in _operators(b) if kind in ("end", "from")]
-    low = b.lower()
-    return bool(ends) and all(ends_other(b, max(0, low.find(toks[p].low)), claim_names) for p in ends)
+    starts = [m.start() for m in _TOK.finditer(b)]  # where each of `tokens(b)` stands (one word each, in order)
+    return bool(ends) and all(ends_other(b, starts[p], claim_names) for p in ends)
 
 
 _FUTURE = re.compile(r"(?<!\bthe )(?<!\ba )(?<!\bits )(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bour )(?<!\bmy )"
