@@ -224,7 +224,7 @@ def _trie(words: list[str]) -> str:
 _INDEX = _Index()
 
 
-@lru_cache(maxsize=4096)  # the patterns of one sentence are searched one after another
+@lru_cache(maxsize=65_536)  # a sentence's patterns are searched together, and again per pair relinking forms
 def present(text: str) -> int:
     return _INDEX.present(text)
 
