@@ -198,9 +198,26 @@ def _completed(toks: tuple[Tok, ...], i: int) -> bool:
 _KIND = {"neg": "negated", "no longer": "no longer", "end": "ended", "from": "ended", "moved": "moved from"}
 
 
+_BREAK = frozenset(";:()!?—–\"“”")  # tokens that end a clause: a note's phrase stays inside the one it quotes
+_DANGLING = frozenset({"the", "a", "an", "and", "or", "but", "of", "to", "in", "into", "on", "onto", "at", "by", "for",
+                       "with", "from", "over", "under", "about", "after", "before", "than", "its", "their", "his",
+                       "her", "our", "your", "this", "that", "these", "those", "which", "who", "as"})
+
+
 def _phrase(text: str, at: int) -> str:
+    """The words around the change a note names ("does not incorporate arsenic into its DNA"): up to
+    three before and five after, within the clause it stands in, not ending on a word that needs
+    another after it (a reader saw "not incorporate arsenic into its DNA; the")."""
     toks = _TOK.findall(text)
-    return " ".join(toks[max(0, at - 3):at + 5]).replace(" ,", ",")
+    lo, hi = max(0, at - 3), min(len(toks), at + 5)
+    hi = next((j for j in range(at + 1, hi) if toks[j] in _BREAK), hi)
+    lo = next((j + 1 for j in range(at - 1, lo - 1, -1) if toks[j] in _BREAK), lo)
+    out = toks[lo:hi]
+    while len(out) > 1 and (out[-1] == "," or out[-1].lower() in _DANGLING):
+        out.pop()
+    while len(out) > 1 and out[0] == ",":
+        out.pop(0)
+    return " ".join(out).replace(" ,", ",")
 
 
 @lru_cache(maxsize=50_000)
