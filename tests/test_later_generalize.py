@@ -25,6 +25,16 @@ def _write(folder: Path, sid: str, published: str, *sentences: str) -> None:
                                       f"published: {published}\n---\n" + "\n\n".join(sentences) + "\n", encoding="utf-8")
 
 
+def _engine_over(stories: dict[str, tuple[str, list[str]]], tmp_path: Path, settings, embedder, indexer) -> Engine:
+    """The stories written as dated sources, ingested (real Chroma, the real model), and an engine over them."""
+    folder = tmp_path / "src"
+    folder.mkdir()
+    for sid, (published, sentences) in stories.items():
+        _write(folder, sid, published, *sentences)
+    assert indexer.ingest([str(folder)]).ok
+    return Engine(settings, embedder=embedder)
+
+
 def _terms(text: str) -> frozenset[str]:
     return frozenset(content_terms(text))
 
@@ -106,12 +116,7 @@ STORIES = {
 
 def test_in_an_answer_neither_the_subject_only_paragraph_nor_the_headline_is_later(tmp_path, settings, embedder,
                                                                                    indexer):
-    folder = tmp_path / "src"
-    folder.mkdir()
-    for sid, (published, sentences) in STORIES.items():
-        _write(folder, sid, published, *sentences)
-    assert indexer.ingest([str(folder)]).ok
-    engine = Engine(settings, embedder=embedder)
+    engine = _engine_over(STORIES, tmp_path, settings, embedder, indexer)
     asked = {"ferry": ("Is the Tessel ferry service still suspended?", "Is the ferry service to Tessel suspended?"),
              "rafah": ("Is the Rafah crossing still closed?", "Is the crossing at Rafah closed?"),
              "museum": ("Is the Dalmora museum still shut?", "Is the Dalmora museum shut?")}
@@ -154,12 +159,7 @@ TOLL = {
 
 def test_later_counts_are_shown_newest_first_and_a_claim_of_responsibility_is_not(tmp_path, settings, embedder,
                                                                                   indexer):
-    folder = tmp_path / "src"
-    folder.mkdir()
-    for sid, (published, sentences) in TOLL.items():
-        _write(folder, sid, published, *sentences)
-    assert indexer.ingest([str(folder)]).ok
-    engine = Engine(settings, embedder=embedder)
+    engine = _engine_over(TOLL, tmp_path, settings, embedder, indexer)
     for q in ("How many people died in the Easter bombings in Dalmora?",
               "How many people were killed in the Dalmora bombings at Easter?"):
         ans = engine.ask(q)

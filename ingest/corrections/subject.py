@@ -19,18 +19,18 @@ from .lexicon import GENERIC_NAMES, NOT_NAMES as _NOT_NAMES, SPEECH as _SPEECH
 _SPEAKER = re.compile(r"((?:[A-Z][\w.&'’-]*\s){0,4}[A-Z][\w.&'’-]*)(?:\s*,\s*(?:who|whose|which)\b[^,]{1,150},|\s*,[^,]{1,60},)?\s+"
                       r"(?:said|says|told|stated|added|announced|confirmed|wrote|reported|claimed|alleged|"
                       r"denied|denies|admitted|acknowledged|insisted|maintained|argued|disputed|rejected)\b")
+# The verbs by which one speaks for a party (its agents and bodies below): saying, claiming, denying.
+_SPEAKS_AS = r"said|says|told|stated|added|announced|claimed|denied|denies|insisted|maintained|argued|disputed|rejected"
 # Who speaks for a party speaks as that party ("Harlow Bank's lawyer said", "Vale's spokeswoman, Ann Roe,
 # said"): its lawyers, spokespeople, representatives, office and officers — never its critics or rivals.
 _AGENT = re.compile(r"((?:[A-Z][\w.&-]*\s){0,3}[A-Z][\w.&-]*)['’]s? (?:\w+ )?(?:lawyers?|attorneys?|counsel|spokes(?:man|"
                     r"woman|person)|representatives?|press secretary|office|agent|aides?|chief executive|chairman|chairwoman)"
-                    r"(?:\s*,[^,]{1,60},)?\s+(?:said|says|told|stated|added|announced|wrote|claimed|denied|denies|insisted|"
-                    r"maintained|argued|disputed|rejected)\b")
+                    r"(?:\s*,[^,]{1,60},)?\s+(?:" + _SPEAKS_AS + r"|wrote)\b")
 # A party's own body speaks as the party ("The Kessel army said", "the Vantor government denied"): its
 # government, forces, ministries, embassy, company or campaign — not a court, a regulator or the police.
 _BODY = re.compile(r"\b(?:[Tt]he |[Ii]ts |[Tt]heir )?((?:[A-Z][\w.&-]*\s){1,3})(?:government|army|military|armed forces|"
                    r"(?:\w+ )?ministry|embassy|administration|regime|company|firm|campaign|party)(?:\s*,[^,]{1,60},)?\s+"
-                   r"(?:said|says|told|stated|added|announced|claimed|denied|denies|insisted|maintained|argued|disputed|"
-                   r"rejected)\b")
+                   r"(?:" + _SPEAKS_AS + r")\b")
 _ACCORDING = re.compile(r"\b(?:according to|cited by|published by|commissioned by|conducted by|released by|"
                         r"(?:report|study|survey|paper|poll|analysis|research|estimate|data|review|audit)s? "
                         r"(?:by|from|of)) (?:an? |the )?(?:\w+ ){0,3}?((?:[A-Z][\w.&'’-]*\s?){1,5})")
