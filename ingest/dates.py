@@ -7,7 +7,7 @@ import re
 import datetime as dt
 from functools import lru_cache
 
-_MONTHS = ["", "January", "February", "March", "April", "May", "June", "July", "August",
+MONTH_NAMES = ["", "January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
 
 
@@ -43,9 +43,9 @@ def human(value: str) -> str:
     parts = value.split("-") if value else []
     try:
         if len(parts) == 3:
-            return f"{int(parts[2])} {_MONTHS[int(parts[1])]} {parts[0]}"
+            return f"{int(parts[2])} {MONTH_NAMES[int(parts[1])]} {parts[0]}"
         if len(parts) == 2:
-            return f"{_MONTHS[int(parts[1])]} {parts[0]}"
+            return f"{MONTH_NAMES[int(parts[1])]} {parts[0]}"
     except (ValueError, IndexError):
         pass
     return value or "undated"

@@ -124,13 +124,13 @@ TALLY = frozenset({"death", "dead", "die", "kill", "case", "infect", "infecti", 
                    "casualti", "fatal", "toll", "hospit", "hospitalis", "evacue", "vote"})
 # A story placing a statement on a day of the week ("On Monday, …", "on Tuesday the company …").
 WEEKDAY = re.compile(r"(?:^|\b(?:[Oo]n|[Bb]y|[Ll]ate|[Ee]arly) )(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def weekday(text: str) -> int | None:
     """The day of the week (Monday 0) a sentence places itself on ("On Thursday …"), or None."""
     m = WEEKDAY.search(text)
-    return _DAYS.index(m.group(1).lower()) if m else None
+    return WEEKDAYS.index(m.group(1).lower()) if m else None
 # A sentence whose subject is the document itself describes it (author, venue), reporting no finding.
 DESCRIBES_DOC = re.compile(r"(?:The|These|Those|This|That|Its|Their|His|Her) (?:[\w'’-]+ ){0,2}(?:memos?|documents?|"
                            r"reports?|stud(?:y|ies)|papers?|surveys?|articles?|letters?|dossiers?) (?:was|were|is|are|"

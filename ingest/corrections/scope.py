@@ -29,7 +29,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..dates import MONTH_NAMES
 from ..terms import _IRREGULAR, _norm, stem
+from .lexicon import WEEKDAYS
 from .restate import _TOK, _operators, tokens
 from .subject import GENERIC_NAMES, names
 
@@ -115,8 +117,8 @@ def modal_mismatch(a: str, b: str, words: frozenset[str]) -> bool:
     return False
 
 
-_MONTHS = frozenset("january february march april may june july august september october november december "
-                    "monday tuesday wednesday thursday friday saturday sunday".split())
+# Months and weekdays, from the lists the date readers hold (`ingest.dates`, `lexicon.weekday`).
+_MONTHS = frozenset(m.lower() for m in MONTH_NAMES if m) | frozenset(WEEKDAYS)
 _PLACE = re.compile(r"\b(?:in|across|throughout)\s+((?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
                     r"(?:\s*(?:,|and|or|,\s*and)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)*)")
 
