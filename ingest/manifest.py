@@ -21,7 +21,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from .catalogsync import CatalogSync, chroma_records
-from .gateway import ModelMismatch
+from .gateway import IndexDamaged, ModelMismatch
 from .records import TEXT_KEY, Source, SourceRecord, stored_text
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ class Reserved(str, Enum):
     GENERATION = "__generation__"
     SCHEMA = "__schema__"
     DETECTOR = "__detector__"  # the correction detector version the stored links and cues come from
+    UPGRADE = "__upgrade__"  # the latest upgrade's record (`ingest.upgrades`), as JSON in its document
     LEASE = "__lease__"
     TERM_TOTALS = "__df_total__"
     TERM_COUNTS = "__df__"  # a prefix: one record per source, `__df__<source id>`
@@ -230,19 +231,38 @@ class Manifest:
 
     def schema_version(self) -> int:
         """The index's schema version; an index without the record is the baseline layout (1)."""
-        rec = self._get(Reserved.SCHEMA)
-        return int(rec["metadatas"][0].get("version", 1)) if rec["ids"] else 1
+        return self._version(Reserved.SCHEMA, "schema version")
 
     def set_schema_version(self, version: int) -> None:
         self._put(Reserved.SCHEMA, {"kind": "schema", "version": int(version)})
 
     def detector_version(self) -> int:
         """The correction detector version the stored links were computed by (1: before it was recorded)."""
-        rec = self._get(Reserved.DETECTOR)
-        return int(rec["metadatas"][0].get("version", 1)) if rec["ids"] else 1
+        return self._version(Reserved.DETECTOR, "correction detector version")
 
     def set_detector_version(self, version: int) -> None:
         self._put(Reserved.DETECTOR, {"kind": "detector", "version": int(version)})
+
+    def _version(self, rid: Reserved, what: str) -> int:
+        """A recorded version (1 when absent). A damaged record is refused in one line before
+        anything is written: guessing could skip a migration, or mislabel the links' detector."""
+        rec = self._get(rid)
+        if not rec["ids"]:
+            return 1
+        value = (rec["metadatas"][0] or {}).get("version", 1)
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
+            raise IndexDamaged(f"the index at {self.gw.settings.index_location} has an unreadable {what} "
+                               f"({rid.value} = {str(value)[:40]!r}); nothing was changed: run "
+                               "`factdesk ingest --rebuild` to rebuild it from its sources")
+        return int(value)
+
+    def last_upgrade(self) -> str | None:
+        """The latest upgrade's record as stored (JSON; `ingest.upgrades` reads it), None if none."""
+        rec = self._get(Reserved.UPGRADE, ["documents"])
+        return (rec["documents"][0] or "") if rec["ids"] else None
+
+    def set_last_upgrade(self, document: str) -> None:
+        self._put(Reserved.UPGRADE, {"kind": "upgrade"}, document)
 
 
 def _source_meta(source: Source, state: str, n_sentences: int) -> dict[str, Any]:

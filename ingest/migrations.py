@@ -14,13 +14,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from . import sourcelist
 from .records import stored_text
 from .settings import Settings
 from .store import Store
+from .upgrades import LinkChanges, UpgradeRecord, link_keys, save, utc_now
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Relinked:
+    """What `relink_all` did: links before → after, and the editor decisions it replayed."""
+
+    links: LinkChanges
+    decisions: int
+    unmatched: int
 
 
 def term_counts(store: Store, settings: Settings) -> None:
@@ -45,26 +56,20 @@ def sources_list(store: Store, settings: Settings) -> None:
         sourcelist.write(settings.data_dir, sourcelist.from_records(records, []))
 
 
-def relink_all(store: Store, settings: Settings) -> None:
+def relink_all(store: Store, settings: Settings) -> Relinked | None:
     """4: correction links and cues come from the current detector (`DETECTOR_VERSION` in
     ingest/corrections, recorded in the manifest): an index whose links another detector version
     computed gets every sentence's stored cue recomputed from its text and every link re-derived over
     the whole index, the editor's decisions (corrections.yml) replayed. Nothing is re-embedded: the
     detector reads the stored sentences and vectors. Also run by `upgrade` whenever the recorded
-    detector version is older than the code's."""
+    detector version is older than the code's. Returns what changed (None: the links were current)."""
     from .corrections import DETECTOR_VERSION
     from .corrections.relink import relink
-    from .corrections.signals import cue
 
     if store.manifest.detector_version() >= DETECTOR_VERSION:
-        return
-    # Cues first: relinking finds later evidence among sentences by their cue.
-    for rec in store.sentence_pages(["metadatas", "documents"], page=store.max_batch):
-        now = [(i, m, cue(t)) for i, m, d in zip(rec["ids"], rec["metadatas"], rec["documents"])
-               if (t := stored_text(d, m)) is not None]
-        stale = [(i, {"cue": c}) for i, m, c in now if m.get("cue", "") != c]  # Chroma merges the keys
-        if stale:
-            store.update_sentence_metadata([i for i, _ in stale], [m for _, m in stale])
+        return None
+    before = link_keys(store.all_links())
+    _recompute_cues(store)
     live = {sid for sid, r in store.source_records().items() if r.state == "complete"}
     warnings: list[str] = []
     flagged, unflagged = relink(store, live, set(), warnings)
@@ -72,7 +77,37 @@ def relink_all(store: Store, settings: Settings) -> None:
         log.warning("%s", w)
     log.info("correction links recomputed by detector %d: %d newly flagged, %d unflagged", DETECTOR_VERSION,
              flagged, unflagged)
+    decisions, unmatched = _decisions(store)
     store.manifest.set_detector_version(DETECTOR_VERSION)
+    return Relinked(LinkChanges.compare(before, link_keys(store.all_links())), decisions, unmatched)
+
+
+def _recompute_cues(store: Store) -> None:
+    """Every sentence's stored cue from its text (relinking finds later evidence by its cue)."""
+    from .corrections.signals import cue
+
+    for rec in store.sentence_pages(["metadatas", "documents"], page=store.max_batch):
+        now = [(i, m, cue(t)) for i, m, d in zip(rec["ids"], rec["metadatas"], rec["documents"])
+               if (t := stored_text(d, m)) is not None]
+        stale = [(i, {"cue": c}) for i, m, c in now if m.get("cue", "") != c]  # Chroma merges the keys
+        if stale:
+            store.update_sentence_metadata([i for i, _ in stale], [m for _, m in stale])
+
+
+def _decisions(store: Store) -> tuple[int, int]:
+    """(editor decisions the relink replayed, those that no longer match a sentence); (0, 0) when
+    corrections.yml is absent or unreadable (the relink has already warned about that)."""
+    from .corrections import review
+    from .corrections.relink import decision_finder
+
+    try:
+        decisions = review.load(review.decisions_path(store.settings))
+    except review.ReviewError:
+        return 0, 0
+    if not decisions:
+        return 0, 0
+    find = decision_finder(store)
+    return len(decisions), sum(1 for d in decisions if not review.matches(d, find))
 
 
 def link_sources(store: Store, settings: Settings) -> None:
@@ -91,21 +126,37 @@ def sentence_mirror(store: Store, settings: Settings) -> None:
     store.mirror.ensure(store)
 
 
-MIGRATIONS: list[Callable[[Store, Settings], None]] = [term_counts, sources_list, relink_all, link_sources,
-                                                       sentence_mirror]
+MIGRATIONS: list[Callable[[Store, Settings], object]] = [term_counts, sources_list, relink_all, link_sources,
+                                                         sentence_mirror]
 LATEST = len(MIGRATIONS) + 1
 
 
-def upgrade(store: Store, settings: Settings) -> int:
-    """Bring the index to the latest schema; returns the version it had."""
-    found = store.manifest.schema_version()
+def upgrade(store: Store, settings: Settings) -> UpgradeRecord | None:
+    """Bring the index to the latest schema and detector. Returns what that did — kept in the
+    manifest as the last upgrade, for the adapters to tell the user — or None when nothing ran, or
+    when the index held no source (a new index is being built, not upgraded)."""
+    from .corrections import DETECTOR_VERSION
+
+    found, detector = store.manifest.schema_version(), store.manifest.detector_version()
+    ran: list[int] = []
+    relinked: Relinked | None = None
     for version, migrate in enumerate(MIGRATIONS, start=2):
         if version > found:
             log.info("upgrading the index at %s to schema %d: %s", settings.index_location, version,
                      (migrate.__doc__ or "").split(":", 1)[-1].strip().split(".")[0])
-            migrate(store, settings)
+            got = migrate(store, settings)
+            relinked = got if isinstance(got, Relinked) else relinked
             store.manifest.set_schema_version(version)
+            ran.append(version)
     if found >= 4:  # a later detector than the one the links came from (cheap check otherwise)
-        relink_all(store, settings)
+        relinked = relink_all(store, settings) or relinked
     store.mirror.ensure(store)  # in step from here (copied when it was not), followed by every write
-    return found
+    if not (ran or relinked) or not store.source_records():
+        return None
+    record = UpgradeRecord(at=utc_now(), schema_from=found, schema_to=max(found, LATEST), detector_from=detector,
+                           detector_to=DETECTOR_VERSION if relinked else detector, migrations=tuple(ran),
+                           links=relinked.links if relinked else None,
+                           decisions=relinked.decisions if relinked else 0,
+                           unmatched=relinked.unmatched if relinked else 0)
+    save(store, record)
+    return record

@@ -25,6 +25,7 @@ from .report import IngestReport, Progress, SourceResult
 from .settings import Settings
 from .store import Store, disk_error_text
 from .swap import finish_swap
+from .upgrades import UpgradeRecord
 from .write import is_under, prune_missing, write_sources
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,10 @@ class Indexer:
         self.judge = judge
         self._store: Store | None = None
         self.guard: Callable[[], None] | None = None  # while a run holds the lock: its lease check
+        # Told when opening the index upgraded it (migrations ran or links were recomputed): the
+        # adapter says so to the user. `upgraded` keeps this process's latest record.
+        self.on_upgrade: Callable[[UpgradeRecord], None] | None = None
+        self.upgraded: UpgradeRecord | None = None
 
     def store(self) -> Store:
         if self._store is None:
@@ -97,7 +102,11 @@ class Indexer:
                 if finish_swap(self.settings):  # a new index under the same path: not this process's cached client
                     self._store = None if self.settings.server_mode else Store(self.settings, create=True, fresh=True)
                 if migrate:  # (a rebuild opens nothing of the old index: it may be damaged)
-                    upgrade(self.store(), self.settings)
+                    record = upgrade(self.store(), self.settings)
+                    if record is not None:
+                        self.upgraded = record
+                        if self.on_upgrade is not None:
+                            self.on_upgrade(record)
                     self.store().manifest.cache_records(True)  # nobody else writes them meanwhile
                 yield lock
             finally:

@@ -93,7 +93,7 @@ def snapshot(s: Settings) -> dict[str, Any]:
     links = st.links_col.get(include=["metadatas"])
     return {
         "special": sorted(i for i in records if i.startswith("__")
-                          and i not in ("__generation__", "__df_total__", "__schema__", "__detector__")
+                          and i not in ("__generation__", "__df_total__", "__schema__", "__detector__", "__upgrade__")
                           and not i.startswith("__df__")),
         "totals": {"generation": records.get("__df_total__", ({}, ""))[0].get("generation"),
                    "sentences": records.get("__df_total__", ({}, ""))[0].get("sentences")},

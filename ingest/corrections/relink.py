@@ -295,6 +295,12 @@ def _replay(store: Any, links: list[CorrectionLink], cands: list[CorrectionLink]
     return merge(links), cands
 
 
+def decision_finder(store: Any) -> _Finder:
+    """Sentence ids by exact text, as replaying decisions finds them (for counting the ones that
+    no longer match: `ingest.migrations`)."""
+    return _Finder(store)
+
+
 def apply_decisions(store: Any, warnings: list[str]) -> None:
     """Re-apply `corrections.yml` without re-detecting (after `accept`/`reject`)."""
     relink(store, set(), set(), warnings)

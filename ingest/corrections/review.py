@@ -124,7 +124,7 @@ def replay(links: list[CorrectionLink], candidates: list[CorrectionLink], decisi
 
     out = [x for x in (prune(lk) for lk in links) if x is not None]
     cands = [x for x in (prune(lk) for lk in candidates) if x is not None]
-    matched = {d.id for d in decisions if d.decision == "reject" and _matches(d, find)}
+    matched = {d.id for d in decisions if d.decision == "reject" and matches(d, find)}
     for d in accepted:
         claims, bys = find(d.claim), find(d.by)
         if not claims or not bys:
@@ -145,5 +145,6 @@ def replay(links: list[CorrectionLink], candidates: list[CorrectionLink], decisi
     return out, cands
 
 
-def _matches(d: Decision, find: Any) -> bool:
+def matches(d: Decision, find: Any) -> bool:
+    """Whether both of the decision's sentences are still in the index (`find(text)` → ids)."""
     return bool(find(d.claim)) and bool(find(d.by))
