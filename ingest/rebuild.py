@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import sourcelist
+from .corrections import DETECTOR_VERSION
+from .migrations import LATEST
 from .origins import is_url, keep_recorded_id
 from .records import Source
 from .plan import expand
@@ -140,6 +142,10 @@ def rebuild_index(indexer: Indexer, targets: Sequence[str], *, drop_missing: boo
                                    "(see above); fix them, or pass --drop-missing")
             report.results = [r for r in report.results if r.status == "failed"]
             return report
+        # Built whole by this code: its layout and links are current, so it records the versions
+        # (else the next ingest would relink every link again and call that an upgrade).
+        builder._store.manifest.set_schema_version(LATEST)
+        builder._store.manifest.set_detector_version(DETECTOR_VERSION)
         if lock.lease is not None:  # the new manifest collection carries the lease through the swap
             lock.lease.move_to(builder._store.sources_col)
         swap_in(settings)
