@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ingest.upgrades import PendingUpgrade, UpgradeRecord, UpgradeRecordError
+
 from .answer import CorrectionEntry
 
 RECENT_LINKS = 5  # correction links shown on the App Home tab and in `factdesk status`
@@ -43,6 +45,9 @@ class IndexStatus:
     model: str
     location: str
     links: list[CorrectionEntry] = field(default_factory=list)  # newest correcting statement first
+    last_upgrade: UpgradeRecord | None = None  # the index's latest upgrade (`ingest.upgrades`)
+    upgrade_error: str = ""  # the stored upgrade record is damaged: said in one line, nothing else lost
+    pending: PendingUpgrade | None = None  # what the next ingest will upgrade (readers never do)
 
     @property
     def sentences(self) -> int:
@@ -64,7 +69,9 @@ class IndexStatus:
         return {"sources": len(self.sources), "sentences": self.sentences, "flagged": self.flagged,
                 "corrections": len(self.links), "last_indexed": self.last_indexed, "model": self.model,
                 "location": self.location, "missing": [s.id for s in self.missing],
-                "recent_corrections": [lk.to_json() for lk in self.links[:RECENT_LINKS]]}
+                "recent_corrections": [lk.to_json() for lk in self.links[:RECENT_LINKS]],
+                "last_upgrade": self.last_upgrade.to_json() if self.last_upgrade else None,
+                "pending_upgrade": asdict(self.pending) if self.pending else None}
 
 
 def index_status(engine: Any) -> IndexStatus:
@@ -85,7 +92,27 @@ def index_status(engine: Any) -> IndexStatus:
     info = engine.store().model_info()  # the model that built the index, as recorded in it
     model = f"{info[0]} ({info[1]} dimensions)" if info else "(not recorded)"
     ordered = sorted(links, key=lambda lk: lk.newest_by, reverse=True)
-    return IndexStatus(sources=out, model=str(model), location=engine.settings.index_location, links=ordered)
+    last, problem, pending = upgrade_state(engine.store())
+    return IndexStatus(sources=out, model=str(model), location=engine.settings.index_location, links=ordered,
+                       last_upgrade=last, upgrade_error=problem, pending=pending)
+
+
+def upgrade_state(store: Any) -> tuple[UpgradeRecord | None, str, PendingUpgrade | None]:
+    """(the index's last upgrade, why its records cannot be read or "", what the next ingest will
+    upgrade). A damaged record is reported, never raised: the rest of the status still shows."""
+    from ingest import upgrades
+    from ingest.store import StoreError
+
+    last, problem, pending = None, "", None
+    try:
+        last = upgrades.last(store)
+    except UpgradeRecordError as e:
+        problem = str(e)
+    try:
+        pending = upgrades.pending(store)
+    except StoreError as e:
+        problem = problem or str(e)
+    return last, problem, pending
 
 
 def indexed_when(stamp: str) -> str:
@@ -93,4 +120,4 @@ def indexed_when(stamp: str) -> str:
     return f"{stamp[:10]} {stamp[11:16]} UTC" if len(stamp) >= 16 else "—"
 
 
-__all__ = ["IndexStatus", "RECENT_LINKS", "SourceRow", "index_status", "indexed_when"]
+__all__ = ["IndexStatus", "RECENT_LINKS", "SourceRow", "index_status", "indexed_when", "upgrade_state"]

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import App, console, dump, err, printable, stdin_lines
+from bot.cli.common import App, console, dump, err, printable, say_pending, stdin_lines
 
 log = logging.getLogger("factdesk.cli")
 
@@ -101,6 +101,7 @@ def cmd_chat(app: App, args: argparse.Namespace) -> int:
     from bot.conversation import Conversation
 
     app.ensure_index()
+    say_pending(app.engine.store())  # chat never upgrades the index: say when its flags are an older detector's
     conv = Conversation()
     if not (sys.stdin.isatty() and not args.json):
         return _chat_lines(app, conv)

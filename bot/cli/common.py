@@ -50,6 +50,31 @@ def err(msg: str) -> None:
     print(f"factdesk: {scrub_text(msg)}", file=sys.stderr)
 
 
+def say_upgrade(record: Any) -> None:
+    """One line to stderr when opening the index upgraded it (`ingest.upgrades.UpgradeRecord`):
+    a user whose flags change after an upgrade is told, with the counts, whatever `--verbose`."""
+    from bot.upgrade_note import upgrade_line
+
+    err(upgrade_line(record))
+
+
+def say_pending(store: Any) -> None:
+    """One line to stderr when the index's next writer will upgrade it (readers never do): a chat
+    or the Slack bot showing an older detector's flags says so at start. A damaged version record
+    is the writer's to refuse (one line there); a reader still answers."""
+    from bot.upgrade_note import pending_line
+    from ingest.store import StoreError
+    from ingest.upgrades import pending
+
+    try:
+        p = pending(store)
+    except StoreError as e:
+        err(str(e))
+        return
+    if p is not None:
+        err(pending_line(p))
+
+
 def load_settings() -> Settings | None:
     """The settings, or None after one line naming the bad value (not a pydantic traceback)."""
     from pydantic import ValidationError
@@ -134,6 +159,7 @@ class App:
             from bot.indexing import make_indexer
 
             self._indexer = make_indexer(self.settings, self.embedder)
+            self._indexer.on_upgrade = say_upgrade  # every command that writes opens the index through it
         return self._indexer
 
     def ensure_index(self) -> None:

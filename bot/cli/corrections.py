@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import App, console, dump, err
+from bot.cli.common import App, console, dump, err, say_pending
 
 
 HELP = """\
@@ -74,6 +74,8 @@ def cmd_corrections(app: App, args: argparse.Namespace) -> int:
             print(f"{what} {d.id}; recorded in {editor.review.decisions_path(app.settings)} and applied to the index")
         return 0
     warnings = editor.stale(store, app.settings)
+    if not args.json:
+        say_pending(store)  # these links may be an older detector's: the next ingest recomputes them
     if args.candidates:
         rows = editor.pairs(store, candidates=True)
         if args.json:

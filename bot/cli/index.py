@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from bot.cli.common import App, console, dump, err
 
@@ -25,7 +26,9 @@ examples:
   factdesk ingest --rebuild             # re-read every indexed source into a new index; swap only if all load
 
 --json prints one object: results (target, status added|updated|unchanged|removed|failed,
-  source_id, reason, sentences, embedded), flagged, unflagged, warnings, ok.
+  source_id, reason, sentences, embedded), flagged, unflagged, warnings, ok, and upgrade: null, or
+  what opening the index upgraded (as `factdesk status --json`'s last_upgrade; also said in one
+  line on stderr).
 exit status: 0 when every source was indexed (or removed), 1 when any failed.
 """
 
@@ -58,10 +61,13 @@ def _progress(enabled: bool):
     return prog, cb
 
 
-def print_report(report, as_json: bool) -> None:
+def print_report(report, as_json: bool, upgrade: Any = None) -> None:
+    """`upgrade`: what opening the index upgraded (`ingest.upgrades.UpgradeRecord`), already said
+    on stderr; --json carries it too, for scripts."""
     if as_json:
         dump({"results": [r.__dict__ for r in report.results], "flagged": report.flagged,
-              "unflagged": report.unflagged, "warnings": report.warnings, "ok": report.ok})
+              "unflagged": report.unflagged, "warnings": report.warnings, "ok": report.ok,
+              "upgrade": upgrade.to_json() if upgrade is not None else None})
         return
     for r in report.results:
         print(r.line(), flush=True)
@@ -97,7 +103,7 @@ def cmd_ingest(app: App, args: argparse.Namespace) -> int:
     missing = sync.missing_files(app.indexer.store().source_records())
     if missing:
         report.warnings.append(sync.missing_warning(missing))
-    print_report(report, args.json)
+    print_report(report, args.json, app.indexer.upgraded)
     alerts()
     rc = 0 if report.ok else 1
     if args.watch:
@@ -174,7 +180,7 @@ def cmd_remove(app: App, args: argparse.Namespace) -> int:
     from bot.cli import sync
 
     report = sync.remove(app.indexer, args.sources)
-    print_report(report, args.json)
+    print_report(report, args.json, app.indexer.upgraded)
     return 0 if report.ok else 1
 
 

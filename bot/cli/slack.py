@@ -35,11 +35,13 @@ examples:
 
 
 def cmd_slack(app: Any, args: argparse.Namespace) -> int:
+    from bot.cli.common import say_pending
     from bot.slack import SlackSetupError, check_settings, run
 
     try:
         check_settings(app.settings)
-        app.ensure_index()
+        app.ensure_index()  # an ingest it runs says so if it upgraded the index (`say_upgrade`)
+        say_pending(app.engine.store())  # the bot never upgrades: its startup log says when flags are stale
         app.engine.keep_warm()  # a long-lived bot: sentence rows read once in the background
         return run(app.engine, app.settings, host=args.host, port=args.port)
     except SlackSetupError as e:

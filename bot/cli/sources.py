@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bot.cli.common import App, console, dump
+from bot.cli.common import App, console, dump, err
 
 SOURCES_HELP = """\
 List the indexed sources: publisher and date, how many sentences, how many of them a later
@@ -24,14 +24,20 @@ examples:
 
 STATUS_HELP = """\
 A one-screen summary of the index — what the Slack App Home tab shows: sources, sentences,
-flagged sentences, last indexed, the embedding model, missing files and the latest corrections.
+flagged sentences, last indexed, the embedding model, missing files and the latest corrections;
+and when the index was last upgraded by a newer factdesk (schema and detector versions, how the
+correction links changed), or that the next ingest will upgrade it.
 
 examples:
   factdesk status
   factdesk status --json
 
 --json prints one object: sources, sentences, flagged, corrections, last_indexed, model, location,
-  missing (ids), recent_corrections (as `factdesk corrections --json` rows).
+  missing (ids), recent_corrections (as `factdesk corrections --json` rows), last_upgrade (null,
+  or at, schema_from, schema_to, detector_from, detector_to, migrations, links {kept, changed,
+  added, removed} or null when links were not recomputed, decisions, unmatched) and
+  pending_upgrade (null, or what the next `factdesk ingest` upgrades: schema_found, schema_latest,
+  detector_found, detector_current).
 """
 
 
@@ -86,6 +92,10 @@ def render_status(st: Any, out: Any) -> None:
     out.print(f"  corrections    {len(st.links):,} link(s)")
     out.print(f"  last indexed   {indexed_when(st.last_indexed)}")
     out.print(f"  model          {st.model}")
+    if st.last_upgrade is not None:
+        from bot.upgrade_note import status_line
+
+        out.print(f"  last upgrade   {status_line(st.last_upgrade)}")
     if st.links:
         out.print(Text("\nlatest corrections", style="bold"))
         for lk in st.links[:RECENT_LINKS]:
@@ -100,6 +110,10 @@ def render_status(st: Any, out: Any) -> None:
     for r in st.missing:
         out.print(Text(f"warning: {r.id}: its file {r.path} is gone; "
                        "`factdesk remove` it or run `factdesk ingest --prune FOLDER`", style="yellow"))
+    if st.pending is not None:
+        from bot.upgrade_note import pending_line
+
+        out.print(Text(f"note: {pending_line(st.pending)}", style="yellow"))
     out.print(Text('\nask: factdesk ask "QUESTION" · factdesk chat · in Slack: /factdesk QUESTION', style="dim"))
 
 
@@ -111,6 +125,8 @@ def cmd_status(app: App, args: argparse.Namespace) -> int:
         dump(st.to_json())
     else:
         render_status(st, console())
+    if st.upgrade_error:
+        err(st.upgrade_error)  # one line; everything else above is as the index holds it
     return 0
 
 
