@@ -11,9 +11,11 @@ The old index is built by the code of commit f7eefa5, as `tests/test_detector_mi
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 from tests.conftest import ROOT, SOURCES, cli_runner
@@ -133,6 +135,9 @@ def test_an_older_detector_alone_is_reported_with_exact_counts(tmp_path, embedde
                f"(this version's is {DETECTOR_VERSION}): the next `factdesk ingest` recomputes them")
     code, out, err = run("corrections")
     assert code == 0 and pending in err.splitlines() and not _upgrade_lines(err), err
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # a chat over piped stdin, with no turn
+    code, out, err = run("chat", "--json")
+    assert code == 0 and err.splitlines() == [pending], err
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
     import bot.slack
@@ -153,7 +158,7 @@ def test_an_older_detector_alone_is_reported_with_exact_counts(tmp_path, embedde
     assert _links(s) == true_links
     code, out, err = run("ingest", str(src))
     assert code == 0 and not _upgrade_lines(err), err
-    for cmd in ("corrections", "slack"):
+    for cmd in ("corrections", "slack", "chat"):
         code, out, err = run(cmd)
         assert code == 0 and not err.strip(), (cmd, err)
 
