@@ -23,6 +23,20 @@ else writes in between, and nothing is kept past it. So the rows the run already
 the sentences it just wrote, with their vectors) are what Chroma would return for their ids, and
 are not read back: a search by meaning asks Chroma for ids only (`nearest`, many vectors a call),
 a search by name reads by id only the rows not in hand.
+
+Every answer is a function of the stored sentences alone, never of how the index was built (the
+links of two fresh builds of one archive differed by a few: tests/test_relink_determinism.py):
+
+- by meaning, the `n` nearest are ranked by exact cosine from the rows' own vectors, ties broken by
+  sentence id (`rank`). Chroma's HNSW graph is approximate and built by several threads, so two
+  builds of the same rows return a different few of the nearest (at 10k sentences, 80 of 773
+  searches of 30 missed one of the true 30) and a different pick among sentences at equal distance
+  (word-for-word repeats: 101 of 773 had a tie at the 30th place). When the run holds every stored
+  row (a fresh build: one run writes and relinks everything), the search is exact over them, in
+  numpy, and Chroma is not asked (`exact_nearest`); otherwise Chroma is asked for twice `n`, and
+  again for more while the last one it gave ties the `n`-th, before the cut;
+- by name, a name's matches are taken in sentence-id order (source, then position), not Chroma's
+  storage order, which follows the order sources were written in.
 """
 
 from __future__ import annotations
@@ -32,13 +46,17 @@ from typing import Any
 
 import numpy as np
 
-from .records import StoredSentence
+from .records import StoredSentence, split_sentence_id
 from .textscan import TextIndex, first_rows
 
 MAX_IDS = 30_000  # below SQLite's default limit of 32,766 bound parameters in one statement
 QUERIES = 100  # vectors per batched nearest-neighbour search
 READ = 1000  # ids per read of rows not in hand
 MAX_KEPT = 250_000  # names' match lists kept (ids, ~70 bytes each); past it, found again each time
+FETCH = 2  # a search by meaning asks Chroma for this many times `n` (before the exact re-ranking)
+MAX_FETCH = 1000  # the most asked for while the last one given ties the n-th (a long run of repeats)
+BLOCK = 16_384  # held rows per block of the exact search (a block's vectors stacked: 24 MB at 384 dims)
+SLACK = 1e-5  # float32 noise allowed when the exact search preselects (the final order is float64)
 
 
 class RunSearches:
@@ -53,10 +71,12 @@ class RunSearches:
         self._cue_ids: list[str] = []
         self._held: dict[str, StoredSentence] = {}
         self._texts: TextIndex | None = None
+        self._holds_all: bool | None = None
 
     def hold(self, rows: Iterable[StoredSentence]) -> None:
         """Rows (with vectors) this run holds as they are stored: reads by id answer from them."""
         self._held.update((r.id, r) for r in rows)
+        self._holds_all = None
 
     def rows_by_id(self, ids: Sequence[str]) -> dict[str, StoredSentence]:
         """`Store.get_sentences(ids, with_vectors=True)`: held rows, the rest read by id."""
@@ -67,17 +87,60 @@ class RunSearches:
         return out
 
     def nearest(self, rows: Sequence[StoredSentence], n: int) -> dict[str, list[StoredSentence]]:
-        """`Store.query(r.vector, n)` for each row, by its id: the same neighbours, nearest first,
-        from batched searches that return ids only (rows not held are read by id; an id whose row
-        is gone is skipped, as `Store.query` skips it)."""
-        found: dict[str, list[str]] = {}
-        for a in range(0, len(rows), QUERIES):
-            chunk = rows[a:a + QUERIES]
-            rec = self.store._call(self.store.sentences.query, n_results=n, include=["distances"],
-                                   query_embeddings=[np.asarray(r.vector, dtype=np.float32).tolist() for r in chunk])
-            found |= {r.id: list(ids) for r, ids in zip(chunk, rec["ids"])}
-        have = self.rows_by_id(list(dict.fromkeys(i for ids in found.values() for i in ids)))
-        return {rid: [have[i] for i in ids if i in have] for rid, ids in found.items()}
+        """The `n` sentences nearest each row, by its id, nearest first (`rank`): exact over the
+        held rows when the run holds every stored one, else from Chroma's batched searches (ids
+        only; rows not held are read by id; an id whose row is gone is skipped, as `Store.query`
+        skips it), over-fetched and re-ranked."""
+        if not rows:
+            return {}
+        if self.holds_all():
+            return self.exact_nearest(rows, n)
+        fetch = {r.id: FETCH * n for r in rows}
+        got: dict[str, list[StoredSentence]] = {}
+        todo = list(rows)
+        while todo:
+            found: dict[str, list[str]] = {}
+            for a in range(0, len(todo), QUERIES):
+                chunk = todo[a:a + QUERIES]
+                k = max(fetch[r.id] for r in chunk)
+                rec = self.store._call(self.store.sentences.query, n_results=k, include=["distances"],
+                                       query_embeddings=[np.asarray(r.vector, dtype=np.float32).tolist() for r in chunk])
+                found |= {r.id: list(ids) for r, ids in zip(chunk, rec["ids"])}
+            have = self.rows_by_id(list(dict.fromkeys(i for ids in found.values() for i in ids)))
+            again = []
+            for r in todo:
+                ids = found[r.id]
+                got[r.id] = rank(r.vector, [have[i] for i in ids if i in have], n)
+                full = len(ids) >= fetch[r.id] and fetch[r.id] < MAX_FETCH  # Chroma may hold more
+                if full and _ties_past(r.vector, got[r.id], [have[i] for i in ids[-1:] if i in have], n):
+                    fetch[r.id] = min(MAX_FETCH, fetch[r.id] * 4)
+                    again.append(r)
+            todo = again
+        return got
+
+    def holds_all(self) -> bool:
+        """Whether the rows in hand are every stored sentence (then a search needs no index)."""
+        if self._holds_all is None:
+            self._holds_all = bool(self._held) and len(self._held) >= self.store.count()
+        return self._holds_all
+
+    def exact_nearest(self, rows: Sequence[StoredSentence], n: int) -> dict[str, list[StoredSentence]]:
+        """`nearest` by exact search over the held rows: a block of them at a time, each query's
+        best `n` of the block and anything within float32 noise of the n-th kept, then `rank`."""
+        held = list(self._held.values())
+        q = np.asarray([r.vector for r in rows], dtype=np.float32)
+        q /= np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)
+        picked: list[set[int]] = [set() for _ in rows]
+        for a in range(0, len(held), BLOCK):
+            h = np.asarray([r.vector for r in held[a:a + BLOCK]], dtype=np.float32)
+            h /= np.maximum(np.linalg.norm(h, axis=1, keepdims=True), 1e-12)
+            k = min(n, len(h))
+            for b in range(0, len(q), 256):
+                sims = q[b:b + 256] @ h.T
+                kth = np.partition(sims, len(h) - k, axis=1)[:, len(h) - k]
+                for i, j in zip(*np.nonzero(sims >= (kth - SLACK)[:, None])):
+                    picked[b + int(i)].add(a + int(j))
+        return {r.id: rank(r.vector, [held[j] for j in sorted(p)], n) for r, p in zip(rows, picked)}
 
     def containing(self, needle: str, limit: int = 50, where: dict[str, Any] | None = None) -> list[StoredSentence]:
         """`Store.containing(needle, limit, where)`."""
@@ -85,7 +148,7 @@ class RunSearches:
             return first_rows(self.rows_by_id, self._find(needle), limit, where)
         ids = self._matches.get(needle)
         if ids is None:
-            ids = self._find(needle)
+            ids = sorted(self._find(needle), key=split_sentence_id)  # not the order sources were written in
             if self._kept <= MAX_KEPT:
                 self._matches[needle] = ids
                 self._kept += len(ids)
@@ -105,12 +168,20 @@ class RunSearches:
         return self._texts.find(needle)
 
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[StoredSentence]:
-        """`Store.query(vector, n, where)`."""
-        if where is None or where != self.cue_where or len(self.cue()) > MAX_IDS:
-            return self.store.query(vector, n, where=where)
-        if not self._cue_ids:
-            return []
-        return self.store.query(vector, n, among=self._cue_ids)
+        """`Store.query(vector, n, where)`'s rows, over-fetched and re-ranked (`rank`), asked again
+        for more while the last one Chroma gives ties the n-th."""
+        fetch = FETCH * n
+        while True:
+            if where is None or where != self.cue_where or len(self.cue()) > MAX_IDS:
+                got = self.store.query(vector, fetch, where=where)
+            elif not self._cue_ids:
+                return []
+            else:
+                got = self.store.query(vector, fetch, among=self._cue_ids)
+            best = rank(vector, got, n)
+            if len(got) < fetch or fetch >= MAX_FETCH or not _ties_past(vector, best, got[-1:], n):
+                return best
+            fetch = min(MAX_FETCH, fetch * 4)
 
     def cue(self) -> set[str]:
         """The ids of every sentence the cue filter admits (one read, ids only)."""
@@ -119,3 +190,33 @@ class RunSearches:
             self._cue_ids = list(got["ids"])
             self._cue = set(self._cue_ids)
         return self._cue
+
+
+def _cosines(vector: Any, rows: Sequence[StoredSentence]) -> np.ndarray:
+    """Cosine of each row's vector to `vector`, in float64, rounded to 1e-9: the same pair gives the
+    same figure wherever it sits in a batch, so sentences repeated word for word tie exactly."""
+    if not rows:
+        return np.zeros(0)
+    q = np.asarray(vector, dtype=np.float64)
+    m = np.asarray([r.vector for r in rows], dtype=np.float64)
+    norms = np.maximum(np.linalg.norm(m, axis=1) * np.linalg.norm(q), 1e-12)
+    return np.round((m @ q) / norms, 9)
+
+
+def rank(vector: Any, rows: Sequence[StoredSentence], n: int) -> list[StoredSentence]:
+    """The `n` rows nearest `vector` by exact cosine, nearest first, ties by sentence id: the same
+    rows in the same order however a search found them (rows as given: a row read by a query keeps
+    Chroma's `distance`)."""
+    rows = list({r.id: r for r in rows if r.vector is not None}.values())
+    sims = _cosines(vector, rows)
+    order = sorted(range(len(rows)), key=lambda i: (-sims[i], split_sentence_id(rows[i].id)))
+    return [rows[i] for i in order[:n]]
+
+
+def _ties_past(vector: Any, best: Sequence[StoredSentence], last: Sequence[StoredSentence], n: int) -> bool:
+    """Whether a search cut at its last row may have left out rows tying the n-th (or nearer ones:
+    its last row is as near as the n-th)."""
+    if len(best) < n or not last:
+        return False
+    a, b = _cosines(vector, [best[-1], last[0]])
+    return bool(b >= a)

@@ -136,6 +136,7 @@ def test_run_searches_give_the_rows_the_store_gives(indexer, tmp_path, monkeypat
     from benchmarks.corpus import COMPANIES, PLACES, change_one, generate
     from ingest import searches
     from ingest.corrections.signals import CORRECTOR_CUES
+    from ingest.records import split_sentence_id
     from tests.test_relink_incremental import _edit_in_the_middle
 
     corpus = generate(tmp_path / "corpus", 400)
@@ -155,11 +156,24 @@ def test_run_searches_give_the_rows_the_store_gives(indexer, tmp_path, monkeypat
         search = searches.RunSearches(store, cue_where)
         for name in names:
             for limit in (3, 40):
-                for where in (None, cue_where, {"source": corpus.files[3].stem}):
-                    want = [_row(r) for r in store.containing(name, limit, where=where)]
+                for where in (None, cue_where):  # a name's matches in sentence-id order, not Chroma's
+                    every = sorted(store.containing(name, 10**6, where=where), key=lambda r: split_sentence_id(r.id))
+                    want = [_row(r) for r in every[:limit]]
                     assert [_row(r) for r in search.containing(name, limit, where=where)] == want, (name, limit, where)
+                where = {"source": corpus.files[3].stem}  # any other filter: the store's own answer
+                want = [_row(r) for r in store.containing(name, limit, where=where)]
+                assert [_row(r) for r in search.containing(name, limit, where=where)] == want, (name, limit, where)
         assert any(search.containing(n, 40, where=cue_where) for n in names)
-        for r in rows[::2]:
-            want = [_row(x) for x in store.query(r.vector, 10, where=cue_where)]
+        for r in rows[::2]:  # the store's nearest (asked for all: exact here) ranked by exact cosine, ties by id
+            want = [_row(x) for x in searches.rank(r.vector, store.query(r.vector, 1000, where=cue_where), 10)]
             assert want and [_row(x) for x in search.query(r.vector, 10, where=cue_where)] == want
-            assert [_row(x) for x in search.query(r.vector, 5)] == [_row(x) for x in store.query(r.vector, 5)]
+            want = [_row(x) for x in searches.rank(r.vector, store.query(r.vector, 1000), 5)]
+            assert [_row(x) for x in search.query(r.vector, 5)] == want
+    # By meaning over every sentence: through Chroma (the run holds a few rows), and exact when it holds them all.
+    everything = store.where_sentences({"source": {"$in": sorted(store.source_records())}}, with_vectors=True)
+    want = {r.id: [x.id for x in searches.rank(r.vector, store.query(r.vector, 1000), 8)] for r in rows[:12]}
+    for held in (rows, everything):
+        search = searches.RunSearches(store, cue_where)
+        search.hold(held)
+        assert search.holds_all() == (held is everything)
+        assert {k: [x.id for x in v] for k, v in search.nearest(rows[:12], 8).items()} == want

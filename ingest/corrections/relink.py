@@ -91,9 +91,10 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
     touched = affected | removed
     part = _touching(store, touched)
     if part is None:
-        before = {lk.claim: lk for lk in store.all_links()}
-        before_cands = store.candidate_links() if hasattr(store, "candidate_links") else []
+        before = {lk.claim: lk for lk in sorted(store.all_links(), key=lambda lk: lk.id)}
+        before_cands = sorted(store.candidate_links(), key=lambda lk: lk.id) if hasattr(store, "candidate_links") else []
     else:  # only what the change can affect; every other link stands and is neither read nor written
+        part = sorted(part, key=lambda lk: lk.id)  # the store's order follows the order links were written in
         before = {lk.claim: lk for lk in part if lk.status != "candidate"}
         before_cands = [lk for lk in part if lk.status == "candidate"]
     written = {lk.id: _key(lk) for lk in [*before.values(), *before_cands]}
@@ -169,7 +170,7 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
             extra |= {r.id: r for r in around}
         new += detect_across(rows(sid), later, records, ctx, extra, tuning, story)
     # Declared links of every source involved.
-    for sid, rec in records.items():
+    for sid, rec in sorted(records.items()):
         entries = rec.corrects
         if not entries:
             continue
