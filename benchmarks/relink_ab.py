@@ -3,10 +3,10 @@ INDEX and print the links' count and digest (candidates included), the candidate
 corrections --candidates` lists), the link writes' digest and the relinking thread's CPU.
 `--warm-cues`: compute each sentence's cue first, untimed, as an ingest run has when it relinks.
 
-Why: a speed change to the detector must leave every link identical, but two fresh ingests of the
-same corpus by the same code need not agree — Chroma's vector searches order sentences at equal
-distance differently from run to run (the synthetic corpus repeats sentences word for word), and
-which of two tied claims a correction links to follows that order. So this records the vector
+Why: a speed change to the detector must leave every link identical. Two fresh ingests of the same
+corpus by the same code agree since relinking's searches are exact or re-ranked (ingest/searches.py);
+before, Chroma's approximate searches differed from build to build, and a relink that asks Chroma
+(an index it does not hold whole) still can see another index's misses. So this records the vector
 searches of one run (TAPE) and, with `--replay`, answers another run's identical searches from the
 tape: two code versions then see the same candidates, and any difference in links is theirs.
 Run it once with the new code (recording) and once with the old, replaying: from the old tree's root
