@@ -121,7 +121,8 @@ class RunSearches:
     def holds_all(self) -> bool:
         """Whether the rows in hand are every stored sentence (then a search needs no index)."""
         if self._holds_all is None:
-            self._holds_all = bool(self._held) and len(self._held) >= self.store.count()
+            self._holds_all = (bool(self._held) and all(r.vector is not None for r in self._held.values())
+                               and len(self._held) >= self.store.count())
         return self._holds_all
 
     def exact_nearest(self, rows: Sequence[StoredSentence], n: int) -> dict[str, list[StoredSentence]]:

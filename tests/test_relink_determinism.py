@@ -100,3 +100,56 @@ def test_adding_later_sources_gives_the_same_links_however_the_index_answers(tmp
     second = _links(_build(tmp_path, "two", embedder, [earlier[::-1], later[::-1]]))
     assert calls, "the second run searched the index it did not hold"
     assert second == first
+
+
+class _Graph:
+    """A stand-in for Chroma's sentences collection and store: a search returns `n_results` of the
+    rows by cosine, rows at equal distance in a shuffled order (each seed another graph)."""
+
+    def __init__(self, rows, seed: int) -> None:  # type: ignore[no-untyped-def]
+        import random
+
+        self.rows, self.rng = {r.id: r for r in rows}, random.Random(seed)
+        self.sentences = self
+        self.settings = Settings(_env_file=None)
+
+    def query(self, query_embeddings, n_results, include):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        out = []
+        for q in query_embeddings:
+            keyed = [(-round(float(np.dot(q, r.vector)), 6), self.rng.random(), r.id) for r in self.rows.values()]
+            out.append([i for _, _, i in sorted(keyed)[:n_results]])
+        return {"ids": out}
+
+    def _call(self, fn, **kw):  # type: ignore[no-untyped-def]
+        return fn(**kw)
+
+    def count(self) -> int:
+        return len(self.rows)
+
+    def get_sentences(self, ids, with_vectors=False):  # type: ignore[no-untyped-def]
+        return {i: self.rows[i] for i in ids if i in self.rows}
+
+
+def test_a_search_through_the_index_picks_among_equals_by_sentence_id_whatever_their_order():
+    """Forty sentences repeated word for word tie: asked for 5 nearest, every graph gives the same 5
+    (the lowest ids), asking again for more while the last one it gave still ties."""
+    import numpy as np
+
+    from ingest.records import StoredSentence
+    from ingest.searches import RunSearches
+
+    def row(sid: str, vec) -> StoredSentence:  # type: ignore[no-untyped-def]
+        v = np.asarray(vec, dtype=np.float32)
+        return StoredSentence(id=sid, source=sid.split("#")[0], index=int(sid.split("#")[1]), start=0, end=1,
+                              text=sid, vector=v / np.linalg.norm(v))
+
+    rows = [row(f"s{i:02d}#0", [1, 0, 0]) for i in range(40)]  # the repeats
+    rows += [row("near#0", [1, 0.0004, 0]), row("far#0", [0, 1, 0]), row("other#0", [0.5, 0.5, 0.7])]
+    query = row("q#0", [1, 0.0005, 0])
+    answers = set()
+    for seed in range(8):
+        search = RunSearches(_Graph(rows, seed), {})
+        answers.add(tuple(r.id for r in search.nearest([query], 5)[query.id]))
+    assert answers == {("near#0", "s00#0", "s01#0", "s02#0", "s03#0")}
