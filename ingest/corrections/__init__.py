@@ -75,7 +75,9 @@ def __getattr__(name: str) -> Any:
 # 11: who speaks for a party speaks as it ("Harlow Bank's lawyer said": the accused's denial, subject._AGENT);
 # 12: so does its own body ("The Kessel army said", subject._BODY); a verb of ending ends its own object in the
 # restated and polarity rules too ("removed Vantor from its list"); a count in the present tense is of its verb.
-DETECTOR_VERSION = 12
+# 13: relinking's searches answer from the stored rows, not from how Chroma's approximate index was built
+# (ingest/searches.py: exact over a run's rows, else re-ranked by exact cosine, ties by sentence id).
+DETECTOR_VERSION = 13
 
 
 def sentence_meta(text: str) -> dict[str, Any]:
