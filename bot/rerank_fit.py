@@ -2,7 +2,8 @@
 measure the cross-encoder three ways; writes the "stack" and "ranking" sections of
 bot/fitted/cross/card.json.
 
-Protocol. The cross-encoder was trained on TrecQA train and WikiQA train only. The stack — a
+Protocol. The cross-encoder was trained on TrecQA train, WikiQA train and our spent news sets
+news-heldout3 … news-heldout8 (bot/train_cross.py NEWS_TRAIN), never on OWN_DEV. The stack — a
 logistic regression over [fitted scorer's log-odds, cross-encoder logit] — is fitted on data the
 cross-encoder never saw: our own dev news questions as the engine retrieves them (news,
 news-heldout, news-heldout2: bot/training_data.py OWN_DEV, the sets the scorer's stage 2 is fitted
@@ -28,7 +29,7 @@ from .rerank import STACK_FEATURES, stack_rows, top_indices
 from .training_data import OWN_DEV, SEED, Asked, sha256
 
 # Candidates the stack may reread, tried on our dev questions (the engine's retrieval gives 40).
-TOPS = (5, 10)
+TOPS = (3, 5, 10)
 
 
 def _fit(p: list[np.ndarray], cross: list[np.ndarray], labels: list[np.ndarray]) -> dict:
@@ -135,7 +136,7 @@ def external(ce, scorer, embedder, stack: dict) -> dict:
 def main(folder: Path, cache: Path | None = None) -> int:
     from ingest.embed import Embedder
 
-    from .crossenc import CrossEncoder
+    from .crossenc import load
     from .scorer import cached
 
     scorer, embedder = cached(), Embedder()
@@ -145,7 +146,7 @@ def main(folder: Path, cache: Path | None = None) -> int:
         got = asked(scorer, embedder)
         if cache is not None:
             cache.write_bytes(pickle.dumps(got))
-    ce = CrossEncoder(folder)
+    ce = load(folder)  # what the engine runs (the int8 ONNX graph when it can be made), so the stack fits its logits
     rows = collect(ce, got)
     stack = fit_stack(rows)
     print(json.dumps(stack["by_article"]), "top", stack["top"], flush=True)
