@@ -5,12 +5,21 @@ both texts in one pass can. The weights are trained here (`python -m bot.train_c
 packaged embedding model on TrecQA and WikiQA train, and live in `bot/fitted/cross/` with a card
 (`card.json`) recording data checksums, seed, hyper-parameters, validation figures and the
 stacking weights the engine uses (bot/rerank.py). Loaded lazily, once per process, offline.
+
+At question time it runs through ONNX Runtime, not torch (`OnnxCross`): importing torch and
+transformers costs seconds and ~400 MB in the bot, and the engine already runs the embedder's export
+with onnxruntime. The committed fp16 weights are exported once (fp32 graph, then a dynamic int8 copy
+made as the embedder's is, `ingest/onnx_embed.py`) into a cache folder keyed by the weights'
+checksum; that first export imports torch, every later process does not. Logits of the int8 graph
+against the torch model, and the ranking figures of both, are in the card's "onnx" section
+(`python -m bot.train_cross --onnx-check`). `FACTDESK_ONNX=0` keeps the torch path.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -52,11 +61,132 @@ class CrossEncoder:
         return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
 
 
+def _weights_key(folder: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256((folder / "model.safetensors").read_bytes()).hexdigest()
+    return h[:16]
+
+
+def onnx_files(folder: Path) -> tuple[Path, Path]:
+    """(fp32 export, int8 copy) of the weights in `folder`: inside it under `onnx-cache/` when
+    writable (git-ignored), else the user's cache folder; keyed by the weights' checksum, so new
+    weights are exported anew and a stale export is never used."""
+    from ingest.onnx_embed import cache_root
+
+    key = _weights_key(folder)
+    base = folder / "onnx-cache" if os.access(folder, os.W_OK) and not os.environ.get("FACTDESK_ONNX_CACHE") \
+        else cache_root() / "cross"
+    return base / f"{key}.onnx", base / f"{key}.int8.onnx"
+
+
+def export_onnx(folder: Path) -> Path | None:
+    """The int8 ONNX graph of the cross-encoder, exported and quantised on first call (torch is
+    imported only then). None when exporting fails (the torch path is used)."""
+    from ingest.onnx_embed import quantize_int8
+
+    fp32, int8 = onnx_files(folder)
+    if int8.exists():
+        return int8
+    with _lock_export:
+        if not fp32.exists():
+            try:
+                import torch
+
+                ce = CrossEncoder(folder)
+                fp32.parent.mkdir(parents=True, exist_ok=True)
+                tmp = fp32.with_suffix(f".{os.getpid()}.tmp")
+                ids = torch.ones(1, 8, dtype=torch.long)
+                names = ["input_ids", "attention_mask", "token_type_ids"]
+
+                class _Wrap(torch.nn.Module):
+                    def __init__(self, m) -> None:  # type: ignore[no-untyped-def]
+                        super().__init__()
+                        self.m = m
+
+                    def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
+                        return self.m(input_ids=input_ids, attention_mask=attention_mask,
+                                      token_type_ids=token_type_ids).logits
+
+                with torch.no_grad():
+                    torch.onnx.export(_Wrap(ce.model), (ids, ids, torch.zeros_like(ids)), str(tmp),
+                                      input_names=names, output_names=["logits"],
+                                      dynamic_axes={k: {0: "batch", 1: "seq"} for k in names} | {"logits": {0: "batch"}},
+                                      opset_version=17, dynamo=False)
+                os.replace(tmp, fp32)
+            except Exception as e:
+                log.warning("cross-encoder ONNX export failed (%s: %s); using torch", type(e).__name__, e)
+                return None
+    return quantize_int8(fp32, int8)
+
+
+def prepare(folder: Path | None = None) -> None:
+    """Make the int8 graph now if it is missing (`factdesk ingest` calls this when the rerank stage
+    is on), so no reader's first question pays the one-time export (torch import and export, ~20 s)."""
+    from ingest.onnx_embed import enabled
+
+    folder = Path(folder or DIR)
+    if enabled() and (folder / "model.safetensors").exists() and not onnx_files(folder)[1].exists():
+        log.info("preparing the cross-encoder's ONNX graph (once)")
+        export_onnx(folder)
+
+
+class OnnxCross:
+    """The same scoring as `CrossEncoder.logits`, through ONNX Runtime and the `tokenizers`
+    library: no torch in the process."""
+
+    def __init__(self, folder: Path, path: Path, threads: int = 1) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.folder = folder
+        self.card = json.loads((folder / CARD).read_text(encoding="utf-8"))
+        self.max_length = int(self.card["hyper"]["max_length"])
+        self.tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        # As transformers' truncation="only_second": the question is kept whole, the sentence cut.
+        self.tok.enable_truncation(self.max_length, strategy="only_second")
+        self.tok.no_padding()  # tokenizer.json may carry a padding setting; each pair is run alone
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads  # a handful of short pairs: threads cost more than they give
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
+    def logits(self, question: str, sentences: list[str], batch: int = 32) -> np.ndarray:
+        """One pair a run: the int8 graph quantises its activations with one scale per run, so in a
+        batch a pair's logit would depend on the pairs beside it (and on their padding). Alone, a
+        sentence gets the same score whatever else was retrieved. `batch` is ignored (the torch
+        model's signature)."""
+        out = np.zeros(len(sentences), dtype=np.float32)
+        for i, e in enumerate(self.tok.encode_batch([(question, s) for s in sentences])):
+            feed = {"input_ids": np.array([e.ids], dtype=np.int64),
+                    "attention_mask": np.array([e.attention_mask], dtype=np.int64),
+                    "token_type_ids": np.array([e.type_ids], dtype=np.int64)}
+            out[i] = self.session.run(None, feed)[0][0, 0]
+        return out
+
+
+def load(folder: Path) -> CrossEncoder | OnnxCross:
+    """The fastest working form of the committed model: the int8 ONNX graph (exported on first
+    use), else torch."""
+    from ingest.onnx_embed import enabled
+
+    if enabled():
+        path = export_onnx(folder)
+        if path is not None:
+            try:
+                return OnnxCross(folder, path)
+            except Exception as e:
+                log.warning("cross-encoder ONNX session failed (%s: %s); using torch", type(e).__name__, e)
+    return CrossEncoder(folder)
+
+
 _lock = threading.Lock()
-_loaded: dict[str, CrossEncoder | None] = {}
+_lock_export = threading.Lock()
+_loaded: dict[str, CrossEncoder | OnnxCross | None] = {}
 
 
-def shared(folder: Path | None = None) -> CrossEncoder | None:
+def shared(folder: Path | None = None) -> CrossEncoder | OnnxCross | None:
     """The process's cross-encoder, loaded on first use; None (with one warning line, once) when
     the files are missing or unreadable, so the engine runs on without it."""
     folder = Path(folder or DIR)
@@ -64,7 +194,7 @@ def shared(folder: Path | None = None) -> CrossEncoder | None:
     with _lock:
         if key not in _loaded:
             try:
-                _loaded[key] = CrossEncoder(folder)
+                _loaded[key] = load(folder)
             except Exception as e:  # missing folder, torn file, no transformers
                 log.warning("cross-encoder rerank off: cannot load %s (%s)", folder,
                             str(e).splitlines()[0] if str(e) else type(e).__name__)

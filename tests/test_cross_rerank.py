@@ -91,3 +91,40 @@ def test_missing_files_give_one_warning_line_and_the_engine_answers_without_them
     with caplog.at_level(logging.WARNING, logger="bot.rerank"):
         assert rerank.from_settings("cross", torn) is None
     assert len([r for r in caplog.records if r.name == "bot.rerank"]) == 1
+
+
+def test_the_bot_reads_with_onnx_int8_and_agrees_with_the_torch_model(model) -> None:
+    """Question time runs the int8 ONNX graph (no torch in the bot); its logits order pairs as the
+    committed torch model does."""
+    assert isinstance(model, crossenc.OnnxCross), "with onnxruntime present the stage must not run torch"
+    torch_model = crossenc.CrossEncoder(model.folder)
+    groups = [g for g in load_trecqa(TRECQA / "dev.csv")][:6]
+    for g in groups:
+        q, sents = clean(g.question), [clean(s) for s in g.sentences][:12]
+        a, b = model.logits(q, sents), torch_model.logits(q, sents)
+        assert np.corrcoef(a, b)[0, 1] > 0.98
+        assert np.max(np.abs(a - b)) < 0.75
+
+
+def test_a_fresh_process_scores_without_importing_torch(model) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from bot import crossenc; m = crossenc.shared(); "
+            "print(type(m).__name__, float(m.logits('Who won?', ['Smith won the race.'])[0]) == m.logits('Who won?', ['Smith won the race.'])[0], 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["OnnxCross", "True", "False"]
+
+
+def test_a_sentences_score_does_not_depend_on_what_else_was_retrieved(model) -> None:
+    """The int8 graph quantises activations per run: scored in one batch, a pair's logit moved with
+    its batchmates (and their padding). Each pair is run alone, so the same sentence gets the same
+    score whatever else the question retrieved."""
+    q = "Who did the court order to pay damages?"
+    s = "The court ordered the bank to pay the former employee 1.2 million euros in damages."
+    others = ["Shares fell 3 percent in early trading after the ruling, the steepest fall since the bank's listing in 2004.",
+              "The bank said it would appeal."]
+    alone = model.logits(q, [s])[0]
+    assert model.logits(q, [s] + others)[0] == alone
+    assert model.logits(q, others + [s])[2] == alone

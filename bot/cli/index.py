@@ -105,6 +105,10 @@ def cmd_ingest(app: App, args: argparse.Namespace) -> int:
         report.warnings.append(sync.missing_warning(missing))
     print_report(report, args.json, app.indexer.upgraded)
     alerts()
+    if app.settings.rerank == "cross":
+        from bot import crossenc
+
+        crossenc.prepare()
     rc = 0 if report.ok else 1
     if args.watch:
         return watch(app, targets or [str(app.settings.sources_dir)], args)
