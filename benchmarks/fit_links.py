@@ -1,7 +1,7 @@
 """Fitting the learned link model for the editor's review queue (`make train`:
 `python -m benchmarks.learned_links --fit`; `--check` refits and compares with the committed file).
 
-Training data: the spent real-world parts (data/eval/realworld/dev … heldout7; blind parts are
+Training data: the spent real-world parts (data/eval/realworld/dev … heldout10; blind parts are
 refused), each indexed as `factdesk eval` indexes it with the model switched off, and the pairs
 *relinking forms* — a claim in an earlier-dated source and a statement of a later-dated one that can
 overturn (a stored cue), not a headline (the shape `detect_across` is shown; `benchmarks/link_pairs.py`).

@@ -35,7 +35,8 @@ from bot.training_data import SEED  # the project's one training seed, not tuned
 
 from .link_pairs import Part, build, candidate_recall, index_part
 
-PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
+PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
+         "heldout9", "heldout10")
 GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 MODELS = {"lr": ("lr", False, 0.1), "lr+vec": ("lr", True, 0.01), "gbt": ("gbt", False, 0.0)}
 BOUND = 0.95  # the precision bound
