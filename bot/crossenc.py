@@ -55,8 +55,12 @@ class CrossEncoder:
         with torch.inference_mode():
             for i in range(0, len(sentences), batch):
                 chunk = sentences[i:i + batch]
-                enc = self.tok([question] * len(chunk), chunk, truncation="only_second",
-                               max_length=self.max_length, padding=True, return_tensors="pt")
+                try:
+                    enc = self.tok([question] * len(chunk), chunk, truncation="only_second",
+                                   max_length=self.max_length, padding=True, return_tensors="pt")
+                except Exception:  # the question alone fills the window: cut from both (`OnnxCross._encode`)
+                    enc = self.tok([question] * len(chunk), chunk, truncation="longest_first",
+                                   max_length=self.max_length, padding=True, return_tensors="pt")
                 out.append(self.model(**enc).logits[:, 0].float().numpy())
         return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
 
@@ -146,6 +150,11 @@ class OnnxCross:
         # As transformers' truncation="only_second": the question is kept whole, the sentence cut.
         self.tok.enable_truncation(self.max_length, strategy="only_second")
         self.tok.no_padding()  # tokenizer.json may carry a padding setting; each pair is run alone
+        # A question that alone fills the window cannot keep whole (the tokenizer raises): such a
+        # pair is cut from the longer side instead, so a pasted paragraph is scored, not a crash.
+        self.tok_long = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tok_long.enable_truncation(self.max_length, strategy="longest_first")
+        self.tok_long.no_padding()
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads  # a handful of short pairs: threads cost more than they give
         opts.inter_op_num_threads = 1
@@ -158,12 +167,19 @@ class OnnxCross:
         sentence gets the same score whatever else was retrieved. `batch` is ignored (the torch
         model's signature)."""
         out = np.zeros(len(sentences), dtype=np.float32)
-        for i, e in enumerate(self.tok.encode_batch([(question, s) for s in sentences])):
+        for i, e in enumerate(self._encode([(question, s) for s in sentences])):
             feed = {"input_ids": np.array([e.ids], dtype=np.int64),
                     "attention_mask": np.array([e.attention_mask], dtype=np.int64),
                     "token_type_ids": np.array([e.type_ids], dtype=np.int64)}
             out[i] = self.session.run(None, feed)[0][0, 0]
         return out
+
+    def _encode(self, pairs: list[tuple[str, str]]) -> list:  # tokenizers.Encoding
+        """The pairs cut "only_second" as trained; a question too long for that is cut longest-first."""
+        try:
+            return self.tok.encode_batch(pairs)
+        except Exception:  # tokenizers raises a bare Exception ("Sequence to truncate too short")
+            return self.tok_long.encode_batch(pairs)
 
 
 def load(folder: Path) -> CrossEncoder | OnnxCross:

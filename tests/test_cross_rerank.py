@@ -128,3 +128,17 @@ def test_a_sentences_score_does_not_depend_on_what_else_was_retrieved(model) -> 
     alone = model.logits(q, [s])[0]
     assert model.logits(q, [s] + others)[0] == alone
     assert model.logits(q, others + [s])[2] == alone
+
+
+def test_a_question_longer_than_the_models_window_is_scored_not_raised(model) -> None:
+    """Pairs are cut "only_second" (the question whole, the sentence cut) to the card's max_length
+    (96 tokens); a question that alone fills it made the tokenizer raise ("Sequence to truncate too
+    short") and the ask crash. Such a pair is cut from both sides instead; other pairs keep their
+    scores."""
+    q = "What did the finance minister say about the budget deficit and the pension reform " * 10
+    s = "The minister said the deficit would fall to 3 percent next year."
+    short = "What did the minister say about the deficit?"
+    for m in (model, crossenc.CrossEncoder(model.folder)):
+        got = m.logits(q, [s, s])
+        assert got.shape == (2,) and np.all(np.isfinite(got))
+        assert m.logits(short, [s])[0] == pytest.approx(m.logits(short, [s, s])[0], abs=1e-4)
