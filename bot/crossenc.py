@@ -94,12 +94,12 @@ def export_onnx(folder: Path) -> Path | None:
         return int8
     with _lock_export:
         if not fp32.exists():
+            tmp = fp32.with_suffix(f".{os.getpid()}.tmp")  # this process's own: another exporting at once writes its own
             try:
                 import torch
 
                 ce = CrossEncoder(folder)
                 fp32.parent.mkdir(parents=True, exist_ok=True)
-                tmp = fp32.with_suffix(f".{os.getpid()}.tmp")
                 ids = torch.ones(1, 8, dtype=torch.long)
                 names = ["input_ids", "attention_mask", "token_type_ids"]
 
@@ -120,6 +120,7 @@ def export_onnx(folder: Path) -> Path | None:
                 os.replace(tmp, fp32)
             except Exception as e:
                 log.warning("cross-encoder ONNX export failed (%s: %s); using torch", type(e).__name__, e)
+                tmp.unlink(missing_ok=True)  # a half-written graph, which no later run would reuse or remove
                 return None
     return quantize_int8(fp32, int8)
 

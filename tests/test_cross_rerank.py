@@ -142,3 +142,28 @@ def test_a_question_longer_than_the_models_window_is_scored_not_raised(model) ->
         got = m.logits(q, [s, s])
         assert got.shape == (2,) and np.all(np.isfinite(got))
         assert m.logits(short, [s])[0] == pytest.approx(m.logits(short, [s, s])[0], abs=1e-4)
+
+
+def test_a_failed_export_leaves_no_partial_file(tmp_path, monkeypatch, caplog) -> None:
+    """An export that fails part-way (disk full, a torch error) falls back to torch with one
+    warning, and removes its half-written temporary graph (~90 MB, named by pid: nobody else would)."""
+    import torch
+
+    monkeypatch.delenv("FACTDESK_ONNX_CACHE", raising=False)
+    (tmp_path / "model.safetensors").write_bytes(b"not weights")
+
+    class Fake:
+        def __init__(self, folder) -> None:  # type: ignore[no-untyped-def]
+            self.model = torch.nn.Identity()
+
+    def export(model, args, path, **kw):  # type: ignore[no-untyped-def]
+        with open(path, "wb") as f:
+            f.write(b"half a graph")
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(crossenc, "CrossEncoder", Fake)
+    monkeypatch.setattr(torch.onnx, "export", export)
+    with caplog.at_level(logging.WARNING, logger="bot.crossenc"):
+        assert crossenc.export_onnx(tmp_path) is None
+    assert [p.name for p in (tmp_path / "onnx-cache").iterdir()] == []
+    assert len([r for r in caplog.records if "export failed" in r.getMessage()]) == 1
