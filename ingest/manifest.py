@@ -250,7 +250,8 @@ class Manifest:
         if not rec["ids"]:
             return 1
         value = (rec["metadatas"][0] or {}).get("version", 1)
-        if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
+        # isdecimal, not isdigit: isdigit admits "²", which int() refuses with a traceback
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdecimal():
             raise IndexDamaged(f"the index at {self.gw.settings.index_location} has an unreadable {what} "
                                f"({rid.value} = {str(value)[:40]!r}); nothing was changed: run "
                                "`factdesk ingest --rebuild` to rebuild it from its sources")

@@ -198,3 +198,25 @@ def test_damaged_upgrade_metadata_is_one_line_and_loses_nothing(tmp_path, embedd
     Store(s, fresh=True).manifest.set_last_upgrade(json.dumps({"at": "x", "schema_from": []}))
     code, out, err = run("status", "--json")
     assert code == 0 and json.loads(out)["last_upgrade"] is None and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_version_record_of_unicode_digits_is_refused_in_one_line_not_a_traceback():
+    """"²" (and other digit characters `int` cannot read) passed `str.isdigit`, then `int` raised a
+    ValueError traceback instead of the one-line `IndexDamaged`; "١٢" is a number `int` reads."""
+    from types import SimpleNamespace
+
+    import pytest
+
+    from ingest.gateway import IndexDamaged
+    from ingest.manifest import Manifest
+
+    def manifest(value):  # type: ignore[no-untyped-def]
+        m = Manifest.__new__(Manifest)
+        m._get = lambda rid, *a, **kw: {"ids": [rid.value], "metadatas": [{"version": value}]}  # type: ignore[method-assign]
+        m.gw = SimpleNamespace(settings=SimpleNamespace(index_location="/tmp/index"))
+        return m
+
+    for bad in ("²", "4²", "eleven", 4.0, True):
+        with pytest.raises(IndexDamaged, match="unreadable correction detector version"):
+            manifest(bad).detector_version()
+    assert manifest("١٢").detector_version() == 12 and manifest(" 13 ").schema_version() == 13
