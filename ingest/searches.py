@@ -153,7 +153,9 @@ class RunSearches:
         return out
 
     def containing(self, needle: str, limit: int = 50, where: dict[str, Any] | None = None) -> list[StoredSentence]:
-        """`Store.containing(needle, limit, where)`."""
+        """`Store.containing(needle, limit, where)`'s signature, but with no filter or the cue filter
+        the first `limit` matches in sentence-id order, not the store's storage order (a different
+        set when more match); any other filter: the store's own answer."""
         if where is not None and where != self.cue_where:
             return first_rows(self.rows_by_id, self._find(needle), limit, where)
         ids = self._matches.get(needle)
