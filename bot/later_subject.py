@@ -6,6 +6,7 @@ beside it), and what it refers back to ("took them off it", "the phone maker"). 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -51,9 +52,17 @@ def same_subject(a: str, b: str) -> bool:
     number (a year or a figure is no subject), nor a word one of them writes as an ordinary word —
     capitalised only because it opens the other sentence ("Countries whose debt …" / "two
     countries", "Waterfront Toronto said …" / "Liverpool's waterfront")."""
-    plain = set(_PLAIN.findall(a)) | set(_PLAIN.findall(b))
+    plain = _plain_words(a) | _plain_words(b)
     names = {n for n in shared_names(a, b) if not _NUMBER.fullmatch(n) and n not in plain}
     return bool(names - GENERIC_NAMES - (TITLES - _in_shared_phrase(a, b)))
+
+
+# Read once per text: later coverage asks `same_subject` of every (cited, candidate) pair of every
+# question, and the same sentences come back question after question in a warm bot.
+@lru_cache(maxsize=100_000)
+def _plain_words(text: str) -> frozenset[str]:
+    """The words a sentence writes in lower case."""
+    return frozenset(_PLAIN.findall(text))
 
 
 # A run of capitalised words ("Justice Department", "Secretary of State"), without an opening article.
@@ -63,9 +72,13 @@ _CAP_RUN = re.compile(r"(?<![\w'’.-])(?!(?:The|A|An)\s)[A-Z][\w'’-]*(?:\s+(?
 def _in_shared_phrase(a: str, b: str) -> set[str]:
     """Words of a multi-word name both write the same ("the Justice Department" in both): a title
     word there is part of a name, not a title alone."""
-    def runs(t: str) -> set[str]:
-        return {" ".join(m.group(0).lower().split()) for m in _CAP_RUN.finditer(t)}
-    return {w for p in runs(a) & runs(b) for w in p.split()}
+    return {w for p in _cap_runs(a) & _cap_runs(b) for w in p.split()}
+
+
+@lru_cache(maxsize=100_000)
+def _cap_runs(text: str) -> frozenset[str]:
+    """The sentence's runs of capitalised words, lower-cased (read once per text, as `_plain_words`)."""
+    return frozenset(" ".join(m.group(0).lower().split()) for m in _CAP_RUN.finditer(text))
 
 
 def own_names(text: str) -> bool:
