@@ -163,7 +163,7 @@ def test_fitting_is_deterministic_and_the_threshold_is_chosen_out_of_fold():
 
 @pytest.mark.slow
 @pytest.mark.skipif(not __import__("os").environ.get("FACTDESK_REFIT"),
-                    reason="re-indexes the 8 training parts (~5 min on 2 cores): set FACTDESK_REFIT=1")
+                    reason="re-indexes the training parts (~5 min on 2 cores): set FACTDESK_REFIT=1")
 def test_the_fitting_command_reproduces_the_committed_decisions():
     """`python -m benchmarks.learned_links --check`: the same threshold and the same candidates on
     every training part as the committed file, and the parts' checksums unchanged."""
