@@ -74,13 +74,20 @@ def _weights_key(folder: Path) -> str:
 
 def onnx_files(folder: Path) -> tuple[Path, Path]:
     """(fp32 export, int8 copy) of the weights in `folder`: inside it under `onnx-cache/` when
-    writable (git-ignored), else the user's cache folder; keyed by the weights' checksum, so new
-    weights are exported anew and a stale export is never used."""
+    writable (git-ignored) or when its int8 copy is there already (made by a user who could write,
+    e.g. `factdesk ingest`, and read by a bot running as another), else the user's cache folder;
+    FACTDESK_ONNX_CACHE overrides. Keyed by the weights' checksum, so new weights are exported anew
+    and a stale export is never used."""
     from ingest.onnx_embed import cache_root
 
     key = _weights_key(folder)
-    base = folder / "onnx-cache" if os.access(folder, os.W_OK) and not os.environ.get("FACTDESK_ONNX_CACHE") \
-        else cache_root() / "cross"
+    local = folder / "onnx-cache"
+    if os.environ.get("FACTDESK_ONNX_CACHE"):
+        base = cache_root() / "cross"
+    elif os.access(folder, os.W_OK) or (local / f"{key}.int8.onnx").exists():
+        base = local
+    else:
+        base = cache_root() / "cross"
     return base / f"{key}.onnx", base / f"{key}.int8.onnx"
 
 

@@ -167,3 +167,22 @@ def test_a_failed_export_leaves_no_partial_file(tmp_path, monkeypatch, caplog) -
         assert crossenc.export_onnx(tmp_path) is None
     assert [p.name for p in (tmp_path / "onnx-cache").iterdir()] == []
     assert len([r for r in caplog.records if "export failed" in r.getMessage()]) == 1
+
+
+def test_a_reader_that_cannot_write_the_model_folder_uses_the_graph_made_there(tmp_path, monkeypatch) -> None:
+    """`factdesk ingest` (able to write bot/fitted/cross/) makes the int8 graph there; a bot running
+    as a user who cannot write that folder used to look only in its own cache folder, miss it, and
+    export again on its first question (torch imported, ~20 s) — the cost `prepare` exists to avoid."""
+    monkeypatch.delenv("FACTDESK_ONNX_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "cross"
+    folder.mkdir()
+    (folder / "model.safetensors").write_bytes(b"weights")
+    made = crossenc.onnx_files(folder)[1]  # as the writer sees it
+    assert made.parent == folder / "onnx-cache"
+    made.parent.mkdir()
+    made.write_bytes(b"graph")
+    monkeypatch.setattr(crossenc.os, "access", lambda path, mode: False)  # the reader cannot write there
+    assert crossenc.onnx_files(folder)[1] == made
+    made.unlink()  # nothing there: the reader's own cache folder
+    assert crossenc.onnx_files(folder)[1].is_relative_to(tmp_path / "cache")
