@@ -119,7 +119,11 @@ def export_onnx(folder: Path) -> Path | None:
                         return self.m(input_ids=input_ids, attention_mask=attention_mask,
                                       token_type_ids=token_type_ids).logits
 
-                with torch.no_grad():
+                import warnings
+
+                # The exporter warns about ops it maps (a user running `ingest` would see them): hold them.
+                with torch.no_grad(), warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
                     torch.onnx.export(_Wrap(ce.model), (ids, ids, torch.zeros_like(ids)), str(tmp),
                                       input_names=names, output_names=["logits"],
                                       dynamic_axes={k: {0: "batch", 1: "seq"} for k in names} | {"logits": {0: "batch"}},

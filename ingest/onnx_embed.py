@@ -115,7 +115,11 @@ def export(st_model: Any, model_dir: str) -> Path | None:
             names = ["input_ids", "attention_mask", "token_type_ids"]
             was_training = hf.training
             hf.eval()
-            with torch.no_grad():
+            import warnings
+
+            # The exporter warns about ops it maps; a user running `ingest` would see them: hold them.
+            with torch.no_grad(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
                 torch.onnx.export(_Wrap(hf), (ids, ids, torch.zeros_like(ids)), str(tmp), input_names=names,
                                   output_names=["last_hidden_state"],
                                   dynamic_axes={k: {0: "batch", 1: "seq"} for k in names + ["last_hidden_state"]},

@@ -109,3 +109,24 @@ def test_a_model_with_more_than_pooling_stays_on_torch(tmp_path, monkeypatch):
     v = e.embed(["The plant will employ 500 workers."])
     assert v.shape == (1, 32)
     assert np.allclose(e.embed_one("The plant will employ 500 workers."), v[0], atol=1e-5)
+
+
+def test_the_first_export_prints_nothing_but_the_ingest_report(tmp_path) -> None:
+    """The ONNX exporter warns about the ops it maps; a user's first `factdesk ingest` (which makes
+    the export) must show its report, not the exporter's warnings."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.md").write_text("---\ntitle: A\npublished: 2020-01-02\n---\nThe bridge over the Tarn reopened on Monday.\n", encoding="utf-8")
+    env = dict(os.environ, HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "share"),
+               FACTDESK_ONNX_CACHE=str(tmp_path / "cache"), HF_HUB_OFFLINE="1", PYTHONPATH=str(root))
+    out = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", str(src)], env=env, capture_output=True,
+                         text=True, timeout=600, cwd=str(root))
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert list((tmp_path / "cache").glob("*.onnx")), "the export was made"
+    assert "Warning" not in out.stderr and "opset" not in out.stderr, out.stderr[-2000:]
