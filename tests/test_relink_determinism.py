@@ -153,3 +153,21 @@ def test_a_search_through_the_index_picks_among_equals_by_sentence_id_whatever_t
         search = RunSearches(_Graph(rows, seed), {})
         answers.add(tuple(r.id for r in search.nearest([query], 5)[query.id]))
     assert answers == {("near#0", "s00#0", "s01#0", "s02#0", "s03#0")}
+
+
+def test_a_decisions_sentence_is_found_however_many_sentences_contain_it():
+    """Decisions name sentences by text; they were looked up among the first 50 sentences
+    containing it, in storage order. "Shares fell." sits inside 60 longer sentences written first:
+    the two exact ones were never reached, and the decision was reported as matching nothing."""
+    from types import SimpleNamespace
+
+    from ingest.corrections.relink import decision_finder
+
+    rows = [SimpleNamespace(id=f"a{i:02d}#0", text=f"Shares fell. Then {i} more.") for i in range(60)]
+    rows += [SimpleNamespace(id="z#3", text="Shares fell."), SimpleNamespace(id="b#1", text="Shares fell.")]
+
+    class Store:
+        def containing(self, needle, limit):  # type: ignore[no-untyped-def]
+            return [r for r in rows if needle in r.text][:limit]
+
+    assert decision_finder(Store())("Shares fell.") == ["b#1", "z#3"]

@@ -57,7 +57,14 @@ class _Finder:
 
     def __call__(self, text: str) -> list[str]:
         want = review._norm(text)
-        rows = self.store.containing(want[:200], 50) if want else []
+        if not want:
+            return []
+        # Every sentence containing the text, not the first 50 in storage order: past 50 (a short
+        # sentence inside longer ones, a repeated line) the exact ones found, or none, followed the
+        # order sources were written in, and an accepted decision could be reported unmatched.
+        limit = 50
+        while len(rows := self.store.containing(want[:200], limit)) >= limit:
+            limit *= 4
         hits = [r for r in rows if review._norm(r.text) == want]
         for r in hits:
             self.cache[r.id] = r.text
