@@ -94,14 +94,14 @@ def onnx_files(folder: Path) -> tuple[Path, Path]:
 def export_onnx(folder: Path) -> Path | None:
     """The int8 ONNX graph of the cross-encoder, exported and quantised on first call (torch is
     imported only then). None when exporting fails (the torch path is used)."""
-    from ingest.onnx_embed import quantize_int8
+    from ingest.onnx_embed import quantize_int8, temp_path
 
     fp32, int8 = onnx_files(folder)
     if int8.exists():
         return int8
     with _lock_export:
         if not fp32.exists():
-            tmp = fp32.with_suffix(f".{os.getpid()}.tmp")  # this process's own: another exporting at once writes its own
+            tmp = temp_path(fp32)  # this writer's own: another exporting at once writes its own
             try:
                 import torch
 

@@ -33,6 +33,15 @@ log = logging.getLogger(__name__)
 _EXPORT_LOCK = threading.Lock()
 
 
+def temp_path(target: Path) -> Path:
+    """A temporary file beside `target` that no other writer shares, renamed over it when whole.
+    The pid alone is not enough: two containers sharing a cache or model volume both run as pid 1,
+    and would write one file at once and rename a graph made of both."""
+    import secrets
+
+    return target.with_suffix(f".{os.getpid()}.{secrets.token_hex(4)}.tmp")
+
+
 def enabled() -> bool:
     return os.environ.get("FACTDESK_ONNX", "1").strip().lower() not in ("0", "false", "no", "off")
 
@@ -110,7 +119,7 @@ def export(st_model: Any, model_dir: str) -> Path | None:
                                   token_type_ids=token_type_ids).last_hidden_state
 
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            tmp = temp_path(target)
             ids = torch.ones(1, 8, dtype=torch.long)
             names = ["input_ids", "attention_mask", "token_type_ids"]
             was_training = hf.training
@@ -159,7 +168,7 @@ def quantize_int8(source: Path, target: Path) -> Path | None:
     with _EXPORT_LOCK:
         if target.exists():
             return target
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp = temp_path(target)
         try:
             import onnx
             from onnxruntime.quantization import QuantType, quantize_dynamic

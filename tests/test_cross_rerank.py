@@ -186,3 +186,32 @@ def test_a_reader_that_cannot_write_the_model_folder_uses_the_graph_made_there(t
     assert crossenc.onnx_files(folder)[1] == made
     made.unlink()  # nothing there: the reader's own cache folder
     assert crossenc.onnx_files(folder)[1].is_relative_to(tmp_path / "cache")
+
+
+def test_two_exporters_with_one_pid_write_different_temporary_files(tmp_path, monkeypatch) -> None:
+    """Two containers sharing a cache or model volume both run as pid 1: named by pid alone, their
+    exports wrote one temporary file at once, and the rename published a graph made of both."""
+    import torch
+
+    from ingest import onnx_embed
+
+    monkeypatch.delenv("FACTDESK_ONNX_CACHE", raising=False)
+    monkeypatch.setattr(onnx_embed.os, "getpid", lambda: 1)
+    (tmp_path / "model.safetensors").write_bytes(b"weights")
+    written: list[str] = []
+
+    class Fake:
+        def __init__(self, folder) -> None:  # type: ignore[no-untyped-def]
+            self.model = torch.nn.Identity()
+
+    def export(model, args, path, **kw):  # type: ignore[no-untyped-def]
+        written.append(str(path))
+        raise OSError("stop here")
+
+    monkeypatch.setattr(crossenc, "CrossEncoder", Fake)
+    monkeypatch.setattr(torch.onnx, "export", export)
+    monkeypatch.setattr(crossenc.os, "getpid", lambda: 1)
+    assert crossenc.export_onnx(tmp_path) is None and crossenc.export_onnx(tmp_path) is None
+    assert len(written) == 2 and written[0] != written[1]
+    target = tmp_path / "x.int8.onnx"
+    assert onnx_embed.temp_path(target) != onnx_embed.temp_path(target)
