@@ -76,7 +76,10 @@ class UpgradeRecord:
                 raise TypeError(f"an object was expected, not {type(obj).__name__}")
             links = obj.get("links")
             ints = {k: _int(obj[k]) for k in ("schema_from", "schema_to", "detector_from", "detector_to")}
-            migrations = tuple(_int(m) for m in obj.get("migrations", []))
+            migrations = obj.get("migrations", [])
+            if not isinstance(migrations, list):  # a string would be read digit by digit ("45" → 4, 5)
+                raise TypeError(f"migrations: a list was expected, not {type(migrations).__name__}")
+            migrations = tuple(_int(m) for m in migrations)
             return cls(at=str(obj["at"]), **ints, migrations=migrations,
                        links=None if links is None else LinkChanges(**{k: _int(links[k]) for k in
                                                                        ("kept", "changed", "added", "removed")}),

@@ -220,3 +220,15 @@ def test_a_version_record_of_unicode_digits_is_refused_in_one_line_not_a_traceba
         with pytest.raises(IndexDamaged, match="unreadable correction detector version"):
             manifest(bad).detector_version()
     assert manifest("١٢").detector_version() == 12 and manifest(" 13 ").schema_version() == 13
+
+
+def test_a_damaged_migrations_list_is_refused_not_read_digit_by_digit():
+    import pytest
+
+    from ingest.upgrades import UpgradeRecord, UpgradeRecordError
+
+    good = {"at": "2026-11-27T16:00:00Z", "schema_from": 3, "schema_to": 6, "detector_from": 1, "detector_to": 13,
+            "migrations": [4, 5], "links": None}
+    assert UpgradeRecord.from_json(good).migrations == (4, 5)
+    with pytest.raises(UpgradeRecordError, match="unreadable"):
+        UpgradeRecord.from_json(good | {"migrations": "45"})
