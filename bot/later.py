@@ -67,7 +67,7 @@ from .later_story import Stories, names_any, restates
 from .later_subject import (Surroundings, continues, own_names, point_overlap, refers_back, same_subject,
                             what_was_said)
 from .later_order import newest_first
-from .later_within import CHANGE_CUES as _CHANGE_CUES, same_measure, updates_within
+from .later_within import CHANGE_CUES as _CHANGE_CUES, same_measure, told_after, updates_within
 from .story import background, news_level, period_years, states_now
 
 
@@ -271,7 +271,9 @@ def _stated_change(cited: Sequence[Scored], pool: Sequence[Scored], have: set[st
            and not is_headline(s.sentence.text) and not background(s.sentence, asked=asked)
            and (s.sentence.cue in _CHANGE_CUES or (by_words and (states_now(s.sentence.text) or around.lead(s.sentence))))
            and (s.lex > 0 or s.dense >= tuning.question_dense)
-           and ((bool(question_names) and s.names >= 1.0) or shared_names(newest.text, s.sentence.text))]
+           and ((bool(question_names) and s.names >= 1.0) or shared_names(newest.text, s.sentence.text))
+           # told before an update the answer quotes already ("5:55 a.m. — … found safe"): not the newest word
+           and not any(told_after(s.sentence, c.sentence) for c in cited)]
     return sorted(out, key=lambda s: -s.score)[:1]
 
 

@@ -201,12 +201,16 @@ def _on_point(c: Scored, s: Scored, question: str, tuning: LaterTuning) -> bool:
 def updates_within(cited: Sequence[Scored], pool: Sequence[Scored], question: str,
                    tuning: LaterTuning = LaterTuning(), have: set[str] | frozenset[str] = frozenset()) -> list[Scored]:
     """The sentences of the cited sentences' own stories told after one of them on its point, not
-    already cited (`have`) and not the story's background (bot/story.py `background`). Which of a
+    already cited (`have`), not told before another cited sentence of the story (a newer update is
+    quoted already) and not the story's background (bot/story.py `background`). Which of a
     story's updates carries its news is later coverage's choice, as for any later story (one a
     story: bot/later.py `_one_per_source`)."""
     ids = {c.sentence.id for c in cited} | set(have)
+    # An update told before one the answer already quotes is not the story's newest word: with the
+    # first account and the 5:55 update both quoted, the 3:10 aside between them is no later coverage.
     return [s for s in pool if s.sentence.id not in ids and not background(s.sentence)
-            and any(told_after(c.sentence, s.sentence) and _on_point(c, s, question, tuning) for c in cited)]
+            and any(told_after(c.sentence, s.sentence) and _on_point(c, s, question, tuning) for c in cited)
+            and not any(told_after(s.sentence, c.sentence) for c in cited)]
 
 
 __all__ = ["CHANGE_CUES", "gives_figure", "opening", "overtakes", "same_measure", "told_after", "updates_within"]

@@ -247,3 +247,19 @@ def test_an_abstention_shows_the_update_of_a_first_account_first(tmp_path, setti
     assert "at eleven" in ans.citations[0].text, texts
     ans = engine.ask("How many people were hurt in the Tolland hall fire?")
     assert ans.answered and "at eleven" in ans.citations[0].text, [(c.role, c.text) for c in ans.citations]
+
+
+def test_an_update_told_before_one_the_answer_quotes_is_not_shown_as_later(embedder):
+    """When the answer quotes the first account and the story's newest update both, an update told
+    between them is not the story's newest word: no later line, however close to the question."""
+    q = "Is the Tessel dock still closed?"
+    first = _sc(embedder, "9:10 a.m. — The harbour master closes the Tessel dock to all ships.", "a", "2019-03-02", 1)
+    middle = _sc(embedder, "10:20 a.m. — The harbour master says the Tessel dock will stay closed for now.", "a",
+                 "2019-03-02", 2, dense=0.7)
+    newest = _sc(embedder, "11:45 a.m. — The harbour master reopens the Tessel dock to all ships.", "a", "2019-03-02", 3)
+    pool = [first, middle, newest]
+    # quoting the first account alone, the story's updates after it are later coverage
+    assert middle in updates_within([first], pool, q)
+    # quoting the first account and the newest update, the one between them is not
+    assert updates_within([first, newest], pool, q) == []
+    assert middle.sentence.id not in {s.sentence.id for s in later_statements([first, newest], pool, q, ["tessel"])}
