@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -66,10 +67,18 @@ class CrossEncoder:
 
 
 def _weights_key(folder: Path) -> str:
+    """The weights' checksum (first 16 hex digits), read once per file state: `prepare` and
+    `export_onnx` both ask, and hashing 45 MB is a tenth of a second."""
+    w = folder / "model.safetensors"
+    st = w.stat()
+    return _checksum(str(w.resolve()), st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _checksum(path: str, size: int, mtime_ns: int) -> str:
     import hashlib
 
-    h = hashlib.sha256((folder / "model.safetensors").read_bytes()).hexdigest()
-    return h[:16]
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
 
 def onnx_files(folder: Path) -> tuple[Path, Path]:
@@ -94,44 +103,17 @@ def onnx_files(folder: Path) -> tuple[Path, Path]:
 def export_onnx(folder: Path) -> Path | None:
     """The int8 ONNX graph of the cross-encoder, exported and quantised on first call (torch is
     imported only then). None when exporting fails (the torch path is used)."""
-    from ingest.onnx_embed import quantize_int8, temp_path
+    from ingest.onnx_embed import export_graph, quantize_int8
 
     fp32, int8 = onnx_files(folder)
     if int8.exists():
         return int8
     with _lock_export:
         if not fp32.exists():
-            tmp = temp_path(fp32)  # this writer's own: another exporting at once writes its own
             try:
-                import torch
-
-                ce = CrossEncoder(folder)
-                fp32.parent.mkdir(parents=True, exist_ok=True)
-                ids = torch.ones(1, 8, dtype=torch.long)
-                names = ["input_ids", "attention_mask", "token_type_ids"]
-
-                class _Wrap(torch.nn.Module):
-                    def __init__(self, m) -> None:  # type: ignore[no-untyped-def]
-                        super().__init__()
-                        self.m = m
-
-                    def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
-                        return self.m(input_ids=input_ids, attention_mask=attention_mask,
-                                      token_type_ids=token_type_ids).logits
-
-                import warnings
-
-                # The exporter warns about ops it maps (a user running `ingest` would see them): hold them.
-                with torch.no_grad(), warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    torch.onnx.export(_Wrap(ce.model), (ids, ids, torch.zeros_like(ids)), str(tmp),
-                                      input_names=names, output_names=["logits"],
-                                      dynamic_axes={k: {0: "batch", 1: "seq"} for k in names} | {"logits": {0: "batch"}},
-                                      opset_version=17, dynamo=False)
-                os.replace(tmp, fp32)
+                export_graph(CrossEncoder(folder).model, fp32, "logits", {0: "batch"})
             except Exception as e:
                 log.warning("cross-encoder ONNX export failed (%s: %s); using torch", type(e).__name__, e)
-                tmp.unlink(missing_ok=True)  # a half-written graph, which no later run would reuse or remove
                 return None
     return quantize_int8(fp32, int8)
 

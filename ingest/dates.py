@@ -58,3 +58,9 @@ def clock_minutes(m: "re.Match[str]") -> int:
     if m.group(4):
         return 0 if m.group(4).lower() == "midnight" else 12 * 60
     return (int(m.group(1)) % 12 + (12 if m.group(3).lower().startswith("p") else 0)) * 60 + int(m.group(2) or 0)
+
+
+def utc_now() -> str:
+    """Now, in UTC, ISO 8601 to the second ("2026-11-27T16:30:05Z"): how the index stamps its writes
+    (`indexed_at`, the last upgrade)."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -12,7 +12,6 @@ for reads by id, used only while it describes the generation Chroma publishes.
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import os
 import uuid
@@ -21,6 +20,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from .catalogsync import CatalogSync, chroma_records
+from .dates import utc_now
 from .gateway import IndexDamaged, ModelMismatch
 from .records import TEXT_KEY, Source, SourceRecord, stored_text
 
@@ -275,5 +275,5 @@ def _source_meta(source: Source, state: str, n_sentences: int) -> dict[str, Any]
         "corrects": json.dumps(source.corrects), "extra": json.dumps(source.extra),
         # When this version of the source was written (UTC, to the second): `factdesk sources`,
         # `factdesk status` and the Slack App Home show it; records written before it lack it.
-        "indexed_at": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "indexed_at": utc_now(),
     }

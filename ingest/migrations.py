@@ -20,7 +20,8 @@ from . import sourcelist
 from .records import stored_text
 from .settings import Settings
 from .store import Store
-from .upgrades import LinkChanges, UpgradeRecord, link_keys, save, utc_now
+from .dates import utc_now
+from .upgrades import LinkChanges, UpgradeRecord, link_keys, save
 
 log = logging.getLogger(__name__)
 

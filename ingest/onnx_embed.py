@@ -104,45 +104,53 @@ def export(st_model: Any, model_dir: str) -> Path | None:
     with _EXPORT_LOCK:
         if target.exists():
             return target
+        hf = st_model[0].auto_model
+        was_training = hf.training
+        hf.eval()
         try:
-            import torch
-
-            hf = st_model[0].auto_model
-
-            class _Wrap(torch.nn.Module):
-                def __init__(self, m: Any) -> None:
-                    super().__init__()
-                    self.m = m
-
-                def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
-                    return self.m(input_ids=input_ids, attention_mask=attention_mask,
-                                  token_type_ids=token_type_ids).last_hidden_state
-
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = temp_path(target)
-            ids = torch.ones(1, 8, dtype=torch.long)
-            names = ["input_ids", "attention_mask", "token_type_ids"]
-            was_training = hf.training
-            hf.eval()
-            import warnings
-
-            # The exporter warns about ops it maps; a user running `ingest` would see them: hold them.
-            with torch.no_grad(), warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                torch.onnx.export(_Wrap(hf), (ids, ids, torch.zeros_like(ids)), str(tmp), input_names=names,
-                                  output_names=["last_hidden_state"],
-                                  dynamic_axes={k: {0: "batch", 1: "seq"} for k in names + ["last_hidden_state"]},
-                                  opset_version=17, dynamo=False)
-            hf.train(was_training)
-            os.replace(tmp, target)  # atomic: a reader never sees half a file
+            export_graph(hf, target, "last_hidden_state", {0: "batch", 1: "seq"})
             return target
         except Exception as e:  # no onnx package, exporter change, read-only disk ...
             log.info("ONNX export skipped (%s: %s); queries use torch", type(e).__name__, e)
-            try:
-                tmp.unlink(missing_ok=True)  # type: ignore[possibly-undefined]
-            except Exception:
-                pass
             return None
+        finally:
+            hf.train(was_training)
+
+
+def export_graph(model: Any, target: Path, output: str, output_axes: dict[int, str]) -> None:
+    """Export a Hugging Face model — (input ids, attention mask, token types) → the `output` field of
+    its result — to an ONNX graph at `target`, batch and sequence length dynamic. Written to this
+    writer's own temporary file and renamed when whole (a reader never sees half a graph); the
+    temporary file is removed if the export fails. The exporter's warnings about the ops it maps
+    are held (a user running `ingest` would see them). Shared by the embedder's export and the
+    cross-encoder's (bot/crossenc.py)."""
+    import warnings
+
+    import torch
+
+    class _Wrap(torch.nn.Module):
+        def __init__(self, m: Any) -> None:
+            super().__init__()
+            self.m = m
+
+        def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
+            return getattr(self.m(input_ids=input_ids, attention_mask=attention_mask,
+                                  token_type_ids=token_type_ids), output)
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_path(target)
+    ids = torch.ones(1, 8, dtype=torch.long)
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(_Wrap(model), (ids, ids, torch.zeros_like(ids)), str(tmp), input_names=names,
+                              output_names=[output],
+                              dynamic_axes={**{k: {0: "batch", 1: "seq"} for k in names}, output: output_axes},
+                              opset_version=17, dynamo=False)
+        os.replace(tmp, target)  # atomic: a reader never sees half a file
+    finally:
+        tmp.unlink(missing_ok=True)  # a half-written graph, which no later run would reuse or remove
 
 
 QUANTIZE_MODES = ("", "int8")

@@ -111,9 +111,9 @@ class RunSearches:
             for r in todo:
                 ids = found[r.id]
                 got[r.id] = rank(r.vector, [have[i] for i in ids if i in have], n)
-                full = len(ids) >= fetch[r.id] and fetch[r.id] < MAX_FETCH  # Chroma may hold more
-                if full and _ties_past(r.vector, got[r.id], [have[i] for i in ids[-1:] if i in have], n):
-                    fetch[r.id] = min(MAX_FETCH, fetch[r.id] * 4)
+                more = _fetch_more(fetch[r.id], len(ids), r.vector, got[r.id], [have[i] for i in ids[-1:] if i in have], n)
+                if more:
+                    fetch[r.id] = more
                     again.append(r)
             todo = again
         return got
@@ -191,9 +191,10 @@ class RunSearches:
             else:
                 got = self.store.query(vector, fetch, among=self._cue_ids)
             best = rank(vector, got, n)
-            if len(got) < fetch or fetch >= MAX_FETCH or not _ties_past(vector, best, got[-1:], n):
+            more = _fetch_more(fetch, len(got), vector, best, got[-1:], n)
+            if not more:
                 return best
-            fetch = min(MAX_FETCH, fetch * 4)
+            fetch = more
 
     def cue(self) -> set[str]:
         """The ids of every sentence the cue filter admits (one read, ids only)."""
@@ -237,6 +238,16 @@ def rank(vector: Any, rows: Sequence[StoredSentence], n: int) -> list[StoredSent
     sims = _cosines(vector, rows)
     order = sorted(range(len(rows)), key=lambda i: (-sims[i], split_sentence_id(rows[i].id)))
     return [rows[i] for i in order[:n]]
+
+
+def _fetch_more(fetch: int, returned: int, vector: Any, best: Sequence[StoredSentence],
+                last: Sequence[StoredSentence], n: int) -> int:
+    """How many to ask Chroma for next, 0 when the cut is safe: a search that returned all it was
+    asked for (Chroma may hold more) and whose last row ties the n-th asks again for four times as
+    many, up to MAX_FETCH."""
+    if returned < fetch or fetch >= MAX_FETCH or not _ties_past(vector, best, last, n):
+        return 0
+    return min(MAX_FETCH, fetch * 4)
 
 
 def _ties_past(vector: Any, best: Sequence[StoredSentence], last: Sequence[StoredSentence], n: int) -> bool:

@@ -12,11 +12,12 @@ This module knows nothing of the CLI or Slack: wording is theirs (bot/upgrade_no
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
+
+from .dates import utc_now
 
 if TYPE_CHECKING:
     from .records import CorrectionLink
@@ -112,10 +113,6 @@ def _short(e: Exception) -> str:
     return " ".join(str(e).split())[:120] or type(e).__name__
 
 
-def utc_now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def link_keys(links: list[CorrectionLink]) -> dict[str, tuple]:
     """Shown links (never candidates) by id, with what each holds, for `LinkChanges.compare`."""
     return {lk.id: (tuple(sorted(lk.by)), lk.status) for lk in links if lk.status != "candidate"}
@@ -152,4 +149,4 @@ def pending(store: Store) -> PendingUpgrade | None:
 
 
 __all__ = ["LinkChanges", "PendingUpgrade", "UpgradeRecord", "UpgradeRecordError", "last", "link_keys", "pending",
-           "save", "utc_now"]
+           "save"]
