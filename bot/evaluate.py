@@ -15,6 +15,7 @@ report adds, per family: link recall, link precision and "later coverage shown".
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,47 @@ def _link_family(lk: CorrectionEntry) -> str:
     return _FAMILY_NAMES.get(fam, fam or "unlabelled")
 
 
+_DATED_ID = re.compile(r"-\d{4}-\d{2}-\d{2}$")
+
+
+def _story_key(source_id: str) -> str:
+    """The episode a real-world part's source belongs to, read from its id ("rw-broadcom-2018-03-15"
+    → "rw-broadcom")."""
+    return _DATED_ID.sub("", source_id)
+
+
+def score_newer(items: list[dict[str, Any]], answers: list[Answer], source_texts: dict[str, str]) -> dict[str, Any]:
+    """Later coverage read at the level of the story, beside `later_shown`'s exact sentence: for
+    questions with `newest`, the share whose answer quotes some sentence of the source holding the
+    newest statement (`newer_story_shown`: the reader sees the later story, if not its best
+    sentence); and the answers that quote a sentence of a dated episode source while a later source
+    of the same episode exists and nothing of it is quoted (`stale_quotes`, of
+    `answers_quoting_dated`) — the guarantee "never the old claim alone", counted. Episodes are read
+    from the real-world parts' dated source ids ("rw-broadcom-2018-03-15" → "rw-broadcom")."""
+    need = ok = 0
+    for q, a in zip(items, answers):
+        if not q.get("newest"):
+            continue
+        need += 1
+        holders = {sid for sid, t in source_texts.items() if any(p in t for p in q["newest"])}
+        if holders & {c.source for c in a.citations}:
+            ok += 1
+    dated = {sid: m.group(0)[1:] for sid in source_texts for m in [_DATED_ID.search(sid)] if m}
+    quoting = stale = 0
+    for a in answers:
+        shown = {c.source for c in a.citations}
+        quoted = shown & dated.keys()
+        if not quoted:
+            continue
+        quoting += 1
+        later = {sid for q in quoted for sid, day in dated.items()
+                 if _story_key(sid) == _story_key(q) and day > dated[q]}
+        if later and not later & shown:
+            stale += 1
+    return {"newer_story_shown": round(ok / need, 3) if need else None, "stale_quotes": stale,
+            "answers_quoting_dated": quoting}
+
+
 def score_families(header: dict[str, Any], links: list[CorrectionEntry], items: list[dict[str, Any]],
                    answers: list[Answer]) -> dict[str, Any]:
     """Per family: link recall (the expected claim flagged with its status by a sentence holding
@@ -234,6 +276,7 @@ def run_eval(settings: Settings, embedder: Embedder, path: Path) -> dict[str, An
         texts = {sid: r.text for sid, r in engine.store().get_sources(list(engine.store().source_records())).items()}
         links = engine.corrections()
     result = score(items, answers, texts)
+    result.update(score_newer(items, answers, texts))
     if "flags" in header:
         result.update(score_links(header["flags"], links))
     if "links" in header:
@@ -257,6 +300,9 @@ def format_report(r: dict[str, Any]) -> str:
     ]
     if "index_flag_recall" in r:
         rows += [("index flag recall", r["index_flag_recall"]), ("index false flags", r["index_false_flags"])]
+    if r.get("answers_quoting_dated"):
+        rows += [("later story shown", r.get("newer_story_shown")),
+                 ("stale quotes", f"{r['stale_quotes']} of {r['answers_quoting_dated']} answers quoting a dated story")]
     out = [f"eval: {r['file']}"] + [f"  {k:<28} {v}" for k, v in rows]
     if "families" in r:
         out += [f"  {'link recall':<28} {r['link_recall']}", f"  {'link precision':<28} {r['link_precision']}",
