@@ -70,6 +70,18 @@ class _NoAliasLoader(yaml.SafeLoader):
             raise SourceError("front matter uses a YAML alias (*name); aliases are not allowed")
         return super().compose_node(parent, index)
 
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        """A date-shaped value that is no real date ("2024-13-45", "2023-02-30") stays text, so
+        the field's own check names it ("published: '2024-13-45' is not a valid date") instead of
+        PyYAML's bare ValueError escaping as a logged traceback."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", _NoAliasLoader.construct_yaml_timestamp)
+
 
 def _scalar(value: Any) -> bool:
     return value is None or isinstance(value, (str, int, float, bool, dt.date))

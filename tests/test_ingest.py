@@ -162,6 +162,8 @@ def test_url_ingest_and_url_errors(web, settings, indexer):
     ("fm.md", b"---\ntitle: [unclosed\n---\nBody text here.\n", "malformed front matter"),
     ("noclose.md", b"---\ntitle: x\nBody text here.\n", "malformed front matter"),
     ("date.md", b"---\npublished: someday\n---\nBody text here.\n", "not a date"),
+    ("nodate.md", b"---\npublished: 2024-13-45\n---\nBody text here.\n", "not a valid date"),
+    ("feb30.md", b"---\ndate: 2023-02-30\n---\nBody text here.\n", "not a valid date"),
     ("pic.png", b"\x89PNG", "unsupported file type"),
 ])
 def test_bad_files_fail_clearly_and_leave_the_index(tmp_path, indexer, name, data, reason):
