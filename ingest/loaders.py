@@ -34,7 +34,9 @@ def slugify(value: str) -> str:
     return s[:80] or "source"
 
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+# The whole value, or the date before a time ("2019-06-10T10:00Z", "2019-06-10 10:00"): a prefix of
+# "2019/06/10" or "20190610" read as the year "2019" would silently date the source to a year.
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?=$|[T\s])")
 
 
 def normalise_date(value: Any) -> str:

@@ -164,6 +164,8 @@ def test_url_ingest_and_url_errors(web, settings, indexer):
     ("date.md", b"---\npublished: someday\n---\nBody text here.\n", "not a date"),
     ("nodate.md", b"---\npublished: 2024-13-45\n---\nBody text here.\n", "not a valid date"),
     ("feb30.md", b"---\ndate: 2023-02-30\n---\nBody text here.\n", "not a valid date"),
+    ("slashes.md", b"---\npublished: 2019/06/10\n---\nBody text here.\n", "not a date"),
+    ("packed.md", b"---\npublished: 20190610\n---\nBody text here.\n", "not a date"),
     ("pic.png", b"\x89PNG", "unsupported file type"),
 ])
 def test_bad_files_fail_clearly_and_leave_the_index(tmp_path, indexer, name, data, reason):
@@ -192,3 +194,18 @@ def test_duplicate_ids_are_refused(tmp_path, indexer):
     report = indexer.ingest([str(tmp_path / "a"), str(tmp_path / "b")])
     assert sorted(r.status for r in report.results) == ["added", "failed"]
     assert any("unique `id:`" in r.reason for r in report.results if r.status == "failed")
+
+
+def test_dates_are_kept_whole_or_refused():
+    """A date is read whole or not at all: "2019/06/10" once became "2019" without a word, which
+    dated the source to a year — and a year is never later than "2019-06", so it silently stopped
+    correcting anything dated that year."""
+    from ingest.loaders import SourceError, normalise_date
+
+    assert normalise_date("2019-06-10T10:00:00Z") == "2019-06-10"
+    assert normalise_date("2019-06-10 10:00") == "2019-06-10"
+    assert normalise_date("2019-06") == "2019-06"
+    assert normalise_date(2019) == "2019"
+    for bad in ("2019/06/10", "20190610", 20190610, "2019-6", "2019.06", "2019-06-10garbage"):
+        with pytest.raises(SourceError, match="not a date"):
+            normalise_date(bad)
