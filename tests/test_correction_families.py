@@ -193,3 +193,43 @@ NOTHING = [
 def test_what_must_link_nothing(embedder, a, b):
     ev = _ev(embedder, a, b)
     assert ev is None or ev.verdict != SURE, ev
+
+
+# Both refer back: the claim names its entity only in the sentence before it ("The group …"), the later
+# statement only in the sentence beside it ("… the exile group …"); the two antecedents share the name.
+BOTH_REFER_BACK = [
+    ("Its members belong to the Sarvan Liberation Front, an armed movement in the hills.",
+     "The group has been on the interior ministry's list of banned organisations since 2009.",
+     "The Sarvan Liberation Front has spent years lobbying for recognition.",
+     "The ministry took the rebel movement off its list of banned organisations on Thursday."),
+    ("The shipments were made by Korvel Metals, a smelter based in Tansk.",
+     "The company has been on the customs agency's watch list since March.",
+     "Korvel Metals hired auditors after the shipments were seized.",
+     "On Monday the agency removed the smelter from its watch list."),
+    ("The residents belong to the Order of the Silver Lamp, a religious community.",
+     "The community remains on the state register of unrecognised sects.",
+     "The Order of the Silver Lamp had petitioned the court for years.",
+     "The justice minister decided on Friday to remove the sect from the register of unrecognised sects."),
+]
+
+
+@pytest.mark.parametrize("before,a,beside,b", BOTH_REFER_BACK)
+def test_claim_and_later_statement_both_refer_back_to_one_name(embedder, before, a, beside, b):
+    sim = _sim(embedder, a, b)
+    # Without the later statement's neighbour nothing names the subject on both sides.
+    ev0 = evidence(a, b, sim, [], 5, a_before=before)
+    assert ev0 is None or ev0.verdict != SURE
+    ev = evidence(a, b, sim, [(4, beside)], 5, a_before=before)
+    assert ev is not None and ev.verdict == SURE and ev.family == "status" and ev.status == "superseded", ev
+    assert ev.window == [4]  # the neighbour that names the entity is quoted with the link
+
+
+@pytest.mark.parametrize("b,lifted", [
+    ("The ministry decided on Friday to remove Korvel Metals from its watch list.", True),
+    ("The board voted on Monday to strike Korvel Metals off the list of approved smelters.", True),
+    ("The ministry refused on Friday to remove Korvel Metals from its watch list.", False),
+    ("The ministry plans to remove Korvel Metals from its watch list next year.", False),
+])
+def test_a_decision_to_take_off_a_list_takes_it_off_and_a_plan_or_refusal_does_not(b, lifted):
+    from ingest.corrections import signals as sg
+    assert ("listed" in sg.signals(b).lifts) is lifted

@@ -77,7 +77,10 @@ def __getattr__(name: str) -> Any:
 # restated and polarity rules too ("removed Vantor from its list"); a count in the present tense is of its verb.
 # 13: relinking's searches answer from the stored rows, not from how Chroma's approximate index was built
 # (ingest/searches.py: exact over a run's rows, else re-ranked by exact cosine, ties by sentence id).
-DETECTOR_VERSION = 13
+# 14: both sides refer back (a claim opening "The group …" and a later statement naming the group only
+# beside it share their antecedents' name: families.evidence), and a decision to take something off a list
+# takes it off ("decided on Friday to remove the exile group from the list").
+DETECTOR_VERSION = 14
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

@@ -124,6 +124,15 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     basis = "name"
     if not subj and a_before and _ANAPHOR.match(a):
         subj, basis = shared_names(a_before, b), "anaphor"  # the claim refers back to what the sentence before named
+        if not subj and not story:
+            # Both refer back: the claim to the sentence before it ("The group has been on the list …"
+            # after "… belong to the People's Mujahedin of Iran"), the later statement to a neighbour
+            # ("… to remove the exile group from the list" beside "The People's Mujahedin of Iran has
+            # spent years …") — the two antecedents share the name.
+            for idx, t in (window or []):
+                if shared_names(a_before, t):
+                    subj, used = shared_names(a_before, t), [idx]
+                    break
     if not subj and len(point) >= 2:
         subj, basis = _definite(a, b), "definite"  # "the university" for "the University of Virginia"
     if not (subj or story or (not lead_names(a) and sim >= tuning.noun_subject_sim)

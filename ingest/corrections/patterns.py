@@ -134,7 +134,10 @@ _STATES: dict[str, tuple[str, str]] = {
                     r"restor\w*|available again|back online|back up|unblock\w*|reinstat\w*|resum\w*|reopen\w*"),
     "listed": (r"listed|on (?:the|a|its) (?:[\w'’.-]+ ){0,5}(?:list|blacklist|register)|included|"
                r"an? (?:[\w'’.-]+ ){0,4}(?:site|member)",
-               r"delisted|(?:struck|took|taken|takes|removed|removes|dropped|drops|deleted) (?:[\w'’.,-]+ ){0,4}"
+               r"delisted|(?:struck|took|taken|takes|removed|removes|dropped|drops|deleted|"
+               # a decision taken is the act done ("decided on Friday to remove the group from the list"); "plans
+               # to remove", "refused to remove" are not
+               r"(?:decided|agreed|voted|chose|moved|ordered)(?: \w+){0,3} to (?:strike|take|remove|drop|delete)) (?:[\w'’.,-]+ ){0,4}"
                r"(?:off|from) (?:the|its|a|their) (?:[\w'’.-]+ ){0,4}(?:list|blacklist|register)|struck off"),
     "declared": (r"declared|emergency|state of emergency|lockdown|curfew|martial law|pandemic",
                  r"lifted|ended|expired|revoked|rescinded"),
