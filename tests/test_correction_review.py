@@ -130,3 +130,19 @@ def test_declared_corrects_keep_working_beside_decisions(run):
     assert run("ingest")[0] == 0
     link = _links(run)["Lorne Harbour remains closed to shipping, the port said."]
     assert link["origin"] == "declared" and link["status"] == "corrected"
+
+
+def test_a_decision_is_refused_when_the_sources_folder_is_not_there(run, monkeypatch, tmp_path):
+    """The default corrections.yml is `FACTDESK_SOURCES_DIR/corrections.yml`, and that folder is
+    relative (data/sources): an editor running `corrections reject` from another directory got a
+    fresh data/sources/ made there, the decision written into it, and lost on the next re-index run
+    from the sources' own folder. Now: one line naming the folder, nothing written or applied."""
+    run("ingest")
+    lid = _links(run)[CLAIM]["id"]
+    elsewhere = tmp_path / "elsewhere" / "data" / "sources"
+    monkeypatch.setenv("FACTDESK_SOURCES_DIR", str(elsewhere))
+    code, out, err = run("corrections", "reject", lid)
+    assert code == 2 and "does not exist" in err and str(elsewhere) in err and "FACTDESK_SOURCES_DIR" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "elsewhere").exists()
+    assert CLAIM in _links(run)  # not applied either

@@ -113,6 +113,12 @@ def decide(settings: Any, store: Any, pair: str, decision: str, status: str = ""
         raise DecisionError("decision must be accept or reject")
     found = next((p for p in pairs(store, candidates=True) + pairs(store) if p.id == pair), None)
     path = review.decisions_path(settings)
+    if not settings.corrections_file and not path.parent.is_dir():
+        # The default file lives in the sources folder, a relative path: from another directory a
+        # decision would go into a new data/sources/ there and never be replayed by a re-index.
+        raise DecisionError(f"the sources folder {path.parent.absolute()} does not exist, so corrections.yml cannot be kept "
+                            "beside the sources: run from the folder holding them, or set FACTDESK_SOURCES_DIR "
+                            "(or FACTDESK_CORRECTIONS_FILE); nothing was recorded")
     if found is None:
         known = {d.id: d for d in review.load(path)}
         if pair in known:  # re-deciding a recorded pair (e.g. un-rejecting): texts come from the file
