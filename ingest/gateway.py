@@ -60,6 +60,12 @@ def _refusing_embedding_function():
         def build_from_config(config: dict[str, Any]) -> RefuseToEmbed:
             return RefuseToEmbed()
 
+    # A collection's stored schema names its embedding function; a process that opens (rather
+    # than creates) the collection rebuilds it by that name from Chroma's registry, and warned
+    # "Could not reconstruct embedding function factdesk-refuse" on every write until it is known.
+    from chromadb.utils.embedding_functions import known_embedding_functions
+
+    known_embedding_functions.setdefault(RefuseToEmbed.name(), RefuseToEmbed)
     return RefuseToEmbed()
 
 

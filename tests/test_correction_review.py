@@ -146,3 +146,24 @@ def test_a_decision_is_refused_when_the_sources_folder_is_not_there(run, monkeyp
     assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "elsewhere").exists()
     assert CLAIM in _links(run)  # not applied either
+
+
+
+def test_deciding_prints_no_chroma_warning(run, tmp_path):
+    """`corrections reject` in a new process (a write to a collection it only opened) printed
+    Chroma's "UserWarning: Could not reconstruct embedding function factdesk-refuse" twice on every
+    decision: the collection's stored schema names factdesk's refusing embedding function, which
+    Chroma could not look up by name. In-process the collection's schema is still the one it was
+    created with, so this needs a process of its own."""
+    import os
+    import subprocess
+    import sys
+
+    run("ingest")
+    lid = _links(run)[CLAIM]["id"]
+    env = {**os.environ, "FACTDESK_SOURCES_DIR": str(run.src), "FACTDESK_DATA_DIR": str(tmp_path / "data"),
+           "HF_HUB_OFFLINE": "1", "PYTHONWARNINGS": "always"}
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "corrections", "reject", lid], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "reconstruct embedding function" not in done.stderr
