@@ -139,3 +139,17 @@ def test_eval_command(run):
     code, _, err = run("eval", "--file", path, "--min-hit", "1.01")
     assert code == 1 and "below --min-hit" in err
     assert run("eval", "--file", "/no/such.jsonl")[0] == 2
+
+
+def test_piped_chat_never_asks_a_command_as_a_question(run):
+    """Piped, `/sources` and `/corrections` (the interactive chat's commands) were asked as questions
+    and answered with Megvii sentences, and `/q` (which quits the interactive chat) too. Now a
+    command line is never a question: /q quits, the listing commands point to their own commands,
+    an unknown one names those that work here — each as one {"question", "error"} line."""
+    run("ingest", str(SOURCES))
+    code, out, _ = run("chat", stdin="/sources\n/corrections\n/bogus\nWho developed the police app?\n/q\nHow many employees?\n")
+    turns = [json.loads(x) for x in out.splitlines()]
+    assert [t["question"] for t in turns] == ["/sources", "/corrections", "/bogus", "Who developed the police app?"]
+    assert "factdesk sources --json" in turns[0]["error"] and "factdesk corrections --json" in turns[1]["error"]
+    assert "/reset" in turns[2]["error"] and "/quit" in turns[2]["error"]
+    assert turns[3]["answered"] and code == 2

@@ -42,20 +42,24 @@ def _answer_lines(app: App, lines, conv=None, *, json_out: bool, verbose: bool =
     out = None if json_out else console()
     rc = 0
     for line in lines:
-        if conv is not None and line.strip() in ("/quit", "/exit"):
+        if conv is not None and line.strip() in ("/quit", "/exit", "/q"):
             break
         if conv is not None and line.strip() == "/reset":
             conv.reset()
             continue
-        try:
-            ans, error = answer_or_error(app, line, conv)
-        except StoreError as e:
-            # The index went away or the server is down: say so for this line and keep
-            # going; the engine reconnects on the next one.
-            ans, error, rc = None, str(e), 1
+        if conv is not None and line.strip().startswith("/"):
+            # As in the interactive chat, a line opening with "/" is a command, never a question.
+            ans, error, rc = None, _piped_command_error(line.strip()), rc or 2
         else:
-            if error:
-                rc = rc or 2
+            try:
+                ans, error = answer_or_error(app, line, conv)
+            except StoreError as e:
+                # The index went away or the server is down: say so for this line and keep
+                # going; the engine reconnects on the next one.
+                ans, error, rc = None, str(e), 1
+            else:
+                if error:
+                    rc = rc or 2
         if error:
             if json_out:
                 dump({"question": printable(line), "error": error})
@@ -71,6 +75,14 @@ def _answer_lines(app: App, lines, conv=None, *, json_out: bool, verbose: bool =
 
             render_answer(ans, out, verbose=verbose)
     return rc
+
+
+def _piped_command_error(line: str) -> str:
+    """Why a chat command cannot run in a piped chat, whose every output line is one turn's JSON."""
+    word = line.split()[0]
+    if word in ("/sources", "/corrections"):
+        return f"{word} works only in the interactive chat; use `factdesk {word[1:]} --json`"
+    return f"unknown command {printable(word)[:40]}: in a piped chat the commands are /reset and /quit"
 
 
 def cmd_ask(app: App, args: argparse.Namespace) -> int:
@@ -194,7 +206,8 @@ examples:
   printf 'Who developed the police app?\\nHow much revenue does it have?\\n' | factdesk chat --json
 
 --json (or piped input) reads one turn per line and prints one Answer JSON per line (as
-  `factdesk ask --json`); /reset and /quit work there too.
+  `factdesk ask --json`); /reset and /quit work there too, and any other line opening with "/" gives
+  an error line ({"question", "error"}), never an answer.
 
 An interactive chat reads every sentence row into memory in the background (seconds at 100k
 sentences, again after each re-index) so that answers come faster; FACTDESK_WARM_ROWS=0 turns that
