@@ -138,7 +138,7 @@ def run_set(path: Path, embedder, scorer, listing: bool) -> dict[str, Any]:
                              "cited": [c.text[:90] for c in a.citations]})
         st = engine.store()
         texts = {sid: r.text for sid, r in st.get_sources(list(st.source_records())).items()}
-    r = score(items, answers, texts)
+    r = score(items, answers, texts, header.get("flags"))
     out = {k: r[k] for k in ("hit_rate", "sentence_precision", "abstention", "false_abstention",
                              "answerable", "unanswerable")}
     out["causes"] = {c: causes.get(c, 0) for c in CAUSES}

@@ -83,7 +83,7 @@ def eval_set(path: Path, embedder, scorer) -> dict[str, Any]:
                 recall_adapted.append(any(any(p in c.text for p in q["expect"]) for c in cands))
         st = engine.store()
         texts = {sid: r.text for sid, r in st.get_sources(list(st.source_records())).items()}
-    r = score(items, answers, texts)
+    r = score(items, answers, texts, header.get("flags"))
     r["recall_at_40"] = round(float(np.mean(recall)), 3) if recall else None
     r["recall_at_40_adapted_query"] = round(float(np.mean(recall_adapted)), 3) if recall_adapted else None
     return r

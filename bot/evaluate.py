@@ -52,7 +52,11 @@ def _has(text: str, phrases: list[str]) -> bool:
     return any(p in text for p in phrases)
 
 
-def score(items: list[dict[str, Any]], answers: list[Answer], source_texts: dict[str, str]) -> dict[str, Any]:
+def score(items: list[dict[str, Any]], answers: list[Answer], source_texts: dict[str, str],
+          expected_flags: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """Answer-level figures. A cited flag is false unless a question's `flag` or the header's
+    `flags` (`expected_flags`: the claims the index must flag) names its claim, or its question
+    says `no_flag`."""
     answerable = [(q, a) for q, a in zip(items, answers) if q.get("answerable", True)]
     unanswerable = [(q, a) for q, a in zip(items, answers) if not q.get("answerable", True)]
     hits = cited = correct = 0
@@ -62,6 +66,7 @@ def score(items: list[dict[str, Any]], answers: list[Answer], source_texts: dict
     verbatim_ok = verbatim_all = 0
     failures: list[dict[str, Any]] = []
     all_flag_phrases = [p for q in items for ps in (q.get("flag") or {}).values() for p in ps]
+    all_flag_phrases += [p for ps in (expected_flags or {}).values() for p in ps]
     for q, a in answerable:
         expect = q.get("expect", [])
         good = expect + q.get("also", [])
@@ -275,7 +280,7 @@ def run_eval(settings: Settings, embedder: Embedder, path: Path) -> dict[str, An
             answers.append(a)
         texts = {sid: r.text for sid, r in engine.store().get_sources(list(engine.store().source_records())).items()}
         links = engine.corrections()
-    result = score(items, answers, texts)
+    result = score(items, answers, texts, header.get("flags"))
     result.update(score_newer(items, answers, texts))
     if "flags" in header:
         result.update(score_links(header["flags"], links))

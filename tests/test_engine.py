@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.conversation import Conversation
@@ -104,3 +106,40 @@ def test_questions_about_the_source_are_answered_from_its_metadata(seed_engine, 
 def test_a_question_about_the_report_is_not_a_metadata_question(seed_engine):
     ans = seed_engine.ask("When was the Human Rights Watch report published?")
     assert all(c.field is None for c in ans.citations)
+
+
+CLOSED = """---
+id: bridge-closed
+title: City closes Elm Street bridge
+publisher: Gazette (fictional)
+published: 2024-03-02
+---
+The city closed the Elm Street bridge on Friday after inspectors found cracks in two support beams.
+The bridge will remain closed until repairs are finished, the transport department said.
+"""
+REOPENED = """---
+id: bridge-reopened
+title: Elm Street bridge reopens
+publisher: Gazette (fictional)
+published: 2024-05-10
+---
+The Elm Street bridge reopened on Thursday after two months of repairs.
+"""
+
+
+def test_eval_counts_a_cited_flag_the_header_expects_as_no_false_flag(settings, embedder, tmp_path):
+    """The set's header lists the claims that must be flagged; an answer citing one of them with
+    its flag was counted a "false flag" (only questions' own `flag` phrases were accepted), so a
+    set whose flags were all right reported false flags and failures."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "closed.md").write_text(CLOSED)
+    (src / "reopened.md").write_text(REOPENED)
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in [
+        {"sources": str(src), "flags": {"superseded": ["will remain closed until repairs"]}},
+        {"question": "Is the Elm Street bridge still closed?", "answerable": True, "expect": ["reopened on Thursday"]},
+    ]) + "\n")
+    r = run_eval(settings, embedder, path)
+    assert r["index_flag_recall"] == 1.0 and r["index_false_flags"] == 0
+    assert r["false_flags"] == 0, r["failures"]
