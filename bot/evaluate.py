@@ -28,8 +28,11 @@ from .conversation import Conversation
 
 
 def load_eval(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The header (the first object) and the questions. Every later line must be a question: one
+    whose "question" key was mistyped would otherwise merge into the header and drop out unseen."""
     header: dict[str, Any] = {}
     items: list[dict[str, Any]] = []
+    first = True
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
@@ -43,8 +46,13 @@ def load_eval(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
             raise ValueError(f"{path}:{n}: 'question' must be text")
         if "question" in d:
             items.append(d)
-        else:
+        elif first:
             header.update(d)
+        else:
+            raise ValueError(f'{path}:{n}: no "question" (only the first line, the header, goes without one)')
+        first = False
+    if not items:
+        raise ValueError(f"{path}: no questions (one JSON object a line, each with a \"question\")")
     return header, items
 
 

@@ -153,3 +153,17 @@ def test_piped_chat_never_asks_a_command_as_a_question(run):
     assert "factdesk sources --json" in turns[0]["error"] and "factdesk corrections --json" in turns[1]["error"]
     assert "/reset" in turns[2]["error"] and "/quit" in turns[2]["error"]
     assert turns[3]["answered"] and code == 2
+
+
+def test_eval_refuses_a_set_with_a_line_that_lost_its_question(run, tmp_path):
+    """A question line whose "question" key was mistyped was merged into the header without a word
+    and the set scored without it; a file with no question at all printed a report of Nones, exit 0
+    (and `--min-hit` said "hit rate None is below"). Both are now one line, exit 2."""
+    path = tmp_path / "set.jsonl"
+    path.write_text('{"sources": "%s"}\n{"question": "Who developed the police app?", "expect": ["CETC"]}\n'
+                    '{"qustion": "How much revenue?", "expect": ["$30 billion"]}\n' % SOURCES)
+    code, out, err = run("eval", "--file", str(path))
+    assert code == 2 and out == "" and f"{path}:3: no \"question\"" in err and len(err.strip().splitlines()) == 1
+    path.write_text('{"sources": "%s"}\n' % SOURCES)
+    code, out, err = run("eval", "--file", str(path))
+    assert code == 2 and out == "" and "no questions" in err
