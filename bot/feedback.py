@@ -7,6 +7,7 @@ write at once, and because a user who changes their mind should replace their vo
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -86,13 +87,26 @@ class FeedbackLog:
                 "sources": [{"source": s} | d for s, d in sorted(per_src.items())], "path": str(self.path)}
 
 
+# What a Slack user typed is printed to an editor's terminal: escape sequences (CSI "ESC [ … m",
+# OSC "ESC ] … BEL" that retitles the window or writes the clipboard) go whole, other C0/C1 controls
+# one by one, and line breaks become spaces so one vote stays one line.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?")
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _one_line(text: str) -> str:
+    """`text` as one printable line (see _ESCAPES)."""
+    return " ".join(_CONTROLS.sub(" ", _ESCAPES.sub("", text)).split())
+
+
 def format_summary(s: dict[str, Any]) -> str:
+    """The text summary for a terminal; every question and source id through `_one_line`."""
     if not s["votes"]:
         return f"no feedback yet ({s['path']})"
     lines = [f"{s['votes']} vote(s): 👍 {s['up']}  👎 {s['down']}", "", "by question (most 👎 first):"]
     for q in s["questions"][:20]:
-        lines.append(f"  👍 {q['up']:>3}  👎 {q['down']:>3}  {q['question']}")
+        lines.append(f"  👍 {q['up']:>3}  👎 {q['down']:>3}  {_one_line(q['question'])}")
     if s["sources"]:
         lines += ["", "by cited source:"]
-        lines += [f"  👍 {d['up']:>3}  👎 {d['down']:>3}  {d['source']}" for d in s["sources"]]
+        lines += [f"  👍 {d['up']:>3}  👎 {d['down']:>3}  {_one_line(d['source'])}" for d in s["sources"]]
     return "\n".join(lines)

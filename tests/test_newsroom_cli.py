@@ -280,3 +280,21 @@ def test_a_terminal_answer_names_its_source_once_and_offsets_only_when_verbose(r
     assert "corrected by [1]–[3] above" in out
     code, out, _ = run("-v", "ask", FACE_Q)
     assert "sentence 3 (chars 354–654)" in out and "(detected)" in out
+
+
+def test_feedback_prints_a_slack_users_question_as_one_safe_line(run, tmp_path):  # noqa: F811
+    """Votes carry what a Slack user typed; `factdesk feedback` printed it raw, so an escape sequence
+    in a question (or a source id) reached the editor's terminal and a newline broke the listing."""
+    import os
+
+    from bot.feedback import FeedbackLog, Vote
+
+    log = FeedbackLog(os.environ["FACTDESK_DATA_DIR"])
+    log.record(Vote(user="U1", question="\x1b]0;owned\x07What is\x1b[2J Megvii?\nsecond line", answer="a",
+                    sources=["src\x1b[31m"], vote=-1))
+    code, out, _ = run("feedback")
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out
+    assert "👎   1  What is Megvii? second line\n" in out and "👎   1  src\n" in out
+    code, out, _ = run("feedback", "--json")
+    assert json.loads(out)["questions"][0]["question"].startswith("\x1b]0;owned")  # JSON keeps the record as it is
