@@ -233,3 +233,36 @@ def test_claim_and_later_statement_both_refer_back_to_one_name(embedder, before,
 def test_a_decision_to_take_off_a_list_takes_it_off_and_a_plan_or_refusal_does_not(b, lifted):
     from ingest.corrections import signals as sg
     assert ("listed" in sg.signals(b).lifts) is lifted
+
+
+# Where a finding was published withdraws it: the journal, magazine or paper named as its venue.
+VENUE_RETRACTION = [
+    ("A study published in the Harlow Medical Review on Tuesday found that daily aspirin halves the risk of "
+     "migraine in adults.",
+     "The Harlow Medical Review retracted the aspirin paper after its authors found a coding error in the data."),
+    ("Researchers at Vell University reported in the journal Cell Frontiers that a gut bacterium can reverse "
+     "memory loss in mice.",
+     "Cell Frontiers withdrew the gut bacterium study on Monday, citing problems with its images."),
+    ("According to findings that appeared in Oceanic Letters, coral reefs recover twice as fast as thought "
+     "after a heatwave.",
+     "Oceanic Letters has withdrawn the coral recovery paper at the request of its authors."),
+]
+
+
+@pytest.mark.parametrize("a,b", VENUE_RETRACTION)
+def test_the_venue_that_published_a_finding_withdraws_it(embedder, a, b):
+    ev = _ev(embedder, a, b)
+    assert ev is not None and ev.verdict == SURE and ev.family == "retraction" and ev.status == "corrected", ev
+
+
+def test_a_venue_withdrawing_another_paper_links_nothing(tmp_path, indexer):
+    (tmp_path / "a.md").write_text("---\nid: aspirin-1\ntitle: Aspirin and migraine\npublished: 2021-03-01\n---\n"
+                                   "A study published in the Harlow Medical Review on Tuesday found that daily aspirin "
+                                   "halves the risk of migraine in adults.\n\n"
+                                   "The trial followed 4,000 patients for two years.\n")
+    (tmp_path / "b.md").write_text("---\nid: sleep-2\ntitle: Sleep paper pulled\npublished: 2021-09-01\n---\n"
+                                   "The Harlow Medical Review retracted a paper on sleep and teenage exam results "
+                                   "after its authors found duplicated survey answers.\n\n"
+                                   "The sleep study had drawn wide coverage in school magazines.\n")
+    indexer.ingest([str(tmp_path)])
+    assert indexer.store().all_links() == []

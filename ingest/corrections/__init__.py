@@ -80,7 +80,10 @@ def __getattr__(name: str) -> Any:
 # 14: both sides refer back (a claim opening "The group …" and a later statement naming the group only
 # beside it share their antecedents' name: families.evidence), and a decision to take something off a list
 # takes it off ("decided on Friday to remove the exile group from the list").
-DETECTOR_VERSION = 14
+# 15: the venue that published a finding withdraws it ("a study published in Nature" ← "Nature withdrew the
+# paper", on the same point), and a withdrawal by the claim's own named venue of another document links nothing
+# (names beyond the withdrawer's own, or two shared words, make it the same document).
+DETECTOR_VERSION = 15
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

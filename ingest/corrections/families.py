@@ -33,11 +33,16 @@ from .precision import SURE, UNSURE, Evidence, strongest
 from .restate import definite_nouns
 from .scope import ends_other, ends_others, future_claim, modal_mismatch, now_figure
 from .reversals import GENERIC_NOUNS, by_source as source_took_back, possessive_first, restated, restated_family
-from .subject import (GENERIC_NAMES, lead_names, _first, attribution, definite as _definite, denial_by_accused as _denial_by_accused,
-                      document_owner as _document_owner, names, shared_names, topic_overlap)
+from .subject import (GENERIC_NAMES, document_venue, lead_names, _first, attribution, definite as _definite, denial_by_accused as _denial_by_accused,
+                      document_owner as _document_owner, names, shared_names, topic_overlap, topic_terms)
 
 DEFAULT = CorrectionsTuning()  # settings.tuning.corrections as shipped; relink passes the configured one
 _REPORTS_CORRECTION = frozenset({sg.RETRACTION, sg.NEGATION})
+
+
+# Words any finding and any withdrawal share ("found", "study", "authors"): not the document's point.
+_DOC_TALK = frozenset(topic_terms("find found finds show shows shown study studies paper papers report reports reported "
+                                  "research researchers author authors data journal published publish result results"))
 
 
 @lru_cache(maxsize=100_000)
@@ -178,13 +183,18 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         texts = [b] + [t for i, t in (window or []) if i in used]
         retractors = {n for t in texts for m in sg.RETRACTOR.finditer(t) for n in names(m.group(1))}
         by_source = bool((attribution(a) | _document_owner(a)) & retractors)
+        # The venue that published it withdrew a paper — this one when the two share its point or its
+        # meaning (a journal withdraws many papers; "retracted a paper on sleep" is not the aspirin study).
+        by_source = by_source or bool(document_venue(a) & retractors and (point - _DOC_TALK or sim >= tuning.sim_loose))
         # A whole paper, study or article withdrawn: every claim the earlier coverage attributes to
         # such a document, about the same names, goes with it.
         act = _ACT.search(sg._RETRACTION.search(b).group(0) if sg._RETRACTION.search(b) else "")
         if sb.retracts_whole:
-            # ... a finding it reports, not a sentence that describes the document (its author, venue).
-            if (_DOC_WORD.search(a) and _FINDING.search(a) and not DESCRIBES_DOC.match(a) and not DOC_METHOD.match(a)
-                    and (by_source or (not topic_only and (len(subj) >= 2 or len(point) >= 2)))):
+            # ... a finding it reports, not a sentence that describes the document (its author, venue);
+            # and the same document: by who withdrew it, or by names beyond the withdrawer's own (a
+            # journal withdrawing "a paper on sleep" has not withdrawn the aspirin study it also published).
+            if ((_DOC_WORD.search(a) or document_venue(a)) and _FINDING.search(a) and not DESCRIBES_DOC.match(a) and not DOC_METHOD.match(a)
+                    and (by_source or (not topic_only and (len(subj - retractors) >= 2 or len(point) >= 2)))):
                 add("retraction:document", sg.RETRACTION, True, "the document the claim is attributed to was withdrawn",
                     span_of(sg._RETRACTION, b, 2))
         elif act:

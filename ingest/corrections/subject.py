@@ -34,6 +34,10 @@ _BODY = re.compile(r"\b(?:[Tt]he |[Ii]ts |[Tt]heir )?((?:[A-Z][\w.&-]*\s){1,3})(
 _ACCORDING = re.compile(r"\b(?:according to|cited by|published by|commissioned by|conducted by|released by|"
                         r"(?:report|study|survey|paper|poll|analysis|research|estimate|data|review|audit)s? "
                         r"(?:by|from|of)) (?:an? |the )?(?:\w+ ){0,3}?((?:[A-Z][\w.&'’-]*\s?){1,5})")
+# Where a document appeared: the journal, magazine or paper that published it can withdraw it ("a study
+# published in Nature" ← "Nature withdrew the paper"; "reported in the journal Science that …").
+VENUE = re.compile(r"\b(?:published|reported|appeared|appearing|appears|printed|written) (?:online )?in "
+                   r"(?:the (?:journal|magazine|newspaper|review) |the )?((?:[A-Z][\w.&'’-]*\s?){1,5})")
 _POSSESSIVE = re.compile(r"((?:[A-Z][\w.&-]*\s){0,3}[A-Z][\w.&-]*)['’]s? (?:\w+ )?(?:report|study|survey|paper|poll|"
                          r"analysis|research|estimate|data|review|audit|findings?)\b")
 
@@ -160,6 +164,15 @@ def document_owner(a: str) -> frozenset[str]:
     for rx in (_ACCORDING, _POSSESSIVE):
         for m in rx.finditer(a):
             out |= _name_set(m.group(1))
+    return frozenset(out)
+
+
+def document_venue(a: str) -> frozenset[str]:
+    """Names of where the document a claim cites appeared ("a study published in Nature", "reported in
+    the journal Science"): a venue withdraws many papers, so its withdrawal must also be of this one."""
+    out: set[str] = set()
+    for m in VENUE.finditer(a):
+        out |= _name_set(m.group(1))
     return frozenset(out)
 
 
