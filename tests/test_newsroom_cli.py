@@ -298,3 +298,16 @@ def test_feedback_prints_a_slack_users_question_as_one_safe_line(run, tmp_path):
     assert "👎   1  What is Megvii? second line\n" in out and "👎   1  src\n" in out
     code, out, _ = run("feedback", "--json")
     assert json.loads(out)["questions"][0]["question"].startswith("\x1b]0;owned")  # JSON keeps the record as it is
+
+
+def test_ingest_help_names_only_file_types_it_reads(capsys):
+    """`ingest --help` promised ".pdf …", which ingest refuses ("unsupported file type .pdf")."""
+    import re
+
+    from bot.cli import main
+    from ingest.listing import SUFFIXES
+
+    with pytest.raises(SystemExit):
+        main(["ingest", "--help"])
+    named = set(re.findall(r"\(([^)]*\.txt[^)]*)\)", capsys.readouterr().out)[0].replace(",", " ").split()) - {"…"}
+    assert named and named <= SUFFIXES, named - SUFFIXES

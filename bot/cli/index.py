@@ -10,7 +10,7 @@ from typing import Any
 from bot.cli.common import App, console, dump, err
 
 INGEST_HELP = """\
-Index sources: files (.txt, .md, .html, .pdf …), folders of them, or URLs. Only what changed is
+Index sources: files (.txt, .md, .html), folders of them, or http(s) URLs. Only what changed is
 re-embedded; correction links are brought up to date after every run. Afterwards, indexed sources
 whose files are gone are listed (remove them with --prune FOLDER or `factdesk remove PATH`).
 A file whose size and modification time are as last indexed is not read again; after restoring
