@@ -199,7 +199,10 @@ def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Sett
         if clash:
             report.fail(target, clash, src.id)
             continue
-        if old and old.state == "complete" and old.sha256 == src.sha256:
+        # Same bytes at another path (a file renamed, its id kept) is not unchanged: its record must
+        # follow the file, or the source reads as missing and `remove OLD-PATH` would drop it. It is
+        # rewritten as updated, every vector reused and nothing relinked (no sentence changed).
+        if old and old.state == "complete" and old.sha256 == src.sha256 and (old.path or "") == (src.path or ""):
             report.results.append(SourceResult(target, "unchanged", src.id, sentences=old.sentences))
             unchanged.append((src.id, old.sentences, lambda src=src, fp=fp: (src, fp)))
             if fp and old.fingerprint != fp:

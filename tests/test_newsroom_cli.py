@@ -311,3 +311,21 @@ def test_ingest_help_names_only_file_types_it_reads(capsys):
         main(["ingest", "--help"])
     named = set(re.findall(r"\(([^)]*\.txt[^)]*)\)", capsys.readouterr().out)[0].replace(",", " ").split()) - {"…"}
     assert named and named <= SUFFIXES, named - SUFFIXES
+
+
+def test_a_file_moved_with_its_id_is_found_at_its_new_path(run, tmp_path):  # noqa: F811
+    """A file renamed with its text (and front-matter id) unchanged was "unchanged" but kept its old
+    path: every ingest warned that its file was gone, `sources` said missing, and following the advice
+    (`factdesk remove OLD-PATH`) removed the live source. Now the record follows the file."""
+    folder = _folder(tmp_path)
+    (folder / "c.md").write_text("---\nid: gamma-plant\ntitle: Gamma opens\npublished: 2024-03-02\n---\n"
+                                 "Gamma Corp opened a plant in Utah on Monday.\n", encoding="utf-8")
+    run("ingest", str(folder))
+    (folder / "c.md").rename(folder / "c-renamed.md")
+    code, out, _ = run("ingest", str(folder))
+    assert code == 0 and "whose file is gone" not in out
+    assert "0 embedded" in next(x for x in out.splitlines() if "gamma-plant" in x)  # moved, not re-embedded
+    rows = {r["id"]: r for r in json.loads(run("sources", "--json")[1])}
+    assert rows["gamma-plant"]["path"].endswith("c-renamed.md") and rows["gamma-plant"]["missing"] is False
+    code, out, _ = run("ingest", str(folder))
+    assert code == 0 and "unchanged: gamma-plant" in out and "whose file is gone" not in out
