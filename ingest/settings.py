@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .tuning import Tuning
@@ -83,6 +83,15 @@ class Settings(BaseSettings):
     # Tuning: every hand-set threshold, weight and word list of the answer pipeline, documented
     # field by field (meaning, bounds, provenance) in ingest/tuning.py.
     tuning: Tuning = Field(default_factory=Tuning)
+
+    @field_validator("data_dir")
+    @classmethod
+    def _data_dir_is_a_folder(cls, v: Path) -> Path:
+        """A data folder that is a file (a typo, a mount gone wrong) is refused up front: every
+        command would otherwise fail its own way (a traceback from the ingest lock, "empty index")."""
+        if Path(v).expanduser().exists() and not Path(v).expanduser().is_dir():
+            raise ValueError("it is a file, not a folder (the index needs a folder of its own)")
+        return v
 
     @staticmethod
     def secret_fields() -> tuple[str, ...]:

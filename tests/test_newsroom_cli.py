@@ -329,3 +329,16 @@ def test_a_file_moved_with_its_id_is_found_at_its_new_path(run, tmp_path):  # no
     assert rows["gamma-plant"]["path"].endswith("c-renamed.md") and rows["gamma-plant"]["missing"] is False
     code, out, _ = run("ingest", str(folder))
     assert code == 0 and "unchanged: gamma-plant" in out and "whose file is gone" not in out
+
+
+def test_a_data_folder_that_is_a_file_is_one_line(run, tmp_path, monkeypatch):  # noqa: F811
+    """FACTDESK_DATA_DIR naming a file (a typo, a mount gone wrong): `ingest` ended in a
+    FileExistsError traceback from the ingest lock and `ask` said the index was empty."""
+    data = tmp_path / "notes.txt"
+    data.write_text("not a folder\n")
+    monkeypatch.setenv("FACTDESK_DATA_DIR", str(data))
+    for argv in (("ingest", str(_folder(tmp_path))), ("ask", "Who opened a plant?")):
+        code, out, err = run(*argv)
+        assert code == 2 and out == "" and "FACTDESK_DATA_DIR" in err and "not a folder" in err
+        assert len(err.strip().splitlines()) == 1
+    assert data.read_text() == "not a folder\n"
