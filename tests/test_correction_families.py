@@ -266,3 +266,45 @@ def test_a_venue_withdrawing_another_paper_links_nothing(tmp_path, indexer):
                                    "The sleep study had drawn wide coverage in school magazines.\n")
     indexer.ingest([str(tmp_path)])
     assert indexer.store().all_links() == []
+
+
+# A story told as a labelled timeline (a live blog): its timestamp labels order its paragraphs, and a
+# later paragraph giving the same quantity anew updates the earlier one.
+TIMELINE = [
+    ["Election night: live",
+     "Thursday, 10 pm: The exit poll put the Green Union on 212 seats, eight short of a majority.",
+     "Friday, 2 am: Turnout in the capital was the highest in 30 years.",
+     "Friday, afternoon: With every seat declared, the Green Union had 231 seats."],
+    ["Flood watch: live",
+     "Monday, 6 pm: Officials said the Arden river had risen to 4.2 metres at the Mill Street gauge.",
+     "Monday, 9 pm: Schools in the valley will stay closed on Tuesday.",
+     "Tuesday, morning: The Arden river peaked overnight at 5.1 metres at the Mill Street gauge, officials said."],
+    ["Drought watch: live",
+     "Saturday, midday: Officials said the Tolvik reservoir stood at 62 percent of its capacity.",
+     "Saturday, 4 pm: Volunteers handed out bottled water in the old town hall.",
+     "Sunday, morning: Officials said the Tolvik reservoir stood at 48 percent of its capacity."],
+]
+
+
+@pytest.mark.parametrize("texts", TIMELINE)
+def test_a_labelled_timeline_orders_its_paragraphs_and_a_new_figure_updates(embedder, texts):
+    links = detect_within(_rows(embedder, texts), {"s": SourceRecord("s", publisher="Test", published="2022-05-01")})
+    assert [(lk.claim, lk.by, lk.status) for lk in links] == [("s#1", ["s#3"], "corrected")], links
+
+
+def test_days_named_inside_sentences_do_not_make_a_timeline(embedder):
+    texts = ["Election night", "On Thursday the exit poll put the Green Union on 212 seats, eight short of a majority.",
+             "Turnout in the capital was the highest in 30 years.",
+             "On Friday, with every seat declared, the Green Union had 231 seats."]
+    links = detect_within(_rows(embedder, texts), {"s": SourceRecord("s", publisher="Test", published="2022-05-01")})
+    assert links == [] or all(lk.status == "candidate" for lk in links), links
+
+
+def test_timeline_labels():
+    from ingest.corrections.timeline import label, later_label
+    assert label("Thursday, 10 pm: The exit poll …") == (3, 22 * 60)
+    assert label("Friday, afternoon: With every seat …") == (4, 15 * 60)
+    assert label("Wednesday 12:40 a.m. — Fox called Ohio.") == (2, 40)
+    assert label("On Thursday the police said …") is None and label("10 pm: polls closed.") is None
+    assert later_label("Thursday, 10 pm: a", "Friday, midday: b") and later_label("Friday, midday: a", "Friday, afternoon: b")
+    assert not later_label("Friday, midday: a", "Friday, midday: b") and not later_label("Friday: a", "Friday, noon: b")

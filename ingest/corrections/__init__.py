@@ -83,7 +83,9 @@ def __getattr__(name: str) -> Any:
 # 15: the venue that published a finding withdraws it ("a study published in Nature" ← "Nature withdrew the
 # paper", on the same point), and a withdrawal by the claim's own named venue of another document links nothing
 # (names beyond the withdrawer's own, or two shared words, make it the same document).
-DETECTOR_VERSION = 15
+# 16: a story told as a labelled timeline ("Thursday, 10 pm: …" … "Friday, afternoon: …", timeline.py) orders its
+# paragraphs like clock times, and there a later paragraph giving the same quantity anew flags the earlier figure.
+DETECTOR_VERSION = 16
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from .families import DEFAULT, SURE, Evidence, evidence
 from .lexicon import ACTOR as _ACTOR
 from .scope import placed_elsewhere
 from .story import Stories
+from .timeline import later_label
 
 MAX_BY = DEFAULT.max_by  # declared links keep as many correcting sentences as detected ones
 
@@ -92,10 +93,13 @@ def _link(claim: Row, ranked: list[tuple[Evidence, Row]], sources: dict[str, Sou
 
 
 def _ordered_within(a: Row, b: Row) -> str:
-    """Inside one source, how `b` is later than `a`: "clock" (times of day), "weekday" (days of the week),
+    """Inside one source, how `b` is later than `a`: "timeline" (the paragraphs' timestamp labels,
+    timeline.py), "clock" (times of day), "weekday" (days of the week),
     "prior" (the claim is worded as earlier: "initially reported"), "later" (only `b` is worded as
     later, and follows), or "" when the text does not order them."""
     sa, sb = sg.signals(a.text), sg.signals(b.text)
+    if b.index > a.index and later_label(a.text, b.text):
+        return "timeline"  # "Thursday, 10 pm: …" … "Friday, afternoon: …": the story's own timestamp labels
     if sa.clock is not None and sb.clock is not None:
         # A timeline runs on past midnight ("11:50 p.m." … "2:45 a.m." further down).
         if b.index > a.index:

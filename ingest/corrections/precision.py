@@ -14,7 +14,9 @@ every spent labelled set (`python -m benchmarks.link_precision`, table in the RE
   correction notice, the claim's own source taking it back (`EXPLICIT`) — or a family's own cue of a
   change ("reopened", "no longer", "called off", "raised the toll to": `CUED`) ordered by clock
   times or by the claim's own earlier wording, and a bare contradiction ("no arrest has been made")
-  only in a timeline of clock times — unless the story marks the later statement as the update
+  only in a timeline of clock times or of the story's own timestamp labels ("Thursday, 10 pm: …" …
+  "Friday, afternoon: …", timeline.py), where a later paragraph giving the same quantity anew also
+  flags (a live blog's update) — unless the story marks the later statement as the update
   ("initially reported" / "later said"; "gave a revised account"; a correction notice). Restatements read through the claim's words, acts taken back,
   and any pair ordered only by days of the week ("On Thursday … On Friday …": two events of one
   story, rarely a report and its correction) are candidates.
@@ -54,7 +56,7 @@ class Evidence:
 
 def demotion(kind: str, basis: str, order: str = "", framed: bool = False) -> str:
     """Why sure evidence of this kind may not flag on its own ("" when it may). `order`: inside one
-    source, what placed the claim first ("clock", "weekday", "prior", "later"); "" across sources.
+    source, what placed the claim first ("timeline", "clock", "weekday", "prior", "later"); "" across sources.
     `framed`: the story marks the later statement as the update — the claim worded as the earlier
     account and the statement as later ("Police initially reported …" / "Police later said …"), or
     the statement a revised account or a correction notice ("gave a revised account: …")."""
@@ -70,8 +72,10 @@ def demotion(kind: str, basis: str, order: str = "", framed: bool = False) -> st
         return "inside one story, ordered only by days of the week"
     if kind in CUED:
         return ""
-    if kind in BARE and order == "clock":
+    if kind in BARE and order in ("clock", "timeline"):
         return ""
+    if kind == "figure:measure" and order == "timeline":
+        return ""  # a live timeline's later paragraph gives the same quantity anew ("Friday, afternoon: … had 331")
     return "inside one story, without a statement that the earlier account was wrong"
 
 
