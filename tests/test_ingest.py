@@ -209,3 +209,17 @@ def test_dates_are_kept_whole_or_refused():
     for bad in ("2019/06/10", "20190610", 20190610, "2019-6", "2019.06", "2019-06-10garbage"):
         with pytest.raises(SourceError, match="not a date"):
             normalise_date(bad)
+
+
+def test_malformed_front_matter_says_what_and_where_in_one_short_line(tmp_path):
+    """PyYAML's message, flattened, quoted the parser's snippet with runs of spaces and its
+    "<unicode string>" twice; now the problem and the line and column of the file."""
+    from ingest.loaders import SourceError, load_file
+
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\nid: [unclosed\ntitle: x\n---\nThe park opened a playground.\n", encoding="utf-8")
+    with pytest.raises(SourceError) as e:
+        load_file(bad)
+    msg = str(e.value)
+    assert msg.startswith("malformed front matter: ") and "<unicode string>" not in msg and "  " not in msg
+    assert "line 3, column 6" in msg and "expected ',' or ']'" in msg
