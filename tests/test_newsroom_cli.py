@@ -342,3 +342,13 @@ def test_a_data_folder_that_is_a_file_is_one_line(run, tmp_path, monkeypatch):  
         assert code == 2 and out == "" and "FACTDESK_DATA_DIR" in err and "not a folder" in err
         assert len(err.strip().splitlines()) == 1
     assert data.read_text() == "not a folder\n"
+
+
+def test_verbose_may_follow_the_command(run):  # noqa: F811
+    """`factdesk ask "…" -v` failed with "unrecognized arguments: -v": only `factdesk -v ask` worked."""
+    from tests.test_slack_http import FACE_Q
+
+    code, out, _ = run("ask", FACE_Q, "-v")
+    assert code == 0 and "sentence 3 (chars 354–654)" in out
+    code, out, _ = run("ask", FACE_Q)
+    assert code == 0 and "chars" not in out

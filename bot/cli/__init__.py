@@ -39,6 +39,10 @@ class _CommandParser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
         super().__init__(*args, **kwargs)
+        # `factdesk ask "…" -v` is how people type it; the top-level flag alone refused that as an
+        # unrecognized argument. SUPPRESS: absent here, the top level's value stands.
+        self.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                          help="as `factdesk -v COMMAND`: sentence offsets and link origins; log to stderr")
 
 
 def build_parser() -> argparse.ArgumentParser:
