@@ -308,3 +308,21 @@ def test_timeline_labels():
     assert label("On Thursday the police said …") is None and label("10 pm: polls closed.") is None
     assert later_label("Thursday, 10 pm: a", "Friday, midday: b") and later_label("Friday, midday: a", "Friday, afternoon: b")
     assert not later_label("Friday, midday: a", "Friday, midday: b") and not later_label("Friday: a", "Friday, noon: b")
+
+
+# Under sanctions is on a sanctions list: taken off it, or the sanctions lifted, ends the state.
+SANCTIONS = [
+    ("Tarrow Steel, the country's largest steelmaker, was among the firms placed under American sanctions on Friday.",
+     "On Sunday the Treasury took the company off its sanctions list after its owner sold his stake.",
+     [(0, "Tarrow Steel has spent nine months cut off from its banks.")]),
+    ("Velm Bank was put under European sanctions in March over its loans to the junta.",
+     "The European Union lifted sanctions on Velm Bank on Tuesday.", []),
+    ("The regulator placed Orsk Mining under sanctions last year for smuggling ore.",
+     "Orsk Mining was removed from the regulator's sanctions list on Monday.", []),
+]
+
+
+@pytest.mark.parametrize("a,b,window", SANCTIONS)
+def test_sanctions_lifted_or_list_left_ends_being_under_sanctions(embedder, a, b, window):
+    ev = _ev(embedder, a, b, window=window or None, b_index=1)
+    assert ev is not None and ev.verdict == SURE and ev.family == "status" and ev.status == "superseded", ev

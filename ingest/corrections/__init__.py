@@ -85,7 +85,9 @@ def __getattr__(name: str) -> Any:
 # (names beyond the withdrawer's own, or two shared words, make it the same document).
 # 16: a story told as a labelled timeline ("Thursday, 10 pm: …" … "Friday, afternoon: …", timeline.py) orders its
 # paragraphs like clock times, and there a later paragraph giving the same quantity anew flags the earlier figure.
-DETECTOR_VERSION = 16
+# 17: being placed under sanctions is being on a sanctions list (a listing the list's lifting verbs end), and
+# "lifted sanctions on X" / "sanctions on X were lifted" end it.
+DETECTOR_VERSION = 17
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

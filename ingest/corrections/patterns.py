@@ -138,7 +138,8 @@ _STATES: dict[str, tuple[str, str]] = {
                # a decision taken is the act done ("decided on Friday to remove the group from the list"); "plans
                # to remove", "refused to remove" are not
                r"(?:decided|agreed|voted|chose|moved|ordered)(?: \w+){0,3} to (?:strike|take|remove|drop|delete)) (?:[\w'’.,-]+ ){0,4}"
-               r"(?:off|from) (?:the|its|a|their) (?:[\w'’.-]+ ){0,4}(?:list|blacklist|register)|struck off"),
+               r"(?:off|from) (?:the|its|a|their) (?:[\w'’.-]+ ){0,4}(?:list|blacklist|register)|struck off|"
+               r"lifted (?:[\w'’.-]+ ){0,3}sanctions|sanctions (?:on [\w'’.-]+ (?:[\w'’.-]+ )?)?(?:were|have been|had been|was) lifted"),
     "declared": (r"declared|emergency|state of emergency|lockdown|curfew|martial law|pandemic",
                  r"lifted|ended|expired|revoked|rescinded"),
     "in_force": (r"in force|in effect|in place|valid|active", r"expired|lapsed|lifted|repealed|ended|struck down|revoked"),
@@ -151,7 +152,9 @@ _BE = (r"(?:remains?|remained|is|are|was|were|has been|have been|had been|stays?
 _STATE_CLAIM = {k: re.compile(r"\b" + _BE + r" (?:\w+ ){0,2}?(?:" + words + r")\b", re.I) for k, (words, _) in _STATES.items()}
 # An event that imposed the state ("ordered the plant closed", "opened an investigation into").
 _STATE_EVENT = {
-    "listed": re.compile(r"\b(?:[Mm]embers?|[Cc]onstituents?) of (?:the )?[A-Z]"),  # "a member of the Dow Jones …"
+    # "a member of the Dow Jones …"; "placed under American sanctions" (on a sanctions list)
+    "listed": re.compile(r"\b(?:[Mm]embers?|[Cc]onstituents?) of (?:the )?[A-Z]|\b(?:placed|put|kept) (?:[\w'’.-]+ ){0,3}under "
+                         r"(?:[\w'’.-]+ ){0,2}sanctions\b"),
     "closed": re.compile(r"\b(?:ordered|ordering|forced) (?:\w+ ){0,4}(?:closed|shut|closure)\b", re.I),
     "suspended": re.compile(r"\b(?:suspended|halted|paused|froze)\b", re.I),
     "banned": re.compile(r"\b(?:banned|barred|imposed (?:a |an )?(?:\w+ )?(?:ban|moratorium|embargo|sanctions)|"
