@@ -278,6 +278,15 @@ def test_an_empty_mention_gets_usage_not_an_apology(slack: Env):
     assert len(posts) == 1 and "Ask me about" in posts[0]["text"] and "Sorry" not in posts[0]["text"]
 
 
+def test_a_question_error_keeps_its_capitals(slack: Env):
+    """The reason a question cannot be asked was sent through str.capitalize(), which lowercases
+    everything after the first letter: "Invalid unicode … not utf-8"."""
+    slack.post_event(mention("Did the police app use \ud800 Megvii?", ts="1700001100.000100"))
+    slack.settle()
+    (post,) = slack.posts()
+    assert post["text"].startswith("Invalid Unicode in the question") and "UTF-8" in post["text"]
+
+
 def test_tokens_and_secrets_never_reach_the_logs(slack: Env, caplog):
     caplog.set_level(logging.DEBUG)
     slack.post_event(mention(FACE_Q, ts="1700001100.000100"))

@@ -152,7 +152,7 @@ class FactdeskSlack:
                                     metadata={"event_type": META_EVENT, "event_payload": answer_payload(answer)},
                                     unfurl_links=False, unfurl_media=False)
         except QuestionError as e:
-            self._notice(client, channel, thread_ts, f"{escape(str(e)).capitalize()}.\n{USAGE}")
+            self._notice(client, channel, thread_ts, f"{_sentence(escape(str(e)))}\n{USAGE}")
         except Exception:
             log.exception("answering message %s in %s failed", ts, channel)
             self._notice(client, channel, thread_ts, APOLOGY)
@@ -187,7 +187,7 @@ class FactdeskSlack:
         try:
             answer = self.engine.ask(question)
         except QuestionError as e:
-            respond(response_type="ephemeral", replace_original=False, text=f"{escape(str(e)).capitalize()}.")
+            respond(response_type="ephemeral", replace_original=False, text=_sentence(escape(str(e))))
             return
         except Exception:
             log.exception("answering %s failed", COMMAND)
@@ -247,3 +247,9 @@ class FactdeskSlack:
 
 def _ack(ack: Any) -> None:
     ack()
+
+
+def _sentence(reason: str) -> str:
+    """A one-line reason as a sentence: its first letter raised, nothing else changed
+    (str.capitalize() also lowered the rest: "Invalid unicode … not utf-8")."""
+    return f"{reason[:1].upper()}{reason[1:]}."
