@@ -326,3 +326,30 @@ SANCTIONS = [
 def test_sanctions_lifted_or_list_left_ends_being_under_sanctions(embedder, a, b, window):
     ev = _ev(embedder, a, b, window=window or None, b_index=1)
     assert ev is not None and ev.verdict == SURE and ev.family == "status" and ev.status == "superseded", ev
+
+
+# A deal agreed ("agreed on Thursday to buy", "offered on Monday to buy") is a plan until done; given up,
+# left to lapse, or refused by those who must approve it, it is dropped.
+DEALS = [
+    ("Harlan Foods agreed on Thursday to buy the Danish dairy Nordmel for $4 billion in cash.",
+     "Harlan Foods has given up on Nordmel."),
+    ("Orbis Chips offered on Monday to buy Tavel Semiconductor for $70 a share.",
+     "Orbis Chips said it would let its offer for Tavel Semiconductor expire at midnight on Friday."),
+    ("Corren Steel agreed last week to acquire Balt Metals for about $9 billion.",
+     "The competition authority refused on Tuesday to let Corren Steel take over Balt Metals."),
+]
+
+
+@pytest.mark.parametrize("a,b", DEALS)
+def test_an_agreed_deal_given_up_lapsed_or_refused_is_dropped(embedder, a, b):
+    ev = _ev(embedder, a, b)
+    assert ev is not None and ev.verdict == SURE and ev.family == "plan" and ev.status == "superseded", ev
+
+
+@pytest.mark.parametrize("b", [
+    "Regulators refused on Friday to let Harlan Foods delay its annual filing.",
+    "Harlan Foods completed its purchase of Nordmel on Friday.",
+])
+def test_a_deal_refused_something_else_or_completed_is_not_dropped(embedder, b):
+    ev = _ev(embedder, "Harlan Foods agreed on Thursday to buy the Danish dairy Nordmel for $4 billion in cash.", b)
+    assert ev is None or ev.family != "plan" or ev.verdict != SURE, ev

@@ -87,7 +87,10 @@ def __getattr__(name: str) -> Any:
 # paragraphs like clock times, and there a later paragraph giving the same quantity anew flags the earlier figure.
 # 17: being placed under sanctions is being on a sanctions list (a listing the list's lifting verbs end), and
 # "lifted sanctions on X" / "sanctions on X were lifted" end it.
-DETECTOR_VERSION = 17
+# 18: a deal agreed or offered with words between ("agreed on Thursday to buy", "offered on Monday to buy") is a
+# plan; given up on, left to lapse ("let its offer expire"), or refused by those who must approve it ("refused on
+# Tuesday to let GE take over Honeywell") it is dropped.
+DETECTOR_VERSION = 18
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

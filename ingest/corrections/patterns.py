@@ -95,12 +95,16 @@ _PLAN_ABANDON = re.compile(
     r"won['’]t go ahead|fell apart|fell through|(?:does|do|did) not intend to|(?:has|have) no intention of|"
     r"walk(?:s|ed|ing)? away from|pull(?:s|ed|ing)? out of|back(?:s|ed|ing)? out of|call(?:s|ed|ing)? off|"
     r"scrapping|shelving|abandoning|cancel+ing|"
+    # "has given up on NXP", "let its offer expire", "refused on Tuesday to let GE take over Honeywell"
+    r"(?:given|gave|give|gives) up on|let (?:its|the|their) (?:\w+ ){0,2}(?:offer|deal|bid|agreement)(?: [\w'’.-]+){0,4} (?:expire|lapse)|"
+    r"refused (?:\w+ ){0,3}to (?:let|allow) (?:[\w'’.-]+ ){1,4}(?:take over|buy|acquire|merge|purchase|proceed|go ahead)|"
+    r"refused (?:\w+ ){0,3}to (?:approve|clear) (?:the |its |their )?(?:\w+ )?(?:deal|merger|takeover|acquisition|purchase|bid)|"
     r"(?:did|does|will) not go ahead)\b",
     re.I)
 _PLAN_CLAIM = re.compile(
     r"\b(plans? to|planned to|planning to|plans? for|intends? to|intended to|intending to|aims? to|aimed to|"
-    r"hopes? to|is set to|are set to|was set to|poised to|(?:is|are|was) expected to|agreed to|has agreed to|"
-    r"proposed|proposes|offered to|offers? to|seeks? to|sought to|is seeking|prepar\w+ to|weigh\w*|"
+    r"hopes? to|is set to|are set to|was set to|poised to|(?:is|are|was) expected to|agreed(?: \w+){0,3}? to|has agreed to|"
+    r"proposed|proposes|offered(?: \w+){0,3}? to|offers? to|seeks? to|sought to|is seeking|prepar\w+ to|weigh\w*|"
     r"consider\w*|mull\w*|explor\w*|in talks|bid (?:for|to)|deal to|announced (?:a |its |plans?|the )|"
     r"unveiled (?:a |its |plans?)|will (?!not\b|be\b|have\b)[a-z]+)\b",
     re.I)
