@@ -144,17 +144,19 @@ class Indexer:
         todo = plan(store, jobs, report, self.settings)
         embed(self.embedder, todo.pending, progress)
         pending = check_declared(store, todo.pending, todo.manifest, report)
-        journal = bool(pending or prune or crashed or todo.dropped)
+        refused = {p.source.id for p in todo.pending} - {p.source.id for p in pending}
+        todo.replaced = {old: new for old, new in todo.replaced.items() if new not in refused}  # kept as it was
+        journal = bool(pending or prune or crashed or todo.dropped or todo.replaced)
         if journal:
             store.begin_journal("ingest")
         write_sources(store, pending)
-        for sid in todo.dropped:
+        for sid in [*todo.dropped, *todo.replaced]:
             store.delete_source(sid)
         removed = prune_missing(store, todo.manifest, folders, {p.source.id for p in pending} | set(todo.seen)) \
             if prune else []
         edits = {p.source.id: c for p in pending if (c := p.changed()) is not None}
-        self._relink(store, {p.source.id for p in pending}, {*removed, *todo.dropped, *recovered}, report, edits,
-                     {p.source.id: rows_of(p) for p in pending})
+        self._relink(store, {p.source.id for p in pending}, {*removed, *todo.dropped, *todo.replaced, *recovered},
+                     report, edits, {p.source.id: rows_of(p) for p in pending})
         store.mark_sources([(p.source, len(p.sentences)) for p in pending], "complete",
                            {p.source.id: p.fingerprint for p in pending})
         if todo.refresh:
@@ -162,6 +164,8 @@ class Indexer:
         report.results += [SourceResult(p.target, p.status, p.source.id, sentences=len(p.sentences),
                                         embedded=p.embedded) for p in pending]
         report.results += [SourceResult(sid, "removed", sid) for sid in [*removed, *todo.dropped]]
+        report.results += [SourceResult(sid, "removed", sid, reason=f"its file now has id {new!r}")
+                           for sid, new in todo.replaced.items()]
         if journal:
             self._publish(store)
 

@@ -98,6 +98,9 @@ class Plan:
     dropped: list[str] = field(default_factory=list)  # half-written sources that cannot be redone
     manifest: dict[str, SourceRecord] = field(default_factory=dict)
     refresh: dict[str, str] = field(default_factory=dict)  # unchanged source id -> fingerprint to record
+    # Ids whose file now declares another id (its `id:` edited): the file is indexed under the new
+    # one, so the old record would keep every sentence a second time, never missing, never pruned.
+    replaced: dict[str, str] = field(default_factory=dict)  # old id -> the id its file declares now
 
 
 def fetch_limits(s: Settings) -> FetchLimits:
@@ -160,6 +163,7 @@ def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Sett
     by_path = {rec.path: sid for sid, rec in out.manifest.items()
                if rec.path and rec.fingerprint and rec.state == "complete"}
     dirs: dict[str, str] = {}  # folder -> its real path, resolved once
+    loaded: dict[str, str] = {}  # real path of each file parsed this run -> the id it declares
     for target, load in jobs:
         fp = ""
         try:
@@ -199,6 +203,8 @@ def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Sett
         if clash:
             report.fail(target, clash, src.id)
             continue
+        if src.path:
+            loaded[src.path] = src.id
         # Same bytes at another path (a file renamed, its id kept) is not unchanged: its record must
         # follow the file, or the source reads as missing and `remove OLD-PATH` would drop it. It is
         # rewritten as updated, every vector reused and nothing relinked (no sentence changed).
@@ -209,6 +215,8 @@ def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Sett
                 out.refresh[src.id] = fp
             continue
         out.pending.append(_pending(store, src, target, "updated" if old else "added", old, fp))
+    out.replaced = {sid: loaded[rec.path] for sid, rec in sorted(out.manifest.items())
+                    if rec.path in loaded and loaded[rec.path] != sid and sid not in out.seen}
     # A source marked complete must hold its sentences (another writer, or a damaged server, may
     # have removed some): one that does not is repaired like a changed source.
     short = _incomplete(store, out.manifest, [(sid, n) for sid, n, _ in unchanged])

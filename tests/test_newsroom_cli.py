@@ -352,3 +352,32 @@ def test_verbose_may_follow_the_command(run):  # noqa: F811
     assert code == 0 and "sentence 3 (chars 354–654)" in out
     code, out, _ = run("ask", FACE_Q)
     assert code == 0 and "chars" not in out
+
+
+def test_a_file_whose_id_changed_leaves_no_stale_copy(run, tmp_path):  # noqa: F811
+    """Editing a file's `id:` indexed it under the new id and kept the old one too, both pointing at
+    the same file (never missing, never pruned): every sentence twice in the index, for good."""
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    story = folder / "f.md"
+    story.write_text("---\nid: old-id\npublished: 2024-01-01\n---\nThe ferry to Ash Island was suspended on Monday.\n")
+    run("ingest", str(folder))
+    story.write_text(story.read_text().replace("old-id", "new-id"))
+    code, out, _ = run("ingest", str(folder))
+    assert code == 0 and "added: new-id" in out and "removed: old-id" in out
+    assert [r["id"] for r in json.loads(run("sources", "--json")[1])] == ["new-id"]
+
+
+def test_an_id_change_refused_by_its_declared_corrects_keeps_the_old_source(run, tmp_path):  # noqa: F811
+    """The old id goes only when the file is indexed under its new one: a failing declared quote
+    leaves the index as it was."""
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    story = folder / "f.md"
+    story.write_text("---\nid: old-id\npublished: 2024-01-01\n---\nThe ferry to Ash Island was suspended on Monday.\n")
+    run("ingest", str(folder))
+    story.write_text("---\nid: new-id\npublished: 2024-01-01\ncorrects:\n  - source: nowhere\n    quote: no such words\n"
+                     "---\nThe ferry to Ash Island was suspended on Monday.\n")
+    code, out, _ = run("ingest", str(folder))
+    assert code == 1 and "removed" not in out
+    assert [r["id"] for r in json.loads(run("sources", "--json")[1])] == ["old-id"]
