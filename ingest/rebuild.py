@@ -31,6 +31,7 @@ from .swap import ASIDE, aside_settings, discard_aside, finish_swap, swap_in
 
 if TYPE_CHECKING:
     from .pipeline import Indexer
+    from .settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ def plan(indexer: Indexer, listed: sourcelist.SourceList, targets: Sequence[str]
 def rebuild_index(indexer: Indexer, targets: Sequence[str], *, drop_missing: bool = False,
                   progress: Progress | None = None) -> IngestReport:
     from .pipeline import Indexer
+    from .settings import Settings
 
     report = IngestReport()
     settings = indexer.settings
@@ -124,6 +126,7 @@ def rebuild_index(indexer: Indexer, targets: Sequence[str], *, drop_missing: boo
                 return report
             report.warnings.append(f"--drop-missing: rebuilding without {', '.join(sid or o for o, sid, _ in p.problems)}")
             p.required -= {sid for _, sid, _ in p.problems}
+        before = _flagged_claims(settings)
         aside = aside_settings(settings)
         discard_aside(settings)  # what an earlier failed rebuild may have left
         builder = Indexer(aside, embedder=indexer.embedder, judge=indexer.judge)
@@ -148,7 +151,20 @@ def rebuild_index(indexer: Indexer, targets: Sequence[str], *, drop_missing: boo
         builder._store.manifest.set_detector_version(DETECTOR_VERSION)
         if lock.lease is not None:  # the new manifest collection carries the lease through the swap
             lock.lease.move_to(builder._store.sources_col)
+        if before is not None:  # flagged and unflagged as against the index replaced, not the empty one built
+            after = {lk.claim for lk in builder._store.all_links()}
+            report.flagged, report.unflagged = len(after - before), len(before - after)
         swap_in(settings)
         indexer._store = Store(settings, create=True, fresh=True)
         indexer.record_sources(p.folders, report)
     return report
+
+
+def _flagged_claims(settings: Settings) -> set[str] | None:
+    """The claims the live index flags (sentence ids: a source's position and text, the same in a
+    rebuild of the same files), or None when it cannot be read — damaged or absent, which is what
+    a rebuild is for; then the counts are the new index's own."""
+    try:
+        return {lk.claim for lk in Store(settings, create=False).all_links()}
+    except Exception:  # noqa: BLE001 — any failure to read the old index only loses the comparison
+        return None

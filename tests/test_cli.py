@@ -167,3 +167,12 @@ def test_eval_refuses_a_set_with_a_line_that_lost_its_question(run, tmp_path):
     path.write_text('{"sources": "%s"}\n' % SOURCES)
     code, out, err = run("eval", "--file", str(path))
     assert code == 2 and out == "" and "no questions" in err
+
+
+def test_rebuild_counts_flags_against_the_index_it_replaces(run):
+    """`ingest --rebuild` said "1 sentence(s) newly flagged" when every flag was as before: it
+    counted against the empty index it built beside the old one."""
+    run("ingest", str(SOURCES))
+    code, out, _ = run("ingest", "--rebuild")
+    assert code == 0 and "added: megvii-hrw-correction-2019" in out
+    assert "0 sentence(s) newly flagged, 0 unflagged" in out
