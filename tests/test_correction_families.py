@@ -353,3 +353,37 @@ def test_an_agreed_deal_given_up_lapsed_or_refused_is_dropped(embedder, a, b):
 def test_a_deal_refused_something_else_or_completed_is_not_dropped(embedder, b):
     ev = _ev(embedder, "Harlan Foods agreed on Thursday to buy the Danish dairy Nordmel for $4 billion in cash.", b)
     assert ev is None or ev.family != "plan" or ev.verdict != SURE, ev
+
+
+# A state imposed by an event ("closed … airspace", "blocked Chattr", "imposed capital controls",
+# "extended the state of emergency", "bans came into force"), not only stated ("remains closed"), is
+# ended by its lifting.
+IMPOSED = [
+    ("The aviation authority closed Varnish airspace to all but military flights on Monday.",
+     "The aviation authority reopened Varnish airspace on Friday."),
+    ("Teluria's media regulator blocked Chattr on Thursday after it refused to remove posts.",
+     "Teluria's media regulator restored access to Chattr on Tuesday."),
+    ("Teluria's government cut the country off from the internet shortly after midnight.",
+     "Teluria restored internet access across the country on Wednesday."),
+    ("Dravia imposed capital controls on Sunday, limiting cash withdrawals to 60 euros a day.",
+     "Dravia lifted the last of its capital controls on Friday."),
+    ("Morvia's parliament extended the state of emergency for another two years.",
+     "Morvia's state of emergency expired on Thursday and will not be renewed."),
+    ("Hosepipe bans came into force in Wessex on Thursday after two dry winters.",
+     "The hosepipe bans in Wessex were lifted on Monday after weeks of rain."),
+]
+
+
+@pytest.mark.parametrize("a,b", IMPOSED)
+def test_a_state_imposed_by_an_event_is_ended_by_its_lifting(embedder, a, b):
+    ev = _ev(embedder, a, b)
+    assert ev is not None and ev.verdict == SURE and ev.family == "status" and ev.status == "superseded", ev
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Regulators blocked Acme's merger with Bolt on Monday.", "Acme resumed talks with Bolt on Friday."),
+    ("The council closed the meeting at 9 pm.", "The council reopened the debate on parking on Tuesday."),
+])
+def test_a_blocked_deal_or_a_closed_meeting_is_no_state_a_later_act_lifts(embedder, a, b):
+    ev = _ev(embedder, a, b)
+    assert ev is None or ev.family != "status" or ev.verdict != SURE, ev

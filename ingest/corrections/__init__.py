@@ -90,7 +90,11 @@ def __getattr__(name: str) -> Any:
 # 18: a deal agreed or offered with words between ("agreed on Thursday to buy", "offered on Monday to buy") is a
 # plan; given up on, left to lapse ("let its offer expire"), or refused by those who must approve it ("refused on
 # Tuesday to let GE take over Honeywell") it is dropped.
-DETECTOR_VERSION = 18
+# 19: a state imposed by an event, not only stated, is one a lifting ends: a place closed outright ("closed British
+# airspace"), a named service blocked ("blocked YouTube"), a country cut off from the internet, controls or
+# restrictions imposed, bans come into force, a present ban ("bars women from driving"), a state of emergency
+# extended or declared.
+DETECTOR_VERSION = 19
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

@@ -159,12 +159,26 @@ _STATE_EVENT = {
     # "a member of the Dow Jones …"; "placed under American sanctions" (on a sanctions list)
     "listed": re.compile(r"\b(?:[Mm]embers?|[Cc]onstituents?) of (?:the )?[A-Z]|\b(?:placed|put|kept) (?:[\w'’.-]+ ){0,3}under "
                          r"(?:[\w'’.-]+ ){0,2}sanctions\b"),
-    "closed": re.compile(r"\b(?:ordered|ordering|forced) (?:\w+ ){0,4}(?:closed|shut|closure)\b", re.I),
+    # ... or closed a place outright ("closed British airspace to all but emergency flights", "shut its schools")
+    "closed": re.compile(r"\b(?:ordered|ordering|forced) (?:\w+ ){0,4}(?:closed|shut|closure)\b|\b(?:closed|shut) (?:down )?"
+                         r"(?:the |its |their |all |[A-Z][\w-]* )(?:[\w'’-]+ ){0,3}?(?:airspace|borders?|schools?|airports?|ports?|"
+                         r"embassy|embassies|offices?|plants?|factory|factories|mines?|roads?|bridges?|parks?|stations?|"
+                         r"crossings?|shops|stores|museums|beaches|camps?)\b", re.I),
     "suspended": re.compile(r"\b(?:suspended|halted|paused|froze)\b", re.I),
-    "banned": re.compile(r"\b(?:banned|barred|imposed (?:a |an )?(?:\w+ )?(?:ban|moratorium|embargo|sanctions)|"
-                         r"blacklisted|prohibited)\b", re.I),
+    # ... "imposed capital controls", "Hosepipe bans came into force", "bars women from driving"
+    "banned": re.compile(r"\b(?:banned|barred|imposed (?:a |an )?(?:\w+ ){0,2}(?:ban|moratorium|embargo|sanctions|controls|"
+                         r"restrictions|curbs|curfew|quarantine)|blacklisted|prohibited)\b|\b(?:bans?|restrictions|curbs|"
+                         r"embargo|curfew)\b[^.;]{0,60}\b(?:came|comes|come) into (?:force|effect)\b|"
+                         r"\b(?:bars|bans|prohibits|forbids) (?:[\w'’-]+ ){1,3}from\b", re.I),
     "grounded": re.compile(r"\bgrounded\b", re.I),
-    "unavailable": re.compile(r"\b(?:blocked|cut off|shut off|restricted) (?:\w+ )?access\b", re.I),
+    # ... or blocked a named service outright ("blocked YouTube on Thursday"; not "blocked Acme's merger"), or cut a
+    # place off ("cut the country off from the internet")
+    "unavailable": re.compile(r"\b(?:blocked|cut off|shut off|restricted) (?:\w+ )?access\b|\b(?:blocked|blocks) "
+                              r"[A-Z][\w.-]*\b(?!['’])|\bcut (?:[\w'’-]+ ){0,3}off from (?:the )?(?:internet|network|web|"
+                              r"mobile|phone|power|electricity)"),
+    # a state of emergency or curfew imposed or kept ("extended the state of emergency")
+    "declared": re.compile(r"\b(?:extended|renewed|declared|imposed) (?:the |a |an |its )?(?:[\w'’-]+ ){0,2}(?:state of emergency|"
+                           r"emergency law|martial law|curfew|lockdown)\b", re.I),
     "detained": re.compile(r"\b(?:detained|arrested|jailed|taken into custody)\b", re.I),
     "investigated": re.compile(r"\b(?:opened|launched|began|started) (?:an? |its )?(?:\w+ ){0,2}(?:investigation|probe|"
                                r"inquiry|review)|\b(?:charged|indicted)\b", re.I),
