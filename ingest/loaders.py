@@ -120,7 +120,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     first_nl = text.find("\n")
     if first_nl == -1 or text[:first_nl].strip() != "---":
         return {}, text
-    m = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[first_nl + 1:], re.M)
+    m = re.search(r"^(?:---|\.\.\.)[ \t]*\r?$", text[first_nl + 1:], re.M)  # "---\r\n": saved on Windows
     if not m:
         raise SourceError("malformed front matter: no closing '---' line")
     raw = text[first_nl + 1: first_nl + 1 + m.start()]

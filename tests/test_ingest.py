@@ -223,3 +223,16 @@ def test_malformed_front_matter_says_what_and_where_in_one_short_line(tmp_path):
     msg = str(e.value)
     assert msg.startswith("malformed front matter: ") and "<unicode string>" not in msg and "  " not in msg
     assert "line 3, column 6" in msg and "expected ',' or ']'" in msg
+
+
+def test_front_matter_written_with_windows_line_endings_loads(tmp_path):
+    """A file saved with CRLF line endings failed with "no closing '---' line": the closing line
+    is "---\r". Its text is still kept byte for byte."""
+    from ingest.loaders import load_file
+
+    f = tmp_path / "crlf.md"
+    f.write_bytes(b"---\r\nid: crlf-file\r\npublished: 2024-03-01\r\ntitle: CRLF title\r\n---\r\n"
+                  b"The transit agency added late-night bus service on weekends.\r\n")
+    src = load_file(f)
+    assert (src.id, src.title, src.published) == ("crlf-file", "CRLF title", "2024-03-01")
+    assert src.text.startswith("The transit agency") and "---" not in src.text
