@@ -82,7 +82,15 @@ class _NoAliasLoader(yaml.SafeLoader):
             return self.construct_scalar(node)
 
 
+    def construct_yaml_int(self, node: Any) -> Any:
+        """A number not written in plain decimal ("007", "0x1f", "1_000") stays text as written:
+        YAML 1.1 would make `id: 007` the id "7" (and `0123` octal 83)."""
+        value = super().construct_yaml_int(node)
+        return value if str(value) == str(node.value) else self.construct_scalar(node)
+
+
 _NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", _NoAliasLoader.construct_yaml_timestamp)
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:int", _NoAliasLoader.construct_yaml_int)
 
 
 def _scalar(value: Any) -> bool:
@@ -192,6 +200,8 @@ def build_source(
     if not cleaned.text.strip():
         raise SourceError("no article text left after cleaning")
     sid = meta.get("id") or default_id
+    if isinstance(sid, (int, dt.date)) and not isinstance(sid, bool):
+        sid = str(sid)  # YAML reads `id: 20240105` as a number and `id: 2024-01-05` as a date: the id is as written
     if not isinstance(sid, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", sid):
         raise SourceError(f"id {str(sid)[:60]!r}: use letters, digits, '.', '_' and '-'")
     title = _text(meta, "title").strip()

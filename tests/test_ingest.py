@@ -236,3 +236,16 @@ def test_front_matter_written_with_windows_line_endings_loads(tmp_path):
     src = load_file(f)
     assert (src.id, src.title, src.published) == ("crlf-file", "CRLF title", "2024-03-01")
     assert src.text.startswith("The transit agency") and "---" not in src.text
+
+
+def test_a_numeric_or_date_id_is_taken_as_written(tmp_path):
+    """`id: 20240105` is YAML's integer and was refused with "use letters, digits, …" — it is digits."""
+    from ingest.loaders import SourceError, load_file
+
+    for raw, want in (("20240105", "20240105"), ("2024-01-05", "2024-01-05"), ("007", "007"), ("0123", "0123")):
+        f = tmp_path / "n.md"
+        f.write_text(f"---\nid: {raw}\n---\nThe city opened a new library branch.\n")
+        assert load_file(f).id == want
+    f.write_text("---\nid: yes\n---\nThe city opened a new library branch.\n")
+    with pytest.raises(SourceError, match="id"):
+        load_file(f)
