@@ -387,3 +387,19 @@ def test_a_state_imposed_by_an_event_is_ended_by_its_lifting(embedder, a, b):
 def test_a_blocked_deal_or_a_closed_meeting_is_no_state_a_later_act_lifts(embedder, a, b):
     ev = _ev(embedder, a, b)
     assert ev is None or ev.family != "status" or ev.verdict != SURE, ev
+
+
+@pytest.mark.parametrize("a,b", [
+    # a place closed, then people let back in
+    ("Varnish air traffic control closed Varnish airspace to all but emergency flights on Thursday.",
+     "Varnish air traffic control allowed planes back into Varnish airspace from 10 pm on Tuesday."),
+    # a block lifted ends a service's unavailability
+    ("Chattr has been inaccessible in Teluria since March 20, when the government ordered it blocked.",
+     "A Teluria court ordered the block on Chattr lifted in April."),
+    # a halt to trade, then the trade restored
+    ("The move follows Morvia's halt in March to all imports of Dravian cheese.",
+     "Dravian cheese can be sold in Morvia again."),
+])
+def test_let_back_in_block_lifted_and_trade_resumed_end_the_state(embedder, a, b):
+    ev = _ev(embedder, a, b)
+    assert ev is not None and ev.verdict == SURE and ev.family == "status" and ev.status == "superseded", ev

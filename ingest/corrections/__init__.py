@@ -94,7 +94,9 @@ def __getattr__(name: str) -> Any:
 # airspace"), a named service blocked ("blocked YouTube"), a country cut off from the internet, controls or
 # restrictions imposed, bans come into force, a present ban ("bars women from driving"), a state of emergency
 # extended or declared.
-DETECTOR_VERSION = 19
+# 20: people let back in ("allowed planes back into British airspace") reopen a place, a block lifted ends a
+# service's unavailability, and a halt to trade ("halt in March to all imports of Georgian wine") is a suspension.
+DETECTOR_VERSION = 20
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

@@ -114,7 +114,7 @@ _PLAN_CLAIM = re.compile(
 _STATES: dict[str, tuple[str, str]] = {
     "closed": (r"closed|shut|shut down|closure|offline|out of service|locked down|lockdown|off the air|dark",
                r"reopen\w*|re-open\w*|back (?:open|online|on the air)|resum\w*|restor\w*|lifted|ended|eased|"
-               r"opened (?:again|its doors)"),
+               r"opened (?:again|its doors)|(?:allowed|let) (?:[\w'’-]+ ){0,3}back (?:into|in|to|onto)"),
     "suspended": (r"suspended|suspension|paused|halted|frozen|on hold|stopped|idled|mothballed",
                   r"reinstat\w*|resum\w*|restart\w*|lifted|unfroz\w*|restor\w*|ended|reversed|back (?:on|in)"),
     "banned": (r"banned|barred|prohibited|outlawed|forbidden|blocked|restricted|embargoed|sanctioned|"
@@ -135,7 +135,8 @@ _STATES: dict[str, tuple[str, str]] = {
                      r"cleared|exonerated|found no (?:wrongdoing|evidence)|no charges|acquitted|dismissed|"
                      r"dropped (?:\w+ ){0,3}charges|declared (?:\w+ ){0,2}innocent"),
     "unavailable": (r"unavailable|inaccessible|offline|down|cut off|blocked",
-                    r"restor\w*|available again|back online|back up|unblock\w*|reinstat\w*|resum\w*|reopen\w*"),
+                    r"restor\w*|available again|back online|back up|unblock\w*|reinstat\w*|resum\w*|reopen\w*|"
+                    r"(?:block|blocks|ban|bans) (?:[\w'’-]+ ){0,3}(?:was |were |had been |has been )?lifted"),
     "listed": (r"listed|on (?:the|a|its) (?:[\w'’.-]+ ){0,5}(?:list|blacklist|register)|included|"
                r"an? (?:[\w'’.-]+ ){0,4}(?:site|member)",
                r"delisted|(?:struck|took|taken|takes|removed|removes|dropped|drops|deleted|"
@@ -164,7 +165,9 @@ _STATE_EVENT = {
                          r"(?:the |its |their |all |[A-Z][\w-]* )(?:[\w'’-]+ ){0,3}?(?:airspace|borders?|schools?|airports?|ports?|"
                          r"embassy|embassies|offices?|plants?|factory|factories|mines?|roads?|bridges?|parks?|stations?|"
                          r"crossings?|shops|stores|museums|beaches|camps?)\b", re.I),
-    "suspended": re.compile(r"\b(?:suspended|halted|paused|froze)\b", re.I),
+    # ... or a halt declared ("Russia's halt in March to all imports of Georgian wine")
+    "suspended": re.compile(r"\b(?:suspended|halted|paused|froze)\b|\bhalt (?:in \w+ |on \w+ )?(?:to|on) (?:all )?(?:\w+ )?"
+                            r"(?:imports|exports|sales|shipments|flights|production|deliveries|trade)\b", re.I),
     # ... "imposed capital controls", "Hosepipe bans came into force", "bars women from driving"
     "banned": re.compile(r"\b(?:banned|barred|imposed (?:a |an )?(?:\w+ ){0,2}(?:ban|moratorium|embargo|sanctions|controls|"
                          r"restrictions|curbs|curfew|quarantine)|blacklisted|prohibited)\b|\b(?:bans?|restrictions|curbs|"
