@@ -167,3 +167,17 @@ def test_deciding_prints_no_chroma_warning(run, tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "reconstruct embedding function" not in done.stderr
+
+
+def test_accepting_a_rejected_pair_again_keeps_its_status(run):
+    """A superseded pair accepted, rejected, then accepted again came back "corrected": the reject
+    entry kept no status, and re-accepting a pair known only from the file took the default."""
+    run("ingest")
+    (c,) = _candidates(run)
+    assert c["status"] == "superseded"
+    assert run("corrections", "accept", c["id"])[0] == 0
+    assert run("corrections", "reject", c["id"])[0] == 0
+    assert c["claim"]["text"] not in _links(run)
+    code, _, err = run("corrections", "accept", c["id"])
+    assert code == 0, err
+    assert _links(run)[c["claim"]["text"]]["status"] == "superseded"

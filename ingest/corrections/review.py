@@ -53,9 +53,9 @@ class Decision:
     decided: str = ""
 
     def to_yaml(self) -> dict[str, Any]:
-        d = {"id": self.id, "decision": self.decision, "claim": self.claim, "by": self.by}
-        if self.decision == "accept":
-            d["status"] = self.status
+        # A reject keeps the pair's status too: accepting the pair again (it is then no link or
+        # candidate, only this entry) restores it instead of the default "corrected".
+        d = {"id": self.id, "decision": self.decision, "claim": self.claim, "by": self.by, "status": self.status}
         if self.note:
             d["note"] = self.note
         if self.decided:
