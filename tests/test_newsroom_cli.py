@@ -381,3 +381,16 @@ def test_an_id_change_refused_by_its_declared_corrects_keeps_the_old_source(run,
     code, out, _ = run("ingest", str(folder))
     assert code == 1 and "removed" not in out
     assert [r["id"] for r in json.loads(run("sources", "--json")[1])] == ["old-id"]
+
+
+def test_check_help_and_readme_state_the_statement_cap(capsys):
+    """`check` quietly capped a text at its first MAX_SENTENCES statements; neither its help nor
+    the README said so."""
+    from bot.check import MAX_SENTENCES
+    from bot.cli import main
+    from conftest import ROOT
+
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    assert f"first {MAX_SENTENCES}" in capsys.readouterr().out
+    assert f"the first {MAX_SENTENCES} statements are checked" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -11,7 +11,8 @@ HELP = """\
 Split TEXT into sentences and, for each one that states something (not a question, greeting or
 fragment under four words), quote what the sources say on that point: the matching sentences,
 ⚠ corrections of them, later coverage, or "not in the sources". factdesk does not judge whether
-a statement is true; it shows what the sources hold.
+a statement is true; it shows what the sources hold. A long text is checked on its first 20
+statements (MAX_SENTENCES in bot/check.py); stderr says how many more were left out.
 
 examples:
   factdesk check "Human Rights Watch found that the police app used Megvii's face matching."
