@@ -29,14 +29,13 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from .loaders import SourceError
+from .loaders import META_CHARSET, SourceError
 
 MAX_REDIRECTS = 5
 CHUNK = 64 * 1024
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 TEXT_TYPES = {"text/plain", "text/markdown", "text/x-markdown"}
 USER_AGENT = "factdesk/0.1 (+https://github.com/factdesk)"
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
 
 
 @dataclass(frozen=True)
@@ -215,7 +214,7 @@ def decode(data: bytes, declared: str, *, html: bool) -> tuple[str, str]:
             return data.decode(enc, errors="replace"), enc
     candidates = [declared]
     if html:
-        m = _META_CHARSET.search(data[:4096])
+        m = META_CHARSET.search(data[:4096])
         if m:
             candidates.append(m.group(1).decode("ascii", "ignore"))
     candidates.append("utf-8")

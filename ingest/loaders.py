@@ -171,7 +171,13 @@ def _validate_corrects(value: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _decode(data: bytes, name: str) -> str:
+# An HTML page names its charset in a <meta> of its head (a page saved from a browser keeps it).
+META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
+
+
+def _decode(data: bytes, name: str, *, html: bool = False) -> str:
+    """UTF-8 text; an HTML file that is not UTF-8 is read in the charset its <meta> declares (as a
+    fetched page is). A text file declares nothing, so it is UTF-8 or refused."""
     if not data.strip():
         raise SourceError("empty file")
     if b"\x00" in data[:8192]:
@@ -179,6 +185,12 @@ def _decode(data: bytes, name: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
+        m = META_CHARSET.search(data[:4096]) if html else None
+        if m:
+            try:
+                return data.decode(m.group(1).decode("ascii", "ignore"))
+            except (LookupError, UnicodeDecodeError):
+                pass
         raise SourceError(f"not valid UTF-8 (byte {e.start})") from None
     return text
 
@@ -285,7 +297,7 @@ def read_file(path: Path, root: Path | None = None) -> tuple[Path, bytes]:
 
 def parse_file(path: Path, real: Path, data: bytes) -> Source:
     """The Source in a file's bytes (read by `read_file`)."""
-    text = _decode(data, path.name)
+    text = _decode(data, path.name, html=path.suffix.lower() in HTML_SUFFIXES)
     default_id = slugify(path.stem)
     if path.suffix.lower() in HTML_SUFFIXES:
         return load_html(text, default_id=default_id, path=str(real))

@@ -249,3 +249,21 @@ def test_a_numeric_or_date_id_is_taken_as_written(tmp_path):
     f.write_text("---\nid: yes\n---\nThe city opened a new library branch.\n")
     with pytest.raises(SourceError, match="id"):
         load_file(f)
+
+
+def test_a_saved_html_page_in_its_declared_charset_loads(tmp_path):
+    """A page saved from a browser keeps its charset: a windows-1252 page whose <meta> says so was
+    refused as "not valid UTF-8", though the same page fetched by URL decodes by that <meta>.
+    A text file stays UTF-8 only (it declares nothing)."""
+    from ingest.loaders import SourceError, load_file
+
+    page = tmp_path / "cafe.html"
+    page.write_bytes('<html><head><meta charset="windows-1252"><title>Café owners protest</title></head><body>'
+                     '<article><h1>Café owners protest</h1><p>Café owners in the old town protested the new parking '
+                     'rules on Monday, saying they would lose customers.</p></article></body></html>'.encode("cp1252"))
+    src = load_file(page)
+    assert "Café owners in the old town protested" in src.text
+    undeclared = tmp_path / "plain.html"
+    undeclared.write_bytes("<html><body><p>Café owners protested the parking rules.</p></body></html>".encode("cp1252"))
+    with pytest.raises(SourceError, match="not valid UTF-8"):
+        load_file(undeclared)
