@@ -180,6 +180,11 @@ def _decode(data: bytes, name: str, *, html: bool = False) -> str:
     fetched page is). A text file declares nothing, so it is UTF-8 or refused."""
     if not data.strip():
         raise SourceError("empty file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark (Notepad's "Unicode")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise SourceError(f"not valid UTF-16 (byte {e.start})") from None
     if b"\x00" in data[:8192]:
         raise SourceError("binary file, not text")
     try:

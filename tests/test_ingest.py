@@ -267,3 +267,14 @@ def test_a_saved_html_page_in_its_declared_charset_loads(tmp_path):
     undeclared.write_bytes("<html><body><p>Café owners protested the parking rules.</p></body></html>".encode("cp1252"))
     with pytest.raises(SourceError, match="not valid UTF-8"):
         load_file(undeclared)
+
+
+def test_a_utf16_file_with_its_byte_order_mark_loads(tmp_path):
+    """Notepad's "Unicode" is UTF-16 with a byte-order mark; such a file was refused as "binary
+    file, not text" (its every other byte is NUL)."""
+    from ingest.loaders import load_file
+
+    f = tmp_path / "u16.md"
+    f.write_bytes("---\r\nid: u16\r\npublished: 2024-02-02\r\n---\r\nThe harbour reopened on Monday.\r\n".encode("utf-16"))
+    src = load_file(f)
+    assert (src.id, src.published) == ("u16", "2024-02-02") and src.text.startswith("The harbour reopened")
