@@ -403,3 +403,21 @@ def test_a_blocked_deal_or_a_closed_meeting_is_no_state_a_later_act_lifts(embedd
 def test_let_back_in_block_lifted_and_trade_resumed_end_the_state(embedder, a, b):
     ev = _ev(embedder, a, b)
     assert ev is not None and ev.verdict == SURE and ev.family == "status" and ev.status == "superseded", ev
+
+
+# What a medium reported, withdrawn by the medium: the article gone from its website, a story that should never
+# have been published, a report it can no longer stand behind.
+MEDIUM = [
+    ("Kestrel News reported on Tuesday, citing an unnamed official, that Mayor Dunn had taken bribes from a builder.",
+     "A week after it ran, the article about Mayor Dunn is gone from the Kestrel News website."),
+    ("The Harbour Ledger wrote on Monday that the Tolvik harbourmaster took money from a shipping firm.",
+     "The Harbour Ledger said its story about the Tolvik harbourmaster should never have been published."),
+    ("Channel 9 aired a report on Sunday claiming that Velm Bank had hidden losses of $2 billion.",
+     "Channel 9 said it could no longer stand behind its report on Velm Bank's hidden losses."),
+]
+
+
+@pytest.mark.parametrize("a,b", MEDIUM)
+def test_what_a_medium_reported_withdrawn_by_the_medium(embedder, a, b):
+    ev = _ev(embedder, a, b)
+    assert ev is not None and ev.verdict == SURE and ev.family == "retraction" and ev.status == "corrected", ev

@@ -96,7 +96,10 @@ def __getattr__(name: str) -> Any:
 # extended or declared.
 # 20: people let back in ("allowed planes back into British airspace") reopen a place, a block lifted ends a
 # service's unavailability, and a halt to trade ("halt in March to all imports of Georgian wine") is a suspension.
-DETECTOR_VERSION = 20
+# 21: what a medium reported, wrote or aired ("Fox News reported on Tuesday … that …") is its article's claim, which
+# the article withdrawn takes back — "is gone from the Fox News website", "should never have been published", "could
+# no longer stand behind".
+DETECTOR_VERSION = 21
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ for an editor (`factdesk corrections --candidates`), not a link.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from ..tuning import CorrectionsTuning
@@ -40,6 +41,9 @@ DEFAULT = CorrectionsTuning()  # settings.tuning.corrections as shipped; relink 
 _REPORTS_CORRECTION = frozenset({sg.RETRACTION, sg.NEGATION})
 
 
+# A claim that is what a medium reported, wrote or aired ("Fox News reported on Tuesday … that …"): the article
+# or broadcast is its document, whatever the sentence calls it.
+_MEDIUM_REPORTED = re.compile(r"\b(?:reported|wrote|broadcast|aired)\b(?:[^.;]{0,80}?)\bthat\b")
 # Words any finding and any withdrawal share ("found", "study", "authors"): not the document's point.
 _DOC_TALK = frozenset(topic_terms("find found finds show shows shown study studies paper papers report reports reported "
                                   "research researchers author authors data journal published publish result results"))
@@ -193,7 +197,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
             # ... a finding it reports, not a sentence that describes the document (its author, venue);
             # and the same document: by who withdrew it, or by names beyond the withdrawer's own (a
             # journal withdrawing "a paper on sleep" has not withdrawn the aspirin study it also published).
-            if ((_DOC_WORD.search(a) or document_venue(a)) and _FINDING.search(a) and not DESCRIBES_DOC.match(a) and not DOC_METHOD.match(a)
+            if ((((_DOC_WORD.search(a) or document_venue(a)) and _FINDING.search(a)) or _MEDIUM_REPORTED.search(a)) and not DESCRIBES_DOC.match(a) and not DOC_METHOD.match(a)
                     and (by_source or (not topic_only and (len(subj - retractors) >= 2 or len(point) >= 2)))):
                 add("retraction:document", sg.RETRACTION, True, "the document the claim is attributed to was withdrawn",
                     span_of(sg._RETRACTION, b, 2))

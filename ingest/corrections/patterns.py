@@ -29,8 +29,9 @@ _RETRACT_VERB = (r"(?:withdr[ae]w\w*|retract\w*|rescind\w*|recant\w*|pull(?:ed|s
                  r"take back|takes back|took back|taking back|walk(?:ed|s)? back|"
                  r"taken down|disavow\w*|repudiat\w*|scrapp\w*)")
 # The publisher disowning what it published ("could not prove the memos were authentic").
-_DISOWN = (r"(?:could|can) not (?:prove|verify|authenticate|vouch for|stand by)|should not have (?:used|published|run|"
-           r"aired|reported|relied on)|no longer stands? by")
+_DISOWN = (r"(?:could|can) (?:not|no longer) (?:prove|verify|authenticate|vouch for|stand by|stand behind)|should not have "
+           r"(?:used|published|run|aired|reported|relied on)|no longer stands? (?:by|behind)|should never have (?:gone on|"
+           r"been (?:published|broadcast|aired|run))")
 _RETRACTION = re.compile(
     r"\b(" + _RETRACT_VERB + r" " + _W + r"{0,4}?" + _DOC + r"\b|"
     + _DOC + r"\b " + _W + r"{0,6}(?:was|were|has been|have been|had been|is being|is|are) "
@@ -40,6 +41,8 @@ _RETRACTION = re.compile(
     r"apologi[sz]\w* for (?:\w+ ){0,4}(?:methodology|method|error|errors|mistake|mistakes|" + _DOC + r")|"
     r"retraction|erratum|errata|inoperable|"
     r"(?:has|have|had) been (?:removed|deleted) from (?:the|its|their) (?:report|article|story|study|website)|"
+    # "the article about Seth Rich is gone from the Fox News website"
+    + _DOC + r"\b " + _W + r"{0,6}(?:is|are|was|were|has been|have been) gone from (?:the|its|their) |"
     + _DISOWN + r")\b",
     re.I)
 
