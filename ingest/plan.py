@@ -113,6 +113,15 @@ def expand(settings: Settings, targets: Sequence[str]) -> tuple[list[Job], list[
     jobs: list[Job] = []
     failed: list[SourceResult] = []
     folders: list[Path] = []
+    listed: set[str] = set()  # a file reached twice (a folder and a file in it, one folder twice) is one job
+
+    def once(path: Path) -> bool:
+        key = os.path.abspath(path)  # a string operation: no system call per file of a large archive
+        if key in listed:
+            return False
+        listed.add(key)
+        return True
+
     for t in targets:
         if is_url(t):
             try:
@@ -130,9 +139,10 @@ def expand(settings: Settings, targets: Sequence[str]) -> tuple[list[Job], list[
             else:
                 failed.append(SourceResult(t, "failed", reason="no .txt, .md or .html files in this folder; "
                                            "nothing pruned"))
-            jobs.extend((str(f), FileJob(f, p)) for f in files)
+            jobs.extend((str(f), FileJob(f, p)) for f in files if once(f))
         elif p.exists():
-            jobs.append((str(p), FileJob(p)))
+            if once(p):
+                jobs.append((str(p), FileJob(p)))
         else:
             failed.append(SourceResult(t, "failed", reason="no such file or folder"))
     return jobs, failed, folders

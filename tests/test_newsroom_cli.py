@@ -394,3 +394,13 @@ def test_check_help_and_readme_state_the_statement_cap(capsys):
         main(["check", "--help"])
     assert f"first {MAX_SENTENCES}" in capsys.readouterr().out
     assert f"the first {MAX_SENTENCES} statements are checked" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_file_named_twice_is_indexed_once(run, tmp_path, monkeypatch):  # noqa: F811
+    """A folder and a file in it (or one folder twice, however spelled) reached the same file twice;
+    the second failed with "id 'a' is also used by <the same file>" and the run exited 1."""
+    folder = _folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("ingest", str(folder), str(folder / "a.md"), "stories/", "./stories/b.md")
+    assert code == 0 and "failed" not in out, out
+    assert out.count("added: a ") == 1 and out.count("added: b ") == 1
