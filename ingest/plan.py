@@ -124,6 +124,9 @@ def expand(settings: Settings, targets: Sequence[str]) -> tuple[list[Job], list[
 
     for t in targets:
         if is_url(t):
+            if t in listed:
+                continue
+            listed.add(t)
             try:
                 page = fetch(t, fetch_limits(settings))
             except SourceError as e:

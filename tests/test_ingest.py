@@ -278,3 +278,11 @@ def test_a_utf16_file_with_its_byte_order_mark_loads(tmp_path):
     f.write_bytes("---\r\nid: u16\r\npublished: 2024-02-02\r\n---\r\nThe harbour reopened on Monday.\r\n".encode("utf-16"))
     src = load_file(f)
     assert (src.id, src.published) == ("u16", "2024-02-02") and src.text.startswith("The harbour reopened")
+
+
+def test_a_url_named_twice_is_fetched_once(web, settings, indexer):
+    """The same URL twice in one command failed its second copy: "id … is also used by" itself."""
+    _Handler.routes = {"/story": (200, "text/html; charset=utf-8", HTML)}
+    settings.allow_private_urls = True
+    report = indexer.ingest([f"{web}/story", f"{web}/story"])
+    assert [r.status for r in report.results] == ["added"] and report.ok
