@@ -109,13 +109,14 @@ def _text(meta: dict[str, Any], *keys: str) -> str:
     return ""
 
 
-def _yaml_reason(e: yaml.YAMLError) -> str:
-    """PyYAML's problem and where it is in the file (its marks count from 0 inside the front
-    matter, which starts on the file's second line), not its multi-line snippet of the text."""
+def yaml_reason(e: yaml.YAMLError, first_line: int = 1) -> str:
+    """PyYAML's problem and where it is in the file, not its multi-line snippet of the text. Its
+    marks count from 0 in the YAML text, which starts on the file's line `first_line` (front
+    matter: 2, after the opening `---`)."""
     problem, mark = getattr(e, "problem", None), getattr(e, "problem_mark", None)
     if not problem:
         return " ".join(str(e).split())[:200]
-    where = f" (line {mark.line + 2}, column {mark.column + 1})" if mark is not None else ""
+    where = f" (line {mark.line + first_line}, column {mark.column + 1})" if mark is not None else ""
     context = getattr(e, "context", None)
     said = f"{context}: {problem}" if context else str(problem)
     return f"{' '.join(said.split())[:200]}{where}"
@@ -140,7 +141,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     try:
         meta = yaml.load(raw, Loader=_NoAliasLoader) if raw.strip() else {}  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as e:
-        raise SourceError(f"malformed front matter: {_yaml_reason(e)}") from None
+        raise SourceError(f"malformed front matter: {yaml_reason(e, first_line=2)}") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

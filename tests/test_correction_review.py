@@ -181,3 +181,13 @@ def test_accepting_a_rejected_pair_again_keeps_its_status(run):
     code, _, err = run("corrections", "accept", c["id"])
     assert code == 0, err
     assert _links(run)[c["claim"]["text"]]["status"] == "superseded"
+
+
+def test_an_unreadable_decisions_file_says_what_and_where(run):
+    """A YAML slip in corrections.yml was reported as "(while parsing a flow sequence)": PyYAML's
+    first line, with neither the problem nor the line."""
+    run("ingest")
+    (run.src / "corrections.yml").write_text("- id: c1\n  decision: [reject\n  claim: x\n")
+    code, _, err = run("corrections")
+    assert "cannot read editor decisions (while parsing a flow sequence: expected ',' or ']'" in err
+    assert "(line 3, column 8)" in err

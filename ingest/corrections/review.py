@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from ..loaders import yaml_reason
 from ..records import CorrectionLink
 from ..settings import Settings
 
@@ -72,8 +73,10 @@ def load(path: Path) -> list[Decision]:
         return []
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except (OSError, yaml.YAMLError) as e:
-        raise ReviewError(f"{path}: cannot read editor decisions ({str(e).splitlines()[0]})") from None
+    except OSError as e:
+        raise ReviewError(f"{path}: cannot read editor decisions ({e.strerror or e})") from None
+    except yaml.YAMLError as e:  # the problem and its line, not PyYAML's first line ("while parsing …")
+        raise ReviewError(f"{path}: cannot read editor decisions ({yaml_reason(e)})") from None
     if not isinstance(data, list):
         raise ReviewError(f"{path}: expected a list of decisions")
     out = []
