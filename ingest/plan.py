@@ -176,7 +176,9 @@ def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Sett
     by_path = {rec.path: sid for sid, rec in out.manifest.items()
                if rec.path and rec.fingerprint and rec.state == "complete"}
     dirs: dict[str, str] = {}  # folder -> its real path, resolved once
-    loaded: dict[str, str] = {}  # real path of each file parsed this run -> the id it declares
+    loaded: dict[str, str] = {}  # real path of each file indexed (or unchanged) this run -> its id
+    parsed: dict[str, str] = {}  # real path of each file parsed this run -> the id it declares
+    clashes: list[tuple[str, Source, str, str]] = []  # (target, source, fingerprint, why) of ids held elsewhere
     for target, load in jobs:
         fp = ""
         try:
@@ -211,23 +213,22 @@ def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Sett
                         "front matter", src.id)
             continue
         out.seen[src.id] = target
+        if src.path:
+            parsed[src.path] = src.id
         old = out.manifest.get(src.id)
         clash = origin_clash(old, src)
         if clash:
+            clashes.append((target, src, fp, clash))  # decided once every file of the run is read
+            continue
+        _accept(store, out, report, unchanged, loaded, target, src, fp)
+    # An id claimed from a file that still exists may move when that file now declares another id
+    # (two files that swapped names); otherwise the clash stands.
+    for target, src, fp, clash in clashes:
+        before = out.manifest[src.id].path
+        if before and parsed.get(before, src.id) != src.id:
+            _accept(store, out, report, unchanged, loaded, target, src, fp)
+        else:
             report.fail(target, clash, src.id)
-            continue
-        if src.path:
-            loaded[src.path] = src.id
-        # Same bytes at another path (a file renamed, its id kept) is not unchanged: its record must
-        # follow the file, or the source reads as missing and `remove OLD-PATH` would drop it. It is
-        # rewritten as updated, every vector reused and nothing relinked (no sentence changed).
-        if old and old.state == "complete" and old.sha256 == src.sha256 and (old.path or "") == (src.path or ""):
-            report.results.append(SourceResult(target, "unchanged", src.id, sentences=old.sentences))
-            unchanged.append((src.id, old.sentences, lambda src=src, fp=fp: (src, fp)))
-            if fp and old.fingerprint != fp:
-                out.refresh[src.id] = fp
-            continue
-        out.pending.append(_pending(store, src, target, "updated" if old else "added", old, fp))
     out.replaced = {sid: loaded[rec.path] for sid, rec in sorted(out.manifest.items())
                     if rec.path in loaded and loaded[rec.path] != sid and sid not in out.seen}
     # A source marked complete must hold its sentences (another writer, or a damaged server, may
@@ -254,6 +255,24 @@ def plan(store: Store, jobs: Sequence[Job], report: IngestReport, settings: Sett
             continue
         out.pending.append(_pending(store, src, origin, "updated", out.manifest[sid], whole=True))
     return out
+
+
+def _accept(store: Store, out: Plan, report: IngestReport, unchanged: list, loaded: dict[str, str], target: str,
+            src: Source, fp: str) -> None:
+    """A parsed source that may take its id: unchanged, or to (re)write."""
+    old = out.manifest.get(src.id)
+    if src.path:
+        loaded[src.path] = src.id
+    # Same bytes at another path (a file renamed, its id kept) is not unchanged: its record must
+    # follow the file, or the source reads as missing and `remove OLD-PATH` would drop it. It is
+    # rewritten as updated, every vector reused and nothing relinked (no sentence changed).
+    if old and old.state == "complete" and old.sha256 == src.sha256 and (old.path or "") == (src.path or ""):
+        report.results.append(SourceResult(target, "unchanged", src.id, sentences=old.sentences))
+        unchanged.append((src.id, old.sentences, lambda src=src, fp=fp: (src, fp)))
+        if fp and old.fingerprint != fp:
+            out.refresh[src.id] = fp
+        return
+    out.pending.append(_pending(store, src, target, "updated" if old else "added", old, fp))
 
 
 def _unchanged(out: Plan, report: IngestReport, unchanged: list, sid: str, target: str,

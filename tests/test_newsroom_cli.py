@@ -404,3 +404,24 @@ def test_a_file_named_twice_is_indexed_once(run, tmp_path, monkeypatch):  # noqa
     code, out, _ = run("ingest", str(folder), str(folder / "a.md"), "stories/", "./stories/b.md")
     assert code == 0 and "failed" not in out, out
     assert out.count("added: a ") == 1 and out.count("added: b ") == 1
+
+
+def test_two_files_that_swap_names_keep_their_ids(run, tmp_path):  # noqa: F811
+    """a.md (id aa) and b.md (id bb) swapping names failed both: "id 'bb' already belongs to b.md" —
+    which now holds aa. An id may move to another file when its old file now holds another id."""
+    folder = tmp_path / "swap"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\nid: aa\n---\nThe museum received forty paintings from a collector.\n")
+    (folder / "b.md").write_text("---\nid: bb\n---\nThe zoo welcomed a baby giraffe named Pebble.\n")
+    run("ingest", str(folder))
+    (folder / "a.md").rename(folder / "t")
+    (folder / "b.md").rename(folder / "a.md")
+    (folder / "t").rename(folder / "b.md")
+    code, out, _ = run("ingest", str(folder))
+    assert code == 0 and "failed" not in out and "removed" not in out, out
+    rows = {r["id"]: r for r in json.loads(run("sources", "--json")[1])}
+    assert rows["aa"]["path"].endswith("b.md") and rows["bb"]["path"].endswith("a.md")
+    # a real clash still fails: a third file taking aa while b.md still declares it
+    (folder / "c.md").write_text("---\nid: aa\n---\nThe library extended its opening hours.\n")
+    code, out, _ = run("ingest", str(folder))
+    assert code == 1 and ("already belongs to" in out or "is also used by" in out)
