@@ -421,3 +421,34 @@ MEDIUM = [
 def test_what_a_medium_reported_withdrawn_by_the_medium(embedder, a, b):
     ev = _ev(embedder, a, b)
     assert ev is not None and ev.verdict == SURE and ev.family == "retraction" and ev.status == "corrected", ev
+
+
+# A later statement that the quantity was more or less than first reported corrects the earlier figure, and the
+# sentence after it that gives the new value is quoted with the link.
+COMPARATIVE = [
+    ("A magnitude 6.1 earthquake struck Varnish county on Monday, the Varnish seismology bureau said.",
+     "The Varnish quake was stronger than the seismology bureau first reported.",
+     "On Sunday the bureau raised its measure of it to 6.6."),
+    ("Orsk Mining said on Tuesday that it had improperly booked $1.2 billion of expenses as investment.",
+     "The accounting problems at Orsk Mining run about twice as deep as first disclosed.",
+     "An internal review found a further $1.3 billion of improper entries."),
+    ("Dravia registered nearly 900,000 asylum seekers last year, the Dravian interior ministry said.",
+     "Far fewer people sought asylum in Dravia last year than the interior ministry first announced.",
+     "About 610,000 asylum seekers came to Dravia, the ministry said on Friday."),
+]
+
+
+@pytest.mark.parametrize("a,b,value", COMPARATIVE)
+def test_more_or_less_than_first_reported_corrects_the_figure(embedder, a, b, value):
+    ev = _ev(embedder, a, b, window=[(6, value)], b_index=5)
+    assert ev is not None and ev.verdict == SURE and ev.family == "figure" and ev.status == "corrected", ev
+    assert ev.window == [6]  # the new value is quoted with the link
+
+
+@pytest.mark.parametrize("b", [
+    "Orsk Mining's quarterly profit was higher than analysts expected.",
+    "Orsk Mining turned down the offer on Friday as too low.",
+])
+def test_an_expectation_or_an_opinion_of_a_figure_corrects_nothing(embedder, b):
+    ev = _ev(embedder, "Orsk Mining said on Tuesday that it had improperly booked $1.2 billion of expenses as investment.", b)
+    assert ev is None or ev.family != "figure" or ev.verdict != SURE, ev

@@ -99,7 +99,10 @@ def __getattr__(name: str) -> Any:
 # 21: what a medium reported, wrote or aired ("Fox News reported on Tuesday … that …") is its article's claim, which
 # the article withdrawn takes back — "is gone from the Fox News website", "should never have been published", "could
 # no longer stand behind".
-DETECTOR_VERSION = 21
+# 22: a later statement that the quantity was more or less than an earlier account gave ("stronger than first
+# reported", "twice as deep as first disclosed", "further than the panel found", "fewer than the figure given", "was
+# £250 million too high") corrects the earlier figure; the sentence after it giving the new value is quoted too.
+DETECTOR_VERSION = 22
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

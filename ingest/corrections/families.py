@@ -23,7 +23,7 @@ from ..terms import content_terms
 from . import signals as sg
 from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DESCRIBES_DOC, DOC_METHOD, DOC_WORD as _DOC_WORD,
                       EXPLICIT_REVISION as _EXPLICIT_REVISION, FINDING as _FINDING, FRAME_WORDS, NO_LONGER as _NO_LONGER,
-                      PLUPERFECT as _PLUPERFECT, QUALIFIED as _QUALIFIED,
+                      PLUPERFECT as _PLUPERFECT, QUALIFIED as _QUALIFIED, THAN_REPORTED,
                       dated_before)
 from .gate import UNLESS_HISTORICAL, YES, admits
 from .measures import figure_left, revised
@@ -292,6 +292,17 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         # The claim's own figure restated as where a change started: the value moved on.
         add("figure:old_value", sg.FIGURE, True, "a later statement gives the claim's figure as the old value", left,
             "Overtaken by later events", "superseded")
+    compared = THAN_REPORTED.search(b) if sa.figures and own and not (sb.denial or topic_only) else None
+    if compared and (len(point) >= 1 or sim >= tuning.sim_fair) and (names(a) & names(b)) - GENERIC_NAMES:
+        # The quantity was more or less than the earlier account gave: that figure is corrected, whatever the new
+        # value (often not given yet: "stronger than first reported").
+        # The new value, when the story gives it, is in the sentence after ("The quake was stronger than first
+        # reported." / "On Sunday they raised their measure of it to 8.0."): quoted with the link.
+        given = [i for i, t in (window or []) if i == b_index + 1 and sg.figures(t)]
+        kept, used = used, used + given
+        add("figure:comparative", sg.FIGURE, True, "a later statement says the figure was more or less than first reported",
+            span_of(THAN_REPORTED, b))
+        used = kept
     if sg.FIGURE in sb.later and sa.figures:
         va = {sg.figure_value(f) for f in sa.figures}
         after = [(i, t) for i, t in (window or []) if i == b_index + 1]

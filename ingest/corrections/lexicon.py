@@ -68,6 +68,19 @@ EXPLICIT_REVISION = re.compile(r"\b(?:than (?:\w+ ){0,3}(?:first|initially|origi
                                r"(?:reported|said|estimated|thought|disclosed|announced|gave)|times the (?:number|figure|"
                                r"estimate)|revised|corrected|restated|gave last)\b", re.I)
 
+# A later statement that the quantity was more or less than an earlier account gave, without the new value ("The
+# Wenchuan quake was stronger than Chinese seismologists first reported", "run about twice as deep as first
+# disclosed", "went further than the panel found", "far fewer than the figure given", "was about £250 million too
+# high"): the earlier figure is corrected. Not an expectation ("higher than analysts expected"), nor an opinion of
+# a figure ("turned down the offer as too low").
+THAN_REPORTED = re.compile(
+    r"\b(?:more|less|fewer|larger|smaller|higher|lower|stronger|weaker|deeper|bigger|worse|wider|further|greater|"
+    r"longer|shorter|heavier)\b[^.;]{0,60}?\bthan (?:the |its |their )?(?:[\w'’-]+ ){0,3}?(?:(?:first|initially|"
+    r"originally|previously|earlier) )?(?:reported|said|stated|estimated|thought|disclosed|announced|found|given|gave|"
+    r"uncovered|published)\b|\b(?:twice|three times|four times|half) as \w+ as (?:[\w'’-]+ ){0,3}?(?:first|initially|"
+    r"originally|previously) (?:reported|said|stated|estimated|thought|disclosed|announced|found)\b|"
+    r"\b(?:was|were|had been|has been|is|are) (?:[\w£$€.,'’-]+ ){0,4}too (?:high|low)\b", re.I)
+
 # What follows a negator without denying anything: a reporting or knowing verb ("has not disclosed",
 # "did not respond", "was not clear"), a degree word, or a figure (then it is a figure's correction).
 NOT_A_DENIAL = re.compile(

@@ -27,7 +27,8 @@ from .patterns import (
     _STATE_LIFT, _WHOLE_DOC,
 )
 
-from .lexicon import ADMISSION, EXONERATION, SOURCE_REVISION, PREVENT, REPLACE, REVERSAL, UPHOLD, weekday as _weekday
+from .lexicon import (ADMISSION, EXONERATION, SOURCE_REVISION, PREVENT, REPLACE, REVERSAL, THAN_REPORTED, UPHOLD,
+                      weekday as _weekday)
 from .literals import arm
 from ..dates import clock_minutes
 
@@ -143,7 +144,7 @@ def signals(text: str) -> Signals:
     shift = any(rx.search(text) for rx in (REVERSAL, UPHOLD, PREVENT, REPLACE, EXONERATION))
     if lifts or event or shift or _NO_LONGER.search(text) or AGAIN_STATE.search(text):
         later.add(STATUS)
-    if figs and (notice or _REVISION.search(text)):
+    if (figs and (notice or _REVISION.search(text))) or THAN_REPORTED.search(text):
         later.add(FIGURE)
     neg = _NEG_STATUS.search(text)
     neg_status = neg.group(1).strip() if neg else ""
