@@ -114,7 +114,7 @@ title: City closes Elm Street bridge
 publisher: Gazette (fictional)
 published: 2024-03-02
 ---
-The city closed the Elm Street bridge on Friday after inspectors found cracks in two support beams.
+Inspectors found cracks in two support beams of the Elm Street bridge on Friday.
 The bridge will remain closed until repairs are finished, the transport department said.
 """
 REOPENED = """---
