@@ -23,12 +23,16 @@ from .prepare import check_declared, embed, rows_of
 from .corrections.relink import Judge, relink
 from .report import IngestReport, Progress, SourceResult
 from .settings import Settings
-from .store import Store, disk_error_text
+from .store import Store, StoreError, disk_error_text
 from .swap import finish_swap
 from .upgrades import UpgradeRecord
 from .write import is_under, prune_missing, write_sources
 
 log = logging.getLogger(__name__)
+
+
+class DecisionsUnreadable(StoreError):
+    """corrections.yml cannot be read: nothing is written until it is fixed (`Indexer.check_decisions`)."""
 
 __all__ = ["IngestReport", "Indexer", "Judge", "Progress", "SourceResult", "relink"]
 
@@ -122,6 +126,7 @@ class Indexer:
                drop_missing: bool = False, progress: Progress | None = None) -> IngestReport:
         """Index `targets`. `rebuild`: build a new index beside the old one from every recorded
         source plus `targets`, and swap only when that succeeded (see `ingest.rebuild`)."""
+        self.check_decisions()
         if rebuild:
             from .rebuild import rebuild_index
 
@@ -170,6 +175,7 @@ class Indexer:
             self._publish(store)
 
     def remove(self, source_ids: Iterable[str]) -> IngestReport:
+        self.check_decisions()
         report = IngestReport()
         with self.locked():
             store = self.store()
@@ -192,6 +198,18 @@ class Indexer:
                 self._publish(store)
             self.record_sources([], report)
         return report
+
+    def check_decisions(self) -> None:
+        """Refuse to write while the editor's decisions cannot be read: every write relinks and
+        replays them, and relinking without them drops the editor's links and shows the links the
+        editor rejected as flags again, to every reader, until the file is fixed."""
+        from .corrections import review
+
+        try:
+            review.load(review.decisions_path(self.settings))
+        except review.ReviewError as e:
+            raise DecisionsUnreadable(f"{e}: fix it and run again; nothing was indexed (indexing now would "
+                                      "drop the editor's decisions from the index)") from None
 
     # -- phases -----------------------------------------------------------------------------------
     def _relink(self, store: Store, affected: set[str], removed: set[str], report: IngestReport,

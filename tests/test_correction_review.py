@@ -191,3 +191,21 @@ def test_an_unreadable_decisions_file_says_what_and_where(run):
     code, _, err = run("corrections")
     assert "cannot read editor decisions (while parsing a flow sequence: expected ',' or ']'" in err
     assert "(line 3, column 8)" in err
+
+
+def test_an_unreadable_decisions_file_stops_the_ingest_before_it_drops_them(run):
+    """With a YAML slip in corrections.yml, `ingest` relinked without any decision (one warning
+    line): a link the editor had rejected was shown as ⚠ again to every reader, and editor links
+    vanished, until the file was fixed. Now the ingest stops first, in one line, changing nothing."""
+    run("ingest")
+    lid = _links(run)[CLAIM]["id"]
+    assert run("corrections", "reject", lid)[0] == 0
+    good = (run.src / "corrections.yml").read_text()
+    (run.src / "corrections.yml").write_text(good + "- id: [broken\n")
+    (run.src / "port-3.md").write_text(LATER.replace("port-2", "port-3"))
+    code, out, err = run("ingest")
+    assert code == 1 and "cannot read editor decisions" in err and "nothing was indexed" in err
+    assert CLAIM not in _links(run)  # the rejection still holds
+    (run.src / "corrections.yml").write_text(good)
+    code, out, err = run("ingest")
+    assert code == 0 and "added: port-3" in out and CLAIM not in _links(run)
