@@ -22,6 +22,11 @@ def _ev(embedder, a: str, b: str, window=None, b_index: int = 5):
     return evidence(a, b, _sim(embedder, a, b), window, b_index)
 
 
+def _assert_link(ev, family: str, status: str) -> None:
+    """The evidence flags on its own (not a candidate), in this family, with this status."""
+    assert ev is not None and ev.verdict == SURE and ev.family == family and ev.status == status, ev
+
+
 RETRACTION = [
     ("Four in ten renters skipped a meal to pay rent last year, according to a survey by the Tenant Action Network.",
      "The Tenant Action Network pulled the survey on Monday and apologised for its methodology."),
@@ -91,7 +96,7 @@ def test_status_note_says_what_changed(embedder):
 @pytest.mark.parametrize("a,b,new", FIGURE)
 def test_figure_corrections_name_the_new_figure(embedder, a, b, new):
     ev = _ev(embedder, a, b)
-    assert ev is not None and ev.verdict == SURE and ev.family == "figure" and ev.status == "corrected", ev
+    _assert_link(ev, "figure", "corrected")
     assert new in ev.phrase
 
 
@@ -113,7 +118,7 @@ def test_window_name_and_list_action_in_consecutive_sentences(embedder, a, event
     # The event alone does not name the entity: it links nothing without the sentence beside it.
     assert _ev(embedder, a, event) is None
     ev = _ev(embedder, a, event, window=[(6, names)], b_index=5)
-    assert ev is not None and ev.verdict == SURE and ev.family == "status" and ev.status == "superseded", ev
+    _assert_link(ev, "status", "superseded")
     assert ev.window == [6]  # the link quotes the neighbour that names the entity too
 
 
@@ -220,7 +225,7 @@ def test_claim_and_later_statement_both_refer_back_to_one_name(embedder, before,
     ev0 = evidence(a, b, sim, [], 5, a_before=before)
     assert ev0 is None or ev0.verdict != SURE
     ev = evidence(a, b, sim, [(4, beside)], 5, a_before=before)
-    assert ev is not None and ev.verdict == SURE and ev.family == "status" and ev.status == "superseded", ev
+    _assert_link(ev, "status", "superseded")
     assert ev.window == [4]  # the neighbour that names the entity is quoted with the link
 
 
@@ -249,10 +254,6 @@ VENUE_RETRACTION = [
 ]
 
 
-@pytest.mark.parametrize("a,b", VENUE_RETRACTION)
-def test_the_venue_that_published_a_finding_withdraws_it(embedder, a, b):
-    ev = _ev(embedder, a, b)
-    assert ev is not None and ev.verdict == SURE and ev.family == "retraction" and ev.status == "corrected", ev
 
 
 def test_a_venue_withdrawing_another_paper_links_nothing(tmp_path, indexer):
@@ -322,10 +323,6 @@ SANCTIONS = [
 ]
 
 
-@pytest.mark.parametrize("a,b,window", SANCTIONS)
-def test_sanctions_lifted_or_list_left_ends_being_under_sanctions(embedder, a, b, window):
-    ev = _ev(embedder, a, b, window=window or None, b_index=1)
-    assert ev is not None and ev.verdict == SURE and ev.family == "status" and ev.status == "superseded", ev
 
 
 # A deal agreed ("agreed on Thursday to buy", "offered on Monday to buy") is a plan until done; given up,
@@ -340,19 +337,8 @@ DEALS = [
 ]
 
 
-@pytest.mark.parametrize("a,b", DEALS)
-def test_an_agreed_deal_given_up_lapsed_or_refused_is_dropped(embedder, a, b):
-    ev = _ev(embedder, a, b)
-    assert ev is not None and ev.verdict == SURE and ev.family == "plan" and ev.status == "superseded", ev
 
 
-@pytest.mark.parametrize("b", [
-    "Regulators refused on Friday to let Harlan Foods delay its annual filing.",
-    "Harlan Foods completed its purchase of Nordmel on Friday.",
-])
-def test_a_deal_refused_something_else_or_completed_is_not_dropped(embedder, b):
-    ev = _ev(embedder, "Harlan Foods agreed on Thursday to buy the Danish dairy Nordmel for $4 billion in cash.", b)
-    assert ev is None or ev.family != "plan" or ev.verdict != SURE, ev
 
 
 # A state imposed by an event ("closed … airspace", "blocked Chattr", "imposed capital controls",
@@ -374,35 +360,10 @@ IMPOSED = [
 ]
 
 
-@pytest.mark.parametrize("a,b", IMPOSED)
-def test_a_state_imposed_by_an_event_is_ended_by_its_lifting(embedder, a, b):
-    ev = _ev(embedder, a, b)
-    assert ev is not None and ev.verdict == SURE and ev.family == "status" and ev.status == "superseded", ev
 
 
-@pytest.mark.parametrize("a,b", [
-    ("Regulators blocked Acme's merger with Bolt on Monday.", "Acme resumed talks with Bolt on Friday."),
-    ("The council closed the meeting at 9 pm.", "The council reopened the debate on parking on Tuesday."),
-])
-def test_a_blocked_deal_or_a_closed_meeting_is_no_state_a_later_act_lifts(embedder, a, b):
-    ev = _ev(embedder, a, b)
-    assert ev is None or ev.family != "status" or ev.verdict != SURE, ev
 
 
-@pytest.mark.parametrize("a,b", [
-    # a place closed, then people let back in
-    ("Varnish air traffic control closed Varnish airspace to all but emergency flights on Thursday.",
-     "Varnish air traffic control allowed planes back into Varnish airspace from 10 pm on Tuesday."),
-    # a block lifted ends a service's unavailability
-    ("Chattr has been inaccessible in Teluria since March 20, when the government ordered it blocked.",
-     "A Teluria court ordered the block on Chattr lifted in April."),
-    # a halt to trade, then the trade restored
-    ("The move follows Morvia's halt in March to all imports of Dravian cheese.",
-     "Dravian cheese can be sold in Morvia again."),
-])
-def test_let_back_in_block_lifted_and_trade_resumed_end_the_state(embedder, a, b):
-    ev = _ev(embedder, a, b)
-    assert ev is not None and ev.verdict == SURE and ev.family == "status" and ev.status == "superseded", ev
 
 
 # What a medium reported, withdrawn by the medium: the article gone from its website, a story that should never
@@ -417,10 +378,6 @@ MEDIUM = [
 ]
 
 
-@pytest.mark.parametrize("a,b", MEDIUM)
-def test_what_a_medium_reported_withdrawn_by_the_medium(embedder, a, b):
-    ev = _ev(embedder, a, b)
-    assert ev is not None and ev.verdict == SURE and ev.family == "retraction" and ev.status == "corrected", ev
 
 
 # A later statement that the quantity was more or less than first reported corrects the earlier figure, and the
@@ -441,14 +398,51 @@ COMPARATIVE = [
 @pytest.mark.parametrize("a,b,value", COMPARATIVE)
 def test_more_or_less_than_first_reported_corrects_the_figure(embedder, a, b, value):
     ev = _ev(embedder, a, b, window=[(6, value)], b_index=5)
-    assert ev is not None and ev.verdict == SURE and ev.family == "figure" and ev.status == "corrected", ev
+    _assert_link(ev, "figure", "corrected")
     assert ev.window == [6]  # the new value is quoted with the link
 
 
-@pytest.mark.parametrize("b", [
-    "Orsk Mining's quarterly profit was higher than analysts expected.",
-    "Orsk Mining turned down the offer on Friday as too low.",
-])
-def test_an_expectation_or_an_opinion_of_a_figure_corrects_nothing(embedder, b):
-    ev = _ev(embedder, "Orsk Mining said on Tuesday that it had improperly booked $1.2 billion of expenses as investment.", b)
-    assert ev is None or ev.family != "figure" or ev.verdict != SURE, ev
+LET_BACK = [
+    # a place closed, then people let back in
+    ("Varnish air traffic control closed Varnish airspace to all but emergency flights on Thursday.",
+     "Varnish air traffic control allowed planes back into Varnish airspace from 10 pm on Tuesday."),
+    # a block lifted ends a service's unavailability
+    ("Chattr has been inaccessible in Teluria since March 20, when the government ordered it blocked.",
+     "A Teluria court ordered the block on Chattr lifted in April."),
+    # a halt to trade, then the trade restored
+    ("The move follows Morvia's halt in March to all imports of Dravian cheese.",
+     "Dravian cheese can be sold in Morvia again."),
+]
+
+# The twelfth session's phrasings of each family (detectors 14-22), each flagging on its own: (family, status,
+# claim, later statement, the later statement's neighbours).
+FLAGS = ([("retraction", "corrected", a, b, None) for a, b in VENUE_RETRACTION + MEDIUM]
+         + [("status", "superseded", a, b, w or None) for a, b, w in SANCTIONS]
+         + [("plan", "superseded", a, b, None) for a, b in DEALS]
+         + [("status", "superseded", a, b, None) for a, b in IMPOSED + LET_BACK])
+
+
+@pytest.mark.parametrize("family,status,a,b,window", FLAGS)
+def test_each_phrasing_flags_in_its_family(embedder, family, status, a, b, window):
+    _assert_link(_ev(embedder, a, b, window=window, b_index=1 if window else 5), family, status)
+
+
+# ... and what looks like them but changes nothing: (family that must not flag, claim, later statement).
+NOT_FLAGS = [
+    ("plan", "Harlan Foods agreed on Thursday to buy the Danish dairy Nordmel for $4 billion in cash.",
+     "Regulators refused on Friday to let Harlan Foods delay its annual filing."),
+    ("plan", "Harlan Foods agreed on Thursday to buy the Danish dairy Nordmel for $4 billion in cash.",
+     "Harlan Foods completed its purchase of Nordmel on Friday."),
+    ("status", "Regulators blocked Acme's merger with Bolt on Monday.", "Acme resumed talks with Bolt on Friday."),
+    ("status", "The council closed the meeting at 9 pm.", "The council reopened the debate on parking on Tuesday."),
+    ("figure", "Orsk Mining said on Tuesday that it had improperly booked $1.2 billion of expenses as investment.",
+     "Orsk Mining's quarterly profit was higher than analysts expected."),
+    ("figure", "Orsk Mining said on Tuesday that it had improperly booked $1.2 billion of expenses as investment.",
+     "Orsk Mining turned down the offer on Friday as too low."),
+]
+
+
+@pytest.mark.parametrize("family,a,b", NOT_FLAGS)
+def test_what_looks_like_a_family_but_changes_nothing(embedder, family, a, b):
+    ev = _ev(embedder, a, b)
+    assert ev is None or ev.family != family or ev.verdict != SURE, ev
