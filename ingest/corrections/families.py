@@ -15,7 +15,6 @@ for an editor (`factdesk corrections --candidates`), not a link.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from ..tuning import CorrectionsTuning
@@ -23,7 +22,7 @@ from ..terms import content_terms
 from . import signals as sg
 from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DESCRIBES_DOC, DOC_METHOD, DOC_WORD as _DOC_WORD,
                       EXPLICIT_REVISION as _EXPLICIT_REVISION, FINDING as _FINDING, FRAME_WORDS, NO_LONGER as _NO_LONGER,
-                      PLUPERFECT as _PLUPERFECT, QUALIFIED as _QUALIFIED, THAN_REPORTED,
+                      MEDIUM_REPORTED, PLUPERFECT as _PLUPERFECT, QUALIFIED as _QUALIFIED, THAN_REPORTED,
                       dated_before)
 from .gate import UNLESS_HISTORICAL, YES, admits
 from .measures import figure_left, revised
@@ -41,9 +40,6 @@ DEFAULT = CorrectionsTuning()  # settings.tuning.corrections as shipped; relink 
 _REPORTS_CORRECTION = frozenset({sg.RETRACTION, sg.NEGATION})
 
 
-# A claim that is what a medium reported, wrote or aired ("Fox News reported on Tuesday … that …"): the article
-# or broadcast is its document, whatever the sentence calls it.
-_MEDIUM_REPORTED = re.compile(r"\b(?:reported|wrote|broadcast|aired)\b(?:[^.;]{0,80}?)\bthat\b")
 # Words any finding and any withdrawal share ("found", "study", "authors"): not the document's point.
 _DOC_TALK = frozenset(topic_terms("find found finds show shows shown study studies paper papers report reports reported "
                                   "research researchers author authors data journal published publish result results"))
@@ -139,8 +135,8 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
             # ("… to remove the exile group from the list" beside "The People's Mujahedin of Iran has
             # spent years …") — the two antecedents share the name.
             for idx, t in (window or []):
-                if shared_names(a_before, t):
-                    subj, used = shared_names(a_before, t), [idx]
+                if antecedent := shared_names(a_before, t):
+                    subj, used = antecedent, [idx]
                     break
     if not subj and len(point) >= 2:
         subj, basis = _definite(a, b), "definite"  # "the university" for "the University of Virginia"
@@ -197,7 +193,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
             # ... a finding it reports, not a sentence that describes the document (its author, venue);
             # and the same document: by who withdrew it, or by names beyond the withdrawer's own (a
             # journal withdrawing "a paper on sleep" has not withdrawn the aspirin study it also published).
-            if ((((_DOC_WORD.search(a) or document_venue(a)) and _FINDING.search(a)) or _MEDIUM_REPORTED.search(a)) and not DESCRIBES_DOC.match(a) and not DOC_METHOD.match(a)
+            if ((((_DOC_WORD.search(a) or document_venue(a)) and _FINDING.search(a)) or MEDIUM_REPORTED.search(a)) and not DESCRIBES_DOC.match(a) and not DOC_METHOD.match(a)
                     and (by_source or (not topic_only and (len(subj - retractors) >= 2 or len(point) >= 2)))):
                 add("retraction:document", sg.RETRACTION, True, "the document the claim is attributed to was withdrawn",
                     span_of(sg._RETRACTION, b, 2))

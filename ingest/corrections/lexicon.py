@@ -42,6 +42,9 @@ DOC_WORD = re.compile(r"\b(?:reports?|stud(?:y|ies)|surveys?|papers?|polls?|anal
 FINDING = re.compile(r"\b(?:found|finds|find|show(?:s|ed|n)?|suggest\w*|conclud\w*|according to|reported|claim\w*|"
                      r"link\w*|indicat\w*|reveal\w*|demonstrat\w*|said|says|can|could|causes?|caused|raises?|"
                      r"cuts?|reduces?|increases?|improves?|halves?|developed|died)\b", re.I)
+# A claim that is what a medium reported, wrote or aired ("Fox News reported on Tuesday … that …"): the article
+# or broadcast is its document, whatever the sentence calls it.
+MEDIUM_REPORTED = re.compile(r"\b(?:reported|wrote|broadcast|aired)\b(?:[^.;]{0,80}?)\bthat\b")
 # A sentence opening by referring back to what the sentence before named.
 ANAPHOR = re.compile(r"(?:The|This|These|Those|It|They|He|She|Its|Their|His|Her) (?!\w+ of\b)", re.I)
 NO_LONGER = re.compile(r"\bno longer \w+(?: \w+){0,7}?(?=[,;:.]|\s(?:after|because|since|when|while|but|and|as)\b|$)|\bno longer \w+(?: \w+){0,4}", re.I)

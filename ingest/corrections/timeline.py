@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..dates import clock_minutes
 from .lexicon import WEEKDAYS
 
 _PART_OF_DAY = {"early morning": 6 * 60, "morning": 9 * 60, "midday": 12 * 60, "noon": 12 * 60,
@@ -17,9 +18,11 @@ _PART_OF_DAY = {"early morning": 6 * 60, "morning": 9 * 60, "midday": 12 * 60, "
                 "night": 22 * 60, "late night": 23 * 60 + 30}
 _DAY = "|".join(WEEKDAYS)
 _PART = "|".join(sorted(_PART_OF_DAY, key=len, reverse=True))
+# A time of day, its groups as `dates.clock_minutes` reads them (hour, minutes, a/p, "midnight").
+_TIME = r"(\d{1,2})(?:[:.](\d{2}))?\s?([ap])\.?m\.?|(midnight)"
 # "Thursday, 10 pm:", "Friday, afternoon:", "Wednesday 12:40 a.m. —", "Tuesday:" — a label, then ":" or a dash.
-_LABEL = re.compile(rf"^\W*(?:({_DAY}),?\s*)?(?:(\d{{1,2}})(?:[:.](\d{{2}}))?\s?([ap])\.?m\.?|(midnight)|({_PART}))?"
-                    r"\s*(?::|\s[—–-])\s", re.I)
+_LABEL = re.compile(rf"^\W*(?:({_DAY}),?\s*)?(?:(?P<time>{_TIME})|(?P<part>{_PART}))?\s*(?::|\s[—–-])\s", re.I)
+_CLOCK_TIME = re.compile(_TIME, re.I)
 
 
 @lru_cache(maxsize=100_000)
@@ -30,15 +33,9 @@ def label(text: str) -> tuple[int, int | None] | None:
     if m is None or not m.group(1):
         return None
     day = WEEKDAYS.index(m.group(1).lower())
-    if m.group(2):
-        minutes = (int(m.group(2)) % 12 + (12 if m.group(4).lower() == "p" else 0)) * 60 + int(m.group(3) or 0)
-    elif m.group(5):
-        minutes = 0
-    elif m.group(6):
-        minutes = _PART_OF_DAY[m.group(6).lower()]
-    else:
-        minutes = None
-    return day, minutes
+    if m.group("time"):
+        return day, clock_minutes(_CLOCK_TIME.fullmatch(m.group("time")))
+    return day, _PART_OF_DAY[m.group("part").lower()] if m.group("part") else None
 
 
 def later_label(a: str, b: str) -> bool:
