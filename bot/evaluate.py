@@ -9,7 +9,9 @@ A fresh temporary index keeps the figures independent of whatever the user has i
 Correction sets (data/eval/realworld/) also list, in the header, every expected link with its
 detection `family` (`links`) and later mentions that must not link (`no_link`); questions whose
 answer changed over time carry `newest` (phrases of the newest relevant statement). For these the
-report adds, per family: link recall, link precision and "later coverage shown".
+report adds, per family: link recall, link precision and "later coverage shown"; and, beside it,
+"later story shown" and "stale quotes" (`score_newer`: in the JSON `newer_story_shown`, `stale_quotes`,
+`answers_quoting_dated`).
 """
 
 from __future__ import annotations
