@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from ..terms import content_terms, name_tokens
+from .demonyms import with_countries
 from .lexicon import GENERIC_NAMES, NOT_NAMES as _NOT_NAMES, SPEECH as _SPEECH
 
 # The speaker, then an aside: a short one ("Acme, the maker of X, said") or a relative clause of any
@@ -56,7 +57,9 @@ def names(text: str) -> frozenset[str]:
     # Names with letters beyond ASCII ("Séralini", "Gdańsk") that the shared tokenizer splits.
     out |= {m.group(0).lower().strip(".'’") for m in _UNICODE_NAME.finditer(text)
             if m.group(0)[0].isupper() and not m.group(0).isascii()}
-    return frozenset(out) - _NOT_NAMES
+    # "Australian barley" names Australia (demonyms.py): a country's adjective meets its name — not inside a
+    # proper name ("Ethiopian Airlines").
+    return with_countries(text, frozenset(out) - _NOT_NAMES)
 
 
 def _name_set(phrase: str) -> set[str]:
