@@ -134,19 +134,43 @@ def relink(store: Any, affected: set[str], removed: set[str], warnings: list[str
     # or withdraws (its subject may be a noun: "the bridge") — for every source in one batched search.
     evidence = {sid: [b for b in rows(sid) if signals(b.text).overturns and not headline(b)
                       and not (sid in zone and b.index not in zone[sid])] for sid in sorted(affected & live)}
-    nearest = search.nearest([b for bs in evidence.values() for b in bs if (sb := signals(b.text)).later
-                              or sb.reverses or sb.takes_back], tuning.candidates_per_corrector)
-    for sid in sorted(affected & live):
-        own = rows(sid)
-        new += detect_within(own, records, tuning)
-        ctx = windows(own)
-        extra = {r.id: r for r in own}
-        for b in evidence[sid]:
-            found = {r.id: r for r in nearest.get(b.id, [])}
-            for r in named.rows(" ".join([b.text] + [t for _, t in ctx.get(b.id, [])])):
-                found.setdefault(r.id, r)
-            cands = [r for r in found.values() if r.source != sid and later_than(b.published, r.published)]
-            new += detect_across(cands, [b], records, ctx, extra, tuning, story)
+
+    def as_later(evidence: dict[str, list[Row]], whole: set[str]) -> list[CorrectionLink]:
+        """Each evidence sentence against earlier sentences anywhere: its nearest by meaning (one
+        batched search for all) and the sentences sharing its (or its neighbours') names; the
+        `whole` sources' links within themselves first."""
+        nearest = search.nearest([b for bs in evidence.values() for b in bs if (sb := signals(b.text)).later
+                                  or sb.reverses or sb.takes_back], tuning.candidates_per_corrector)
+        out: list[CorrectionLink] = []
+        for sid in sorted(evidence.keys() | whole):
+            own = rows(sid)
+            if sid in whole:
+                out += detect_within(own, records, tuning)
+            ctx = windows(own)
+            extra = {r.id: r for r in own}
+            for b in evidence.get(sid, []):
+                found = {r.id: r for r in nearest.get(b.id, [])}
+                for r in named.rows(" ".join([b.text] + [t for _, t in ctx.get(b.id, [])])):
+                    found.setdefault(r.id, r)
+                cands = [r for r in found.values() if r.source != sid and later_than(b.published, r.published)]
+                out += detect_across(cands, [b], records, ctx, extra, tuning, story)
+        return out
+
+    new += as_later(evidence, affected & live)
+    # A stored link merges the evidence of several sentences, often of several sources; one of them
+    # changed, the link is re-derived — and the searches above start only from what changed. Its
+    # other evidence, unchanged, is searched again here as a rebuild searches it, for the claims
+    # whose own sentence did not change: else editing (or removing) one of two sources correcting a
+    # claim dropped the other's evidence, and with it the claim's flag (tests/test_relink_evidence.py).
+    claims, again, within = _unchanged_evidence([*before.values(), *before_cands], keep + keep_cands, affected,
+                                                changed or {}, zone, live)
+    if claims:
+        homes = {split_sentence_id(b)[0] for b in again}
+        _prefetch(store, sorted(homes | within), cache)
+        search.hold(r for src in homes | within for r in rows(src))
+        again_rows = {src: [b for b in rows(src) if b.id in again and signals(b.text).overturns and not headline(b)]
+                      for src in sorted(homes)}
+        new += [lk for lk in as_later(again_rows, within - affected) if lk.claim in claims]
     # This source as the earlier one: evidence sentences of later sources, found per claim by
     # meaning and by shared names among sentences that can overturn (their stored `cue`).
     others = [records[x].published for x in live - affected]
@@ -244,6 +268,37 @@ def _zones(changed: Mapping[str, set[int]], affected: set[str]) -> dict[str, set
     """Per edited source, the positions whose links are re-derived: the changed sentences and
     their neighbours (a sentence's neighbours are part of its evidence)."""
     return {sid: {j for i in idx for j in (i - 1, i, i + 1)} for sid, idx in changed.items() if sid in affected}
+
+
+def _unchanged_evidence(stored: list[CorrectionLink], kept: list[CorrectionLink], affected: set[str],
+                        changed: Mapping[str, set[int]], zone: dict[str, set[int]],
+                        live: set[str]) -> tuple[set[str], set[str], set[str]]:
+    """Of the stored detected links and candidates a run re-derives (those not `kept`), the claims
+    whose sentence did not change; the sentences of other sources that stood as their evidence,
+    did not change either and are not searched by the run anyway (an edited source's evidence in
+    its changed zone is); and the sources where a claim had evidence of its own source (re-derived
+    whole, `detect_within`). A source affected without a `changed` entry (new, or its date changed)
+    counts as changed throughout, a source no longer live as gone."""
+    def same(sid: str) -> bool:
+        src, idx = split_sentence_id(sid)
+        return src in live and (src not in affected or (src in changed and int(idx) not in changed[src]))
+
+    standing = {lk.id for lk in kept}
+    claims: set[str] = set()
+    again: set[str] = set()
+    within: set[str] = set()
+    for lk in stored:
+        if lk.id in standing or lk.origin != "detected" or not same(lk.claim):
+            continue
+        claims.add(lk.claim)
+        home = split_sentence_id(lk.claim)[0]
+        for b in lk.by:
+            src, idx = split_sentence_id(b)
+            if src == home:
+                within.add(src)
+            elif same(b) and not (src in zone and int(idx) in zone[src]):
+                again.add(b)
+    return claims, again, within
 
 
 def _stands(lk: CorrectionLink, touched: set[str], zone: dict[str, set[int]]) -> bool:
