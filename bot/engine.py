@@ -12,18 +12,23 @@ import dataclasses
 import logging
 import re
 import threading
+from collections.abc import Callable
 
+import numpy as np
+
+from ingest.corrections.story import doc_facts
 from ingest.embed import Embedder
 from ingest.records import split_sentence_id
 from ingest.rowcache import SentenceRows
 from ingest.settings import Settings
+from ingest.split import is_headline
 from ingest.store import IndexDamaged, Store, StoreError, StoreUnavailable
 
 from .answer import Answer, CorrectionEntry, IndexedSource
 from .cite import cite, correction_listing
 from .compose import ComposeRequest, Composer, OnToken, composer_from_settings
 from .conversation import Conversation
-from .later import ReadLog, Surroundings, later_statements
+from .later import ReadLog, StoryFacts, Surroundings, later_statements
 from .metadata import Directory, metadata_answer
 from .rerank import from_settings as rerank_from
 from .retrieve import read_sentences, retrieve, understand
@@ -72,6 +77,8 @@ class Engine:
         self._seen_generation: str | None = None  # as read before this question
         self._sources: Directory | None = None  # the sources' metadata lookups, for one generation
         self.rows: SentenceRows | None = None  # a long-lived bot's copy of the rows (`keep_warm`)
+        self._facts: dict[str, StoryFacts | None] = {}  # later coverage's one-story test, per source
+        self._facts_gen: str | None = None
 
     def keep_warm(self, wait: bool = False) -> None:
         """For a long-lived bot (chat, Slack): keep a copy of every sentence row in memory, read in
@@ -199,6 +206,25 @@ class Engine:
             self.reset_store()  # reconnect on the next question
             raise
 
+    def _story_facts(self, st: Store) -> Callable[[str], StoryFacts | None]:
+        """A source's mean sentence vector (unit length, float32) and its body's text (a headline capitalises
+        every word), for later
+        coverage's one-story test, read from its stored rows once per generation: only for a yes/no
+        question naming something, the cited sources and the later-dated sources among its candidates."""
+        gen = self._seen_generation or self._generation
+        if self._facts_gen != gen:
+            self._facts.clear()
+            self._facts_gen = gen
+
+        def of(source_id: str) -> DocFacts | None:
+            if source_id not in self._facts:
+                rows = st.source_sentences(source_id, with_vectors=True)
+                c = doc_facts([], [r.vector for r in rows]).centroid
+                self._facts[source_id] = None if c is None else StoryFacts(
+                    c.astype(np.float32), " ".join(r.text for r in rows if not is_headline(r.text)))
+            return self._facts[source_id]
+        return of
+
     def _answer(self, question: str, conversation: Conversation | None, on_token: OnToken | None) -> Answer:
         st = self.store()
         self.stats.refresh(st, self._seen_generation)
@@ -224,7 +250,8 @@ class Engine:
         # the neighbours selection read and the headlines held per generation: no extra reads. An
         # abstention that shows the nearest sentences shows what overtook them too.
         later = later_statements(selection.picked, selection.ranked, q, query.names, self.settings.tuning.later,
-                                 Surroundings(self.stats.titles(), reads.seen))
+                                 Surroundings(self.stats.titles(), reads.seen), self._story_facts(st),
+                                 self.settings.tuning.corrections.story_doc_sim)
         request = ComposeRequest(question=question, standalone=query.standalone, selection=selection,
                                  citations=cite(st, selection.picked, later), cite=lambda picks: cite(st, picks))
         return self.composer.compose(request, on_token)

@@ -52,11 +52,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
 from ingest.corrections.lexicon import PAST_PERFECT
+from ingest.corrections.story import DOC_SIM
 from ingest.corrections.subject import shared_names
 from ingest.dates import interval, is_later
 from ingest.records import StoredSentence
@@ -81,6 +83,15 @@ class Scored(Protocol):
     score: float
 
 
+@dataclass(frozen=True)
+class StoryFacts:
+    """What later coverage's one-story test reads of a whole source: its mean sentence vector (unit
+    length) and its text."""
+
+    centroid: np.ndarray
+    text: str
+
+
 class ReadLog:
     """The neighbour reader handed to the select stage, keeping what it read: later coverage looks
     at the same neighbours without a second read of the index."""
@@ -101,6 +112,17 @@ _CURRENT = re.compile(
     r"today)\b|did\b.*\b(?:go ahead|happen|proceed|go through|end up|actually|finally|complete)|"
     r"(?:is|are)\s+\S+(?:\s+\S+){0,5}\s+(?:on|in|under|off|banned|closed|open|suspended|listed|grounded)\b"
     r"|what is the (?:latest|current|status)|what happened (?:to|with)|where does .* stand)", re.I)
+# A yes/no question: it asks whether something holds or happened — what a later story may overturn —
+# where a wh-question asks for a detail of the story ("Where is Northwind based?").
+_WHETHER = re.compile(r"^\W*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might|"
+                      r"isn['’]t|aren['’]t|wasn['’]t|didn['’]t|doesn['’]t|hasn['’]t|haven['’]t)\b", re.I)
+
+
+def asks_whether(question: str) -> bool:
+    """A yes/no question (`_WHETHER`)."""
+    return bool(_WHETHER.match(question))
+
+
 def is_current_state(question: str) -> bool:
     """A question about how things stand now, which the newest statement answers."""
     return bool(_CURRENT.search(question))
@@ -188,7 +210,8 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
 
 def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: str,
                      question_names: Sequence[str] = (), tuning: LaterTuning = LaterTuning(),
-                     around: Surroundings = Surroundings()) -> list[Scored]:
+                     around: Surroundings = Surroundings(),
+                     story_of: Callable[[str], StoryFacts | None] | None = None, doc_sim: float = DOC_SIM) -> list[Scored]:
     """Statements from `pool` (the question's scored candidates) later than a cited sentence and on
     its subject and point (rules above), newest source first, one per source, at most
     `tuning.max_later` (thresholds: settings.tuning.later)."""
@@ -220,7 +243,64 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
         for s in _stated_change(cited, pool, have | set(found), question_names, tuning, later_found, asked, around):
             found[s.sentence.id] = (s, True)
             direct.add(s.sentence.id)
-    return _one_per_source(found, tuning.max_later, bool(question_names), direct, tuning.question_dense)
+    picks = _one_per_source(found, tuning.max_later, bool(question_names), direct, tuning.question_dense)
+    if story_of is not None and len(picks) < tuning.max_later and question_names and asks_whether(question):
+        # For a question whether something holds or happened, a later story that is the cited one's
+        # as a whole is later coverage whatever its sentences' wording, in the places the rules above
+        # left free (it never displaces what they found).
+        more = _same_story(cited, pool, have | set(found), {s.sentence.source for s in picks} | {
+            f[0].sentence.source for f in found.values()}, tuning, around, story_of, question_names, asked, doc_sim)
+        more.sort(key=lambda s: (_start(s.sentence.published), s.score), reverse=True)
+        picks += more[:tuning.max_later - len(picks)]
+    return picks
+
+
+def _same_story(cited: Sequence[Scored], pool: Sequence[Scored], have: set[str], covered: set[str],
+                tuning: LaterTuning, around: Surroundings, story_of: Callable[[str], StoryFacts | None], question_names: Sequence[str],
+                asked: frozenset[int], doc_sim: float = DOC_SIM) -> list[Scored]:
+    """Each later-dated source of the pool that no rule above admitted, and that tells the cited
+    sentence's story as a whole — the one-story test's document route (ingest/corrections/story.py): the
+    cosine of the two documents' mean sentence vectors reaches `settings.tuning.corrections.story_doc_sim`,
+    the level a correction link across sources may rest on; not a shared name, which recurs across
+    stories (a country, a president) — and names something the question asks about that the cited
+    sentence names too, in the places the rules above left free: its most newsworthy statement relevant to the question (`_news_first`), not background. A reader told
+    "China imposes duties on Australian barley" must see the later story "Beijing lifts barley
+    duties" whether or not one of its sentences repeats the first one's words."""
+    out: list[Scored] = []
+    seen: set[str] = set(covered)
+    asked_of = [n.lower() for n in question_names]
+    for c in cited:
+        cs = c.sentence
+        if _start(cs.published) is None:
+            continue
+        by_source: dict[str, list[Scored]] = {}
+        for s in pool:
+            ss = s.sentence
+            if (ss.id in have or ss.source in seen or ss.source == cs.source or not is_later(ss.published, cs.published)
+                    or (s.lex <= 0 and s.dense < tuning.question_dense) or background(ss, cs, asked)):
+                continue
+            by_source.setdefault(ss.source, []).append(s)
+        for src, items in by_source.items():
+            facts, own = story_of(src), story_of(cs.source)
+            # The documents close as wholes — a name alone recurs across stories (a country, a
+            # president) — and the later one naming something the question asks about that the cited
+            # sentence names too: two stories on one topic are close as wholes ("Nature withdraws the
+            # STAP papers" is not the Hwang story, though both are stem-cell retractions), and a later
+            # story often names its subject otherwise ("Beijing" for China, "the senator").
+            if (facts is None or own is None or float(own.centroid @ facts.centroid) < doc_sim
+                    or not any(_says(facts.text, n) for n in asked_of if _says(cs.text, n))):
+                continue
+            items.sort(key=lambda x: _news_first(x, True, tuning.question_dense))
+            out.append(items[0])
+            seen.add(src)
+    return out
+
+
+def _says(text: str, name: str) -> bool:
+    """`text` writes the (lower-case) `name` as a name: a word of its own, capitalised ("EU" is not in
+    "Europe"; "a mining company" does not name Orland Mining)."""
+    return any(m.group(0)[0].isupper()
+               for m in re.finditer(r"(?<![\w])" + re.escape(name) + r"(?![\w])", text, re.I))
 
 
 def _one_per_source(found: dict[str, tuple[Scored, bool]], limit: int, named: bool,
@@ -294,5 +374,5 @@ def _news_first(s: Scored, named: bool,
     return (is_headline(ss.text), not change, -news_level(ss.text), bool(PAST_PERFECT.search(ss.text)), -s.score)
 
 
-__all__ = ["ReadLog", "Surroundings", "background", "is_current_state", "own_names", "later_statements", "newest_first",
+__all__ = ["ReadLog", "StoryFacts", "Surroundings", "background", "is_current_state", "own_names", "later_statements", "newest_first",
            "same_subject", "verdict"]

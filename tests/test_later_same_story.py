@@ -1,0 +1,76 @@
+"""Later coverage by story (bot/later.py `_same_story`): a later-dated source that tells the cited
+sentence's story — by the one-story test every correction link passes (the later document names what
+the cited sentence names, or the two documents are close as wholes) — is shown beside the cited claim
+even when none of its sentences repeats the claim's names or words. Another story is not. Invented
+examples, real embedding model."""
+
+from __future__ import annotations
+
+from bot.later import StoryFacts, Surroundings, later_statements
+from bot.select import Scored
+from ingest.corrections.story import doc_facts
+from ingest.records import StoredSentence
+
+CITED = "Orland Mining said on Tuesday that it wanted to buy the rest of Pellham Copper."
+QUESTION = "Did Orland Mining buy Pellham Copper?"
+NAMES = ["orland", "mining", "pellham", "copper"]
+EARLIER = ["Orland Bids for Pellham", CITED, "Shares in Pellham Copper rose 12 percent on the news."]
+LATER = ["Orland Mining Gives Up on Pellham",
+         "The smelter scandal had made the deal impossible to defend, analysts said.",
+         "Orland Mining still owns 39 percent of Pellham Copper."]
+OTHER = ["Riverside Opens New Library",
+         "The council approved the library budget after a long debate, officials said.",
+         "The Riverside library will open in March."]
+
+
+def _facts(embedder, texts):
+    return StoryFacts(doc_facts(texts, list(embedder.embed(texts))).centroid, " ".join(texts[1:]))  # the body, as the engine reads it
+
+
+def _sc(embedder, text: str, source: str, published: str, index: int, score: float) -> Scored:
+    s = StoredSentence(id=f"{source}#{index}", source=source, index=index, start=0, end=len(text), text=text,
+                       published=published, vector=embedder.embed([text])[0])
+    return Scored(sentence=s, dense=0.5, lex=0.3, names=0.0, score=score)
+
+
+def _shown(embedder, later_texts: list[str], cited_published: str = "2010-06-15", question: str = QUESTION) -> list[str]:
+    facts = {"a": _facts(embedder, EARLIER), "b": _facts(embedder, later_texts)}
+    cited = _sc(embedder, CITED, "a", cited_published, 1, 0.6)
+    cited = Scored(sentence=cited.sentence, dense=0.6, lex=0.5, names=1.0, score=0.6)
+    stmt = _sc(embedder, later_texts[1], "b", "2011-07-14", 1, 0.05)
+    titles = {"a": EARLIER[0], "b": later_texts[0]}
+    got = later_statements([cited], [cited, stmt], question, NAMES, around=Surroundings(titles, {}),
+                           story_of=facts.get)
+    return [s.sentence.text for s in got]
+
+
+def test_a_later_story_of_the_same_subject_is_shown_without_shared_words(embedder):
+    assert _shown(embedder, LATER) == [LATER[1]]
+
+
+def test_without_the_story_test_the_sentence_rules_alone_show_nothing(embedder):
+    # the statement names nothing the question asks about: the sentence-level rules turn it away
+    cited = _sc(embedder, CITED, "a", "2010-06-15", 1, 0.6)
+    stmt = _sc(embedder, LATER[1], "b", "2011-07-14", 1, 0.05)
+    assert later_statements([cited], [cited, stmt], QUESTION, NAMES, around=Surroundings({}, {})) == []
+
+
+def test_another_story_is_not_shown(embedder):
+    assert _shown(embedder, OTHER) == []
+
+
+def test_an_undated_claim_has_no_later_story(embedder):
+    assert _shown(embedder, LATER, cited_published="") == []
+
+
+def test_a_question_for_a_detail_is_not_given_the_later_story(embedder):
+    # "what" asks for a detail of the cited story, not whether its claim still holds
+    assert _shown(embedder, LATER, question="What did Orland Mining want to buy?") == []
+
+
+def test_a_close_story_that_does_not_name_what_is_asked_is_not_shown(embedder):
+    # the same kind of story told without the names: close as a whole (cosine 0.57), but it never
+    # names Orland or Pellham
+    rival = ["Miners Bid for Copper Rivals", "A mining company said on Tuesday that it wanted to buy the rest of a copper "
+             "producer.", "Shares in the copper producer rose on the news."]
+    assert _shown(embedder, rival) == []
