@@ -15,6 +15,7 @@ for an editor (`factdesk corrections --candidates`), not a link.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from ..tuning import CorrectionsTuning
@@ -107,6 +108,22 @@ def _may(a: str, b: str, own: bool, a_published: str) -> bool:
     return can == YES or (can == UNLESS_HISTORICAL and not _historical(a, a_published))
 
 
+@lru_cache(maxsize=100_000)
+def _withdrawn(b: str) -> tuple[frozenset[str], re.Match[str] | None]:
+    """Who later statement `b` says withdrew something (the names its retractor phrases give) and
+    the act it takes back ("concession", "endorsement"), read once per text: relinking meets one
+    later statement with every claim it is paired with."""
+    retractors = frozenset(n for m in sg.RETRACTOR.finditer(b) for n in names(m.group(1)))
+    withdrawal = sg._RETRACTION.search(b)
+    return retractors, _ACT.search(withdrawal.group(0) if withdrawal else "")
+
+
+@lru_cache(maxsize=100_000)
+def _than_reported(b: str) -> re.Match[str] | None:
+    """`THAN_REPORTED` in later statement `b`, searched once per text (asked of every pair whose claim gives a figure)."""
+    return THAN_REPORTED.search(b)
+
+
 def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = None,
              b_index: int = 0, story: bool = False, a_before: str = "", a_published: str = "", b_published: str = "",
              tuning: CorrectionsTuning = DEFAULT, order: str = "") -> Evidence | None:
@@ -180,15 +197,13 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
                               phrase, used, label, kind, basis))
 
     if sg.RETRACTION in sb.later and own:
-        texts = [b] + [t for i, t in (window or []) if i in used]
-        retractors = {n for t in texts for m in sg.RETRACTOR.finditer(t) for n in names(m.group(1))}
+        retractors, act = _withdrawn(b)  # (`own`: no neighbour supplied the subject, `b` speaks alone)
         by_source = bool((attribution(a) | _document_owner(a)) & retractors)
         # The venue that published it withdrew a paper — this one when the two share its point or its
         # meaning (a journal withdraws many papers; "retracted a paper on sleep" is not the aspirin study).
         by_source = by_source or bool(document_venue(a) & retractors and (point - _DOC_TALK or sim >= tuning.sim_loose))
         # A whole paper, study or article withdrawn: every claim the earlier coverage attributes to
         # such a document, about the same names, goes with it.
-        act = _ACT.search(sg._RETRACTION.search(b).group(0) if sg._RETRACTION.search(b) else "")
         if sb.retracts_whole:
             # ... a finding it reports, not a sentence that describes the document (its author, venue);
             # and the same document: by who withdrew it, or by names beyond the withdrawer's own (a
@@ -288,7 +303,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         # The claim's own figure restated as where a change started: the value moved on.
         add("figure:old_value", sg.FIGURE, True, "a later statement gives the claim's figure as the old value", left,
             "Overtaken by later events", "superseded")
-    compared = THAN_REPORTED.search(b) if sa.figures and own and not (sb.denial or topic_only) else None
+    compared = _than_reported(b) if sa.figures and own and not (sb.denial or topic_only) else None
     if compared and (len(point) >= 1 or sim >= tuning.sim_fair) and (names(a) & names(b)) - GENERIC_NAMES:
         # The quantity was more or less than the earlier account gave: that figure is corrected, whatever the new
         # value (often not given yet: "stronger than first reported").

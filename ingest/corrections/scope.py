@@ -154,21 +154,37 @@ _ADJUNCT = re.compile(r"[.;]|\s(?:after|because|as|when|while|but|on|in|at|durin
                       r"until|amid|despite|following)\s")
 
 
+def _object_names(b: str, at: int) -> frozenset[str]:
+    """The names in the object of the verb starting at `at` in `b`: up to the clause's end or an
+    adjunct ("at its plenary in Paris"), at most eight words."""
+    rest = b[at:].split(None, 1)[1] if len(b[at:].split(None, 1)) > 1 else ""
+    obj = " ".join(_ADJUNCT.split(" " + rest)[0].split()[:8])
+    return names(" " + obj) - GENERIC_NAMES - _MONTHS
+
+
 def ends_other(b: str, at: int, claim_names: frozenset[str]) -> bool:
     """The verb of lifting starting at `at` in `b` has an object that names someone or something (a
     name, an apposition: "dismissed its editor, Piers Morgan"; "removed Vantor from its list") none
     of the claim's names: it ended something else than the claim's state."""
-    rest = b[at:].split(None, 1)[1] if len(b[at:].split(None, 1)) > 1 else ""
-    obj = " ".join(_ADJUNCT.split(" " + rest)[0].split()[:8])  # up to the clause's end or an adjunct ("at its plenary in Paris")
-    own = names(" " + obj) - GENERIC_NAMES - _MONTHS
+    own = _object_names(b, at)
     return bool(own) and not own & claim_names
+
+
+@lru_cache(maxsize=100_000)
+def _ended_objects(b: str) -> tuple[frozenset[str], ...]:
+    """The names in the object of each verb of ending in `b` (restate's operators), read once per
+    text: relinking asks `ends_others` of one later statement against every claim it meets."""
+    ends = [p for p, kind in _operators(b) if kind in ("end", "from")]
+    if not ends:
+        return ()
+    starts = [m.start() for m in _TOK.finditer(b)]  # where each of `tokens(b)` stands (one word each, in order)
+    return tuple(_object_names(b, starts[p]) for p in ends)
 
 
 def ends_others(b: str, claim_names: frozenset[str]) -> bool:
     """Every verb of ending in `b` (restate's operators) ends an object naming none of the claim's names."""
-    ends = [p for p, kind in _operators(b) if kind in ("end", "from")]
-    starts = [m.start() for m in _TOK.finditer(b)]  # where each of `tokens(b)` stands (one word each, in order)
-    return bool(ends) and all(ends_other(b, starts[p], claim_names) for p in ends)
+    objects = _ended_objects(b)
+    return bool(objects) and all(bool(own) and not own & claim_names for own in objects)
 
 
 _FUTURE = re.compile(r"(?<!\bthe )(?<!\ba )(?<!\bits )(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bour )(?<!\bmy )"
