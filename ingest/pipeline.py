@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import sourcelist
+from . import heap, sourcelist
 from .embed import Embedder
 from .lock import IngestLock
 from .migrations import upgrade
@@ -100,7 +100,7 @@ class Indexer:
         """Hold the ingest lock (and, on a server, the writer lease) with every write checked;
         finish a rebuild's interrupted swap and (unless `migrate` is off: a rebuild must not
         touch the old index) upgrade an older index's schema first."""
-        with IngestLock(self.settings) as lock:
+        with IngestLock(self.settings) as lock, heap.run():  # what a run froze is handed back (ingest/heap.py)
             self.guard = lock.guard
             try:
                 if finish_swap(self.settings):  # a new index under the same path: not this process's cached client
@@ -154,12 +154,14 @@ class Indexer:
         journal = bool(pending or prune or crashed or todo.dropped or todo.replaced)
         if journal:
             store.begin_journal("ingest")
+        heap.settle()  # the parsed sources and their vectors live to the end: out of the collector's walks
         write_sources(store, pending)
         for sid in [*todo.dropped, *todo.replaced]:
             store.delete_source(sid)
         removed = prune_missing(store, todo.manifest, folders, {p.source.id for p in pending} | set(todo.seen)) \
             if prune else []
         edits = {p.source.id: c for p in pending if (c := p.changed()) is not None}
+        heap.settle()  # and the rows and cues written
         self._relink(store, {p.source.id for p in pending}, {*removed, *todo.dropped, *todo.replaced, *recovered},
                      report, edits, {p.source.id: rows_of(p) for p in pending})
         store.mark_sources([(p.source, len(p.sentences)) for p in pending], "complete",
