@@ -33,19 +33,27 @@ links of two fresh builds of one archive differed by a few: tests/test_relink_de
   searches of 30 missed one of the true 30) and a different pick among sentences at equal distance
   (word-for-word repeats: 101 of 773 had a tie at the 30th place). When the run holds every stored
   row (a fresh build: one run writes and relinks everything), the search is exact over them, in
-  numpy, and Chroma is not asked (`exact_nearest`); otherwise Chroma is asked for twice `n`, and
-  again for more while the last one it gave ties the `n`-th, before the cut;
+  numpy, and Chroma is not asked (`exact_nearest`). A run that holds only what it wrote (an edit,
+  an added source) searches every stored vector exactly too, from the writer's sentence mirror
+  while it follows every write (`StoredVectors`: a matrix product over the memory-mapped vector
+  file, dead slots masked; the cue rows copied once a run): over-fetching from HNSW was not enough
+  — on the 10k archive after twelve edits, 82 of 772 searches of 30, asked for 60, still lacked
+  some of the true 30 (from rank 2 on: near-duplicates), so an edit could drop a link a rebuild
+  keeps. Only without a mirror in step (a Chroma server, a mirror not kept) is Chroma asked, for
+  twice `n`, and again for more while the last one it gave ties the `n`-th, before the cut;
 - by name, a name's matches are taken in sentence-id order (source, then position), not Chroma's
   storage order, which follows the order sources were written in.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
+from .mirrorfile import SCHEMA, connect, open_vectors, read_meta
 from .records import StoredSentence, split_sentence_id
 from .textscan import TextIndex, first_rows
 
@@ -72,6 +80,8 @@ class RunSearches:
         self._held: dict[str, StoredSentence] = {}
         self._texts: TextIndex | None = None
         self._holds_all: bool | None = None
+        self._stored: StoredVectors | None | bool = None  # every stored vector (the mirror's); False: not at hand
+        self._cue_at: np.ndarray | None = None  # the cue rows' positions in it
 
     def hold(self, rows: Iterable[StoredSentence]) -> None:
         """Rows (with vectors) this run holds as they are stored: reads by id answer from them."""
@@ -95,6 +105,10 @@ class RunSearches:
             return {}
         if self.holds_all():
             return self.exact_nearest(rows, n)
+        if (stored := self.stored()) is not None:
+            found = stored.nearest([r.vector for r in rows], n)
+            have = self.rows_by_id(list(dict.fromkeys(i for ids in found for i in ids)))
+            return {r.id: rank(r.vector, [have[i] for i in ids if i in have], n) for r, ids in zip(rows, found)}
         fetch = {r.id: FETCH * n for r in rows}
         got: dict[str, list[StoredSentence]] = {}
         todo = list(rows)
@@ -117,6 +131,16 @@ class RunSearches:
                     again.append(r)
             todo = again
         return got
+
+    def stored(self) -> StoredVectors | None:
+        """Every stored sentence's vector, from the writer's sentence mirror while it is in step with
+        Chroma and holds as many rows (read once a run); None where there is none (a Chroma server,
+        a mirror not kept): then searches go to Chroma's approximate index, over-fetched."""
+        if self._stored is None:
+            self._stored = stored_vectors(self.store) or False
+            if self._stored and len(self._stored.ids) != self.store.count():
+                self._stored = False
+        return self._stored or None
 
     def holds_all(self) -> bool:
         """Whether the rows in hand are every stored sentence (then a search needs no index)."""
@@ -180,8 +204,16 @@ class RunSearches:
         return self._texts.find(needle)
 
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[StoredSentence]:
-        """`Store.query(vector, n, where)`'s rows, over-fetched and re-ranked (`rank`), asked again
-        for more while the last one Chroma gives ties the n-th."""
+        """`Store.query(vector, n, where)`'s rows ranked by `rank`: with no filter or the cue filter
+        exact over every stored vector when they are at hand (`stored`; the rows read by id, so
+        without Chroma's `distance`, which relinking never reads), else over-fetched from Chroma and
+        re-ranked, asked again for more while the last one Chroma gives ties the n-th."""
+        if (where is None or where == self.cue_where) and (stored := self.stored()) is not None:
+            among = None if where is None else self.cue_at(stored)
+            if among is not None or where is None:
+                ids = stored.nearest([vector], n, among)[0]
+                have = self.rows_by_id(ids)
+                return rank(vector, [have[i] for i in ids if i in have], n)
         fetch = FETCH * n
         while True:
             if where is None or where != self.cue_where or len(self.cue()) > MAX_IDS:
@@ -196,6 +228,17 @@ class RunSearches:
                 return best
             fetch = more
 
+    def cue_at(self, stored: StoredVectors) -> np.ndarray | None:
+        """The cue sentences' positions among the stored vectors (None if one is missing there:
+        the mirror and Chroma disagree, and Chroma answers)."""
+        if self._cue_at is None:
+            at = [stored.position.get(i, -1) for i in self._cue_ids] if self.cue() else []
+            if any(p < 0 for p in at):
+                self._stored = False
+                return None
+            self._cue_at = np.asarray(at, dtype=np.int64)
+        return self._cue_at
+
     def cue(self) -> set[str]:
         """The ids of every sentence the cue filter admits (one read, ids only)."""
         if self._cue is None:
@@ -203,6 +246,84 @@ class RunSearches:
             self._cue_ids = list(got["ids"])
             self._cue = set(self._cue_ids)
         return self._cue
+
+
+class StoredVectors:
+    """Every stored sentence's vector: the mirror's vector file (memory-mapped rows of the vector and
+    its inverse norm, `ingest.mirrorfile`) and which slot holds which live row."""
+
+    def __init__(self, ids: list[str], slots: np.ndarray, vectors: np.ndarray) -> None:
+        self.ids, self.slots, self.vectors = ids, slots, vectors
+        self._position: dict[str, int] | None = None
+        self._gathered: dict[int, np.ndarray] = {}  # a subset's rows, copied once (the cue rows)
+
+    @property
+    def position(self) -> dict[str, int]:
+        if self._position is None:
+            self._position = {sid: p for p, sid in enumerate(self.ids)}
+        return self._position
+
+    def nearest(self, vectors: Sequence[Any], n: int, among: np.ndarray | None = None) -> list[list[str]]:
+        """Per query vector, the ids whose cosine is among the `n` highest, and any within float32
+        noise of the n-th (`rank` orders them exactly): an exact search over every live row, or over
+        the rows at positions `among`."""
+        if among is None:  # the whole file, dead slots masked
+            matrix = self.vectors
+            owner = np.full(len(matrix), -1, dtype=np.int64)
+            owner[self.slots] = np.arange(len(self.slots))
+        else:
+            key = id(among)
+            if key not in self._gathered:
+                self._gathered = {key: np.ascontiguousarray(self.vectors[self.slots[among]])}
+            matrix, owner = self._gathered[key], among
+        if not len(owner) or (k := min(n, int((owner >= 0).sum()))) == 0:
+            return [[] for _ in vectors]
+        out: list[list[str]] = []
+        for a in range(0, len(vectors), QUERIES):
+            q = _unit(vectors[a:a + QUERIES])
+            q = np.hstack([q, np.zeros((len(q), 1), dtype=np.float32)])  # the inverse norm's column
+            sims = (matrix @ q.T) * matrix[:, -1:]
+            sims[owner < 0] = -np.inf
+            kth = np.partition(sims, len(sims) - k, axis=0)[len(sims) - k]
+            for j in range(len(q)):
+                hit = np.nonzero(sims[:, j] >= kth[j] - SLACK)[0]
+                out.append([self.ids[owner[h]] for h in hit.tolist() if owner[h] >= 0])
+        return out
+
+
+def stored_vectors(store: Any) -> StoredVectors | None:
+    """The stored vectors of the index's sentence mirror when it holds exactly what Chroma holds —
+    the writer's own while it follows every write (no write in flight), or a file stamped with the
+    generation Chroma publishes while no run is open (as `textscan.from_mirror` decides) — else None."""
+    m = getattr(store, "mirror", None)
+    if getattr(store.settings, "server_mode", False) or m is None or m.path is None or m.state == "off" \
+            or (m.state == "follow" and m._inflight):
+        return None
+    sql = "SELECT id, slot FROM sentences ORDER BY rowid"
+    try:
+        if m.state == "follow":
+            db = m._db()
+            meta, rows = read_meta(db), db.execute(sql).fetchall()
+        else:
+            conn = connect(m.path, create=False)
+            if conn is None:
+                return None
+            try:
+                conn.execute("BEGIN")  # one snapshot: the stamp and the rows it describes
+                meta = read_meta(conn)
+                gen = meta.get("generation", "")
+                if not gen or meta.get("schema") != SCHEMA or gen != store.generation() or store.journal_open():
+                    return None
+                rows = conn.execute(sql).fetchall()
+            finally:
+                conn.close()
+        vectors = open_vectors(m.path.with_name(meta["vectors"]), int(meta["dim"]))
+        slots = np.asarray([s for _, s in rows], dtype=np.int64)
+        if len(slots) and (int(slots.max()) >= len(vectors) or int(slots.min()) < 0):
+            return None  # a vector file cut short
+        return StoredVectors([i for i, _ in rows], slots, vectors)
+    except (sqlite3.Error, OSError, KeyError, ValueError):
+        return None
 
 
 def _by_vector(rows: Sequence[StoredSentence]) -> list[list[int]]:
