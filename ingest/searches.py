@@ -299,7 +299,7 @@ def stored_vectors(store: Any) -> StoredVectors | None:
     if getattr(store.settings, "server_mode", False) or m is None or m.path is None or m.state == "off" \
             or (m.state == "follow" and m._inflight):
         return None
-    sql = "SELECT id, slot FROM sentences ORDER BY rowid"
+    sql = "SELECT id, slot FROM sentences"  # any order: a search's answer is ranked by `rank`
     try:
         if m.state == "follow":
             db = m._db()
@@ -318,7 +318,7 @@ def stored_vectors(store: Any) -> StoredVectors | None:
             finally:
                 conn.close()
         vectors = open_vectors(m.path.with_name(meta["vectors"]), int(meta["dim"]))
-        slots = np.asarray([s for _, s in rows], dtype=np.int64)
+        slots = np.fromiter((s for _, s in rows), dtype=np.int64, count=len(rows))
         if len(slots) and (int(slots.max()) >= len(vectors) or int(slots.min()) < 0):
             return None  # a vector file cut short
         return StoredVectors([i for i, _ in rows], slots, vectors)
