@@ -81,7 +81,7 @@ class RunSearches:
         self._texts: TextIndex | None = None
         self._holds_all: bool | None = None
         self._stored: StoredVectors | None | bool = None  # every stored vector (the mirror's); False: not at hand
-        self._cue_at: np.ndarray | None = None  # the cue rows' positions in it
+        self._cue_at: np.ndarray | None = None  # the cue rows' slots in it
 
     def hold(self, rows: Iterable[StoredSentence]) -> None:
         """Rows (with vectors) this run holds as they are stored: reads by id answer from them."""
@@ -138,7 +138,7 @@ class RunSearches:
         a mirror not kept): then searches go to Chroma's approximate index, over-fetched."""
         if self._stored is None:
             self._stored = stored_vectors(self.store) or False
-            if self._stored and len(self._stored.ids) != self.store.count():
+            if self._stored and len(self._stored.slots) != self.store.count():
                 self._stored = False
         return self._stored or None
 
@@ -229,14 +229,9 @@ class RunSearches:
             fetch = more
 
     def cue_at(self, stored: StoredVectors) -> np.ndarray | None:
-        """The cue sentences' positions among the stored vectors (None if one is missing there:
-        the mirror and Chroma disagree, and Chroma answers)."""
+        """The slots of the sentences the cue filter admits, from the mirror's metadata (read once)."""
         if self._cue_at is None:
-            at = [stored.position.get(i, -1) for i in self._cue_ids] if self.cue() else []
-            if any(p < 0 for p in at):
-                self._stored = False
-                return None
-            self._cue_at = np.asarray(at, dtype=np.int64)
+            self._cue_at = stored.slots_where(self.cue_where)
         return self._cue_at
 
     def cue(self) -> set[str]:
@@ -250,78 +245,94 @@ class RunSearches:
 
 class StoredVectors:
     """Every stored sentence's vector: the mirror's vector file (memory-mapped rows of the vector and
-    its inverse norm, `ingest.mirrorfile`) and which slot holds which live row."""
+    its inverse norm, `ingest.mirrorfile`), which of its slots are live, and the mirror's rows to
+    name the few slots a search picks (by the slot index; no id is read for the other rows)."""
 
-    def __init__(self, ids: list[str], slots: np.ndarray, vectors: np.ndarray) -> None:
-        self.ids, self.slots, self.vectors = ids, slots, vectors
-        self._position: dict[str, int] | None = None
-        self._gathered: dict[int, np.ndarray] = {}  # a subset's rows, copied once (the cue rows)
+    def __init__(self, db: sqlite3.Connection, slots: np.ndarray, vectors: np.ndarray) -> None:
+        self.db, self.slots, self.vectors = db, slots, vectors
+        self.live = np.zeros(len(vectors), dtype=bool)
+        self.live[slots] = True
+        self._gathered: tuple[int, np.ndarray] | None = None  # a subset's rows, copied once (the cue rows)
 
-    @property
-    def position(self) -> dict[str, int]:
-        if self._position is None:
-            self._position = {sid: p for p, sid in enumerate(self.ids)}
-        return self._position
+    def slots_where(self, where: dict[str, Any]) -> np.ndarray | None:
+        """The live slots whose row's metadata matches `where` — only the one shape relinking uses,
+        `{key: {"$in": [values]}}` (the cue filter), read in SQL from the metadata Chroma returned;
+        None for any other filter."""
+        if len(where) != 1:
+            return None
+        (key, cond), = where.items()
+        if not key.isidentifier() or not isinstance(cond, dict) or set(cond) != {"$in"} or not cond["$in"] \
+                or not all(isinstance(v, str) for v in cond["$in"]):
+            return None
+        marks = ",".join("?" * len(cond["$in"]))
+        got = self.db.execute(f"SELECT slot FROM sentences WHERE json_extract(meta, '$.{key}') IN ({marks})",
+                              list(cond["$in"])).fetchall()
+        return np.fromiter((s for (s,) in got), dtype=np.int64, count=len(got))
 
     def nearest(self, vectors: Sequence[Any], n: int, among: np.ndarray | None = None) -> list[list[str]]:
         """Per query vector, the ids whose cosine is among the `n` highest, and any within float32
         noise of the n-th (`rank` orders them exactly): an exact search over every live row, or over
-        the rows at positions `among`."""
+        the rows at the slots `among`."""
         if among is None:  # the whole file, dead slots masked
-            matrix = self.vectors
-            owner = np.full(len(matrix), -1, dtype=np.int64)
-            owner[self.slots] = np.arange(len(self.slots))
+            matrix, slot_of, live = self.vectors, None, self.live
+            count = len(self.slots)
         else:
-            key = id(among)
-            if key not in self._gathered:
-                self._gathered = {key: np.ascontiguousarray(self.vectors[self.slots[among]])}
-            matrix, owner = self._gathered[key], among
-        if not len(owner) or (k := min(n, int((owner >= 0).sum()))) == 0:
+            if self._gathered is None or self._gathered[0] != id(among):
+                self._gathered = (id(among), np.ascontiguousarray(self.vectors[among]))
+            matrix, slot_of, live, count = self._gathered[1], among, None, len(among)
+        if (k := min(n, count)) == 0:
             return [[] for _ in vectors]
-        out: list[list[str]] = []
+        picked: list[list[int]] = []
         for a in range(0, len(vectors), QUERIES):
             q = _unit(vectors[a:a + QUERIES])
             q = np.hstack([q, np.zeros((len(q), 1), dtype=np.float32)])  # the inverse norm's column
             sims = (matrix @ q.T) * matrix[:, -1:]
-            sims[owner < 0] = -np.inf
+            if live is not None:
+                sims[~live] = -np.inf
             kth = np.partition(sims, len(sims) - k, axis=0)[len(sims) - k]
             for j in range(len(q)):
                 hit = np.nonzero(sims[:, j] >= kth[j] - SLACK)[0]
-                out.append([self.ids[owner[h]] for h in hit.tolist() if owner[h] >= 0])
+                picked.append(hit.tolist() if slot_of is None else slot_of[hit].tolist())
+        names = self._ids(sorted({s for got in picked for s in got}))
+        return [[names[s] for s in got if s in names] for got in picked]
+
+    def _ids(self, slots: list[int]) -> dict[int, str]:
+        """The live rows' ids at these slots (by the mirror's slot index)."""
+        out: dict[int, str] = {}
+        for a in range(0, len(slots), 500):
+            part = slots[a:a + 500]
+            out |= {s: i for i, s in self.db.execute(
+                f"SELECT id, slot FROM sentences WHERE slot IN ({','.join('?' * len(part))})", part)}
         return out
 
 
 def stored_vectors(store: Any) -> StoredVectors | None:
     """The stored vectors of the index's sentence mirror when it holds exactly what Chroma holds —
     the writer's own while it follows every write (no write in flight), or a file stamped with the
-    generation Chroma publishes while no run is open (as `textscan.from_mirror` decides) — else None."""
+    generation Chroma publishes while no run is open (as `textscan.from_mirror` decides; a run holds
+    the ingest lock, so nothing writes while it searches) — else None."""
     m = getattr(store, "mirror", None)
     if getattr(store.settings, "server_mode", False) or m is None or m.path is None or m.state == "off" \
             or (m.state == "follow" and m._inflight):
         return None
-    sql = "SELECT id, slot FROM sentences"  # any order: a search's answer is ranked by `rank`
     try:
         if m.state == "follow":
             db = m._db()
-            meta, rows = read_meta(db), db.execute(sql).fetchall()
         else:
-            conn = connect(m.path, create=False)
-            if conn is None:
+            db = connect(m.path, create=False)
+            if db is None:
                 return None
-            try:
-                conn.execute("BEGIN")  # one snapshot: the stamp and the rows it describes
-                meta = read_meta(conn)
-                gen = meta.get("generation", "")
-                if not gen or meta.get("schema") != SCHEMA or gen != store.generation() or store.journal_open():
-                    return None
-                rows = conn.execute(sql).fetchall()
-            finally:
-                conn.close()
+        meta = read_meta(db)
+        if m.state != "follow":
+            gen = meta.get("generation", "")
+            if not gen or meta.get("schema") != SCHEMA or gen != store.generation() or store.journal_open():
+                return None
         vectors = open_vectors(m.path.with_name(meta["vectors"]), int(meta["dim"]))
-        slots = np.fromiter((s for _, s in rows), dtype=np.int64, count=len(rows))
+        got = db.execute("SELECT slot FROM sentences").fetchall()  # the slot index alone
+        slots = np.fromiter((s for (s,) in got), dtype=np.int64, count=len(got))
         if len(slots) and (int(slots.max()) >= len(vectors) or int(slots.min()) < 0):
             return None  # a vector file cut short
-        return StoredVectors([i for i, _ in rows], slots, vectors)
+        return StoredVectors(db, slots, vectors)
     except (sqlite3.Error, OSError, KeyError, ValueError):
         return None
 
