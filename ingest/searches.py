@@ -36,7 +36,8 @@ links of two fresh builds of one archive differed by a few: tests/test_relink_de
   numpy, and Chroma is not asked (`exact_nearest`). A run that holds only what it wrote (an edit,
   an added source) searches every stored vector exactly too, from the writer's sentence mirror
   while it follows every write (`StoredVectors`: a matrix product over the memory-mapped vector
-  file, dead slots masked; the cue rows copied once a run): over-fetching from HNSW was not enough
+  file on one BLAS thread, dead slots masked; the cue rows, found by the mirror's metadata, copied
+  once a run; ids read only for the slots picked): over-fetching from HNSW was not enough
   — on the 10k archive after twelve edits, 82 of 772 searches of 30, asked for 60, still lacked
   some of the true 30 (from rank 2 on: near-duplicates), so an edit could drop a link a rebuild
   keeps. Only without a mirror in step (a Chroma server, a mirror not kept) is Chroma asked, for
