@@ -12,7 +12,21 @@ from ingest.terms import STOPWORDS, name_tokens
 
 from .names import ORDINARY, fold, lexicon
 
-_NUMBER_Q = re.compile(r"\b(how (?:many|much|large|big|old|long|far|fast|tall|high|heavy|deep|wide|often)|what (?:percentage|share|proportion|number|amount))\b", re.I)
+_NUMBER_Q = re.compile(r"\b(how (?:many|much|large|big|old|long|far|fast|tall|high|heavy|deep|wide|often|hot|cold|warm)|"
+                       r"what (?:percentage|percent|share|proportion|number|amount)|"
+                       r"what (?:was |is |were )?(?:the )?temperature)\b", re.I)
+# A measured quantity is a number with its unit: "how cold" is answered by degrees, "what percentage" by a
+# percentage — not by any number in the sentence (a year, a count of something else). Each pair is a fact of
+# English measurement, not of a story; a question matching none keeps the plain number test. (Ages, sizes,
+# durations and speeds were tried and dropped: news gives them too many ways — "Mandela, who is 71", "until
+# 1997", "29 times as massive as the sun" — docs/MEASUREMENTS.md.)
+_MEASURES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (re.compile(r"\bhow (?:hot|cold|warm)\b|\bwhat (?:was |is |were )?(?:the )?temperature\b", re.I),
+     re.compile(r"\bdegrees?\b|°|\bfreezing\b", re.I)),
+    (re.compile(r"\bwhat (?:percentage|percent|share|proportion)\b", re.I),
+     re.compile(r"\bper ?cent\b|%|\b(?:half|a third|two[- ]thirds|a quarter|three[- ]quarters|a fifth|"
+                r"majority|minority)\b", re.I)),
+)
 _NUMBER_A = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
                        r"fifty|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|several|few|"
                        r"scores|tens)\b", re.I)
@@ -25,7 +39,7 @@ _WHEN_A = re.compile(r"\b(\d{4}|january|february|march|april|may|june|july|augus
 
 _MONEY_Q = re.compile(r"\bhow much\b.*\b(cost|costs|price|priced|pay|paid|spend|spent|worth|invest|invested|"
                       r"revenue|revenues|sales|owe|owes|owed|charge|charged|fund|funding|raise|raised|earn|earned|"
-                      r"profit|loss|budget|fine|fined|sell|sold|value|valued)\b|\bhow much (?:[a-z]+\s+)?(?:money|cash)\b", re.I)
+                      r"profit|loss|budget|fine|fined|sell|sold|value|valued|go for|went for|fetch|fetched)\b|\bhow much (?:[a-z]+\s+)?(?:money|cash)\b", re.I)
 _MONEY_A = re.compile(r"[$€£¥₹]|\b(dollars?|euros?|pounds?|yuan|renminbi|yen|rupees?|francs?|usd|eur|gbp|cents?)\b", re.I)
 
 
@@ -149,6 +163,8 @@ def fits_type(question: str, text: str) -> bool:
     if money and not _MONEY_A.search(text):
         return False
     if number and not _NUMBER_A.search(text):
+        return False
+    if number and not all(answer.search(text) for asked, answer in _MEASURES if asked.search(question)):
         return False
     if when and not _WHEN_A.search(text):
         return False
