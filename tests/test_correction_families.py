@@ -414,12 +414,26 @@ LET_BACK = [
      "Dravian cheese can be sold in Morvia again."),
 ]
 
+# A listing withheld, then made (detector 24): "does not include X on its list", "did not add X to the list",
+# "stays off the list", "were not named a …" — overtaken by the addition or a designation ("designated X as …").
+WITHHELD = [
+    ("The Varnish government does not include the Kessler Front on its list of banned groups.",
+     "The Varnish government added the Kessler Front to its list of banned groups on Monday."),
+    ("The Teluria trade ministry did not add Orsk Mining to its export blacklist on Friday.",
+     "The Teluria trade ministry put Orsk Mining on its export blacklist on Wednesday, citing new evidence."),
+    ("Dorian Vell, the militia's founder, stays off the Morvia sanctions list after a veto.",
+     "The Morvia committee placed Dorian Vell on its sanctions list after the veto was lifted."),
+    ("The Harlan Brigade was not designated a terrorist organisation by the Varnish interior ministry.",
+     "The Varnish interior ministry designated the Harlan Brigade as a terrorist organisation on Tuesday."),
+]
+
 # The twelfth session's phrasings of each family (detectors 14-22), each flagging on its own: (family, status,
 # claim, later statement, the later statement's neighbours).
 FLAGS = ([("retraction", "corrected", a, b, None) for a, b in VENUE_RETRACTION + MEDIUM]
          + [("status", "superseded", a, b, w or None) for a, b, w in SANCTIONS]
          + [("plan", "superseded", a, b, None) for a, b in DEALS]
-         + [("status", "superseded", a, b, None) for a, b in IMPOSED + LET_BACK])
+         + [("status", "superseded", a, b, None) for a, b in IMPOSED + LET_BACK]
+         + [("status", "superseded", a, b, None) for a, b in WITHHELD])
 
 
 @pytest.mark.parametrize("family,status,a,b,window", FLAGS)
@@ -439,6 +453,11 @@ NOT_FLAGS = [
      "Orsk Mining's quarterly profit was higher than analysts expected."),
     ("figure", "Orsk Mining said on Tuesday that it had improperly booked $1.2 billion of expenses as investment.",
      "Orsk Mining turned down the offer on Friday as too low."),
+    # a listing still withheld, or another one made, changes nothing
+    ("status", "The Varnish government does not include the Kessler Front on its list of banned groups.",
+     "The Varnish government again declined to add the Kessler Front to its list of banned groups."),
+    ("status", "The Teluria trade ministry did not add Orsk Mining to its export blacklist on Friday.",
+     "The Teluria trade ministry designated Vell Shipping as a sanctioned entity on Wednesday."),
 ]
 
 

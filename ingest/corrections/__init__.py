@@ -104,7 +104,10 @@ def __getattr__(name: str) -> Any:
 # £250 million too high") corrects the earlier figure; the sentence after it giving the new value is quoted too.
 # 23: a country's adjective names the country ("Australian barley" / "barley from Australia", demonyms.py), in every
 # subject test that compares names.
-DETECTOR_VERSION = 23
+# 24: a listing withheld ("does not include X on its list", "did not add X to", "stays off the list", "was not
+# designated a …") is a negative status the later listing of the same X undoes — an addition, or a designation
+# ("designated X as …"); a listing declined again ("declined to add X") undoes nothing.
+DETECTOR_VERSION = 24
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

@@ -278,6 +278,11 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
             continue
         keys = set(content_terms(negated)) - set(content_terms(" ".join(names(a))))
         texts = [b] + [t for i, t in (window or []) if i in used]
+        # What the negative names is what the later event must be about ("did not add Orsk Mining to its
+        # blacklist" is not undone by the same ministry blacklisting another firm).
+        withheld = set(names(" " + negated)) - GENERIC_NAMES
+        if withheld and not any(withheld & names(t) for t in texts):
+            continue
         hit = [k for k in keys if any(affirmed(k, t) for t in texts)]
         if hit:
             add(kind, family, len(point) >= 2 or sim >= tuning.sim_fair, why, event_phrase(b, hit), "Overtaken by later events")

@@ -210,7 +210,11 @@ _NEG_STATUS = re.compile(
     r"no plans? to|no (?:basis|reason|need|intention) to|(?:does|do|did) not (?:plan|intend|expect) to|will not|"
     r"won['’]t|ruled out|rules out|"
     r"(?:has|have|had) not (?:been|yet)|(?:is|are) not being|there (?:is|was|are|were) no|no (?:\w+ )?(?:investigation|"
-    r"recall|ban|charges|plans?|layoffs|strike|deal|talks))((?:\s*[\w’'.-]+){1,8})",
+    r"recall|ban|charges|plans?|layoffs|strike|deal|talks)|"
+    # a listing withheld: "does not include the group on its list", "did not add X to the list", "were not
+    # named a terrorist organisation", "stays off the sanctions list"
+    r"(?:does|do|did) not (?=(?:include|list|add|name|designate)\b)|(?:is|are|was|were) not (?=(?:named|designated)\b)|"
+    r"(?:stays?|stayed|remains?|remained|kept) off)((?:\s*[\w’'.-]+){1,8})",
     re.I)
 # An undecided deliberation ("is said to be considering adding X to a list"): the decision overtakes it.
 _DELIBERATION = re.compile(r"\b(?:considering|weighing|mulling|exploring|debating|deciding whether to|studying whether to)"
@@ -219,7 +223,10 @@ _DELIBERATION = re.compile(r"\b(?:considering|weighing|mulling|exploring|debatin
 LIST_EVENT = re.compile(r"\b(?:added|adds|adding|add|placed|put|included|includes|named|listed|designated|blacklisted)\b"
                         r"(?:[^.;]{0,220}?)\b(?:to|on|in|among)\b (?:the |its |a |their )?(?:[\w.&-]+ ){0,3}"
                         r"(?:list|blacklist|register|registry|index)\b|\bnewly (?:added|listed|designated)\b|"
-                        r"\bjoin(?:s|ed|ing)? the (?:[\w.&-]+ ){0,3}(?:list|index|register)\b", re.I)
+                        r"\bjoin(?:s|ed|ing)? the (?:[\w.&-]+ ){0,3}(?:list|index|register)\b|"
+                        # a designation is a listing: "designated the sect … as foreign terrorist organisations"
+                        r"\bdesignat(?:ed|es|ing)\b[^.;]{0,120}?\bas (?:an? )?(?:[\w-]+ ){0,3}(?:organi[sz]ations?|"
+                        r"sponsors?|sites?|entit(?:y|ies)|groups?|terrorists?)\b", re.I)
 # Events that change an entity's legal, commercial or official standing; what makes "has no
 # plans to recall" or "is not under investigation" untrue.
 STATUS_EVENT = re.compile(

@@ -46,12 +46,17 @@ _PAST_AUX = re.compile(r"\b(?:has|have|had|was|were|been|is now|are now)\s+(?:\w
 _AUX = re.compile(r"\b(?:has|have|had|was|were|been|is now|are now)", re.I)  # where `_PAST_AUX` can start
 
 
+_WITHHELD = re.compile(r"\b(?:declined|declines|refused|refuses|failed|fails|decided not|voted not|chose not) to$", re.I)
+
+
 @lru_cache(maxsize=100_000)
 def affirmed(stem: str, text: str) -> bool:
     """`text` says that what `stem` names happened: a verb with that stem in a completed form
     ("recalled", "has opened", "was charged"), not negated — or, for a list, an addition to one."""
-    if stem in ("list", "blacklist", "regist", "index") and sg.LIST_EVENT.search(text):
-        return not sg.negated_near(text, sg.LIST_EVENT.search(text).start())
+    if stem in ("list", "blacklist", "regist", "index", "design") and sg.LIST_EVENT.search(text):
+        at = sg.LIST_EVENT.search(text).start()
+        # "again declined to add X to its list" withholds the listing it names
+        return not sg.negated_near(text, at) and not _WITHHELD.search(" ".join(text[:at].split()[-3:]))
     return stem in _done(text)
 
 
