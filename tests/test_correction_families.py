@@ -427,13 +427,21 @@ WITHHELD = [
      "The Varnish interior ministry designated the Harlan Brigade as a terrorist organisation on Tuesday."),
 ]
 
+# A listing made by an event ("placed X on its list of …"), ended by a removal (detector 25).
+LISTING = [
+    ("The Heritage Board placed Marrow Abbey on its list of monuments at risk on Monday.",
+     "The Heritage Board removed Marrow Abbey from its list of monuments at risk after the roof was repaired."),
+    ("The Tarn regulator put Orsk Bank on its watch list in March.",
+     "The Tarn regulator took Orsk Bank off its watch list on Friday."),
+]
+
 # The twelfth session's phrasings of each family (detectors 14-22), each flagging on its own: (family, status,
 # claim, later statement, the later statement's neighbours).
 FLAGS = ([("retraction", "corrected", a, b, None) for a, b in VENUE_RETRACTION + MEDIUM]
          + [("status", "superseded", a, b, w or None) for a, b, w in SANCTIONS]
          + [("plan", "superseded", a, b, None) for a, b in DEALS]
          + [("status", "superseded", a, b, None) for a, b in IMPOSED + LET_BACK]
-         + [("status", "superseded", a, b, None) for a, b in WITHHELD])
+         + [("status", "superseded", a, b, None) for a, b in WITHHELD + LISTING])
 
 
 @pytest.mark.parametrize("family,status,a,b,window", FLAGS)

@@ -107,7 +107,9 @@ def __getattr__(name: str) -> Any:
 # 24: a listing withheld ("does not include X on its list", "did not add X to", "stays off the list", "was not
 # designated a …") is a negative status the later listing of the same X undoes — an addition, or a designation
 # ("designated X as …"); a listing declined again ("declined to add X") undoes nothing.
-DETECTOR_VERSION = 24
+# 25: a listing made by an event ("placed X on its list of …", "put X on its watch list") is a listed state a
+# removal ends.
+DETECTOR_VERSION = 25
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

@@ -162,7 +162,10 @@ _STATE_CLAIM = {k: re.compile(r"\b" + _BE + r" (?:\w+ ){0,2}?(?:" + words + r")\
 _STATE_EVENT = {
     # "a member of the Dow Jones …"; "placed under American sanctions" (on a sanctions list)
     "listed": re.compile(r"\b(?:[Mm]embers?|[Cc]onstituents?) of (?:the )?[A-Z]|\b(?:placed|put|kept) (?:[\w'’.-]+ ){0,3}under "
-                         r"(?:[\w'’.-]+ ){0,2}sanctions\b"),
+                         r"(?:[\w'’.-]+ ){0,2}sanctions\b|"
+                         # ... or put on a list ("placed Cologne Cathedral on its list of World Heritage in Danger")
+                         r"\b(?:placed|put|added|included)\b[^.;]{0,80}?\b(?:on|to|in)\b (?:the |its |a |their )?"
+                         r"(?:[\w'’.-]+ ){0,5}(?:list|blacklist|register)\b"),
     # ... or closed a place outright ("closed British airspace to all but emergency flights", "shut its schools")
     "closed": re.compile(r"\b(?:ordered|ordering|forced) (?:\w+ ){0,4}(?:closed|shut|closure)\b|\b(?:closed|shut) (?:down )?"
                          r"(?:the |its |their |all |[A-Z][\w-]* )(?:[\w'’-]+ ){0,3}?(?:airspace|borders?|schools?|airports?|ports?|"
