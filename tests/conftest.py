@@ -45,6 +45,30 @@ def embedder() -> Embedder:
     return Embedder()
 
 
+ACME_STORY = """---
+title: {title}
+published: 2024-0{month}-10
+---
+{title}.
+
+Acme Corp said on Monday it would close the Denver plant next year. The plant employs 400 people.
+{extra}
+"""
+
+
+@pytest.fixture
+def acme_folder(tmp_path) -> Path:
+    """Two dated sources, the later one reversing the first: the smallest archive whose ingest relinks
+    (tests of what an ingest run holds and hands back: tests/test_ingest_heap.py, test_ingest_caches.py)."""
+    d = tmp_path / "src"
+    d.mkdir()
+    (d / "first.md").write_text(ACME_STORY.format(title="Acme to close Denver plant", month=1, extra=""))
+    (d / "later.md").write_text(ACME_STORY.format(
+        title="Acme keeps Denver plant open", month=3,
+        extra="Acme Corp has since reversed its decision and will keep the Denver plant open."))
+    return d
+
+
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings(_env_file=None, data_dir=tmp_path / "data", sources_dir=SOURCES)

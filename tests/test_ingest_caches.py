@@ -14,27 +14,6 @@ import pytest
 import ingest.pipeline as pipeline_mod
 from ingest.pipeline import detector_cache_entries
 
-STORY = """---
-title: {title}
-published: 2024-0{month}-10
----
-{title}.
-
-Acme Corp said on Monday it would close the Denver plant next year. The plant employs 400 people.
-{extra}
-"""
-
-
-@pytest.fixture
-def folder(tmp_path) -> Path:
-    d = tmp_path / "src"
-    d.mkdir()
-    (d / "first.md").write_text(STORY.format(title="Acme to close Denver plant", month=1, extra=""))
-    (d / "later.md").write_text(STORY.format(
-        title="Acme keeps Denver plant open", month=3,
-        extra="Acme Corp has since reversed its decision and will keep the Denver plant open."))
-    return d
-
 
 @pytest.fixture
 def filled(monkeypatch) -> list[int]:
@@ -51,22 +30,22 @@ def filled(monkeypatch) -> list[int]:
     return seen
 
 
-def test_a_run_leaves_the_detector_caches_empty(indexer, folder, filled):
-    rep = indexer.ingest([str(folder)])
+def test_a_run_leaves_the_detector_caches_empty(indexer, acme_folder, filled):
+    rep = indexer.ingest([str(acme_folder)])
     assert rep.ok
     assert filled and filled[-1] > 0  # the relink did use them (else this test proves nothing)
     assert detector_cache_entries() == 0
-    f = folder / "later.md"
+    f = acme_folder / "later.md"
     f.write_text(f.read_text() + "\nThe company said 300 of the 400 jobs would stay.\n")
     filled.clear()
-    rep = indexer.ingest([str(folder)])
+    rep = indexer.ingest([str(acme_folder)])
     assert rep.ok and [r.status for r in rep.results if r.status == "updated"] == ["updated"]
     assert filled and filled[-1] > 0
     assert detector_cache_entries() == 0
 
 
-def test_a_removal_and_a_failed_run_leave_them_empty(indexer, folder, filled, monkeypatch):
-    rep = indexer.ingest([str(folder)])
+def test_a_removal_and_a_failed_run_leave_them_empty(indexer, acme_folder, filled, monkeypatch):
+    rep = indexer.ingest([str(acme_folder)])
     assert rep.ok
     later = next(r.source_id for r in rep.results if r.target.endswith("later.md"))
     rep = indexer.remove([later])
@@ -80,5 +59,5 @@ def test_a_removal_and_a_failed_run_leave_them_empty(indexer, folder, filled, mo
 
     monkeypatch.setattr(pipeline_mod, "relink", fails_after_relinking)
     with pytest.raises(RuntimeError):
-        indexer.ingest([str(folder)])
+        indexer.ingest([str(acme_folder)])
     assert filled[-1] > 0 and detector_cache_entries() == 0

@@ -11,27 +11,6 @@ import pytest
 
 import ingest.pipeline as pipeline_mod
 
-STORY = """---
-title: {title}
-published: 2024-0{month}-10
----
-{title}.
-
-Acme Corp said on Monday it would close the Denver plant next year. The plant employs 400 people.
-{extra}
-"""
-
-
-@pytest.fixture
-def folder(tmp_path) -> Path:
-    d = tmp_path / "src"
-    d.mkdir()
-    (d / "first.md").write_text(STORY.format(title="Acme to close Denver plant", month=1, extra=""))
-    (d / "later.md").write_text(STORY.format(
-        title="Acme keeps Denver plant open", month=3,
-        extra="Acme Corp has since reversed its decision and will keep the Denver plant open."))
-    return d
-
 
 @pytest.fixture
 def frozen_at_relink(monkeypatch) -> list[int]:
@@ -54,26 +33,26 @@ def _nothing_frozen_around():
     gc.unfreeze()
 
 
-def test_a_run_freezes_what_it_holds_and_hands_it_back(indexer, folder, frozen_at_relink):
-    assert indexer.ingest([str(folder)]).ok
+def test_a_run_freezes_what_it_holds_and_hands_it_back(indexer, acme_folder, frozen_at_relink):
+    assert indexer.ingest([str(acme_folder)]).ok
     assert frozen_at_relink and frozen_at_relink[-1] > 0  # relinking's full passes skip the run's rows
     assert gc.get_freeze_count() == 0  # nothing stays out of the collector's reach after the run
 
 
-def test_a_failed_run_hands_them_back_too(indexer, folder, monkeypatch):
+def test_a_failed_run_hands_them_back_too(indexer, acme_folder, monkeypatch):
     def fails(*a, **k):  # type: ignore[no-untyped-def]
         raise RuntimeError("relinking failed")
 
     monkeypatch.setattr(pipeline_mod, "relink", fails)
     with pytest.raises(RuntimeError):
-        indexer.ingest([str(folder)])
+        indexer.ingest([str(acme_folder)])
     assert gc.get_freeze_count() == 0
 
 
-def test_a_process_that_froze_its_own_objects_is_left_alone(indexer, folder, frozen_at_relink):
+def test_a_process_that_froze_its_own_objects_is_left_alone(indexer, acme_folder, frozen_at_relink):
     gc.freeze()  # e.g. a forking server's start-up heap
     own = gc.get_freeze_count()
     assert own > 0
-    assert indexer.ingest([str(folder)]).ok
+    assert indexer.ingest([str(acme_folder)]).ok
     assert frozen_at_relink == [own]  # the run froze nothing more
     assert gc.get_freeze_count() == own  # and did not unfreeze what it had not frozen
