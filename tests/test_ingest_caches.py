@@ -7,7 +7,6 @@ Counted here by the caches' own entry counts, not by time."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

@@ -5,7 +5,6 @@ as they were. Counted by `gc.get_freeze_count()`, not by time."""
 from __future__ import annotations
 
 import gc
-from pathlib import Path
 
 import pytest
 
