@@ -56,4 +56,4 @@ def test_a_process_that_froze_its_own_objects_is_left_alone(indexer, acme_folder
     # the run froze nothing more (objects frozen here may be freed meanwhile: never more than `own`; a run
     # that froze would add every object it made since, thousands)
     assert len(frozen_at_relink) == 1 and frozen_at_relink[0] <= own
-    assert gc.get_freeze_count() == own  # and did not unfreeze what it had not frozen
+    assert 0 < gc.get_freeze_count() <= own  # and did not unfreeze what it had not frozen (that leaves 0)
