@@ -207,16 +207,16 @@ class Engine:
             raise
 
     def _story_facts(self, st: Store) -> Callable[[str], StoryFacts | None]:
-        """A source's mean sentence vector (unit length, float32) and its body's text (a headline capitalises
-        every word), for later
-        coverage's one-story test, read from its stored rows once per generation: only for a yes/no
-        question naming something, the cited sources and the later-dated sources among its candidates."""
+        """A source's mean sentence vector (unit length, float32) and its body's text (a headline
+        capitalises every word), for later coverage's one-story test, read from its stored rows once
+        per index generation — asked only for a yes/no question naming something, of the cited
+        sources and the later-dated sources among its candidates."""
         gen = self._seen_generation or self._generation
         if self._facts_gen != gen:
             self._facts.clear()
             self._facts_gen = gen
 
-        def of(source_id: str) -> DocFacts | None:
+        def of(source_id: str) -> StoryFacts | None:
             if source_id not in self._facts:
                 rows = st.source_sentences(source_id, with_vectors=True)
                 c = doc_facts([], [r.vector for r in rows]).centroid
@@ -247,8 +247,9 @@ class Engine:
         reads = ReadLog(lambda ids: read_sentences(st, ids))
         selection = self.selector.select(query, candidates, reads)
         # Later coverage comes from the candidates already scored for this question, read beside
-        # the neighbours selection read and the headlines held per generation: no extra reads. An
-        # abstention that shows the nearest sentences shows what overtook them too.
+        # the neighbours selection read and the headlines held per generation; only its story test
+        # (a yes/no question) reads whole sources, once each per generation. An abstention that
+        # shows the nearest sentences shows what overtook them too.
         later = later_statements(selection.picked, selection.ranked, q, query.names, self.settings.tuning.later,
                                  Surroundings(self.stats.titles(), reads.seen), self._story_facts(st),
                                  self.settings.tuning.corrections.story_doc_sim)

@@ -249,29 +249,30 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
         # as a whole is later coverage whatever its sentences' wording, in the places the rules above
         # left free (it never displaces what they found).
         more = _same_story(cited, pool, have | set(found), {s.sentence.source for s in picks} | {
-            f[0].sentence.source for f in found.values()}, tuning, around, story_of, question_names, asked, doc_sim)
+            f[0].sentence.source for f in found.values()}, tuning, story_of, question_names, asked, doc_sim)
         more.sort(key=lambda s: (_start(s.sentence.published), s.score), reverse=True)
         picks += more[:tuning.max_later - len(picks)]
     return picks
 
 
 def _same_story(cited: Sequence[Scored], pool: Sequence[Scored], have: set[str], covered: set[str],
-                tuning: LaterTuning, around: Surroundings, story_of: Callable[[str], StoryFacts | None], question_names: Sequence[str],
-                asked: frozenset[int], doc_sim: float = DOC_SIM) -> list[Scored]:
-    """Each later-dated source of the pool that no rule above admitted, and that tells the cited
-    sentence's story as a whole — the one-story test's document route (ingest/corrections/story.py): the
-    cosine of the two documents' mean sentence vectors reaches `settings.tuning.corrections.story_doc_sim`,
-    the level a correction link across sources may rest on; not a shared name, which recurs across
-    stories (a country, a president) — and names something the question asks about that the cited
-    sentence names too, in the places the rules above left free: its most newsworthy statement relevant to the question (`_news_first`), not background. A reader told
-    "China imposes duties on Australian barley" must see the later story "Beijing lifts barley
-    duties" whether or not one of its sentences repeats the first one's words."""
+                tuning: LaterTuning, story_of: Callable[[str], StoryFacts | None],
+                question_names: Sequence[str], asked: frozenset[int], doc_sim: float = DOC_SIM) -> list[Scored]:
+    """Each later-dated source of the pool that no rule above admitted, that tells the cited sentence's
+    story as a whole — the one-story test's document route (ingest/corrections/story.py): the cosine of
+    the two documents' mean sentence vectors reaches `settings.tuning.corrections.story_doc_sim`, the
+    level a correction link across sources may rest on — and that names something the question asks
+    about which the cited sentence names too: its most newsworthy statement relevant to the question
+    (`_news_first`), not background. A reader told "China imposes duties on Australian barley" must
+    see the later story "Beijing lifts barley duties" whether or not one of its sentences repeats the
+    first one's words."""
     out: list[Scored] = []
     seen: set[str] = set(covered)
     asked_of = [n.lower() for n in question_names]
     for c in cited:
         cs = c.sentence
-        if _start(cs.published) is None:
+        own = story_of(cs.source) if _start(cs.published) is not None else None
+        if own is None:
             continue
         by_source: dict[str, list[Scored]] = {}
         for s in pool:
@@ -281,13 +282,13 @@ def _same_story(cited: Sequence[Scored], pool: Sequence[Scored], have: set[str],
                 continue
             by_source.setdefault(ss.source, []).append(s)
         for src, items in by_source.items():
-            facts, own = story_of(src), story_of(cs.source)
+            facts = story_of(src)
             # The documents close as wholes — a name alone recurs across stories (a country, a
             # president) — and the later one naming something the question asks about that the cited
             # sentence names too: two stories on one topic are close as wholes ("Nature withdraws the
             # STAP papers" is not the Hwang story, though both are stem-cell retractions), and a later
             # story often names its subject otherwise ("Beijing" for China, "the senator").
-            if (facts is None or own is None or float(own.centroid @ facts.centroid) < doc_sim
+            if (facts is None or float(own.centroid @ facts.centroid) < doc_sim
                     or not any(_says(facts.text, n) for n in asked_of if _says(cs.text, n))):
                 continue
             items.sort(key=lambda x: _news_first(x, True, tuning.question_dense))

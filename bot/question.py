@@ -12,9 +12,7 @@ from ingest.terms import STOPWORDS, name_tokens
 
 from .names import ORDINARY, fold, lexicon
 
-_NUMBER_Q = re.compile(r"\b(how (?:many|much|large|big|old|long|far|fast|tall|high|heavy|deep|wide|often|hot|cold|warm)|"
-                       r"what (?:percentage|percent|share|proportion|number|amount)|"
-                       r"what (?:was |is |were )?(?:the )?temperature)\b", re.I)
+_NUMBER_Q = re.compile(r"\b(how (?:many|much|large|big|old|long|far|fast|tall|high|heavy|deep|wide|often)|what (?:percentage|share|proportion|number|amount))\b", re.I)
 # A measured quantity is a number with its unit: "how cold" is answered by degrees, "what percentage" by a
 # percentage — not by any number in the sentence (a year, a count of something else). Each pair is a fact of
 # English measurement, not of a story; a question matching none keeps the plain number test. (Ages, sizes,
@@ -123,8 +121,15 @@ def _asked_names(question: str) -> frozenset[str]:
 def _asks(question: str) -> tuple[bool, bool, bool, bool, bool, bool]:
     """Which kinds of answer the question asks for — who, money, number, when, where, which
     organisation — read once per question, not once per candidate sentence."""
-    return (bool(_WHO_Q.search(question)), bool(_MONEY_Q.search(question)), bool(_NUMBER_Q.search(question)),
+    number = bool(_NUMBER_Q.search(question) or _units_asked(question))  # a measured quantity is a number too
+    return (bool(_WHO_Q.search(question)), bool(_MONEY_Q.search(question)), number,
             bool(_WHEN_Q.search(question)), bool(_WHERE_Q.search(question)), bool(_WHICH_ORG_Q.search(question)))
+
+
+@lru_cache(maxsize=256)
+def _units_asked(question: str) -> tuple[re.Pattern[str], ...]:
+    """What an answer to the question must hold beside its number (`_MEASURES`), read once per question."""
+    return tuple(answer for asked, answer in _MEASURES if asked.search(question))
 
 
 def asks_checkable_kind(question: str) -> bool:
@@ -164,7 +169,7 @@ def fits_type(question: str, text: str) -> bool:
         return False
     if number and not _NUMBER_A.search(text):
         return False
-    if number and not all(answer.search(text) for asked, answer in _MEASURES if asked.search(question)):
+    if number and not all(unit.search(text) for unit in _units_asked(question)):
         return False
     if when and not _WHEN_A.search(text):
         return False

@@ -53,8 +53,8 @@ _WITHHELD = re.compile(r"\b(?:declined|declines|refused|refuses|failed|fails|dec
 def affirmed(stem: str, text: str) -> bool:
     """`text` says that what `stem` names happened: a verb with that stem in a completed form
     ("recalled", "has opened", "was charged"), not negated — or, for a list, an addition to one."""
-    if stem in ("list", "blacklist", "regist", "index", "design") and sg.LIST_EVENT.search(text):
-        at = sg.LIST_EVENT.search(text).start()
+    if stem in ("list", "blacklist", "regist", "index", "design") and (event := sg.LIST_EVENT.search(text)):
+        at = event.start()
         # "again declined to add X to its list" withholds the listing it names
         return not sg.negated_near(text, at) and not _WITHHELD.search(" ".join(text[:at].split()[-3:]))
     return stem in _done(text)
