@@ -107,7 +107,8 @@ class CorrectionsTuning(BaseModel):
         "least this similar (the story says they are about the same thing). Hand-set (issue 10)."))
     story_doc_sim: float = Field(0.5, ge=-1.0, le=1.0, description=(
         "Across sources, two documents whose mean sentence vectors are at least this close are one story even "
-        "when the later one does not name the claim's subject (ingest/corrections/story.py). A round number "
+        "when the later one does not name the claim's subject (ingest/corrections/story.py); later coverage "
+        "uses the same level to show a later story for a yes/no question (bot/later.py). A round number "
         "between same-story pairs (median 0.71) and different-story pairs (median 0.10, 99th pct 0.43) of the "
         "labelled realworld and news sets, not searched (`python -m benchmarks.story_gate`)."))
     near_sentences: int = Field(4, ge=0, le=100, description=(
