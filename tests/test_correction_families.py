@@ -202,6 +202,39 @@ def test_what_must_link_nothing(embedder, a, b):
 
 # Both refer back: the claim names its entity only in the sentence before it ("The group …"), the later
 # statement only in the sentence beside it ("… the exile group …"); the two antecedents share the name.
+ANAPHOR_OBJECT = [
+    # (claim about the entity named after the act, claim about its antecedent, the sentence before,
+    #  the later act on an anaphor, the sentence after it)
+    ("Tavira was added to the council's monitoring list at the same session.",
+     "Korsland is on the council's monitoring list.",
+     "Korsland spent two years under the council's monitoring.",
+     "On Tuesday the council took the country off the list, saying its reforms were complete.",
+     "Tavira, listed at the same session, stays on it."),
+    ("Brannock Holdings is on the sanctions list.",
+     "Vell Aluminium is on the sanctions list.",
+     "Vell Aluminium lost most of its buyers while it was sanctioned.",
+     "The Treasury removed the company from its sanctions list on Friday.",
+     "Its owner, Brannock Holdings, remains on the list."),
+    ("The Osk river dolphin is on the endangered list.",
+     "The Tarn grey seal is on the endangered list.",
+     "The Tarn grey seal has grown in number to about 9,000.",
+     "Regulators struck the species off the endangered list on Monday.",
+     "The Osk river dolphin stays on it."),
+]
+
+
+@pytest.mark.parametrize("other,named,before,b,after", ANAPHOR_OBJECT)
+def test_an_act_on_an_anaphor_is_about_the_sentence_before_not_after(embedder, other, named, before, b, after):
+    window = [(4, before), (6, after)]
+    # "the country" / "the company" / "the species" refers back: the entity named after it is another one.
+    ev = _ev(embedder, other, b, window=window, b_index=5)
+    assert ev is None or ev.verdict != SURE
+    # The antecedent, named in the sentence before, is what the act is about.
+    ev = _ev(embedder, named, b, window=window, b_index=5)
+    _assert_link(ev, "status", "superseded")
+    assert ev.window == [4]
+
+
 BOTH_REFER_BACK = [
     ("Its members belong to the Sarvan Liberation Front, an armed movement in the hills.",
      "The group has been on the interior ministry's list of banned organisations since 2009.",

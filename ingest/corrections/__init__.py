@@ -109,7 +109,10 @@ def __getattr__(name: str) -> Any:
 # ("designated X as …"); a listing declined again ("declined to add X") undoes nothing.
 # 25: a listing made by an event ("placed X on its list of …", "put X on its watch list") is a listed state a
 # removal ends.
-DETECTOR_VERSION = 25
+# 26: a later statement that names what it acts on by an anaphor ("took the country off the list", "removed the
+# company from its sanctions list") is about an entity named before it: only the sentence before it may name its
+# subject, never the sentence after ("Zimbabwe, added at the same meeting, stays on it" is another entity).
+DETECTOR_VERSION = 26
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

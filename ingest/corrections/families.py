@@ -23,7 +23,7 @@ from ..terms import content_terms
 from . import signals as sg
 from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DESCRIBES_DOC, DOC_METHOD, DOC_WORD as _DOC_WORD,
                       EXPLICIT_REVISION as _EXPLICIT_REVISION, FINDING as _FINDING, FRAME_WORDS, NO_LONGER as _NO_LONGER,
-                      MEDIUM_REPORTED, PLUPERFECT as _PLUPERFECT, QUALIFIED as _QUALIFIED, THAN_REPORTED,
+                      MEDIUM_REPORTED, OBJECT_ANAPHOR, PLUPERFECT as _PLUPERFECT, QUALIFIED as _QUALIFIED, THAN_REPORTED,
                       dated_before)
 from .gate import UNLESS_HISTORICAL, YES, admits
 from .measures import figure_left, revised
@@ -119,6 +119,13 @@ def _withdrawn(b: str) -> tuple[frozenset[str], re.Match[str] | None]:
 
 
 @lru_cache(maxsize=100_000)
+def _refers_back(b: str) -> bool:
+    """Whether later statement `b` names what it acts on by an anaphor ("took the company off its
+    sanctions list"): read once per text."""
+    return OBJECT_ANAPHOR.search(b) is not None
+
+
+@lru_cache(maxsize=100_000)
 def _than_reported(b: str) -> re.Match[str] | None:
     """`THAN_REPORTED` in later statement `b`, searched once per text (asked of every pair whose claim gives a figure)."""
     return THAN_REPORTED.search(b)
@@ -141,7 +148,10 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         return None  # a sentence reporting a correction is not the claim it corrects
     if not _may(a, b, True, a_published):
         return None  # no rule below can apply, whatever the subject (gate.py: most pairs relinking forms)
-    subj, used = _subject(a, b, [] if story else (window or []))
+    # The neighbours that may name what `b` is about: both, unless `b` refers back to what it acts on
+    # ("took the country off the list"), whose antecedent is then in the sentence before, not after.
+    naming = [(i, t) for i, t in (window or []) if i < b_index or not _refers_back(b)]
+    subj, used = _subject(a, b, [] if story else naming)
     point = topic_overlap(a, b)
     basis = "name"
     if not subj and a_before and _ANAPHOR.match(a):
@@ -151,7 +161,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
             # after "… belong to the People's Mujahedin of Iran"), the later statement to a neighbour
             # ("… to remove the exile group from the list" beside "The People's Mujahedin of Iran has
             # spent years …") — the two antecedents share the name.
-            for idx, t in (window or []):
+            for idx, t in naming:
                 if antecedent := shared_names(a_before, t):
                     subj, used = antecedent, [idx]
                     break

@@ -47,6 +47,16 @@ FINDING = re.compile(r"\b(?:found|finds|find|show(?:s|ed|n)?|suggest\w*|conclud\
 MEDIUM_REPORTED = re.compile(r"\b(?:reported|wrote|broadcast|aired)\b(?:[^.;]{0,80}?)\bthat\b")
 # A sentence opening by referring back to what the sentence before named.
 ANAPHOR = re.compile(r"(?:The|This|These|Those|It|They|He|She|Its|Their|His|Her) (?!\w+ of\b)", re.I)
+# What an act is done to, named by a definite description or a pronoun ("took the country off the
+# list", "put it back on the register"): an anaphor, whose antecedent comes before it in the text —
+# never in the sentence after (there "Zimbabwe … stays on it" is another entity, not the one acted on).
+OBJECT_ANAPHOR = re.compile(
+    r"\b(?:took|taken|takes?|taking|removed|removes?|removing|dropped|drops?|dropping|struck|strikes?|delisted|"
+    r"delists?|added|adds?|adding|put|puts|putting|placed|places?|placing|moved|moves?|moving|kept|keeps?|"
+    r"designated|designates?|listed|lists?|returned|restored|reinstated|lifted|cleared)\s+"
+    r"(?:(?:the|this|that)\s+(?:[a-z-]+\s+)?(?:country|nation|company|firm|group|organi[sz]ation|state|government|"
+    r"bank|lender|insurer|species|party|network|carrier|airline|regime|territory|militia|movement|site|city|"
+    r"island|sect|entity|business|maker|manufacturer|charity|agency|body|man|woman|person)|it|them|him|her)\b")
 NO_LONGER = re.compile(r"\bno longer \w+(?: \w+){0,7}?(?=[,;:.]|\s(?:after|because|since|when|while|but|and|as)\b|$)|\bno longer \w+(?: \w+){0,4}", re.I)
 # A claim dating what it reports to a year ("placed on the list in June 2018"): history when earlier than its source.
 # ("since 1934" is not: it says the state still holds.)
