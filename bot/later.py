@@ -243,13 +243,13 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
         for s in _stated_change(cited, pool, have | set(found), question_names, tuning, later_found, asked, around):
             found[s.sentence.id] = (s, True)
             direct.add(s.sentence.id)
-    picks = _one_per_source(found, tuning.max_later, bool(question_names), direct, tuning.question_dense)
+    picks = _one_per_source(found, tuning.max_later, bool(question_names), direct, tuning.question_dense, stories.lead)
     if story_of is not None and len(picks) < tuning.max_later and question_names and asks_whether(question):
         # For a question whether something holds or happened, a later story that is the cited one's
         # as a whole is later coverage whatever its sentences' wording, in the places the rules above
         # left free (it never displaces what they found).
         more = _same_story(cited, pool, have | set(found), {s.sentence.source for s in picks} | {
-            f[0].sentence.source for f in found.values()}, tuning, story_of, question_names, asked, doc_sim)
+            f[0].sentence.source for f in found.values()}, tuning, story_of, question_names, asked, doc_sim, stories.lead)
         more.sort(key=lambda s: (_start(s.sentence.published), s.score), reverse=True)
         picks += more[:tuning.max_later - len(picks)]
     return picks
@@ -257,7 +257,8 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
 
 def _same_story(cited: Sequence[Scored], pool: Sequence[Scored], have: set[str], covered: set[str],
                 tuning: LaterTuning, story_of: Callable[[str], StoryFacts | None],
-                question_names: Sequence[str], asked: frozenset[int], doc_sim: float = DOC_SIM) -> list[Scored]:
+                question_names: Sequence[str], asked: frozenset[int], doc_sim: float = DOC_SIM,
+                lead: Callable[[StoredSentence], bool] | None = None) -> list[Scored]:
     """Each later-dated source of the pool that no rule above admitted, that tells the cited sentence's
     story as a whole — the one-story test's document route (ingest/corrections/story.py): the cosine of
     the two documents' mean sentence vectors reaches `settings.tuning.corrections.story_doc_sim`, the
@@ -291,7 +292,7 @@ def _same_story(cited: Sequence[Scored], pool: Sequence[Scored], have: set[str],
             if (facts is None or float(own.centroid @ facts.centroid) < doc_sim
                     or not any(_says(facts.text, n) for n in asked_of if _says(cs.text, n))):
                 continue
-            items.sort(key=lambda x: _news_first(x, True, tuning.question_dense))
+            items.sort(key=lambda x: _news_first(x, True, tuning.question_dense, lead))
             out.append(items[0])
             seen.add(src)
     return out
@@ -305,7 +306,8 @@ def _says(text: str, name: str) -> bool:
 
 
 def _one_per_source(found: dict[str, tuple[Scored, bool]], limit: int, named: bool,
-                    direct: set[str] | None = None, relevant: float = LaterTuning().question_dense) -> list[Scored]:
+                    direct: set[str] | None = None, relevant: float = LaterTuning().question_dense,
+                    lead: Callable[[StoredSentence], bool] | None = None) -> list[Scored]:
     """Each later source's best statement, newest source first — one on the subject and point in its
     own words (`direct`; default all) before one its story's headline alone admits; a statement that
     names its subject only through the sentence beside it comes with that sentence when it too
@@ -315,8 +317,7 @@ def _one_per_source(found: dict[str, tuple[Scored, bool]], limit: int, named: bo
         by_source.setdefault(s.sentence.source, []).append((s, own))
     picks = []
     for items in by_source.values():
-        items.sort(key=lambda x: (is_headline(x[0].sentence.text), direct is not None and x[0].sentence.id not in direct,
-                                  *_news_first(x[0], named, relevant)))
+        items.sort(key=lambda x: _source_order(x[0], named, relevant, direct, lead))
         best, own = items[0]
         group = [best]
         if not own:
@@ -326,6 +327,17 @@ def _one_per_source(found: dict[str, tuple[Scored, bool]], limit: int, named: bo
         picks.append(group)
     picks.sort(key=lambda g: (_start(g[0].sentence.published), g[0].score), reverse=True)
     return [s for g in picks for s in g][:limit]
+
+
+def _source_order(s: Scored, named: bool, relevant: float, direct: set[str] | None,
+                  lead: Callable[[StoredSentence], bool] | None) -> tuple:
+    """The order of one later source's statements: a body sentence before the headline; one on the
+    subject and point in its own words (`direct`) before one its headline alone admits — unless that one
+    is the story's lead stating the change: headline and lead are read as one ("Broadcom Walks Away From
+    Qualcomm" / "The chipmaker has withdrawn its offer for its San Diego rival"); then `_news_first`."""
+    key = _news_first(s, named, relevant, lead)
+    lead_change = lead is not None and not key[1] and lead(s.sentence)
+    return (key[0], direct is not None and s.sentence.id not in direct and not lead_change, *key[1:])
 
 
 def _stated_change(cited: Sequence[Scored], pool: Sequence[Scored], have: set[str],
@@ -358,8 +370,8 @@ def _stated_change(cited: Sequence[Scored], pool: Sequence[Scored], have: set[st
     return sorted(out, key=lambda s: -s.score)[:1]
 
 
-def _news_first(s: Scored, named: bool,
-                relevant: float = LaterTuning().question_dense) -> tuple[bool, bool, int, bool, float]:
+def _news_first(s: Scored, named: bool, relevant: float = LaterTuning().question_dense,
+                lead: Callable[[StoredSentence], bool] | None = None) -> tuple[bool, bool, int, bool, float]:
     """Which sentence of a later source carries its news: a body sentence before the headline (it
     restates the article, as in selection), one the detector's stored cue marks as stating a change
     (withdraws, ends, lifts, revises) about what the question names (every name, with its
@@ -370,7 +382,8 @@ def _news_first(s: Scored, named: bool,
     story's own days) before background and reactions; then one not told in the past perfect (the
     story's background: "Former staff had complained …"); then the selection score."""
     ss = s.sentence
-    change = (named and ss.cue in _CHANGE_CUES and s.names >= 1.0 and s.dense >= relevant
+    change = (named and ss.cue in _CHANGE_CUES and s.names >= 1.0
+              and (s.dense >= relevant or (lead is not None and lead(ss)))
               and not PAST_PERFECT.search(ss.text))
     return (is_headline(ss.text), not change, -news_level(ss.text), bool(PAST_PERFECT.search(ss.text)), -s.score)
 
