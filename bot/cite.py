@@ -163,10 +163,14 @@ def _order(ids: list[str], links: Mapping[str, CorrectionLink], scores: Mapping[
         return sorted(ids, key=lambda i: (found[i].published, found[i].source, found[i].index))
     out: list[str] = []
     for claim in sorted(flagged, key=lambda i: -scores.get(i, 0.0)):
-        for b in links[claim].by:
-            if b in found and b not in out:
-                out.append(b)
-        out.append(claim)
+        new = [b for b in links[claim].by if b in found and b not in out]
+        if claim in out:
+            # Already placed as what corrected another claim (a chain: 290 ← 359 ← 253): it is shown once,
+            # with what corrected it in turn just before it.
+            at = out.index(claim)
+            out[at:at] = new
+        else:
+            out += new + [claim]
     rest = sorted((i for i in ids if i not in out), key=lambda i: (found[i].source, found[i].index))
     return out + rest
 
