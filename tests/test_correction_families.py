@@ -435,6 +435,58 @@ def test_more_or_less_than_first_reported_corrects_the_figure(embedder, a, b, va
     assert ev.window == [6]  # the new value is quoted with the link
 
 
+# The value may be told in the sentence before the comparative; of two neighbours giving figures, the one
+# more on the claim's point is quoted ("Consumer prices rose 6.8 percent" is another quantity).
+VALUE_BEFORE = [
+    ("Varnish's economy grew by 5.5 percent last year, official figures showed on Friday.",
+     "The statistics office said on Friday that the Varnish economy expanded by 6.9 percent last year.",
+     "The revision means Varnish's recovery was stronger than first reported.",
+     "Consumer prices rose 6.8 percent in July."),
+    ("Orsk Mining said on Tuesday that it had improperly booked $1.2 billion of expenses as investment.",
+     "An internal review found $2.5 billion of improper expense entries at Orsk Mining in all.",
+     "The accounting problems at Orsk Mining run about twice as deep as first disclosed.",
+     "Its shares fell 12 percent on the news."),
+    ("Dravia registered nearly 900,000 asylum seekers last year, the Dravian interior ministry said.",
+     "About 610,000 asylum seekers came to Dravia last year, the ministry said on Friday.",
+     "Far fewer people sought asylum in Dravia last year than the interior ministry first announced.",
+     "The ministry employs 4,000 caseworkers."),
+]
+
+
+@pytest.mark.parametrize("a,value,b,other", VALUE_BEFORE)
+def test_the_new_value_told_before_the_comparative_is_quoted(embedder, a, value, b, other):
+    ev = _ev(embedder, a, b, window=[(4, value), (6, other)], b_index=5)
+    _assert_link(ev, "figure", "corrected")
+    assert ev.window == [4]
+
+
+# A sentence measuring its own figure against the earlier account is the revision, not the earlier
+# account: inside one story it is never "corrected" by the sentence explaining the revision.
+REVISION_WITH_ITS_COMPARISON = [
+    ["The statistics office said on Friday that the economy expanded by 8.7 percent in 2021, well above its earlier estimates.",
+     "The revision means the recovery was stronger than thought, with output about 1.8 percent above its level in 2019."],
+    ["The Kell survey found that rivers carry 40 percent more plastic each year than scientists had estimated.",
+     "The authors said the result suggests the sea is more polluted than thought, with more than 90 percent of it unmonitored."],
+    ["Officials said 1,100 people were held in the Varn school, far more than initially reported.",
+     "The siege ended on Friday, and more than 330 hostages died, officials said."],
+]
+
+
+@pytest.mark.parametrize("texts", REVISION_WITH_ITS_COMPARISON)
+def test_a_figure_compared_with_the_earlier_account_is_not_that_account(embedder, texts):
+    from ingest.corrections import signals as sg
+    assert not sg.signals(texts[0]).prior
+    assert detect_within(_rows(embedder, texts), {"s": SourceRecord("s", publisher="Test", published="2022-05-01")}) == []
+
+
+def test_the_earlier_account_is_still_read_as_earlier():
+    from ingest.corrections import signals as sg
+    for t in ("Police initially reported that 30 people had died in the Dalby fire.",
+              "Organisers first said 50,000 people attended the Kell march.",
+              "Early reports said 132 people were on board, officials said."):
+        assert sg.signals(t).prior, t
+
+
 LET_BACK = [
     # a place closed, then people let back in
     ("Varnish air traffic control closed Varnish airspace to all but emergency flights on Thursday.",

@@ -112,7 +112,10 @@ def __getattr__(name: str) -> Any:
 # 26: a later statement that names what it acts on by an anaphor ("took the country off the list", "removed the
 # company from its sanctions list") is about an entity named before it: only the sentence before it may name its
 # subject, never the sentence after ("Zimbabwe, added at the same meeting, stays on it" is another entity).
-DETECTOR_VERSION = 26
+# 27: a sentence measuring its own figure against the earlier account ("8.7 percent, well above its earlier
+# estimates", "more heat than scientists had estimated") is the revision, not the earlier account; the new value of
+# a comparative ("stronger than thought") is quoted from the neighbour more on the claim's point, before or after it.
+DETECTOR_VERSION = 27
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

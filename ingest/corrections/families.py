@@ -118,6 +118,16 @@ def _withdrawn(b: str) -> tuple[frozenset[str], re.Match[str] | None]:
     return retractors, _ACT.search(withdrawal.group(0) if withdrawal else "")
 
 
+def _value_beside(a: str, window: list[tuple[int, str]], b_index: int) -> list[int]:
+    """The neighbour giving the new value of a figure a comparative statement says was more or less than
+    reported: of the neighbours giving a figure, the one sharing more of the claim's point ("economy" and
+    "percent" against "percent" alone), the one after when they share as much."""
+    shared = sorted(((len(topic_overlap(a, t)), i) for i, t in window if sg.figures(t)), reverse=True)
+    if len(shared) == 2 and shared[0][0] > shared[1][0]:
+        return [shared[0][1]]
+    return [i for _, i in shared if i == b_index + 1]
+
+
 @lru_cache(maxsize=100_000)
 def _refers_back(b: str) -> bool:
     """Whether later statement `b` names what it acts on by an anaphor ("took the company off its
@@ -322,9 +332,11 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     if compared and (len(point) >= 1 or sim >= tuning.sim_fair) and (names(a) & names(b)) - GENERIC_NAMES:
         # The quantity was more or less than the earlier account gave: that figure is corrected, whatever the new
         # value (often not given yet: "stronger than first reported").
-        # The new value, when the story gives it, is in the sentence after ("The quake was stronger than first
-        # reported." / "On Sunday they raised their measure of it to 8.0."): quoted with the link.
-        given = [i for i, t in (window or []) if i == b_index + 1 and sg.figures(t)]
+        # The new value, when the story gives it, is in a sentence beside it ("The quake was stronger than first
+        # reported." / "On Sunday they raised their measure of it to 8.0."): quoted with the link — the one
+        # more on the claim's point ("The economy expanded by 8.7 percent in 2021 …" / "The revision means the
+        # recovery was stronger than thought." / "Consumer price inflation stood at 6.8 percent."), else the one after.
+        given = _value_beside(a, window or [], b_index)
         kept, used = used, used + given
         add("figure:comparative", sg.FIGURE, True, "a later statement says the figure was more or less than first reported",
             span_of(THAN_REPORTED, b))

@@ -118,6 +118,21 @@ def figure_value(f: str) -> float | None:
     return v
 
 
+# What compares a figure with the earlier account ("well above its earlier estimates", "up from the first
+# reports"): the sentence giving the new figure, not the earlier account.
+_COMPARED_WITH = re.compile(r"\b(?:above|below|than|from|over|under|beyond|exceed\w*|compared with|against)\s+"
+                            r"(?:[\w'’-]+\s+){0,2}$", re.I)
+
+
+def _worded_as_prior(text: str) -> bool:
+    """The sentence is worded as the earlier account ("initially reported", "in an earlier statement")
+    — not when it measures its own figure against that account ("… 8.7 percent, well above its earlier
+    estimates")."""
+    m = _PRIOR.search(text)
+    return (m is not None and bool(_REPORTING.search(text))
+            and not _COMPARED_WITH.search(text[max(0, m.start() - 40):m.start()]))
+
+
 @lru_cache(maxsize=100_000)
 def signals(text: str) -> Signals:
     later: set[str] = set()
@@ -162,7 +177,7 @@ def signals(text: str) -> Signals:
     # An event that lifts one state may state another (a state *ended* is no claim of it).
     states = states - lifts
     return Signals(later=frozenset(later), claim=frozenset(claim), states=states, lifts=lifts, neg_status=neg_status, retracts_whole=retracts_whole,
-                   deliberation=deliberation, notice=notice, denial=denial, prior=bool(_PRIOR.search(text)) and bool(_REPORTING.search(text)),
+                   deliberation=deliberation, notice=notice, denial=denial, prior=_worded_as_prior(text),
                    later_wording=bool(_LATER.search(text)), clock=_clock(text), figures=figs,
                    contrary=bool(NEG_WORD.search(text) or _OPPOSITE_WORD.search(text)),
                    measures=any(q.usable or (q.period and q.unit and not q.move) for q in quantities(text)), weekday=_weekday(text), listing=listing,
