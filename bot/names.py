@@ -41,6 +41,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from ingest.corrections.demonyms import country_forms
 from ingest.terms import QUESTION_WORDS, STOPWORDS, name_tokens, words
 
 log = logging.getLogger(__name__)
@@ -284,16 +285,30 @@ _NATIONALITY = re.compile(r"[A-Z][a-z]+(?:ish|ese|ian|ean|an|i)")
 def spelled_out(tok: str, texts: Sequence[str]) -> bool:
     """An abbreviation is mentioned when consecutive words of a text start with its letters ("FTC":
     "Federal Trade Commission"; "CEO": "chief executive officer", not "chief executive"); a nationality
-    adjective when a capitalised word shares its first four letters ("British": "Britain")."""
+    adjective when a capitalised word shares its first four letters ("British": "Britain"); a country
+    however it is spelled (`named_country_in`)."""
     if _ABBREVIATION.fullmatch(tok):
         letters = [c.lower() for c in tok if c.isalpha()]
         if tok.endswith("s") and len(letters) > 2:
             letters = letters[:-1]
         pat = re.compile(r"\b" + r"\S*\s+(?:(?:of|the|and|for)\s+)?".join(re.escape(c) for c in letters), re.I)
-        return any(pat.search(t) for t in texts)
-    if _NATIONALITY.fullmatch(tok):
-        return any(re.search(rf"\b{re.escape(tok[:4])}", t) for t in texts)
-    return False
+        if any(pat.search(t) for t in texts):
+            return True
+    if _NATIONALITY.fullmatch(tok) and any(re.search(rf"\b{re.escape(tok[:4])}", t) for t in texts):
+        return True
+    return named_country_in(tok, texts)
+
+
+def named_country_in(tok: str, texts: Sequence[str]) -> bool:
+    """A country is mentioned however a text spells it: its name, adjective or abbreviation ("US": "The
+    American economy grew …"; "Australia": "Australian barley"; ingest/corrections/demonyms.py)."""
+    forms = country_forms(tok)
+    if not forms:
+        return False
+    pats = [r"\.?".join(re.escape(c) for c in f.upper()) + r"\.?" if len(f) <= 3 else re.escape(f.title())
+            for f in forms]
+    pat = re.compile(r"(?<![\w.])(?:" + "|".join(pats) + r")(?!\w)")
+    return any(pat.search(t) for t in texts)
 
 
 __all__ = ["Lexicon", "spelled_out", "NAME", "ORDINARY", "UNKNOWN", "absent_spans", "fold", "initials_in", "number_of",

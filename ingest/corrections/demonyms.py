@@ -74,4 +74,33 @@ def with_countries(text: str, names: frozenset[str]) -> frozenset[str]:
     return names | extra if extra else names
 
 
-__all__ = ["country_of", "with_countries"]
+# Countries news names by an abbreviation or a second name as often as by the name above: each set is
+# one country's spellings (lower case, without dots). Used where a question's name must be found in the
+# sources however they spell the country ("the US economy" / "The American economy grew …").
+_ALIASES = (
+    frozenset({"us", "usa", "united states", "america", "american", "americans"}),
+    frozenset({"uk", "britain", "great britain", "united kingdom", "british", "britons"}),
+    frozenset({"uae", "united arab emirates", "emirates", "emirati", "emiratis"}),
+)
+_ADJECTIVES: dict[str, set[str]] = {}
+for _adj, _name in _COUNTRY.items():
+    _ADJECTIVES.setdefault(_name, set()).add(_adj)
+
+
+@lru_cache(maxsize=4096)
+def country_forms(word: str) -> frozenset[str]:
+    """Every spelling of the country `word` names (a name, an adjective or its plural, an abbreviation;
+    lower case, dots dropped): "US" → us, usa, united states, america, american, americans;
+    "australia" → australia, australian, australians; empty when `word` names no country."""
+    w = word.lower().replace(".", "")
+    for forms in _ALIASES:
+        if w in forms:
+            return forms
+    name = _COUNTRY.get(w) or country_of(w) or (w if w in _ADJECTIVES else "")
+    if not name:
+        return frozenset()
+    adjectives = _ADJECTIVES.get(name, set())
+    return frozenset({name, *adjectives, *(a + "s" for a in adjectives if not a.endswith(("s", "sh", "ch", "ese")))})
+
+
+__all__ = ["country_forms", "country_of", "with_countries"]
