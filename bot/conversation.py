@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ingest.terms import name_tokens
+from ingest.terms import CALENDAR_WORDS as _CALENDAR, name_tokens
 from ingest.tuning import FollowUpTuning
 
 from .answer import Answer
@@ -38,9 +38,8 @@ class Turn:
 
 
 # A day or a month is when something happened, not what a later "it" or "he" refers to
-# ("What was missing from Monday's draft?" → "Who was upset by it?": the draft, not Monday).
-_CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april "
-                      "may june july august september october november december".split())
+# ("What was missing from Monday's draft?" → "Who was upset by it?": the draft, not Monday):
+# ingest.terms CALENDAR_WORDS.
 _PERSON_PRONOUN = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
 # "Who is Caroline Ellison?" names its person; "Who is Hawaii's governor?", "Who leads Republic?",
 # "Who was the bridge named for?" ask for one.

@@ -63,6 +63,7 @@ from ingest.corrections.subject import shared_names
 from ingest.dates import interval, is_later
 from ingest.records import StoredSentence
 from ingest.split import is_headline
+from ingest.terms import CALENDAR_WORDS
 from ingest.tuning import LaterTuning
 
 from .later_story import Stories, names_any, restates
@@ -153,7 +154,8 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     # no name to hold it, it must answer the question as closely as it follows the cited sentence.
     kin = (s.dense >= tuning.same_point_dense and (whole is None or whole.meet(cs, ss))
            and restates(cs, ss, tuning))
-    if question_names and s.names <= 0 and not (kin and not names_any(cs.text, question_names)):
+    if question_names and not _asked_name_in(s, question_names, stories or around) and not (
+            kin and not names_any(cs.text, question_names)):
         return "not named", False  # names none of what the question names, even with its surroundings
     # The cited sentence's own names make the subject; its surroundings only when it has none
     # ("The company said it would resume …").
@@ -206,6 +208,19 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     if point or close or ((own or back) and current and s.names >= 1.0) or now or headed:
         return "", own
     return "point", False
+
+
+def _asked_name_in(s: Scored, question_names: Sequence[str], around: Surroundings) -> bool:
+    """The statement, with its surroundings, names something the question names — a day or a month
+    aside ("What was the jobless rate in Tarvia in March?": "The jobless rate in Osk for March …" names
+    Tarvia's month, not Tarvia)."""
+    if s.names <= 0:
+        return False
+    asked = [n for n in question_names if n not in CALENDAR_WORDS]
+    if len(asked) == len(question_names):
+        return True  # the selection's coverage (`s.names`) counted no date
+    text = f"{s.sentence.text} {around.of(s.sentence)}".lower()
+    return any(n in text for n in asked)
 
 
 def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: str,

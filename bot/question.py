@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 
 from ingest.split import is_headline  # noqa: F401 (re-exported for the engine)
-from ingest.terms import STOPWORDS, name_tokens
+from ingest.terms import CALENDAR_WORDS as _CALENDAR, STOPWORDS, name_tokens
 
 from .names import ORDINARY, fold, lexicon
 
@@ -106,10 +106,6 @@ def attributed_to(speaker: str, text: str, loose: bool = False) -> bool:
         if any(k in window for k in keys):
             return True
     return False
-
-
-_CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april "
-                      "may june july august september october november december".split())
 
 
 @lru_cache(maxsize=256)

@@ -133,3 +133,9 @@ def _name_word(raw: str) -> tuple[str, bool] | None:
     if w.isupper() or _DIGIT.search(w) or "+" in w or (w[0].isupper() and inner_capital):
         return w, True
     return (w, False) if w[0].isupper() else None
+
+
+# A day or a month is when something happened, not who or what it happened to: never a name a
+# question asks about ("What was the jobless rate in Tarvia in March?" names Tarvia, not March).
+CALENDAR_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april "
+                           "may june july august september october november december".split())
