@@ -65,7 +65,7 @@ class Engine:
         self.stats = TermStats()
         self.scorer = scorer or fitted_scorer()
         self.selector: Selector = selector if selector is not None else FittedSelector(
-            self.scorer, self.stats, settings.max_citations, rerank=rerank_from(settings.rerank),
+            self.scorer, self.stats, settings.max_citations, rerank=rerank_from(settings.rerank, settings.cross_dir),
             embed=getattr(self.embedder, "embed_few", self.embedder.embed))  # one ONNX session in a bot
         # The scorer's dense feature means what it means for the model it was fitted with.
         self.notice = self.scorer.model_notice(self.embedder.identity)

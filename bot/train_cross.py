@@ -38,11 +38,13 @@ WIKIQA = ROOT / "data" / "external" / "wikiqa"
 OUT = Path(__file__).resolve().parent / "fitted" / "cross"
 # Hyper-parameters (none tuned: common values for fine-tuning MiniLM). neg_* None: every wrong
 # sentence of the split; a constructed "no" for every TrecQA question, 1 in 4 WikiQA; per news
-# question the 8 nearest wrong candidates and 2 drawn at random.
+# question the 8 nearest wrong candidates and 2 drawn at random. layers None: every transformer
+# layer of the initial model; N keeps its first N before training (`--layers`: a cheaper model,
+# each pair costs about N/6 of the full one at question time); the card records the count kept.
 HYPER = {"max_length": 96, "batch": 16, "lr": 5e-5, "warmup": 0.1, "weight_decay": 0.01, "epochs": 2,
          "neg_trec": None, "neg_wiki": None, "constructed_trec": 1.0, "constructed_wiki": 0.25,
          "news_hard": 8, "news_random": 2,
-         "freeze": "word embeddings", "threads": 2, "budget_s": 80 * 60}
+         "freeze": "word embeddings", "threads": 2, "budget_s": 80 * 60, "layers": None}
 # Our own spent news sets that teach the news domain (a lead that restates the question is not its
 # answer). Kept out: OWN_DEV (news, news-heldout, news-heldout2), on which the stack is fitted and
 # which the cross-encoder must not have seen, and news-heldout9, kept as this model's news validation.
@@ -115,7 +117,25 @@ def data_files(wikiqa: Path) -> dict[str, Path]:
     return files
 
 
+def truncate(model, layers: int | None) -> int:
+    """Keep the first `layers` transformer layers of `model` (in place; None: all of them) and
+    return how many it has now. The config is updated too, so the saved folder loads as the smaller
+    model (torch, the ONNX export and the engine all read `num_hidden_layers`). Cut before
+    fine-tuning, so the kept layers learn to do the whole job; asking for more layers than the
+    model has is an error, not a silent full model."""
+    have = len(model.bert.encoder.layer)
+    if layers is None:
+        return have
+    if not 1 <= layers <= have:
+        raise ValueError(f"--layers {layers}: the initial model has {have} layers")
+    model.bert.encoder.layer = model.bert.encoder.layer[:layers]
+    model.config.num_hidden_layers = layers
+    return layers
+
+
 def fit(train: list[tuple[str, str, int]], init: Path, seed: int, hyper: dict, log=print) -> tuple[object, object, dict]:
+    """Fine-tune the initial model on `train` (seeded); `hyper["layers"]` is set to the number of
+    transformer layers kept, so the card says what was trained."""
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
 
@@ -123,6 +143,7 @@ def fit(train: list[tuple[str, str, int]], init: Path, seed: int, hyper: dict, l
     torch.set_num_threads(hyper["threads"])
     tok = AutoTokenizer.from_pretrained(str(init), local_files_only=True)
     model = AutoModelForSequenceClassification.from_pretrained(str(init), num_labels=1, local_files_only=True)
+    hyper["layers"] = truncate(model, hyper["layers"])
     model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=hyper["lr"], weight_decay=hyper["weight_decay"])
@@ -211,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--budget", type=int, default=HYPER["budget_s"], help="training wall-time cap, seconds")
+    ap.add_argument("--layers", type=int, default=HYPER["layers"],
+                    help="keep only the first N transformer layers of the initial model (default: all)")
     ap.add_argument("--stack", action="store_true", help="only refit the engine's combination (bot/rerank_fit.py)")
     ap.add_argument("--cache", type=Path, help="with --stack: keep the dev questions' scores in this file")
     ap.add_argument("--onnx-check", action="store_true", help="only compare the int8 ONNX graph with the torch model")
@@ -230,7 +253,10 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"missing {', '.join(missing)}: see data/external/README.md", file=sys.stderr)
         return 2
-    hyper = dict(HYPER, budget_s=a.budget)
+    if a.layers is not None and a.layers < 1:
+        print(f"--layers {a.layers}: must be at least 1", file=sys.stderr)
+        return 2
+    hyper = dict(HYPER, budget_s=a.budget, layers=a.layers)
     rng = random.Random(a.seed)
     trec = load_trecqa(files["trecqa/train.csv"])
     wiki = load_wikiqa(a.wikiqa / "train")
@@ -251,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
             "seed": a.seed, "hyper": hyper, "run": run,
             "data": {k: sha256(p) for k, p in files.items()},
             "pairs": {"total": len(train), "correct": sum(r[2] for r in train)},
-            "command": "python -m bot.train_cross"}
+            "command": "python -m bot.train_cross" + (f" --layers {a.layers}" if a.layers is not None else "")}
     (a.out / "card.json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
     dev = {"trecqa_dev": load_trecqa(files["trecqa/dev.csv"]), "wikiqa_dev": load_wikiqa(a.wikiqa / "dev")}
     card["validation"] = validate(a.out, dev)

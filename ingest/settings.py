@@ -14,6 +14,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from .tuning import Tuning
 
 
+# The committed cross-encoder (bot/fitted/cross/), found beside this package: the same place in a
+# checkout and in an installed wheel, without importing the bot.
+_COMMITTED_CROSS = Path(__file__).resolve().parent.parent / "bot" / "fitted" / "cross"
+
+
 def _default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "factdesk"
@@ -51,6 +56,12 @@ class Settings(BaseSettings):
     # "cross": reread the fitted scorer's best candidates with the cross-encoder in bot/fitted/cross/
     # (bot/rerank.py; slower per question); "off": the fitted scorer alone
     rerank: Literal["off", "cross"] = Field("off", validation_alias="FACTDESK_RERANK")
+    # The folder the rerank stage reads its cross-encoder from (weights, tokenizer, card.json with
+    # its fitted stack; made by `python -m bot.train_cross --out DIR [--layers N]`, then `--stack`).
+    # Default: the committed bot/fitted/cross/. Another folder, e.g. bot/fitted/cross-l2/ (2 layers,
+    # about a third of the cost per pair; docs/MEASUREMENTS.md), swaps the model without code.
+    cross_dir: Path = Field(_COMMITTED_CROSS, validation_alias="FACTDESK_CROSS_DIR",
+                            description="folder of the rerank stage's cross-encoder and its card")
 
     # LLM composer (optional; unset = extractive answers)
     llm: str = Field("", validation_alias="FACTDESK_LLM")

@@ -76,9 +76,9 @@ def test_missing_files_give_one_warning_line_and_the_engine_answers_without_them
         seed_engine, model, tmp_path, monkeypatch, caplog) -> None:
     from bot.engine import Engine
 
-    monkeypatch.setattr(crossenc, "DIR", tmp_path / "nowhere")
     with caplog.at_level(logging.WARNING, logger="bot.rerank"):
-        eng = Engine(seed_engine.settings.model_copy(update={"rerank": "cross"}), embedder=seed_engine.embedder)
+        eng = Engine(seed_engine.settings.model_copy(update={"rerank": "cross", "cross_dir": tmp_path / "nowhere"}),
+                     embedder=seed_engine.embedder)
     lines = [r.getMessage() for r in caplog.records if r.name == "bot.rerank"]
     assert len(lines) == 1 and "\n" not in lines[0] and "nowhere" in lines[0]
     assert eng.selector.rerank is None
@@ -91,6 +91,34 @@ def test_missing_files_give_one_warning_line_and_the_engine_answers_without_them
     with caplog.at_level(logging.WARNING, logger="bot.rerank"):
         assert rerank.from_settings("cross", torn) is None
     assert len([r for r in caplog.records if r.name == "bot.rerank"]) == 1
+
+
+def test_the_cross_dir_setting_chooses_the_folder_the_stage_reads(seed_engine, model, tmp_path, monkeypatch) -> None:
+    """FACTDESK_CROSS_DIR swaps the cross-encoder (e.g. the 2-layer bot/fitted/cross-l2/) without
+    code: the engine must read that folder's model and that folder's stack, not the committed
+    bot/fitted/cross/. Here another folder holds the committed weights with a stack that rereads
+    one candidate only; the engine must answer with that stack."""
+    import json
+
+    from bot.engine import Engine
+
+    assert Settings(_env_file=None).cross_dir == crossenc.DIR
+    other = tmp_path / "cross-other"
+    other.mkdir()
+    for f in model.folder.iterdir():  # the weights, tokenizer and their int8 graph, shared by link
+        if f.name != crossenc.CARD:
+            (other / f.name).symlink_to(f)
+    card = json.loads((model.folder / crossenc.CARD).read_text(encoding="utf-8"))
+    card["stack"]["top"] = 1
+    (other / crossenc.CARD).write_text(json.dumps(card), encoding="utf-8")
+    monkeypatch.setenv("FACTDESK_CROSS_DIR", str(other))
+    chosen = Settings(_env_file=None, FACTDESK_RERANK="cross")
+    assert chosen.cross_dir == other
+    on = Engine(seed_engine.settings.model_copy(update={"rerank": "cross", "cross_dir": chosen.cross_dir}),
+                embedder=seed_engine.embedder)
+    assert on.selector.rerank.folder == other and on.selector.rerank.stack.top == 1
+    assert on.ask("Which claim did Human Rights Watch withdraw?").citations
+    assert str(other) in crossenc._loaded and crossenc._loaded[str(other)] is not None
 
 
 def test_the_bot_reads_with_onnx_int8_and_agrees_with_the_torch_model(model) -> None:

@@ -108,7 +108,7 @@ def cmd_ingest(app: App, args: argparse.Namespace) -> int:
     if app.settings.rerank == "cross":
         from bot import crossenc
 
-        crossenc.prepare()
+        crossenc.prepare(app.settings.cross_dir)
     rc = 0 if report.ok else 1
     if args.watch:
         return watch(app, targets or [str(app.settings.sources_dir)], args)
