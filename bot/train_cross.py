@@ -16,7 +16,9 @@ fast). Validation: MAP/MRR on TrecQA dev and WikiQA dev, measured on the saved f
 news sets the stack is fitted on (OWN_DEV) and news-heldout9 are never trained on. Test splits and
 SQuAD are never read. `--stack` then fits the engine's combination of the fitted scorer and this
 model on OWN_DEV (bot/rerank_fit.py); `--onnx-check` compares the int8 ONNX graph the engine runs
-with the torch model.
+with the torch model. `--out DIR --layers N` trains a cheaper model from the first N of the 6 layers
+(bot/fitted/cross-l2/: 2 layers, docs/MEASUREMENTS.md "A 2-layer cross-encoder"); the engine reads
+another folder through FACTDESK_CROSS_DIR.
 """
 
 from __future__ import annotations
