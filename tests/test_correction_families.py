@@ -435,6 +435,22 @@ def test_more_or_less_than_first_reported_corrects_the_figure(embedder, a, b, va
     assert ev.window == [6]  # the new value is quoted with the link
 
 
+@pytest.mark.parametrize("a,b,value,note", [
+    (*COMPARATIVE[0], "figure corrected to 6.6"),
+    (*COMPARATIVE[2], "figure corrected to 610,000"),
+    ("Varnish's economy grew by 5.5 percent last year, official figures showed on Friday.",
+     "Growth in Varnish was stronger than first reported.",
+     "The statistics office now puts it at 6.9 percent, after fuller data from firms in 2022.",
+     "figure corrected to 6.9 percent"),
+    # an amount added to the earlier one is no new value: the note names none
+    (*COMPARATIVE[1], ""),
+])
+def test_the_comparative_note_names_the_new_figure(embedder, a, b, value, note):
+    ev = _ev(embedder, a, b, window=[(6, value)], b_index=5)
+    _assert_link(ev, "figure", "corrected")
+    assert (note in ev.phrase) if note else ("figure corrected" not in ev.phrase), ev.phrase
+
+
 # The value may be told in the sentence before the comparative; of two neighbours giving figures, the one
 # more on the claim's point is quoted ("Consumer prices rose 6.8 percent" is another quantity).
 VALUE_BEFORE = [

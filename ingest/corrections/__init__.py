@@ -114,7 +114,9 @@ def __getattr__(name: str) -> Any:
 # subject, never the sentence after ("Zimbabwe, added at the same meeting, stays on it" is another entity).
 # 27: a sentence measuring its own figure against the earlier account ("8.7 percent, well above its earlier
 # estimates", "more heat than scientists had estimated") is the revision, not the earlier account; the new value of
-# a comparative ("stronger than thought") is quoted from the neighbour more on the claim's point, before or after it.
+# a comparative ("stronger than thought") is quoted from the neighbour more on the claim's point, before or after it,
+# and the note names it ("stronger than thought, figure corrected to 8.7 percent"; not an amount added: "a further
+# $3.3 billion").
 DETECTOR_VERSION = 27
 
 

@@ -118,6 +118,35 @@ def _withdrawn(b: str) -> tuple[frozenset[str], re.Match[str] | None]:
     return retractors, _ACT.search(withdrawal.group(0) if withdrawal else "")
 
 
+def _compared_phrase(a: str, b: str, value: str) -> str:
+    """What the note says changed: "stronger than first reported", and the new figure when the sentence
+    beside it gives one ("…, figure corrected to 6.6"): the one revising the claim's quantity, else its
+    first figure the claim does not give."""
+    said = span_of(THAN_REPORTED, b)
+    if not value:
+        return said
+    old = {sg.figure_value(f) for f in sg.figures(a)}
+    kinds = {_kind(f) for f in sg.figures(a)} - {"year"}
+    new = revised(a, value, True) or [f for f in sg.figures(value)
+                                      if _kind(f) in kinds and sg.figure_value(f) not in old]
+    new = [f for f in new if not _INCREMENT.search(value[:max(0, value.find(f))])]  # "a further $3.3 billion" adds
+    return f"{said}, {figure_phrase(value, new)}" if new else said
+
+
+def _kind(figure: str) -> str:
+    """What a figure is, to match a new value with the claim's: a share, a sum of money, a year or a count."""
+    if "%" in figure or "percent" in figure or "per cent" in figure:
+        return "percent"
+    if re.search(r"[$€£¥]", figure):
+        return "money"
+    return "year" if re.fullmatch(r"(?:1[89]|20)\d\d[,.;]?", figure) else "count"
+
+
+# An amount added to the earlier one, not the new value ("found a further $3.3 billion …, bringing the total
+# above $7 billion").
+_INCREMENT = re.compile(r"\b(?:a further|another|an additional|additional|an extra|a fresh)\s+(?:[$€£¥]\s?)?$", re.I)
+
+
 def _value_beside(a: str, window: list[tuple[int, str]], b_index: int) -> list[int]:
     """The neighbour giving the new value of a figure a comparative statement says was more or less than
     reported: of the neighbours giving a figure, the one sharing more of the claim's point ("economy" and
@@ -339,7 +368,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         given = _value_beside(a, window or [], b_index)
         kept, used = used, used + given
         add("figure:comparative", sg.FIGURE, True, "a later statement says the figure was more or less than first reported",
-            span_of(THAN_REPORTED, b))
+            _compared_phrase(a, b, dict(window or []).get(given[0], "") if given else ""))
         used = kept
     if sg.FIGURE in sb.later and sa.figures:
         va = {sg.figure_value(f) for f in sa.figures}

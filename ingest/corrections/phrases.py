@@ -103,7 +103,7 @@ def event_phrase(b: str, stems: list[str]) -> str:
 
 
 def figure_phrase(b: str, new: list[str]) -> str:
-    m = re.search(r"(?:about|around|roughly|some|nearly|almost|more than|over|at least|just over|just under)\s+"
+    m = re.search(r"(?:about|around|roughly|some|nearly|almost|more than|over|above|below|at least|just over|just under)\s+"
                   + re.escape(new[0]), b)
     return f"figure corrected to {m.group(0) if m else new[0]}"
 
