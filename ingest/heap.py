@@ -6,7 +6,9 @@ object â€” the parsed sources and rows the run holds until it ends among them â€
 a fresh 10k ingest six full collections freed 0-3 objects each and took 0.7-1.1 s (docs/MEASUREMENTS.md,
 "Ingest: full garbage collections"). `settle()` at a phase boundary moves every object alive then
 into the permanent generation (`gc.freeze`), so later passes walk only what was made since; `run()`
-hands them all back to the collector when the run ends (`gc.unfreeze`). Nothing is left
+hands them all back to the collector when the run ends (`gc.unfreeze`). Relinking a whole archive
+also settles every few hundred sources (`ingest.corrections.relink`): the detector's caches it fills
+are held to the run's end too. Nothing is left
 uncollected for longer than the run, and collections still happen (they are not suppressed: an
 earlier try that suppressed them made relinking slower, MEASUREMENTS "Ingest outside the model").
 

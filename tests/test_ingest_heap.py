@@ -57,3 +57,33 @@ def test_a_process_that_froze_its_own_objects_is_left_alone(indexer, acme_folder
     # that froze would add every object it made since, thousands)
     assert len(frozen_at_relink) == 1 and frozen_at_relink[0] <= own
     assert 0 < gc.get_freeze_count() <= own  # and did not unfreeze what it had not frozen (that leaves 0)
+
+
+def test_relinking_a_whole_archive_settles_as_it_goes(indexer, acme_folder, monkeypatch):
+    """The detector's caches grow through a whole-archive relink: every `_SETTLE_EVERY` sources what is
+    alive is frozen (here every source), and the run still hands everything back when it ends."""
+    import ingest.corrections.relink as relink_mod
+    import ingest.heap as heap_mod
+
+    monkeypatch.setattr(relink_mod, "_SETTLE_EVERY", 1)
+    during: list[int] = []
+    real_relink, real_settle = pipeline_mod.relink, heap_mod.settle
+    inside = [False]
+
+    def relinking(*a, **k):  # type: ignore[no-untyped-def]
+        inside[0] = True
+        try:
+            return real_relink(*a, **k)
+        finally:
+            inside[0] = False
+
+    def settle() -> None:
+        real_settle()
+        if inside[0]:
+            during.append(gc.get_freeze_count())
+
+    monkeypatch.setattr(pipeline_mod, "relink", relinking)
+    monkeypatch.setattr(heap_mod, "settle", settle)
+    assert indexer.ingest([str(acme_folder)]).ok
+    assert len(during) == 2 and all(n > 0 for n in during)  # both sources
+    assert gc.get_freeze_count() == 0
