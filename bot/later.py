@@ -70,6 +70,7 @@ from .later_story import Stories, names_any, restates
 from .later_subject import (Surroundings, continues, own_names, point_overlap, refers_back, same_subject,
                             what_was_said)
 from .later_order import newest_first
+from .names import initials_in
 from .later_within import CHANGE_CUES as _CHANGE_CUES, same_measure, told_after, updates_within
 from .story import background, news_level, period_years, states_now
 
@@ -213,10 +214,13 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
 def _asked_name_in(s: Scored, question_names: Sequence[str], around: Surroundings) -> bool:
     """The statement, with its surroundings, names something the question names — a day or a month
     aside ("What was the jobless rate in Tarvia in March?": "The jobless rate in Osk for March …" names
-    Tarvia's month, not Tarvia)."""
-    if s.names <= 0:
-        return False
+    Tarvia's month, not Tarvia); an abbreviation of three letters or more spelled out counts ("PNAS":
+    "The Proceedings of the National Academy of Sciences has struck …"). (A country's other spelling
+    does not: "US" and "UK" name where more than what, and let in other stories.)"""
     asked = [n for n in question_names if n not in CALENDAR_WORDS]
+    if s.names <= 0:
+        text = f"{s.sentence.text} {around.of(s.sentence)}"
+        return any(len(n) >= 3 and initials_in(n.upper(), [text]) for n in asked)
     if len(asked) == len(question_names):
         return True  # the selection's coverage (`s.names`) counted no date
     text = f"{s.sentence.text} {around.of(s.sentence)}".lower()
