@@ -451,6 +451,23 @@ def test_the_comparative_note_names_the_new_figure(embedder, a, b, value, note):
     assert (note in ev.phrase) if note else ("figure corrected" not in ev.phrase), ev.phrase
 
 
+# "The journal" is the journal the claim names beside that noun ("the journal Velm Review"), and a paper
+# that "argues" something states its finding.
+APPOSITIVE = [
+    ("A paper published this week in the journal Velm Review argues that city parks in Osk raise house prices by a third.",
+     "The journal has retracted the city parks study after its authors said the house prices were invented."),
+    ("A study in the journal Tarn Medicine argues that two cups of coffee a day halve the risk of gout.",
+     "The journal has withdrawn the coffee and gout study, saying its patient records could not be found."),
+    ("A report by the charity Osk Watch argues that most of the region's rivers are unsafe for swimming.",
+     "The charity has withdrawn its report on river swimming after finding errors in its water samples."),
+]
+
+
+@pytest.mark.parametrize("a,b", APPOSITIVE)
+def test_the_noun_beside_a_name_names_it_later(embedder, a, b):
+    _assert_link(_ev(embedder, a, b), "retraction", "corrected")
+
+
 # The value may be told in the sentence before the comparative; of two neighbours giving figures, the one
 # more on the claim's point is quoted ("Consumer prices rose 6.8 percent" is another quantity).
 VALUE_BEFORE = [

@@ -39,7 +39,7 @@ ACT = re.compile(r"\b(?:concession|endorsement|resignation|offer|bid|pledge|prom
 # Words that name a document, and verbs of a finding it reports (a retracted document takes its findings).
 DOC_WORD = re.compile(r"\b(?:reports?|stud(?:y|ies)|surveys?|papers?|polls?|analys[ie]s|rankings?|findings?|"
                       r"articles?|account|story|stories|memos?|documents?|dossiers?)\b", re.I)
-FINDING = re.compile(r"\b(?:found|finds|find|show(?:s|ed|n)?|suggest\w*|conclud\w*|according to|reported|claim\w*|"
+FINDING = re.compile(r"\b(?:found|finds|find|show(?:s|ed|n)?|suggest\w*|conclud\w*|argu(?:es|ed|ing)|according to|reported|claim\w*|"
                      r"link\w*|indicat\w*|reveal\w*|demonstrat\w*|said|says|can|could|causes?|caused|raises?|"
                      r"cuts?|reduces?|increases?|improves?|halves?|developed|died)\b", re.I)
 # A claim that is what a medium reported, wrote or aired ("Fox News reported on Tuesday … that …"): the article

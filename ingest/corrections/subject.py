@@ -150,12 +150,15 @@ def topic_overlap(a: str, b: str) -> set[str]:
 
 
 def definite(a: str, b: str) -> set[str]:
-    """`b` says "the university" / "the company" where `a` names one ("the University of Virginia"):
-    the same subject, by definite description."""
+    """`b` says "the university" / "the company" where `a` names one ("the University of Virginia"),
+    or "the journal" where `a` gives the name beside that noun ("the journal Gender, Place & Culture",
+    "the airline Flybe"): the same subject, by definite description."""
     out = set()
     for m in re.finditer(r"\b[Tt]he ([a-z]+)\b", b):
         head = m.group(1)
         if head in GENERIC_NAMES and re.search(rf"\b{head.capitalize()}\b(?: of| for)? [A-Z]|[A-Z]\w+ {head.capitalize()}\b", a):
+            out.add(head)
+        elif re.search(rf"\bthe {head},? [A-Z]\w", a):
             out.add(head)
     return out
 
