@@ -251,6 +251,27 @@ BOTH_REFER_BACK = [
 ]
 
 
+# A claim whose opening noun phrase names its own subject ("The smaller Osk Front militia") does not refer
+# back to the sentence before: a later change to the group named there is not about it.
+OWN_SUBJECT = [
+    ("The Sarvan Liberation Front has been on the interior ministry's list of banned organisations since 2009.",
+     "The smaller Tarn Hills militia is also on the list.",
+     "The ministry took the Sarvan Liberation Front off its list of banned organisations on Thursday."),
+    ("Korvel Metals has been on the customs agency's watch list since March.",
+     "The rival Tansk Smelting works is also on the watch list.",
+     "On Monday the agency removed Korvel Metals from its watch list."),
+    ("The Order of the Silver Lamp remains on the state register of unrecognised sects.",
+     "The breakaway Brethren of Vell community remains on the register too.",
+     "The justice minister decided on Friday to remove the Order of the Silver Lamp from the register."),
+]
+
+
+@pytest.mark.parametrize("before,a,b", OWN_SUBJECT)
+def test_a_claim_naming_its_own_subject_does_not_take_the_sentence_befores(embedder, before, a, b):
+    ev = evidence(a, b, _sim(embedder, a, b), [], 5, a_before=before)
+    assert ev is None or ev.verdict != SURE, ev
+
+
 @pytest.mark.parametrize("before,a,beside,b", BOTH_REFER_BACK)
 def test_claim_and_later_statement_both_refer_back_to_one_name(embedder, before, a, beside, b):
     sim = _sim(embedder, a, b)

@@ -147,6 +147,18 @@ def _kind(figure: str) -> str:
 _INCREMENT = re.compile(r"\b(?:a further|another|an additional|additional|an extra|a fresh)\s+(?:[$€£¥]\s?)?$", re.I)
 
 
+# The claim's opening noun phrase: up to its first auxiliary or reporting verb.
+_OPENING_NP = re.compile(r"^((?:\S+\s+){0,7}?)(?:is|are|was|were|has|have|had|will|would|remains?|stays?|said|says)\b")
+
+
+def _names_its_subject(a: str) -> bool:
+    """The claim's opening noun phrase names what it is about ("The smaller ELN guerrilla group is also on
+    the list"): a definite opening there is no reference back to the sentence before."""
+    m = _OPENING_NP.match(a)
+    # (not a name in apposition: "The players, Reade Seligmann and Collin Finnerty, were …" refers back too)
+    return bool(m and (names(m.group(1).split(",")[0]) - GENERIC_NAMES - _first(a)))
+
+
 def _value_beside(a: str, window: list[tuple[int, str]], b_index: int) -> list[int]:
     """The neighbour giving the new value of a figure a comparative statement says was more or less than
     reported: of the neighbours giving a figure, the one sharing more of the claim's point ("economy" and
@@ -193,7 +205,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     subj, used = _subject(a, b, [] if story else naming)
     point = topic_overlap(a, b)
     basis = "name"
-    if not subj and a_before and _ANAPHOR.match(a):
+    if not subj and a_before and _ANAPHOR.match(a) and not _names_its_subject(a):
         subj, basis = shared_names(a_before, b), "anaphor"  # the claim refers back to what the sentence before named
         if not subj and not story:
             # Both refer back: the claim to the sentence before it ("The group has been on the list …"
@@ -214,7 +226,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         return None
     rev = restated(a, b, sa, sb, point) if own else None
     noun_only = False
-    if (not subj and not story and not lead_names(a) and sim >= tuning.noun_subject_sim
+    if (not subj and not story and not lead_names(a) and not _names_its_subject(a) and sim >= tuning.noun_subject_sim
             and ((point - (rev.words if rev else set())) & definite_nouns(a) & definite_nouns(b) - GENERIC_NOUNS
                  or (rev and len(rev.words) >= 3)) and (rev or len(point) >= 2)):
         # No shared name, but the claim's subject is a common noun the later statement repeats, in a
