@@ -218,13 +218,13 @@ def _asked_name_in(s: Scored, question_names: Sequence[str], around: Surrounding
     "The Proceedings of the National Academy of Sciences has struck …"). (A country's other spelling
     does not: "US" and "UK" name where more than what, and let in other stories.)"""
     asked = [n for n in question_names if n not in CALENDAR_WORDS]
-    if s.names <= 0:
-        text = f"{s.sentence.text} {around.of(s.sentence)}"
-        return any(len(n) >= 3 and initials_in(n.upper(), [text]) for n in asked)
-    if len(asked) == len(question_names):
+    if s.names > 0 and len(asked) == len(question_names):
         return True  # the selection's coverage (`s.names`) counted no date
-    text = f"{s.sentence.text} {around.of(s.sentence)}".lower()
-    return any(n in text for n in asked)
+    text = f"{s.sentence.text} {around.of(s.sentence)}"
+    if s.names <= 0:
+        return any(len(n) >= 3 and initials_in(n.upper(), [text]) for n in asked)
+    low = text.lower()
+    return any(n in low for n in asked)
 
 
 def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: str,

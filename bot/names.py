@@ -302,13 +302,20 @@ def spelled_out(tok: str, texts: Sequence[str]) -> bool:
 def named_country_in(tok: str, texts: Sequence[str]) -> bool:
     """A country is mentioned however a text spells it: its name, adjective or abbreviation ("US": "The
     American economy grew …"; "Australia": "Australian barley"; ingest/corrections/demonyms.py)."""
+    pat = _country_pattern(tok)
+    return pat is not None and any(pat.search(t) for t in texts)
+
+
+@lru_cache(maxsize=1024)
+def _country_pattern(tok: str) -> re.Pattern[str] | None:
+    """Every spelling of the country `tok` names, as one pattern: abbreviations in capitals with or
+    without dots ("US", "U.S."), names and adjectives capitalised; None when it names no country."""
     forms = country_forms(tok)
     if not forms:
-        return False
+        return None
     pats = [r"\.?".join(re.escape(c) for c in f.upper()) + r"\.?" if len(f) <= 3 else re.escape(f.title())
-            for f in forms]
-    pat = re.compile(r"(?<![\w.])(?:" + "|".join(pats) + r")(?!\w)")
-    return any(pat.search(t) for t in texts)
+            for f in sorted(forms)]
+    return re.compile(r"(?<![\w.])(?:" + "|".join(pats) + r")(?!\w)")
 
 
 __all__ = ["Lexicon", "spelled_out", "NAME", "ORDINARY", "UNKNOWN", "absent_spans", "fold", "initials_in", "number_of",

@@ -17,7 +17,7 @@ news sets the stack is fitted on (OWN_DEV) and news-heldout9 are never trained o
 SQuAD are never read. `--stack` then fits the engine's combination of the fitted scorer and this
 model on OWN_DEV (bot/rerank_fit.py); `--onnx-check` compares the int8 ONNX graph the engine runs
 with the torch model. `--out DIR --layers N` trains a cheaper model from the first N of the 6 layers
-(bot/fitted/cross-l2/: 2 layers, docs/MEASUREMENTS.md "A 2-layer cross-encoder"); the engine reads
+(2 layers were tried and not kept: docs/MEASUREMENTS.md "A 2-layer cross-encoder"); the engine reads
 another folder through FACTDESK_CROSS_DIR.
 """
 

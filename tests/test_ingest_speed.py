@@ -8,15 +8,8 @@ from pathlib import Path
 import pytest
 
 import ingest.plan as plan_mod
+from tests.conftest import ACME_STORY
 
-ARTICLE = """---
-title: {title}
-published: 2024-0{month}-10
----
-{title}.
-
-Acme Corp said on Monday it would close the Denver plant next year. The plant employs 400 people.
-"""
 
 
 @pytest.fixture
@@ -24,7 +17,7 @@ def folder(tmp_path) -> Path:
     d = tmp_path / "src"
     d.mkdir()
     for i in range(1, 4):
-        (d / f"story-{i}.md").write_text(ARTICLE.format(title=f"Story number {i}", month=i))
+        (d / f"story-{i}.md").write_text(ACME_STORY.format(title=f"Story number {i}", month=i, extra=""))
     return d
 
 
@@ -89,7 +82,7 @@ def test_records_without_fingerprints_and_new_loading_code_parse_again(indexer, 
 
 def test_a_symlink_out_of_the_folder_is_refused_even_when_its_target_is_indexed(indexer, folder, tmp_path, parsed):
     outside = tmp_path / "outside.md"
-    outside.write_text(ARTICLE.format(title="Outside story", month=5))
+    outside.write_text(ACME_STORY.format(title="Outside story", month=5, extra=""))
     assert indexer.ingest([str(outside)]).ok
     (folder / "link.md").symlink_to(outside)
     rep = indexer.ingest([str(folder)])

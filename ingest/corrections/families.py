@@ -26,7 +26,7 @@ from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DESCRIBES_DOC, DOC_METHO
                       MEDIUM_REPORTED, OBJECT_ANAPHOR, PLUPERFECT as _PLUPERFECT, QUALIFIED as _QUALIFIED, THAN_REPORTED,
                       dated_before)
 from .gate import UNLESS_HISTORICAL, YES, admits
-from .measures import figure_left, revised
+from .measures import figure_kind, figure_left, revised
 from .phrases import (affirmed, event_phrase, figure_phrase, negated as _negated, no_longer_scope,
                       polarity_flip as _polarity_flip, span_of)
 from .polarity import state_changes
@@ -126,20 +126,11 @@ def _compared_phrase(a: str, b: str, value: str) -> str:
     if not value:
         return said
     old = {sg.figure_value(f) for f in sg.figures(a)}
-    kinds = {_kind(f) for f in sg.figures(a)} - {"year"}
+    kinds = {figure_kind(f) for f in sg.figures(a)} - {"year"}
     new = revised(a, value, True) or [f for f in sg.figures(value)
-                                      if _kind(f) in kinds and sg.figure_value(f) not in old]
+                                      if figure_kind(f) in kinds and sg.figure_value(f) not in old]
     new = [f for f in new if not _INCREMENT.search(value[:max(0, value.find(f))])]  # "a further $3.3 billion" adds
     return f"{said}, {figure_phrase(value, new)}" if new else said
-
-
-def _kind(figure: str) -> str:
-    """What a figure is, to match a new value with the claim's: a share, a sum of money, a year or a count."""
-    if "%" in figure or "percent" in figure or "per cent" in figure:
-        return "percent"
-    if re.search(r"[$€£¥]", figure):
-        return "money"
-    return "year" if re.fullmatch(r"(?:1[89]|20)\d\d[,.;]?", figure) else "count"
 
 
 # An amount added to the earlier one, not the new value ("found a further $3.3 billion …, bringing the total
@@ -151,6 +142,7 @@ _INCREMENT = re.compile(r"\b(?:a further|another|an additional|additional|an ext
 _OPENING_NP = re.compile(r"^((?:\S+\s+){0,7}?)(?:is|are|was|were|has|have|had|will|would|remains?|stays?|said|says)\b")
 
 
+@lru_cache(maxsize=100_000)
 def _names_its_subject(a: str) -> bool:
     """The claim's opening noun phrase names what it is about ("The smaller ELN guerrilla group is also on
     the list"): a definite opening there is no reference back to the sentence before."""

@@ -142,6 +142,15 @@ def revised(a: str, b: str, cue: bool, same_year: bool = False) -> list[str]:
     return list(dict.fromkeys(new))
 
 
+def figure_kind(figure: str) -> str:
+    """What a figure is, to match a new value with the claim's: a share, a sum of money, a year or a count."""
+    if _PERCENT.search(figure):
+        return "percent"
+    if re.search(r"[$€£¥]", figure):
+        return "money"
+    return "year" if re.fullmatch(r"(?:1[89]|20)\d\d[,.;]?", figure) else "count"
+
+
 def figure_left(a_values: set[float | None], b: str) -> str:
     """The later statement restates one of the claim's figures as the value a change started from
     ("values it at nothing, down from the $4.5 billion it estimated"): the words that say so."""
