@@ -245,11 +245,15 @@ def phase_ingest(corpus: str, data_dir: str, change: str = "") -> dict[str, Any]
     }
 
 
-def phase_query(data_dir: str, n: int = 60) -> dict[str, Any]:
-    """Warm query latency through Engine.ask (extractive), and the bot's resident memory."""
+def phase_query(data_dir: str, n: int = 60, rerank: str = "") -> dict[str, Any]:
+    """Warm query latency through Engine.ask (extractive), and the bot's resident memory. `rerank`:
+    "cross" measures the opt-in rerank stage (the same questions; its model loads on the first)."""
     from bot.engine import Engine
 
-    eng, qs = Engine(_settings(data_dir)), questions(n + 5)
+    s = _settings(data_dir)
+    if rerank:
+        s = s.model_copy(update={"rerank": rerank})
+    eng, qs = Engine(s), questions(n + 5)
     t, c = time.perf_counter(), time.process_time()
     if hasattr(eng, "keep_warm"):  # older trees (a compare baseline) have no warm rows
         eng.keep_warm(wait=True)  # as chat and Slack do: every sentence row read once (ingest/rowcache.py)

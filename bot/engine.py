@@ -60,12 +60,14 @@ class Engine:
         # A one-shot command (`factdesk ask`) reads the sentence mirror when it is in step, so
         # chromadb is never imported (bot/coldstore.py); chat and Slack stay on Chroma.
         self.one_shot = one_shot
-        self.embedder = embedder or Embedder(settings.embed_model, settings.embed_device, quantize=settings.embed_quantize)
+        self.embedder = embedder or Embedder(settings.embed_model, settings.embed_device, quantize=settings.embed_quantize,
+                                              query_threads=settings.query_threads)
         self.composer: Composer = composer if composer is not None else composer_from_settings(settings)
         self.stats = TermStats()
         self.scorer = scorer or fitted_scorer()
         self.selector: Selector = selector if selector is not None else FittedSelector(
-            self.scorer, self.stats, settings.max_citations, rerank=rerank_from(settings.rerank, settings.cross_dir),
+            self.scorer, self.stats, settings.max_citations,
+            rerank=rerank_from(settings.rerank, settings.cross_dir, settings.query_threads),
             embed=getattr(self.embedder, "embed_few", self.embedder.embed))  # one ONNX session in a bot
         # The scorer's dense feature means what it means for the model it was fitted with.
         self.notice = self.scorer.model_notice(self.embedder.identity)

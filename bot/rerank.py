@@ -65,8 +65,9 @@ def top_indices(p: np.ndarray, k: int) -> np.ndarray:
 class Reranker:
     """Reads the card at construction (cheap); the model itself on the first question."""
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None, threads: int = 1) -> None:
         self.folder = Path(folder or crossenc.DIR)
+        self.threads = threads  # settings.query_threads
         card = json.loads((self.folder / crossenc.CARD).read_text(encoding="utf-8"))
         if "stack" not in card:
             raise ValueError("no fitted stack in its card; run `python -m bot.train_cross --stack`")
@@ -76,12 +77,12 @@ class Reranker:
 
     def ready(self) -> bool:
         """Loads the model on first use; False (after one warning line) when it cannot."""
-        return crossenc.shared(self.folder) is not None
+        return crossenc.shared(self.folder, self.threads) is not None
 
     def rescore(self, question: str, texts: list[str], p: np.ndarray) -> np.ndarray:
         """The stacked probability of the `top` best candidates by the scorer; 0 for the rest."""
         out = np.zeros(len(texts))
-        model = crossenc.shared(self.folder)
+        model = crossenc.shared(self.folder, self.threads)
         if model is None or not len(texts):
             return out
         top = top_indices(p, self.stack.top)
@@ -90,14 +91,14 @@ class Reranker:
         return out
 
 
-def from_settings(mode: str, folder: Path | None = None) -> Reranker | None:
+def from_settings(mode: str, folder: Path | None = None, threads: int = 1) -> Reranker | None:
     """The reranker FACTDESK_RERANK asks for, or None: "off", or (with one warning line) the
     committed files are missing or unreadable — the engine then runs on the fitted scorer alone."""
     if mode != "cross":
         return None
     folder = folder or crossenc.DIR
     try:
-        return Reranker(folder)
+        return Reranker(folder, threads)
     except (OSError, ValueError, KeyError) as e:
         log.warning("FACTDESK_RERANK=cross but the cross-encoder in %s cannot be used (%s); answering without it",
                     folder, str(e).splitlines()[0] if str(e) else type(e).__name__)

@@ -46,7 +46,8 @@ def resolve_model(name: str) -> tuple[str, str]:
 
 
 class Embedder:
-    def __init__(self, model: str = "", device: str = "cpu", batch_size: int = 64, quantize: str = "") -> None:
+    def __init__(self, model: str = "", device: str = "cpu", batch_size: int = 64, quantize: str = "",
+                 query_threads: int = 2) -> None:
         from .onnx_embed import QUANTIZE_MODES
 
         quantize = (quantize or "").strip().lower()
@@ -60,6 +61,8 @@ class Embedder:
             self.identity = f"{self.identity}+{quantize}"
         self.device = device
         self.batch_size = batch_size
+        # A question's encoder: `settings.query_threads`, never more than the machine's cores.
+        self.query_threads = max(1, min(int(query_threads), os.cpu_count() or 1))
         self._model: SentenceTransformer | None = None
         self._lock = threading.Lock()
         self.calls = 0  # sentences embedded so far; tests read it to prove nothing was re-embedded
@@ -168,7 +171,7 @@ class Embedder:
 
         def load() -> None:
             try:
-                result["encoder"] = load_encoder(self._target, quantize=self.quantize)
+                result["encoder"] = load_encoder(self._target, threads=self.query_threads, quantize=self.quantize)
             except BaseException as e:  # noqa: BLE001 — reported by embed_one's own attempt
                 result["error"] = e
 
@@ -177,7 +180,7 @@ class Embedder:
         self._preload = (t, result)
 
     def _question_encoder(self):
-        """The single-threaded ONNX encoder questions use (joining a preload), or False."""
+        """The ONNX encoder questions use (`query_threads`; joining a preload), or False."""
         if self._onnx is None and self._preload is not None:
             thread, result = self._preload
             thread.join()
@@ -185,7 +188,7 @@ class Embedder:
             if result.get("encoder"):
                 self._onnx = result["encoder"]
         if self._onnx is None:
-            self._onnx = self._load_onnx()
+            self._onnx = self._load_onnx(threads=self.query_threads)
         return self._onnx
 
     def embed_one(self, text: str) -> np.ndarray:

@@ -214,9 +214,12 @@ class OnnxEncoder:
         self.tok.enable_truncation(max_len)
         self.tok.enable_padding(pad_id=self.tok.token_to_id("[PAD]") or 0, pad_token="[PAD]")
         opts = ort.SessionOptions()
-        # One short query: threads cost more than they give on 2 cores. Batches of documents: use them.
+        # Threads split each product's rows, never a sum: the vectors are the same bit for bit whatever
+        # the number (a question: settings.query_threads; documents: every core).
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
+        if threads > 1:  # idle workers sleep: spinning ones took the other session's (or Chroma's) core
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         opts.log_severity_level = 3
         self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
         self.inputs = {i.name for i in self.session.get_inputs()}

@@ -58,10 +58,16 @@ class Settings(BaseSettings):
     rerank: Literal["off", "cross"] = Field("off", validation_alias="FACTDESK_RERANK")
     # The folder the rerank stage reads its cross-encoder from (weights, tokenizer, card.json with
     # its fitted stack; made by `python -m bot.train_cross --out DIR [--layers N]`, then `--stack`).
-    # Default: the committed bot/fitted/cross/. Another folder, e.g. bot/fitted/cross-l2/ (2 layers,
-    # about a third of the cost per pair; docs/MEASUREMENTS.md), swaps the model without code.
+    # Default: the committed bot/fitted/cross/. Another folder (one made with `--layers 2` costs about a
+    # third per pair, but was not kept: docs/MEASUREMENTS.md) swaps the model without code.
     cross_dir: Path = Field(_COMMITTED_CROSS, validation_alias="FACTDESK_CROSS_DIR",
                             description="folder of the rerank stage's cross-encoder and its card")
+    # Threads a question's own model runs use (its embedding; the rerank stage's cross-encoder), at
+    # most the machine's cores. 2 on the 2-core machine: question embedding 2.9 -> 1.7 ms, the
+    # rerank stage's three pairs 11.7 -> 7.7 ms, vectors and logits bit for bit the same
+    # (docs/MEASUREMENTS.md, fifteenth session). 1 leaves a core to other work on a busy host.
+    query_threads: int = Field(2, ge=1, le=64, validation_alias="FACTDESK_QUERY_THREADS",
+                               description="threads of one question's model runs (capped at the machine's cores)")
 
     # LLM composer (optional; unset = extractive answers)
     llm: str = Field("", validation_alias="FACTDESK_LLM")

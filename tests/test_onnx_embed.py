@@ -130,3 +130,27 @@ def test_the_first_export_prints_nothing_but_the_ingest_report(tmp_path) -> None
     assert out.returncode == 0, out.stderr[-2000:]
     assert list((tmp_path / "cache").glob("*.onnx")), "the export was made"
     assert "Warning" not in out.stderr and "opset" not in out.stderr, out.stderr[-2000:]
+
+
+def test_question_threads_change_time_not_vectors(embedder, onnx_encoder, monkeypatch):
+    """`FACTDESK_QUERY_THREADS` sets the question encoder's threads (capped at the machine's cores);
+    a question's vector is the same bit for bit with one thread or two, so the setting cannot move
+    an answer."""
+    from pydantic import ValidationError
+
+    from ingest.embed import Embedder
+    from ingest.onnx_embed import load_encoder
+    from ingest.settings import Settings
+
+    one, two = load_encoder(embedder._target, threads=1), load_encoder(embedder._target, threads=2)
+    for t in TEXTS:
+        assert np.array_equal(one.encode([t]), two.encode([t]))
+    assert Settings(_env_file=None).query_threads == 2
+    monkeypatch.setenv("FACTDESK_QUERY_THREADS", "1")
+    assert Settings(_env_file=None).query_threads == 1
+    e = Embedder(query_threads=1)
+    assert e.query_threads == 1 and e._question_encoder().session.get_session_options().intra_op_num_threads == 1
+    assert Embedder(query_threads=64).query_threads == min(64, os.cpu_count() or 1)
+    monkeypatch.setenv("FACTDESK_QUERY_THREADS", "0")
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None)

@@ -137,7 +137,8 @@ class App:
         if self._embedder is None:
             from ingest.embed import Embedder
 
-            self._embedder = Embedder(self.settings.embed_model, self.settings.embed_device, quantize=self.settings.embed_quantize)
+            self._embedder = Embedder(self.settings.embed_model, self.settings.embed_device,
+                                     quantize=self.settings.embed_quantize, query_threads=self.settings.query_threads)
         return self._embedder
 
     @property
