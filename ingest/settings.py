@@ -63,9 +63,9 @@ class Settings(BaseSettings):
     cross_dir: Path = Field(_COMMITTED_CROSS, validation_alias="FACTDESK_CROSS_DIR",
                             description="folder of the rerank stage's cross-encoder and its card")
     # Threads a question's own model runs use (its embedding; the rerank stage's cross-encoder), at
-    # most the machine's cores. 2 on the 2-core machine: question embedding 2.9 -> 1.7 ms, the
-    # rerank stage's three pairs 11.7 -> 7.7 ms, vectors and logits bit for bit the same
-    # (docs/MEASUREMENTS.md, fifteenth session). 1 leaves a core to other work on a busy host.
+    # most the machine's cores. 2 on the 2-core machine: question embedding 3.2 -> 2.4-2.7 ms, the
+    # rerank stage's three pairs 12-13 -> 9.4-10.4 ms, vectors and logits bit for bit the same
+    # (README "Configuration"). 1 leaves a core to other work on a busy host.
     query_threads: int = Field(2, ge=1, le=64, validation_alias="FACTDESK_QUERY_THREADS",
                                description="threads of one question's model runs (capped at the machine's cores)")
 
