@@ -19,7 +19,9 @@ sentences beside them) from what the select stage already read. Four rules:
   nothing itself. A year or a figure alone is no subject, nor a word capitalised only because it
   opens a sentence ("Countries whose debt …" / "two countries"); and when the question names
   something, a statement that names none of it, even with its surroundings, is about something else
-  ("the British chip designer Arm" beside "a British company" for a question about Pfizer);
+  ("the British chip designer Arm" beside "a British company" for a question about Pfizer) — nor
+  does it name it by a country the question names only as where or whose ("the US list"), when the
+  question names something else ("Boko Haram"): that country alone is another story's too;
 - same point: it shares a content word with the cited sentence beyond names, or with the
   question, or is close to the cited sentence in meaning — and it is relevant to the question (key
   words or meaning). For a question about a current state ("is X still …"), a statement that
@@ -53,10 +55,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
 
+from ingest.corrections.demonyms import country_forms, country_of
 from ingest.corrections.lexicon import PAST_PERFECT
 from ingest.corrections.story import DOC_SIM
 from ingest.corrections.subject import shared_names
@@ -155,7 +159,7 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     # no name to hold it, it must answer the question as closely as it follows the cited sentence.
     kin = (s.dense >= tuning.same_point_dense and (whole is None or whole.meet(cs, ss))
            and restates(cs, ss, tuning))
-    if question_names and not _asked_name_in(s, question_names, stories or around) and not (
+    if question_names and not _asked_name_in(s, question_names, stories or around, question) and not (
             kin and not names_any(cs.text, question_names)):
         return "not named", False  # names none of what the question names, even with its surroundings
     # The cited sentence's own names make the subject; its surroundings only when it has none
@@ -211,13 +215,55 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     return "point", False
 
 
-def _asked_name_in(s: Scored, question_names: Sequence[str], around: Surroundings) -> bool:
+@lru_cache(maxsize=4096)
+def _places(names: tuple[str, ...], question: str = "") -> frozenset[str]:
+    """The question's name words that name a country as where or whose, not what it asks about
+    (`_as_place`): "the US list", "in the United States", "Australian barley" — not "Is Russia still
+    part of …". A later statement that names only such a country is not tied to the question's
+    subject by it (`_asked_name_in`): it names where more than what, and lets in other stories."""
+    out: set[str] = set()
+    for i, n in enumerate(names):
+        span = (n,) if country_forms(n) else ((n, names[i + 1]) if i + 1 < len(names)
+                                               and country_forms(f"{n} {names[i + 1]}") else ())
+        if span and _as_place(" ".join(span), question):
+            out |= set(span)
+    return frozenset(out)
+
+
+_PLACE_BEFORE = re.compile(r"\b(?:in|to|from|at|on|into|across|within|inside|outside|by|for)\s+(?:the\s+)?$", re.I)
+_ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an)\s+$", re.I)
+
+
+def _as_place(name: str, question: str) -> bool:
+    """`name` (a country) stands in the question as where or whose, not as what it asks about: after a
+    preposition ("in the United States", "to Britain"), as an owner ("Britain's tank contract"), between
+    an article and the noun it qualifies ("the US list"), or as an adjective ("Australian barley")."""
+    if country_of(name.lower()):
+        return True
+    for m in re.finditer(r"(?<![\w.])" + r"\s+".join(re.escape(w) for w in name.split()) + r"(?!\w)", question, re.I):
+        before = question[:m.start()]
+        after = question[m.end():]
+        if (_PLACE_BEFORE.search(before) or re.match(r"['’]s\b", after)
+                or (_ARTICLE_BEFORE.search(before) and re.match(r"[-\s]+[a-z]", after))):
+            return True
+    return False
+
+
+def _asked_name_in(s: Scored, question_names: Sequence[str], around: Surroundings, question: str = "") -> bool:
     """The statement, with its surroundings, names something the question names — a day or a month
     aside ("What was the jobless rate in Tarvia in March?": "The jobless rate in Osk for March …" names
     Tarvia's month, not Tarvia); an abbreviation of three letters or more spelled out counts ("PNAS":
     "The Proceedings of the National Academy of Sciences has struck …"). (A country's other spelling
-    does not: "US" and "UK" name where more than what, and let in other stories.)"""
+    does not: "US" and "UK" name where more than what, and let in other stories.) When the question
+    names something besides a country it names as where or whose ("Is Boko Haram on the US list …",
+    `_places`), the statement must name that something: sharing "the US" alone let another group's
+    listing in as later coverage."""
     asked = [n for n in question_names if n not in CALENDAR_WORDS]
+    what = [n for n in asked if n not in _places(tuple(question_names), question)]
+    if what and len(what) < len(asked):  # a country alone names where, not what the question asks about
+        text = f"{s.sentence.text} {around.of(s.sentence)}"
+        low = text.lower()
+        return any(n in low for n in what) or any(len(n) >= 3 and initials_in(n.upper(), [text]) for n in what)
     if s.names > 0 and len(asked) == len(question_names):
         return True  # the selection's coverage (`s.names`) counted no date
     text = f"{s.sentence.text} {around.of(s.sentence)}"
