@@ -121,7 +121,9 @@ def __getattr__(name: str) -> Any:
 # Culture", "the charity Osk Watch"), and a paper that "argues" something states its finding.
 # 29: a claim whose opening noun phrase names its own subject ("The smaller ELN guerrilla group is also on the
 # list") neither refers back to the sentence before it nor has a common noun for its subject.
-DETECTOR_VERSION = 29
+# 30: a year after a bare "from" ("The old rule dated from 1983") is when something began, not the value a
+# change started from: no "old value" figure evidence.
+DETECTOR_VERSION = 30
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

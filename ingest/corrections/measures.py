@@ -162,8 +162,11 @@ def figure_left(a_values: set[float | None], b: str) -> str:
 
 @lru_cache(maxsize=50_000)
 def from_figures(b: str) -> tuple[tuple[float | None, str], ...]:
-    """Each figure `b` says a change started from, with the words that say so (none when `b` is hypothetical)."""
+    """Each figure `b` says a change started from, with the words that say so (none when `b` is hypothetical).
+    A year after a bare "from" is when something began, not a value that moved ("The old rule dated from
+    1983", "from 2001 to 2005"); after "down from", "revised from" … it is a value."""
     if HYPOTHETICAL.search(b):
         return ()
     return tuple((figure_value(m.group(1)), " ".join(b[max(0, m.start() - 40):m.end()].split()[-9:]))
-                 for m in FROM_FIGURE.finditer(b))
+                 for m in FROM_FIGURE.finditer(b)
+                 if not (m.group(0).lstrip().lower().startswith("from") and figure_kind(m.group(1)) == "year"))
