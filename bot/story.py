@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ingest.corrections.lexicon import PAST_PERFECT, YEAR, dated_before
+from ingest.dates import period_years
 from ingest.records import StoredSentence
 from ingest.split import is_headline
 
@@ -87,19 +88,6 @@ def main_clause(text: str) -> str:
     1928, …"), it does not date what the sentence reports. An introductory phrase ("Under the
     scheme, first announced in 2022, …") is not the subject, and its aside stays."""
     return _SUBJECT_ASIDE.sub(r"\1,", text, count=1)
-
-
-_RELATIVE_YEAR = {"last year": -1, "this year": 0, "a year ago": -1, "the previous year": -1}
-
-
-def period_years(text: str, published: str) -> set[int]:
-    """The years a sentence reports on: the years it names, and "last year" / "this year" read
-    against its own source's date."""
-    years = {int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", text)}
-    if published[:4].isdigit():
-        low = text.lower()
-        years |= {int(published[:4]) + d for k, d in _RELATIVE_YEAR.items() if k in low}
-    return years
 
 
 __all__ = ["FUTURE", "background", "is_lead", "news_level", "period_years", "reports_news", "states_now"]

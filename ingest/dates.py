@@ -64,3 +64,17 @@ def utc_now() -> str:
     """Now, in UTC, ISO 8601 to the second ("2026-11-27T16:30:05Z"): how the index stamps its writes
     (`indexed_at`, the last upgrade)."""
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_RELATIVE_YEAR = {"last year": -1, "this year": 0, "a year ago": -1, "the previous year": -1}
+
+
+def period_years(text: str, published: str) -> set[int]:
+    """The years a sentence reports on: the years it names, and "last year" / "this year" read
+    against its own source's date (later coverage's background test; the detector's figure rules:
+    two figures of different years are two quantities, not one revised)."""
+    years = {int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", text)}
+    if published[:4].isdigit():
+        low = text.lower()
+        years |= {int(published[:4]) + d for k, d in _RELATIVE_YEAR.items() if k in low}
+    return years

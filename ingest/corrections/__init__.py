@@ -123,7 +123,9 @@ def __getattr__(name: str) -> Any:
 # list") neither refers back to the sentence before it nor has a common noun for its subject.
 # 30: a year after a bare "from" ("The old rule dated from 1983") is when something began, not the value a
 # change started from: no "old value" figure evidence.
-DETECTOR_VERSION = 30
+# 31: two figures dated to different years ("revenue … last year" in a 2018 story and in a 2019 one) are two
+# quantities: no figure revision, no different-figure evidence.
+DETECTOR_VERSION = 31
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

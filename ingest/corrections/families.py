@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..dates import period_years
 from ..tuning import CorrectionsTuning
 from ..terms import content_terms
 from . import signals as sg
@@ -100,6 +101,14 @@ def _historical(a: str, published: str) -> bool:
     # A state in the past perfect ("had been on the list since 1988") held up to an earlier point
     # the story tells of: background, not a statement of how things stand.
     return dated_before(a, published) or bool(_PLUPERFECT.search(a))
+
+
+def _other_years(a: str, b: str, a_published: str, b_published: str) -> bool:
+    """Both sentences date what they report, to different years ("revenue of about $92 billion last
+    year" in a 2018 story, "revenue rose to about $107 billion last year" in a 2019 one): two years'
+    figures are two quantities, the later one no revision of the earlier."""
+    pa, pb = period_years(a, a_published), period_years(b, b_published)
+    return bool(pa and pb and not pa & pb)
 
 
 def _may(a: str, b: str, own: bool, a_published: str) -> bool:
@@ -350,7 +359,8 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         # count of what a change of state moved ("struck eight jurisdictions off the list").
         fresh = [f for f in revised(a, b, sb.revised, a_published[:4] == b_published[:4] != "") if not _consistent(a, sa.figures, sg.figure_value(f), tol)]
         # named in both, not only by the word both open with ("Inspectors in Leeds …" / "Inspectors in Quito …")
-        if fresh and len(point) >= 1 and sim >= tuning.sim_fair and (names(a) & names(b)) - GENERIC_NAMES - (_first(a) & _first(b) - possessive_first(a, b)):
+        if (fresh and len(point) >= 1 and sim >= tuning.sim_fair and not _other_years(a, b, a_published, b_published)
+                and (names(a) & names(b)) - GENERIC_NAMES - (_first(a) & _first(b) - possessive_first(a, b))):
             # A new price or offer is a new move; a figure the claim dates to an earlier year was
             # true of its time: both overtaken, not corrected.
             moved = bool(sg.NEGOTIATION.search(b)) or historical or now_figure(b)  # or the measurer's figure "now"
@@ -389,7 +399,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         # A correction notice that quotes a figure corrects the statement that gave that figure.
         if sb.notice and not quoted:
             new = []
-        if new and (quoted or len(point) >= 1 or story or sim >= tuning.sim_very):
+        if new and (quoted or len(point) >= 1 or story or sim >= tuning.sim_very) and not _other_years(a, b, a_published, b_published):
             sure = ((quoted and len(point) >= 1) or (len(point) >= 2 and sim >= tuning.sim_fair) or story
                     or (sim >= tuning.sim_very and len(subj) >= 2) or (sb.revised and len(point) >= 1 and len(subj) >= 2))
             # A price or an offer revised is a new move, not a wrong figure: superseded, not corrected.
