@@ -328,7 +328,7 @@ def _same_story(cited: Sequence[Scored], pool: Sequence[Scored], have: set[str],
     story as a whole — the one-story test's document route (ingest/corrections/story.py): the cosine of
     the two documents' mean sentence vectors reaches `settings.tuning.corrections.story_doc_sim`, the
     level a correction link across sources may rest on — and that names something the question asks
-    about which the cited sentence names too: its most newsworthy statement relevant to the question
+    about which the cited story names too: its most newsworthy statement relevant to the question
     (`_news_first`), not background. A reader told "China imposes duties on Australian barley" must
     see the later story "Beijing lifts barley duties" whether or not one of its sentences repeats the
     first one's words."""
@@ -351,11 +351,13 @@ def _same_story(cited: Sequence[Scored], pool: Sequence[Scored], have: set[str],
             facts = story_of(src)
             # The documents close as wholes — a name alone recurs across stories (a country, a
             # president) — and the later one naming something the question asks about that the cited
-            # sentence names too: two stories on one topic are close as wholes ("Nature withdraws the
+            # story names too: two stories on one topic are close as wholes ("Nature withdraws the
             # STAP papers" is not the Hwang story, though both are stem-cell retractions), and a later
-            # story often names its subject otherwise ("Beijing" for China, "the senator").
+            # story often names its subject otherwise ("Beijing" for China, "the senator"). The cited
+            # story as a whole, not its one sentence: "barley from Australia" is told in a story of
+            # "Australian barley", which the later one names.
             if (facts is None or float(own.centroid @ facts.centroid) < doc_sim
-                    or not any(_says(facts.text, n) for n in asked_of if _says(cs.text, n))):
+                    or not any(_says(facts.text, n) for n in asked_of if _says(own.text, n))):
                 continue
             items.sort(key=lambda x: _news_first(x, True, tuning.question_dense, lead))
             out.append(items[0])

@@ -74,3 +74,18 @@ def test_a_close_story_that_does_not_name_what_is_asked_is_not_shown(embedder):
     rival = ["Miners Bid for Copper Rivals", "A mining company said on Tuesday that it wanted to buy the rest of a copper "
              "producer.", "Shares in the copper producer rose on the news."]
     assert _shown(embedder, rival) == []
+
+
+def test_the_name_both_stories_share_may_be_outside_the_cited_sentence(embedder):
+    # The cited sentence names neither company ("the miner", "the copper producer"); its story does, and
+    # so does the later one: the later story is the cited one's, and is shown.
+    cited_text = "The miner said on Tuesday that it wanted to buy the rest of the copper producer."
+    earlier = ["Orland Bids for Pellham", "Orland Mining has built a 39 percent stake in Pellham Copper.", cited_text,
+               "Shares in the copper producer rose 12 percent on the news."]
+    facts = {"a": _facts(embedder, earlier), "b": _facts(embedder, LATER)}
+    cited = _sc(embedder, cited_text, "a", "2010-06-15", 2, 0.6)
+    cited = Scored(sentence=cited.sentence, dense=0.6, lex=0.5, names=0.0, score=0.6)
+    stmt = _sc(embedder, LATER[1], "b", "2011-07-14", 1, 0.05)
+    got = later_statements([cited], [cited, stmt], QUESTION, NAMES, around=Surroundings({"a": earlier[0], "b": LATER[0]}, {}),
+                           story_of=facts.get)
+    assert [s.sentence.text for s in got] == [LATER[1]]
