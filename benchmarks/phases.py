@@ -254,6 +254,8 @@ def phase_query(data_dir: str, n: int = 60, rerank: str = "") -> dict[str, Any]:
     if rerank:
         s = s.model_copy(update={"rerank": rerank})
     eng, qs = Engine(s), questions(n + 5)
+    if rerank and not (getattr(eng.selector, "rerank", None) and eng.selector.rerank.ready()):
+        raise SystemExit(f"FACTDESK_RERANK={rerank} asked, but the stage did not load: nothing to measure")
     t, c = time.perf_counter(), time.process_time()
     if hasattr(eng, "keep_warm"):  # older trees (a compare baseline) have no warm rows
         eng.keep_warm(wait=True)  # as chat and Slack do: every sentence row read once (ingest/rowcache.py)

@@ -203,6 +203,7 @@ def shared(folder: Path | None = None, threads: int = 1) -> CrossEncoder | OnnxC
     """The process's cross-encoder, loaded on first use; None (with one warning line, once) when
     the files are missing or unreadable, so the engine runs on without it."""
     folder = Path(folder or DIR)
+    threads = max(1, min(int(threads), os.cpu_count() or 1))  # one session per real thread count
     key = (str(folder), threads)
     with _lock:
         if key not in _loaded:

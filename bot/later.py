@@ -60,7 +60,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ingest.corrections.demonyms import country_forms, country_of
+from ingest.corrections.demonyms import country_forms, is_adjective
 from ingest.corrections.lexicon import PAST_PERFECT
 from ingest.corrections.story import DOC_SIM
 from ingest.corrections.subject import shared_names
@@ -231,20 +231,17 @@ def _places(names: tuple[str, ...], question: str = "") -> frozenset[str]:
 
 
 _PLACE_BEFORE = re.compile(r"\b(?:in|to|from|at|on|into|across|within|inside|outside|by|for)\s+(?:the\s+)?$", re.I)
-_ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an)\s+$", re.I)
 
 
 def _as_place(name: str, question: str) -> bool:
     """`name` (a country) stands in the question as where or whose, not as what it asks about: after a
-    preposition ("in the United States", "to Britain"), as an owner ("Britain's tank contract"), between
-    an article and the noun it qualifies ("the US list"), or as an adjective ("Australian barley")."""
-    if country_of(name.lower()):
+    preposition, with or without an article ("in the United States", "to Britain", "on the US list"),
+    as an owner ("Britain's tank contract"), or as an adjective in the singular ("Australian barley").
+    Not as the subject ("Did the US leave …", "Is Russia still …") nor as people ("Do Australians …")."""
+    if is_adjective(name.lower()):
         return True
     for m in re.finditer(r"(?<![\w.])" + r"\s+".join(re.escape(w) for w in name.split()) + r"(?!\w)", question, re.I):
-        before = question[:m.start()]
-        after = question[m.end():]
-        if (_PLACE_BEFORE.search(before) or re.match(r"['’]s\b", after)
-                or (_ARTICLE_BEFORE.search(before) and re.match(r"[-\s]+[a-z]", after))):
+        if _PLACE_BEFORE.search(question[:m.start()]) or re.match(r"['’]s\b", question[m.end():]):
             return True
     return False
 
@@ -262,8 +259,10 @@ def _asked_name_in(s: Scored, question_names: Sequence[str], around: Surrounding
     what = [n for n in asked if n not in _places(tuple(question_names), question)]
     if what and len(what) < len(asked):  # a country alone names where, not what the question asks about
         text = f"{s.sentence.text} {around.of(s.sentence)}"
-        low = text.lower()
-        return any(n in low for n in what) or any(len(n) >= 3 and initials_in(n.upper(), [text]) for n in what)
+        initials = any(len(n) >= 3 and initials_in(n.upper(), [text]) for n in what)
+        # written as a name (a word of its own, capitalised), and by the statement itself when the
+        # selection's coverage found none of the question's names in it: then only spelled-out initials
+        return initials or (s.names > 0 and any(_says(text, n) for n in what))
     if s.names > 0 and len(asked) == len(question_names):
         return True  # the selection's coverage (`s.names`) counted no date
     text = f"{s.sentence.text} {around.of(s.sentence)}"
@@ -313,8 +312,10 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
         # For a question whether something holds or happened, a later story that is the cited one's
         # as a whole is later coverage whatever its sentences' wording, in the places the rules above
         # left free (it never displaces what they found).
+        # A country the question names only as where or whose ties no story to it (`_places`).
+        what = [n for n in question_names if n not in _places(tuple(question_names), question)]
         more = _same_story(cited, pool, have | set(found), {s.sentence.source for s in picks} | {
-            f[0].sentence.source for f in found.values()}, tuning, story_of, question_names, asked, doc_sim, stories.lead)
+            f[0].sentence.source for f in found.values()}, tuning, story_of, what, asked, doc_sim, stories.lead)
         more.sort(key=lambda s: (_start(s.sentence.published), s.score), reverse=True)
         picks += more[:tuning.max_later - len(picks)]
     return picks
@@ -340,6 +341,7 @@ def _same_story(cited: Sequence[Scored], pool: Sequence[Scored], have: set[str],
         own = story_of(cs.source) if _start(cs.published) is not None else None
         if own is None:
             continue
+        told = [n for n in asked_of if _says(own.text, n)]  # what the question asks that the cited story names
         by_source: dict[str, list[Scored]] = {}
         for s in pool:
             ss = s.sentence
@@ -357,7 +359,7 @@ def _same_story(cited: Sequence[Scored], pool: Sequence[Scored], have: set[str],
             # story as a whole, not its one sentence: "barley from Australia" is told in a story of
             # "Australian barley", which the later one names.
             if (facts is None or float(own.centroid @ facts.centroid) < doc_sim
-                    or not any(_says(facts.text, n) for n in asked_of if _says(own.text, n))):
+                    or not any(_says(facts.text, n) for n in told)):
                 continue
             items.sort(key=lambda x: _news_first(x, True, tuning.question_dense, lead))
             out.append(items[0])

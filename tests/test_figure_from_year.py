@@ -21,10 +21,6 @@ def _ev(embedder, a: str, b: str):
 @pytest.mark.parametrize("a,b", [
     ("The rule was adopted in 1983, early in the AIDS epidemic.",
      "The old rule dated from 1983, when little was known about the virus that causes AIDS."),
-    ("The Halden treaty was signed in 1994 by eleven states.",
-     "The original Halden treaty, dating from 1994, was never ratified by the eleven states."),
-    ("The Corvel bridge toll was introduced in 2001.",
-     "Drivers have paid the Corvel bridge toll ever since it started, from 2001 on."),
 ])
 def test_a_year_something_began_in_is_no_old_value(embedder, a, b):
     ev = _ev(embedder, a, b)

@@ -26,6 +26,8 @@ def _sc(embedder, text: str, source: str, published: str, names: float, index: i
     ("Does China still charge duties on Australian barley?", ("china", "australian"), {"australian"}),
     ("Is Russia still part of the Group of Eight?", ("russia", "group", "eight"), set()),
     ("Did Britain leave the EU?", ("britain", "eu"), set()),
+    ("Did the US leave the Paris climate agreement?", ("us", "paris"), set()),
+    ("Do Australians still oppose nuclear power?", ("australians",), set()),
     ("What was net migration to Britain in 2022?", ("britain",), {"britain"}),
     ("Did Harlow Motors win Britain's tank contract?", ("harlow", "motors", "britain"), {"britain"}),
 ])

@@ -145,6 +145,7 @@ def test_question_threads_change_time_not_vectors(embedder, onnx_encoder, monkey
     one, two = load_encoder(embedder._target, threads=1), load_encoder(embedder._target, threads=2)
     for t in TEXTS:
         assert np.array_equal(one.encode([t]), two.encode([t]))
+    monkeypatch.delenv("FACTDESK_QUERY_THREADS", raising=False)
     assert Settings(_env_file=None).query_threads == 2
     monkeypatch.setenv("FACTDESK_QUERY_THREADS", "1")
     assert Settings(_env_file=None).query_threads == 1

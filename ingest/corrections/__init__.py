@@ -125,7 +125,9 @@ def __getattr__(name: str) -> Any:
 # change started from: no "old value" figure evidence.
 # 31: two figures dated to different years ("revenue … last year" in a 2018 story and in a 2019 one) are two
 # quantities: no figure revision, no different-figure evidence.
-DETECTOR_VERSION = 31
+# 32: detector 31's rule holds only when each sentence dates its report to one year and the later one does not
+# say it revises or corrects ("revised … this year" beside "opened in 1987"; a correction notice's "last year").
+DETECTOR_VERSION = 32
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

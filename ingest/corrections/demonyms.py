@@ -87,6 +87,12 @@ for _adj, _name in _COUNTRY.items():
     _ADJECTIVES.setdefault(_name, set()).add(_adj)
 
 
+def is_adjective(word: str) -> bool:
+    """A (lower-case) country adjective in the singular ("australian", "swiss"), not its plural, which
+    names people ("australians")."""
+    return word in _COUNTRY
+
+
 @lru_cache(maxsize=4096)
 def country_forms(word: str) -> frozenset[str]:
     """Every spelling of the country `word` names (a name, an adjective or its plural, an abbreviation;
@@ -103,4 +109,4 @@ def country_forms(word: str) -> frozenset[str]:
     return frozenset({name, *adjectives, *(a + "s" for a in adjectives if not a.endswith(("s", "sh", "ch", "ese")))})
 
 
-__all__ = ["country_forms", "country_of", "with_countries"]
+__all__ = ["country_forms", "country_of", "is_adjective", "with_countries"]

@@ -103,12 +103,18 @@ def _historical(a: str, published: str) -> bool:
     return dated_before(a, published) or bool(_PLUPERFECT.search(a))
 
 
-def _other_years(a: str, b: str, a_published: str, b_published: str) -> bool:
-    """Both sentences date what they report, to different years ("revenue of about $92 billion last
-    year" in a 2018 story, "revenue rose to about $107 billion last year" in a 2019 one): two years'
-    figures are two quantities, the later one no revision of the earlier."""
+def _other_years(a: str, b: str, a_published: str, b_published: str, sb: sg.Signals) -> bool:
+    """Both sentences date what they report, each to one year, and the years differ ("revenue of
+    about $92 billion last year" in a 2018 story, "revenue rose to about $107 billion last year" in a
+    2019 one): two years' figures are two quantities, the later one no revision of the earlier. Not
+    when the later sentence says it revises or corrects ("revised the number … this year", a
+    correction notice): that names the claim's figure as wrong, whatever years stand beside it; nor
+    when either names more than one year ("the plant, which opened in 1987, employs …": the figure's
+    own year is not known)."""
+    if sb.notice or sb.revised or _EXPLICIT_REVISION.search(b):
+        return False
     pa, pb = period_years(a, a_published), period_years(b, b_published)
-    return bool(pa and pb and not pa & pb)
+    return len(pa) == 1 and len(pb) == 1 and pa != pb
 
 
 def _may(a: str, b: str, own: bool, a_published: str) -> bool:
@@ -359,7 +365,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         # count of what a change of state moved ("struck eight jurisdictions off the list").
         fresh = [f for f in revised(a, b, sb.revised, a_published[:4] == b_published[:4] != "") if not _consistent(a, sa.figures, sg.figure_value(f), tol)]
         # named in both, not only by the word both open with ("Inspectors in Leeds …" / "Inspectors in Quito …")
-        if (fresh and len(point) >= 1 and sim >= tuning.sim_fair and not _other_years(a, b, a_published, b_published)
+        if (fresh and len(point) >= 1 and sim >= tuning.sim_fair and not _other_years(a, b, a_published, b_published, sb)
                 and (names(a) & names(b)) - GENERIC_NAMES - (_first(a) & _first(b) - possessive_first(a, b))):
             # A new price or offer is a new move; a figure the claim dates to an earlier year was
             # true of its time: both overtaken, not corrected.
@@ -399,7 +405,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         # A correction notice that quotes a figure corrects the statement that gave that figure.
         if sb.notice and not quoted:
             new = []
-        if new and (quoted or len(point) >= 1 or story or sim >= tuning.sim_very) and not _other_years(a, b, a_published, b_published):
+        if new and (quoted or len(point) >= 1 or story or sim >= tuning.sim_very) and not _other_years(a, b, a_published, b_published, sb):
             sure = ((quoted and len(point) >= 1) or (len(point) >= 2 and sim >= tuning.sim_fair) or story
                     or (sim >= tuning.sim_very and len(subj) >= 2) or (sb.revised and len(point) >= 1 and len(subj) >= 2))
             # A price or an offer revised is a new move, not a wrong figure: superseded, not corrected.
