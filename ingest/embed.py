@@ -175,7 +175,11 @@ class Embedder:
             except BaseException as e:  # noqa: BLE001 — reported by embed_one's own attempt
                 result["error"] = e
 
-        t = threading.Thread(target=load, name="factdesk-encoder-preload", daemon=True)
+        # Not a daemon: a one-shot command that stops early (an empty index) must not end the process
+        # while the session is being built — with more than one thread ONNX Runtime has started its
+        # pool, and tearing the interpreter down under it aborted the process ("terminate called
+        # without an active exception", exit -6 in place of 1). Shutdown waits the ~0.2 s instead.
+        t = threading.Thread(target=load, name="factdesk-encoder-preload", daemon=False)
         t.start()
         self._preload = (t, result)
 
