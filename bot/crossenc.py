@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.onnx_embed import usable_threads
+
 log = logging.getLogger(__name__)
 
 DIR = Path(__file__).resolve().parent / "fitted" / "cross"
@@ -150,8 +152,9 @@ class OnnxCross:
         self.tok_long.enable_truncation(self.max_length, strategy="longest_first")
         self.tok_long.no_padding()
         opts = ort.SessionOptions()
-        # settings.query_threads: on 2 cores, 2 threads read three pairs in 7.7 ms against 11.7 ms, same logits
-        opts.intra_op_num_threads = max(1, min(int(threads), os.cpu_count() or 1))
+        # settings.query_threads: on 2 cores, 2 threads read three pairs in 9.4-10.4 ms against 12-13 ms,
+        # the same logits (README "Configuration")
+        opts.intra_op_num_threads = usable_threads(threads)
         opts.inter_op_num_threads = 1
         if opts.intra_op_num_threads > 1:  # idle workers sleep: spinning ones took the embedder's core
             opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
@@ -203,7 +206,7 @@ def shared(folder: Path | None = None, threads: int = 1) -> CrossEncoder | OnnxC
     """The process's cross-encoder, loaded on first use; None (with one warning line, once) when
     the files are missing or unreadable, so the engine runs on without it."""
     folder = Path(folder or DIR)
-    threads = max(1, min(int(threads), os.cpu_count() or 1))  # one session per real thread count
+    threads = usable_threads(threads)  # one session per real thread count
     key = (str(folder), threads)
     with _lock:
         if key not in _loaded:

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .onnx_embed import usable_threads
+
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
@@ -62,7 +64,7 @@ class Embedder:
         self.device = device
         self.batch_size = batch_size
         # A question's encoder: `settings.query_threads`, never more than the machine's cores.
-        self.query_threads = max(1, min(int(query_threads), os.cpu_count() or 1))
+        self.query_threads = usable_threads(query_threads)
         self._model: SentenceTransformer | None = None
         self._lock = threading.Lock()
         self.calls = 0  # sentences embedded so far; tests read it to prove nothing was re-embedded

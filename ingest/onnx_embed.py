@@ -242,6 +242,12 @@ class OnnxEncoder:
         return vec.astype(np.float32)
 
 
+def usable_threads(threads: int) -> int:
+    """`threads` (settings.query_threads) at most the machine's cores and at least one: what the
+    question's encoder and the rerank stage's session are given, and what keys the latter's cache."""
+    return max(1, min(int(threads), os.cpu_count() or 1))
+
+
 def load_encoder(model_dir: str, threads: int = 1, quantize: str = "") -> OnnxEncoder | None:
     """The ONNX encoder for `model_dir` if it has been exported and onnxruntime works, else None.
     `quantize="int8"`: the int8 copy, made from the export on first use."""
