@@ -60,14 +60,14 @@ from typing import Protocol
 
 import numpy as np
 
-from ingest.corrections.demonyms import country_forms, is_adjective
-from ingest.corrections.lexicon import PAST_PERFECT
-from ingest.corrections.story import DOC_SIM
+from ingest.corrections.demonyms import country_forms, country_of, is_adjective
+from ingest.corrections.lexicon import GENERIC_NAMES, NOT_NAMES, PAST_PERFECT
+from ingest.corrections.story import DOC_SIM, TITLES
 from ingest.corrections.subject import shared_names
 from ingest.dates import interval, is_later
 from ingest.records import StoredSentence
 from ingest.split import is_headline
-from ingest.terms import CALENDAR_WORDS
+from ingest.terms import CALENDAR_WORDS, name_tokens
 from ingest.tuning import LaterTuning
 
 from .later_story import Stories, names_any, restates
@@ -358,13 +358,46 @@ def _same_story(cited: Sequence[Scored], pool: Sequence[Scored], have: set[str],
             # story often names its subject otherwise ("Beijing" for China, "the senator"). The cited
             # story as a whole, not its one sentence: "barley from Australia" is told in a story of
             # "Australian barley", which the later one names.
+            # Or, when the question's names are not in it, the two stories share a name of their own —
+            # a person, a body, a place that is not a country ("Howard's coalition won the election"
+            # after "Prime Minister John Howard called a general election"): a later story calls the
+            # question's subject otherwise ("MPs" for Parliament, "nobody on the boat" for the asylum
+            # seekers), and the documents' closeness with a name in common is the one-story test
+            # correction links rest on, with the name besides.
             if (facts is None or float(own.centroid @ facts.centroid) < doc_sim
-                    or not any(_says(facts.text, n) for n in told)):
+                    or not (any(_says(facts.text, n) for n in told) or _share_a_name(own.text, facts.text))):
                 continue
             items.sort(key=lambda x: _news_first(x, True, tuning.question_dense, lead))
             out.append(items[0])
             seen.add(src)
     return out
+
+
+@lru_cache(maxsize=1024)
+def _story_names(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A story's own names, lower case — (written mid-sentence, written anywhere, a sentence's first
+    word too) — without numbers, days and months, titles, the generic words of bodies ("Court",
+    "Committee") and countries or their adjectives: those name where, and recur across stories."""
+    def own(words: list[str]) -> frozenset[str]:
+        out = set()
+        for w in words:
+            low = w.lower().strip(".'’")
+            for tail in ("'s", "’s"):
+                low = low.removesuffix(tail)
+            if (len(low) > 2 and low.isalpha() and low not in CALENDAR_WORDS and low not in TITLES
+                    and low not in GENERIC_NAMES and low not in NOT_NAMES and not country_of(low)
+                    and not country_forms(low) and not is_adjective(low)):
+                out.add(low)
+        return frozenset(out)
+    return own(name_tokens(text)), own(name_tokens(text, initial=True))
+
+
+def _share_a_name(a: str, b: str) -> bool:
+    """Two stories' texts share a name of their own (`_story_names`), written mid-sentence in at least
+    one of them: a sentence's first word is capitalised whatever it is ("Nobody on the boat …")."""
+    pa, wa = _story_names(a)
+    pb, wb = _story_names(b)
+    return bool((pa & wb) | (pb & wa))
 
 
 def _says(text: str, name: str) -> bool:

@@ -89,3 +89,35 @@ def test_the_name_both_stories_share_may_be_outside_the_cited_sentence(embedder)
     got = later_statements([cited], [cited, stmt], QUESTION, NAMES, around=Surroundings({"a": earlier[0], "b": LATER[0]}, {}),
                            story_of=facts.get)
     assert [s.sentence.text for s in got] == [LATER[1]]
+
+
+# The later story calls the question's subject otherwise ("the miner", "the copper producer") but names
+# a person the cited story names: the two stories, close as wholes, are one (the one-story test with a
+# name besides).
+SHARED_EARLIER = ["Orland Bids for Pellham", CITED, "Chief executive Dana Whitcombe said the offer was fair to "
+                  "Pellham's shareholders.", "The offer values the copper producer at $2.1 billion."]
+SHARED_LATER = ["Copper Offer Lapses",
+                "The offer for the copper producer lapsed on Monday after too few shareholders accepted it.",
+                "Whitcombe said the miner would keep the stake it already holds in the copper producer."]
+
+
+def _shown_from(embedder, earlier: list[str], later_texts: list[str]) -> list[str]:
+    facts = {"a": _facts(embedder, earlier), "b": _facts(embedder, later_texts)}
+    cited = _sc(embedder, CITED, "a", "2010-06-15", 1, 0.6)
+    cited = Scored(sentence=cited.sentence, dense=0.6, lex=0.5, names=1.0, score=0.6)
+    stmt = _sc(embedder, later_texts[1], "b", "2011-07-14", 1, 0.05)
+    got = later_statements([cited], [cited, stmt], QUESTION, NAMES,
+                           around=Surroundings({"a": earlier[0], "b": later_texts[0]}, {}), story_of=facts.get)
+    return [s.sentence.text for s in got]
+
+
+def test_a_close_later_story_sharing_a_person_with_the_cited_one_is_shown(embedder):
+    assert _shown_from(embedder, SHARED_EARLIER, SHARED_LATER) == [SHARED_LATER[1]]
+
+
+def test_a_close_later_story_sharing_only_a_country_or_a_first_word_is_not_shown(embedder):
+    # "Chile" names where; "Shareholders" is capitalised only as a sentence's first word in both
+    earlier = SHARED_EARLIER[:2] + ["Shareholders in Chile will vote on the offer.", SHARED_EARLIER[3]]
+    later = [SHARED_LATER[0], SHARED_LATER[1], "Shareholders in Chile said the miner would keep its stake in the "
+             "copper producer."]
+    assert _shown_from(embedder, earlier, later) == []
