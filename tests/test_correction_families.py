@@ -191,6 +191,9 @@ NOTHING = [
      "The aviation authority reinstated Corra Air's licence on Friday."),
     ("Corvex has no plans to recall the X5 scooter, a spokeswoman said.",
      "Velo Motors recalled 40,000 scooters on Wednesday after reports of battery fires."),
+    # the venue, named after a time phrase, withdrew another of its papers
+    ("A paper published on Monday in the journal Zoetica concludes that a common antacid prevents kidney stones.",
+     "Zoetica has taken down a paper on how bees find their way home, saying its images were duplicated."),
 ]
 
 
@@ -305,6 +308,14 @@ VENUE_RETRACTION = [
     ("According to findings that appeared in Oceanic Letters, coral reefs recover twice as fast as thought "
      "after a heatwave.",
      "Oceanic Letters has withdrawn the coral recovery paper at the request of its authors."),
+    # detector 33: a time phrase between the verb and the venue; "has taken down" names who withdrew it
+    ("Marine biologists at Dunmore College reported on Wednesday in Tidal Science that young eels can sense "
+     "magnetic fields from birth.",
+     "Tidal Science has retracted the eel navigation paper after its authors found their tanks were miswired."),
+    ("Writing in The Kelvin Journal this week, two physicists say a new alloy conducts heat twice as well as copper.",
+     "The Kelvin Journal has taken down the alloy paper, saying its measurements could not be repeated."),
+    ("A paper published on Monday in the journal Zoetica concludes that a common antacid prevents kidney stones.",
+     "Zoetica has taken down the paper on indigestion pills, saying its authors misread their own data."),
 ]
 
 

@@ -127,7 +127,9 @@ def __getattr__(name: str) -> Any:
 # quantities: no figure revision, no different-figure evidence.
 # 32: detector 31's rule holds only when each sentence dates its report to one year and the later one does not
 # say it revises or corrects ("revised … this year" beside "opened in 1987"; a correction notice's "last year").
-DETECTOR_VERSION = 32
+# 33: a venue may be named after a time phrase ("reported on Thursday in Science", "report in Nature this
+# week"), and "has taken down" names who withdrew a paper: the venue withdrawing it retracts the finding.
+DETECTOR_VERSION = 33
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

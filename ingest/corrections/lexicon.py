@@ -40,7 +40,7 @@ ACT = re.compile(r"\b(?:concession|endorsement|resignation|offer|bid|pledge|prom
 DOC_WORD = re.compile(r"\b(?:reports?|stud(?:y|ies)|surveys?|papers?|polls?|analys[ie]s|rankings?|findings?|"
                       r"articles?|account|story|stories|memos?|documents?|dossiers?)\b", re.I)
 FINDING = re.compile(r"\b(?:found|finds|find|show(?:s|ed|n)?|suggest\w*|conclud\w*|argu(?:es|ed|ing)|according to|reported|claim\w*|"
-                     r"link\w*|indicat\w*|reveal\w*|demonstrat\w*|said|says|can|could|causes?|caused|raises?|"
+                     r"link\w*|indicat\w*|reveal\w*|demonstrat\w*|said|says|say|can|could|causes?|caused|raises?|"
                      r"cuts?|reduces?|increases?|improves?|halves?|developed|died)\b", re.I)
 # A claim that is what a medium reported, wrote or aired ("Fox News reported on Tuesday … that …"): the article
 # or broadcast is its document, whatever the sentence calls it.

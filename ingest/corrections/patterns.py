@@ -52,7 +52,8 @@ _PART_DOC = re.compile(r"\b(?:assertion|claim|allegation|statement|finding|concl
                        r"projection|call|concession|forecast|prediction|announcement|endorsement|part|parts|portion|"
                        r"paragraph|passage|characteri[sz]ation|account|line|section)s?\b", re.I)
 RETRACTOR = re.compile(r"((?:[A-Z][\w.&'’-]*\s){0,4}[A-Z][\w.&'’-]*)\s+(?:has |have |had |quietly |later |formally )?"
-                       r"(?:withdr[ae]w\w*|retract\w*|rescind\w*|recant\w*|pulled|took down|disavow\w*|apologi[sz]\w*)\b")
+                       r"(?:withdr[ae]w\w*|retract\w*|rescind\w*|recant\w*|pulled|took down|tak(?:en|es|ing) down|disavow\w*|"
+                       r"apologi[sz]\w*)\b")
 
 # -- statements of falsity -------------------------------------------------------------------
 _FALSE_ADJ = (r"(?:false|untrue|wrong|incorrect|inaccurate|unfounded|baseless|groundless|a hoax|fabricated|fake|"

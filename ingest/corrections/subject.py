@@ -37,7 +37,13 @@ _ACCORDING = re.compile(r"\b(?:according to|cited by|published by|commissioned b
                         r"(?:by|from|of)) (?:an? |the )?(?:\w+ ){0,3}?((?:[A-Z][\w.&'’-]*\s?){1,5})")
 # Where a document appeared: the journal, magazine or paper that published it can withdraw it ("a study
 # published in Nature" ← "Nature withdrew the paper"; "reported in the journal Science that …").
-VENUE = re.compile(r"\b(?:published|reported|appeared|appearing|appears|printed|written) (?:online )?in "
+# "published in Nature", "reported on Thursday in Science", "report in Nature this week", "writing in
+# the Lancet": a time phrase may stand between the verb and the venue.
+_WHEN = (r"(?i:(?:on |last |this |early |late |earlier )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+         r"week|month|today|yesterday|january|february|march|april|may|june|july|august|september|october|"
+         r"november|december)(?: \d{1,2})?,? )")
+VENUE = re.compile(r"\b(?i:published|reported|report|reports|writing|appeared|appearing|appears|printed|written) "
+                   r"(?:online )?" + _WHEN + r"?in "
                    r"(?:the (?:journal|magazine|newspaper|review) |the )?((?:[A-Z][\w.&'’-]*\s?){1,5})")
 _POSSESSIVE = re.compile(r"((?:[A-Z][\w.&-]*\s){0,3}[A-Z][\w.&-]*)['’]s? (?:\w+ )?(?:report|study|survey|paper|poll|"
                          r"analysis|research|estimate|data|review|audit|findings?)\b")
