@@ -191,6 +191,9 @@ NOTHING = [
      "The aviation authority reinstated Corra Air's licence on Friday."),
     ("Corvex has no plans to recall the X5 scooter, a spokeswoman said.",
      "Velo Motors recalled 40,000 scooters on Wednesday after reports of battery fires."),
+    # what is possible again names something other than what the claim stopped
+    ("Corra Air halted flights to Vell on Monday.", "Corra Air began flights to Osk again on Friday."),
+    ("Acme suspended sales of the X2 phone in Britain on Monday.", "Acme can sell its X3 phone in France again from Friday."),
     # the venue, named after a time phrase, withdrew another of its papers
     ("A paper published on Monday in the journal Zoetica concludes that a common antacid prevents kidney stones.",
      "Zoetica has taken down a paper on how bees find their way home, saying its images were duplicated."),
@@ -585,13 +588,26 @@ LISTING = [
      "The Tarn regulator took Orsk Bank off its watch list on Friday."),
 ]
 
+# Detector 34: a halt imposed ("halts", "stopped giving", "will stop exporting") is a suspension; going back
+# to it, readmitting, or doing it again ends it.
+RESUMED = [
+    ("Northport suspended its ferry service to Skellig on Monday after a crack was found in the hull.",
+     "Northport ferries went back to the Skellig route on Thursday."),
+    ("The Harlow clinic stopped giving the flu vaccine to children on Tuesday.",
+     "The Harlow clinic began giving the vaccine to children again on Friday."),
+    ("Marovia will stop exporting wheat from next week, its trade minister said.",
+     "Marovia's traders may sell wheat abroad again from Monday, the trade minister said."),
+    ("The Tarvia league halts all matches until further notice.", "The Tarvia league resumed matches on Saturday."),
+    ("The Coastal Union suspended Orland from all its activities on Friday.", "The Coastal Union readmitted Orland on Tuesday."),
+]
+
 # The twelfth session's phrasings of each family (detectors 14-22), each flagging on its own: (family, status,
 # claim, later statement, the later statement's neighbours).
 FLAGS = ([("retraction", "corrected", a, b, None) for a, b in VENUE_RETRACTION + MEDIUM]
          + [("status", "superseded", a, b, w or None) for a, b, w in SANCTIONS]
          + [("plan", "superseded", a, b, None) for a, b in DEALS]
          + [("status", "superseded", a, b, None) for a, b in IMPOSED + LET_BACK]
-         + [("status", "superseded", a, b, None) for a, b in WITHHELD + LISTING])
+         + [("status", "superseded", a, b, None) for a, b in WITHHELD + LISTING + RESUMED])
 
 
 @pytest.mark.parametrize("family,status,a,b,window", FLAGS)

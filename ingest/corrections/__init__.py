@@ -129,7 +129,9 @@ def __getattr__(name: str) -> Any:
 # say it revises or corrects ("revised … this year" beside "opened in 1987"; a correction notice's "last year").
 # 33: a venue may be named after a time phrase ("reported on Thursday in Science", "report in Nature this
 # week"), and "has taken down" names who withdrew a paper: the venue withdrawing it retracts the finding.
-DETECTOR_VERSION = 33
+# 34: a halt imposed ("halts charter flights", "stopped giving the shot", "will stop exporting") is a
+# suspension; "went back to", "readmitted" lift it, and "began … again" says it can be done again.
+DETECTOR_VERSION = 34
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

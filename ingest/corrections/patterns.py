@@ -120,12 +120,14 @@ _STATES: dict[str, tuple[str, str]] = {
                r"reopen\w*|re-open\w*|back (?:open|online|on the air)|resum\w*|restor\w*|lifted|ended|eased|"
                r"opened (?:again|its doors)|(?:allowed|let) (?:[\w'’-]+ ){0,3}back (?:into|in|to|onto)"),
     "suspended": (r"suspended|suspension|paused|halted|frozen|on hold|stopped|idled|mothballed",
-                  r"reinstat\w*|resum\w*|restart\w*|lifted|unfroz\w*|restor\w*|ended|reversed|back (?:on|in)"),
+                  r"reinstat\w*|resum\w*|restart\w*|lifted|unfroz\w*|restor\w*|ended|reversed|back (?:on|in)|"
+                  # "went back to the vaccine", "readmitted the country"
+                  r"(?:went|goes|go|going) back to|readmit\w*"),
     "banned": (r"banned|barred|prohibited|outlawed|forbidden|blocked|restricted|embargoed|sanctioned|"
                r"ban|bans|moratorium|embargo|sanctions|blacklisted|blacklist",
                r"lifted|lifts|lift|overturned|struck down|strikes down|repealed|rescinded|revoked|unbann\w*|"
                r"unblock\w*|allowed|approved|expired|ended|eased|dropped|annulled|removed|reversed|suspended|"
-               r"reopen\w*|resum\w*|restor\w*|refloat\w*"),
+               r"reopen\w*|resum\w*|restor\w*|refloat\w*|readmit\w*"),
     "grounded": (r"grounded|grounding|on the ground", r"ungrounded|cleared to (?:fly|return)|returned to (?:service|the skies|flight)|"
                  r"lifted|resum\w*|back in service|recertified"),
     "detained": (r"detained|jailed|imprisoned|in custody|under arrest|under house arrest|arrested|held|in detention|behind bars",
@@ -173,7 +175,8 @@ _STATE_EVENT = {
                          r"embassy|embassies|offices?|plants?|factory|factories|mines?|roads?|bridges?|parks?|stations?|"
                          r"crossings?|shops|stores|museums|beaches|camps?)\b", re.I),
     # ... or a halt declared ("Russia's halt in March to all imports of Georgian wine")
-    "suspended": re.compile(r"\b(?:suspended|halted|paused|froze)\b|\bhalt (?:in \w+ |on \w+ )?(?:to|on) (?:all )?(?:\w+ )?"
+    # ... or stopped ("halts charter flights", "stopped giving the shot", "will stop exporting cooking oil")
+    "suspended": re.compile(r"\b(?:suspended|halted|paused|froze|halts)\b|\bstop(?:s|ped|ping)? (?=\w+ing\b)|\bhalt (?:in \w+ |on \w+ )?(?:to|on) (?:all )?(?:\w+ )?"
                             r"(?:imports|exports|sales|shipments|flights|production|deliveries|trade)\b", re.I),
     # ... "imposed capital controls", "Hosepipe bans came into force", "bars women from driving"
     "banned": re.compile(r"\b(?:banned|barred|imposed (?:a |an )?(?:\w+ ){0,2}(?:ban|moratorium|embargo|sanctions|controls|"
@@ -199,7 +202,7 @@ _STATE_LIFT = {k: re.compile(r"\b(?:" + lift + r")\b", re.I) for k, (_, lift) in
 # member again", "can once again keep their laptops"), not an act repeated ("scored again").
 AGAIN_STATE = re.compile(r"\b(?:can|could|may|is|are|was|were|allowed to|free to|able to)\s+(?:once again|once more)"
                          r"((?:\s+[\w'’-]+){1,6})|\b(?:can|could|may|is|are|was|were|be|been|allowed to|free to|"
-                         r"able to)\b((?:\s+[\w'’-]+){1,8}?)\s+(?:once again|once more|again)\b", re.I)
+                         r"able to|began|begun|begins|started|starts|resumed)\b((?:\s+[\w'’-]+){1,8}?)\s+(?:once again|once more|again)\b", re.I)
 
 
 def states_of(text: str) -> frozenset[str]:

@@ -27,7 +27,7 @@ from .signals import negated_near
 from .lexicon import (ALLEGATION, EXONERATION, FUTURE, MEMBERSHIP_NEGATIVE, PREVENT, REPLACE,
                       REVERSAL, UNLESS, UPHOLD)
 from .phrases import _PAST_AUX
-from .subject import names
+from .subject import lead_names, names
 
 
 class Change(NamedTuple):
@@ -118,6 +118,12 @@ def _restored(a: str, b: str, claim_states: frozenset[str]) -> re.Match[str] | N
         if negated_near(b, m.start()) or _NEGATED.search(m.group(0)) or _NEGATED_BEFORE.search(b[:m.start()]):
             continue
         clause = m.group(1) or m.group(2) or ""  # after "once again", or before "again"
+        # What is possible again names something other than what the claim stopped ("began flights to Osk
+        # again" after "halted flights to Vell"; "sell its X3 phone in France again" after "the X2 phone
+        # in Britain"): the claim's names beyond who acted, none of them in the clause's names.
+        told, acted_on = names(" " + clause), names(a) - lead_names(a)
+        if told and acted_on and not told & names(a):
+            continue
         shared = (_content(a) & set(content_terms(clause))) | (names(a) & names(" " + clause))
         if shared - _IGNORED:
             return m
