@@ -78,6 +78,23 @@ FIGURE = [
      "$420 million"),
 ]
 
+# Detector 35: a figure given anew ("now puts … at", "above its first estimate") revises the earlier one.
+GIVEN_ANEW = [
+    ("The statistics office said Tarvia's exports rose 2.1 percent last year.",
+     "The statistics office now puts the rise in Tarvia's exports last year at 1.4 percent.", "1.4 percent"),
+    ("Harlow Council said 1,200 homes were flooded in the storm.",
+     "The flooded homes in Harlow numbered 2,050, well above the council's first estimate.", "2,050"),
+    ("Osk University enrolled 8,300 students this autumn, it said.",
+     "Osk University now counts its autumn enrolment at 7,900 students.", "7,900"),
+]
+
+
+@pytest.mark.parametrize("a,b,new", GIVEN_ANEW)
+def test_a_figure_given_anew_revises_the_earlier_one(embedder, a, b, new):
+    ev = _ev(embedder, a, b)
+    assert ev is not None and ev.verdict == SURE and ev.family == "figure", ev
+    assert new in ev.phrase
+
 
 @pytest.mark.parametrize("family,pairs", [("retraction", RETRACTION), ("negation", NEGATION), ("plan", PLAN),
                                           ("status", STATUS)])
@@ -191,6 +208,11 @@ NOTHING = [
      "The aviation authority reinstated Corra Air's licence on Friday."),
     ("Corvex has no plans to recall the X5 scooter, a spokeswoman said.",
      "Velo Motors recalled 40,000 scooters on Wednesday after reports of battery fires."),
+    # a figure for part of a year and one for the whole year are two quantities, revised or not
+    ("Orsk Mining sold 40,000 tonnes of copper in the first quarter.",
+     "Orsk Mining raised its output forecast for the year to 170,000 tonnes."),
+    ("Orsk Mining sold 40,000 tonnes of copper in the first quarter.",
+     "Orsk Mining now puts its output for the year at 170,000 tonnes."),
     # what is possible again names something other than what the claim stopped
     ("Corra Air halted flights to Vell on Monday.", "Corra Air began flights to Osk again on Friday."),
     ("Acme suspended sales of the X2 phone in Britain on Monday.", "Acme can sell its X3 phone in France again from Friday."),

@@ -131,7 +131,9 @@ def __getattr__(name: str) -> Any:
 # week"), and "has taken down" names who withdrew a paper: the venue withdrawing it retracts the finding.
 # 34: a halt imposed ("halts charter flights", "stopped giving the shot", "will stop exporting") is a
 # suspension; "went back to", "readmitted" lift it, and "began … again" says it can be done again.
-DETECTOR_VERSION = 34
+# 35: a figure given anew ("now puts net migration … at 745,000", "well above their first estimate") is a
+# revision; a figure for part of a year and one for a whole year are two quantities, revised or not.
+DETECTOR_VERSION = 35
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

@@ -110,11 +110,33 @@ def _other_years(a: str, b: str, a_published: str, b_published: str, sb: sg.Sign
     when the later sentence says it revises or corrects ("revised the number … this year", a
     correction notice): that names the claim's figure as wrong, whatever years stand beside it; nor
     when either names more than one year ("the plant, which opened in 1987, employs …": the figure's
-    own year is not known)."""
-    if sb.notice or sb.revised or _EXPLICIT_REVISION.search(b):
+    own year is not known). Likewise a figure for part of a year beside one for a whole year
+    (`_part_and_whole`), revised or not, unless the later sentence is a correction notice."""
+    if sb.notice:
+        return False
+    if _part_and_whole(a, b) or _part_and_whole(b, a):
+        return True  # a yearly figure revised ("raised its forecast for the year to …") is not a quarter's
+    if sb.revised or _EXPLICIT_REVISION.search(b):
         return False
     pa, pb = period_years(a, a_published), period_years(b, b_published)
     return len(pa) == 1 and len(pb) == 1 and pa != pb
+
+
+# A figure for part of a year ("in the first quarter", "in March", "last month") and one for a whole year
+# ("for the year", "full-year", "annual") are two quantities: "sold 40,000 tonnes in the first quarter" is
+# not revised by "puts its output for the year at 170,000 tonnes".
+_PART_OF_YEAR = re.compile(
+    r"\b(?:(?:first|second|third|fourth|final|last|latest|this|previous) (?:quarter|half)|Q[1-4]|"
+    r"(?:first|last) (?:three|six|nine) months|(?:last|this|past) (?:month|week)|quarterly|monthly|"
+    r"(?:in|during|for) (?:January|February|March|April|May|June|July|August|September|October|November|December))\b")
+_WHOLE_YEAR = re.compile(r"\b(?:for the (?:whole |full |financial |fiscal |calendar )?year|full[- ]year|annual|annually|"
+                         r"a year|per year)\b", re.I)
+
+
+def _part_and_whole(a: str, b: str) -> bool:
+    """`a` gives a figure for part of a year and `b` one for a whole year, neither naming both."""
+    return (bool(_PART_OF_YEAR.search(a)) and not _WHOLE_YEAR.search(a)
+            and bool(_WHOLE_YEAR.search(b)) and not _PART_OF_YEAR.search(b))
 
 
 def _may(a: str, b: str, own: bool, a_published: str) -> bool:
@@ -408,8 +430,9 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         if new and (quoted or len(point) >= 1 or story or sim >= tuning.sim_very) and not _other_years(a, b, a_published, b_published, sb):
             sure = ((quoted and len(point) >= 1) or (len(point) >= 2 and sim >= tuning.sim_fair) or story
                     or (sim >= tuning.sim_very and len(subj) >= 2) or (sb.revised and len(point) >= 1 and len(subj) >= 2))
-            # A price or an offer revised is a new move, not a wrong figure: superseded, not corrected.
-            moved = (bool(sg.NEGOTIATION.search(b)) or now_figure(b)) and not sb.notice
+            # A price or an offer revised is a new move, not a wrong figure: superseded, not corrected — unless the
+            # later figure is set against the first one ("now put … at 745,000, well above their first estimate").
+            moved = (bool(sg.NEGOTIATION.search(b)) or now_figure(b)) and not sb.notice and not _EXPLICIT_REVISION.search(b)
             add("figure:notice" if sb.notice else "figure:revision", sg.FIGURE, sure, "a later statement gives a different figure", figure_phrase(b, new),
                 "Overtaken by later events" if moved else "", "superseded" if moved else "")
     if noun_only:  # without a shared name: a change of state or plan, never a figure nor a falsity

@@ -79,7 +79,11 @@ QUALIFIED = re.compile(r"\b(more than|over|at least|nearly|almost|about|around|r
 # A later figure worded as a revision of an earlier one.
 EXPLICIT_REVISION = re.compile(r"\b(?:than (?:\w+ ){0,3}(?:first|initially|originally|previously|earlier) "
                                r"(?:reported|said|estimated|thought|disclosed|announced|gave)|times the (?:number|figure|"
-                               r"estimate)|revised|corrected|restated|gave last)\b", re.I)
+                               r"estimate)|revised|corrected|restated|gave last|"
+                               # "well above their first estimate", "below the provisional count"
+                               r"(?:above|below|up from|down from|short of) (?:the |its |their |his |her )?(?:[\w'’-]+ )?"
+                               r"(?:first|initial|earlier|original|previous|provisional|preliminary) (?:estimate|figure|"
+                               r"count|tally|total|reading|number)s?)\b", re.I)
 
 # A later statement that the quantity was more or less than an earlier account gave, without the new value ("The
 # Wenchuan quake was stronger than Chinese seismologists first reported", "run about twice as deep as first

@@ -273,7 +273,12 @@ _REVISION = re.compile(
     r"thought|estimated|disclosed|announced)|times (?:the|as many as the) (?:number|figure|estimate|total)|"
     r"(?:number|figure|estimate|total) (?:\w+ ){0,2}(?:gave|reported|disclosed) (?:earlier|last|previously|initially|"
     r"first)|\bonly (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d)\b|"
-    r"(?:cut|reduced|raised|lowered|trimmed) by \$?\d)",
+    r"(?:cut|reduced|raised|lowered|trimmed) by \$?\d|"
+    # a figure given anew against the first one: "now put net migration in 2022 at 745,000", "well above their
+    # first estimate", "below the provisional count"
+    r"now (?:puts?|estimates?|counts?|reckons?|gives?|numbers?) (?:[\w'’-]+ ){0,8}?at \$?\d|"
+    r"(?:above|below|up from|down from|short of) (?:the |its |their |his |her )?(?:[\w'’-]+ )?(?:first|initial|earlier|original|"
+    r"previous|provisional|preliminary) (?:estimate|figure|count|tally|total|reading|number)s?)",
     re.I)
 
 _REVISED = re.compile(r"\b(?:bringing (?:the|its) (?:\w+ ){0,2}(?:total|toll|number|count|tally) to|than (?:it|they|the company|"
