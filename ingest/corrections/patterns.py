@@ -306,7 +306,7 @@ _LATER = re.compile(r"\b(later|subsequently|has since|have since|had since|since
                     r"hours later|days later|weeks later|months later|afterwards|eventually|in an update|updated)\b", re.I)
 _CLOCK = re.compile(r"(?:^\s*|\b(?:at|by|around|about|until|after|before) )(\d{1,2})(?:[:.](\d{2}))?\s?(a\.?m\.?|p\.?m\.?)"
                     r"|\b(?:at|by|around|about|until|after|before) (noon|midday|midnight)\b", re.I)
-_REPORTING = re.compile(r"\b(said|says|reported|claimed|alleged|asserted|stated|wrote|found|according to|estimated|"
+_REPORTING = re.compile(r"\b(said|says|say|reported|claimed|alleged|asserted|stated|wrote|found|according to|estimated|"
                         r"announced|told)\b", re.I)
 
 
