@@ -216,6 +216,9 @@ NOTHING = [
     # what is possible again names something other than what the claim stopped
     ("Corra Air halted flights to Vell on Monday.", "Corra Air began flights to Osk again on Friday."),
     ("Acme suspended sales of the X2 phone in Britain on Monday.", "Acme can sell its X3 phone in France again from Friday."),
+    # the broadcaster took down another of its clips
+    ("Harbour TV broadcast footage on Monday that it said showed the mayor at a casino in Macau.",
+     "Harbour TV has taken down a clip about a bear in a supermarket after viewers showed it was staged."),
     # the venue, named after a time phrase, withdrew another of its papers
     ("A paper published on Monday in the journal Zoetica concludes that a common antacid prevents kidney stones.",
      "Zoetica has taken down a paper on how bees find their way home, saying its images were duplicated."),
@@ -341,6 +344,13 @@ VENUE_RETRACTION = [
      "The Kelvin Journal has taken down the alloy paper, saying its measurements could not be repeated."),
     ("A paper published on Monday in the journal Zoetica concludes that a common antacid prevents kidney stones.",
      "Zoetica has taken down the paper on indigestion pills, saying its authors misread their own data."),
+    # what a broadcaster put out, taken down by it: the medium is its venue
+    ("Harbour TV broadcast footage on Monday that it said showed the mayor at a casino in Macau.",
+     "Harbour TV has taken the casino footage down, saying the man in it was not the mayor."),
+    ("Channel 9 aired a video on Monday that it said showed the mayor at a casino in Macau.",
+     "Channel 9 pulled the video on Tuesday, saying the man in it was not the mayor."),
+    ("The Daily Ledger reported on Friday that the Osk dam had cracked, publishing photographs it said showed the damage.",
+     "The Daily Ledger took the dam photographs down on Saturday after readers showed they were taken in 2012."),
 ]
 
 

@@ -135,7 +135,9 @@ def __getattr__(name: str) -> Any:
 # revision; a figure for part of a year and one for a whole year are two quantities, revised or not.
 # 36: inside one story, a later paragraph giving anew the quantity of a claim worded as an early account needs no
 # name in common with it (a live report's "Early reports say 132 people were on board" / "… 96 people were aboard").
-DETECTOR_VERSION = 36
+# 37: what a broadcaster or a website puts out (footage, a clip, a video, photographs) is a document; taken down
+# ("has taken the clip down") by the medium that put it out — its venue — it is withdrawn.
+DETECTOR_VERSION = 37
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

@@ -24,7 +24,9 @@ _W = r"(?:[\w’'.,-]+ )"  # one word and its space, in "up to N words" gaps
 _DOC = (r"(?:report|study|studies|survey|paper|poll|assertion|claim|allegation|statement|finding|conclusion|"
         r"article|story|analysis|estimate|research|data|dataset|ranking|index|assessment|review|piece|post|"
         r"reference|quote|figures?|results?|paragraph|passage|account|characteri[sz]ation|projection|call|"
-        r"concession|forecast|prediction|announcement|endorsement|verdict|ruling)s?")
+        r"concession|forecast|prediction|announcement|endorsement|verdict|ruling|"
+        # what a broadcaster or a website publishes
+        r"clip|footage|video|photo|photograph|image|tweet|segment|broadcast|graphic|item|episode|podcast)s?")
 _RETRACT_VERB = (r"(?:withdr[ae]w\w*|retract\w*|rescind\w*|recant\w*|pull(?:ed|s|ing)?(?: back)?|took down|takes down|"
                  r"take back|takes back|took back|taking back|walk(?:ed|s)? back|"
                  r"taken down|disavow\w*|repudiat\w*|scrapp\w*)")
@@ -38,6 +40,9 @@ _RETRACTION = re.compile(
     r"(?:formally |quietly |later |since |now |subsequently )?(?:withdrawn|retracted|rescinded|pulled|taken down|"
     r"disavowed|removed)|"
     r"(?:retract|withdraw|pull)\w* (?:it|them)\b|"
+    # the particle after its object: "has taken the clip down", "pulled the video back"
+    r"(?:took|takes|taken|taking|pull(?:ed|s|ing)?) (?:the|its|their|his|her|that|this|a|an) (?:[\w'’-]+ ){0,2}?"
+    + _DOC + r"\s+(?:down|back)\b|"
     r"apologi[sz]\w* for (?:\w+ ){0,4}(?:methodology|method|error|errors|mistake|mistakes|" + _DOC + r")|"
     r"retraction|erratum|errata|inoperable|"
     r"(?:has|have|had) been (?:removed|deleted) from (?:the|its|their) (?:report|article|story|study|website)|"
@@ -47,12 +52,15 @@ _RETRACTION = re.compile(
     re.I)
 
 _WHOLE_DOC = re.compile(r"\b(?:report|study|studies|survey|paper|poll|analysis|research|data|dataset|ranking|index|"
-                        r"article|story|piece|post|review|assessment|memo|document|dossier|letter)s?\b", re.I)
+                        r"article|story|piece|post|review|assessment|memo|document|dossier|letter|"
+                        r"clip|footage|video|photo|photograph|image|tweet|segment|broadcast|graphic|item|episode|podcast)s?\b",
+                        re.I)
 _PART_DOC = re.compile(r"\b(?:assertion|claim|allegation|statement|finding|conclusion|reference|quote|figure|"
                        r"projection|call|concession|forecast|prediction|announcement|endorsement|part|parts|portion|"
                        r"paragraph|passage|characteri[sz]ation|account|line|section)s?\b", re.I)
 RETRACTOR = re.compile(r"((?:[A-Z][\w.&'’-]*\s){0,4}[A-Z][\w.&'’-]*)\s+(?:has |have |had |quietly |later |formally )?"
                        r"(?:withdr[ae]w\w*|retract\w*|rescind\w*|recant\w*|pulled|took down|tak(?:en|es|ing) down|disavow\w*|"
+                       r"(?:took|tak(?:en|es|ing)|pull(?:ed|s)) (?:[\w'’-]+ ){1,3}?(?:down|back)|"
                        r"apologi[sz]\w*)\b")
 
 # -- statements of falsity -------------------------------------------------------------------

@@ -179,12 +179,21 @@ def document_owner(a: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# The medium that put it out — like a journal, one that puts out many items: "ABC News broadcast footage that …",
+# "Channel 9 aired a video …", "The Daily Ledger published photographs …".
+_PUBLISHER = re.compile(r"((?:[A-Z][\w.&'’-]*\s){0,3}[A-Z][\w.&'’-]*)\s+(?:broadcast|aired|published|ran|posted)\s+"
+                        r"(?:an? |the |its |some )?(?:\w+ )?(?:footage|video|clip|photos?|photographs?|images?|segment|"
+                        r"story|article|report|item|piece|graphic|tweet|post|episode)s?\b")
+
+
 def document_venue(a: str) -> frozenset[str]:
     """Names of where the document a claim cites appeared ("a study published in Nature", "reported in
-    the journal Science"): a venue withdraws many papers, so its withdrawal must also be of this one."""
+    the journal Science"), or of the medium that put it out ("ABC News broadcast footage that …"): a
+    venue withdraws many papers, a broadcaster many clips, so its withdrawal must also be of this one."""
     out: set[str] = set()
-    for m in VENUE.finditer(a):
-        out |= _name_set(m.group(1))
+    for rx in (VENUE, _PUBLISHER):
+        for m in rx.finditer(a):
+            out |= _name_set(m.group(1))
     return frozenset(out)
 
 
