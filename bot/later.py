@@ -394,10 +394,20 @@ def _story_names(text: str) -> tuple[frozenset[str], frozenset[str]]:
 
 def _share_a_name(a: str, b: str) -> bool:
     """Two stories' texts share a name of their own (`_story_names`), written mid-sentence in at least
-    one of them: a sentence's first word is capitalised whatever it is ("Nobody on the boat …")."""
+    one of them: a sentence's first word is capitalised whatever it is ("Nobody on the boat …") — or
+    one writes as initials what the other spells out ("The FAA reopened …" / "The Federal Aviation
+    Administration on Tuesday ordered …"; three letters or more, never a country's)."""
     pa, wa = _story_names(a)
     pb, wb = _story_names(b)
-    return bool((pa & wb) | (pb & wa))
+    if (pa & wb) | (pb & wa):
+        return True
+    return any(initials_in(t, [other]) for text, other in ((a, b), (b, a)) for t in _initials(text))
+
+
+@lru_cache(maxsize=1024)
+def _initials(text: str) -> frozenset[str]:
+    """Words in capitals of three to six letters a text writes, countries aside ("FAA", not "USA")."""
+    return frozenset(t for t in re.findall(r"\b[A-Z]{3,6}\b", text) if not country_forms(t.lower()))
 
 
 def _says(text: str, name: str) -> bool:

@@ -121,3 +121,12 @@ def test_a_close_later_story_sharing_only_a_country_or_a_first_word_is_not_shown
     later = [SHARED_LATER[0], SHARED_LATER[1], "Shareholders in Chile said the miner would keep its stake in the "
              "copper producer."]
     assert _shown_from(embedder, earlier, later) == []
+
+
+def test_a_close_later_story_writing_as_initials_a_body_the_cited_one_spells_out_is_shown(embedder):
+    earlier = ["Orland Bids for Pellham", CITED, "The Federal Mining Board said it would review whether the offer "
+               "was fair to Pellham's shareholders.", "The offer values the copper producer at $2.1 billion."]
+    later = ["Copper Offer Lapses",
+             "The offer for the copper producer lapsed on Monday after too few shareholders accepted it.",
+             "The FMB said the miner could not bid again for a year."]
+    assert _shown_from(embedder, earlier, later) == [later[1]]
