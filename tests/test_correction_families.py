@@ -216,6 +216,10 @@ NOTHING = [
     # what is possible again names something other than what the claim stopped
     ("Corra Air halted flights to Vell on Monday.", "Corra Air began flights to Osk again on Friday."),
     ("Acme suspended sales of the X2 phone in Britain on Monday.", "Acme can sell its X3 phone in France again from Friday."),
+    # someone else admits having lied: a pilot of the airline, not the airline that spoke
+    ("Tarvia Airlines said none of its pilots had failed a drug test.", "A Tarvia Airlines pilot admitted that he had lied to his union."),
+    ("Ria Osk called the accusation a lie and said she has never taken a banned drug.",
+     "Her former coach admitted on Monday that he had lied to the tribunal about his own clinic."),
     # the broadcaster took down another of its clips
     ("Harbour TV broadcast footage on Monday that it said showed the mayor at a casino in Macau.",
      "Harbour TV has taken down a clip about a bear in a supermarket after viewers showed it was staged."),
@@ -653,13 +657,24 @@ RESUMED = [
     ("The Coastal Union suspended Orland from all its activities on Friday.", "The Coastal Union readmitted Orland on Tuesday."),
 ]
 
+# Detector 38: who denied something later admits having lied.
+ADMITTED_LIE = [
+    ("Senator Harlan Voss said on Monday that he had never met the lobbyist.",
+     "Voss later admitted that he had lied about meeting the lobbyist twice in Geneva."),
+    ("Mayor Dana Pell said she had never taken money from the developer.",
+     "Pell, who resigned on Friday, admitted in court that she had lied to investigators."),
+    ("Ria Osk called the accusation a lie and said she has never taken a banned drug.",
+     "Ria Osk stood before the athletics tribunal on Monday and admitted that she had lied."),
+]
+
 # The twelfth session's phrasings of each family (detectors 14-22), each flagging on its own: (family, status,
 # claim, later statement, the later statement's neighbours).
 FLAGS = ([("retraction", "corrected", a, b, None) for a, b in VENUE_RETRACTION + MEDIUM]
          + [("status", "superseded", a, b, w or None) for a, b, w in SANCTIONS]
          + [("plan", "superseded", a, b, None) for a, b in DEALS]
          + [("status", "superseded", a, b, None) for a, b in IMPOSED + LET_BACK]
-         + [("status", "superseded", a, b, None) for a, b in WITHHELD + LISTING + RESUMED])
+         + [("status", "superseded", a, b, None) for a, b in WITHHELD + LISTING + RESUMED]
+         + [("negation", "corrected", a, b, None) for a, b in ADMITTED_LIE])
 
 
 @pytest.mark.parametrize("family,status,a,b,window", FLAGS)

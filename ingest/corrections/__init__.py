@@ -137,7 +137,10 @@ def __getattr__(name: str) -> Any:
 # name in common with it (a live report's "Early reports say 132 people were on board" / "… 96 people were aboard").
 # 37: what a broadcaster or a website puts out (footage, a clip, a video, photographs) is a document; taken down
 # ("has taken the clip down") by the medium that put it out — its venue — it is withdrawn.
-DETECTOR_VERSION = 37
+# 38: who denied something later admits having lied ("… said she has never used …" / "… admitted that she had
+# lied"): the denial is corrected by its own source; "called the accusation a lie" is a denial, and a denial
+# may be the claim a later statement corrects.
+DETECTOR_VERSION = 38
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

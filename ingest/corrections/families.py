@@ -224,8 +224,8 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     sa, sb = sg.signals(a), sg.signals(b)
     if not sb.overturns:
         return None
-    if sa.later & _REPORTS_CORRECTION or sa.notice:
-        return None  # a sentence reporting a correction is not the claim it corrects
+    if (sa.later & _REPORTS_CORRECTION and not sa.denial) or sa.notice:
+        return None  # a sentence reporting a correction is not the claim it corrects (a party's denial is a claim)
     if not _may(a, b, True, a_published):
         return None  # no rule below can apply, whatever the subject (gate.py: most pairs relinking forms)
     # The neighbours that may name what `b` is about: both, unless `b` refers back to what it acts on

@@ -255,7 +255,8 @@ _NEGATORS = re.compile(r"\b(?:not|no|never|n['’]t|neither|nor|without|denied|d
 # Verbs a party uses to answer an accusation: what follows is that party's position, not a fact.
 _DENIAL = re.compile(r"\b(?:denied|denies|deny|denying|disputed|disputes|dispute|rejected|rejects|dismissed|"
                      r"dismisses|refuted|refutes|object(?:s|ed)? to|contested|contests|insists?|insisted|"
-                     r"maintains?|maintained|pushed back|called (?:the )?(?:\w+ ){0,3}(?:false|baseless|unfounded))\b",
+                     r"maintains?|maintained|pushed back|called (?:the )?(?:\w+ ){0,3}(?:false|baseless|unfounded|untrue|a lie|lies|"
+                     r"a fabrication|nonsense))\b",
                      re.I)
 
 # -- figures ----------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-EXPLICIT = frozenset({"retraction:document", "retraction:assertion", "source:took_back", "source:untrue",
+EXPLICIT = frozenset({"retraction:document", "retraction:assertion", "source:took_back", "source:untrue", "source:admitted_lie",
                       "negation:untrue", "figure:notice"})
 CUED = frozenset({"status:lifted", "status:no_longer", "plan:abandoned", "figure:revision"})
 BARE = frozenset({"negation:negated", "negation:opposites"})

@@ -57,6 +57,10 @@ def by_source(a: str, b: str, sb: sg.Signals, point: set[str], sim: float,
     its account") — or a later statement says that source's account was false ("BuzzFeed's
     description … was not accurate"; unsure unless close in meaning: a party answering may say so)."""
     src = claim_sources(a)
+    lied = _admitted_lie(a, b, src)
+    if lied and not sb.denial:
+        return ("source:admitted_lie", sg.NEGATION, sim >= tuning.sim_loose or len(point) >= 1,
+                "the claim's own source admitted it had not told the truth", lied)
     if not src or sb.denial or (sg.RETRACTION in sb.later and not sb.retracts_whole):
         return None  # a part withdrawn ("an assertion from its report"): the retraction family decides which
     m = SOURCE_REVISION.search(b) if sb.takes_back else None
@@ -68,6 +72,43 @@ def by_source(a: str, b: str, sb: sg.Signals, point: set[str], sim: float,
         return ("source:untrue", sg.NEGATION, sim >= tuning.sim_close, "a later statement says the source's account was untrue",
                 span_of(sg._NEGATION, b, 2))
     return None
+
+
+def _admitted_lie(a: str, b: str, src: frozenset[str]) -> str:
+    """Who said something negative ("Jones … said she has never used performance-enhancing drugs") later
+    admits having lied ("Marion Jones … admitted that she had lied"): the words of the admission, else "".
+    The one who admits is the claim's speaker — named as the admission's own subject, or the subject of the
+    clause it is joined to ("… stood in a federal courtroom … and admitted") — not someone the speaker's
+    name only qualifies ("A Tarvia Airlines pilot admitted …")."""
+    lie = _ADMITTED_LIE.search(b)
+    if not lie or not (sg.NEG_WORD.search(a) or sg._DENIAL.search(a)) or sg.negated_near(b, lie.start()):
+        return ""
+    speaker = src | (lead_names(a) if _SPEECH.search(a) else frozenset())
+    return " ".join(b[lie.start():].split()[:6]).rstrip(",.;") if _admitter(b, lie.start()) & speaker else ""
+
+
+def _admitter(b: str, at: int) -> frozenset[str]:
+    """The names of who does what starts at `at` in `b`: its own clause's subject when that clause ends
+    on a name or a pronoun (adverbs and auxiliaries aside: "Voss later admitted"); the sentence's lead
+    when the verb is joined to the clause before ("stood … and admitted")."""
+    head, _, tail = b[:at].rpartition(" and ")
+    clause = tail if head else b[:at]
+    words = [w for w in clause.split() if w.lower() not in _AUX and not w.lower().endswith("ly")]
+    if not words or head and not tail.strip():
+        return lead_names(b)
+    last = words[-1].strip(",")
+    if last.lower() in ("he", "she", "they", "it"):
+        return speakers(b) or lead_names(b)
+    return names(" " + clause) if last[:1].isupper() else frozenset()
+
+
+_AUX = frozenset("has had have later then finally eventually now also since subsequently".split())
+_SPEECH = re.compile(r"\b(?:said|says|told|insisted|insists|denied|denies|called|maintained|claimed)\b", re.I)
+
+
+_ADMITTED_LIE = re.compile(r"\b(?:admit(?:s|ted|ting)?|acknowledg(?:ed|es|ing)|conced(?:ed|es|ing)|confess(?:ed|es|ing)?)\b"
+                           r"[^.;]{0,40}?\b(?:(?:had |has |have )?(?:lied|misled)|was lying|(?:had |has )?been lying|"
+                           r"(?:had |has )?not (?:been truthful|told the truth))\b", re.I)
 
 
 GENERIC_NOUNS = frozenset(content_terms(" ".join(GENERIC_NAMES) + " thing time way part people year day week"))
