@@ -657,6 +657,16 @@ RESUMED = [
     ("The Coastal Union suspended Orland from all its activities on Friday.", "The Coastal Union readmitted Orland on Tuesday."),
 ]
 
+# Detector 39: a wish or an offer of money is a plan ("wants to buy", "has offered $2 billion for", "set out plans").
+WANTED = [
+    ("Orland Mining said on Tuesday that it wanted to buy the rest of Pellham Copper.",
+     "Orland Mining is no longer pursuing Pellham Copper, it said on Friday."),
+    ("Harlan Foods has offered about $4 billion in cash and stock for the Danish dairy Nordmel.",
+     "Harlan Foods told investors on Monday that it had abandoned its approach for Nordmel."),
+    ("The Tarvia government set out plans on Thursday to sell most of the state's forests.",
+     "The Tarvia government dropped its plan to sell the state's forests on Wednesday."),
+]
+
 # Detector 38: who denied something later admits having lied.
 ADMITTED_LIE = [
     ("Senator Harlan Voss said on Monday that he had never met the lobbyist.",
@@ -674,7 +684,8 @@ FLAGS = ([("retraction", "corrected", a, b, None) for a, b in VENUE_RETRACTION +
          + [("plan", "superseded", a, b, None) for a, b in DEALS]
          + [("status", "superseded", a, b, None) for a, b in IMPOSED + LET_BACK]
          + [("status", "superseded", a, b, None) for a, b in WITHHELD + LISTING + RESUMED]
-         + [("negation", "corrected", a, b, None) for a, b in ADMITTED_LIE])
+         + [("negation", "corrected", a, b, None) for a, b in ADMITTED_LIE]
+         + [("plan", "superseded", a, b, None) for a, b in WANTED])
 
 
 @pytest.mark.parametrize("family,status,a,b,window", FLAGS)

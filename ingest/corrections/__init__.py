@@ -140,7 +140,9 @@ def __getattr__(name: str) -> Any:
 # 38: who denied something later admits having lied ("… said she has never used …" / "… admitted that she had
 # lied"): the denial is corrected by its own source; "called the accusation a lie" is a denial, and a denial
 # may be the claim a later statement corrects.
-DETECTOR_VERSION = 38
+# 39: a wish or an offer of money is a plan a later statement may reverse ("said it wanted to buy", "has offered
+# about $80 billion … for Time Warner", "set out plans to sell").
+DETECTOR_VERSION = 39
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

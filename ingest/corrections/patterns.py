@@ -118,7 +118,9 @@ _PLAN_CLAIM = re.compile(
     r"hopes? to|is set to|are set to|was set to|poised to|(?:is|are|was) expected to|agreed(?: \w+){0,3}? to|has agreed to|"
     r"proposed|proposes|offered(?: \w+){0,3}? to|offers? to|seeks? to|sought to|is seeking|prepar\w+ to|weigh\w*|"
     r"consider\w*|mull\w*|explor\w*|in talks|bid (?:for|to)|deal to|announced (?:a |its |plans?|the )|"
-    r"unveiled (?:a |its |plans?)|will (?!not\b|be\b|have\b)[a-z]+)\b",
+    r"unveiled (?:a |its |plans?)|will (?!not\b|be\b|have\b)[a-z]+|"
+    # "said it wanted to buy", "has offered about $80 billion in cash and stock for Time Warner", "set out plans"
+    r"wants? to|wanted to|wanting to|offer(?:ed|s)? (?:[\w$€£.,'’-]+ ){1,8}?for|set (?:out|forth) (?:its |their |the )?plans?)\b",
     re.I)
 
 # -- states and their lifting ----------------------------------------------------------------
