@@ -159,8 +159,10 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     # no name to hold it, it must answer the question as closely as it follows the cited sentence.
     kin = (s.dense >= tuning.same_point_dense and (whole is None or whole.meet(cs, ss))
            and restates(cs, ss, tuning))
+    # (A country the question names only as where — "What was net migration to Britain in 2022?" — is no
+    # name the restatement must carry: `_places`.)
     if question_names and not _asked_name_in(s, question_names, stories or around, question) and not (
-            kin and not names_any(cs.text, question_names)):
+            kin and not names_any(cs.text, [n for n in question_names if n not in _places(tuple(question_names), question)])):
         return "not named", False  # names none of what the question names, even with its surroundings
     # The cited sentence's own names make the subject; its surroundings only when it has none
     # ("The company said it would resume …").
