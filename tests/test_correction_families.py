@@ -717,3 +717,67 @@ NOT_FLAGS = [
 def test_what_looks_like_a_family_but_changes_nothing(embedder, family, a, b):
     ev = _ev(embedder, a, b)
     assert ev is None or ev.family != family or ev.verdict != SURE, ev
+
+
+# Review of detectors 33-39: what their new words must not read into ordinary news text. Each links nothing
+# in the family named (the first four linked as retractions, the rest as a lifted state, a dropped plan or an
+# admitted lie before detector 40).
+ORDINARY = [
+    # troops leaving a town, seen on satellite images, withdraw no document
+    ("retraction", "Russian troops have massed near Kreva, according to a report by the Kessler Institute.",
+     "Russian troops withdrew from Kreva, satellite images show."),
+    # what footage shows removed is not the footage
+    ("retraction", "The statue of General Harrow still stands in Dorn's main square, a council report found.",
+     "Footage showed the statue of General Harrow was removed from Dorn's main square on Sunday."),
+    # a ruling taken back to a court is appealed, not withdrawn
+    ("retraction", "The Ostrava court's ruling found that the Vell dam was built legally, the judges said.",
+     "Opponents of the Vell dam took the Ostrava court's ruling back to the supreme court on Monday."),
+    # a product pulled from shelves
+    ("retraction", "The Corvex X5 scooter is the best-selling item in Brightwater stores, a company report found.",
+     "Brightwater pulled the Corvex X5 item from its stores after reports of battery fires."),
+    # "non-stop" shelling is no halt; a man stopped at a border is no halt of anything
+    ("status", "Kreva has endured non-stop shelling since Monday, officials in Kreva said.",
+     "Shelling of Kreva resumed on Friday after a two-day lull, officials in Kreva said."),
+    ("status", "Police stopped King at the Vell border crossing on Tuesday.",
+     "King's lawyers said his licence was restored on Friday after the Vell border incident."),
+    # a trip back to a place, a date a suspension goes back to
+    ("status", "Tarvia Airlines suspended its flights to Osk in August.",
+     "A Tarvia Airlines pilot went back to Osk in October to collect his family."),
+    ("status", "Tarvia Airlines has suspended flights to Osk, the airline said.",
+     "Tarvia Airlines' suspension of flights to Osk goes back to August, the airline said."),
+    # someone else lied, or the speaker was misled
+    ("negation", "Senator Jane Ortiz said she had never met the lobbyist.",
+     "Ortiz admitted that her assistant had lied to investigators about the lobbyist."),
+    ("negation", "Senator Jane Ortiz said she had never met the lobbyist.",
+     "Ortiz later acknowledged that she had been misled by her staff about the lobbyist."),
+    ("negation", "Senator Jane Ortiz denied that her campaign ran misleading adverts.",
+     "Ortiz conceded that voters were misled by the adverts, but said her campaign did not make them."),
+    # condolences, an explanation, a wish to speak: no plan
+    ("plan", "Orland Mining offered condolences for the miners killed at Pellham.",
+     "Orland Mining called off the search for the miners at Pellham on Friday."),
+    ("plan", "Orland Mining offered no explanation for the closure of the Pellham mine.",
+     "Orland Mining has abandoned the Pellham mine, the company said."),
+    ("plan", "Police want to speak to anyone who saw the crash on the Harlow road.",
+     "Police called off the search for the driver of the car that crashed on the Harlow road."),
+]
+
+
+@pytest.mark.parametrize("family,a,b", ORDINARY)
+def test_ordinary_wording_is_no_cue_of_detectors_33_to_39(embedder, family, a, b):
+    ev = _ev(embedder, a, b)
+    assert ev is None or ev.family != family or ev.verdict != SURE, ev
+
+
+# A figure revised stays revised when the claim dates its report to a week or a month and the later statement
+# says "in a year" or gives the annual rate (not a figure for a whole year beside one for part of it).
+STILL_REVISED = [
+    ("The storm killed 40 people in Ostrava province last week, officials said.",
+     "Officials in Ostrava province raised the storm's death toll to 73 on Friday, the highest toll in a year."),
+    ("Inflation in Norland rose to 3.1 percent last month, the statistics agency said.",
+     "The Norland statistics agency revised the annual inflation rate to 3.4 percent, not 3.1 percent as first reported."),
+]
+
+
+@pytest.mark.parametrize("a,b", STILL_REVISED)
+def test_a_week_or_a_month_beside_in_a_year_is_still_a_revision(embedder, a, b):
+    _assert_link(_ev(embedder, a, b), "figure", "corrected")

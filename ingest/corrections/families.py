@@ -129,8 +129,10 @@ _PART_OF_YEAR = re.compile(
     r"\b(?:(?:first|second|third|fourth|final|last|latest|this|previous) (?:quarter|half)|Q[1-4]|"
     r"(?:first|last) (?:three|six|nine) months|(?:last|this|past) (?:month|week)|quarterly|monthly|"
     r"(?:in|during|for) (?:January|February|March|April|May|June|July|August|September|October|November|December))\b")
-_WHOLE_YEAR = re.compile(r"\b(?:for the (?:whole |full |financial |fiscal |calendar )?year|full[- ]year|annual|annually|"
-                         r"a year|per year)\b", re.I)
+# (a rate "a year" or "per year" after a quantity — not "the highest toll in a year", "a year ago"; "annual" but not
+# a rate of change, "the annual inflation rate", which is given every month)
+_WHOLE_YEAR = re.compile(r"\b(?:for the (?:whole |full |financial |fiscal |calendar )?year|full[- ]year|"
+                         r"annual(?! (?:\w+ )?(?:rate|pace))|annually|(?<=\d )(?:[a-z]+ ){0,3}(?:a|per) year)\b", re.I)
 
 
 def _part_and_whole(a: str, b: str) -> bool:

@@ -26,7 +26,9 @@ _DOC = (r"(?:report|study|studies|survey|paper|poll|assertion|claim|allegation|s
         r"reference|quote|figures?|results?|paragraph|passage|account|characteri[sz]ation|projection|call|"
         r"concession|forecast|prediction|announcement|endorsement|verdict|ruling|"
         # what a broadcaster or a website publishes
-        r"clip|footage|video|photo|photograph|image|tweet|segment|broadcast|graphic|item|episode|podcast)s?")
+        r"clip|footage|video|photo|photograph|image|tweet|segment|broadcast|graphic|episode|podcast)s?")
+# One word of a gap that is not a verb of showing or saying: past one, the document is a source, not what was removed.
+_NOT_SHOWING = r"(?:(?!(?:show(?:s|ed|n)?|said|says|found|finds|suggest(?:s|ed)?|reveal(?:s|ed)|indicate[sd]?|confirm(?:s|ed))\b)[\w’'.,-]+ )"
 _RETRACT_VERB = (r"(?:withdr[ae]w\w*|retract\w*|rescind\w*|recant\w*|pull(?:ed|s|ing)?(?: back)?|took down|takes down|"
                  r"take back|takes back|took back|taking back|walk(?:ed|s)? back|"
                  r"taken down|disavow\w*|repudiat\w*|scrapp\w*)")
@@ -35,14 +37,17 @@ _DISOWN = (r"(?:could|can) (?:not|no longer) (?:prove|verify|authenticate|vouch 
            r"(?:used|published|run|aired|reported|relied on)|no longer stands? (?:by|behind)|should never have (?:gone on|"
            r"been (?:published|broadcast|aired|run))")
 _RETRACTION = re.compile(
-    r"\b(" + _RETRACT_VERB + r" " + _W + r"{0,4}?" + _DOC + r"\b|"
-    + _DOC + r"\b " + _W + r"{0,6}(?:was|were|has been|have been|had been|is being|is|are) "
+    # (not "withdrew from Kreva, satellite images show", "pulled out of the study": leaving, not withdrawing a
+    # document; nor past a clause's end, "withdrew troops from Kreva, images show")
+    r"\b(" + _RETRACT_VERB + r" (?!(?:back )?(?:from|out of)\b)(?:[\w’'.-]+ ){0,4}?" + _DOC + r"\b|"
+    # (the document itself, not what it shows: "Footage showed the statue was removed")
+    + _DOC + r"\b " + _NOT_SHOWING + r"{0,6}(?:was|were|has been|have been|had been|is being|is|are) "
     r"(?:formally |quietly |later |since |now |subsequently )?(?:withdrawn|retracted|rescinded|pulled|taken down|"
     r"disavowed|removed)|"
     r"(?:retract|withdraw|pull)\w* (?:it|them)\b|"
     # the particle after its object: "has taken the clip down", "pulled the video back"
     r"(?:took|takes|taken|taking|pull(?:ed|s|ing)?) (?:the|its|their|his|her|that|this|a|an) (?:[\w'’-]+ ){0,2}?"
-    + _DOC + r"\s+(?:down|back)\b|"
+    + _DOC + r"\s+(?:down|back)\b(?!\s+(?:to|into|towards?)\b)|"
     r"apologi[sz]\w* for (?:\w+ ){0,4}(?:methodology|method|error|errors|mistake|mistakes|" + _DOC + r")|"
     r"retraction|erratum|errata|inoperable|"
     r"(?:has|have|had) been (?:removed|deleted) from (?:the|its|their) (?:report|article|story|study|website)|"
@@ -53,7 +58,7 @@ _RETRACTION = re.compile(
 
 _WHOLE_DOC = re.compile(r"\b(?:report|study|studies|survey|paper|poll|analysis|research|data|dataset|ranking|index|"
                         r"article|story|piece|post|review|assessment|memo|document|dossier|letter|"
-                        r"clip|footage|video|photo|photograph|image|tweet|segment|broadcast|graphic|item|episode|podcast)s?\b",
+                        r"clip|footage|video|photo|photograph|image|tweet|segment|broadcast|graphic|episode|podcast)s?\b",
                         re.I)
 _PART_DOC = re.compile(r"\b(?:assertion|claim|allegation|statement|finding|conclusion|reference|quote|figure|"
                        r"projection|call|concession|forecast|prediction|announcement|endorsement|part|parts|portion|"
@@ -120,7 +125,11 @@ _PLAN_CLAIM = re.compile(
     r"consider\w*|mull\w*|explor\w*|in talks|bid (?:for|to)|deal to|announced (?:a |its |plans?|the )|"
     r"unveiled (?:a |its |plans?)|will (?!not\b|be\b|have\b)[a-z]+|"
     # "said it wanted to buy", "has offered about $80 billion in cash and stock for Time Warner", "set out plans"
-    r"wants? to|wanted to|wanting to|offer(?:ed|s)? (?:[\w$€£.,'’-]+ ){1,8}?for|set (?:out|forth) (?:its |their |the )?plans?)\b",
+    # — an offer of money, not of condolences or an explanation ("offered no explanation for"); a wish to act, not to
+    # speak or learn ("Police want to speak to anyone who saw the crash")
+    r"(?:wants?|wanted|wanting) to (?!(?:speak|talk|know|hear|see|thank|ask|tell|say|be|make sure|remind|stress|express|"
+    r"understand|learn|find out|apologi[sz]e)\b)|offer(?:ed|s)? (?:[\w'’-]+ ){0,3}?(?:[$€£¥]\s?)?\d[\w$€£.,'’-]* "
+    r"(?:[\w$€£.,'’-]+ ){0,6}?for|set (?:out|forth) (?:its |their |the )?plans?)\b",
     re.I)
 
 # -- states and their lifting ----------------------------------------------------------------
@@ -132,7 +141,8 @@ _STATES: dict[str, tuple[str, str]] = {
     "suspended": (r"suspended|suspension|paused|halted|frozen|on hold|stopped|idled|mothballed",
                   r"reinstat\w*|resum\w*|restart\w*|lifted|unfroz\w*|restor\w*|ended|reversed|back (?:on|in)|"
                   # "went back to the vaccine", "readmitted the country"
-                  r"(?:went|goes|go|going) back to|readmit\w*"),
+                  # (not a trip or a date: "a pilot went back to Osk", "the suspension goes back to August")
+                  r"(?:went|goes|go|going) back to (?!(?-i:[A-Z])|(?:the )?\d)|readmit\w*"),
     "banned": (r"banned|barred|prohibited|outlawed|forbidden|blocked|restricted|embargoed|sanctioned|"
                r"ban|bans|moratorium|embargo|sanctions|blacklisted|blacklist",
                r"lifted|lifts|lift|overturned|struck down|strikes down|repealed|rescinded|revoked|unbann\w*|"
@@ -185,8 +195,9 @@ _STATE_EVENT = {
                          r"embassy|embassies|offices?|plants?|factory|factories|mines?|roads?|bridges?|parks?|stations?|"
                          r"crossings?|shops|stores|museums|beaches|camps?)\b", re.I),
     # ... or a halt declared ("Russia's halt in March to all imports of Georgian wine")
-    # ... or stopped ("halts charter flights", "stopped giving the shot", "will stop exporting cooking oil")
-    "suspended": re.compile(r"\b(?:suspended|halted|paused|froze|halts)\b|\bstop(?:s|ped|ping)? (?=\w+ing\b)|\bhalt (?:in \w+ |on \w+ )?(?:to|on) (?:all )?(?:\w+ )?"
+    # ... or stopped ("halts charter flights", "stopped giving the shot", "will stop exporting cooking oil"; not
+    # "non-stop shelling", "stopped King at the border", "the bus stop during rush hour")
+    "suspended": re.compile(r"\b(?:suspended|halted|paused|froze|halts)\b|(?<![\w-])stop(?:s|ped|ping)? (?=(?-i:[a-z])\w+ing\b)(?!(?:during|morning|evening|nothing|something|anything|everything)\b)|\bhalt (?:in \w+ |on \w+ )?(?:to|on) (?:all )?(?:\w+ )?"
                             r"(?:imports|exports|sales|shipments|flights|production|deliveries|trade)\b", re.I),
     # ... "imposed capital controls", "Hosepipe bans came into force", "bars women from driving"
     "banned": re.compile(r"\b(?:banned|barred|imposed (?:a |an )?(?:\w+ ){0,2}(?:ban|moratorium|embargo|sanctions|controls|"

@@ -106,8 +106,11 @@ _AUX = frozenset("has had have later then finally eventually now also since subs
 _SPEECH = re.compile(r"\b(?:said|says|told|insisted|insists|denied|denies|called|maintained|claimed)\b", re.I)
 
 
+# Who lied is the one admitting: nothing, "having" or a pronoun between the admission (or its "that", "to") and
+# the lie — not "admitted that her assistant had lied", "conceded that voters were misled", "had been misled".
 _ADMITTED_LIE = re.compile(r"\b(?:admit(?:s|ted|ting)?|acknowledg(?:ed|es|ing)|conced(?:ed|es|ing)|confess(?:ed|es|ing)?)\b"
-                           r"[^.;]{0,40}?\b(?:(?:had |has |have )?(?:lied|misled)|was lying|(?:had |has )?been lying|"
+                           r"(?:[^.;]{0,40}?\b(?:that|to))?\s+(?:(?:he|she|they|it|i|we|having)\s+)?"
+                           r"(?:(?:had |has |have )?(?:lied|misled (?!by\b)\w+)|was lying|(?:had |has )?been lying|"
                            r"(?:had |has )?not (?:been truthful|told the truth))\b", re.I)
 
 
