@@ -401,9 +401,26 @@ def _share_a_name(a: str, b: str) -> bool:
     Administration on Tuesday ordered …"; three letters or more, never a country's)."""
     pa, wa = _story_names(a)
     pb, wb = _story_names(b)
-    if (pa & wb) | (pb & wa):
+    if any(not (_only_where(a, n) and _only_where(b, n)) for n in (pa & wb) | (pb & wa)):
         return True
-    return any(initials_in(t, [other]) for text, other in ((a, b), (b, a)) for t in _initials(text))
+    # spelled out inside one sentence: "… said Nina Soto. Experts …" does not spell "NSE"
+    return any(initials_in(t, _SENTENCE_END.split(other)) for text, other in ((a, b), (b, a)) for t in _initials(text))
+
+
+_SENTENCE_END = re.compile(r"(?<=[a-z][.!?])\s+(?=[A-Z\"“])")
+# Where a story happened or who reported it, not whom it is about: a name after a preposition ("in London",
+# "on Wall Street") or a reporting medium ("told Reuters", "according to Reuters", "Reuters reported").
+_WHERE_BEFORE = re.compile(r"\b(?i:in|to|from|at|on|into|across|within|inside|outside|near|told|according to)\s+"
+                           r"(?:the\s+)?(?:[A-Z][\w&'’.-]*\s+)*$")
+_REPORTER_AFTER = re.compile(r"^(?:\s+[A-Z][\w&'’.-]*)*\s+(?:reported|reports|news agency)\b")
+
+
+def _only_where(text: str, name: str) -> bool:
+    """Each time `text` writes the (lower-case) name, it says where or who reported (`_WHERE_BEFORE`,
+    `_REPORTER_AFTER`): a city or a news agency recurs across stories of one kind as a country does."""
+    hits = list(re.finditer(r"(?<![\w.])" + re.escape(name) + r"(?:['’]s)?(?![\w])", text, re.I))
+    return bool(hits) and all(_WHERE_BEFORE.search(text[:m.start()]) or _REPORTER_AFTER.match(text[m.end():])
+                              for m in hits)
 
 
 @lru_cache(maxsize=1024)

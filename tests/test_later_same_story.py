@@ -6,6 +6,8 @@ examples, real embedding model."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.later import StoryFacts, Surroundings, later_statements
 from bot.select import Scored
 from ingest.corrections.story import doc_facts
@@ -130,3 +132,22 @@ def test_a_close_later_story_writing_as_initials_a_body_the_cited_one_spells_out
              "The offer for the copper producer lapsed on Monday after too few shareholders accepted it.",
              "The FMB said the miner could not bid again for a year."]
     assert _shown_from(embedder, earlier, later) == [later[1]]
+
+
+# Another company's story, close to the cited one as a whole, shares only where it happened or who reported it
+# ("in London", "on Wall Street", "Reuters reported"), or letters that spell the cited story's initials only
+# across a sentence's end ("… said Nina Soto. Experts …" is no "NSE"): it is not the cited story, and not shown.
+RIVAL = ["Miners Bid for Copper Rivals", "A mining company said on Tuesday that it wanted to buy the rest of a copper producer."]
+WHERE_OR_WHO_REPORTED = [
+    ("Shares in Pellham Copper rose 12 percent in London on the news.", "Shares in the copper producer rose in London on the news."),
+    ("Shares in Pellham Copper rose 12 percent on Wall Street.", "Shares in the copper producer rose on Wall Street on the news."),
+    ("Shares in Pellham Copper rose 12 percent on the news, Reuters reported.",
+     "Shares in the copper producer rose on the news, Reuters reported."),
+    ("Shares in Pellham Copper rose 12 percent on the NSE.",
+     "Shares in the copper producer rose on the news, said Nina Soto. Experts expect more deals."),
+]
+
+
+@pytest.mark.parametrize("cited_more,rival_more", WHERE_OR_WHO_REPORTED)
+def test_a_rival_story_sharing_only_where_or_who_reported_is_not_shown(embedder, cited_more, rival_more):
+    assert _shown_from(embedder, ["Orland Bids for Pellham", CITED, cited_more], RIVAL + [rival_more]) == []
