@@ -781,3 +781,10 @@ STILL_REVISED = [
 @pytest.mark.parametrize("a,b", STILL_REVISED)
 def test_a_week_or_a_month_beside_in_a_year_is_still_a_revision(embedder, a, b):
     _assert_link(_ev(embedder, a, b), "figure", "corrected")
+
+
+def test_leaving_is_no_withdrawal_but_pulling_back_from_a_claim_is():
+    from ingest.corrections import signals as sg
+    assert sg.RETRACTION in sg.signals("The minister pulled back from her claim that the Harlow bridge was safe.").later
+    for t in ("Volunteers withdrew from the study after side effects.", "Russian troops withdrew from Kreva, satellite images show."):
+        assert sg.RETRACTION not in sg.signals(t).later, t

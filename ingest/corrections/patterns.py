@@ -39,7 +39,7 @@ _DISOWN = (r"(?:could|can) (?:not|no longer) (?:prove|verify|authenticate|vouch 
 _RETRACTION = re.compile(
     # (not "withdrew from Kreva, satellite images show", "pulled out of the study": leaving, not withdrawing a
     # document; nor past a clause's end, "withdrew troops from Kreva, images show")
-    r"\b(" + _RETRACT_VERB + r" (?!(?:back )?(?:from|out of)\b)(?:[\w’'.-]+ ){0,4}?" + _DOC + r"\b|"
+    r"\b(" + _RETRACT_VERB + r" (?!from\b|out of\b)(?:[\w’'.-]+ ){0,4}?" + _DOC + r"\b|"
     # (the document itself, not what it shows: "Footage showed the statue was removed")
     + _DOC + r"\b " + _NOT_SHOWING + r"{0,6}(?:was|were|has been|have been|had been|is being|is|are) "
     r"(?:formally |quietly |later |since |now |subsequently )?(?:withdrawn|retracted|rescinded|pulled|taken down|"
