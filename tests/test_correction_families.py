@@ -208,6 +208,10 @@ NOTHING = [
      "The aviation authority reinstated Corra Air's licence on Friday."),
     ("Corvex has no plans to recall the X5 scooter, a spokeswoman said.",
      "Velo Motors recalled 40,000 scooters on Wednesday after reports of battery fires."),
+    # a restriction lifted on something else: its "on" names what it ends
+    ("Tarvia banned imports of Osk steel on Monday.", "Tarvia lifted its ban on Vell timber on Friday."),
+    ("Tarvia imposed sanctions on Osk steelmakers on Monday.", "Tarvia lifted the sanctions on Vell on Friday."),
+    ("Tarvia imposed tariffs of 25 percent on Osk steel on Monday.", "Tarvia removed its tariffs on Vell timber on Friday."),
     # a figure for part of a year and one for the whole year are two quantities, revised or not
     ("Orsk Mining sold 40,000 tonnes of copper in the first quarter.",
      "Orsk Mining raised its output forecast for the year to 170,000 tonnes."),
@@ -657,6 +661,15 @@ RESUMED = [
     ("The Coastal Union suspended Orland from all its activities on Friday.", "The Coastal Union readmitted Orland on Tuesday."),
 ]
 
+# Detector 41: duties or tariffs imposed are a restriction a later statement may lift.
+DUTIES = [
+    ("Tarvia imposed tariffs of 25 percent on Osk steel on Monday.", "Tarvia removed the tariffs on Osk steel on Friday."),
+    ("Marovia will impose duties of 60 percent on wine from Vell from Tuesday, its trade ministry said.",
+     "Marovia said on Friday that the duties on wine from Vell would be lifted from Saturday."),
+    ("The government imposed new levies on Orland Mining's copper exports in May.",
+     "The government scrapped the levies on Orland Mining's copper exports on Thursday."),
+]
+
 # Detector 39: a wish or an offer of money is a plan ("wants to buy", "has offered $2 billion for", "set out plans").
 WANTED = [
     ("Orland Mining said on Tuesday that it wanted to buy the rest of Pellham Copper.",
@@ -685,7 +698,8 @@ FLAGS = ([("retraction", "corrected", a, b, None) for a, b in VENUE_RETRACTION +
          + [("status", "superseded", a, b, None) for a, b in IMPOSED + LET_BACK]
          + [("status", "superseded", a, b, None) for a, b in WITHHELD + LISTING + RESUMED]
          + [("negation", "corrected", a, b, None) for a, b in ADMITTED_LIE]
-         + [("plan", "superseded", a, b, None) for a, b in WANTED])
+         + [("plan", "superseded", a, b, None) for a, b in WANTED]
+         + [("status", "superseded", a, b, None) for a, b in DUTIES])
 
 
 @pytest.mark.parametrize("family,status,a,b,window", FLAGS)

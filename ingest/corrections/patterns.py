@@ -147,7 +147,7 @@ _STATES: dict[str, tuple[str, str]] = {
                r"ban|bans|moratorium|embargo|sanctions|blacklisted|blacklist",
                r"lifted|lifts|lift|overturned|struck down|strikes down|repealed|rescinded|revoked|unbann\w*|"
                r"unblock\w*|allowed|approved|expired|ended|eased|dropped|annulled|removed|reversed|suspended|"
-               r"reopen\w*|resum\w*|restor\w*|refloat\w*|readmit\w*"),
+               r"reopen\w*|resum\w*|restor\w*|refloat\w*|readmit\w*|scrapped|abolished"),
     "grounded": (r"grounded|grounding|on the ground", r"ungrounded|cleared to (?:fly|return)|returned to (?:service|the skies|flight)|"
                  r"lifted|resum\w*|back in service|recertified"),
     "detained": (r"detained|jailed|imprisoned|in custody|under arrest|under house arrest|arrested|held|in detention|behind bars",
@@ -200,8 +200,10 @@ _STATE_EVENT = {
     "suspended": re.compile(r"\b(?:suspended|halted|paused|froze|halts)\b|(?<![\w-])stop(?:s|ped|ping)? (?=(?-i:[a-z])\w+ing\b)(?!(?:during|morning|evening|nothing|something|anything|everything)\b)|\bhalt (?:in \w+ |on \w+ )?(?:to|on) (?:all )?(?:\w+ )?"
                             r"(?:imports|exports|sales|shipments|flights|production|deliveries|trade)\b", re.I),
     # ... "imposed capital controls", "Hosepipe bans came into force", "bars women from driving"
+    # ... "will impose duties of 80.5 percent on barley", "imposed tariffs on steel"
     "banned": re.compile(r"\b(?:banned|barred|imposed (?:a |an )?(?:\w+ ){0,2}(?:ban|moratorium|embargo|sanctions|controls|"
-                         r"restrictions|curbs|curfew|quarantine)|blacklisted|prohibited)\b|\b(?:bans?|restrictions|curbs|"
+                         r"restrictions|curbs|curfew|quarantine)|blacklisted|prohibited)\b|"
+                         r"\bimpos(?:e|es|ed|ing) (?:new |higher |extra |punitive )?(?:duties|tariffs|levies)\b|\b(?:bans?|restrictions|curbs|"
                          r"embargo|curfew)\b[^.;]{0,60}\b(?:came|comes|come) into (?:force|effect)\b|"
                          r"\b(?:bars|bans|prohibits|forbids) (?:[\w'’-]+ ){1,3}from\b", re.I),
     "grounded": re.compile(r"\bgrounded\b", re.I),

@@ -158,8 +158,18 @@ def _object_names(b: str, at: int) -> frozenset[str]:
     """The names in the object of the verb starting at `at` in `b`: up to the clause's end or an
     adjunct ("at its plenary in Paris"), at most eight words."""
     rest = b[at:].split(None, 1)[1] if len(b[at:].split(None, 1)) > 1 else ""
-    obj = " ".join(_ADJUNCT.split(" " + rest)[0].split()[:8])
-    return names(" " + obj) - GENERIC_NAMES - _MONTHS
+    obj = _ADJUNCT.split(" " + rest)[0]
+    # A restriction's own "on" or "against" is part of it, not an adjunct: "lifted its ban on Vell timber",
+    # "removed the sanctions against Orsk Mining" end something on Vell, against Orsk.
+    m = _ON_WHAT.match(rest[len(obj.strip()):]) if _RESTRICTION_END.search(obj) else None
+    if m:
+        obj += " " + _ADJUNCT.split(" " + m.group(1))[0]
+    return names(" " + " ".join(obj.split()[:8])) - GENERIC_NAMES - _MONTHS
+
+
+_RESTRICTION_END = re.compile(r"\b(?:ban|bans|sanctions|tariffs|duties|levies|embargo|restrictions|curbs|moratorium|"
+                              r"suspension|freeze|controls|limits|quotas)\s*$", re.I)
+_ON_WHAT = re.compile(r"\s+(?:on|against|of|for)\s+(.*)", re.S)
 
 
 def ends_other(b: str, at: int, claim_names: frozenset[str]) -> bool:
