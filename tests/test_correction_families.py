@@ -86,6 +86,8 @@ GIVEN_ANEW = [
      "The flooded homes in Harlow numbered 2,050, well above the council's first estimate.", "2,050"),
     ("Osk University enrolled 8,300 students this autumn, it said.",
      "Osk University now counts its autumn enrolment at 7,900 students.", "7,900"),
+    ("The Dalby fire destroyed about 120 homes, officials said.",
+     "Officials now estimate that the Dalby fire destroyed 200 homes, well above their first estimate of 125.", "200"),
 ]
 
 
@@ -208,6 +210,12 @@ NOTHING = [
      "The aviation authority reinstated Corra Air's licence on Friday."),
     ("Corvex has no plans to recall the X5 scooter, a spokeswoman said.",
      "Velo Motors recalled 40,000 scooters on Wednesday after reports of battery fires."),
+    # a figure given anew of another quantity (detector 42): what it puts shares no word with the claim, or
+    # the earlier figure it names is not the claim's
+    ("Officials in Dalby initially said 30 people had died in the fire.",
+     "The Dalby fire destroyed 200 homes, officials now estimate, well above their first estimate of 120."),
+    ("The statistics office said net migration to Tarvia in 2022 was 606,000.",
+     "The statistics office now puts the number of asylum claims in Tarvia in 2022 at 89,000."),
     # a restriction lifted on something else: its "on" names what it ends
     ("Tarvia banned imports of Osk steel on Monday.", "Tarvia lifted its ban on Vell timber on Friday."),
     ("Tarvia imposed sanctions on Osk steelmakers on Monday.", "Tarvia lifted the sanctions on Vell on Friday."),

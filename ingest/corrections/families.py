@@ -122,6 +122,30 @@ def _other_years(a: str, b: str, a_published: str, b_published: str, sb: sg.Sign
     return len(pa) == 1 and len(pb) == 1 and pa != pb
 
 
+# What a figure given anew is of, and the earlier figure it is set against: "now puts net migration in 2022 at
+# 745,000" is of net migration; "well above their first estimate of 120" revises 120.
+_PUT_AT = re.compile(r"\bnow (?:puts?|estimates?|counts?|reckons?|gives?|numbers?) (.{3,80}?) at (?:about |around |some )?[$€£]?\d", re.I)
+_FIRST_OF = re.compile(r"\b(?:first|initial|earlier|original|previous|provisional|preliminary) (?:estimate|figure|count|tally|"
+                       r"total|reading|number)s? of (?:about |around |some |roughly )?([$€£]?\d[\d,.]*(?:\s?(?:million|billion|"
+                       r"percent|%))?)", re.I)
+
+
+def _revises_another(a: str, b: str, a_figures: tuple[str, ...], tol: float) -> bool:
+    """A figure given anew that says what it is of, or which earlier figure it revises, and names
+    another: "now puts the number of asylum claims … at 89,000" is no revision of net migration's
+    606,000 (what it puts shares no word with the claim), "200 homes …, well above their first
+    estimate of 120" none of "30 people had died" (the earlier figure it names is not the claim's)."""
+    m = _PUT_AT.search(b)
+    if m and not set(content_terms(m.group(1))) & set(content_terms(a)):
+        return True
+    m = _FIRST_OF.search(b)
+    first = sg.figure_value(m.group(1).rstrip(".,")) if m else None
+    if first is None:
+        return False
+    olds = [v for v in (sg.figure_value(f) for f in a_figures) if v]
+    return bool(olds) and not any(abs(first - old) <= tol * abs(old) for old in olds)
+
+
 # A figure for part of a year ("in the first quarter", "in March", "last month") and one for a whole year
 # ("for the year", "full-year", "annual") are two quantities: "sold 40,000 tonnes in the first quarter" is
 # not revised by "puts its output for the year at 170,000 tonnes".
@@ -433,7 +457,8 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         # A correction notice that quotes a figure corrects the statement that gave that figure.
         if sb.notice and not quoted:
             new = []
-        if new and (quoted or len(point) >= 1 or story or sim >= tuning.sim_very) and not _other_years(a, b, a_published, b_published, sb):
+        if (new and (quoted or len(point) >= 1 or story or sim >= tuning.sim_very) and not _other_years(a, b, a_published, b_published, sb)
+                and not _revises_another(a, b, sa.figures, tol)):
             sure = ((quoted and len(point) >= 1) or (len(point) >= 2 and sim >= tuning.sim_fair) or story
                     or (sim >= tuning.sim_very and len(subj) >= 2) or (sb.revised and len(point) >= 1 and len(subj) >= 2))
             # A price or an offer revised is a new move, not a wrong figure: superseded, not corrected — unless the
