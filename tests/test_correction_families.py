@@ -216,6 +216,11 @@ NOTHING = [
      "The Dalby fire destroyed 200 homes, officials now estimate, well above their first estimate of 120."),
     ("The statistics office said net migration to Tarvia in 2022 was 606,000.",
      "The statistics office now puts the number of asylum claims in Tarvia in 2022 at 89,000."),
+    # a breakdown is no halt imposed (detector 43): "stop working" has no object
+    ("Flight controllers saw temperature sensors in the Tarvia jet's left wing stop working at 8:50 am.",
+     "Minutes later, all contact with the Tarvia jet's crew ended."),
+    ("The Osk plant's cooling pumps stopped working on Monday, the operator said.",
+     "The Osk plant's operator said on Friday that the inquiry into the pumps had ended."),
     # a restriction lifted on something else: its "on" names what it ends
     ("Tarvia banned imports of Osk steel on Monday.", "Tarvia lifted its ban on Vell timber on Friday."),
     ("Tarvia imposed sanctions on Osk steelmakers on Monday.", "Tarvia lifted the sanctions on Vell on Friday."),

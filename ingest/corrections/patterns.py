@@ -197,7 +197,8 @@ _STATE_EVENT = {
     # ... or a halt declared ("Russia's halt in March to all imports of Georgian wine")
     # ... or stopped ("halts charter flights", "stopped giving the shot", "will stop exporting cooking oil"; not
     # "non-stop shelling", "stopped King at the border", "the bus stop during rush hour")
-    "suspended": re.compile(r"\b(?:suspended|halted|paused|froze|halts)\b|(?<![\w-])stop(?:s|ped|ping)? (?=(?-i:[a-z])\w+ing\b)(?!(?:during|morning|evening|nothing|something|anything|everything)\b)|\bhalt (?:in \w+ |on \w+ )?(?:to|on) (?:all )?(?:\w+ )?"
+    # what is stopped has an object: "sensors stop working", "stopped talking to reporters" are no halt imposed
+    "suspended": re.compile(r"\b(?:suspended|halted|paused|froze|halts)\b|(?<![\w-])stop(?:s|ped|ping)? (?=(?-i:[a-z])\w+ing\s+(?!(?:in|at|on|for|after|before|during|when|as|and|or|but|because|until|from|with|to|by|altogether|completely|entirely|again)\b)(?-i:[a-z]))(?!(?:during|morning|evening|nothing|something|anything|everything)\b)|\bhalt (?:in \w+ |on \w+ )?(?:to|on) (?:all )?(?:\w+ )?"
                             r"(?:imports|exports|sales|shipments|flights|production|deliveries|trade)\b", re.I),
     # ... "imposed capital controls", "Hosepipe bans came into force", "bars women from driving"
     # ... "will impose duties of 80.5 percent on barley", "imposed tariffs on steel"
