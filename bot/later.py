@@ -162,7 +162,7 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     # (A country the question names only as where — "What was net migration to Britain in 2022?" — is no
     # name the restatement must carry: `_places`.)
     if question_names and not _asked_name_in(s, question_names, stories or around, question) and not (
-            kin and not names_any(cs.text, [n for n in question_names if n not in _places(tuple(question_names), question)])):
+            kin and not names_any(cs.text, _what_asked(question_names, question))):
         return "not named", False  # names none of what the question names, even with its surroundings
     # The cited sentence's own names make the subject; its surroundings only when it has none
     # ("The company said it would resume …").
@@ -232,6 +232,12 @@ def _places(names: tuple[str, ...], question: str = "") -> frozenset[str]:
     return frozenset(out)
 
 
+def _what_asked(question_names: Sequence[str], question: str) -> list[str]:
+    """The question's names but the countries it names only as where or whose (`_places`)."""
+    places = _places(tuple(question_names), question)
+    return [n for n in question_names if n not in places]
+
+
 _PLACE_BEFORE = re.compile(r"\b(?:in|to|from|at|on|into|across|within|inside|outside|by|for)\s+(?:the\s+)?$", re.I)
 
 
@@ -258,7 +264,7 @@ def _asked_name_in(s: Scored, question_names: Sequence[str], around: Surrounding
     `_places`), the statement must name that something: sharing "the US" alone let another group's
     listing in as later coverage."""
     asked = [n for n in question_names if n not in CALENDAR_WORDS]
-    what = [n for n in asked if n not in _places(tuple(question_names), question)]
+    what = [n for n in _what_asked(question_names, question) if n not in CALENDAR_WORDS]
     if what and len(what) < len(asked):  # a country alone names where, not what the question asks about
         text = f"{s.sentence.text} {around.of(s.sentence)}"
         initials = any(len(n) >= 3 and initials_in(n.upper(), [text]) for n in what)
@@ -315,7 +321,7 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
         # as a whole is later coverage whatever its sentences' wording, in the places the rules above
         # left free (it never displaces what they found).
         # A country the question names only as where or whose ties no story to it (`_places`).
-        what = [n for n in question_names if n not in _places(tuple(question_names), question)]
+        what = _what_asked(question_names, question)
         more = _same_story(cited, pool, have | set(found), {s.sentence.source for s in picks} | {
             f[0].sentence.source for f in found.values()}, tuning, story_of, what, asked, doc_sim, stories.lead)
         more.sort(key=lambda s: (_start(s.sentence.published), s.score), reverse=True)

@@ -23,7 +23,8 @@ from ..tuning import CorrectionsTuning
 from ..terms import content_terms
 from . import signals as sg
 from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DESCRIBES_DOC, DOC_METHOD, DOC_WORD as _DOC_WORD,
-                      EXPLICIT_REVISION as _EXPLICIT_REVISION, FINDING as _FINDING, FRAME_WORDS, NO_LONGER as _NO_LONGER,
+                      EXPLICIT_REVISION as _EXPLICIT_REVISION, FINDING as _FINDING, FIRST_ESTIMATE, FRAME_WORDS,
+                      NO_LONGER as _NO_LONGER, NOW_GIVES,
                       MEDIUM_REPORTED, OBJECT_ANAPHOR, PLUPERFECT as _PLUPERFECT, QUALIFIED as _QUALIFIED, THAN_REPORTED,
                       dated_before)
 from .gate import UNLESS_HISTORICAL, YES, admits
@@ -124,10 +125,9 @@ def _other_years(a: str, b: str, a_published: str, b_published: str, sb: sg.Sign
 
 # What a figure given anew is of, and the earlier figure it is set against: "now puts net migration in 2022 at
 # 745,000" is of net migration; "well above their first estimate of 120" revises 120.
-_PUT_AT = re.compile(r"\bnow (?:puts?|estimates?|counts?|reckons?|gives?|numbers?) (.{3,80}?) at (?:about |around |some )?[$€£]?\d", re.I)
-_FIRST_OF = re.compile(r"\b(?:first|initial|earlier|original|previous|provisional|preliminary) (?:estimate|figure|count|tally|"
-                       r"total|reading|number)s? of (?:about |around |some |roughly )?([$€£]?\d[\d,.]*(?:\s?(?:million|billion|"
-                       r"percent|%))?)", re.I)
+_PUT_AT = re.compile(r"\b" + NOW_GIVES + r" (.{3,80}?) at (?:about |around |some )?[$€£]?\d", re.I)
+_FIRST_OF = re.compile(r"\b" + FIRST_ESTIMATE + r" of (?:about |around |some |roughly )?([$€£]?\d[\d,.]*(?:\s?(?:million|"
+                       r"billion|percent|%))?)", re.I)
 
 
 def _revises_another(a: str, b: str, a_figures: tuple[str, ...], tol: float) -> bool:

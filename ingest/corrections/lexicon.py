@@ -77,13 +77,16 @@ def dated_before(text: str, published: str) -> bool:
 QUALIFIED = re.compile(r"\b(more than|over|at least|nearly|almost|about|around|roughly|some|up to|fewer than|"
                        r"less than|under)\s+$", re.I)
 # A later figure worded as a revision of an earlier one.
+# A figure given anew (regex fragments, shared by the revision cues in patterns.py and families.py): the first
+# account's figure ("their first estimate", "the provisional count"), a new one set against it ("well above their
+# first estimate"), and a measurer's figure now ("now puts net migration in 2022 at 745,000").
+FIRST_ESTIMATE = (r"(?:first|initial|earlier|original|previous|provisional|preliminary) (?:estimate|figure|count|tally|"
+                  r"total|reading|number)s?")
+AGAINST_FIRST = r"(?:above|below|up from|down from|short of) (?:the |its |their |his |her )?(?:[\w'’-]+ )?" + FIRST_ESTIMATE
+NOW_GIVES = r"now (?:puts?|estimates?|counts?|reckons?|gives?|numbers?)"
 EXPLICIT_REVISION = re.compile(r"\b(?:than (?:\w+ ){0,3}(?:first|initially|originally|previously|earlier) "
                                r"(?:reported|said|estimated|thought|disclosed|announced|gave)|times the (?:number|figure|"
-                               r"estimate)|revised|corrected|restated|gave last|"
-                               # "well above their first estimate", "below the provisional count"
-                               r"(?:above|below|up from|down from|short of) (?:the |its |their |his |her )?(?:[\w'’-]+ )?"
-                               r"(?:first|initial|earlier|original|previous|provisional|preliminary) (?:estimate|figure|"
-                               r"count|tally|total|reading|number)s?)\b", re.I)
+                               r"estimate)|revised|corrected|restated|gave last|" + AGAINST_FIRST + r")\b", re.I)
 
 # A later statement that the quantity was more or less than an earlier account gave, without the new value ("The
 # Wenchuan quake was stronger than Chinese seismologists first reported", "run about twice as deep as first

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import AGAINST_FIRST, NOW_GIVES
+
 # Families (the `family` of every detected link and of the eval's per-family metrics).
 RETRACTION = "retraction"  # a finding, or the document it is attributed to, withdrawn
 NEGATION = "negation"  # the same proposition stated false
@@ -21,12 +23,12 @@ CORRECTING = (RETRACTION, NEGATION, FIGURE)  # these families mean "corrected"; 
 _W = r"(?:[\w’'.,-]+ )"  # one word and its space, in "up to N words" gaps
 
 # -- documents and their retraction ---------------------------------------------------------
+# What a broadcaster or a website puts out: a document it can take down (in `_DOC` and `_WHOLE_DOC`).
+_MEDIA = r"clip|footage|video|photo|photograph|image|tweet|segment|broadcast|graphic|episode|podcast"
 _DOC = (r"(?:report|study|studies|survey|paper|poll|assertion|claim|allegation|statement|finding|conclusion|"
         r"article|story|analysis|estimate|research|data|dataset|ranking|index|assessment|review|piece|post|"
         r"reference|quote|figures?|results?|paragraph|passage|account|characteri[sz]ation|projection|call|"
-        r"concession|forecast|prediction|announcement|endorsement|verdict|ruling|"
-        # what a broadcaster or a website publishes
-        r"clip|footage|video|photo|photograph|image|tweet|segment|broadcast|graphic|episode|podcast)s?")
+        r"concession|forecast|prediction|announcement|endorsement|verdict|ruling|" + _MEDIA + r")s?")
 # One word of a gap that is not a verb of showing or saying: past one, the document is a source, not what was removed.
 _NOT_SHOWING = r"(?:(?!(?:show(?:s|ed|n)?|said|says|found|finds|suggest(?:s|ed)?|reveal(?:s|ed)|indicate[sd]?|confirm(?:s|ed))\b)[\w’'.,-]+ )"
 _RETRACT_VERB = (r"(?:withdr[ae]w\w*|retract\w*|rescind\w*|recant\w*|pull(?:ed|s|ing)?(?: back)?|took down|takes down|"
@@ -58,7 +60,7 @@ _RETRACTION = re.compile(
 
 _WHOLE_DOC = re.compile(r"\b(?:report|study|studies|survey|paper|poll|analysis|research|data|dataset|ranking|index|"
                         r"article|story|piece|post|review|assessment|memo|document|dossier|letter|"
-                        r"clip|footage|video|photo|photograph|image|tweet|segment|broadcast|graphic|episode|podcast)s?\b",
+                        + _MEDIA + r")s?\b",
                         re.I)
 _PART_DOC = re.compile(r"\b(?:assertion|claim|allegation|statement|finding|conclusion|reference|quote|figure|"
                        r"projection|call|concession|forecast|prediction|announcement|endorsement|part|parts|portion|"
@@ -301,9 +303,7 @@ _REVISION = re.compile(
     r"(?:cut|reduced|raised|lowered|trimmed) by \$?\d|"
     # a figure given anew against the first one: "now put net migration in 2022 at 745,000", "well above their
     # first estimate", "below the provisional count"
-    r"now (?:puts?|estimates?|counts?|reckons?|gives?|numbers?) (?:[\w'’-]+ ){0,8}?at \$?\d|"
-    r"(?:above|below|up from|down from|short of) (?:the |its |their |his |her )?(?:[\w'’-]+ )?(?:first|initial|earlier|original|"
-    r"previous|provisional|preliminary) (?:estimate|figure|count|tally|total|reading|number)s?)",
+    + NOW_GIVES + r" (?:[\w'’-]+ ){0,8}?at \$?\d|" + AGAINST_FIRST + r")",
     re.I)
 
 _REVISED = re.compile(r"\b(?:bringing (?:the|its) (?:\w+ ){0,2}(?:total|toll|number|count|tally) to|than (?:it|they|the company|"
