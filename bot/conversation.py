@@ -12,6 +12,7 @@ asked for a person ("Who is Hawaii's governor?") means the person the answer nam
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -22,12 +23,19 @@ from .answer import Answer
 
 _PRONOUNS = r"it|its|it's|they|them|their|theirs|he|him|his|she|her|hers|this|that|these|those|there|then"
 _POSSESSIVE = {"its", "their", "theirs", "his", "her", "hers"}
+# "How many died there?" after "What did the quake do on Everest?": "there" and "then" point to a
+# place or a time the previous question gave ("on Everest"), which its subject alone does not say.
+_PLACE_TIME = {"there", "then"}
 # "And when?", "What about Europe?": a continuation. A bare question word is not one ("Who developed
 # the police app?" after Megvii questions asks something new).
 _CONTINUATION = re.compile(r"^\s*(and|what about|how about|so|also)\b", re.I)
 _NAME_RUN = re.compile(r"(?:[A-Z][\w&'’.+-]*\s+(?:of\s+|the\s+|for\s+|and\s+)?)*[A-Z][\w&'’.+-]*")
 _LEADING = re.compile(r"^(?:What|Who|Whom|Whose|Which|When|Where|Why|How|Did|Does|Do|Is|Are|Was|Were|Has|Have|"
                       r"Can|Could|Will|Would|And|So)\s+")
+
+
+# Text → the same text with names typed in lowercase written as the sources write them (bot.names.recase).
+Casing = Callable[[str], str]
 
 
 @dataclass
@@ -99,11 +107,13 @@ class Conversation:
     def last(self) -> Turn | None:
         return self.turns[-1] if self.turns else None
 
-    def context_for(self, question: str, tuning: FollowUpTuning | None = None) -> str | None:
+    def context_for(self, question: str, tuning: FollowUpTuning | None = None,
+                    casing: Casing | None = None) -> str | None:
         """The earlier question this one follows up on, or None when it stands alone: it names its
         own subject, or it neither refers back ("it", "the company"), nor is very short, nor
-        continues ("and when?")."""
-        if not self.turns or subject_of(question):
+        continues ("and when?"). `casing` writes names typed in lowercase as the sources write
+        them ("what did microsoft pay" names Microsoft), so that a subject is found however typed."""
+        if not self.turns or subject_of(casing(question) if casing else question):
             return None
         t = tuning or FollowUpTuning()
         words = re.findall(r"\w+", question)
@@ -115,19 +125,23 @@ class Conversation:
             return self.turns[-1].standalone
         return None
 
-    def resolve(self, question: str, tuning: FollowUpTuning | None = None) -> str:
+    def resolve(self, question: str, tuning: FollowUpTuning | None = None, casing: Casing | None = None) -> str:
         """The question as it stands alone: the previous subject put in place of the word that
         points back to it ("Who backs it?" → "Who backs Megvii?"), or, when the previous question
-        named nothing, both questions together."""
-        prev = self.context_for(question, tuning)
+        named nothing, both questions together. With `casing` (see `context_for`) "who started
+        linkedin" names LinkedIn, and "when did it go public" after it becomes "when did LinkedIn go
+        public", not both questions run together; the question's own words stay as typed."""
+        prev = self.context_for(question, tuning, casing)
         if prev is None:
             return question
         person = person_answered(self.turns[-1]) if _PERSON_PRONOUN.search(question) else None
-        subject = person or subject_of(prev)
+        subject = person or subject_of(casing(prev) if casing else prev)
         if subject is None:
             return f"{prev} {question}"
         m = _PERSON_PRONOUN.search(question) if person else None
         m = m or _anaphora((tuning or FollowUpTuning()).referring_nouns).search(question)
+        if m is not None and m.group(0).lower() in _PLACE_TIME:
+            return f"{prev} {question}"  # the place or time the previous question gave, not its subject
         if m is None:
             return f"{question.rstrip('?. ')} ({subject})?"
         repl = f"{subject}'s" if m.group(0).lower() in _POSSESSIVE else subject

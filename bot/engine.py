@@ -30,6 +30,7 @@ from .compose import ComposeRequest, Composer, OnToken, composer_from_settings
 from .conversation import Conversation
 from .later import ReadLog, StoryFacts, Surroundings, later_statements
 from .metadata import Directory, metadata_answer
+from .names import recase
 from .rerank import from_settings as rerank_from
 from .retrieve import read_sentences, retrieve, understand
 from .scorer import Scorer
@@ -236,7 +237,8 @@ class Engine:
         if meta is not None:
             return meta
         # A follow-up carries the subject it inherits ("Who backs it?" → "Who backs Megvii?").
-        q = conversation.resolve(question, self.settings.tuning.follow_up) if conversation else question
+        q = conversation.resolve(question, self.settings.tuning.follow_up,
+                                 lambda text: recase(text, self.stats.written_as)) if conversation else question
         if conversation is not None and conversation.turns:
             restated = self.composer.restate(question, conversation, q)
             if restated:

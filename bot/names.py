@@ -42,7 +42,7 @@ from functools import lru_cache
 from typing import Any
 
 from ingest.corrections.demonyms import country_forms
-from ingest.terms import QUESTION_WORDS, STOPWORDS, name_tokens, words
+from ingest.terms import CALENDAR_WORDS, QUESTION_WORDS, STOPWORDS, name_tokens, words
 
 log = logging.getLogger(__name__)
 
@@ -320,3 +320,30 @@ def _country_pattern(tok: str) -> re.Pattern[str] | None:
 
 __all__ = ["Lexicon", "spelled_out", "NAME", "ORDINARY", "UNKNOWN", "absent_spans", "fold", "initials_in", "number_of",
            "unaccented_in", "lexicon", "lowercase_names", "name_spans", "variants"]
+
+
+_TYPED_WORD = re.compile(r"[A-Za-z]+")
+
+
+def recase(text: str, written_as: Callable[[str], str | None]) -> str:
+    """The text with each word typed in lowercase that is a name written as the sources write it
+    ("who started linkedin" → "who started LinkedIn"): a word the sources mostly write capitalised
+    (headlines aside; `written_as`, from the stored counts) and that the dictionary does
+    not call ordinary — so "us", "apple" or "white" stay as typed wherever the sources capitalise
+    them, and "lockdown" stays because the sources write it in lowercase. Without the dictionary
+    nothing is recased (the same fallback as rule 1). Used to find a follow-up's subject: a reader
+    typing in lowercase names one as much as a reader who types capitals."""
+    lex = None
+
+    def one(m: re.Match[str]) -> str:
+        nonlocal lex
+        w = m.group(0)
+        if not w.islower() or len(w) < 2 or w in _FUNCTION or w in CALENDAR_WORDS:
+            return w
+        form = written_as(w)
+        if form is None or form == w:
+            return w
+        lex = lex or lexicon()
+        return form if lex.loaded and lex.kind(w) != ORDINARY else w
+
+    return _TYPED_WORD.sub(one, text)

@@ -8,6 +8,7 @@ from collections import Counter
 
 from ingest.records import SourceRecord
 from ingest.store import Store
+from ingest.termcounts import split_cased
 from ingest.terms import content_terms
 
 
@@ -19,6 +20,7 @@ class TermStats:
     def __init__(self) -> None:
         self._per_source: dict[str, tuple[str, Counter[str], int]] = {}
         self._df: Counter[str] = Counter()
+        self._cased: dict[str, tuple[str, int]] = {}
         self._n = 0
         self._generation: str | None = None
         self._lock = threading.Lock()
@@ -58,7 +60,8 @@ class TermStats:
             totals = st.term_totals()
             if totals is not None and totals[0] == gen and gen:
                 # Ingest summed the counts for exactly this generation: one read.
-                self._df, self._n = Counter(totals[2]), totals[1]
+                df, cased = split_cased(totals[2])
+                self._df, self._n, self._cased = Counter(df), totals[1], _forms(cased)
                 self._per_source.clear()
                 self._generation = gen
                 return
@@ -90,7 +93,8 @@ class TermStats:
             total: Counter[str] = Counter()
             for _, df, _n in self._per_source.values():
                 total.update(df)
-            self._df = total
+            terms, cased = split_cased(total)
+            self._df, self._cased = Counter(terms), _forms(cased)
             self._n = sum(n for _, _, n in self._per_source.values())
 
     def bm25(self):
@@ -102,8 +106,34 @@ class TermStats:
             self._bm25, self._bm25_key = BM25(self._df, self._n), key
         return self._bm25
 
+    def written_as(self, word: str) -> str | None:
+        """How the sources write a word typed in lowercase, when they mostly write it as a name:
+        "LinkedIn" for "linkedin" when more than half of the sentences holding the word write it
+        with a capital (headlines aside). None otherwise — also on an index whose counts predate
+        the names' forms (schema 7 adds them)."""
+        got = self._cased.get(word.lower())
+        if got is None:
+            return None
+        form, count = got
+        terms = content_terms(word)
+        held = max((self._df.get(t, 0) for t in terms), default=0)
+        return form if count * 2 > held else None
+
     def df(self, term: str) -> int:
         return self._df.get(term, 0)
 
     def idf(self, term: str) -> float:
         return math.log((self._n + 1) / (self._df.get(term, 0) + 0.5))
+
+
+def _forms(cased: dict[str, int]) -> dict[str, tuple[str, int]]:
+    """Names' written forms → lowercase word: (its most frequent form, sentences writing it so in
+    any form): "LinkedIn" and "LINKEDIN" both count for "linkedin"."""
+    out: dict[str, tuple[str, int]] = {}
+    for form, count in sorted(cased.items(), key=lambda kv: (-kv[1], kv[0])):
+        if count <= 0:
+            continue
+        low = form.lower()
+        best, total = out.get(low, (form, 0))
+        out[low] = (best, total + count)
+    return out

@@ -127,8 +127,22 @@ def sentence_mirror(store: Store, settings: Settings) -> None:
     store.mirror.ensure(store)
 
 
+def names_written(store: Store, settings: Settings) -> None:
+    """7: every source's term counts also count how its names are written (`^LinkedIn`: sentences
+    writing "LinkedIn" with its capitals, headlines aside; ingest.termcounts), so a
+    follow-up typed in lowercase ("who started linkedin") finds its subject. Recounted from each
+    source's stored text and the totals published again; nothing is re-embedded."""
+    records = {sid: r for sid, r in store.source_records().items() if r.state == "complete"}
+    ids = sorted(records)
+    for a in range(0, len(ids), store.max_batch):
+        got = store.get_sources(ids[a:a + store.max_batch])
+        store.terms.write_texts([(sid, r.sha256, r.sentences, r.text) for sid, r in got.items()])
+    if ids:
+        store.publish_generation()
+
+
 MIGRATIONS: list[Callable[[Store, Settings], object]] = [term_counts, sources_list, relink_all, link_sources,
-                                                         sentence_mirror]
+                                                         sentence_mirror, names_written]
 LATEST = len(MIGRATIONS) + 1
 
 

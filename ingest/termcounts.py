@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from .manifest import Reserved
 from .records import Source
-from .split import split_spans
-from .terms import content_terms
+from .split import is_headline, split_spans
+from .terms import content_terms, name_tokens
 
 if TYPE_CHECKING:
     from .gateway import Gateway
@@ -32,12 +32,33 @@ TOTAL = Reserved.TERM_TOTALS.value
 COUNTS = "counts"
 
 
+# Beside the content terms, how the sources write their names: "^LinkedIn" counts the sentences that
+# write "LinkedIn" with a capital (`name_tokens`, a sentence's first word included unless it is a
+# function word; headlines, which capitalise every word, left out). A reader who types "is linkedin
+# profitable" means that name; the engine recases such words by these counts (`bot.names.recase`).
+# No content term starts with "^", and readers split these entries off before any statistic of the
+# terms is taken (BM25's average length, rarity weights).
+CASED = "^"
+
+
 def document_frequencies(text: str) -> dict[str, int]:
-    """In how many of the text's sentences each content term occurs."""
+    """In how many of the text's sentences each content term occurs, and each word written with a
+    capital outside headlines (under `CASED`)."""
     df: Counter[str] = Counter()
     for s, e in split_spans(text):
-        df.update(set(content_terms(text[s:e])))
+        sentence = text[s:e]
+        df.update(set(content_terms(sentence)))
+        if not is_headline(sentence):
+            df.update({CASED + w for w in name_tokens(sentence, initial=True) if w.isalpha()})
     return dict(df)
+
+
+def split_cased(counts: Mapping[str, int]) -> tuple[dict[str, int], dict[str, int]]:
+    """Stored counts → (content terms' counts, names' written forms' counts)."""
+    terms = {t: c for t, c in counts.items() if not t.startswith(CASED)}
+    if len(terms) == len(counts):
+        return dict(counts), {}
+    return terms, {t[len(CASED):]: c for t, c in counts.items() if t.startswith(CASED)}
 
 
 @dataclass

@@ -26,7 +26,7 @@ def test_an_index_built_before_the_mirror_gets_one_on_the_next_ingest(tmp_path, 
     assert imported is True and all("answered" in a for a in answers)  # the Chroma path, as before
 
     old = Store(s, fresh=True)
-    assert old.manifest.schema_version() == LATEST - 1
+    assert old.manifest.schema_version() == 5  # the mirror is migration 6
     report, new = upgrade(Settings(_env_file=None, data_dir=s.data_dir, sources_dir=folder), folder, embedder,
                           vectors(old), exact=True)
     assert set(report.counts()) == {"unchanged"}
