@@ -74,6 +74,15 @@ def test_a_lowercase_follow_up_takes_the_subject_the_previous_question_named():
     assert conv.context_for("and how did orvanta fare") == "who founded quillshaw"
 
 
+def test_there_and_then_carry_the_whole_previous_question():
+    """"there" points to the place the previous question gave ("on Everest"), not to its subject."""
+    conv = Conversation()
+    conv.add("What did the quake do on Everest?", None)
+    assert conv.resolve("How many died there?") == "What did the quake do on Everest? How many died there?"
+    conv.add("What did Orvanta's board decide in March 2004?", None)
+    assert conv.resolve("Who was chairman then?") == "What did Orvanta's board decide in March 2004? Who was chairman then?"
+
+
 def test_the_engine_recases_from_the_index_and_answers_the_follow_up(tmp_path, embedder):
     needs_dictionary()
     eng = story_engine(tmp_path, embedder, {"deal.md": STORY})
