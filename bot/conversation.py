@@ -16,10 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ingest.corrections.demonyms import country_forms
 from ingest.terms import CALENDAR_WORDS as _CALENDAR, name_tokens
 from ingest.tuning import FollowUpTuning
 
 from .answer import Answer
+from .names import lexicon
 
 _PRONOUNS = r"it|its|it's|they|them|their|theirs|he|him|his|she|her|hers|this|that|these|those|there|then"
 _POSSESSIVE = {"its", "their", "theirs", "his", "her", "hers"}
@@ -71,24 +73,51 @@ def subject_of(question: str) -> str | None:
     return sorted(names, key=question.find)[0]
 
 
-def person_answered(turn: Turn) -> str | None:
+def person_answered(turn: Turn, asked_who: bool = True) -> str | None:
     """The person a "who" question was answered with: after "Who is Hawaii's governor?" answered
     by "Hawaii's governor, Josh Green, said …", a "he" means Josh Green, not Hawaii — the first run
     of two or more capitalised words in the answer's first quoted sentence that is not wholly a
-    name the question gave. None when the question named its person ("Who is Caroline Ellison?"), was not a
-    "who" question, or was not answered."""
+    name the question gave and reads as a person's name (`is_person`: "Who was running the diving
+    operation?" answered by "divers, working from the ship Seaway Eagle" names no person). None when
+    the question named its person ("Who is Caroline Ellison?"), was not a "who" question (unless
+    `asked_who` is false: any question whose answer a "he" may point into), or was not answered."""
     a = turn.answer
-    if a is None or not a.answered or not _WHO.match(turn.standalone) or _WHO_NAMED.match(turn.standalone):
+    if a is None or not a.answered or _WHO_NAMED.match(turn.standalone):
+        return None
+    if asked_who and not _WHO.match(turn.standalone):
         return None
     text = next((c.text for c in a.citations if c.field is None), "")
     asked = {n.lower() for n in name_tokens(turn.standalone)}
     for m in _NAME_RUN.finditer(text):
-        run = m.group(0).rstrip("?.!,;:'’").removesuffix("'s").removesuffix("’s")
+        run = _FUNCTION_START.sub("", m.group(0).rstrip("?.!,;:'’").removesuffix("'s").removesuffix("’s"))
         words = [w for w in run.split() if w[:1].isupper()]
         if len(words) >= 2 and not all(w.lower() in asked for w in words) \
-                and not any(w.lower() in _CALENDAR for w in words):
+                and not any(w.lower() in _CALENDAR for w in words) and is_person(run):
             return run
     return None
+
+
+# "A NASA spacecraft …": a run of capitalised words that starts a sentence may start with an article.
+_FUNCTION_START = re.compile(r"^(?:(?:A|An|The|In|On|At|Of|For|By|To|And|But)\s+)+")
+
+
+def is_person(name: str) -> bool:
+    """Whether a run of names can be what "he" or "she" points to. People are called by given names
+    and surnames; organisations, places and things mostly end in a word of the language ("Whole
+    Foods", "Roslin Institute", "European Cup", "Event Horizon Telescope"), are written in capitals
+    ("NASA"), or are countries and their peoples ("East Germany", "Israeli"). So a name is no person
+    when its last word is an acronym or a country, or is known to the dictionary only as a lowercase
+    word (`Lexicon.ordinary_only`: "Institute", "Foods"; a surname that is also a word, "Smith",
+    "Green", "Baker", has an entry of its own and stays a person). A misread name ("Elon Musk")
+    costs little: the follow-up then keeps the whole previous question, as when no subject is found.
+    Without the dictionary every name may be one."""
+    words = [w for w in _FUNCTION_START.sub("", name).split() if w[:1].isupper()]
+    if not words:
+        return False
+    last = words[-1].rstrip(".'’").removesuffix("'s").removesuffix("’s")
+    if any(len(w) > 1 and w.isupper() for w in words) or country_forms(last):
+        return False
+    return not lexicon().ordinary_only(last[:1].upper() + last[1:])
 
 
 @dataclass
@@ -134,8 +163,14 @@ class Conversation:
         prev = self.context_for(question, tuning, casing)
         if prev is None:
             return question
-        person = person_answered(self.turns[-1]) if _PERSON_PRONOUN.search(question) else None
+        named = _PERSON_PRONOUN.search(question)
+        person = person_answered(self.turns[-1]) if named else None
         subject = person or subject_of(casing(prev) if casing else prev)
+        if named and subject is not None and subject != person and not is_person(subject):
+            # "Is he keeping his job?" after a question about Whole Foods: "he" is a person the
+            # answer named (its chief executive), not the company; failing one, keep the question.
+            person = person_answered(self.turns[-1], asked_who=False)
+            subject = person
         if subject is None:
             return f"{prev} {question}"
         m = _PERSON_PRONOUN.search(question) if person else None

@@ -5,6 +5,8 @@ fitted file."""
 
 from __future__ import annotations
 
+import pytest
+
 import numpy as np
 
 from bot.features import FEATURES
@@ -89,6 +91,40 @@ def test_he_after_a_question_asking_for_a_person_is_the_person_answered():
         conv = Conversation()
         conv.add(q, _answered(text), q)
         assert conv.resolve(follow) == want
+
+
+def test_he_or_she_is_a_person_not_the_company_or_thing_the_question_named():
+    """"He" and "she" point to people: after a question about a company, a trophy or a telescope
+    they mean the person the answer named, and failing one the whole previous question is kept.
+    (Invented names and sentences.)"""
+    from bot.conversation import Conversation, is_person
+    from bot.names import lexicon
+
+    if not lexicon().loaded:
+        pytest.skip("the en_US dictionary (chunspell) is not installed")
+    for name in ("Josh Green", "Graham Smith", "Caroline Ellison", "Murdoch", "Anne Rasmussen of Samoa"):
+        assert is_person(name), name
+    for name in ("Whole Foods", "Roslin Institute", "European Cup", "Event Horizon Telescope", "NASA",
+                 "A NASA", "East Germany", "The Rwandan", "Seaway Eagle"):
+        assert not is_person(name), name
+    cases = [
+        ("What will Harrow Foods pay for Brindle?", "Harrow Foods will pay $4 billion, its chief executive, "
+         "Dana Whitcombe, said on Friday.", "Is she staying on after the sale?",
+         "Is Dana Whitcombe staying on after the sale?"),
+        ("Who won the Calder Cup final?", "Tom Reddle saved three penalties as Ostrava won the Calder Cup.",
+         "What did he say afterwards?", "What did Tom Reddle say afterwards?"),
+        ("What did the Lorne Telescope photograph?", "The Lorne Telescope photographed a dust ring around "
+         "a young star.", "What did he say about the image?",
+         "What did the Lorne Telescope photograph? What did he say about the image?"),
+        ("Who ran the diving operation?", "The divers worked from the ship Seaway Eagle.",
+         "What did he complain about?", "Who ran the diving operation? What did he complain about?"),
+        ("Who found the comet?", "A NASA spacecraft photographed the comet in March.",
+         "How old was he then?", "Who found the comet? How old was he then?"),
+    ]
+    for q, text, follow, want in cases:
+        conv = Conversation()
+        conv.add(q, _answered(text), q)
+        assert conv.resolve(follow) == want, follow
 
 
 def test_its_after_the_questions_own_subject_does_not_inherit():
