@@ -142,7 +142,7 @@ class Conversation:
         own subject, or it neither refers back ("it", "the company"), nor is very short, nor
         continues ("and when?"). `casing` writes names typed in lowercase as the sources write
         them ("what did microsoft pay" names Microsoft), so that a subject is found however typed."""
-        if not self.turns or subject_of(casing(question) if casing else question):
+        if not self.turns or _subject(question, casing):
             return None
         t = tuning or FollowUpTuning()
         words = re.findall(r"\w+", question)
@@ -165,7 +165,7 @@ class Conversation:
             return question
         named = _PERSON_PRONOUN.search(question)
         person = person_answered(self.turns[-1]) if named else None
-        subject = person or subject_of(casing(prev) if casing else prev)
+        subject = person or _subject(prev, casing)
         if named and subject is not None and subject != person and not is_person(subject):
             # "Is he keeping his job?" after a question about Whole Foods: "he" is a person the
             # answer named (its chief executive), not the company; failing one, keep the question.
@@ -181,6 +181,14 @@ class Conversation:
             return f"{question.rstrip('?. ')} ({subject})?"
         repl = f"{subject}'s" if m.group(0).lower() in _POSSESSIVE else subject
         return question[:m.start()] + repl + question[m.end():]
+
+
+def _subject(text: str, casing: Casing | None) -> str | None:
+    """`subject_of` the text as typed; only when that names nothing, of the text recased. A name the
+    reader wrote with capitals is the subject they meant: "How did the zentrix outbreak hit
+    Orvanta's sales?" is about Orvanta, even where the sources write "Zentrix" with a capital, as
+    it was before recasing existed; recasing serves a question typed wholly in lowercase."""
+    return subject_of(text) or (subject_of(casing(text)) if casing else None)
 
 
 @lru_cache(maxsize=4)

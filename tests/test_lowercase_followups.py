@@ -132,3 +132,20 @@ def test_an_index_built_before_names_were_counted_gains_them_on_the_next_ingest(
     first = eng.ask("who founded quillshaw", conv)
     conv.add("who founded quillshaw", first, first.standalone)
     assert eng.ask("when did it list its shares", conv).standalone == "when did Quillshaw list its shares"
+
+
+def test_a_name_typed_with_capitals_stays_the_subject_when_a_lowercase_word_is_recased():
+    """A reader who types capitals names the subject they mean: "How did the zentrix outbreak hit
+    Orvanta's sales?" is about Orvanta, so "Did it recover?" asks about Orvanta — even when the
+    sources write "Zentrix" with a capital, which recasing would otherwise put first. (Invented.)"""
+    written = {"zentrix": "Zentrix", "orvanta": "Orvanta"}
+    casing = lambda text: recase(text, written.get)  # noqa: E731
+    if casing("zentrix") != "Zentrix":
+        pytest.skip("the en_US dictionary (chunspell) is not installed")
+    conv = Conversation()
+    conv.add("How did the zentrix outbreak hit Orvanta's sales?", None)
+    assert conv.resolve("Did it recover a year later?", casing=casing) == "Did Orvanta recover a year later?"
+    assert conv.resolve("Did it recover a year later?") == "Did Orvanta recover a year later?"  # as without recasing
+    # Typed wholly in lowercase, the recased names are all there is: the first one is the subject.
+    conv.add("how did orvanta fare in the zentrix outbreak", None)
+    assert conv.resolve("did it recover a year later?", casing=casing) == "did Orvanta recover a year later?"
