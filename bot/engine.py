@@ -228,6 +228,12 @@ class Engine:
             return self._facts[source_id]
         return of
 
+    def recase(self, text: str) -> str:
+        """The text with names typed in lowercase written as this index's sources write them
+        (`bot.names.recase`, by the term statistics last read): how follow-ups find a lowercase
+        subject, also when the Slack adapter replays a thread's earlier questions."""
+        return recase(text, self.stats.written_as)
+
     def _answer(self, question: str, conversation: Conversation | None, on_token: OnToken | None) -> Answer:
         st = self.store()
         self.stats.refresh(st, self._seen_generation)
@@ -237,8 +243,7 @@ class Engine:
         if meta is not None:
             return meta
         # A follow-up carries the subject it inherits ("Who backs it?" → "Who backs Megvii?").
-        q = conversation.resolve(question, self.settings.tuning.follow_up,
-                                 lambda text: recase(text, self.stats.written_as)) if conversation else question
+        q = conversation.resolve(question, self.settings.tuning.follow_up, self.recase) if conversation else question
         if conversation is not None and conversation.turns:
             restated = self.composer.restate(question, conversation, q)
             if restated:

@@ -388,3 +388,28 @@ def test_factdesk_slack_command_serves_http_end_to_end(seed_engine: Engine, tmp_
         api.stop()
     for secret in (BOT_TOKEN, SIGNING_SECRET):
         assert secret not in err  # -v logs at INFO; the tokens are not in them
+
+
+def test_a_thread_replayed_without_metadata_reads_lowercase_names_as_the_engine_does():
+    """Older answers carry no metadata: each turn's standalone form is replayed from the questions.
+    With the engine's recasing, "and how did orvanta fare" names its own subject, as it did when the
+    engine answered it, so a later "it" points to Orvanta, not back to Quillshaw. (Invented names.)"""
+    from bot.conversation import Conversation
+    from bot.names import lexicon, recase
+
+    if not lexicon().loaded:
+        pytest.skip("the en_US dictionary (chunspell) is not installed")
+    written = {"quillshaw": "Quillshaw", "orvanta": "Orvanta"}
+    casing = lambda text: recase(text, written.get)  # noqa: E731
+    msgs = [{"type": "message", "user": "U1", "text": f"<@{BOT_USER_ID}> who founded quillshaw", "ts": "1.0"},
+            {"type": "message", "bot_id": BOT_ID, "text": "Mira Tallis founded it.", "ts": "2.0"},
+            {"type": "message", "user": "U1", "text": f"<@{BOT_USER_ID}> and how did orvanta fare", "ts": "3.0"},
+            {"type": "message", "bot_id": BOT_ID, "text": "Its shares fell.", "ts": "4.0"}]
+    conv = conversation_from_messages(msgs, bot_user_id=BOT_USER_ID, bot_id=BOT_ID, require_mention=True,
+                                      casing=casing)
+    live = Conversation()
+    live.add("who founded quillshaw", None)
+    assert [t.standalone for t in conv.turns] == ["who founded quillshaw", live.resolve("and how did orvanta fare",
+                                                                                         casing=casing)]
+    assert conv.turns[1].standalone == "and how did orvanta fare"
+    assert conv.resolve("who runs it now", casing=casing) == "who runs Orvanta now"

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from ..answer import Answer, Citation
-from ..conversation import Conversation
+from ..conversation import Casing, Conversation
 from ..slack_blocks import META_EVENT
 
 log = logging.getLogger("factdesk.slack")
@@ -48,15 +48,19 @@ def _stub_answer(p: dict[str, Any], question: str) -> Answer:
                   standalone=str(p.get("standalone") or question))
 
 
-def _replayed_standalone(conv: Conversation, question: str) -> str:
-    return conv.resolve(question)
+def _replayed_standalone(conv: Conversation, question: str, casing: Casing | None = None) -> str:
+    """What the engine searched for, replayed from the questions alone: with the engine's recasing,
+    so that a lowercase question naming its own subject ("and how did orvanta fare") stands alone
+    here as it did when answered, and a later "it" points to Orvanta, not to the turn before."""
+    return conv.resolve(question, casing=casing)
 
 
 def conversation_from_messages(messages: list[dict[str, Any]], *, bot_user_id: str | None, bot_id: str | None,
-                               require_mention: bool) -> Conversation:
+                               require_mention: bool, casing: Casing | None = None) -> Conversation:
     """Rebuild a thread's turns: a user question followed by this bot's answer is one turn.
     Answers carry their question and standalone form as metadata; when Slack returns none
-    (older messages), the standalone form is replayed from the questions alone."""
+    (older messages), the standalone form is replayed from the questions alone (`casing`: the
+    engine's, `Engine.recase`, so the replay reads lowercase names as the engine did)."""
     conv = Conversation()
     pending: str | None = None
     for m in messages:
@@ -70,7 +74,7 @@ def conversation_from_messages(messages: list[dict[str, Any]], *, bot_user_id: s
                 if q:
                     conv.add(q, _stub_answer(p, q), str(p.get("standalone") or q))
             elif kind is None and pending:
-                conv.add(pending, None, _replayed_standalone(conv, pending))
+                conv.add(pending, None, _replayed_standalone(conv, pending, casing))
             pending = None
         elif not m.get("bot_id") and not m.get("subtype"):
             text = m.get("text") or ""
@@ -83,18 +87,18 @@ def conversation_from_messages(messages: list[dict[str, Any]], *, bot_user_id: s
 
 
 def thread_history(client: WebClient, context: Any, channel: str, ts: str, thread_ts: str | None,
-                   im: bool) -> Conversation | None:
+                   im: bool, casing: Casing | None = None) -> Conversation | None:
     """The earlier turns this message follows, read from Slack rather than remembered. Without
     them (a missing history scope, an API error) the question is answered on its own."""
     try:
-        return _read_history(client, context, channel, ts, thread_ts, im)
+        return _read_history(client, context, channel, ts, thread_ts, im, casing)
     except SlackApiError as e:
         log.warning("could not read earlier turns in %s: %s", channel, e.response.get("error", "?"))
         return None
 
 
 def _read_history(client: WebClient, context: Any, channel: str, ts: str, thread_ts: str | None,
-                  im: bool) -> Conversation | None:
+                  im: bool, casing: Casing | None = None) -> Conversation | None:
     if thread_ts and thread_ts != ts:
         resp = client.conversations_replies(channel=channel, ts=thread_ts, include_all_metadata=True, limit=100)
         msgs = list(resp.get("messages") or [])
@@ -108,5 +112,5 @@ def _read_history(client: WebClient, context: Any, channel: str, ts: str, thread
         return None
     msgs = sorted((m for m in msgs if float(m.get("ts", 0)) < float(ts)), key=lambda m: float(m["ts"]))
     conv = conversation_from_messages(msgs, bot_user_id=context.get("bot_user_id"), bot_id=context.get("bot_id"),
-                                      require_mention=not im)
+                                      require_mention=not im, casing=casing)
     return conv if conv.turns else None

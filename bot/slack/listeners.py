@@ -145,7 +145,7 @@ class FactdeskSlack:
         question = slack_question(event.get("text", ""), bot_user_id)
         reacted = self._reaction(client, "add", channel, ts)
         try:
-            conv = thread_history(client, context, channel, ts, thread_ts, im)
+            conv = thread_history(client, context, channel, ts, thread_ts, im, self.engine.recase)
             answer = self.engine.ask(question, conv)
             text, blocks = render_answer(answer)
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text, blocks=blocks,
