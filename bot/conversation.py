@@ -97,6 +97,8 @@ def person_answered(turn: Turn, asked_who: bool = True) -> str | None:
     return None
 
 
+# A regnal or generational numeral after a name ("Elizabeth II", "Charles III", "Benedict XVI").
+_REGNAL = re.compile(r"^(?=[IVXL])L?X{0,3}(?:IX|IV|V?I{0,3})$")
 # "A NASA spacecraft …": a run of capitalised words that starts a sentence may start with an article.
 _FUNCTION_START = re.compile(r"^(?:(?:A|An|The|In|On|At|Of|For|By|To|And|But)\s+)+")
 
@@ -111,11 +113,15 @@ def is_person(name: str) -> bool:
     "Green", "Baker", has an entry of its own and stays a person). A misread name ("Elon Musk")
     costs little: the follow-up then keeps the whole previous question, as when no subject is found.
     Without the dictionary every name may be one."""
-    words = [w for w in _FUNCTION_START.sub("", name).split() if w[:1].isupper()]
+    words = [w.rstrip(",;:").removesuffix("'s").removesuffix("’s") for w in _FUNCTION_START.sub("", name).split()
+             if w[:1].isupper()]
+    while len(words) > 1 and _REGNAL.match(words[-1].rstrip(".")):
+        words = words[:-1]  # "Charles III", "Malcolm X": the name is the words before the numeral
     if not words:
         return False
-    last = words[-1].rstrip(".'’").removesuffix("'s").removesuffix("’s")
-    if any(len(w) > 1 and w.isupper() for w in words) or country_forms(last):
+    last = words[-1].rstrip(".'’")
+    # An acronym is two or more capitals; an initial with its full stop ("George W. Bush") is not one.
+    if any(len(w.replace(".", "")) > 1 and w.isupper() for w in words) or country_forms(last):
         return False
     return not lexicon().ordinary_only(last[:1].upper() + last[1:])
 

@@ -135,3 +135,22 @@ def test_its_after_the_questions_own_subject_does_not_inherit():
     assert conv.resolve("How did the writers' guild describe its deal?") == "How did the writers' guild describe its deal?"
     assert conv.resolve("What is the size of its database?") == "What is the size of Megvii's database?"
     assert conv.resolve("Did the company raise its prices?") == "Did Megvii raise its prices?"
+
+
+def test_a_person_with_an_initial_or_a_regnal_numeral_is_a_person():
+    """"George W. Bush" and "Charles III" are people: an initial with its full stop is not an
+    acronym, and a numeral after a name is no part of the test. (Invented names and sentences.)"""
+    from bot.conversation import Conversation, is_person
+    from bot.names import lexicon
+
+    if not lexicon().loaded:
+        pytest.skip("the en_US dictionary (chunspell) is not installed")
+    for name in ("Samuel T. Okafor", "Queen Alvira II", "Pope Clement XVI", "Dana R. Whitcombe Jr."):
+        assert is_person(name), name
+    for name in ("U.S.", "NASA", "3M", "World War II", "Orvanta Foods"):
+        assert not is_person(name), name
+    conv = Conversation()
+    conv.add("Who chairs the Orvanta board?", _answered("The board is chaired by Samuel T. Okafor, a former banker."))
+    assert conv.resolve("When did he join?") == "When did Samuel T. Okafor join?"
+    conv.add("What did Queen Alvira II say at the opening?", _answered("She praised the builders."))
+    assert conv.resolve("How old is she?") == "How old is Queen Alvira II?"
