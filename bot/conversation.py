@@ -73,21 +73,24 @@ def subject_of(question: str) -> str | None:
     return sorted(names, key=question.find)[0]
 
 
-def person_answered(turn: Turn, asked_who: bool = True) -> str | None:
+def person_answered(turn: Turn, asked_who: bool = True, casing: Casing | None = None) -> str | None:
     """The person a "who" question was answered with: after "Who is Hawaii's governor?" answered
     by "Hawaii's governor, Josh Green, said …", a "he" means Josh Green, not Hawaii — the first run
     of two or more capitalised words in the answer's first quoted sentence that is not wholly a
     name the question gave and reads as a person's name (`is_person`: "Who was running the diving
     operation?" answered by "divers, working from the ship Seaway Eagle" names no person). None when
     the question named its person ("Who is Caroline Ellison?"), was not a "who" question (unless
-    `asked_who` is false: any question whose answer a "he" may point into), or was not answered."""
+    `asked_who` is false: any question whose answer a "he" may point into), or was not answered.
+    A question typed in lowercase gives its names through `casing` ("who did dana whitcombe hire"
+    answered "Dana Whitcombe hired Priya Sandhu": the person answered is Priya Sandhu)."""
     a = turn.answer
     if a is None or not a.answered or _WHO_NAMED.match(turn.standalone):
         return None
     if asked_who and not _WHO.match(turn.standalone):
         return None
     text = next((c.text for c in a.citations if c.field is None), "")
-    asked = {n.lower() for n in name_tokens(turn.standalone)}
+    asked = {n.lower() for n in name_tokens(turn.standalone)
+             or (name_tokens(casing(turn.standalone)) if casing else ())}
     for m in _NAME_RUN.finditer(text):
         run = _FUNCTION_START.sub("", m.group(0).rstrip("?.!,;:'’").removesuffix("'s").removesuffix("’s"))
         words = [w for w in run.split() if w[:1].isupper()]
@@ -170,12 +173,12 @@ class Conversation:
         if prev is None:
             return question
         named = _PERSON_PRONOUN.search(question)
-        person = person_answered(self.turns[-1]) if named else None
+        person = person_answered(self.turns[-1], casing=casing) if named else None
         subject = person or _subject(prev, casing)
         if named and subject is not None and subject != person and not is_person(subject):
             # "Is he keeping his job?" after a question about Whole Foods: "he" is a person the
             # answer named (its chief executive), not the company; failing one, keep the question.
-            person = person_answered(self.turns[-1], asked_who=False)
+            person = person_answered(self.turns[-1], asked_who=False, casing=casing)
             subject = person
         if subject is None:
             return f"{prev} {question}"

@@ -149,3 +149,22 @@ def test_a_name_typed_with_capitals_stays_the_subject_when_a_lowercase_word_is_r
     # Typed wholly in lowercase, the recased names are all there is: the first one is the subject.
     conv.add("how did orvanta fare in the zentrix outbreak", None)
     assert conv.resolve("did it recover a year later?", casing=casing) == "did Orvanta recover a year later?"
+
+
+def test_the_person_answered_is_not_the_one_a_lowercase_question_named():
+    """"who did dana whitcombe hire" answered "Dana Whitcombe hired Priya Sandhu …": a "she" after
+    it is Priya Sandhu, as when the question is typed with capitals. (Invented names.)"""
+    from bot.answer import Answer, Citation
+
+    needs_dictionary()
+    written = {"dana": "Dana", "whitcombe": "Whitcombe"}
+    casing = lambda text: recase(text, written.get)  # noqa: E731
+    text = "Dana Whitcombe hired Priya Sandhu as finance chief in May."
+    answer = Answer(question="q", answered=True, answer=text, citations=[
+        Citation(n=1, source="s", title="t", published="", url="", sentence=1, start=0, end=len(text), text=text,
+                 score=0.5)])
+    for asked, follow, want in [("Who did Dana Whitcombe hire?", "What does she earn?", "What does Priya Sandhu earn?"),
+                                ("who did dana whitcombe hire", "what does she earn", "what does Priya Sandhu earn")]:
+        conv = Conversation()
+        conv.add(asked, answer, asked)
+        assert conv.resolve(follow, casing=casing) == want, asked
