@@ -95,9 +95,15 @@ def person_answered(turn: Turn, asked_who: bool = True, casing: Casing | None = 
         run = _FUNCTION_START.sub("", m.group(0).rstrip("?.!,;:'’").removesuffix("'s").removesuffix("’s"))
         words = [w for w in run.split() if w[:1].isupper()]
         if len(words) >= 2 and not all(w.lower() in asked for w in words) \
-                and not any(w.lower() in _CALENDAR for w in words) and is_person(run):
+                and not any(w.lower() in _CALENDAR for w in words) and is_person(run) \
+                and not _AT_PLACE.match(m.group(0)) and not _PLACE_BEFORE.search(text, 0, m.start()):
             return run
     return None
+
+
+# "In Port Elsmere, Harrow Foods said …", "talks at Lake Orvel": a name after "in" or "at" is a place.
+_AT_PLACE = re.compile(r"(?:In|At|Near|Outside|Across|Throughout)\s")
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside|across|throughout)\s+(?:the\s+)?$", re.I)
 
 
 # A regnal or generational numeral after a name ("Elizabeth II", "Charles III", "Benedict XVI").

@@ -154,3 +154,20 @@ def test_a_person_with_an_initial_or_a_regnal_numeral_is_a_person():
     assert conv.resolve("When did he join?") == "When did Samuel T. Okafor join?"
     conv.add("What did Queen Alvira II say at the opening?", _answered("She praised the builders."))
     assert conv.resolve("How old is she?") == "How old is Queen Alvira II?"
+
+
+def test_a_place_the_answer_names_is_not_what_he_or_she_means():
+    """"In Port Elsmere, …" or "talks at Lake Orvel": a name after "in" or "at" is a place, so a
+    "she" after a question about a company is the chief executive the answer named, not the town.
+    (Invented names and sentences.)"""
+    from bot.conversation import Conversation
+    from bot.names import lexicon
+
+    if not lexicon().loaded:
+        pytest.skip("the en_US dictionary (chunspell) is not installed")
+    for text in ("In Port Elsmere, Harrow Foods said its chief executive, Dana Whitcombe, would stay.",
+                 "Talks held at Lake Orvel ended when Harrow Foods chief executive Dana Whitcombe agreed.",
+                 "Harrow Foods, based in Port Elsmere, said its chief executive, Dana Whitcombe, would stay."):
+        conv = Conversation()
+        conv.add("What will Harrow Foods pay for Brindle?", _answered(text))
+        assert conv.resolve("Is she staying on after the sale?") == "Is Dana Whitcombe staying on after the sale?", text
