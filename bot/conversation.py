@@ -106,6 +106,19 @@ _AT_PLACE = re.compile(r"(?:In|At|Near|Outside|Across|Throughout)\s")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside|across|throughout)\s+(?:the\s+)?$", re.I)
 
 
+def _given_and_surname(name: str) -> bool:
+    """Whether a name `is_person` turned down may still be a person: two capitalised words (an
+    initial aside), the first not a word the dictionary knows only in lowercase — "Kamala Harris",
+    "Liz Truss", "Steve Jobs", whose surnames are also words, have the shape of "Roslin Institute".
+    In that doubt a "he" is neither the name nor another person the answer named ("Kamala Harris
+    told a rally that Joe Biden …": not Joe Biden); the whole previous question is kept. "Whole
+    Foods", "Event Horizon Telescope" and "East Germany" are no such doubt."""
+    words = [w for w in _FUNCTION_START.sub("", name).split() if w[:1].isupper() and len(w.rstrip(".")) > 1]
+    if len(words) != 2 or any(w.isupper() or country_forms(w.rstrip(".'’")) for w in words):
+        return False
+    return not lexicon().ordinary_only(words[0])
+
+
 # A regnal or generational numeral after a name ("Elizabeth II", "Charles III", "Benedict XVI").
 _REGNAL = re.compile(r"^(?=[IVXL])L?X{0,3}(?:IX|IV|V?I{0,3})$")
 # "A NASA spacecraft …": a run of capitalised words that starts a sentence may start with an article.
@@ -184,7 +197,8 @@ class Conversation:
         if named and subject is not None and subject != person and not is_person(subject):
             # "Is he keeping his job?" after a question about Whole Foods: "he" is a person the
             # answer named (its chief executive), not the company; failing one, keep the question.
-            person = person_answered(self.turns[-1], asked_who=False, casing=casing)
+            person = None if _given_and_surname(subject) else person_answered(self.turns[-1], asked_who=False,
+                                                                             casing=casing)
             subject = person
         if subject is None:
             return f"{prev} {question}"

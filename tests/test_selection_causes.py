@@ -171,3 +171,27 @@ def test_a_place_the_answer_names_is_not_what_he_or_she_means():
         conv = Conversation()
         conv.add("What will Harrow Foods pay for Brindle?", _answered(text))
         assert conv.resolve("Is she staying on after the sale?") == "Is Dana Whitcombe staying on after the sale?", text
+
+
+def test_he_after_a_person_whose_surname_is_also_a_word_is_never_another_person():
+    """"Kamala Harris", "Liz Truss", "Steve Jobs": a surname that is also a word gives a person the
+    shape of "Roslin Institute", which `is_person` turns down. "She" must then not become another
+    person the answer named; the whole previous question is kept. (Invented names and sentences.)"""
+    from bot.conversation import Conversation
+    from bot.names import lexicon
+
+    if not lexicon().loaded:
+        pytest.skip("the en_US dictionary (chunspell) is not installed")
+    cases = [("What did Marta Kettle say in Ostrava?", "Marta Kettle told a rally in Ostrava that Pavel Novak had kept his word.",
+              "What did she promise next?"),
+             ("How did Nina Thimble describe the merger?", "Nina Thimble called it overdue, Dana Whitcombe recalled.",
+              "When did she leave?")]
+    for q, text, follow in cases:
+        conv = Conversation()
+        conv.add(q, _answered(text), q)
+        assert conv.resolve(follow) == f"{q} {follow}", q
+    # A company's name that cannot be a person's still leads to the person its answer named.
+    conv = Conversation()
+    conv.add("What will Harrow Foods pay?", _answered("Harrow Foods will pay $4 billion, its chief executive, "
+                                                      "Dana Whitcombe, said."))
+    assert conv.resolve("Is she staying on?") == "Is Dana Whitcombe staying on?"
