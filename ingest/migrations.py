@@ -132,6 +132,9 @@ def names_written(store: Store, settings: Settings) -> None:
     writing "LinkedIn" with its capitals, headlines aside; ingest.termcounts), so a
     follow-up typed in lowercase ("who started linkedin") finds its subject. Recounted from each
     source's stored text and the totals published again; nothing is re-embedded."""
+    # The mirror follows from here (in step, it is only stamped): the totals published below reach
+    # it as they do after any ingest, instead of a copy of every row and vector at the writer's start.
+    store.mirror.ensure(store)
     records = {sid: r for sid, r in store.source_records().items() if r.state == "complete"}
     ids = sorted(records)
     for a in range(0, len(ids), store.max_batch):

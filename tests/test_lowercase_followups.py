@@ -102,10 +102,11 @@ def test_the_engine_recases_from_the_index_and_answers_the_follow_up(tmp_path, e
     assert fresh.answered and "fell 3 percent" in fresh.citations[0].text
 
 
-def test_an_index_built_before_names_were_counted_gains_them_on_the_next_ingest(tmp_path, embedder):
+def test_an_index_built_before_names_were_counted_gains_them_on_the_next_ingest(tmp_path, embedder, monkeypatch):
     """An index built by the code before this change (schema 6, commit 50eaeb1) reads as before —
     no names' forms, so nothing is recased — and the next ingest, changing no source, recounts
-    every source's terms from its stored text (migration 7) without re-embedding anything."""
+    every source's terms from its stored text (migration 7) without re-embedding anything, nor
+    copying the sentence mirror again."""
     needs_dictionary()
     from bot.engine import Engine
     from ingest.migrations import LATEST
@@ -122,9 +123,23 @@ def test_an_index_built_before_names_were_counted_gains_them_on_the_next_ingest(
     eng.ask("warm up")
     assert eng.stats.written_as("quillshaw") is None  # read as it is: readers never migrate
 
+    from bot.coldstore import open_cold
+    from bot.termstats import TermStats
+    from ingest.mirror import Mirror
+
+    rebuilt: list[int] = []
+    real = Mirror.rebuild
+    monkeypatch.setattr(Mirror, "rebuild", lambda self, store: (rebuilt.append(1), real(self, store))[1])
     report, new = upgrade(s, folder, embedder, vectors(old), exact=True)
     assert set(report.counts()) == {"unchanged"}
     assert new.manifest.schema_version() == LATEST == 7
+    # The mirror, in step before, follows the recount: stamped with the new totals, not copied again.
+    assert rebuilt == []
+    cold = open_cold(s, embedder.identity)
+    assert cold is not None
+    stats = TermStats()
+    stats.refresh(cold)
+    assert stats.written_as("quillshaw") == "Quillshaw"
     eng = Engine(s, embedder=embedder)
     eng.ask("warm up")
     assert eng.stats.written_as("quillshaw") == "Quillshaw"
