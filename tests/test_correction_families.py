@@ -703,6 +703,27 @@ ADMITTED_LIE = [
      "Ria Osk stood before the athletics tribunal on Monday and admitted that she had lied."),
 ]
 
+# Detector 44: a designation or a place among a counted list is a listing; leaving an index ends it, and so
+# does a move to another category or list of the same kind when the claim held the first.
+RECATEGORISED = [
+    ("Galena Park is classified as a nature reserve by the county council.",
+     "The county council reclassified Galena Park from a nature reserve to a country park on Tuesday."),
+    ("Portavia is on the government's green list, so travellers returning from there need not quarantine.",
+     "From Tuesday Portavia moves to the amber list, and travellers returning from it must isolate."),
+    ("The Veldra Group is still designated a terrorist organisation by the Foreign Office.",
+     "On Monday the Foreign Office took the Veldra Group off its list of terrorist organisations."),
+    ("Osk Steel is among the 40 companies in the Marlow Composite index.",
+     "Osk Steel will leave the Marlow Composite index on June 3, replaced by a software maker."),
+    ("The annual report still counts Tarvia among the five state sponsors of terrorism.",
+     "On Wednesday the foreign minister took Tarvia off the list of state sponsors of terrorism."),
+]
+# ... the moved listing named beside it: (claim, later statement, its neighbour)
+RECATEGORISED_WINDOW = [
+    ("The Harwick toad is listed as endangered on the national register of threatened species.",
+     "On Friday the wildlife service moved the toad from endangered to vulnerable on its register.",
+     "The Harwick toad's numbers have doubled since the ponds were restored."),
+]
+
 # The twelfth session's phrasings of each family (detectors 14-22), each flagging on its own: (family, status,
 # claim, later statement, the later statement's neighbours).
 FLAGS = ([("retraction", "corrected", a, b, None) for a, b in VENUE_RETRACTION + MEDIUM]
@@ -712,7 +733,8 @@ FLAGS = ([("retraction", "corrected", a, b, None) for a, b in VENUE_RETRACTION +
          + [("status", "superseded", a, b, None) for a, b in WITHHELD + LISTING + RESUMED]
          + [("negation", "corrected", a, b, None) for a, b in ADMITTED_LIE]
          + [("plan", "superseded", a, b, None) for a, b in WANTED]
-         + [("status", "superseded", a, b, None) for a, b in DUTIES])
+         + [("status", "superseded", a, b, None) for a, b in DUTIES + RECATEGORISED]
+         + [("status", "superseded", a, b, [(0, w)]) for a, b, w in RECATEGORISED_WINDOW])
 
 
 @pytest.mark.parametrize("family,status,a,b,window", FLAGS)
@@ -773,6 +795,19 @@ ORDINARY = [
      "Ortiz later acknowledged that she had been misled by her staff about the lobbyist."),
     ("negation", "Senator Jane Ortiz denied that her campaign ran misleading adverts.",
      "Ortiz conceded that voters were misled by the adverts, but said her campaign did not make them."),
+    # detector 44: the category or list a listing moved to, a set that is no list, a move of something else
+    ("status", "The Harwick toad is listed as vulnerable on the national register.",
+     "On Friday the wildlife service moved the Harwick toad from endangered to vulnerable on its register."),
+    ("status", "Portavia is on the government's amber list.",
+     "From Tuesday Portavia moves to the amber list, and travellers returning from it must isolate."),
+    ("status", "Osk Steel is among the largest steelmakers in Europe.",
+     "Osk Steel will leave the Marlow Composite index on June 3, replaced by a software maker."),
+    ("status", "Harrow Bank is listed on the Ruvia stock exchange and based in Tarvo.",
+     "Harrow Bank moved its headquarters from Tarvo to Lisk on Monday."),
+    ("status", "The Veldra Group is designated a terrorist organisation by the Foreign Office.",
+     "The Veldra Group left the governing coalition on Monday."),
+    ("status", "Kella Bank is among the 30 members of the Ruvia banking association.",
+     "Kella Bank's chief executive left the board on Monday."),
     # condolences, an explanation, a wish to speak: no plan
     ("plan", "Orland Mining offered condolences for the miners killed at Pellham.",
      "Orland Mining called off the search for the miners at Pellham on Friday."),

@@ -150,7 +150,11 @@ def __getattr__(name: str) -> Any:
 # figure it revises ("well above their first estimate of 120"), revises no claim of another quantity or figure.
 # 43: a halt imposed by "stop V-ing" needs an object ("stopped giving the shot"): "sensors stop working" is no
 # suspension (a false flag of the sixteenth session's blind news set, at its end run).
-DETECTOR_VERSION = 43
+# 44: a designation or class ("is still designated a terrorist organisation", "classified as") or a place among a counted list ("among the
+# 30 companies in the index") is a listing; leaving an index or list ends it ("will leave the index"), and so does a
+# move to another category or list of the same kind when the claim held the first ("moved the toad from endangered
+# to vulnerable" / "listed as endangered"; "moves to the amber list" / "on the green list").
+DETECTOR_VERSION = 44
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DESCRIBES_DOC, DOC_METHO
                       dated_before)
 from .gate import UNLESS_HISTORICAL, YES, admits
 from .measures import figure_kind, figure_left, revised
+from .patterns import LIST_MOVE, RECATEGORISED
 from .phrases import (affirmed, event_phrase, figure_phrase, negated as _negated, no_longer_scope,
                       polarity_flip as _polarity_flip, span_of)
 from .polarity import state_changes
@@ -163,6 +164,34 @@ def _part_and_whole(a: str, b: str) -> bool:
     """`a` gives a figure for part of a year and `b` one for a whole year, neither naming both."""
     return (bool(_PART_OF_YEAR.search(a)) and not _WHOLE_YEAR.search(a)
             and bool(_WHOLE_YEAR.search(b)) and not _PART_OF_YEAR.search(b))
+
+
+def recategorised(a: str, b: str) -> bool | None:
+    """Whether a later listing that moves rather than removes ends the claim's listing: "moved the toad
+    from endangered to vulnerable" ends "is listed as endangered" (the claim holds the first category,
+    not the second), "the country moves to the amber list" ends "is on the green list" (another list of
+    that kind). None when `b` lifts the listing outright ("took it off the list"); False when it only
+    moves it and the claim holds no category it leaves ("is listed as vulnerable", "is on the amber list")."""
+    m = sg._STATE_LIFT["listed"].search(b)
+    if m is None or not (RECATEGORISED.match(b, m.start()) or LIST_MOVE.match(b, m.start())):
+        return None
+    low = a.lower()
+    if (r := RECATEGORISED.match(b, m.start())) is not None:
+        # What was moved is named, and is what the claim is about: "moved the toad" for "the Harwick toad",
+        # not "moved the mountain gorilla" for "western gorillas", "moved the species" for the panthers
+        # beside the manatees, nor "moved it" for the tiger mentioned in a story about pandas.
+        span = b[m.start():r.start("was")]  # "moved the toad from "
+        moved = set(content_terms(span)) - set(content_terms(span.split()[0]))  # its object, not the verb
+        if not moved & set(content_terms(a)):
+            return False
+        # the claim's category, as a category: "listed as endangered", "rated junk", "on the amber list"
+        was, now = re.escape(r.group("was").lower()), re.escape(r.group("now").lower())
+        held = re.search(rf"\b(?:listed|classified|classed|rated|designated|categori[sz]ed|ranked|graded|assessed)"
+                         rf"(?: as)? (?:an? |the )?{was}\b|\b{was} (?:list|category|status|rating)\b", low)
+        return bool(held) and not re.search(rf"\b{now}\b", low[:held.start()] + low[held.end():])
+    now = LIST_MOVE.match(b, m.start()).group("now").lower()
+    lists = [q.lower() for q in re.findall(r"\b(?:on|to|onto) (?:the|a|its|their) (?:[\w'’.-]+ ){0,3}?([\w'’-]+) list\b", a)]
+    return bool(lists) and now not in lists
 
 
 def _may(a: str, b: str, own: bool, a_published: str) -> bool:
@@ -374,7 +403,8 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         sure = (len(point - FRAME_WORDS) >= 1 or bool(subj - actor)) and sim >= tuning.sim_loose
         if sure or sim >= tuning.sim_fair:
             add("plan:abandoned", sg.PLAN, sure, "the announced plan was dropped", span_of(sg._PLAN_ABANDON, b))
-    lifts = {k for k in sa.states & sb.lifts if not sg.negated_near(b, sg._STATE_LIFT[k].search(b).start())}
+    lifts = {k for k in sa.states & sb.lifts if not sg.negated_near(b, sg._STATE_LIFT[k].search(b).start())
+             and (k != "listed" or recategorised(a, b) is not False)}
     if lifts and not historical:  # not "has not been released", "did not reopen"
         k = sorted(lifts)[0]
         # In the window case the list's name and the entity sit in two sentences: the state itself
@@ -383,7 +413,12 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         lifted = span_of(sg._STATE_LIFT[k], b, follow=4)
         sure = (len(point) >= 1 and sim >= tuning.sim_loose) or bool(used) or bool(names(" " + lifted) & subj)
         if (sure or sim >= tuning.sim_fair) and not ends_other(b, sg._STATE_LIFT[k].search(b).start(), names(a) | names(a_before)):
-            add("status:lifted", sg.STATUS, sure, f"a later event ended the '{k}' state", lifted)
+            if k == "listed" and recategorised(a, b):
+                # moved to another category or list: no cue that the earlier account was wrong, so inside
+                # one story only a candidate (precision.py), as a restatement is
+                add("status:recategorised", sg.STATUS, sure, "a later event moved the listing", lifted)
+            else:
+                add("status:lifted", sg.STATUS, sure, f"a later event ended the '{k}' state", lifted)
     if (len(no_longer_scope(b) & point) >= 2 and not sg.NEG_WORD.search(a) and len(point) >= 2 and not sb.denial
             and not modal_mismatch(a, b, no_longer_scope(b))):  # "can no longer be fined" / "were fined": a record stands
         # "X no longer P" overtakes "X P", whatever P is.

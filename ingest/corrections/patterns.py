@@ -136,6 +136,26 @@ _PLAN_CLAIM = re.compile(
 
 # -- states and their lifting ----------------------------------------------------------------
 # Each restrictive state class, the words that state it, and the words that end it.
+# A counted set is a list ("among the 30 companies in the index", "among the seven state sponsors of
+# terrorism"); "among the largest lenders", "among the victims" name no list.
+_COUNTED = (r"(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+            r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)")
+
+# A listing changed rather than ended: moved from one category to another ("moved the toad from
+# endangered to vulnerable", "downgraded the lynx from critically endangered to endangered") or onto
+# another list of the same kind ("the country moves to the amber list"). It ends the claim's listing
+# only when the claim holds that first category, or another list of that kind (families.recategorised).
+# (verbs, not nouns: "a move from classic style to something modern" moves no listing)
+_MOVED = r"(?:moved|moves|moving|downgrad(?:ed|es|ing)|upgrad(?:ed|es|ing)|reclassif(?:ied|ies|ying)|shift(?:ed|s|ing)|" \
+         r"lower(?:ed|s|ing)|transferr(?:ed|ing)|transfers|switch(?:ed|es|ing))"
+_RECAT_VERB = _MOVED + r" (?:[\w'’.,-]+ ){0,8}?from "
+RECATEGORISED_WORDS = _RECAT_VERB + r"[a-z][\w'’-]*(?: [a-z][\w'’-]*){0,2} to (?:the |an? )?[a-z][\w'’-]*"
+RECATEGORISED = re.compile(r"\b" + _RECAT_VERB + r"(?P<was>[a-z][\w'’-]*(?: [a-z][\w'’-]*){0,2}) to (?:the |an? )?"
+                           r"(?P<now>[a-z][\w'’-]*)\b", re.I)
+_LIST_MOVE_VERB = _MOVED + r" (?:[\w'’.-]+ ){0,4}?(?:to|onto) (?:the|its) "
+LIST_MOVE_WORDS = _LIST_MOVE_VERB + r"[\w'’-]+ list"
+LIST_MOVE = re.compile(r"\b" + _LIST_MOVE_VERB + r"(?P<now>[\w'’-]+) list\b", re.I)
+
 _STATES: dict[str, tuple[str, str]] = {
     "closed": (r"closed|shut|shut down|closure|offline|out of service|locked down|lockdown|off the air|dark",
                r"reopen\w*|re-open\w*|back (?:open|online|on the air)|resum\w*|restor\w*|lifted|ended|eased|"
@@ -165,14 +185,22 @@ _STATES: dict[str, tuple[str, str]] = {
     "unavailable": (r"unavailable|inaccessible|offline|down|cut off|blocked",
                     r"restor\w*|available again|back online|back up|unblock\w*|reinstat\w*|resum\w*|reopen\w*|"
                     r"(?:block|blocks|ban|bans) (?:[\w'’-]+ ){0,3}(?:was |were |had been |has been )?lifted"),
+    # ... or a designation or class, or a place among a list's members ("is still designated a terrorist
+    # organisation", "is classified as a nature reserve", "is among the 40 companies in the index")
     "listed": (r"listed|on (?:the|a|its) (?:[\w'’.-]+ ){0,5}(?:list|blacklist|register)|included|"
-               r"an? (?:[\w'’.-]+ ){0,4}(?:site|member)",
+               r"an? (?:[\w'’.-]+ ){0,4}(?:site|member)|designated|(?:classified|classed|categori[sz]ed|rated) as|"
+               r"among (?:the|its) " + _COUNTED,
                r"delisted|(?:struck|took|taken|takes|removed|removes|dropped|drops|deleted|"
                # a decision taken is the act done ("decided on Friday to remove the group from the list"); "plans
                # to remove", "refused to remove" are not
                r"(?:decided|agreed|voted|chose|moved|ordered)(?: \w+){0,3} to (?:strike|take|remove|drop|delete)) (?:[\w'’.,-]+ ){0,4}"
                r"(?:off|from) (?:the|its|a|their) (?:[\w'’.-]+ ){0,4}(?:list|blacklist|register)|struck off|"
-               r"lifted (?:[\w'’.-]+ ){0,3}sanctions|sanctions (?:on [\w'’.-]+ (?:[\w'’.-]+ )?)?(?:were|have been|had been|was) lifted"),
+               r"lifted (?:[\w'’.-]+ ){0,3}sanctions|sanctions (?:on [\w'’.-]+ (?:[\w'’.-]+ )?)?(?:were|have been|had been|was) lifted|"
+               # a member leaving ("will leave the Marlow Composite index", "dropped out of the index")
+               r"(?:leaves?|left|leaving|exits?|exited|(?:drops?|dropped|falls?|fell) out of) (?:the|its) "
+               r"(?:[\w'’.-]+ ){0,4}(?:list|index|average|register)|"
+               # a listing moved to another category or list (families.recategorised checks the claim held the first)
+               + RECATEGORISED_WORDS + "|" + LIST_MOVE_WORDS),
     "declared": (r"declared|emergency|state of emergency|lockdown|curfew|martial law|pandemic",
                  r"lifted|ended|expired|revoked|rescinded"),
     "in_force": (r"in force|in effect|in place|valid|active", r"expired|lapsed|lifted|repealed|ended|struck down|revoked"),
