@@ -808,6 +808,10 @@ ORDINARY = [
      "The Veldra Group left the governing coalition on Monday."),
     ("status", "Kella Bank is among the 30 members of the Ruvia banking association.",
      "Kella Bank's chief executive left the board on Monday."),
+    ("status", "Tarvia is on the Harlow task force's grey list of jurisdictions under increased monitoring.",
+     "Tarvia's treasury said it was disappointed and would work to exit the grey list quickly."),
+    ("status", "Gap is listed on the New York Stock Exchange.",
+     "Gap said the change marks a move from classic American style to something modern."),
     # condolences, an explanation, a wish to speak: no plan
     ("plan", "Orland Mining offered condolences for the miners killed at Pellham.",
      "Orland Mining called off the search for the miners at Pellham on Friday."),

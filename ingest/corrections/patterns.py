@@ -197,7 +197,8 @@ _STATES: dict[str, tuple[str, str]] = {
                r"(?:off|from) (?:the|its|a|their) (?:[\w'’.-]+ ){0,4}(?:list|blacklist|register)|struck off|"
                r"lifted (?:[\w'’.-]+ ){0,3}sanctions|sanctions (?:on [\w'’.-]+ (?:[\w'’.-]+ )?)?(?:were|have been|had been|was) lifted|"
                # a member leaving ("will leave the Marlow Composite index", "dropped out of the index")
-               r"(?:leaves?|left|leaving|exits?|exited|(?:drops?|dropped|falls?|fell) out of) (?:the|its) "
+               # (not a wish: "would work to exit the list quickly")
+               r"(?<!to )(?:leaves?|left|leaving|exits?|exited|(?:drops?|dropped|falls?|fell) out of) (?:the|its) "
                r"(?:[\w'’.-]+ ){0,4}(?:list|index|average|register)|"
                # a listing moved to another category or list (families.recategorised checks the claim held the first)
                + RECATEGORISED_WORDS + "|" + LIST_MOVE_WORDS),
