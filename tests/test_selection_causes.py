@@ -73,8 +73,6 @@ def _answered(text: str):
 
 
 def test_he_after_a_question_asking_for_a_person_is_the_person_answered():
-    from bot.conversation import Conversation
-
     cases = [
         ("Who is Hawaii's governor?", "Hawaii's governor, Josh Green, said the toll would climb.",
          "How did he describe the fire?", "How did Josh Green describe the fire?"),
@@ -87,17 +85,24 @@ def test_he_after_a_question_asking_for_a_person_is_the_person_answered():
         ("What was missing from Monday's draft?", "A draft released on Monday left out fossil fuels.",
          "Who was upset by it?", "What was missing from Monday's draft? Who was upset by it?"),
     ]
+    _assert_resolves(cases)
+
+
+def _assert_resolves(cases: list[tuple[str, str, str, str]]) -> None:
+    """Each (question, its answer's sentence, follow-up, the follow-up as it should stand alone)."""
+    from bot.conversation import Conversation
+
     for q, text, follow, want in cases:
         conv = Conversation()
         conv.add(q, _answered(text), q)
-        assert conv.resolve(follow) == want
+        assert conv.resolve(follow) == want, follow
 
 
 def test_he_or_she_is_a_person_not_the_company_or_thing_the_question_named():
     """"He" and "she" point to people: after a question about a company, a trophy or a telescope
     they mean the person the answer named, and failing one the whole previous question is kept.
     (Invented names and sentences.)"""
-    from bot.conversation import Conversation, is_person
+    from bot.conversation import is_person
     from bot.names import lexicon
 
     if not lexicon().loaded:
@@ -121,10 +126,7 @@ def test_he_or_she_is_a_person_not_the_company_or_thing_the_question_named():
         ("Who found the comet?", "A NASA spacecraft photographed the comet in March.",
          "How old was he then?", "Who found the comet? How old was he then?"),
     ]
-    for q, text, follow, want in cases:
-        conv = Conversation()
-        conv.add(q, _answered(text), q)
-        assert conv.resolve(follow) == want, follow
+    _assert_resolves(cases)
 
 
 def test_its_after_the_questions_own_subject_does_not_inherit():
