@@ -325,6 +325,30 @@ def test_a_thread_without_our_answers_has_no_turns():
     assert conv.turns == []
 
 
+def test_a_thread_turn_keeps_the_answers_first_sentence_for_a_later_he():
+    """An answer posted in a thread carries its first quoted sentence in its metadata, so a "he"
+    asked later in the thread means the person it named, as in the terminal chat. (Invented names.)"""
+    from bot.answer import Answer, Citation
+    from bot.slack_blocks import META_EVENT, answer_payload
+
+    text = "Harlow's governor, Dana Whitcombe, said the toll would climb."
+    cit = Citation(n=1, source="s1", title="t", published="", url="", sentence=3, start=0, end=len(text), text=text,
+                   score=0.5)
+    ans = Answer(question="Who is Harlow's governor?", answered=True, answer=text, citations=[cit],
+                 standalone="Who is Harlow's governor?")
+    msgs = [{"type": "message", "user": "U1", "text": f"<@{BOT_USER_ID}> Who is Harlow's governor?", "ts": "1.0"},
+            {"type": "message", "bot_id": BOT_ID, "text": text, "ts": "2.0",
+             "metadata": {"event_type": META_EVENT, "event_payload": answer_payload(ans)}}]
+    conv = conversation_from_messages(msgs, bot_user_id=BOT_USER_ID, bot_id=BOT_ID, require_mention=True)
+    assert conv.resolve("How did she describe the fire?") == "How did Dana Whitcombe describe the fire?"
+    # an answer posted before the sentence was kept: "she" is the previous question's subject, as before
+    old = {**answer_payload(ans)}
+    old.pop("lead")
+    msgs[1]["metadata"]["event_payload"] = old
+    conv = conversation_from_messages(msgs, bot_user_id=BOT_USER_ID, bot_id=BOT_ID, require_mention=True)
+    assert "Dana Whitcombe" not in conv.resolve("How did she describe the fire?")
+
+
 def test_factdesk_slack_refuses_to_start_without_tokens(capsys):
     from bot.cli import main
 

@@ -41,9 +41,12 @@ def slack_question(text: str, bot_user_id: str | None) -> str:
 
 
 def _stub_answer(p: dict[str, Any], question: str) -> Answer:
-    """Enough of an earlier Answer for the engine's follow-up logic (which sources it cited)."""
+    """Enough of an earlier Answer for the engine's follow-up logic: which sources it cited, and its
+    first quoted sentence (`lead`, where a later "he" finds the person it named; empty in answers
+    posted before it was kept)."""
+    lead = str(p.get("lead") or "")
     cits = [Citation(n=i, source=str(s), title="", published="", url="", sentence=None, start=None, end=None,
-                     text="", score=0.0) for i, s in enumerate(p.get("sources") or [], 1)]
+                     text=lead if i == 1 else "", score=0.0) for i, s in enumerate(p.get("sources") or [], 1)]
     return Answer(question=question, answered=bool(p.get("answered")), answer="", citations=cits,
                   standalone=str(p.get("standalone") or question))
 
