@@ -110,6 +110,12 @@ class Answer:
     checks: DraftChecks | None = None  # set when an LLM was asked to compose this answer
 
     @property
+    def first_quote(self) -> str:
+        """The first sentence quoted from a source (not source metadata such as a byline): where a
+        later "he" finds the person the answer named (`bot.conversation.person_answered`)."""
+        return next((c.text for c in self.citations if c.field is None), "")
+
+    @property
     def flagged(self) -> list[Citation]:
         return [c for c in self.citations if c.correction]
 

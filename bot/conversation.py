@@ -88,7 +88,7 @@ def person_answered(turn: Turn, asked_who: bool = True, casing: Casing | None = 
         return None
     if asked_who and not _WHO.match(turn.standalone):
         return None
-    text = next((c.text for c in a.citations if c.field is None), "")
+    text = a.first_quote
     asked = {n.lower() for n in name_tokens(turn.standalone)
              or (name_tokens(casing(turn.standalone)) if casing else ())}
     for m in _NAME_RUN.finditer(text):
@@ -113,7 +113,7 @@ def _given_and_surname(name: str) -> bool:
     In that doubt a "he" is neither the name nor another person the answer named ("Kamala Harris
     told a rally that Joe Biden …": not Joe Biden); the whole previous question is kept. "Whole
     Foods", "Event Horizon Telescope" and "East Germany" are no such doubt."""
-    words = [w for w in _FUNCTION_START.sub("", name).split() if w[:1].isupper() and len(w.rstrip(".")) > 1]
+    words = [w for w in _name_words(name) if len(w.rstrip(".")) > 1]
     if len(words) != 2 or any(w.isupper() or country_forms(w.rstrip(".'’")) for w in words):
         return False
     return not lexicon().ordinary_only(words[0])
@@ -123,6 +123,11 @@ def _given_and_surname(name: str) -> bool:
 _REGNAL = re.compile(r"^(?=[IVXL])L?X{0,3}(?:IX|IV|V?I{0,3})$")
 # "A NASA spacecraft …": a run of capitalised words that starts a sentence may start with an article.
 _FUNCTION_START = re.compile(r"^(?:(?:A|An|The|In|On|At|Of|For|By|To|And|But)\s+)+")
+
+
+def _name_words(name: str) -> list[str]:
+    """A name's capitalised words, without the article or preposition a sentence may open it with."""
+    return [w for w in _FUNCTION_START.sub("", name).split() if w[:1].isupper()]
 
 
 def is_person(name: str) -> bool:
@@ -135,8 +140,7 @@ def is_person(name: str) -> bool:
     "Green", "Baker", has an entry of its own and stays a person). A misread name ("Elon Musk")
     costs little: the follow-up then keeps the whole previous question, as when no subject is found.
     Without the dictionary every name may be one."""
-    words = [w.rstrip(",;:").removesuffix("'s").removesuffix("’s") for w in _FUNCTION_START.sub("", name).split()
-             if w[:1].isupper()]
+    words = [w.rstrip(",;:").removesuffix("'s").removesuffix("’s") for w in _name_words(name)]
     while len(words) > 1 and _REGNAL.match(words[-1].rstrip(".")):
         words = words[:-1]  # "Charles III", "Malcolm X": the name is the words before the numeral
     if not words:

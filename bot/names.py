@@ -318,10 +318,6 @@ def _country_pattern(tok: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w.])(?:" + "|".join(pats) + r")(?!\w)")
 
 
-__all__ = ["Lexicon", "spelled_out", "NAME", "ORDINARY", "UNKNOWN", "absent_spans", "fold", "initials_in", "number_of",
-           "unaccented_in", "lexicon", "lowercase_names", "name_spans", "variants"]
-
-
 _TYPED_WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -347,3 +343,7 @@ def recase(text: str, written_as: Callable[[str], str | None]) -> str:
         return form if lex.loaded and lex.kind(w) != ORDINARY else w
 
     return _TYPED_WORD.sub(one, text)
+
+
+__all__ = ["Lexicon", "spelled_out", "NAME", "ORDINARY", "UNKNOWN", "absent_spans", "fold", "initials_in", "number_of",
+           "unaccented_in", "lexicon", "lowercase_names", "name_spans", "recase", "variants"]

@@ -178,10 +178,9 @@ def answer_payload(answer: Answer) -> dict[str, Any]:
     """What a later turn in the thread needs from this one (message metadata): also the first quoted
     sentence (`lead`), in which a later "he" or "she" finds the person the answer named
     (`bot.conversation.person_answered`) — without it a thread replayed from Slack never could."""
-    lead = next((c.text for c in answer.citations if c.field is None), "")
     return {"question": answer.question[:500], "standalone": (answer.standalone or answer.question)[:1000],
             "answered": answer.answered, "sources": list(dict.fromkeys(c.source for c in answer.citations)),
-            "lead": lead[:600]}
+            "lead": answer.first_quote[:600]}
 
 
 def vote_value(answer: Answer) -> str:

@@ -41,10 +41,7 @@ def term_counts(store: Store, settings: Settings) -> None:
     existed lack them; the pipeline used to backfill them on every run.)"""
     records = {sid: r for sid, r in store.source_records().items() if r.state == "complete"}
     missing = sorted(set(records) - store.with_term_counts(sorted(records)))
-    for a in range(0, len(missing), store.max_batch):
-        got = store.get_sources(missing[a:a + store.max_batch])
-        store.terms.write_texts([(sid, r.sha256, r.sentences, r.text)
-                                 for sid, r in got.items()])
+    _count_terms(store, missing)
     if missing or (store.term_totals() or ("",))[0] != store.generation():
         store.publish_generation()
 
@@ -135,13 +132,17 @@ def names_written(store: Store, settings: Settings) -> None:
     # The mirror follows from here (in step, it is only stamped): the totals published below reach
     # it as they do after any ingest, instead of a copy of every row and vector at the writer's start.
     store.mirror.ensure(store)
-    records = {sid: r for sid, r in store.source_records().items() if r.state == "complete"}
-    ids = sorted(records)
-    for a in range(0, len(ids), store.max_batch):
-        got = store.get_sources(ids[a:a + store.max_batch])
-        store.terms.write_texts([(sid, r.sha256, r.sentences, r.text) for sid, r in got.items()])
+    ids = sorted(sid for sid, r in store.source_records().items() if r.state == "complete")
+    _count_terms(store, ids)
     if ids:
         store.publish_generation()
+
+
+def _count_terms(store: Store, source_ids: list[str]) -> None:
+    """Write these sources' term counts from their stored text, a batch of sources at a time."""
+    for a in range(0, len(source_ids), store.max_batch):
+        got = store.get_sources(source_ids[a:a + store.max_batch])
+        store.terms.write_texts([(sid, r.sha256, r.sentences, r.text) for sid, r in got.items()])
 
 
 MIGRATIONS: list[Callable[[Store, Settings], object]] = [term_counts, sources_list, relink_all, link_sources,

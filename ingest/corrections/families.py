@@ -173,10 +173,11 @@ def recategorised(a: str, b: str) -> bool | None:
     that kind). None when `b` lifts the listing outright ("took it off the list"); False when it only
     moves it and the claim holds no category it leaves ("is listed as vulnerable", "is on the amber list")."""
     m = sg._STATE_LIFT["listed"].search(b)
-    if m is None or not (RECATEGORISED.match(b, m.start()) or LIST_MOVE.match(b, m.start())):
+    r = RECATEGORISED.match(b, m.start()) if m else None
+    if m is None or not (r or LIST_MOVE.match(b, m.start())):
         return None
     low = a.lower()
-    if (r := RECATEGORISED.match(b, m.start())) is not None:
+    if r is not None:
         # What was moved is named, and is what the claim is about: "moved the toad" for "the Harwick toad",
         # not "moved the mountain gorilla" for "western gorillas", "moved the species" for the panthers
         # beside the manatees, nor "moved it" for the tiger mentioned in a story about pandas.
@@ -403,8 +404,9 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         sure = (len(point - FRAME_WORDS) >= 1 or bool(subj - actor)) and sim >= tuning.sim_loose
         if sure or sim >= tuning.sim_fair:
             add("plan:abandoned", sg.PLAN, sure, "the announced plan was dropped", span_of(sg._PLAN_ABANDON, b))
+    relisted = recategorised(a, b) if "listed" in sa.states & sb.lifts else None
     lifts = {k for k in sa.states & sb.lifts if not sg.negated_near(b, sg._STATE_LIFT[k].search(b).start())
-             and (k != "listed" or recategorised(a, b) is not False)}
+             and (k != "listed" or relisted is not False)}
     if lifts and not historical:  # not "has not been released", "did not reopen"
         k = sorted(lifts)[0]
         # In the window case the list's name and the entity sit in two sentences: the state itself
@@ -413,7 +415,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         lifted = span_of(sg._STATE_LIFT[k], b, follow=4)
         sure = (len(point) >= 1 and sim >= tuning.sim_loose) or bool(used) or bool(names(" " + lifted) & subj)
         if (sure or sim >= tuning.sim_fair) and not ends_other(b, sg._STATE_LIFT[k].search(b).start(), names(a) | names(a_before)):
-            if k == "listed" and recategorised(a, b):
+            if k == "listed" and relisted:
                 # moved to another category or list: no cue that the earlier account was wrong, so inside
                 # one story only a candidate (precision.py), as a restatement is
                 add("status:recategorised", sg.STATUS, sure, "a later event moved the listing", lifted)
