@@ -65,20 +65,57 @@ def with_quote_ends(pool: Sequence[StoredSentence], neighbours: Neighbours, spea
 _PRONOUN = re.compile(r"\b(?:He|She|he|she)\b")  # the sentence's first "he"/"she": "…," he said.
 
 
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                "october", "november", "december")
+_MONTH_WORD = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+# A date as a question writes it: "April 23, 2013", "23 April 2013", "September 11", "August 2017",
+# "in July". "May" counts as a month only beside a day or a year ("Theresa May", "may I ask").
+_DATE = re.compile(rf"(?:\b(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?)?\b(?P<m>{_MONTH_WORD})\b"
+                   rf"(?:\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)?(?:,?\s+(?P<y>(?:19|20)\d\d)\b)?", re.IGNORECASE)
+
+
+def _dates(question: str, months: frozenset[str]) -> tuple[set[str], set[str]]:
+    """The question's date words that name a time, not a thing: (months the sources' dates cover,
+    day numbers written beside a month). A month is covered when a source is dated in it or in the
+    month after (a story reports the last days of the month before); with a year beside it, in
+    that year. A day is never looked up: news copy dates events by weekday ("on Tuesday")."""
+    covered: set[str] = set()
+    days: set[str] = set()
+    for m in _DATE.finditer(question):
+        word, day, year = m.group("m"), m.group("d1") or m.group("d2"), m.group("y")
+        if word.lower() == "may" and not (day or year) or not word[0].isupper():
+            continue
+        if day:
+            days.add(day)
+        n = _MONTH_NAMES.index(word.lower()) + 1
+        after = n % 12 + 1
+        for ym in months:
+            y, mo = int(ym[:4]), int(ym[5:7])
+            if (mo == n and (year is None or y == int(year))) or \
+                    (mo == after and (year is None or y == int(year) + (n == 12))):
+                covered.add(word)
+                break
+    return covered, days
+
+
 def absent_names(question: str, stats: TermStats, texts: Sequence[str] = ()) -> list[str]:
     """Rule 1: names in the question that no indexed sentence holds (abbreviations and nationality
     adjectives may be spelled out in `texts`, the candidate sentences) — capitalised ones, and those
     a reader typed in lowercase that an English dictionary does not call ordinary words; failing
     those, a full name ("sonia gandhi") whose words no candidate holds together (bot/names.py). A
-    year is held by a source dated to it (`TermStats.years`)."""
+    year is held by a source dated to it (`TermStats.years`), a month likewise (`_dates`), and the
+    day of a written date is a time, not a name."""
     def held(tok: str) -> bool:
         terms = content_terms(tok)
         return not terms or all(stats.df(t) > 0 for t in terms)
 
+    dated, days = _dates(question, stats.months())
+
     def absent(tok: str) -> bool:
         num = number_of(tok)  # "100m": "100 metres"
         return (not held(tok) and not (num and held(num)) and not spelled_out(tok, texts)
-                and not initials_in(tok, texts) and not unaccented_in(tok, texts) and tok not in stats.years())
+                and not initials_in(tok, texts) and not unaccented_in(tok, texts) and tok not in stats.years()
+                and tok not in dated and tok not in days)
 
     out = [tok for tok in dict.fromkeys(name_tokens(question)) if absent(tok)] + lowercase_names(question, absent)
     return out or absent_spans(question, texts)

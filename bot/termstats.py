@@ -27,6 +27,7 @@ class TermStats:
         self._records: dict[str, SourceRecord] | None = None
         self._titles: dict[str, str] | None = None
         self._years: frozenset[str] | None = None
+        self._months: frozenset[str] | None = None
         self._store: Store | None = None
 
     @property
@@ -44,6 +45,15 @@ class TermStats:
             self._years = frozenset(r.published[:4] for r in self.records.values() if r.published[:4].isdigit())
         return self._years
 
+    def months(self) -> frozenset[str]:
+        """The months sources are dated to ("2015-12" for a source published 2015-12-17), once per
+        generation: a question dating its story ("in August 2017", "on April 23") names a time the
+        sources cover even when no sentence writes the month out (news copy says "on Tuesday")."""
+        if self._months is None:
+            self._months = frozenset(r.published[:7] for r in self.records.values()
+                                     if len(r.published) >= 7 and r.published[:4].isdigit())
+        return self._months
+
     def titles(self) -> dict[str, str]:
         """Every source's title as of the current generation (one indexed read of two columns of
         the source catalog, once per generation; not the whole records)."""
@@ -56,7 +66,7 @@ class TermStats:
         if not force and gen == self._generation:
             return
         with self._lock:
-            self._store, self._records, self._titles, self._years = st, None, None, None
+            self._store, self._records, self._titles, self._years, self._months = st, None, None, None, None
             totals = st.term_totals()
             if totals is not None and totals[0] == gen and gen:
                 # Ingest summed the counts for exactly this generation: one read.

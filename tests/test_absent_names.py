@@ -70,6 +70,35 @@ def test_a_lowercase_name_the_source_holds_is_answered(engine):
     assert ans.answered and "Miriam Okafor" in ans.citations[0].text
 
 
+# A date is a time, not a name: the story is dated 4 March 2024 and writes no month out ("on Monday").
+DATED = [
+    "How many miners walked out at Tallisford on March 4, 2024?",  # the day of a written date is not looked up
+    "Did the Tallisford miners strike in March 2024?",  # a month a source is dated in
+    "What did the union say on 4 March about the strike?",
+    "Did Korvane's miners walk out in February?",  # a story reports the month before's last days
+]
+UNDATED = [
+    ("Did the Tallisford miners strike in July 2024?", "July"),  # no source dated then
+    ("Did the Tallisford miners strike in March 2019?", "March"),  # the month, but not of that year
+    ("What did Theresa May say about the strike?", "Theresa"),  # "May" beside no day or year is a name
+]
+
+
+@pytest.mark.parametrize("question", DATED)
+def test_a_date_the_sources_are_dated_in_is_not_an_absent_name(engine, question):
+    assert absent_names(question, engine.stats, TEXTS) == []
+
+
+@pytest.mark.parametrize("question,name", UNDATED)
+def test_a_month_no_source_is_dated_in_is_still_absent(engine, question, name):
+    assert name in absent_names(question, engine.stats, TEXTS)
+
+
+def test_a_dated_question_is_answered(engine):
+    ans = engine.ask("How many miners walked out at Korvane's Tallisford pit on March 4, 2024?")
+    assert ans.answered and "900 miners" in ans.citations[0].text
+
+
 def test_the_dictionary_reads_case_inflections_and_variants():
     lex = lexicon()
     assert lex.loaded
