@@ -1,4 +1,4 @@
-"""Validate the real-world correction eval parts (dev, heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, heldout8, heldout9, heldout10, ..., heldout18).
+"""Validate the real-world correction eval parts (dev, heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, heldout8, heldout9, heldout10, ..., heldout19).
 
 Run from the repository root: `python data/eval/realworld/check.py [part ...]`.
 Checks, per part: every phrase named in the header (links, no_link) and in the questions occurs
