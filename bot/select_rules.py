@@ -104,7 +104,8 @@ def absent_names(question: str, stats: TermStats, texts: Sequence[str] = ()) -> 
     a reader typed in lowercase that an English dictionary does not call ordinary words; failing
     those, a full name ("sonia gandhi") whose words no candidate holds together (bot/names.py). A
     year is held by a source dated to it (`TermStats.years`), a month likewise (`_dates`), and the
-    day of a written date is a time, not a name."""
+    day of a written date is a time, not a name. Of a hyphenated word only its names count: "US-bound"
+    names the United States, not "bound"."""
     def held(tok: str) -> bool:
         terms = content_terms(tok)
         return not terms or all(stats.df(t) > 0 for t in terms)
@@ -112,6 +113,10 @@ def absent_names(question: str, stats: TermStats, texts: Sequence[str] = ()) -> 
     dated, days = _dates(question, stats.months())
 
     def absent(tok: str) -> bool:
+        parts = tok.split("-")
+        named = [w for w in parts if not (w.islower() and lexicon().kind(w) == ORDINARY)]
+        if len(parts) > 1 and named and len(named) < len(parts):  # "US-bound", "Paris-based": the name only
+            return any(absent(w) for w in named)
         num = number_of(tok)  # "100m": "100 metres"
         return (not held(tok) and not (num and held(num)) and not spelled_out(tok, texts)
                 and not initials_in(tok, texts) and not unaccented_in(tok, texts) and tok not in stats.years()

@@ -36,6 +36,7 @@ ABSENT = [
     ("what did the dalai lama say about the walkout", "DALAI"),  # a name the dictionary does not know
     ("how many korvane employees work in lisbon", "Lisbon"),  # a place the dictionary writes with a capital
     ("what did vladimir putin say about the tallisford pit?", "Vladimir"),
+    ("How many Lisbon-based staff does Korvane employ?", "Lisbon-based"),  # the name part is absent
 ]
 PRESENT = [
     "what did miriam okafor say about the strike",  # a lowercase name the source holds
@@ -45,6 +46,7 @@ PRESENT = [
     "who did daniel reyes's inspectors meet at tallisford",  # a possessive ends a name
     "why didnt the tallisford miners go to work",  # a contraction typed without its apostrophe
     "how many staff were travelling to the pit",  # a British spelling the American list lacks
+    "How many Glasgow-based staff does Korvane employ?",  # a hyphenated word names only its name
 ]
 
 
