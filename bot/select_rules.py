@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from ingest.records import StoredSentence, sentence_id
+from ingest.corrections.demonyms import country_forms
 from ingest.terms import content_terms, name_tokens
 
 from .features import QuestionView, name_coverage
@@ -105,10 +106,15 @@ def absent_names(question: str, stats: TermStats, texts: Sequence[str] = ()) -> 
     those, a full name ("sonia gandhi") whose words no candidate holds together (bot/names.py). A
     year is held by a source dated to it (`TermStats.years`), a month likewise (`_dates`), and the
     day of a written date is a time, not a name. Of a hyphenated word only its names count: "US-bound"
-    names the United States, not "bound"."""
+    names the United States, not "bound". A country is held however a source spells it ("Russian":
+    "Russia", "US": "the United States")."""
     def held(tok: str) -> bool:
         terms = content_terms(tok)
         return not terms or all(stats.df(t) > 0 for t in terms)
+
+    def country_held(tok: str) -> bool:
+        """A country is held however the index spells it ("Russian": a source writes "Russia")."""
+        return any((terms := content_terms(f)) and all(stats.df(t) > 0 for t in terms) for f in country_forms(tok))
 
     dated, days = _dates(question, stats.months())
 
@@ -120,7 +126,7 @@ def absent_names(question: str, stats: TermStats, texts: Sequence[str] = ()) -> 
         num = number_of(tok)  # "100m": "100 metres"
         return (not held(tok) and not (num and held(num)) and not spelled_out(tok, texts)
                 and not initials_in(tok, texts) and not unaccented_in(tok, texts) and tok not in stats.years()
-                and tok not in dated and tok not in days)
+                and tok not in dated and tok not in days and not country_held(tok))
 
     out = [tok for tok in dict.fromkeys(name_tokens(question)) if absent(tok)] + lowercase_names(question, absent)
     return out or absent_spans(question, texts)

@@ -27,6 +27,8 @@ Korvane has debts of about $40 million to its lenders, according to its latest a
 The company employs 2,300 people across three pits and an office in Glasgow.
 
 Daniel Reyes, a safety inspector, visited the pit on Tuesday.
+
+Most of the pit's coal is shipped to buyers in Russia.
 """
 TEXTS = [line for line in STORY.split("---")[-1].splitlines() if line.strip()]
 
@@ -99,6 +101,12 @@ def test_a_month_no_source_is_dated_in_is_still_absent(engine, question, name):
 def test_a_dated_question_is_answered(engine):
     ans = engine.ask("How many miners walked out at Korvane's Tallisford pit on March 4, 2024?")
     assert ans.answered and "900 miners" in ans.citations[0].text
+
+
+def test_a_country_is_held_however_the_index_spells_it(engine):
+    # No candidate text given: only the index's terms can hold the country ("Russia" for "Russian").
+    assert absent_names("Who buys Korvane's coal on the Russian market?", engine.stats, []) == []
+    assert absent_names("Who buys Korvane's coal on the Turkish market?", engine.stats, []) == ["Turkish"]
 
 
 def test_the_dictionary_reads_case_inflections_and_variants():
