@@ -307,7 +307,7 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
                                                                   asked, stories)[0]:
                     direct.add(s.sentence.id)  # on the subject and point in its own right, not only by its story
     # What the cited sentence's own story told after it on its point (bot/later_within.py).
-    for s in updates_within(cited, pool, question, tuning, have | set(found)):
+    for s in updates_within(cited, pool, question, tuning, have | set(found), stories.read):
         found[s.sentence.id] = (s, True)
         direct.add(s.sentence.id)
     if current:

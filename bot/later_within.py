@@ -40,7 +40,8 @@ candidates."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Protocol
 
 import numpy as np
@@ -120,9 +121,16 @@ def same_measure(question: str, cited: str, later: str) -> bool:
     return all(gives_figure(t) and bool(_AMOUNT.search(t)) == amount for t in (cited, later))
 
 
+# A live blog's entry label: a day of the week and when in it, then a colon ("Tuesday, 1:07 pm: …",
+# "Monday, night: …", "Wednesday, moments later: …") — each entry told after the one above it.
+_ENTRY = re.compile(r"^\W*(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,\s+((?:\d{1,2}(?:[:.]\d\d)?\s?[ap]\.?m\.?|[^:.]){1,30}?):\s")
+
+
 def _clock(text: str) -> int | None:
-    """Minutes after midnight of the first time of day the sentence names."""
-    m = _CLOCK.search(text)
+    """Minutes after midnight of the first time of day the sentence names (its entry label's, in a
+    live blog)."""
+    entry = _ENTRY.match(text)
+    m = _CLOCK.search(entry.group(1) if entry else text)
     return clock_minutes(m) if m else None
 
 
@@ -145,7 +153,7 @@ def opening(text: str) -> str:
     day, "3:45 a.m. — …"), "day" (a day of the week, "On Thursday …"); "" when none."""
     if _LABEL.match(text):
         return "label"
-    if _OPENING.match(text) or (_clock(text) is not None and re.match(r"^\W*\d", text)):
+    if _OPENING.match(text) or _ENTRY.match(text) or (_clock(text) is not None and re.match(r"^\W*\d", text)):
         return "time"
     return "day" if _OPENING_DAY.match(text) else ""
 
@@ -199,18 +207,33 @@ def _on_point(c: Scored, s: Scored, question: str, tuning: LaterTuning) -> bool:
 
 
 def updates_within(cited: Sequence[Scored], pool: Sequence[Scored], question: str,
-                   tuning: LaterTuning = LaterTuning(), have: set[str] | frozenset[str] = frozenset()) -> list[Scored]:
+                   tuning: LaterTuning = LaterTuning(), have: set[str] | frozenset[str] = frozenset(),
+                   known: Mapping[str, StoredSentence] | None = None) -> list[Scored]:
     """The sentences of the cited sentences' own stories told after one of them on its point, not
     already cited (`have`), not told before another cited sentence of the story (a newer update is
     quoted already) and not the story's background (bot/story.py `background`). Which of a
     story's updates carries its news is later coverage's choice, as for any later story (one a
-    story: bot/later.py `_one_per_source`)."""
+    story: bot/later.py `_one_per_source`). `known`: sentences already in memory beside the pool (the
+    neighbours selection read), where a live blog's entry label may be found."""
     ids = {c.sentence.id for c in cited} | set(have)
+    entries = _entries(pool, known or {})
     # An update told before one the answer already quotes is not the story's newest word: with the
     # first account and the 5:55 update both quoted, the 3:10 aside between them is no later coverage.
     return [s for s in pool if s.sentence.id not in ids and not background(s.sentence)
-            and any(told_after(c.sentence, s.sentence) and _on_point(c, s, question, tuning) for c in cited)
-            and not any(told_after(s.sentence, c.sentence) for c in cited)]
+            and any(told_after(c.sentence, entries.get(s.sentence.id, s.sentence)) and _on_point(c, s, question, tuning)
+                    for c in cited)
+            and not any(told_after(entries.get(s.sentence.id, s.sentence), c.sentence) for c in cited)]
+
+
+def _entries(pool: Sequence[Scored], known: Mapping[str, StoredSentence]) -> dict[str, StoredSentence]:
+    """A live blog's entry can run on past its labelled first sentence ("Tuesday, shortly after: AP
+    staff say the account has been hijacked. Nothing exploded at the White House, …"): a sentence
+    that opens on nothing, right after one of its story that opens on an entry label, is told when
+    that entry is — read as if the label stood before it. Only sentences in memory are read."""
+    labels = {(x.source, x.index): m.group(0)
+              for x in [*(c.sentence for c in pool), *known.values()] for m in [_ENTRY.match(x.text)] if m}
+    return {c.sentence.id: replace(c.sentence, text=labels[(c.sentence.source, c.sentence.index - 1)] + c.sentence.text)
+            for c in pool if (c.sentence.source, c.sentence.index - 1) in labels and not opening(c.sentence.text)}
 
 
 __all__ = ["CHANGE_CUES", "gives_figure", "opening", "overtakes", "same_measure", "told_after", "updates_within"]

@@ -12,7 +12,7 @@ from bot.later import Surroundings, later_statements
 from bot.later_order import newest_first
 from bot.later_story import restates
 from bot.later_subject import point_overlap, without_opening
-from bot.later_within import overtakes, told_after, updates_within
+from bot.later_within import opening, overtakes, told_after, updates_within
 from bot.select import Scored
 from ingest.records import StoredSentence
 from tests.sources import write_source
@@ -57,6 +57,26 @@ def test_a_paragraph_opening_on_a_later_time_frame_or_an_updates_label_is_told_a
                  "Update, 4 p.m.: The painting has been found."):
         assert told_after(first, _st(text, 4)), text
         assert not told_after(_st(text, 1), _st(first.text, 4)), text  # what comes further down, not before
+
+
+def test_a_live_blogs_entry_labels_order_its_entries():
+    first = _st("Tuesday, 1:07 pm: A post on the Tarn Herald's account says two blasts hit the Orrin bridge.", 1)
+    assert told_after(first, _st("Tuesday, 1:30 p.m.: The Herald says its account was hijacked.", 3))
+    assert told_after(first, _st("Tuesday, shortly after: The Herald says its account was hijacked.", 3))
+    assert not told_after(_st("Tuesday, 2 pm: The bridge reopens.", 1), _st("Tuesday, 1:30 pm: Police arrive.", 3))
+    assert opening("Tuesday, 1:30 pm: Police arrive.") == "time"
+    assert opening("Tuesday was a quiet day: nothing moved on the bridge.") == ""  # no label: no comma, no time
+
+
+def test_a_sentence_under_an_entry_label_is_told_when_its_entry_is(embedder):
+    q = "Did two blasts hit the Orrin bridge?"
+    day = "2013-04-23"  # a Tuesday
+    cited = _sc(embedder, "Tuesday, 1:07 pm: A post on the Tarn Herald's account says two blasts hit the Orrin bridge.",
+                "a", day, index=1)
+    label = _st("Tuesday, shortly after: The Herald's staff say the account was hijacked.", 3, source="a")
+    under = _sc(embedder, "No blast hit the Orrin bridge, the city's police say.", "a", day, index=4)
+    assert updates_within([cited], [cited, under], q, known={label.id: label}) == [under]
+    assert updates_within([cited], [cited, under], q) == []  # the label unknown: nothing places it after
 
 
 def test_what_does_not_order_two_sentences_of_a_story():
