@@ -196,6 +196,29 @@ def score_newer(items: list[dict[str, Any]], answers: list[Answer], source_texts
             "answers_quoting_dated": quoting}
 
 
+def score_off_story(episodes: list[dict[str, Any]], items: list[dict[str, Any]], answers: list[Answer]) -> dict[str, Any]:
+    """Later coverage's precision by story, in a real-world part whose questions each belong to one
+    episode: of the citations shown as later coverage or as a correction (`role` "later" or
+    "correction"), those from a source of another episode (`later_off_story`, of `later_cited`) —
+    "Is Iceland still on the FATF grey list?" answered with a later sentence about Icelandic
+    whaling. Every such citation is wrong for the question; one from the episode may still be the
+    wrong sentence (`later_shown` reads the sentence)."""
+    sources = {e["id"]: set(e["sources"]) for e in episodes}
+    cited = off = 0
+    off_list: list[str] = []
+    for q, a in zip(items, answers):
+        own = sources.get(q.get("episode", ""))
+        if own is None:
+            continue
+        for c in a.citations:
+            if c.role in ("later", "correction"):
+                cited += 1
+                if c.source not in own:
+                    off += 1
+                    off_list.append(f"{q['question'][:60]} ← {c.text[:60]}")
+    return {"later_cited": cited, "later_off_story": off, "later_off_story_list": off_list}
+
+
 def score_families(header: dict[str, Any], links: list[CorrectionEntry], items: list[dict[str, Any]],
                    answers: list[Answer]) -> dict[str, Any]:
     """Per family: link recall (the expected claim flagged with its status by a sentence holding
@@ -292,6 +315,8 @@ def run_eval(settings: Settings, embedder: Embedder, path: Path) -> dict[str, An
         links = engine.corrections()
     result = score(items, answers, texts, header.get("flags"))
     result.update(score_newer(items, answers, texts))
+    if header.get("episodes"):
+        result.update(score_off_story(header["episodes"], items, answers))
     if "flags" in header:
         result.update(score_links(header["flags"], links))
     if "links" in header:
@@ -315,6 +340,8 @@ def format_report(r: dict[str, Any]) -> str:
     ]
     if "index_flag_recall" in r:
         rows += [("index flag recall", r["index_flag_recall"]), ("index false flags", r["index_false_flags"])]
+    if "later_cited" in r:
+        rows += [("later from another story", f"{r['later_off_story']} of {r['later_cited']} later or correcting citations")]
     if r.get("answers_quoting_dated"):
         rows += [("later story shown", r.get("newer_story_shown")),
                  ("stale quotes", f"{r['stale_quotes']} of {r['answers_quoting_dated']} answers quoting a dated story")]
@@ -328,8 +355,9 @@ def format_report(r: dict[str, Any]) -> str:
                 for name, f in r["families"].items()]
         for key, title in (("missed_links", "missed links"), ("false_links", "false links"),
                            ("no_link_broken", "must-not-link pairs that linked"),
-                           ("later_missed", "newest statement not cited")):
-            if r[key]:
+                           ("later_missed", "newest statement not cited"),
+                           ("later_off_story_list", "later coverage from another story")):
+            if r.get(key):
                 out.append(f"{title}:")
                 out += [f"  - {t}" for t in r[key]]
     if r.get("index_false_flag_claims"):

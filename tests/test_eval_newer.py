@@ -38,3 +38,20 @@ def test_stale_quote_is_an_old_claim_quoted_alone_while_its_episode_has_later_ne
     r = score_newer(items, answers, TEXTS)
     assert (r["stale_quotes"], r["answers_quoting_dated"]) == (1, 3)
     assert r["newer_story_shown"] is None  # no question asks for the newest statement
+
+
+def test_later_coverage_from_another_episode_is_counted():
+    from dataclasses import replace
+
+    from bot.evaluate import score_off_story
+
+    episodes = [{"id": "deal", "sources": ["rw-deal-2017-11-07", "rw-deal-2018-03-15"]},
+                {"id": "quake", "sources": ["rw-quake-2008-05-13"]}]
+    items = [{"question": "Did Acme buy Widget?", "episode": "deal"}, {"question": "no episode"}]
+    answer = Answer("q", True, "", [replace(_cite("rw-quake-2008-05-13", "A magnitude 7.8 earthquake struck."),
+                                            role="later"),
+                                    replace(_cite("rw-deal-2018-03-15", "Acme has withdrawn its offer."), role="correction"),
+                                    _cite("rw-deal-2017-11-07", "Acme offered to buy Widget")])
+    r = score_off_story(episodes, items, [answer, answer])  # the second question has no episode: not counted
+    assert (r["later_off_story"], r["later_cited"]) == (1, 2)
+    assert r["later_off_story_list"] == ["Did Acme buy Widget? ← A magnitude 7.8 earthquake struck."]
