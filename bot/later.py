@@ -212,9 +212,22 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     # back to it) that says how things stand now after a change ("the search for a venue would start
     # again", "can no longer be discharged") answers "still" whatever its words.
     now = (own or back) and current and states_now(ss.text)
+    # A country shared alone is weak evidence of one subject ("Iceland" in a grey list's story and in
+    # a whaling one's; "Libya" on a terrorism list and in a video's ban): an answer on how things
+    # stand now that shares no point with the cited sentence must rest on another name, in it or in
+    # its story's headline ("Qantas A380s Return" / "The Australian airline's superjumbos …").
+    if (now or (current and s.names >= 1.0)) and own and not back and not (point or close or headed) \
+            and _country_only(c_subject, f"{ss.text} {around.titles.get(ss.source, '')}"):
+        return "point", False
     if point or close or ((own or back) and current and s.names >= 1.0) or now or headed:
         return "", own
     return "point", False
+
+
+def _country_only(a: str, b: str) -> bool:
+    """Every name the two sentences share names a country (its name, adjective or abbreviation)."""
+    shared = shared_names(a, b)
+    return bool(shared) and all(country_forms(n) for n in shared)
 
 
 @lru_cache(maxsize=4096)
