@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 from ingest.records import StoredSentence, sentence_id
 from ingest.corrections.demonyms import country_forms
+from ingest.dates import MONTH_NAMES
 from ingest.terms import content_terms, name_tokens
 
 from .features import QuestionView, name_coverage
@@ -66,9 +67,7 @@ def with_quote_ends(pool: Sequence[StoredSentence], neighbours: Neighbours, spea
 _PRONOUN = re.compile(r"\b(?:He|She|he|she)\b")  # the sentence's first "he"/"she": "…," he said.
 
 
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-                "october", "november", "december")
-_MONTH_WORD = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_MONTH_WORD = "(?:" + "|".join(MONTH_NAMES[1:]) + ")"  # the date readers' list (ingest/dates.py)
 # A date as a question writes it: "April 23, 2013", "23 April 2013", "September 11", "August 2017",
 # "in July". "May" counts as a month only beside a day or a year ("Theresa May", "may I ask").
 _DATE = re.compile(rf"(?:\b(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?)?\b(?P<m>{_MONTH_WORD})\b"
@@ -79,7 +78,9 @@ def _dates(question: str, months: frozenset[str]) -> tuple[set[str], set[str]]:
     """The question's date words that name a time, not a thing: (months the sources' dates cover,
     day numbers written beside a month). A month is covered when a source is dated in it or in the
     month after (a story reports the last days of the month before); with a year beside it, in
-    that year. A day is never looked up: news copy dates events by weekday ("on Tuesday")."""
+    that year, and the year is then covered with it ("December 31, 2015" in a story of 2 January
+    2016, where no source is dated 2015). A day is never looked up: news copy dates events by
+    weekday ("on Tuesday")."""
     covered: set[str] = set()
     days: set[str] = set()
     for m in _DATE.finditer(question):
@@ -88,13 +89,13 @@ def _dates(question: str, months: frozenset[str]) -> tuple[set[str], set[str]]:
             continue
         if day:
             days.add(day)
-        n = _MONTH_NAMES.index(word.lower()) + 1
+        n = [w.lower() for w in MONTH_NAMES].index(word.lower())
         after = n % 12 + 1
         for ym in months:
             y, mo = int(ym[:4]), int(ym[5:7])
             if (mo == n and (year is None or y == int(year))) or \
                     (mo == after and (year is None or y == int(year) + (n == 12))):
-                covered.add(word)
+                covered.update([word, year] if year else [word])
                 break
     return covered, days
 

@@ -103,6 +103,25 @@ def test_a_dated_question_is_answered(engine):
     assert ans.answered and "900 miners" in ans.citations[0].text
 
 
+NEW_YEAR = """---
+id: vessa-flood
+title: Floods Close the Vessa Bridge
+published: 2016-01-02
+---
+Floods Close the Vessa Bridge
+
+The Vessa bridge closed on Thursday after the river rose two metres overnight.
+"""
+
+
+def test_the_year_of_a_december_date_reported_in_january_is_held(tmp_path, embedder):
+    # Only a story of 2 January 2016 reports the last day of 2015: "December" and its "2015" are both
+    # times the sources cover, though no source is dated 2015.
+    flood = story_engine(tmp_path, embedder, {"vessa.md": NEW_YEAR})
+    assert absent_names("Did the Vessa bridge close on December 31, 2015?", flood.stats, []) == []
+    assert absent_names("Did the Vessa bridge close in December 2014?", flood.stats, []) == ["December", "2014"]
+
+
 def test_a_country_is_held_however_the_index_spells_it(engine):
     # No candidate text given: only the index's terms can hold the country ("Russia" for "Russian").
     assert absent_names("Who buys Korvane's coal on the Russian market?", engine.stats, []) == []
