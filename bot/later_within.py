@@ -122,8 +122,13 @@ def same_measure(question: str, cited: str, later: str) -> bool:
 
 
 # A live blog's entry label: a day of the week and when in it, then a colon ("Tuesday, 1:07 pm: …",
-# "Monday, night: …", "Wednesday, moments later: …") — each entry told after the one above it.
-_ENTRY = re.compile(r"^\W*(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,\s+((?:\d{1,2}(?:[:.]\d\d)?\s?[ap]\.?m\.?|[^:.]){1,30}?):\s")
+# "Monday, night: …", "Wednesday, moments later: …", "Sunday, March 3: …") — each entry told after
+# the one above it. The label ends on a time (a clock, a part of the day, "later", a day of the
+# month): "Monday, the company said: …" is a sentence opening on its day, not an entry.
+_ENTRY_CLOCK = r"\d{1,2}(?:[:.]\d\d)?\s?[ap]\.?m\.?"
+_ENTRY = re.compile(rf"^\W*(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,\s+((?:{_ENTRY_CLOCK}|[^:.]){{0,30}}?"
+                    rf"(?:{_ENTRY_CLOCK}|\b(?:later|after|afterwards|soon|noon|midday|midnight|{_PART})"
+                    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?)):\s")
 
 
 def _clock(text: str) -> int | None:

@@ -66,6 +66,10 @@ def test_a_live_blogs_entry_labels_order_its_entries():
     assert not told_after(_st("Tuesday, 2 pm: The bridge reopens.", 1), _st("Tuesday, 1:30 pm: Police arrive.", 3))
     assert opening("Tuesday, 1:30 pm: Police arrive.") == "time"
     assert opening("Tuesday was a quiet day: nothing moved on the bridge.") == ""  # no label: no comma, no time
+    # A sentence opening on its day with a colon is no entry: the label must end on a time.
+    assert opening("Tuesday, the Herald's editor told staff: the account is ours again.") == ""
+    assert not told_after(first, _st("Tuesday, the Herald's editor told staff: the account is ours again.", 3))
+    assert opening("Sunday, March 3: The bridge reopens.") == "time"
 
 
 def test_a_sentence_under_an_entry_label_is_told_when_its_entry_is(embedder):
