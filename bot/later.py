@@ -216,7 +216,8 @@ def verdict(c: Scored, s: Scored, question: str, question_names: Sequence[str], 
     # a whaling one's; "Libya" on a terrorism list and in a video's ban): an answer on how things
     # stand now that shares no point with the cited sentence must rest on another name, in it or in
     # its story's headline ("Qantas A380s Return" / "The Australian airline's superjumbos …").
-    if (now or (current and s.names >= 1.0)) and own and not back and not (point or close or headed) \
+    # (Only for `own`: a statement referring back or admitted by its headline has no shared name to weigh.)
+    if own and current and (now or s.names >= 1.0) and not (point or close) \
             and _country_only(c_subject, f"{ss.text} {around.titles.get(ss.source, '')}"):
         return "point", False
     if point or close or ((own or back) and current and s.names >= 1.0) or now or headed:
