@@ -29,9 +29,15 @@ _NUMBER_A = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|
                        r"fifty|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|several|few|"
                        r"scores|tens)\b", re.I)
 _WHEN_Q = re.compile(r"^\s*when\b|\bwhat (?:year|month|day|date|time)\b", re.I)
+# A time an answer to "when" may give: a year, a month (also abbreviated before a day: "Oct. 2"), a
+# weekday, a time of day ("1:30 a.m.", "6pm", "8:15 in the morning", "shortly before midnight"), a
+# quarter, a span counted from now ("in 16 months"), or a word placing it relative to now.
 _WHEN_A = re.compile(r"\b(\d{4}|january|february|march|april|may|june|july|august|september|october|november|"
-                     r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
+                     r"december|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)(?=\.?\s\d)|"
+                     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
                      r"tomorrow|ago|last (?:week|month|year)|this (?:week|month|year)|next (?:week|month|year)|"
+                     r"\d{1,2}(?::\d\d)?\s?[ap]\.?m|\d{1,2}:\d\d|morning|afternoon|evening|night|overnight|"
+                     r"noon|midday|midnight|dawn|dusk|quarter|\d+ (?:hours|days|weeks|months|years)|"
                      r"since|until|earlier|later|recently)\b", re.I)
 
 

@@ -33,3 +33,22 @@ def test_how_much_something_went_for_asks_for_money():
 def test_other_number_questions_keep_the_plain_number_test():
     assert fits_type("How many people attended?", "Some 4,000 people attended the opening.")
     assert fits_type("How old is the bridge?", "The bridge was built in 1891.")
+
+
+@pytest.mark.parametrize("answer", [
+    "The collision happened at about 1:30 a.m., when traffic on the Orrin bridge was light.",
+    "The fire at the Tallis mill was first seen shortly after 6pm.",
+    "The Orrin probe passed closest at 7:49 in the morning, Eastern time.",
+    "Shortly before midnight the guards at the Tallis gate gave up.",
+    "The vote on the Orrin contract runs from Oct. 2 to Oct. 9.",
+    "The Tallis deal is expected to close in the fourth quarter.",
+])
+def test_a_time_of_day_or_a_short_date_answers_when(answer):
+    # rule 7: a question asking when is answered only by a sentence holding a time (invented sentences)
+    assert fits_type("What time did it happen?", answer)
+    assert fits_type("When did it happen?", answer)
+
+
+def test_a_sentence_with_no_time_still_does_not_answer_when():
+    assert not fits_type("When did the Orrin bridge close?", "The Orrin bridge carries 40,000 cars, its owner said.")
+    assert not fits_type("When did the Tallis mill open?", "The mill went to the Oct party, a local group.")
