@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ingest.dates import MONTH_NAMES
 from ingest.split import is_headline  # noqa: F401 (re-exported for the engine)
 from ingest.terms import CALENDAR_WORDS as _CALENDAR, STOPWORDS, name_tokens
 
@@ -32,8 +33,9 @@ _WHEN_Q = re.compile(r"^\s*when\b|\bwhat (?:year|month|day|date|time)\b", re.I)
 # A time an answer to "when" may give: a year, a month (also abbreviated before a day: "Oct. 2"), a
 # weekday, a time of day ("1:30 a.m.", "6pm", "8:15 in the morning", "shortly before midnight"), a
 # quarter, a span counted from now ("in 16 months"), or a word placing it relative to now.
-_WHEN_A = re.compile(r"\b(\d{4}|january|february|march|april|may|june|july|august|september|october|november|"
-                     r"december|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)(?=\.?\s\d)|"
+_MONTHS = "|".join(m.lower() for m in MONTH_NAMES[1:])
+_MONTHS_SHORT = "|".join(m[:3].lower() for m in MONTH_NAMES[1:] if len(m) > 3) + "|sept"
+_WHEN_A = re.compile(rf"\b(\d{{4}}|{_MONTHS}|(?:{_MONTHS_SHORT})(?=\.?\s\d)|"
                      r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
                      r"tomorrow|ago|last (?:week|month|year)|this (?:week|month|year)|next (?:week|month|year)|"
                      r"\d{1,2}(?::\d\d)?\s?[ap]\.?m|\d{1,2}:\d\d|morning|afternoon|evening|night|overnight|"

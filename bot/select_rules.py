@@ -68,6 +68,7 @@ _PRONOUN = re.compile(r"\b(?:He|She|he|she)\b")  # the sentence's first "he"/"sh
 
 
 _MONTH_WORD = "(?:" + "|".join(MONTH_NAMES[1:]) + ")"  # the date readers' list (ingest/dates.py)
+_MONTH_NUMBER = {m.lower(): n for n, m in enumerate(MONTH_NAMES) if m}
 # A date as a question writes it: "April 23, 2013", "23 April 2013", "September 11", "August 2017",
 # "in July". "May" counts as a month only beside a day or a year ("Theresa May", "may I ask").
 _DATE = re.compile(rf"(?:\b(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?)?\b(?P<m>{_MONTH_WORD})\b"
@@ -89,7 +90,7 @@ def _dates(question: str, months: frozenset[str]) -> tuple[set[str], set[str]]:
             continue
         if day:
             days.add(day)
-        n = [w.lower() for w in MONTH_NAMES].index(word.lower())
+        n = _MONTH_NUMBER[word.lower()]
         after = n % 12 + 1
         for ym in months:
             y, mo = int(ym[:4]), int(ym[5:7])
@@ -115,7 +116,7 @@ def absent_names(question: str, stats: TermStats, texts: Sequence[str] = ()) -> 
 
     def country_held(tok: str) -> bool:
         """A country is held however the index spells it ("Russian": a source writes "Russia")."""
-        return any((terms := content_terms(f)) and all(stats.df(t) > 0 for t in terms) for f in country_forms(tok))
+        return any(content_terms(f) and held(f) for f in country_forms(tok))
 
     dated, days = _dates(question, stats.months())
 
