@@ -247,15 +247,24 @@ def phase_ingest(corpus: str, data_dir: str, change: str = "") -> dict[str, Any]
 
 def phase_query(data_dir: str, n: int = 60, rerank: str = "") -> dict[str, Any]:
     """Warm query latency through Engine.ask (extractive), and the bot's resident memory. `rerank`:
-    "cross" measures the opt-in rerank stage (the same questions; its model loads on the first)."""
+    "cross" measures the opt-in rerank stage (the same questions; its model loads on the first it
+    rereads) and counts the questions its gate rereads. With the stage on, its int8 graph is made
+    first in a process of its own, as `factdesk ingest` does, so the bot measured here never imports
+    torch to export it (a fresh worktree has none: the eighteenth session's 10k run counted that
+    export in the bot's memory, +591 MB)."""
+    import subprocess
+
     from bot.engine import Engine
 
     s = _settings(data_dir)
     if rerank:
         s = s.model_copy(update={"rerank": rerank})
+    if s.rerank == "cross":
+        subprocess.run([sys.executable, "-c", "import sys; from bot import crossenc; crossenc.prepare(sys.argv[1])",
+                        str(s.cross_dir)], check=True)
     eng, qs = Engine(s), questions(n + 5)
-    if rerank and not (getattr(eng.selector, "rerank", None) and eng.selector.rerank.ready()):
-        raise SystemExit(f"FACTDESK_RERANK={rerank} asked, but the stage did not load: nothing to measure")
+    if s.rerank == "cross" and getattr(eng.selector, "rerank", None) is None:
+        raise SystemExit("FACTDESK_RERANK=cross, but the stage did not load: nothing to measure")
     t, c = time.perf_counter(), time.process_time()
     if hasattr(eng, "keep_warm"):  # older trees (a compare baseline) have no warm rows
         eng.keep_warm(wait=True)  # as chat and Slack do: every sentence row read once (ingest/rowcache.py)
@@ -263,14 +272,35 @@ def phase_query(data_dir: str, n: int = 60, rerank: str = "") -> dict[str, Any]:
     for q in qs[:5]:  # warm: model loaded, index opened, HNSW in memory
         eng.ask(q)
     lat, cpu, answered = [], [], 0
+    reread = _count_rereads(eng)
     for q in qs[5:]:
         t, c = time.perf_counter(), time.process_time()
         a = eng.ask(q)
         lat.append((time.perf_counter() - t) * 1000)
         cpu.append((time.process_time() - c) * 1000)
         answered += a.answered
+    gated = reread()
     return {"n": n, "p50_ms": pct(lat, 0.5), "p95_ms": pct(lat, 0.95), "mean_ms": statistics.mean(lat), **fill,
-            "cpu_p50_ms": pct(cpu, 0.5), "cpu_p95_ms": pct(cpu, 0.95), "answered": answered, "peak_rss_mb": peak_rss_mb()}
+            "cpu_p50_ms": pct(cpu, 0.5), "cpu_p95_ms": pct(cpu, 0.95), "answered": answered, "peak_rss_mb": peak_rss_mb(),
+            "rerank": s.rerank, "reread": gated}
+
+
+def _count_rereads(eng) -> Any:
+    """Counts the questions the rerank stage rereads from now on (its gate: bot/rerank.py); a
+    function giving the count. 0 with the stage off."""
+    rr = getattr(eng.selector, "rerank", None)
+    if rr is None:
+        return lambda: 0
+    seen = [0]
+    unsure = rr.stack.unsure
+
+    def counting(p):
+        out = unsure(p)
+        seen[0] += bool(out)
+        return out
+
+    object.__setattr__(rr.stack, "unsure", counting)  # the frozen Stack: wrapped for this process only
+    return lambda: seen[0]
 
 
 # -- the LangChain tutorial pipeline ---------------------------------------------------------

@@ -11,6 +11,13 @@ thresholds and shows as the citation's `score`. How many candidates are reread (
 threshold, the further-citation ratio and the citation cap come from the same fit and are stored in
 `bot/fitted/cross/card.json` ("stack"); candidates below `top` are not reread and get probability 0
 (they can be context, never the answer). Nothing here is a hand-set constant.
+
+Why a gate: a question the scorer is sure of gains little from a second opinion, and each reread
+pair is a model pass (~4 ms here). The stage rereads a question only when the scorer's runner-up
+is within `gate` of its best (second ≥ gate × first); otherwise the scorer's own probabilities and
+decision values stand for that question. The gate is fitted with the stack (bot/rerank_fit.py: the
+largest whose out-of-fold hits on our dev questions stay within one question of rereading every
+question); a card without one (gate 0) rereads every question, as before.
 """
 
 from __future__ import annotations
@@ -39,13 +46,21 @@ class Stack:
     threshold: float
     cite_ratio: float
     max_citations: int
+    gate: float = 0.0  # reread when second >= gate x first (the scorer's probabilities); 0: every question
+
+    def unsure(self, p_scorer: np.ndarray) -> bool:
+        """The scorer's runner-up is within the gate of its best: the question is reread."""
+        if self.gate <= 0.0:
+            return True
+        p = np.sort(np.asarray(p_scorer, dtype=np.float64))[::-1]
+        return len(p) > 1 and p[0] > 0.0 and p[1] >= self.gate * p[0]
 
     @classmethod
     def from_card(cls, d: dict) -> Stack:
         if tuple(d.get("features", ())) != STACK_FEATURES:
             raise ValueError("its stack reads other inputs than this code computes; run `python -m bot.train_cross --stack`")
         return cls(int(d["top"]), (float(d["coef"][0]), float(d["coef"][1])), float(d["intercept"]),
-                   float(d["threshold"]), float(d["cite_ratio"]), int(d["max_citations"]))
+                   float(d["threshold"]), float(d["cite_ratio"]), int(d["max_citations"]), float(d.get("gate", 0.0)))
 
     def proba(self, p_scorer: np.ndarray, cross: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-(np.column_stack(stack_rows(p_scorer, cross)) @ np.array(self.coef) + self.intercept)))
@@ -75,16 +90,15 @@ class Reranker:
             raise FileNotFoundError("model.safetensors is missing")
         self.stack = Stack.from_card(card["stack"])
 
-    def ready(self) -> bool:
-        """Loads the model on first use; False (after one warning line) when it cannot."""
-        return crossenc.shared(self.folder, self.threads) is not None
-
-    def rescore(self, question: str, texts: list[str], p: np.ndarray) -> np.ndarray:
-        """The stacked probability of the `top` best candidates by the scorer; 0 for the rest."""
-        out = np.zeros(len(texts))
+    def rescore(self, question: str, texts: list[str], p: np.ndarray) -> np.ndarray | None:
+        """The stacked probability of the `top` best candidates by the scorer, 0 for the rest; None
+        when the gate leaves the question to the scorer, or the model cannot load."""
+        if not len(texts) or not self.stack.unsure(p):
+            return None
         model = crossenc.shared(self.folder, self.threads)
-        if model is None or not len(texts):
-            return out
+        if model is None:
+            return None
+        out = np.zeros(len(texts))
         top = top_indices(p, self.stack.top)
         logits = model.logits(question, [texts[i] for i in top])
         out[top] = self.stack.proba(np.asarray(p)[top], logits)

@@ -12,7 +12,11 @@ out-of-fold probabilities come, as for the scorer (bot/news_stage.py): how many 
 reread (TOPS: the smallest whose out-of-fold top-1 is within one question of the best — each
 reread sentence costs a model pass), the answer threshold (at most 5 % of answerable dev questions
 declined), the further-citation ratio and the citation cap. The final stack is then fitted on all
-of them. TrecQA dev and WikiQA dev, never fitted on by either model or the stack, get MAP/MRR for
+of them. Last, the gate (which questions are reread at all, bot/rerank.py): on the same
+out-of-fold probabilities, each question decided by the stack when its scorer runner-up is within
+the gate of its best and by the scorer's own values otherwise; GATES are tried and the largest
+whose hits stay within one question of rereading every question is kept (fewest model passes for
+the same answers). TrecQA dev and WikiQA dev, never fitted on by either model or the stack, get MAP/MRR for
 the fitted scorer, the cross-encoder alone and the stack (every candidate reread, and only `top`).
 """
 
@@ -30,6 +34,8 @@ from .training_data import OWN_DEV, SEED, Asked, sha256
 
 # Candidates the stack may reread, tried on our dev questions (the engine's retrieval gives 40).
 TOPS = (3, 5, 10)
+# Gates tried (reread when runner-up >= gate x best): a grid over the whole range, 0 = every question.
+GATES = tuple(round(0.05 * k, 2) for k in range(21))
 
 
 def _fit(p: list[np.ndarray], cross: list[np.ndarray], labels: list[np.ndarray]) -> dict:
@@ -89,7 +95,35 @@ def by_article(rows, top: int) -> list[Decided]:
     return [out[i] for i in range(len(rows))]
 
 
-def fit_stack(rows) -> dict:
+def fit_gate(rows, decided: list[Decided], stack: dict, scorer) -> tuple[float, dict[str, dict[str, float]]]:
+    """The largest gate in GATES whose hits on these questions (stack's out-of-fold decisions where
+    it rereads, the scorer's own elsewhere) stay within one question of rereading every question;
+    with each gate's hits and share of questions reread."""
+    from .news_stage import choose
+    from .rerank import Stack
+    from .select import eligible
+
+    trials: dict[str, dict[str, float]] = {}
+    for g in GATES:
+        st = Stack(stack["top"], (0.0, 0.0), 0.0, stack["threshold"], stack["cite_ratio"], stack["max_citations"], g)
+        hit = reread = 0
+        for (a, p, _), d in zip(rows, decided):
+            if a.absent or not len(p):
+                continue
+            if st.unsure(p):
+                reread += 1
+                picks = choose(d.p, st.threshold, st.cite_ratio)[:st.max_citations]
+            else:
+                ok = np.array([eligible(a.question, row) for row in a.x], dtype=bool)
+                picks = choose(np.where(ok, p, 0.0), scorer.threshold, scorer.cite_ratio)[:scorer.max_citations]
+            hit += a.answerable and any(a.labels[j] for j in picks)
+        trials[f"{g:.2f}"] = {"hits": int(hit), "reread": round(reread / max(1, len(rows)), 3)}
+    every = trials[f"{GATES[0]:.2f}"]["hits"]
+    gate = max(g for g in GATES if trials[f"{g:.2f}"]["hits"] >= every - 1)
+    return gate, trials
+
+
+def fit_stack(rows, scorer=None) -> dict:
     trials = {}
     for top in TOPS:
         decided = by_article(rows, top)
@@ -99,11 +133,13 @@ def fit_stack(rows) -> dict:
     n = sum(a.answerable for a, _, _ in rows)
     best = max(f["top1"] for *_, f in trials.values())
     top = min(k for k, (*_, f) in trials.items() if f["top1"] >= best - 1.0 / n)
-    _, t, r, cap, _ = trials[top]
+    decided, t, r, cap, _ = trials[top]
     params = _fit(*zip(*[(p[top_indices(p, top)], c[:top], np.asarray(a.labels)[top_indices(p, top)])
                          for a, p, c in rows if len(p)]))
+    gate, gates = (0.0, {}) if scorer is None else fit_gate(
+        rows, decided, {"top": top, "threshold": t, "cite_ratio": r, "max_citations": cap}, scorer)
     return {"features": list(STACK_FEATURES), **params, "top": top, "threshold": t, "cite_ratio": r,
-            "max_citations": cap,
+            "max_citations": cap, "gate": gate, "gates": gates,
             "fitted_on": {str(p.relative_to(p.parents[2])): sha256(p) for p in OWN_DEV},
             "by_article": {str(k): v[4] for k, v in trials.items()}}
 
@@ -148,8 +184,8 @@ def main(folder: Path, cache: Path | None = None) -> int:
             cache.write_bytes(pickle.dumps(got))
     ce = load(folder)  # what the engine runs (the int8 ONNX graph when it can be made), so the stack fits its logits
     rows = collect(ce, got)
-    stack = fit_stack(rows)
-    print(json.dumps(stack["by_article"]), "top", stack["top"], flush=True)
+    stack = fit_stack(rows, scorer)
+    print(json.dumps(stack["by_article"]), "top", stack["top"], "gate", stack["gate"], flush=True)
     card_path = folder / "card.json"
     card = json.loads(card_path.read_text(encoding="utf-8"))
     card["stack"] = stack

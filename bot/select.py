@@ -140,14 +140,17 @@ class FittedSelector:
         self.max_citations = min(scorer.max_citations, max_citations or scorer.max_citations)
         self.rerank = rerank
 
-    def _decider(self) -> Scorer | Stack:
-        """Whose probability and decision values hold: the rerank stack's when it is on and loaded."""
-        return self.rerank.stack if self.rerank is not None and self.rerank.ready() else self.scorer
-
     def score(self, query: Query, candidates: Sequence[StoredSentence], neighbours: Neighbours) -> list[Scored]:
         """Every candidate scored, best first."""
+        return self._scored(query, candidates, neighbours)[0]
+
+    def _scored(self, query: Query, candidates: Sequence[StoredSentence],
+                neighbours: Neighbours) -> tuple[list[Scored], Scorer | Stack]:
+        """Every candidate scored, best first, and whose probability and decision values hold for
+        this question: the rerank stack's when the stage is on, loads, and its gate rereads the
+        question (bot/rerank.py); else the scorer's."""
         if not candidates:
-            return []
+            return [], self.scorer
         qv, bm25 = query.view, self.stats.bm25()
         qa = self.scorer.adapt(query.vector)  # the question adapter: one d×d product per question
         around = around_of(qv, candidates, neighbours, self._titles(qv))
@@ -163,13 +166,15 @@ class FittedSelector:
                        adapted=float(np.dot(qa, s.vector)))
             scored.append(Scored(s, float(x[0]), float(x[2]), names, features=x))
         base = self.scorer.final(np.vstack([c.features for c in scored]), np.array([is_headline(s.text) for s in candidates]))
-        probs = base
-        if self._decider() is not self.scorer:  # the rerank stage rereads the best candidates
-            probs = self.rerank.rescore(query.text, [s.text for s in candidates], base)
+        probs, decider = base, self.scorer
+        if self.rerank is not None:  # the rerank stage rereads the best candidates when unsure
+            reread = self.rerank.rescore(query.text, [s.text for s in candidates], base)
+            if reread is not None:
+                probs, decider = reread, self.rerank.stack
         for c, p in zip(scored, probs):
             c.score = float(p)
         order = sorted(range(len(scored)), key=lambda i: (-probs[i], -base[i]))
-        return [scored[i] for i in order]
+        return [scored[i] for i in order], decider
 
     def _titles(self, qv: QuestionView) -> dict[str, str]:
         if not qv.names:
@@ -177,8 +182,7 @@ class FittedSelector:
         return self.stats.titles()
 
     def select(self, query: Query, candidates: Sequence[StoredSentence], neighbours: Neighbours) -> Selection:
-        ranked = self.score(query, candidates, neighbours)
-        t = self._decider()
+        ranked, t = self._scored(query, candidates, neighbours)
         cap = self.max_citations if t is self.scorer else min(t.max_citations, self.cap or t.max_citations)
         future = asks_future(query.text)
         fit = [c for c in ranked if eligible(query.text, c.features)

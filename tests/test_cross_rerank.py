@@ -41,14 +41,28 @@ def test_committed_model_loads_offline_and_ranks_a_trecqa_dev_answer_above_a_non
     assert card["validation"]["trecqa_dev"]["map"] > 0.8
 
 
-def test_the_setting_switches_the_stage_and_the_stack_decides(seed_engine, model) -> None:
+def test_the_setting_switches_the_stage_and_the_stack_decides(seed_engine, model, tmp_path) -> None:
+    import json
+
     from bot.engine import Engine
 
-    assert seed_engine.settings.rerank == "off" and seed_engine.selector.rerank is None
-    on = Engine(seed_engine.settings.model_copy(update={"rerank": "cross"}), embedder=seed_engine.embedder)
-    assert isinstance(on.selector.rerank, rerank.Reranker)
+    assert Settings(_env_file=None).rerank == "off"  # opt-in (README "Configuration": its memory and latency)
+    off = seed_engine
+    assert off.selector.rerank is None
+    # A copy of the committed stage whose gate rereads every question, so the stack decides here.
+    every = tmp_path / "cross-every"
+    every.mkdir()
+    for f in model.folder.iterdir():
+        if f.name != crossenc.CARD:
+            (every / f.name).symlink_to(f)
+    card = json.loads((model.folder / crossenc.CARD).read_text(encoding="utf-8"))
+    card["stack"]["gate"] = 0.0
+    (every / crossenc.CARD).write_text(json.dumps(card), encoding="utf-8")
+    on = Engine(seed_engine.settings.model_copy(update={"rerank": "cross", "cross_dir": every}),
+                embedder=seed_engine.embedder)
+    assert isinstance(on.selector.rerank, rerank.Reranker) and on.selector.rerank.stack.gate == 0.0
     q = "Which claim did Human Rights Watch withdraw?"
-    off_cites, on_cites = seed_engine.ask(q).citations, on.ask(q).citations
+    off_cites, on_cites = off.ask(q).citations, on.ask(q).citations
     assert off_cites and on_cites
     # With the stage on, the citation's score is the stack's probability over the scorer's and the
     # cross-encoder's opinions of that sentence, not the scorer's alone.
@@ -58,13 +72,63 @@ def test_the_setting_switches_the_stage_and_the_stack_decides(seed_engine, model
     query = understand(q, on.embedder, on.stats)
     cands = retrieve(st, query, on.stats, on.settings)
     reads = lambda ids: read_sentences(st, ids)  # noqa: E731
-    base = {c.sentence.id: c.score for c in seed_engine.selector.score(query, cands, reads)}
+    base = {c.sentence.id: c.score for c in off.selector.score(query, cands, reads)}
     ranked = on.selector.score(query, cands, reads)
     best = ranked[0]
     stack = on.selector.rerank.stack
     expect = stack.proba(np.array([base[best.sentence.id]]), model.logits(query.text, [best.sentence.text]))[0]
     assert best.score == pytest.approx(expect, abs=1e-5)
     assert sum(c.score > 0 for c in ranked) <= stack.top  # only the reread candidates can answer
+
+
+def test_the_gate_rereads_only_questions_the_scorer_is_unsure_of(seed_engine, model, monkeypatch) -> None:
+    """The committed stage rereads a question only when the scorer's runner-up is within the fitted
+    gate of its best; a sure question keeps the scorer's probabilities and decision values and runs
+    no model pass. A card without a gate rereads every question (earlier cards)."""
+    import json
+
+    from bot.engine import Engine
+    from bot.retrieve import understand, retrieve, read_sentences
+
+    card = json.loads((model.folder / crossenc.CARD).read_text(encoding="utf-8"))
+    stack = rerank.Stack.from_card(card["stack"])
+    assert 0.0 < stack.gate < 1.0, "the committed card carries a fitted gate (python -m bot.train_cross --stack)"
+    assert stack.unsure(np.array([0.5, 0.5 * stack.gate + 1e-6, 0.01]))
+    assert not stack.unsure(np.array([0.5, 0.5 * stack.gate - 1e-3, 0.01]))
+    assert not stack.unsure(np.array([0.5]))  # one candidate: nothing to choose between
+    no_gate = dict(card["stack"])
+    no_gate.pop("gate")
+    assert rerank.Stack.from_card(no_gate).unsure(np.array([0.9, 0.0]))
+
+    on = Engine(seed_engine.settings.model_copy(update={"rerank": "cross"}), embedder=seed_engine.embedder)
+    off = Engine(seed_engine.settings.model_copy(update={"rerank": "off"}), embedder=seed_engine.embedder)
+    st = on.store()
+    reads = lambda ids: read_sentences(st, ids)  # noqa: E731
+    calls = []
+    used = crossenc.shared(on.selector.rerank.folder, on.selector.rerank.threads)  # the engine's instance
+    real = used.logits
+    monkeypatch.setattr(used, "logits", lambda q, texts, *a, **k: calls.append(q) or real(q, texts, *a, **k))
+    seen = {"sure": 0, "unsure": 0}
+    for q in ("Which claim did Human Rights Watch withdraw?", "Who developed the police app?", "What is IJOP?",
+              "Where is Megvii based?", "Who is the CEO of Megvii?", "When was Megvii founded?",
+              "Which minority lives in Xinjiang?", "Which company backs Megvii?", "What did Megvii pledge?",
+              "Under which brand does Megvii develop image recognition?", "How does Megvii make money?",
+              "Who conducted a technical assessment of the app?"):
+        query = understand(q, on.embedder, on.stats)
+        cands = retrieve(st, query, on.stats, on.settings)
+        base = [c.score for c in off.selector.score(query, cands, reads)]
+        calls.clear()
+        ranked, decider = on.selector._scored(query, cands, reads)
+        if stack.unsure(np.array(base)):
+            seen["unsure"] += 1
+            assert calls and decider is on.selector.rerank.stack
+        else:
+            seen["sure"] += 1
+            assert not calls and decider is on.selector.scorer
+            assert [c.score for c in ranked] == pytest.approx(base)
+            shown = lambda eng: [(c.text, c.role, round(c.score, 6)) for c in eng.ask(q).citations]  # noqa: E731
+            assert shown(on) == shown(off)
+    assert seen["sure"] and seen["unsure"], seen
 
 
 def test_an_unknown_mode_is_a_clear_settings_error() -> None:
@@ -110,6 +174,7 @@ def test_the_cross_dir_setting_chooses_the_folder_the_stage_reads(seed_engine, m
             (other / f.name).symlink_to(f)
     card = json.loads((model.folder / crossenc.CARD).read_text(encoding="utf-8"))
     card["stack"]["top"] = 1
+    card["stack"]["gate"] = 0.0  # every question reread, so the model of that folder is loaded
     (other / crossenc.CARD).write_text(json.dumps(card), encoding="utf-8")
     monkeypatch.setenv("FACTDESK_CROSS_DIR", str(other))
     chosen = Settings(_env_file=None, FACTDESK_RERANK="cross")
