@@ -239,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stack", action="store_true", help="only refit the engine's combination (bot/rerank_fit.py)")
     ap.add_argument("--cache", type=Path, help="with --stack: keep the dev questions' scores in this file")
     ap.add_argument("--onnx-check", action="store_true", help="only compare the int8 ONNX graph with the torch model")
+    ap.add_argument("--news", default=",".join(NEWS_TRAIN),
+                    help="comma-separated spent news sets to train on (default: news-heldout3..8; never OWN_DEV)")
     a = ap.parse_args(argv)
     if a.onnx_check:
         card_path = a.out / "card.json"
@@ -250,6 +252,14 @@ def main(argv: list[str] | None = None) -> int:
     if a.stack:
         from .rerank_fit import main as stack_main
         return stack_main(a.out, a.cache)
+    from .training_data import OWN_DEV
+
+    sets = tuple(n.strip() for n in a.news.split(",") if n.strip())
+    dev = {p.stem for p in OWN_DEV}
+    if dev & set(sets) or any(not (ROOT / "data" / "eval" / f"{n}.jsonl").exists() for n in sets):
+        print(f"--news {a.news}: every set must exist under data/eval/ and none may be one of {sorted(dev)} "
+              "(the stack is fitted on those)", file=sys.stderr)
+        return 2
     files = data_files(a.wikiqa)
     missing = [k for k, p in files.items() if not p.exists()]
     if missing:
@@ -264,10 +274,10 @@ def main(argv: list[str] | None = None) -> int:
     wiki = load_wikiqa(a.wikiqa / "train")
     train = pairs(trec, hyper["neg_trec"], hyper["constructed_trec"], rng) + \
         pairs(wiki, hyper["neg_wiki"], hyper["constructed_wiki"], rng)
-    news = news_pairs(NEWS_TRAIN, hyper["news_hard"], hyper["news_random"], rng)
-    for name in NEWS_TRAIN:
+    news = news_pairs(sets, hyper["news_hard"], hyper["news_random"], rng)
+    for name in sets:
         files[f"eval/{name}.jsonl"] = ROOT / "data" / "eval" / f"{name}.jsonl"
-    hyper["news"] = list(NEWS_TRAIN)
+    hyper["news"] = list(sets)
     print(f"{len(news)} news pairs ({sum(r[2] for r in news)} correct)", flush=True)
     train += news
     print(f"{len(train)} training pairs ({sum(r[2] for r in train)} correct)", flush=True)

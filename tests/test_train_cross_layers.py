@@ -41,3 +41,14 @@ def test_the_default_keeps_every_layer_and_a_bad_count_is_refused() -> None:
     with pytest.raises(ValueError, match="6 layers"):
         truncate(model, 7)
     assert main(["--layers", "0"]) == 2
+
+
+@pytest.mark.parametrize("news", ["news-heldout3,news", "news-heldout3,news-heldout2", "news-heldout3,no-such-set"])
+def test_news_sets_exclude_the_stacks_dev_sets_and_must_exist(news, tmp_path, capsys) -> None:
+    """`--news` chooses the spent news sets the cross-encoder learns the news domain from; the stack
+    is fitted on OWN_DEV (news, news-heldout, news-heldout2), which the model must never have seen,
+    so naming one — or a set that is not there — is refused in one line before anything is read."""
+    assert main(["--news", news, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("--news ") and "\n" not in err
+    assert not (tmp_path / "out").exists()
