@@ -263,8 +263,13 @@ def phase_query(data_dir: str, n: int = 60, rerank: str = "") -> dict[str, Any]:
         subprocess.run([sys.executable, "-c", "import sys; from bot import crossenc; crossenc.prepare(sys.argv[1])",
                         str(s.cross_dir)], check=True)
     eng, qs = Engine(s), questions(n + 5)
-    if s.rerank == "cross" and getattr(eng.selector, "rerank", None) is None:
-        raise SystemExit("FACTDESK_RERANK=cross, but the stage did not load: nothing to measure")
+    rr = getattr(eng.selector, "rerank", None)
+    if s.rerank == "cross":
+        from bot import crossenc
+
+        # The model itself, loaded before timing (the gate may leave every warm-up question to the scorer).
+        if rr is None or crossenc.shared(rr.folder, rr.threads) is None:
+            raise SystemExit("FACTDESK_RERANK=cross, but the stage did not load: nothing to measure")
     t, c = time.perf_counter(), time.process_time()
     if hasattr(eng, "keep_warm"):  # older trees (a compare baseline) have no warm rows
         eng.keep_warm(wait=True)  # as chat and Slack do: every sentence row read once (ingest/rowcache.py)
@@ -286,20 +291,20 @@ def phase_query(data_dir: str, n: int = 60, rerank: str = "") -> dict[str, Any]:
 
 
 def _count_rereads(eng) -> Any:
-    """Counts the questions the rerank stage rereads from now on (its gate: bot/rerank.py); a
-    function giving the count. 0 with the stage off."""
+    """Counts the questions the rerank stage rereads from now on (model passes that gave
+    probabilities: bot/rerank.py `Reranker.rescore`); a function giving the count, 0 with the stage off."""
     rr = getattr(eng.selector, "rerank", None)
     if rr is None:
         return lambda: 0
     seen = [0]
-    unsure = rr.stack.unsure
+    rescore = rr.rescore
 
-    def counting(p):
-        out = unsure(p)
-        seen[0] += bool(out)
+    def counting(*a, **k):
+        out = rescore(*a, **k)
+        seen[0] += out is not None
         return out
 
-    object.__setattr__(rr.stack, "unsure", counting)  # the frozen Stack: wrapped for this process only
+    rr.rescore = counting  # this process's engine only
     return lambda: seen[0]
 
 

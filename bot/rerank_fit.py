@@ -2,8 +2,9 @@
 measure the cross-encoder three ways; writes the "stack" and "ranking" sections of
 bot/fitted/cross/card.json.
 
-Protocol. The cross-encoder was trained on TrecQA train, WikiQA train and our spent news sets
-news-heldout3 … news-heldout8 (bot/train_cross.py NEWS_TRAIN), never on OWN_DEV. The stack — a
+Protocol. The cross-encoder was trained on TrecQA train, WikiQA train and spent news sets (the
+card's `hyper["news"]`; by default news-heldout3 … news-heldout8, bot/train_cross.py NEWS_TRAIN),
+never on OWN_DEV. The stack — a
 logistic regression over [fitted scorer's log-odds, cross-encoder logit] — is fitted on data the
 cross-encoder never saw: our own dev news questions as the engine retrieves them (news,
 news-heldout, news-heldout2: bot/training_data.py OWN_DEV, the sets the scorer's stage 2 is fitted
@@ -12,11 +13,11 @@ out-of-fold probabilities come, as for the scorer (bot/news_stage.py): how many 
 reread (TOPS: the smallest whose out-of-fold top-1 is within one question of the best — each
 reread sentence costs a model pass), the answer threshold (at most 5 % of answerable dev questions
 declined), the further-citation ratio and the citation cap. The final stack is then fitted on all
-of them. Last, the gate (which questions are reread at all, bot/rerank.py): on the same
-out-of-fold probabilities, each question decided by the stack when its scorer runner-up is within
-the gate of its best and by the scorer's own values otherwise; GATES are tried and the largest
-whose hits stay within one question of rereading every question is kept (fewest model passes for
-the same answers). TrecQA dev and WikiQA dev, never fitted on by either model or the stack, get MAP/MRR for
+of them. Last, the gate (which questions are reread at all, bot/rerank.py): each question decided
+out of fold — by the stack when its scorer runner-up is within the gate of its best, by the
+scorer's own values otherwise — GATES are tried and the largest is kept whose hits and declined
+unanswerable questions each stay within one of rereading every question (fewest model passes for
+the same answers; `fit_gate`). TrecQA dev and WikiQA dev, never fitted on by either model or the stack, get MAP/MRR for
 the fitted scorer, the cross-encoder alone and the stack (every candidate reread, and only `top`).
 """
 
@@ -95,31 +96,41 @@ def by_article(rows, top: int) -> list[Decided]:
     return [out[i] for i in range(len(rows))]
 
 
-def fit_gate(rows, decided: list[Decided], stack: dict, scorer) -> tuple[float, dict[str, dict[str, float]]]:
-    """The largest gate in GATES whose hits on these questions (stack's out-of-fold decisions where
-    it rereads, the scorer's own elsewhere) stay within one question of rereading every question;
-    with each gate's hits and share of questions reread."""
-    from .news_stage import choose
-    from .rerank import Stack
-    from .select import eligible
+def fit_gate(rows, decided: list[Decided], stack: dict, scorer, seed: int = SEED,
+             own: list[Decided] | None = None) -> tuple[float, dict[str, dict[str, float]]]:
+    """The largest gate in GATES at which these questions' hits and declined unanswerable questions
+    each stay within one of rereading every question; with each gate's figures. Every decision is
+    out of fold: the stack's where the gate rereads (`decided`), the scorer's stage 2 refitted
+    without the question's article elsewhere (bot/news_stage.py `cross_validate`), as the engine
+    decides with the scorer's own threshold, ratio and cap. The gate reads the committed scorer's
+    probabilities, as the engine does. Questions rule 1 declines, or with no candidates, never reach
+    the stage (bot/select.py checks rule 1 first) and count in no share. `own`: the scorer's
+    out-of-fold decisions when already computed."""
+    from .news_stage import choose, cross_validate
 
+    from .rerank import Stack
+
+    own = own if own is not None else cross_validate([a for a, _, _ in rows], scorer, seed)
     trials: dict[str, dict[str, float]] = {}
     for g in GATES:
         st = Stack(stack["top"], (0.0, 0.0), 0.0, stack["threshold"], stack["cite_ratio"], stack["max_citations"], g)
-        hit = reread = 0
-        for (a, p, _), d in zip(rows, decided):
+        hit = declined = reread = reach = 0
+        for (a, p, _), d, o in zip(rows, decided, own):
             if a.absent or not len(p):
                 continue
+            reach += 1
             if st.unsure(p):
                 reread += 1
                 picks = choose(d.p, st.threshold, st.cite_ratio)[:st.max_citations]
             else:
-                ok = np.array([eligible(a.question, row) for row in a.x], dtype=bool)
-                picks = choose(np.where(ok, p, 0.0), scorer.threshold, scorer.cite_ratio)[:scorer.max_citations]
+                picks = choose(o.p, scorer.threshold, scorer.cite_ratio)[:scorer.max_citations]
             hit += a.answerable and any(a.labels[j] for j in picks)
-        trials[f"{g:.2f}"] = {"hits": int(hit), "reread": round(reread / max(1, len(rows)), 3)}
-    every = trials[f"{GATES[0]:.2f}"]["hits"]
-    gate = max(g for g in GATES if trials[f"{g:.2f}"]["hits"] >= every - 1)
+            declined += not a.answerable and not picks
+        trials[f"{g:.2f}"] = {"hits": int(hit), "declined_unanswerable": int(declined),
+                              "reread": round(reread / max(1, reach), 3)}
+    every = trials[f"{GATES[0]:.2f}"]
+    gate = max(g for g in GATES if trials[f"{g:.2f}"]["hits"] >= every["hits"] - 1
+               and trials[f"{g:.2f}"]["declined_unanswerable"] >= every["declined_unanswerable"] - 1)
     return gate, trials
 
 

@@ -7,7 +7,8 @@ probability, and a second stage fitted on our own news dev questions weighs that
 sentence is its article's headline and re-weighs a few features on news (bot/scorer.py, bot/fitted/scorer.json,
 `python -m bot.train`). The final probability is the sentence's score and the citation's `score`.
 With FACTDESK_RERANK=cross the rerank stage (bot/rerank.py) rereads the best candidates with a
-cross-encoder and its fitted stack's probability, threshold and citation values take the scorer's place.
+cross-encoder when the scorer is unsure (its fitted gate), and for those questions its fitted stack's
+probability, threshold and citation values take the scorer's place.
 
 The decision: answer when the best probability reaches the fitted `threshold` (chosen on our dev
 questions for a stated false-abstention rate); quote a further sentence when its probability is at
@@ -130,7 +131,7 @@ class FittedSelector:
                  rerank: Reranker | None = None, embed: Callable[[list[str]], np.ndarray] | None = None) -> None:
         """`max_citations`: a reader's cap (settings) below the fitted one; the fitted file's
         `max_citations` decides otherwise. `rerank`: the cross-encoder stage (bot/rerank.py), whose
-        fitted stack then decides in the scorer's place. `embed`: the engine's embedder (a batch of
+        fitted stack then decides in the scorer's place for the questions its gate rereads. `embed`: the engine's embedder (a batch of
         texts → normalised vectors), for rule 8's word similarity; without it rule 8 is off."""
         self.scorer = scorer
         self.words = WordVectors(embed) if embed is not None else None
@@ -145,10 +146,11 @@ class FittedSelector:
         return self._scored(query, candidates, neighbours)[0]
 
     def _scored(self, query: Query, candidates: Sequence[StoredSentence],
-                neighbours: Neighbours) -> tuple[list[Scored], Scorer | Stack]:
+                neighbours: Neighbours, reread: bool = True) -> tuple[list[Scored], Scorer | Stack]:
         """Every candidate scored, best first, and whose probability and decision values hold for
         this question: the rerank stack's when the stage is on, loads, and its gate rereads the
-        question (bot/rerank.py); else the scorer's."""
+        question (bot/rerank.py); else the scorer's. `reread` False: the scorer's whatever the gate
+        (a question rule 1 declines needs no second opinion)."""
         if not candidates:
             return [], self.scorer
         qv, bm25 = query.view, self.stats.bm25()
@@ -167,7 +169,7 @@ class FittedSelector:
             scored.append(Scored(s, float(x[0]), float(x[2]), names, features=x))
         base = self.scorer.final(np.vstack([c.features for c in scored]), np.array([is_headline(s.text) for s in candidates]))
         probs, decider = base, self.scorer
-        if self.rerank is not None:  # the rerank stage rereads the best candidates when unsure
+        if self.rerank is not None and reread:  # the rerank stage rereads the best candidates when unsure
             reread = self.rerank.rescore(query.text, [s.text for s in candidates], base)
             if reread is not None:
                 probs, decider = reread, self.rerank.stack
@@ -182,14 +184,15 @@ class FittedSelector:
         return self.stats.titles()
 
     def select(self, query: Query, candidates: Sequence[StoredSentence], neighbours: Neighbours) -> Selection:
-        ranked, t = self._scored(query, candidates, neighbours)
+        absent = bool(candidates) and bool(absent_names(query.text, self.stats, [c.text for c in candidates]))
+        ranked, t = self._scored(query, candidates, neighbours, reread=not absent)
         cap = self.max_citations if t is self.scorer else min(t.max_citations, self.cap or t.max_citations)
         future = asks_future(query.text)
         fit = [c for c in ranked if eligible(query.text, c.features)
                and (not future or speaks_of_future(c.sentence.text))]  # rule 7
         sel = Selection(ranked, eligible=fit, threshold=t.threshold,
                         cite_threshold=max(t.threshold, t.cite_ratio * fit[0].score) if fit else 1.0)
-        if not ranked or absent_names(query.text, self.stats, [c.sentence.text for c in ranked]):  # rule 1
+        if not ranked or absent:  # rule 1 (checked before scoring: the rerank stage never rereads it)
             sel.why = "rule 1" if ranked else "no candidates"
             return sel
         if not fit or fit[0].score < t.threshold:

@@ -326,3 +326,12 @@ def test_two_exporters_with_one_pid_write_different_temporary_files(tmp_path, mo
     assert len(written) == 2 and written[0] != written[1]
     target = tmp_path / "x.int8.onnx"
     assert onnx_embed.temp_path(target) != onnx_embed.temp_path(target)
+
+
+def test_a_model_that_cannot_load_leaves_the_scorer_deciding(model, monkeypatch) -> None:
+    """The card loaded but the model did not (a torn graph, no onnxruntime and no torch): every
+    question is the scorer's, rather than an answer scored 0 everywhere."""
+    rr = rerank.Reranker(model.folder)
+    monkeypatch.setattr(crossenc, "shared", lambda *a, **k: None)
+    p = np.array([0.5, 0.49, 0.1])
+    assert rr.stack.unsure(p) and rr.rescore("Who?", ["a", "b", "c"], p) is None

@@ -43,11 +43,20 @@ def test_the_default_keeps_every_layer_and_a_bad_count_is_refused() -> None:
     assert main(["--layers", "0"]) == 2
 
 
-@pytest.mark.parametrize("news", ["news-heldout3,news", "news-heldout3,news-heldout2", "news-heldout3,no-such-set"])
-def test_news_sets_exclude_the_stacks_dev_sets_and_must_exist(news, tmp_path, capsys) -> None:
+@pytest.mark.parametrize("news", ["news-heldout3,news", "news-heldout3,news-heldout2", "news-heldout3,no-such-set",
+                                  "news-heldout3,news-heldout9", "news-heldout3,BLINDSET"])
+def test_news_sets_exclude_the_stacks_dev_sets_and_must_exist(news, tmp_path, capsys, monkeypatch) -> None:
     """`--news` chooses the spent news sets the cross-encoder learns the news domain from; the stack
     is fitted on OWN_DEV (news, news-heldout, news-heldout2), which the model must never have seen,
-    so naming one — or a set that is not there — is refused in one line before anything is read."""
+    news-heldout9 is its news validation, and a blind set (data/eval/BLIND) is read by nothing
+    before its official run: naming one of those — or a set that is not there — is refused in one
+    line before anything is read."""
+    from benchmarks import blind
+
+    listed = tmp_path / "BLIND"
+    listed.write_text("# test list\nnews-heldout4\n", encoding="utf-8")
+    monkeypatch.setattr(blind, "LIST", listed)  # a spent set standing in for a blind one
+    news = news.replace("BLINDSET", "news-heldout4")
     assert main(["--news", news, "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("--news ") and "\n" not in err
