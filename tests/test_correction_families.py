@@ -848,3 +848,34 @@ def test_leaving_is_no_withdrawal_but_pulling_back_from_a_claim_is():
     assert sg.RETRACTION in sg.signals("The minister pulled back from her claim that the Harlow bridge was safe.").later
     for t in ("Volunteers withdrew from the study after side effects.", "Russian troops withdrew from Kreva, satellite images show."):
         assert sg.RETRACTION not in sg.signals(t).later, t
+
+
+# Detector 45: reported speech puts "will" back to "would" ("said it would build"): a claim about what will
+# happen, said later not to happen, is superseded; the same words about what happened are corrected.
+REPORTED_FUTURE = [
+    ("Orlan said on Monday that it would build a data centre on a forested site near Carrow, in County Meath.",
+     "There will be no Orlan data centre at Carrow."),
+    ("The ministry announced that the Vell bridge would reopen to traffic in March.",
+     "The Vell bridge will not reopen to traffic this year, the ministry said on Friday."),
+    ("Tarsk Mining told investors it would close the Brenna pit by the end of the year.",
+     "Tarsk Mining will not close the Brenna pit after all."),
+]
+
+
+@pytest.mark.parametrize("a,b", REPORTED_FUTURE)
+def test_a_future_reported_in_speech_and_said_not_to_happen_is_superseded(embedder, a, b):
+    ev = _ev(embedder, a, b)
+    assert ev is not None and ev.status == "superseded", ev
+    past = _ev(embedder, "Orlan built a data centre near Carrow last year.", "There is no Orlan data centre at Carrow.")
+    assert past is not None and past.status == "corrected", past
+
+
+@pytest.mark.parametrize("text,future", [
+    ("Officials said on Tuesday that the plant would close in June.", True),
+    ("The minister told reporters the talks would have been easier without the strike.", False),
+    ("A ban would hurt trade, he said.", False),  # a conditional, not a reported plan
+])
+def test_reported_future_is_read_from_a_verb_of_saying(text, future):
+    from ingest.corrections.scope import future_claim
+
+    assert future_claim(text) is future

@@ -201,9 +201,18 @@ _FUTURE = re.compile(r"(?<!\bthe )(?<!\ba )(?<!\bits )(?<!\bhis )(?<!\bher )(?<!
                      r"\b(?:(?-i:will|won't|won’t)|is going to|are going to)\b(?!\s+have\s+been)", re.I)
 
 
+# Reported speech puts "will" back to "would": "Apple said on Monday that it would build a data centre"
+# reports "Apple will build …". The "would" must follow a verb of saying within its clause (a conditional
+# "would" — "a ban would hurt trade" — reports no plan), and not open a past perfect ("would have been").
+_REPORTED_FUTURE = re.compile(r"\b(?:said|says|announced|announces|confirmed|confirms|promised|pledged|told\s+[\w’'-]+"
+                              r"(?:\s+[\w’'-]+)?)\b(?:\s+on\s+\w+)?(?:\s+that)?\s+(?:[\w’'-]+\s+){1,4}?would\s+(?!have\b)",
+                              re.I)
+
+
 def future_claim(a: str) -> bool:
-    """The claim says what will happen ("The Xbox One will have to connect …"), not what happened."""
-    return bool(_FUTURE.search(a))
+    """The claim says what will happen ("The Xbox One will have to connect …", "Apple said it would
+    build …"), not what happened."""
+    return bool(_FUTURE.search(a) or _REPORTED_FUTURE.search(a))
 
 
 _NOW = re.compile(r"\bnow\s+(?:says?|counts?|puts?|values?|estimates?|gives?|reports?|lists?|numbers?)\b", re.I)
