@@ -259,15 +259,14 @@ def phase_query(data_dir: str, n: int = 60, rerank: str = "") -> dict[str, Any]:
     s = _settings(data_dir)
     if rerank:
         s = s.model_copy(update={"rerank": rerank})
-    if s.rerank == "cross":
-        subprocess.run([sys.executable, "-c", "import sys; from bot import crossenc; crossenc.prepare(sys.argv[1])",
-                        str(s.cross_dir)], check=True)
     eng, qs = Engine(s), questions(n + 5)
-    rr = getattr(eng.selector, "rerank", None)
     if s.rerank == "cross":
         from bot import crossenc
 
+        subprocess.run([sys.executable, "-c", "import sys; from bot import crossenc; crossenc.prepare(sys.argv[1])",
+                        str(s.cross_dir)], check=True)
         # The model itself, loaded before timing (the gate may leave every warm-up question to the scorer).
+        rr = getattr(eng.selector, "rerank", None)
         if rr is None or crossenc.shared(rr.folder, rr.threads) is None:
             raise SystemExit("FACTDESK_RERANK=cross, but the stage did not load: nothing to measure")
     t, c = time.perf_counter(), time.process_time()
@@ -284,10 +283,9 @@ def phase_query(data_dir: str, n: int = 60, rerank: str = "") -> dict[str, Any]:
         lat.append((time.perf_counter() - t) * 1000)
         cpu.append((time.process_time() - c) * 1000)
         answered += a.answered
-    gated = reread()
     return {"n": n, "p50_ms": pct(lat, 0.5), "p95_ms": pct(lat, 0.95), "mean_ms": statistics.mean(lat), **fill,
             "cpu_p50_ms": pct(cpu, 0.5), "cpu_p95_ms": pct(cpu, 0.95), "answered": answered, "peak_rss_mb": peak_rss_mb(),
-            "rerank": s.rerank, "reread": gated}
+            "rerank": s.rerank, "reread": reread()}
 
 
 def _count_rereads(eng) -> Any:

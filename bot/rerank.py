@@ -15,9 +15,10 @@ threshold, the further-citation ratio and the citation cap come from the same fi
 Why a gate: a question the scorer is sure of gains little from a second opinion, and each reread
 pair is a model pass (~4 ms here). The stage rereads a question only when the scorer's runner-up
 is within `gate` of its best (second ≥ gate × first); otherwise the scorer's own probabilities and
-decision values stand for that question. The gate is fitted with the stack (bot/rerank_fit.py: the
-largest whose out-of-fold hits on our dev questions stay within one question of rereading every
-question); a card without one (gate 0) rereads every question, as before.
+decision values stand for that question. The gate is fitted with the stack (bot/rerank_fit.py
+`fit_gate`: the largest whose out-of-fold hits and declined unanswerable questions on our dev
+questions each stay within one of rereading every question); a card without one (gate 0) rereads
+every question, as before.
 """
 
 from __future__ import annotations

@@ -170,9 +170,9 @@ class FittedSelector:
         base = self.scorer.final(np.vstack([c.features for c in scored]), np.array([is_headline(s.text) for s in candidates]))
         probs, decider = base, self.scorer
         if self.rerank is not None and reread:  # the rerank stage rereads the best candidates when unsure
-            reread = self.rerank.rescore(query.text, [s.text for s in candidates], base)
-            if reread is not None:
-                probs, decider = reread, self.rerank.stack
+            stacked = self.rerank.rescore(query.text, [s.text for s in candidates], base)
+            if stacked is not None:
+                probs, decider = stacked, self.rerank.stack
         for c, p in zip(scored, probs):
             c.score = float(p)
         order = sorted(range(len(scored)), key=lambda i: (-probs[i], -base[i]))

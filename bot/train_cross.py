@@ -242,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, help="with --stack: keep the dev questions' scores in this file")
     ap.add_argument("--onnx-check", action="store_true", help="only compare the int8 ONNX graph with the torch model")
     ap.add_argument("--news", default=",".join(NEWS_TRAIN),
-                    help="comma-separated spent news sets to train on (default: news-heldout3..8; never OWN_DEV)")
+                    help="comma-separated spent news sets to train on (default: news-heldout3..8; never the stack's "
+                         "dev sets, news-heldout9 or a blind set)")
     a = ap.parse_args(argv)
     if a.onnx_check:
         card_path = a.out / "card.json"
