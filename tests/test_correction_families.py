@@ -870,6 +870,39 @@ def test_a_future_reported_in_speech_and_said_not_to_happen_is_superseded(embedd
     assert past is not None and past.status == "corrected", past
 
 
+# Detector 46: a later statement of what will not happen ("There will be no …", "will have no …", "won't") speaks
+# of what is to come: after a decision it overtakes it (superseded), it does not show an account false.
+FUTURE_DENIAL = [
+    ("The Varn council gave the go-ahead on Thursday for a second terminal at Dellow airport.",
+     "There will be no second terminal at Dellow airport."),
+    ("The Orsk parliament voted on Thursday to keep the country's coal plants running for another 20 years.",
+     "Orsk will have no coal plants by the end of 2030."),
+    ("The city council gave final approval on Wednesday to a tram line through Cadby.",
+     "Cadby will have no tram line, the council said on Friday."),
+    ("Lawmakers voted on Tuesday to extend the Tarn curfew by a month.",
+     "There will be no extension of the Tarn curfew."),
+]
+
+
+@pytest.mark.parametrize("a,b", FUTURE_DENIAL)
+def test_a_decision_said_later_not_to_come_is_superseded(embedder, a, b):
+    ev = _ev(embedder, a, b)
+    assert ev is not None and ev.status == "superseded", ev
+    # what happened, said later not so, whatever the sentence adds about the future: corrected
+    past = _ev(embedder, "The Vell bridge collapsed on Monday.", "The Vell bridge is intact and will not need repairs.")
+    assert past is not None and past.status == "corrected", past
+
+
+def test_a_future_denial_reads_only_the_words_that_reverse_the_claim():
+    from ingest.corrections.scope import future_denial
+
+    assert future_denial("There will be no third runway at Heathrow.", "no third runway")
+    assert future_denial("Germany will have no nuclear power by 2022.", "will have no nuclear power")
+    assert not future_denial("The bridge is intact and will not need repairs.", "intact")  # "intact" is no future
+    assert not future_denial("The bridge is intact and will not need repairs.", "intact and will not need repairs")
+    assert not future_denial("The bridge is intact, officials said.")
+
+
 @pytest.mark.parametrize("text,future", [
     ("Officials said on Tuesday that the plant would close in June.", True),
     ("The minister told reporters the talks would have been easier without the strike.", False),

@@ -156,7 +156,9 @@ def __getattr__(name: str) -> Any:
 # to vulnerable" / "listed as endangered"; "moves to the amber list" / "on the green list").
 # 45: a future reported in speech ("Apple said on Monday that it would build a data centre …") is a claim about
 # what will happen: said later not to happen, it is superseded, not corrected (realworld/heldout19, after its end run).
-DETECTOR_VERSION = 45
+# 46: a later statement of what will not happen ("There will be no third runway", "will have no nuclear power by
+# 2022") after a decision is a plan overtaken — superseded, not corrected (realworld heldout10 and heldout13's status errors).
+DETECTOR_VERSION = 46
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

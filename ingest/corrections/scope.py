@@ -209,6 +209,26 @@ _REPORTED_FUTURE = re.compile(r"\b(?:said|says|announced|announces|confirmed|con
                               re.I)
 
 
+# A later statement that something will not happen ("There will be no third runway", "Germany will have
+# no nuclear power by 2022") speaks of what is to come: it overtakes a plan or a decision, it cannot say
+# that an earlier account of what happened was false.
+_FUTURE_DENIAL = re.compile(r"\b(?:will|shall)\s+(?:not|never|no\s+longer|(?:be|have)\s+no)\b|\bwon['’]t\b|"
+                            r"\b(?:is|are)\s+(?:not|no\s+longer)\s+going\s+to\b", re.I)
+
+
+def future_denial(b: str, words: str = "") -> bool:
+    """The later statement says what will not happen (`_FUTURE_DENIAL`) — with `words` (the part of `b`
+    that reverses the claim), of those words: the denial opens them or stands just before them in
+    their clause ("There will be no | third runway"; not "The bridge is intact and will not need …")."""
+    at = b.find(words) if words else -1
+    for m in _FUTURE_DENIAL.finditer(b):
+        if at < 0 and not words:
+            return True
+        if at >= 0 and m.start() <= at and not re.search(r"[,;:]", b[m.end():at]) and at - m.end() <= 12:
+            return True
+    return False
+
+
 def future_claim(a: str) -> bool:
     """The claim says what will happen ("The Xbox One will have to connect …", "Apple said it would
     build …"), not what happened."""
@@ -238,5 +258,5 @@ def now_figure(b: str) -> bool:
     return bool(_NOW.search(b)) or bool(m and not _MEASUREMENT.search(m.group(1)))
 
 
-__all__ = ["OTHER", "ends_other", "ends_others", "event_verb", "future_claim", "modal_mismatch", "narrower_denial", "now_figure", "other_count",
+__all__ = ["OTHER", "ends_other", "ends_others", "event_verb", "future_claim", "future_denial", "modal_mismatch", "narrower_denial", "now_figure", "other_count",
            "placed_elsewhere", "places"]
