@@ -16,7 +16,8 @@ story told as events unfold moves on:
   story);
 - unless the two name times of day or days of the week that say otherwise (a timeline runs on past
   midnight; a weekday is the one just gone before the story's date: "on Sunday", in a Wednesday
-  story, is before "on Wednesday").
+  story, is before "on Wednesday"; two live-blog entries labelled with different days go by their
+  days before their clocks: "Friday, 1 pm" after "Thursday, 11:45 pm").
 
 A "later" inside a sentence ("The police later said …", "crowned queen later in the ceremony") or
 a bare "since" tells an aside, not the story moving on: on the spent news sets such sentences,
@@ -168,12 +169,24 @@ def told_after(a: StoredSentence, b: StoredSentence) -> bool:
     in the module docstring)."""
     if b.source != a.source or b.index <= a.index or is_headline(b.text) or not opening(b.text):
         return False
+    # Two live-blog entries labelled with different days are ordered by their days before their clocks:
+    # "Friday, 1 pm: …" comes after "Thursday, 11:45 pm: …".
+    ea, eb = _entry_day(a), _entry_day(b)
+    if ea is not None and eb is not None and ea != eb:
+        return eb < ea
     ca, cb = _clock(a.text), _clock(b.text)
     if ca is not None and cb is not None:
         # A timeline runs on past midnight ("11:50 p.m." … "2:45 a.m." further down).
         return cb > ca or (ca >= 18 * 60 and cb < 6 * 60)
     da, db = _days_back(_weekday(a.text), a.published), _days_back(_weekday(b.text), b.published)
     return da is None or db is None or db <= da
+
+
+def _entry_day(s: StoredSentence) -> int | None:
+    """How many days before its source's date a live-blog entry's label places it ("Thursday, 11:45 pm:"
+    in a Friday story: 1), or None when the sentence opens on no such label."""
+    entry = _ENTRY.match(s.text)
+    return _days_back(_weekday(entry.group(0)), s.published) if entry else None
 
 
 def overtakes(a: StoredSentence, b: StoredSentence) -> bool:

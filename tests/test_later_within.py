@@ -72,6 +72,17 @@ def test_a_live_blogs_entry_labels_order_its_entries():
     assert opening("Sunday, March 3: The bridge reopens.") == "time"
 
 
+def test_entries_labelled_with_two_days_are_ordered_by_day_before_clock():
+    # 2 March 2019 was a Saturday: "Friday, 1 pm" is the morning after "Thursday, 11:45 pm"
+    night = _st("Thursday, 11:45 pm: The police chief said two gunmen had fired from a rooftop.", 1)
+    assert told_after(night, _st("Friday, 1 pm: Investigators said one man had fired every shot.", 4))
+    assert told_after(night, _st("Saturday, 9 am: The city reopened its centre.", 5))
+    assert not told_after(_st("Friday, 1 pm: Investigators spoke.", 1), _st("Thursday, 11:45 pm: Shots rang out.", 4))
+    # one day's entries still go by their clocks, and a timeline still runs on past midnight
+    assert not told_after(_st("Friday, 2 pm: The bridge reopens.", 1), _st("Friday, 1:30 pm: Police arrive.", 3))
+    assert told_after(_st("11:50 p.m. — The count reaches the last ward.", 1), _st("2:15 a.m. — The result.", 4))
+
+
 def test_a_sentence_under_an_entry_label_is_told_when_its_entry_is(embedder):
     q = "Did two blasts hit the Orrin bridge?"
     day = "2013-04-23"  # a Tuesday
