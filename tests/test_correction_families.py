@@ -850,6 +850,22 @@ def test_leaving_is_no_withdrawal_but_pulling_back_from_a_claim_is():
         assert sg.RETRACTION not in sg.signals(t).later, t
 
 
+# Detector 47: a revision verb revises a figure only when one follows its "to" or "from"; a vote's tally is no
+# revision of a count the claim gave ("challenges are raised to their credentials" revises nothing).
+def test_a_revision_needs_a_figure_after_its_to_or_from(embedder):
+    from ingest.corrections import signals as sg
+    for t in ("The ministry revised its count of the dead to 5,100 on Friday.",
+              "The toll was cut from 49 to 47 after two victims were counted twice.",
+              "Unemployment fell to a record low of 3.5 percent, the agency now says.",
+              "Officials raised their estimate of the crowd to about 180,000."):
+        assert sg.FIGURE in sg.signals(t).later, t
+    vote = ("Early on Tuesday the Varn assembly voted 118 to 62 for a rule change that lets delegations vote whatever "
+            "challenges are raised to their credentials.")
+    assert sg.FIGURE not in sg.signals(vote).later
+    ev = _ev(embedder, "Orsk's 18 members of the Varn assembly can no longer vote or sit on its leading bodies.", vote)
+    assert ev is None or ev.family != sg.FIGURE, ev
+
+
 # Detector 45: reported speech puts "will" back to "would" ("said it would build"): a claim about what will
 # happen, said later not to happen, is superseded; the same words about what happened are corrected.
 REPORTED_FUTURE = [
