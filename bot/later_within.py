@@ -109,6 +109,21 @@ _HOW = re.compile(r"\bhow (many|much)\b", re.I)
 _AMOUNT = re.compile(r"[$£€¥]\s?\d|\d[\d,.]*\s?(?:%|(?:per ?cent|dollars|euros|pounds|yen)\b)", re.I)
 
 
+_NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                          r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+                          r"eighty|ninety|hundreds?|thousands?|millions?|dozens?)\b", re.I)
+
+
+def gives_count(text: str) -> bool:
+    """The sentence gives a figure (`gives_figure`) or a number in words ("Fifty people died")."""
+    return gives_figure(text) or bool(_NUMBER_WORD.search(text))
+
+
+def asks_count(question: str) -> bool:
+    """The question asks how many or how much."""
+    return bool(_HOW.search(question))
+
+
 def same_measure(question: str, cited: str, later: str) -> bool:
     """The question asks for a figure and both sentences give one of the kind it asks for — a count for
     "how many" (a number that is no amount of money nor a share), an amount for "how much": the later
@@ -254,4 +269,4 @@ def _entries(pool: Sequence[Scored], known: Mapping[str, StoredSentence]) -> dic
             for c in pool if (c.sentence.source, c.sentence.index - 1) in labels and not opening(c.sentence.text)}
 
 
-__all__ = ["CHANGE_CUES", "gives_figure", "opening", "overtakes", "same_measure", "told_after", "updates_within"]
+__all__ = ["CHANGE_CUES", "asks_count", "gives_count", "gives_figure", "opening", "overtakes", "same_measure", "told_after", "updates_within"]

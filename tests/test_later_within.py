@@ -94,6 +94,21 @@ def test_a_sentence_under_an_entry_label_is_told_when_its_entry_is(embedder):
     assert updates_within([cited], [cited, under], q) == []  # the label unknown: nothing places it after
 
 
+def test_a_count_asked_of_a_live_blog_shows_its_last_count(embedder):
+    q = "How many people were killed in the shooting at the Orrin club?"
+    day = "2016-06-12"  # a Sunday
+    cited = _sc(embedder, "Sunday, 2:02 am: Gunfire breaks out at the Orrin club; an officer exchanges shots with the attacker.",
+                "a", day, index=1, score=0.3)
+    first = _sc(embedder, "Sunday, morning: The police chief tells reporters that about 20 people have been killed.",
+                "a", day, index=3, score=0.05)
+    label = _st("Sunday, late morning: The toll is far higher.", 4, source="a")
+    last = _sc(embedder, "Fifty people died, including the gunman, city officials say.", "a", day, index=5, score=0.02)
+    aside = _sc(embedder, "Sunday, afternoon: Officers at the Orrin club were praised by the mayor.", "a", day, index=6,
+                score=0.04)
+    got = later_statements([cited], [cited, first, last, aside], q, (), around=Surroundings({}, {label.id: label}))
+    assert got and got[0].sentence.id == last.sentence.id, [s.sentence.text for s in got]
+
+
 def test_what_does_not_order_two_sentences_of_a_story():
     first = _st("The Pell valley flooded on Friday, the council said.", 1)
     for text in ("About 700 families now live in the Pell valley.",  # a bare "now" describes what holds
