@@ -53,8 +53,26 @@ def same_subject(a: str, b: str) -> bool:
     capitalised only because it opens the other sentence ("Countries whose debt …" / "two
     countries", "Waterfront Toronto said …" / "Liverpool's waterfront")."""
     plain = _plain_words(a) | _plain_words(b)
-    names = {n for n in shared_names(a, b) if not _NUMBER.fullmatch(n) and n not in plain}
+    names = {n for n in shared_names(a, b) if not _NUMBER.fullmatch(n) and n not in plain and not _other_names(a, b, n)}
     return bool(names - GENERIC_NAMES - (TITLES - _in_shared_phrase(a, b)))
+
+
+def _other_names(a: str, b: str, word: str) -> bool:
+    """`word` is shared only as a word of two different multi-word names: each sentence writes it only
+    inside a run of capitalised words, and the two runs share nothing else ("World" in "UNESCO's List of
+    World Heritage in Danger" and in "the World Health Organization": two bodies, no shared subject)."""
+    runs_a = [r.split() for r in _cap_runs(a) if word in r.split()]
+    runs_b = [r.split() for r in _cap_runs(b) if word in r.split()]
+    alone = re.compile(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", re.I)
+    if not runs_a or not runs_b or len(alone.findall(a)) > len(runs_a) or len(alone.findall(b)) > len(runs_b):
+        return False  # written alone somewhere, or not inside a run in one of them
+    others_a = {w for r in runs_a for w in r if w != word} - _FILLER
+    others_b = {w for r in runs_b for w in r if w != word} - _FILLER
+    # ("North Korea" and "North Korean state television" share "Korea(n)": one country, one subject)
+    return bool(others_a) and bool(others_b) and not any(x[:4] == y[:4] for x in others_a for y in others_b)
+
+
+_FILLER = frozenset({"of", "the"})
 
 
 # Read once per text: later coverage asks `same_subject` of every (cited, candidate) pair of every

@@ -132,6 +132,20 @@ def test_a_year_or_figure_alone_is_no_subject(embedder):
     assert later_statements([cited], [cited, year], "Is wrestling still out of the 2020 Olympics?") == []
 
 
+def test_a_word_of_two_different_names_is_no_shared_subject():
+    # "World" in UNESCO's list and in the World Health Organization: two bodies
+    assert not same_subject("Varn Abbey has been on UNESCO's List of World Heritage in Danger since 1992.",
+                            "The World Health Organization has struck it from its list of countries.")
+    assert not same_subject("The South Korean newspaper Daeil reported the executions.",
+                            "The singer appeared on North Korean state television on Friday.")
+    # the same name, or one word of it written alone, or its forms, still tie two sentences
+    assert same_subject("The World Bank cut its forecast for Orsk.", "The World Bank president visited Orsk.")
+    assert same_subject("The Justice Department said on Monday it would appeal.", "A Justice Department spokesman declined.")
+    from bot.later_subject import _other_names
+    assert not _other_names("On Monday North Korea fired a missile.", "It was shown on North Korean state television.", "north")
+    assert same_subject("Boeing said the jet would fly again.", "Boeing Commercial Airplanes chief Stan Deal spoke.")
+
+
 def test_background_history_in_a_later_source_is_not_later_news(embedder):
     old = StoredSentence(id="b#1", source="b", index=1, start=0, end=10, published="2017-11-21",
                          text="Norvia was taken off the list of sponsors in 2008 under the previous government.")
