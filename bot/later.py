@@ -75,7 +75,7 @@ from .later_subject import (Surroundings, continues, own_names, point_overlap, r
                             what_was_said)
 from .later_order import newest_first
 from .names import initials_in
-from .later_within import CHANGE_CUES as _CHANGE_CUES, asks_count, gives_count, same_measure, told_after, updates_within
+from .later_within import CHANGE_CUES as _CHANGE_CUES, asks_how_many, counts_what_is_asked, same_measure, told_after, updates_within
 from .story import background, news_level, period_years, states_now
 
 
@@ -330,10 +330,10 @@ def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: 
             found[s.sentence.id] = (s, True)
             direct.add(s.sentence.id)
     # A count asked of a story told as the day goes on ("How many people were killed …"): the last count it
-    # tells is its newest ("about 20 people have been killed" … "Fifty people died").
-    recount = {c.sentence.source for c in cited} if asks_count(question) else set()
+    # tells of what the question counts is its newest ("about 20 people have been killed" … "Fifty people died").
+    recount = {c.sentence.source for c in cited} if asks_how_many(question) else set()
     picks = _one_per_source(found, tuning.max_later, bool(question_names), direct, tuning.question_dense, stories.lead,
-                            recount)
+                            recount, question)
     if story_of is not None and len(picks) < tuning.max_later and question_names and asks_whether(question):
         # For a question whether something holds or happened, a later story that is the cited one's
         # as a whole is later coverage whatever its sentences' wording, in the places the rules above
@@ -463,21 +463,25 @@ def _says(text: str, name: str) -> bool:
 def _one_per_source(found: dict[str, tuple[Scored, bool]], limit: int, named: bool,
                     direct: set[str] | None = None, relevant: float = LaterTuning().question_dense,
                     lead: Callable[[StoredSentence], bool] | None = None,
-                    recount: set[str] | frozenset[str] = frozenset()) -> list[Scored]:
+                    recount: set[str] | frozenset[str] = frozenset(), question: str = "") -> list[Scored]:
     """Each later source's best statement, newest source first — one on the subject and point in its
     own words (`direct`; default all) before one its story's headline alone admits; a statement that
     names its subject only through the sentence beside it comes with that sentence when it too
     qualifies ("took a country off its list …" / "Cuba had been on the list for 33 years."). In a
-    story of `recount` (a cited story asked for a count), the last sentence giving a count first."""
+    story of `recount` (a cited story asked how many), the last sentence counting what the `question` counts
+    first (bot/later_within.py `counts_what_is_asked`)."""
     by_source: dict[str, list[tuple[Scored, bool]]] = {}
     for s, own in found.values():
         by_source.setdefault(s.sentence.source, []).append((s, own))
     picks = []
     for src, items in by_source.items():
         items.sort(key=lambda x: _source_order(x[0], named, relevant, direct, lead))
-        if src in recount:
-            items.sort(key=lambda x: (is_headline(x[0].sentence.text), not gives_count(x[0].sentence.text),
-                                      -x[0].sentence.index))
+        counts = [x for x in items if src in recount and not is_headline(x[0].sentence.text)
+                  and counts_what_is_asked(question, x[0].sentence.text)]
+        if counts:
+            last = max(counts, key=lambda x: x[0].sentence.index)
+            items.remove(last)
+            items.insert(0, last)
         best, own = items[0]
         group = [best]
         if not own:

@@ -14,9 +14,9 @@ from ingest.corrections.lexicon import GENERIC_NAMES
 from ingest.corrections.story import TITLES
 from ingest.corrections.subject import shared_names, topic_overlap
 from ingest.records import StoredSentence, sentence_id
-from ingest.terms import content_terms
+from ingest.terms import CALENDAR_WORDS, content_terms
 
-from .names import lexicon
+from .names import ORDINARY, lexicon
 from .story import is_lead
 
 
@@ -58,21 +58,28 @@ def same_subject(a: str, b: str) -> bool:
 
 
 def _other_names(a: str, b: str, word: str) -> bool:
-    """`word` is shared only as a word of two different multi-word names: each sentence writes it only
-    inside a run of capitalised words, and the two runs share nothing else ("World" in "UNESCO's List of
-    World Heritage in Danger" and in "the World Health Organization": two bodies, no shared subject)."""
+    """`word`, an ordinary English word ("world", "national", "united"), is shared only as a word of two
+    different multi-word names: each sentence writes it only inside a run of capitalised words, and the
+    runs' other words (titles, honorifics, days, company suffixes and "of"/"the" aside) have nothing in
+    common, nor a form ("Korea"/"Korean": the first four letters) — "World" in "UNESCO's List of World
+    Heritage in Danger" and in "the World Health Organization": two bodies, no shared subject. A name that
+    is no ordinary word ("Trump", "Merkel") ties two sentences whatever is written beside it."""
+    if lexicon().kind(word) != ORDINARY:
+        return False
     runs_a = [r.split() for r in _cap_runs(a) if word in r.split()]
     runs_b = [r.split() for r in _cap_runs(b) if word in r.split()]
     alone = re.compile(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", re.I)
     if not runs_a or not runs_b or len(alone.findall(a)) > len(runs_a) or len(alone.findall(b)) > len(runs_b):
         return False  # written alone somewhere, or not inside a run in one of them
-    others_a = {w for r in runs_a for w in r if w != word} - _FILLER
-    others_b = {w for r in runs_b for w in r if w != word} - _FILLER
-    # ("North Korea" and "North Korean state television" share "Korea(n)": one country, one subject)
+    others_a = {w for r in runs_a for w in r if w != word} - _BESIDE
+    others_b = {w for r in runs_b for w in r if w != word} - _BESIDE
     return bool(others_a) and bool(others_b) and not any(x[:4] == y[:4] for x in others_a for y in others_b)
 
 
-_FILLER = frozenset({"of", "the"})
+# What stands beside a name without being part of it: "of", "the", titles and honorifics, days and months,
+# company suffixes, and the words a run may open with ("On Friday Mr Trump …").
+_BESIDE = (frozenset({"of", "the", "on", "in", "at", "by", "mr", "mrs", "ms", "dr", "inc", "inc.", "co", "co.", "corp",
+                      "ltd", "plc", "llc", "group"}) | frozenset(t.lower() for t in TITLES) | CALENDAR_WORDS)
 
 
 # Read once per text: later coverage asks `same_subject` of every (cited, candidate) pair of every

@@ -51,9 +51,11 @@ from ingest.dates import clock_minutes, interval
 from ingest.corrections.lexicon import weekday as _weekday
 from ingest.records import StoredSentence
 from ingest.split import is_headline
+from ingest.terms import content_terms
 from ingest.tuning import LaterTuning
 
 from .later_subject import beyond_subject, point_overlap, same_subject, subject_terms
+from .question import NUMBER_WORD
 from .story import background
 
 
@@ -109,19 +111,26 @@ _HOW = re.compile(r"\bhow (many|much)\b", re.I)
 _AMOUNT = re.compile(r"[$£€¥]\s?\d|\d[\d,.]*\s?(?:%|(?:per ?cent|dollars|euros|pounds|yen)\b)", re.I)
 
 
-_NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-                          r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
-                          r"eighty|ninety|hundreds?|thousands?|millions?|dozens?)\b", re.I)
-
-
 def gives_count(text: str) -> bool:
-    """The sentence gives a figure (`gives_figure`) or a number in words ("Fifty people died")."""
-    return gives_figure(text) or bool(_NUMBER_WORD.search(text))
+    """The sentence gives a figure (`gives_figure`) or a number in words ("Fifty people died"; not "one",
+    "few" or "several", which count nothing in "No one was hurt" or "one officer said")."""
+    return gives_figure(text) or any(m.group(0).lower() not in _NOT_COUNTS for m in NUMBER_WORD.finditer(text))
 
 
-def asks_count(question: str) -> bool:
-    """The question asks how many or how much."""
-    return bool(_HOW.search(question))
+_NOT_COUNTS = frozenset({"one", "few", "several", "half"})
+_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.I)
+
+
+def asks_how_many(question: str) -> bool:
+    """The question asks how many (a count; "how much" asks for an amount)."""
+    return bool(_HOW_MANY.search(question))
+
+
+def counts_what_is_asked(question: str, text: str) -> bool:
+    """The sentence gives a count (`gives_count`) with a word of what the question counts — the words after
+    its "how many" ("how many people were killed": "Fifty people died"; not "Two officers were praised")."""
+    m = _HOW_MANY.search(question)
+    return bool(m) and gives_count(text) and bool(set(content_terms(m.group(1))) & set(content_terms(text)))
 
 
 def same_measure(question: str, cited: str, later: str) -> bool:
@@ -185,10 +194,11 @@ def told_after(a: StoredSentence, b: StoredSentence) -> bool:
     if b.source != a.source or b.index <= a.index or is_headline(b.text) or not opening(b.text):
         return False
     # Two live-blog entries labelled with different days are ordered by their days before their clocks:
-    # "Friday, 1 pm: …" comes after "Thursday, 11:45 pm: …".
+    # "Friday, 1 pm: …" comes after "Thursday, 11:45 pm: …" (a blog runs a few days: one to three days on is
+    # after, four to six on is the days before).
     ea, eb = _entry_day(a), _entry_day(b)
     if ea is not None and eb is not None and ea != eb:
-        return eb < ea
+        return (eb - ea) % 7 <= 3
     ca, cb = _clock(a.text), _clock(b.text)
     if ca is not None and cb is not None:
         # A timeline runs on past midnight ("11:50 p.m." … "2:45 a.m." further down).
@@ -198,10 +208,10 @@ def told_after(a: StoredSentence, b: StoredSentence) -> bool:
 
 
 def _entry_day(s: StoredSentence) -> int | None:
-    """How many days before its source's date a live-blog entry's label places it ("Thursday, 11:45 pm:"
-    in a Friday story: 1), or None when the sentence opens on no such label."""
+    """The day of the week (Monday 0) a live-blog entry's label names ("Thursday, 11:45 pm:": 3), or None
+    when the sentence opens on no such label."""
     entry = _ENTRY.match(s.text)
-    return _days_back(_weekday(entry.group(0)), s.published) if entry else None
+    return _weekday(entry.group(0)) if entry else None
 
 
 def overtakes(a: StoredSentence, b: StoredSentence) -> bool:
@@ -269,4 +279,4 @@ def _entries(pool: Sequence[Scored], known: Mapping[str, StoredSentence]) -> dic
             for c in pool if (c.sentence.source, c.sentence.index - 1) in labels and not opening(c.sentence.text)}
 
 
-__all__ = ["CHANGE_CUES", "asks_count", "gives_count", "gives_figure", "opening", "overtakes", "same_measure", "told_after", "updates_within"]
+__all__ = ["CHANGE_CUES", "asks_how_many", "counts_what_is_asked", "gives_count", "gives_figure", "opening", "overtakes", "same_measure", "told_after", "updates_within"]

@@ -26,9 +26,11 @@ _MEASURES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(r"\bper ?cent\b|%|\b(?:half|a third|two[- ]thirds|a quarter|three[- ]quarters|a fifth|"
                 r"majority|minority)\b", re.I)),
 )
-_NUMBER_A = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-                       r"fifty|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|several|few|"
-                       r"scores|tens)\b", re.I)
+# Numbers in words, as an answer to "how many" may give them (also read by bot/later_within.py `gives_count`).
+NUMBER_WORD = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+                         r"fifty|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|several|few|"
+                         r"scores|tens)\b", re.I)
+_NUMBER_A = re.compile(r"\d|" + NUMBER_WORD.pattern, re.I)
 _WHEN_Q = re.compile(r"^\s*when\b|\bwhat (?:year|month|day|date|time)\b", re.I)
 # A time an answer to "when" may give: a year, a month (also abbreviated before a day: "Oct. 2"), a
 # weekday, a time of day ("1:30 a.m.", "6pm", "8:15 in the morning", "shortly before midnight"), a

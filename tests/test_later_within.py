@@ -81,6 +81,12 @@ def test_entries_labelled_with_two_days_are_ordered_by_day_before_clock():
     # one day's entries still go by their clocks, and a timeline still runs on past midnight
     assert not told_after(_st("Friday, 2 pm: The bridge reopens.", 1), _st("Friday, 1:30 pm: Police arrive.", 3))
     assert told_after(_st("11:50 p.m. — The count reaches the last ward.", 1), _st("2:15 a.m. — The result.", 4))
+    # the story's own date plays no part: a blog dated its first day (a Thursday) runs on into Friday
+    thursday = StoredSentence(id="b#1", source="b", index=1, start=0, end=10, text="Thursday, 9 am: Polls open.",
+                              published="2019-02-28")
+    friday = StoredSentence(id="b#3", source="b", index=3, start=0, end=10, text="Friday, 1 pm: The count ends.",
+                            published="2019-02-28")
+    assert told_after(thursday, friday) and not told_after(friday, thursday)
 
 
 def test_a_sentence_under_an_entry_label_is_told_when_its_entry_is(embedder):
@@ -103,8 +109,8 @@ def test_a_count_asked_of_a_live_blog_shows_its_last_count(embedder):
                 "a", day, index=3, score=0.05)
     label = _st("Sunday, late morning: The toll is far higher.", 4, source="a")
     last = _sc(embedder, "Fifty people died, including the gunman, city officials say.", "a", day, index=5, score=0.02)
-    aside = _sc(embedder, "Sunday, afternoon: Officers at the Orrin club were praised by the mayor.", "a", day, index=6,
-                score=0.04)
+    aside = _sc(embedder, "Sunday, afternoon: Two officers at the Orrin club were praised by the mayor.", "a", day, index=6,
+                score=0.04)  # a count, but not of what is asked
     got = later_statements([cited], [cited, first, last, aside], q, (), around=Surroundings({}, {label.id: label}))
     assert got and got[0].sentence.id == last.sentence.id, [s.sentence.text for s in got]
 

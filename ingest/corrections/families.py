@@ -35,7 +35,7 @@ from .phrases import (affirmed, event_phrase, figure_phrase, negated as _negated
 from .polarity import state_changes
 from .precision import SURE, UNSURE, Evidence, strongest
 from .restate import definite_nouns
-from .scope import ends_other, ends_others, future_claim, future_denial, modal_mismatch, now_figure
+from .scope import decision_overtaken, ends_other, ends_others, future_claim, modal_mismatch, now_figure
 from .reversals import GENERIC_NOUNS, by_source as source_took_back, possessive_first, restated, restated_family
 from .subject import (GENERIC_NAMES, document_venue, lead_names, _first, attribution, definite as _definite, denial_by_accused as _denial_by_accused,
                       document_owner as _document_owner, names, shared_names, topic_overlap, topic_terms)
@@ -382,7 +382,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         if sure or (len(point) >= 1 and sim >= tuning.sim_fair):
             # What will happen, said later not to; or what was decided, said later not to come: a plan,
             # forecast or decision overtaken, not an account shown false.
-            fut = (future_claim(a) or future_denial(b, flips)) and not sb.notice
+            fut = (future_claim(a) or decision_overtaken(a, b, flips)) and not sb.notice
             add("negation:opposites" if opposite else "negation:negated", sg.NEGATION, sure, "a later statement says the opposite", flips,
                 "Overtaken by later events" if fut else "", "superseded" if fut else "")
     # A correction notice ("was misreported in an earlier version") is about what it names: the

@@ -319,9 +319,13 @@ _FIG = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|a) (?:
                   r"thousand|bn|m|k))?(?![\w])|\b(?:dozens|hundreds|thousands|millions) of\b", re.I)
 _REVISION = re.compile(
     # ... a figure after the "to" or "from" ("raised its estimate to 5,000", "cut from 49 to 47", "fell to a record low of
-    # 3.5"): "challenges are raised to their credentials" revises nothing
+    # 3.5", "lowered its estimate to half a million", "cut its forecast to HK$5 billion"); not a year alone ("raised to
+    # the peerage in 2010"), nor nothing ("challenges are raised to their credentials" revises nothing)
     r"\b((?:revised|corrected|updated|raised|lowered|cut|adjusted|restated|increased|reduced|rose|climbed|fell) "
-    r"(?:[\w'’-]+ ){0,8}?(?:to|down to|up to|from) (?:[\w'’-]+ ){0,4}?(?:\$|€|£)?\d|"
+    r"(?:[\w'’-]+ ){0,8}?(?:to|down to|up to|from) (?:[\w'’-]+ ){0,6}?"
+    r"(?:[A-Z]{0,3}[$€£¥₹]\s?\d|(?!(?:19|20)\d\d\b(?![,.]\d|\s?(?:%|percent|per cent|million|billion|trillion)))\d|"
+    r"(?:half|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|a|several) (?:hundred|thousand|million|billion|trillion)\b)|"
     r"(?:figure|figures|toll|estimate|number|count|tally|total|forecast|tallies)s? (?:\w+ ){0,4}(?:was|were|has been|"
     r"have been|had been|is now|now stands at|stands at|rose to|climbed to|fell to) (?:revised|corrected|updated|"
     r"raised|lowered|cut|adjusted|restated|\$?\d)|"

@@ -16,7 +16,7 @@ from .lexicon import POSSESSOR, SOURCE_REVISION
 from .patterns import _PLAN_NOUN
 from .phrases import span_of
 from .restate import Reversal, reversal, withdrawn_by_name
-from .scope import future_denial, modal_mismatch
+from .scope import decision_overtaken, modal_mismatch
 from .subject import (GENERIC_NAMES, _name_set, answers_accusation, attribution, document_owner, lead_names, names,
                       speakers)
 
@@ -141,7 +141,8 @@ def restated_family(a: str, sa: sg.Signals, rev: Reversal, point: set[str], sim:
     plan = bool((sg.PLAN in sa.claim or _PLAN_NOUN_RX.search(a)) and not sa.states) and rev.kind != "affirmed"
     if rev.kind == "affirmed":
         fam, status = (sg.STATUS, "superseded") if sa.neg_status else (sg.NEGATION, "corrected")
-    elif (plan and rev.kind in ("ended", "negated", "no longer")) or (rev.kind == "negated" and future_denial(rev.phrase)):
+    elif (plan and rev.kind in ("ended", "negated", "no longer")) or (
+            rev.kind == "negated" and decision_overtaken(a, rev.phrase, rev.phrase)):
         # (what was decided, said later not to come — "will have no nuclear power" after a vote to keep
         # the plants running — is a plan overtaken, not an account shown false: scope.py `future_denial`)
         fam, status = sg.PLAN, "superseded"

@@ -210,23 +210,39 @@ _REPORTED_FUTURE = re.compile(r"\b(?:said|says|announced|announces|confirmed|con
 
 
 # A later statement that something will not happen ("There will be no third runway", "Germany will have
-# no nuclear power by 2022") speaks of what is to come: it overtakes a plan or a decision, it cannot say
-# that an earlier account of what happened was false.
+# no nuclear power by 2022", "the minister said there would be no second terminal") speaks of what is to
+# come: after a decision it overtakes that decision; it cannot say an earlier account of what happened
+# was false.
 _FUTURE_DENIAL = re.compile(r"\b(?:will|shall)\s+(?:not|never|no\s+longer|(?:be|have)\s+no)\b|\bwon['’]t\b|"
-                            r"\b(?:is|are)\s+(?:not|no\s+longer)\s+going\s+to\b", re.I)
+                            r"\b(?:is|are)\s+(?:not|no\s+longer)\s+going\s+to\b|"
+                            r"\b(?:said|says|announced|confirmed)\b[^.;:]{0,60}?\bwould\s+(?:not|never|no\s+longer|"
+                            r"(?:be|have)\s+no)\b", re.I)
+# A decision the claim reports ("gave the go-ahead for", "voted to keep", "approved", "agreed to"): what a
+# later statement of what will not come overtakes. A past event ("was sold", "fired its chief") is not one.
+_DECISION = re.compile(r"\b(?:voted|approved|gave\s+(?:the\s+|its\s+|final\s+)*(?:go-ahead|green\s+light|approval)|"
+                       r"agreed|decided|chose|cleared\s+the\s+way|authori[sz]ed|endorsed)\b", re.I)
 
 
 def future_denial(b: str, words: str = "") -> bool:
     """The later statement says what will not happen (`_FUTURE_DENIAL`) — with `words` (the part of `b`
     that reverses the claim), of those words: the denial opens them or stands just before them in
-    their clause ("There will be no | third runway"; not "The bridge is intact and will not need …")."""
-    at = b.find(words) if words else -1
-    for m in _FUTURE_DENIAL.finditer(b):
-        if at < 0 and not words:
-            return True
-        if at >= 0 and m.start() <= at and not re.search(r"[,;:]", b[m.end():at]) and at - m.end() <= 12:
-            return True
-    return False
+    their clause ("There will be no | third runway"; not "The bridge is intact and will not need …").
+    Spaces are compared as one (a no-break space or two spaces in the source)."""
+    b = " ".join(b.split())
+    if not words:
+        return bool(_FUTURE_DENIAL.search(b))
+    at = b.find(" ".join(words.split()))
+    return at >= 0 and any(m.start() <= at and at - m.end() <= 12 and not re.search(r"[,;:]", b[m.end():at])
+                           for m in _FUTURE_DENIAL.finditer(b))
+
+
+def decision_overtaken(a: str, b: str, words: str = "") -> bool:
+    """A decision the claim reports (`_DECISION`), said later not to come (`future_denial` of the words that
+    reverse it), without the later statement calling the account wrong: superseded, not corrected."""
+    return bool(_DECISION.search(a)) and future_denial(b, words) and not _WRONG.search(b) and not _UNTRUE.search(b)
+
+
+_UNTRUE = re.compile(r"\b(?:false|untrue|not true|never happened|did not happen)\b", re.I)
 
 
 def future_claim(a: str) -> bool:
@@ -258,5 +274,5 @@ def now_figure(b: str) -> bool:
     return bool(_NOW.search(b)) or bool(m and not _MEASUREMENT.search(m.group(1)))
 
 
-__all__ = ["OTHER", "ends_other", "ends_others", "event_verb", "future_claim", "future_denial", "modal_mismatch", "narrower_denial", "now_figure", "other_count",
+__all__ = ["OTHER", "ends_other", "ends_others", "event_verb", "decision_overtaken", "future_claim", "future_denial", "modal_mismatch", "narrower_denial", "now_figure", "other_count",
            "placed_elsewhere", "places"]
