@@ -160,7 +160,9 @@ def __getattr__(name: str) -> Any:
 # 2022") after a decision is a plan overtaken — superseded, not corrected (realworld heldout10 and heldout13's status errors).
 # 47: a revision verb ("raised", "cut", "revised" … "to"/"from") marks a figure revised only when a figure follows
 # its "to" or "from" ("challenges are raised to their credentials" revised no count: realworld heldout20, after its end run).
-DETECTOR_VERSION = 47
+# 48: 46 and 47 as reviewed: a future denial supersedes only a decision the claim reports, never when the later
+# statement calls the account false; a revision's figure may be in words or after a currency prefix, a year alone is none.
+DETECTOR_VERSION = 48
 
 
 def sentence_meta(text: str) -> dict[str, Any]:
