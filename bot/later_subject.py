@@ -53,7 +53,9 @@ def same_subject(a: str, b: str) -> bool:
     capitalised only because it opens the other sentence ("Countries whose debt …" / "two
     countries", "Waterfront Toronto said …" / "Liverpool's waterfront")."""
     plain = _plain_words(a) | _plain_words(b)
-    names = {n for n in shared_names(a, b) if not _NUMBER.fullmatch(n) and n not in plain and not _other_names(a, b, n)}
+    names = {n for n in shared_names(a, b) if not _NUMBER.fullmatch(n) and n not in plain}
+    if names and _cap_runs(a) and _cap_runs(b):  # (most pairs have no run of capitals on one side: nothing to weigh)
+        names = {n for n in names if not _other_names(a, b, n)}
     return bool(names - GENERIC_NAMES - (TITLES - _in_shared_phrase(a, b)))
 
 
@@ -64,16 +66,22 @@ def _other_names(a: str, b: str, word: str) -> bool:
     common, nor a form ("Korea"/"Korean": the first four letters) — "World" in "UNESCO's List of World
     Heritage in Danger" and in "the World Health Organization": two bodies, no shared subject. A name that
     is no ordinary word ("Trump", "Merkel") ties two sentences whatever is written beside it."""
-    if lexicon().kind(word) != ORDINARY:
-        return False
     runs_a = [r.split() for r in _cap_runs(a) if word in r.split()]
-    runs_b = [r.split() for r in _cap_runs(b) if word in r.split()]
+    runs_b = [r.split() for r in _cap_runs(b) if word in r.split()] if runs_a else []
+    if not runs_a or not runs_b or not _ordinary(word):
+        return False
     alone = re.compile(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", re.I)
-    if not runs_a or not runs_b or len(alone.findall(a)) > len(runs_a) or len(alone.findall(b)) > len(runs_b):
-        return False  # written alone somewhere, or not inside a run in one of them
+    if len(alone.findall(a)) > len(runs_a) or len(alone.findall(b)) > len(runs_b):
+        return False  # written alone somewhere
     others_a = {w for r in runs_a for w in r if w != word} - _BESIDE
     others_b = {w for r in runs_b for w in r if w != word} - _BESIDE
     return bool(others_a) and bool(others_b) and not any(x[:4] == y[:4] for x in others_a for y in others_b)
+
+
+@lru_cache(maxsize=65_536)
+def _ordinary(word: str) -> bool:
+    """The dictionary calls the word ordinary (read once per word: the look-up takes the lexicon's lock)."""
+    return lexicon().kind(word) == ORDINARY
 
 
 # What stands beside a name without being part of it: "of", "the", titles and honorifics, days and months,
