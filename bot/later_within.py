@@ -41,6 +41,7 @@ candidates."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Protocol
@@ -156,12 +157,20 @@ _ENTRY = re.compile(rf"^\W*(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,\s+((?:{_E
                     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?)):\s")
 
 
+@lru_cache(maxsize=65_536)
 def _clock(text: str) -> int | None:
     """Minutes after midnight of the first time of day the sentence names (its entry label's, in a
-    live blog)."""
+    live blog). Read once per text: every pair of a question's candidates asks it."""
     entry = _ENTRY.match(text)
     m = _CLOCK.search(entry.group(1) if entry else text)
     return clock_minutes(m) if m else None
+
+
+@lru_cache(maxsize=65_536)
+def _label_day(text: str) -> int | None:
+    """The day of the week (Monday 0) the sentence's live-blog entry label names, or None."""
+    entry = _ENTRY.match(text)
+    return _weekday(entry.group(0)) if entry else None
 
 
 CHANGE_CUES = ("strong", "update")  # the detector's stored cue: the sentence withdraws, ends, lifts or revises
@@ -210,8 +219,7 @@ def told_after(a: StoredSentence, b: StoredSentence) -> bool:
 def _entry_day(s: StoredSentence) -> int | None:
     """The day of the week (Monday 0) a live-blog entry's label names ("Thursday, 11:45 pm:": 3), or None
     when the sentence opens on no such label."""
-    entry = _ENTRY.match(s.text)
-    return _weekday(entry.group(0)) if entry else None
+    return _label_day(s.text)
 
 
 def overtakes(a: StoredSentence, b: StoredSentence) -> bool:
