@@ -66,16 +66,27 @@ def _other_names(a: str, b: str, word: str) -> bool:
     common, nor a form ("Korea"/"Korean": the first four letters) — "World" in "UNESCO's List of World
     Heritage in Danger" and in "the World Health Organization": two bodies, no shared subject. A name that
     is no ordinary word ("Trump", "Merkel") ties two sentences whatever is written beside it."""
-    runs_a = [r.split() for r in _cap_runs(a) if word in r.split()]
-    runs_b = [r.split() for r in _cap_runs(b) if word in r.split()] if runs_a else []
-    if not runs_a or not runs_b or not _ordinary(word):
+    if not _ordinary(word):
         return False
-    alone = re.compile(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", re.I)
-    if len(alone.findall(a)) > len(runs_a) or len(alone.findall(b)) > len(runs_b):
-        return False  # written alone somewhere
-    others_a = {w for r in runs_a for w in r if w != word} - _BESIDE
-    others_b = {w for r in runs_b for w in r if w != word} - _BESIDE
+    others_a, inside_a = _beside_in_runs(a, word)
+    if not inside_a:
+        return False
+    others_b, inside_b = _beside_in_runs(b, word)
+    if not inside_b:
+        return False
     return bool(others_a) and bool(others_b) and not any(x[:4] == y[:4] for x in others_a for y in others_b)
+
+
+@lru_cache(maxsize=100_000)
+def _beside_in_runs(text: str, word: str) -> tuple[frozenset[str], bool]:
+    """The other words of the runs of capitals holding `word` (what stands beside a name aside), and
+    whether the text writes `word` only inside such runs (read once per text and word: later coverage
+    asks it of every pair of a question's candidates)."""
+    runs = [r.split() for r in _cap_runs(text) if word in r.split()]
+    if not runs:
+        return frozenset(), False
+    alone = len(re.findall(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", text, re.I))
+    return frozenset(w for r in runs for w in r if w != word) - _BESIDE, alone <= len(runs)
 
 
 @lru_cache(maxsize=65_536)
