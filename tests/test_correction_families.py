@@ -885,14 +885,6 @@ REPORTED_FUTURE = [
 ]
 
 
-@pytest.mark.parametrize("a,b", REPORTED_FUTURE)
-def test_a_future_reported_in_speech_and_said_not_to_happen_is_superseded(embedder, a, b):
-    ev = _ev(embedder, a, b)
-    assert ev is not None and ev.status == "superseded", ev
-    past = _ev(embedder, "Orlan built a data centre near Carrow last year.", "There is no Orlan data centre at Carrow.")
-    assert past is not None and past.status == "corrected", past
-
-
 # Detector 46: a later statement of what will not happen ("There will be no …", "will have no …", "won't") speaks
 # of what is to come: after a decision it overtakes it (superseded), it does not show an account false.
 FUTURE_DENIAL = [
@@ -907,8 +899,8 @@ FUTURE_DENIAL = [
 ]
 
 
-@pytest.mark.parametrize("a,b", FUTURE_DENIAL)
-def test_a_decision_said_later_not_to_come_is_superseded(embedder, a, b):
+@pytest.mark.parametrize("a,b", REPORTED_FUTURE + FUTURE_DENIAL)
+def test_a_future_or_a_decision_said_later_not_to_come_is_superseded(embedder, a, b):
     ev = _ev(embedder, a, b)
     assert ev is not None and ev.status == "superseded", ev
 
@@ -932,6 +924,8 @@ def test_what_happened_said_later_not_to_be_so_is_corrected_whatever_the_tense()
 
 
 def test_a_denial_of_the_past_with_a_future_aside_still_corrects(embedder):
+    past = _ev(embedder, "Orlan built a data centre near Carrow last year.", "There is no Orlan data centre at Carrow.")
+    assert past is not None and past.status == "corrected", past
     past = _ev(embedder, "The Vell bridge collapsed on Monday.", "The Vell bridge is intact and will not need repairs.")
     assert past is not None and past.status == "corrected", past
     shot = _ev(embedder, "Police said the Tarn gunman was killed by officers.",
