@@ -168,7 +168,8 @@ def _clock(text: str) -> int | None:
 
 @lru_cache(maxsize=65_536)
 def _label_day(text: str) -> int | None:
-    """The day of the week (Monday 0) the sentence's live-blog entry label names, or None."""
+    """The day of the week (Monday 0) the sentence's live-blog entry label names ("Thursday, 11:45 pm:": 3),
+    or None when it opens on no such label (read once per text, as `_clock`)."""
     entry = _ENTRY.match(text)
     return _weekday(entry.group(0)) if entry else None
 
@@ -205,7 +206,7 @@ def told_after(a: StoredSentence, b: StoredSentence) -> bool:
     # Two live-blog entries labelled with different days are ordered by their days before their clocks:
     # "Friday, 1 pm: …" comes after "Thursday, 11:45 pm: …" (a blog runs a few days: one to three days on is
     # after, four to six on is the days before).
-    ea, eb = _entry_day(a), _entry_day(b)
+    ea, eb = _label_day(a.text), _label_day(b.text)
     if ea is not None and eb is not None and ea != eb:
         return (eb - ea) % 7 <= 3
     ca, cb = _clock(a.text), _clock(b.text)
@@ -214,12 +215,6 @@ def told_after(a: StoredSentence, b: StoredSentence) -> bool:
         return cb > ca or (ca >= 18 * 60 and cb < 6 * 60)
     da, db = _days_back(_weekday(a.text), a.published), _days_back(_weekday(b.text), b.published)
     return da is None or db is None or db <= da
-
-
-def _entry_day(s: StoredSentence) -> int | None:
-    """The day of the week (Monday 0) a live-blog entry's label names ("Thursday, 11:45 pm:": 3), or None
-    when the sentence opens on no such label."""
-    return _label_day(s.text)
 
 
 def overtakes(a: StoredSentence, b: StoredSentence) -> bool:

@@ -144,7 +144,7 @@ def restated_family(a: str, sa: sg.Signals, rev: Reversal, point: set[str], sim:
     elif (plan and rev.kind in ("ended", "negated", "no longer")) or (
             rev.kind == "negated" and decision_overtaken(a, rev.phrase, rev.phrase)):
         # (what was decided, said later not to come — "will have no nuclear power" after a vote to keep
-        # the plants running — is a plan overtaken, not an account shown false: scope.py `future_denial`)
+        # the plants running — is a plan overtaken, not an account shown false: scope.py `decision_overtaken`)
         fam, status = sg.PLAN, "superseded"
     elif rev.kind == "negated" and not (sa.states or _STANDING.search(a)):
         fam, status = sg.NEGATION, "corrected"
