@@ -873,6 +873,23 @@ def test_a_revision_needs_a_figure_after_its_to_or_from(embedder):
     assert ev is None or ev.family != sg.FIGURE, ev
 
 
+# Detector 49: a listing told in the active voice by a named body ("that the World Health Organization lists as
+# polio-endemic") is a listed state, which a later striking from the list ends (a noun "lists as" is none).
+def test_a_body_that_lists_a_country_states_a_listing(embedder):
+    from ingest.corrections import signals as sg
+    for t in ("Orsk is still one of four countries that the World Health Organization lists as polio-endemic.",
+              "The IUCN lists the Varn tortoise as endangered.",
+              "Tarsk is among the places the Board of Trade lists as high-risk."):
+        assert "listed" in sg.signals(t).states, t
+    for t in ("Hospital waiting lists as long as a year are common in Orsk.", "The menu lists as many as 40 dishes."):
+        assert "listed" not in sg.signals(t).states, t
+    before = "Once the country with more polio cases than anywhere else, Orsk has now gone a year without one."
+    ev = _ev(embedder, "Orsk is still one of four countries that the World Health Organization lists as polio-endemic.",
+             "The World Health Organization has struck it from its list of countries where the disease is endemic.",
+             window=[(0, before)], b_index=1)
+    _assert_link(ev, "status", "superseded")
+
+
 # Detector 45: reported speech puts "will" back to "would" ("said it would build"): a claim about what will
 # happen, said later not to happen, is superseded; the same words about what happened are corrected.
 REPORTED_FUTURE = [

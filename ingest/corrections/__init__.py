@@ -162,7 +162,9 @@ def __getattr__(name: str) -> Any:
 # its "to" or "from" ("challenges are raised to their credentials" revised no count: realworld heldout20, after its end run).
 # 48: 46 and 47 as reviewed: a future denial supersedes only a decision the claim reports, never when the later
 # statement calls the account false; a revision's figure may be in words or after a currency prefix, a year alone is none.
-DETECTOR_VERSION = 48
+# 49: a listing told in the active voice by a named body ("one of four countries that the World Health Organization
+# lists as polio-endemic") is a listed state (realworld heldout20, after its end run).
+DETECTOR_VERSION = 49
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

@@ -219,7 +219,10 @@ _STATE_EVENT = {
                          r"(?:[\w'’.-]+ ){0,2}sanctions\b|"
                          # ... or put on a list ("placed Cologne Cathedral on its list of World Heritage in Danger")
                          r"\b(?:placed|put|added|included)\b[^.;]{0,80}?\b(?:on|to|in)\b (?:the |its |a |their )?"
-                         r"(?:[\w'’.-]+ ){0,5}(?:list|blacklist|register)\b"),
+                         r"(?:[\w'’.-]+ ){0,5}(?:list|blacklist|register)\b|"
+                         # ... or listed by a named body, in the active voice ("one of four countries that the World
+                         # Health Organization lists as polio-endemic"; not "waiting lists as long as a year")
+                         r"(?-i:\b[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*)*)\s+lists\b(?:\s+[\w'’.-]+){0,4}?\s+as\b"),
     # ... or closed a place outright ("closed British airspace to all but emergency flights", "shut its schools")
     "closed": re.compile(r"\b(?:ordered|ordering|forced) (?:\w+ ){0,4}(?:closed|shut|closure)\b|\b(?:closed|shut) (?:down )?"
                          r"(?:the |its |their |all |[A-Z][\w-]* )(?:[\w'’-]+ ){0,3}?(?:airspace|borders?|schools?|airports?|ports?|"
