@@ -476,12 +476,13 @@ def _one_per_source(found: dict[str, tuple[Scored, bool]], limit: int, named: bo
     picks = []
     for src, items in by_source.items():
         items.sort(key=lambda x: _source_order(x[0], named, relevant, direct, lead))
-        counts = [x for x in items if src in recount and not is_headline(x[0].sentence.text)
-                  and counts_what_is_asked(question, x[0].sentence.text)]
-        if counts:
-            last = max(counts, key=lambda x: x[0].sentence.index)
-            items.remove(last)
-            items.insert(0, last)
+        if src in recount:
+            counts = [x for x in items if not is_headline(x[0].sentence.text)
+                      and counts_what_is_asked(question, x[0].sentence.text)]
+            if counts:
+                last = max(counts, key=lambda x: x[0].sentence.index)
+                items.remove(last)
+                items.insert(0, last)
         best, own = items[0]
         group = [best]
         if not own:

@@ -32,6 +32,7 @@ from functools import lru_cache
 from ..dates import MONTH_NAMES
 from ..terms import _IRREGULAR, _norm, stem
 from .lexicon import WEEKDAYS
+from .patterns import _FALSE_ADJ
 from .restate import _TOK, _operators, tokens
 from .subject import GENERIC_NAMES, names
 
@@ -242,7 +243,8 @@ def decision_overtaken(a: str, b: str, words: str = "") -> bool:
     return bool(_DECISION.search(a)) and future_denial(b, words) and not _WRONG.search(b) and not _UNTRUE.search(b)
 
 
-_UNTRUE = re.compile(r"\b(?:false|untrue|not true|never happened|did not happen)\b", re.I)
+# The account called false in the detector's own words for it (patterns.py `_FALSE_ADJ`), or said not to have happened.
+_UNTRUE = re.compile(r"\b(?:" + _FALSE_ADJ + r"|never happened|did not happen)(?!\w)", re.I)
 
 
 def future_claim(a: str) -> bool:
