@@ -32,8 +32,12 @@ from typing import Any
 
 from benchmarks.blind import EVAL, refused
 
-DEFAULT = ["realworld/dev", "realworld/heldout", "realworld/heldout2", "realworld/heldout3", "realworld/heldout4",
-           "realworld/heldout5", "realworld/heldout6", "realworld/heldout7", "realworld/heldout8"]
+def spent_parts() -> list[str]:
+    """Every realworld part not listed as blind, in the order they were written (dev, heldout, heldout2, …)."""
+    names = [f"realworld/{p.stem}" for p in (EVAL / "realworld").glob("*.jsonl")]
+    order = {n: (n != "realworld/dev", int("0" + n.rsplit("heldout", 1)[-1]) if "heldout" in n else 0) for n in names}
+    blind = set(refused(names))
+    return sorted((n for n in names if n not in blind), key=order.__getitem__)
 
 
 def episode_of(header: dict[str, Any]) -> dict[str, str]:
@@ -83,8 +87,8 @@ class Seen:
         self.last: dict[str, Any] = {}
         original = bot.engine.later_statements
 
-        def observed(cited, pool, question, names, tuning, around):  # type: ignore[no-untyped-def]
-            out = original(cited, pool, question, names, tuning, around)
+        def observed(cited, pool, question, names=(), tuning=None, around=None, *rest, **kw):  # type: ignore[no-untyped-def]
+            out = original(cited, pool, question, names, tuning, around, *rest, **kw)
             self.last = {"cited": cited, "pool": pool, "names": names, "tuning": tuning, "around": around,
                          "out": out}
             return out
@@ -94,7 +98,9 @@ class Seen:
 
 def why_missed(q: dict[str, Any], answer: Any, seen: dict[str, Any]) -> str:
     """Why the newest statement is not in the answer (module docstring)."""
-    from bot.later import verdict
+    from bot.later import Surroundings, verdict
+    from bot.later_story import Stories
+    from bot.story import period_years
 
     if not answer.answered or not seen:
         return "abstained"
@@ -105,7 +111,13 @@ def why_missed(q: dict[str, Any], answer: Any, seen: dict[str, Any]) -> str:
     cited = seen["cited"]
     if any(c.sentence.source == s.sentence.source for c in cited):
         return "in the cited story (stated change not found)"
-    reasons = [verdict(c, s, q["question"], seen["names"], seen["tuning"], seen["around"])[0] for c in cited]
+    # The verdict as later_statements asks it: the same surroundings, stories and asked years.
+    pool, around = seen["pool"], seen["around"]
+    stories = Surroundings(around.titles, {**{p.sentence.id: p.sentence for p in pool}, **around.read})
+    whole = Stories((p.sentence for p in pool), seen["tuning"])
+    asked = frozenset(period_years(q["question"], ""))
+    reasons = [verdict(c, s, q["question"], seen["names"], seen["tuning"], around, asked, stories, whole)[0]
+               for c in cited]
     if all(reasons):
         return f"verdict: {reasons[0]}"
     if s.sentence.id in {o.sentence.id for o in seen["out"]}:
@@ -165,11 +177,11 @@ def run_part(name: str, settings: Any, embedder: Any, dump: Any = None) -> dict[
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sets", default=",".join(DEFAULT), help="comma-separated parts, as under data/eval/")
+    ap.add_argument("--sets", default="", help="comma-separated parts, as under data/eval/")
     ap.add_argument("--dump", help="write each question's citations here (JSON Lines)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    names = [n for n in args.sets.split(",") if n]
+    names = [n for n in args.sets.split(",") if n] or spent_parts()
     blind = refused(names)
     if blind:
         print(f"refused: blind sets {', '.join(blind)}", file=sys.stderr)
