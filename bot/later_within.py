@@ -77,13 +77,17 @@ _AGAIN = re.compile(r"\b(?:again|no longer|any ?more|once more|back (?:on|in|int
 _LABEL = re.compile(r"^\W*(?:update[ds]?|correction|clarification|editor['’]s note)\b[^:]{0,40}:", re.I)
 # A paragraph opening on a time after what came before, the way a story told as events unfold moves
 # on: "Later on Saturday …", "Minutes later …", "By the afternoon …", "Late in the evening, …",
-# "Within hours …", "That night …", "The next day …", "Early on Monday …".
+# "Within hours …", "That night …", "The next day …", "Early on Monday …" — a part of the day with its
+# usual modifiers too ("By late morning …", "By mid-afternoon …", "Monday, before dawn: …"), and an hour
+# ("Within the hour …"). Not a span counted out ("Four weeks later …", "Two minutes later …"): on the spent
+# news sets those open a recap's next episode, not an update of the cited account.
 _SPAN = r"(?:moments|minutes|hours|days|weeks|months|years|a (?:few|little) \w+|soon|shortly|much)"
-_PART = (r"(?:morning|afternoon|evening|night|nightfall|midday|noon|day|end of the day|next day|following day|"
-         r"weekend|week|minutes|hours|days)")
+_PART = (r"(?:(?:(?:late|early|mid)[\s-]?)?(?:morning|afternoon|evening|night)|nightfall|dawn|dusk|daybreak|midday|noon|"
+         r"day|end of the day|"
+         r"next day|following day|weekend|week|minutes|hours|hour|days)")
 _OPENING = re.compile(rf"^\W*(?:(?:{_SPAN}\s+)?later\b|afterwards\b|subsequently\b|eventually\b|"
                       rf"(?:by|late in|later in|early in|within|that|the next|the following)\s+"
-                      rf"(?:the\s+|a few\s+)?{_PART}\b|"
+                      rf"(?:the\s+|an?\s+|a few\s+)?{_PART}\b|"
                       r"(?:late|later|early)\s+(?:on|that)\s+\w+\b)", re.I)
 _OPENING_DAY = re.compile(r"^\W*(?:(?:late|early|later)\s+)?on\s+(monday|tuesday|wednesday|thursday|friday|saturday|"
                           r"sunday)\b", re.I)

@@ -54,7 +54,12 @@ def test_a_paragraph_opening_on_a_later_time_frame_or_an_updates_label_is_told_a
                  "Within hours a guard found the painting in a crate.",
                  "Late in the evening, after a search of the cellars, the painting turned up.",
                  "Update: The painting was found in a storeroom, the museum said.",
-                 "Update, 4 p.m.: The painting has been found."):
+                 "Update, 4 p.m.: The painting has been found.",
+                 # a part of the day with its usual modifier, an hour
+                 "By late morning the police said the painting had been found in a storeroom.",
+                 "By mid-afternoon the painting was back on the wall.",
+                 "Within the hour a guard found the painting in a crate.",
+                 "Sunday, before dawn: A guard found the painting in a crate."):
         assert told_after(first, _st(text, 4)), text
         assert not told_after(_st(text, 1), _st(first.text, 4)), text  # what comes further down, not before
 
