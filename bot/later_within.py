@@ -30,8 +30,9 @@ be close to the question in meaning (`LaterTuning.question_dense`, the closeness
 to answer a question) and on the point: the question's own content words, or a state that holds
 again ("officials let him back into the Games" after "was thrown out"); for a paragraph opening on a
 time frame, a time of day or a label also a content word or a name of the cited sentence, a figure where the
-cited sentence gives one (a count revised as the day goes on), or closeness to it in meaning
-(`same_point_dense`). A paragraph opening on a day of the week needs the question's words: a story
+cited sentence gives one (a count revised as the day goes on), closeness to it in meaning
+(`same_point_dense`), or the detector's stored cue that it withdraws, ends or revises something ("Within
+the hour his family said the reports were untrue"). A paragraph opening on a day of the week needs the question's words: a story
 recapping its days ("On Friday he said Twitter would form a council …") moves on to its next
 development as often as it overtakes its first account — on the spent news sets such paragraphs,
 taken as updates, were all beside the question. The story itself makes the subject: no name
@@ -245,6 +246,11 @@ def _on_point(c: Scored, s: Scored, question: str, tuning: LaterTuning) -> bool:
     # unless the paragraph states a change of it (the detector's stored cue: lifts, ends, withdraws).
     if (_AGAIN.search(ss.text) or beyond_subject(question, ss.text)
             or (ss.cue in CHANGE_CUES and point_overlap(question, ss.text))):
+        return True
+    if kind != "day" and ss.cue in CHANGE_CUES:
+        # Told after the first account, an update that withdraws, ends or revises something (the
+        # detector's stored cue) is the story taking it back ("Within the hour his family said the
+        # reports were untrue"): its words are the correction's, not the question's.
         return True
     if kind == "day":
         return False  # a story recapping its days ("On Friday he said …") moves on as often as it overtakes

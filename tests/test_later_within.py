@@ -161,6 +161,27 @@ def test_a_storys_update_on_the_point_is_found_and_an_aside_is_not(embedder):
                         answers={"a#1"}) == ["a#1", "a#5"]
 
 
+def test_an_update_taking_the_first_account_back_is_on_its_point_in_its_own_words(embedder):
+    # "Within the hour his family said the reports were untrue": no word of the question, no name of the
+    # cited sentence — told after it, and the detector's stored cue says it takes something back.
+    q = "Did the Orsay mayor Alain Brun resign on Friday evening?"
+    cited = _sc(embedder, "On Friday evening a local radio station reported that Alain Brun had resigned as mayor of Orsay.",
+                "a", "2012-01-22", index=1)
+    text = "Within the hour his office said the reports were untrue and that he was at his desk."
+    taken_back = Scored(sentence=_st(text, 2, cue="strong"), dense=0.35, lex=0.0, names=0.0, score=0.01)
+    plain = Scored(sentence=_st(text, 2), dense=0.35, lex=0.0, names=0.0, score=0.01)
+    for s in (taken_back, plain):
+        object.__setattr__(s.sentence, "vector", embedder.embed([text])[0])
+        object.__setattr__(s.sentence, "published", "2012-01-22")
+    assert [s.sentence.text for s in updates_within([cited], [cited, taken_back], q)] == [text]
+    assert updates_within([cited], [cited, plain], q) == []  # the same words with no cue: no update of its point
+    # a paragraph opening on a day of the week still needs the question's words, cue or not
+    day = Scored(sentence=_st("On Saturday his office said the reports were untrue.", 2, cue="strong"), dense=0.35,
+                 lex=0.0, names=0.0, score=0.01)
+    object.__setattr__(day.sentence, "published", "2012-01-22")
+    assert updates_within([cited], [cited, day], q) == []
+
+
 # -- end to end: the answer to a question about an overtaken first account ----------------------------------
 
 STORIES = [  # (sentences of one story, question, the update that must lead)
