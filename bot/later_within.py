@@ -25,7 +25,9 @@ taken as updates, were nearly all beside the question.
 
 What it must show of the point depends on how it opens. An update's label places a paragraph after
 what came before, not on the point: a live blog labels every paragraph ("Update, 3pm: Volunteers
-handed out blankets" is no update of the storm surge's height). Every update must
+handed out blankets" is no update of the storm surge's height) — but a note appended once, its label
+bare ("Update: …", "Correction: …"), that names what the cited sentence names is the story changed on
+that subject, however far its words are from the question's. Every other update must
 be close to the question in meaning (`LaterTuning.question_dense`, the closeness any statement needs
 to answer a question) and on the point: the question's own content words, or a state that holds
 again ("officials let him back into the Games" after "was thrown out"); for a paragraph opening on a
@@ -76,6 +78,8 @@ _AGAIN = re.compile(r"\b(?:again|no longer|any ?more|once more|back (?:on|in|int
 # A paragraph labelled as an update or a correction ("Update: …", "Update, 5 p.m.: …", "Correction: …"),
 # the way a newsroom adds to a published story.
 _LABEL = re.compile(r"^\W*(?:update[ds]?|correction|clarification|editor['’]s note)\b[^:]{0,40}:", re.I)
+# The same label with nothing between it and its colon: a note appended once, not a timed entry.
+_NOTE = re.compile(r"^\W*(?:update[ds]?|correction|clarification|editor['’]s note)\s*:", re.I)
 # A paragraph opening on a time after what came before, the way a story told as events unfold moves
 # on: "Later on Saturday …", "Minutes later …", "By the afternoon …", "Late in the evening, …",
 # "Within hours …", "That night …", "The next day …", "Early on Monday …" — a part of the day with its
@@ -239,6 +243,12 @@ def _on_point(c: Scored, s: Scored, question: str, tuning: LaterTuning) -> bool:
     a name or a figure beside the cited sentence's, or closeness to it."""
     cs, ss = c.sentence, s.sentence
     kind = opening(ss.text)  # an update's label places a paragraph after; it says nothing of its point
+    if _NOTE.match(ss.text) and same_subject(cs.text, ss.text):
+        # A note the newsroom appended to the story ("Update: Harvey has apologised …, and the title
+        # belongs to Miss Philippines"), naming what the cited sentence names, says the story changed on
+        # that subject whatever its closeness to the question. A timed label ("Update, 3 p.m.: …") is a
+        # live blog's entry, and live blogs label every entry: those must be on the point as below.
+        return True
     if s.dense < tuning.question_dense:
         return False
     # The question's words count beyond those naming what it asks about: the story gives the subject

@@ -182,6 +182,26 @@ def test_an_update_taking_the_first_account_back_is_on_its_point_in_its_own_word
     assert updates_within([cited], [cited, day], q) == []
 
 
+def test_a_note_appended_to_the_story_on_the_cited_subject_is_its_update(embedder):
+    # The newsroom's appended note names what the cited sentence names: an update of it, however far its
+    # words are from the question's. A live blog's timed entry, or a note on something else, is not.
+    q = "Who won the Carnlough sheep show?"
+    cited = _sc(embedder, "The judge, Owen Byrne, named the ram Blackthorn the champion of the Carnlough show on Sunday.",
+                "a", "2015-12-21", index=1)
+
+    def para(text: str) -> Scored:
+        s = _st(text, 3)
+        object.__setattr__(s, "published", "2015-12-21")
+        return Scored(sentence=s, dense=0.2, lex=0.0, names=0.0, score=0.01)
+
+    note = para("Update: Byrne has apologised for misreading his card, and the prize goes to Greyfell.")
+    timed = para("Update, 3 p.m.: Byrne has apologised for misreading his card, and the prize goes to Greyfell.")
+    other = para("Update: The Lisnaskea show has moved its date to March.")
+    assert [s.sentence.text for s in updates_within([cited], [cited, note], q)] == [note.sentence.text]
+    assert updates_within([cited], [cited, timed], q) == []  # a timed entry far from the question
+    assert updates_within([cited], [cited, other], q) == []  # a note naming nothing of the cited sentence
+
+
 # -- end to end: the answer to a question about an overtaken first account ----------------------------------
 
 STORIES = [  # (sentences of one story, question, the update that must lead)
