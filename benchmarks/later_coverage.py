@@ -24,20 +24,29 @@ refused (benchmarks/blind.py). This measures development data: every part run he
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
+import re
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks.blind import EVAL, refused
+from benchmarks.blind import EVAL, LIST, refused
 
 def spent_parts() -> list[str]:
-    """Every realworld part not listed as blind, in the order they were written (dev, heldout, heldout2, …)."""
+    """Every realworld part not listed as blind, in the order they were written (dev, heldout, heldout2, …).
+    Fails closed: without the blind list nothing is taken to be spent."""
+    if not LIST.exists():
+        raise SystemExit(f"{LIST} is missing: which parts are blind is unknown; name the parts with --sets")
     names = [f"realworld/{p.stem}" for p in (EVAL / "realworld").glob("*.jsonl")]
-    order = {n: (n != "realworld/dev", int("0" + n.rsplit("heldout", 1)[-1]) if "heldout" in n else 0) for n in names}
+
+    def order(n: str) -> tuple[int, str]:
+        m = re.fullmatch(r"realworld/heldout(\d*)", n)
+        return (0 if n == "realworld/dev" else 1, f"{int(m.group(1) or 0):06d}" if m else n)
+
     blind = set(refused(names))
-    return sorted((n for n in names if n not in blind), key=order.__getitem__)
+    return sorted((n for n in names if n not in blind), key=order)
 
 
 def episode_of(header: dict[str, Any]) -> dict[str, str]:
@@ -87,10 +96,13 @@ class Seen:
         self.last: dict[str, Any] = {}
         original = bot.engine.later_statements
 
-        def observed(cited, pool, question, names=(), tuning=None, around=None, *rest, **kw):  # type: ignore[no-untyped-def]
-            out = original(cited, pool, question, names, tuning, around, *rest, **kw)
-            self.last = {"cited": cited, "pool": pool, "names": names, "tuning": tuning, "around": around,
-                         "out": out}
+        def observed(*args, **kwargs):  # type: ignore[no-untyped-def]
+            out = original(*args, **kwargs)
+            bound = inspect.signature(original).bind(*args, **kwargs)
+            bound.apply_defaults()
+            a = bound.arguments
+            self.last = {"cited": a["cited"], "pool": a["pool"], "names": a["question_names"], "tuning": a["tuning"],
+                         "around": a["around"], "out": out}
             return out
 
         bot.engine.later_statements = observed

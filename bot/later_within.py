@@ -79,15 +79,17 @@ _AGAIN = re.compile(r"\b(?:again|no longer|any ?more|once more|back (?:on|in|int
 # the way a newsroom adds to a published story.
 _LABEL = re.compile(r"^\W*(?:update[ds]?|correction|clarification|editor['’]s note)\b[^:]{0,40}:", re.I)
 # The same label with nothing between it and its colon: a note appended once, not a timed entry.
-_NOTE = re.compile(r"^\W*(?:update[ds]?|correction|clarification|editor['’]s note)\s*:", re.I)
+_NOTE = re.compile(r"^\W*(?:update[ds]?|correction|clarification|editor['’]s note)\s*:(?!\s*\d{1,2}(?:[:.]\d\d)?\s?[ap]\.?m\b)",
+                   re.I)
 # A paragraph opening on a time after what came before, the way a story told as events unfold moves
 # on: "Later on Saturday …", "Minutes later …", "By the afternoon …", "Late in the evening, …",
 # "Within hours …", "That night …", "The next day …", "Early on Monday …" — a part of the day with its
-# usual modifiers too ("By late morning …", "By mid-afternoon …", "Monday, before dawn: …"), and an hour
-# ("Within the hour …"). Not a span counted out ("Four weeks later …", "Two minutes later …"): on the spent
+# usual modifiers too ("By late morning …", "By mid-afternoon …"; dawn and dusk also end an entry's label,
+# "Monday, before dawn: …"), and an hour ("Within the hour …"). Not a span counted out ("Four weeks later …", "Two minutes later …"): on the spent
 # news sets those open a recap's next episode, not an update of the cited account.
 _SPAN = r"(?:moments|minutes|hours|days|weeks|months|years|a (?:few|little) \w+|soon|shortly|much)"
-_PART = (r"(?:(?:(?:late|early|mid)[\s-]?)?(?:morning|afternoon|evening|night)|nightfall|dawn|dusk|daybreak|midday|noon|"
+_PART = (r"(?:(?:(?:late|early)\s+|mid-?)?(?:morning|afternoon|evening)|(?:(?:late|early)\s+)?night|nightfall|dawn|dusk|"
+         r"daybreak|midday|noon|"
          r"day|end of the day|"
          r"next day|following day|weekend|week|minutes|hours|hour|days)")
 _OPENING = re.compile(rf"^\W*(?:(?:{_SPAN}\s+)?later\b|afterwards\b|subsequently\b|eventually\b|"
@@ -184,6 +186,7 @@ def _label_day(text: str) -> int | None:
 
 
 CHANGE_CUES = ("strong", "update")  # the detector's stored cue: the sentence withdraws, ends, lifts or revises
+_WITHDRAWS = "strong"  # of those, the cue of a statement that withdraws, denies or says untrue
 
 
 def _days_back(weekday: int | None, published: str) -> int | None:
@@ -235,15 +238,17 @@ def overtakes(a: StoredSentence, b: StoredSentence) -> bool:
     return told_after(a, b) and a.cue not in CHANGE_CUES and not _AGAIN.search(a.text)
 
 
-def _on_point(c: Scored, s: Scored, question: str, tuning: LaterTuning) -> bool:
+def _on_point(c: Scored, s: Scored, question: str, tuning: LaterTuning, note: bool = False) -> bool:
     """Within its own story the subject is given; what the update must show is in the module
-    docstring: an update (a labelled one like any other) closeness to the
-    question in meaning and the point — a paragraph opening on a day of the week the question's own
-    words (or a state that holds again), one opening on a time frame, a time of day or a label also a word,
-    a name or a figure beside the cited sentence's, or closeness to it."""
+    docstring. `note`: the paragraph is its story's one labelled paragraph, a bare "Update:" or
+    "Correction:" (`_NOTE`) — naming what the cited sentence names, it is on the point whatever its
+    closeness to the question. Every other update must be close to the question in meaning and on the
+    point: a paragraph opening on a day of the week the question's own words (or a state that holds
+    again); one opening on a time frame, a time of day or a label also a word, a name or a figure beside
+    the cited sentence's, closeness to it, or the detector's cue that it withdraws something."""
     cs, ss = c.sentence, s.sentence
     kind = opening(ss.text)  # an update's label places a paragraph after; it says nothing of its point
-    if _NOTE.match(ss.text) and same_subject(cs.text, ss.text):
+    if note and same_subject(cs.text, ss.text):
         # A note the newsroom appended to the story ("Update: Harvey has apologised …, and the title
         # belongs to Miss Philippines"), naming what the cited sentence names, says the story changed on
         # that subject whatever its closeness to the question. A timed label ("Update, 3 p.m.: …") is a
@@ -257,10 +262,11 @@ def _on_point(c: Scored, s: Scored, question: str, tuning: LaterTuning) -> bool:
     if (_AGAIN.search(ss.text) or beyond_subject(question, ss.text)
             or (ss.cue in CHANGE_CUES and point_overlap(question, ss.text))):
         return True
-    if kind != "day" and ss.cue in CHANGE_CUES:
-        # Told after the first account, an update that withdraws, ends or revises something (the
-        # detector's stored cue) is the story taking it back ("Within the hour his family said the
-        # reports were untrue"): its words are the correction's, not the question's.
+    if kind != "day" and ss.cue == _WITHDRAWS:
+        # Told after the first account, an update that withdraws or denies something (the detector's
+        # strong cue) is the story taking it back ("Within the hour his family said the reports were
+        # untrue"): its words are the correction's, not the question's. (Not any change of state, the
+        # "update" cue: "By the afternoon police had arrested two men" is no update of a surge's height.)
         return True
     if kind == "day":
         return False  # a story recapping its days ("On Friday he said …") moves on as often as it overtakes
@@ -283,12 +289,24 @@ def updates_within(cited: Sequence[Scored], pool: Sequence[Scored], question: st
     neighbours selection read), where a live blog's entry label may be found."""
     ids = {c.sentence.id for c in cited} | set(have)
     entries = _entries(pool, known or {})
+    notes = _notes(pool, known or {})
     # An update told before one the answer already quotes is not the story's newest word: with the
     # first account and the 5:55 update both quoted, the 3:10 aside between them is no later coverage.
     return [s for s in pool if s.sentence.id not in ids and not background(s.sentence)
-            and any(told_after(c.sentence, entries.get(s.sentence.id, s.sentence)) and _on_point(c, s, question, tuning)
-                    for c in cited)
+            and any(told_after(c.sentence, entries.get(s.sentence.id, s.sentence))
+                    and _on_point(c, s, question, tuning, s.sentence.id in notes) for c in cited)
             and not any(told_after(entries.get(s.sentence.id, s.sentence), c.sentence) for c in cited)]
+
+
+def _notes(pool: Sequence[Scored], known: Mapping[str, StoredSentence]) -> set[str]:
+    """The paragraphs that are their story's one labelled paragraph in memory, a bare "Update:" or
+    "Correction:" (`_NOTE`): a note the newsroom appended. A story labelling two or more paragraphs is
+    a live blog, and its labels place entries in time, nothing more."""
+    labelled: dict[str, dict[str, str]] = {}
+    for x in [*(c.sentence for c in pool), *known.values()]:
+        if _LABEL.match(x.text):
+            labelled.setdefault(x.source, {})[x.id] = x.text
+    return {i for got in labelled.values() if len(got) == 1 for i, text in got.items() if _NOTE.match(text)}
 
 
 def _entries(pool: Sequence[Scored], known: Mapping[str, StoredSentence]) -> dict[str, StoredSentence]:

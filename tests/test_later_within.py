@@ -59,9 +59,10 @@ def test_a_paragraph_opening_on_a_later_time_frame_or_an_updates_label_is_told_a
                  "By late morning the police said the painting had been found in a storeroom.",
                  "By mid-afternoon the painting was back on the wall.",
                  "Within the hour a guard found the painting in a crate.",
+                 "Within an hour a guard found the painting in a crate.",
                  "Sunday, before dawn: A guard found the painting in a crate."):
         assert told_after(first, _st(text, 4)), text
-        assert not told_after(_st(text, 1), _st(first.text, 4)), text  # what comes further down, not before
+        assert not told_after(_st(first.text, 4), _st(text, 1)), text  # what comes further down, not before
 
 
 def test_a_live_blogs_entry_labels_order_its_entries():
@@ -175,6 +176,11 @@ def test_an_update_taking_the_first_account_back_is_on_its_point_in_its_own_word
         object.__setattr__(s.sentence, "published", "2012-01-22")
     assert [s.sentence.text for s in updates_within([cited], [cited, taken_back], q)] == [text]
     assert updates_within([cited], [cited, plain], q) == []  # the same words with no cue: no update of its point
+    # a change of state (the "update" cue) in a timed entry is no taking back: "police had arrested two men"
+    state = Scored(sentence=_st("By the afternoon police had arrested two men at the town hall.", 2, cue="update"),
+                   dense=0.35, lex=0.0, names=0.0, score=0.01)
+    object.__setattr__(state.sentence, "published", "2012-01-22")
+    assert updates_within([cited], [cited, state], q) == []
     # a paragraph opening on a day of the week still needs the question's words, cue or not
     day = Scored(sentence=_st("On Saturday his office said the reports were untrue.", 2, cue="strong"), dense=0.35,
                  lex=0.0, names=0.0, score=0.01)
@@ -197,9 +203,16 @@ def test_a_note_appended_to_the_story_on_the_cited_subject_is_its_update(embedde
     note = para("Update: Byrne has apologised for misreading his card, and the prize goes to Greyfell.")
     timed = para("Update, 3 p.m.: Byrne has apologised for misreading his card, and the prize goes to Greyfell.")
     other = para("Update: The Lisnaskea show has moved its date to March.")
+    clock = para("Update: 3:15 p.m. - Byrne thanked the volunteers who ran the show.")
     assert [s.sentence.text for s in updates_within([cited], [cited, note], q)] == [note.sentence.text]
     assert updates_within([cited], [cited, timed], q) == []  # a timed entry far from the question
+    assert updates_within([cited], [cited, clock], q) == []  # its time after the colon: an entry too
     assert updates_within([cited], [cited, other], q) == []  # a note naming nothing of the cited sentence
+    # a story labelling two paragraphs is a live blog: its bare labels are entries, not a note
+    again = para("Update: Byrne thanked the volunteers who ran the show.")
+    object.__setattr__(again.sentence, "index", 5)
+    object.__setattr__(again.sentence, "id", "a#5")
+    assert updates_within([cited], [cited, note, again], q) == []
 
 
 # -- end to end: the answer to a question about an overtaken first account ----------------------------------
