@@ -94,17 +94,20 @@ class Seen:
         import bot.engine
 
         self.last: dict[str, Any] = {}
-        original = bot.engine.later_statements
+        # the engine's own function, not the wrapper an earlier part's Seen left in its place
+        original = getattr(bot.engine.later_statements, "__wrapped__", bot.engine.later_statements)
+        signature = inspect.signature(original)
 
         def observed(*args, **kwargs):  # type: ignore[no-untyped-def]
             out = original(*args, **kwargs)
-            bound = inspect.signature(original).bind(*args, **kwargs)
+            bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
             a = bound.arguments
-            self.last = {"cited": a["cited"], "pool": a["pool"], "names": a["question_names"], "tuning": a["tuning"],
-                         "around": a["around"], "out": out}
+            self.last = {"cited": a.get("cited"), "pool": a.get("pool"), "names": a.get("question_names", ()),
+                         "tuning": a.get("tuning"), "around": a.get("around"), "out": out}
             return out
 
+        observed.__wrapped__ = original  # type: ignore[attr-defined]
         bot.engine.later_statements = observed
 
 

@@ -346,6 +346,21 @@ def test_the_benchmark_counts_a_flagged_claim_quoted_alone():
     assert got["claim_alone"] == 1
 
 
+def test_the_benchmark_records_the_engines_call_part_after_part(monkeypatch):
+    # Each part makes a new observer; the second must record the call, not see the first's wrapper.
+    import bot.engine
+
+    from benchmarks.later_coverage import Seen
+
+    monkeypatch.setattr(bot.engine, "later_statements", lambda cited, pool, question, question_names=(), *rest: ["out"])
+    original = bot.engine.later_statements
+    Seen()
+    second = Seen()
+    assert bot.engine.later_statements("c", "p", "q", ["n"]) == ["out"]
+    assert (second.last["cited"], second.last["pool"], second.last["names"], second.last["out"]) == ("c", "p", ["n"], ["out"])
+    assert bot.engine.later_statements.__wrapped__ is original
+
+
 def test_an_abstention_shows_the_update_of_a_first_account_first(tmp_path, settings, embedder, indexer):
     """Abstaining (nobody named the mayor), the answer shows the nearest sentences for context: the
     first account's update among them leads it."""
