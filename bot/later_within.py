@@ -77,21 +77,22 @@ class Scored(Protocol):
 _AGAIN = re.compile(r"\b(?:again|no longer|any ?more|once more|back (?:on|in|into|to|under|onto))\b", re.I)
 # A paragraph labelled as an update or a correction ("Update: …", "Update, 5 p.m.: …", "Correction: …"),
 # the way a newsroom adds to a published story.
-_LABEL = re.compile(r"^\W*(?:update[ds]?|correction|clarification|editor['’]s note)\b[^:]{0,40}:", re.I)
-# The same label with nothing between it and its colon: a note appended once, not a timed entry.
-_NOTE = re.compile(r"^\W*(?:update[ds]?|correction|clarification|editor['’]s note)\s*:(?!\s*\d{1,2}(?:[:.]\d\d)?\s?[ap]\.?m\b)",
-                   re.I)
+_LABEL_WORD = r"(?:update[ds]?|correction|clarification|editor['’]s note)"
+_LABEL = re.compile(rf"^\W*{_LABEL_WORD}\b[^:]{{0,40}}:", re.I)
+# The same label with nothing between it and its colon (nor a time after it): a note appended once, not a
+# timed entry.
+_NOTE = re.compile(rf"^\W*{_LABEL_WORD}\s*:(?!\s*\d{{1,2}}(?:[:.]\d\d)?\s?[ap]\.?m\b)", re.I)
 # A paragraph opening on a time after what came before, the way a story told as events unfold moves
 # on: "Later on Saturday …", "Minutes later …", "By the afternoon …", "Late in the evening, …",
 # "Within hours …", "That night …", "The next day …", "Early on Monday …" — a part of the day with its
 # usual modifiers too ("By late morning …", "By mid-afternoon …"; dawn and dusk also end an entry's label,
-# "Monday, before dawn: …"), and an hour ("Within the hour …"). Not a span counted out ("Four weeks later …", "Two minutes later …"): on the spent
-# news sets those open a recap's next episode, not an update of the cited account.
+# "Monday, before dawn: …"), and an hour ("Within the hour …"). Not a span counted out ("Four weeks
+# later …", "Two minutes later …"): on the spent news sets those open a recap's next episode, not an
+# update of the cited account.
 _SPAN = r"(?:moments|minutes|hours|days|weeks|months|years|a (?:few|little) \w+|soon|shortly|much)"
-_PART = (r"(?:(?:(?:late|early)\s+|mid-?)?(?:morning|afternoon|evening)|(?:(?:late|early)\s+)?night|nightfall|dawn|dusk|"
-         r"daybreak|midday|noon|"
-         r"day|end of the day|"
-         r"next day|following day|weekend|week|minutes|hours|hour|days)")
+_PART = (r"(?:(?:(?:late|early)\s+|mid-?)?(?:morning|afternoon|evening)|(?:(?:late|early)\s+)?night|nightfall|"
+         r"dawn|dusk|daybreak|midday|noon|day|end of the day|next day|following day|weekend|week|"
+         r"minutes|hours|hour|days)")
 _OPENING = re.compile(rf"^\W*(?:(?:{_SPAN}\s+)?later\b|afterwards\b|subsequently\b|eventually\b|"
                       rf"(?:by|late in|later in|early in|within|that|the next|the following)\s+"
                       rf"(?:the\s+|an?\s+|a few\s+)?{_PART}\b|"
