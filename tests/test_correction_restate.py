@@ -145,6 +145,10 @@ MUST_NOT_LINK = [
      "Meridian Insurance said it has no plans to close the Nairobi factory."),
     ("Northgate Retail has since announced that it will close the Gdansk factory.",
      "Kestrel Aerospace said it has no plans to close the Gdansk factory."),
+    # the same noun qualified as another one of it: a membership of another list, a factory elsewhere
+    ("It is the first Carvian site on the World Heritage List.",
+     "Meeting in Oslo on Tuesday, the World Heritage Committee judged that it no longer belongs among the sites in danger."),
+    ("The Arlen plant is the largest factory in Leeds.", "Meridian said the Arlen plant is no longer a factory of the group."),
     # no shared subject at all: another bridge
     ("The Kessler Road bridge remains closed to traffic.", "The Tower Street bridge reopened to traffic on Monday."),
     # a running tally within what the claim said revises nothing
@@ -170,6 +174,13 @@ def test_operators_compose_and_take_their_words_from_the_claim():
     a, b = "The Arden owl is listed as endangered.", "The Arden owl is no longer listed as endangered."
     rev = reversal(a, b, topic_overlap(a, b), True)
     assert rev and rev.kind == "no longer" and {"list", "endang"} <= rev.words
+    # a noun qualified by a phrase the claim shares is the claim's own; by one it lacks, another one of it
+    a3 = "Carvia is on the task force's list of high-risk countries."
+    b3 = "Carvia is no longer on the list of high-risk countries, the task force said."
+    assert reversal(a3, b3, topic_overlap(a3, b3), True)
+    a4 = "Carvia is the largest producer on the list of high-risk countries."
+    b4 = "Carvia is no longer among the producers in decline, the task force said."
+    assert reversal(a4, b4, topic_overlap(a4, b4), True) is None
     # a word the claim does not state is never what is reversed
     a2 = "The Arden owl nests in old oaks."
     assert reversal(a2, b, topic_overlap(a2, b), True) is None

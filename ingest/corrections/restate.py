@@ -245,6 +245,36 @@ def _later_side(text: str) -> tuple[tuple[str, int, str, int, tuple[str, ...]], 
                  for st, par, kind, at in polarity(text))
 
 
+_QUALIFYING = frozenset({"in", "on", "at", "of", "for", "from"})
+
+
+def _qualifier(toks: tuple[Tok, ...], i: int) -> frozenset[str]:
+    """The content stems of the prepositional phrase right after the noun at `i` ("sites *in danger*",
+    "site *on the World Heritage List*"), up to the end of its clause: which one of that noun is meant."""
+    if i + 1 >= len(toks) or toks[i + 1].low not in _QUALIFYING:
+        return frozenset()
+    out = set()
+    for t in toks[i + 2:i + 7]:
+        if t.low in _PUNCT or t.low in CLAUSE_END or t.low in _QUALIFYING:
+            break
+        if t.stem:
+            out.add(t.stem)
+    return frozenset(out)
+
+
+def _another_one(a: str, b: str, st: str, at: int) -> bool:
+    """The later statement's word is qualified as another one of it than the claim's: both carry a phrase
+    saying which, and nothing of the later one's is in the claim ("no longer belongs among the sites in
+    danger" reverses no "site on the World Heritage List"; "the factory in Leeds" is not "the factory in York")."""
+    later = _qualifier(tokens(b), at)
+    if not later:
+        return False
+    ta = tokens(a)
+    claim = [_qualifier(ta, j) for j, t in enumerate(ta) if t.stem == st]
+    have = {t.stem for t in ta if t.stem}
+    return bool(claim) and all(q for q in claim) and not (later & have)
+
+
 def reversal(a: str, b: str, point: set[str], self_spoken: bool) -> Reversal | None:
     """Does later statement `b` reverse claim `a` on the words they share (`point`: shared content
     stems, names excluded)? `self_spoken`: `b` is an event or the claim's own party speaking (an
@@ -262,7 +292,7 @@ def reversal(a: str, b: str, point: set[str], self_spoken: bool) -> Reversal | N
     a_low = a.lower()
     for st, par, kind, at, near in _later_side(b):
         if par == 1 and st in point and pa.get(st) == {0} and not DOC_WORD.fullmatch(st):
-            if any(n not in a_low for n in near):
+            if any(n not in a_low for n in near) or _another_one(a, b, st, at):
                 continue  # another one of it: "close the Nairobi factory" is not "the Singapore factory"
             hit.add(st)
             how, where = how or _KIND.get(kind, kind), where or at
