@@ -148,7 +148,6 @@ MUST_NOT_LINK = [
     # the same noun qualified as another one of it: a membership of another list, a factory elsewhere
     ("It is the first Carvian site on the World Heritage List.",
      "Meeting in Oslo on Tuesday, the World Heritage Committee judged that it no longer belongs among the sites in danger."),
-    ("The Arlen plant is the largest factory in Leeds.", "Meridian said the Arlen plant is no longer a factory of the group."),
     # no shared subject at all: another bridge
     ("The Kessler Road bridge remains closed to traffic.", "The Tower Street bridge reopened to traffic on Monday."),
     # a running tally within what the claim said revises nothing
@@ -181,6 +180,11 @@ def test_operators_compose_and_take_their_words_from_the_claim():
     a4 = "Carvia is the largest producer on the list of high-risk countries."
     b4 = "Carvia is no longer among the producers in decline, the task force said."
     assert reversal(a4, b4, topic_overlap(a4, b4), True) is None
+    # ... but a phrase that only refers back ("of the club") or an adjunct of a verb ("at any point") is the claim's own
+    for a5, b5 in (("Tom Reed is the captain of Harlow United.", "Tom Reed is no longer captain of the club, Harlow United said."),
+                   ("Carvia is a member of the Kessel Pact.", "Carvia is no longer a member of the alliance, the Kessel Pact said."),
+                   ("The Kessel airport was closed on Monday.", "The Kessel airport was not closed at any point, officials said.")):
+        assert reversal(a5, b5, topic_overlap(a5, b5), True), (a5, b5)
     # a word the claim does not state is never what is reversed
     a2 = "The Arden owl nests in old oaks."
     assert reversal(a2, b, topic_overlap(a2, b), True) is None

@@ -10,7 +10,7 @@ import pytest
 
 from ingest.corrections.detect import Row, detect_across
 from ingest.corrections.families import SURE, evidence
-from ingest.corrections.scope import event_verb, modal_mismatch, narrower_denial, now_figure, places, subject_verb
+from ingest.corrections.scope import event_verb, modal_mismatch, narrower_denial, now_figure, places
 from ingest.corrections.story import Stories
 from ingest.records import SourceRecord
 
@@ -81,11 +81,6 @@ def test_narrower_denial_reads_grammar():
      "Harlow prosecutors charged 4 workers over the factory fire."),
     ("Floods in the Veldt valley displaced around 5,000 families last week.",
      "The Veldt valley council rehoused 300 families after the floods."),
-    # the count is the subject: what it did is read after what it counts (scope.subject_verb)
-    ("About 30,000 people took shelter in the Harlow Arena as Storm Kessel struck.",
-     "Six people died in the Harlow Arena, none of them at another person's hands."),
-    ("About 5,000 residents fled the Harlow valley as the Kessel dam burst.",
-     "Twelve residents drowned in the Harlow valley, the Kessel coroner said."),
 ])
 def test_counts_of_two_acts_are_two_quantities(embedder, a, b):
     assert _sure(embedder, a, b) is None
@@ -111,19 +106,6 @@ def test_the_same_count_revised_still_links(embedder):
     assert event_verb("The examiner now counts 2,749 people", len("The examiner now counts ")) == ""
     assert event_verb("an estimated 3,000 people", len("an estimated ")) == ""
     assert event_verb("The storm left 141 people dead", len("The storm left ")) == ""  # a result, not an act
-    assert subject_verb("About 30,000 people took shelter", len("About 30,000")) == "take"
-    assert subject_verb("Six people died in the arena", len("Six")) == "die"
-    assert subject_verb("Forty fans were arrested outside", len("Forty")) == "arrest"
-    assert subject_verb("5,000 people were counted", len("5,000")) == ""  # a verb of counting names no act
-    assert subject_verb("30,000 displaced people took refuge", len("30,000")) == ""  # a modifier, not the verb
-    assert subject_verb("8,851.8 kilometres long, the survey found", len("8,851.8")) == ""
-    assert subject_verb("80 people are believed to have died", len("80")) == ""  # how sure, not what they did
-    ev = _sure(embedder, "Police said around 80 people are believed to have died in the Arlen Tower fire.",
-               "The Arlen Tower fire killed 71 people, police said on Thursday, after all the dead were identified.")
-    assert ev is not None and ev.family == "figure", ev  # one quantity told in two voices still revises
-    ev = _sure(embedder, "About 5,000 people took shelter in the Arlen arena during the Kessel storm.",
-               "Some 3,000 people took shelter in the Arlen arena during the Kessel storm, the city said in its final count.")
-    assert ev is not None and ev.family == "figure", ev  # the same act counted anew still revises
     ev = _sure(embedder, "The Kessel storm killed nearly 300 people, officials said.",
                "The Kessel storm left 141 people dead, the final count showed.")
     assert ev is not None and ev.family == "figure", ev

@@ -164,10 +164,9 @@ def __getattr__(name: str) -> Any:
 # statement calls the account false; a revision's figure may be in words or after a currency prefix, a year alone is none.
 # 49: a listing told in the active voice by a named body ("one of four countries that the World Health Organization
 # lists as polio-endemic") is a listed state (realworld heldout20, after its end run).
-# 50: a count's act is also read after what it counts ("About 30,000 people took shelter" / "Six people died": two
-# quantities); a word a later statement reverses is another one of it when both carry a phrase saying which and the
-# later one's is not in the claim ("no longer belongs among the sites in danger" / "site on the World Heritage List")
-# (realworld heldout21's wrong links, after its end run).
+# 50: a noun a later statement reverses is another one of it when both carry a phrase saying which and the later
+# one's is new to the claim ("no longer belongs among the sites in danger" / "site on the World Heritage List"); a
+# phrase that only refers back ("captain of the club") says nothing of which (realworld heldout21, after its end run).
 DETECTOR_VERSION = 50
 
 

@@ -24,7 +24,7 @@ from ..terms import content_terms
 from .signals import figure_value, figures
 from .lexicon import HYPOTHETICAL, MAGNITUDE, MOVE_BEFORE, PERIOD, TALLY
 from .restate import FROM_FIGURE
-from .scope import event_verb, other_count, subject_verb
+from .scope import event_verb, other_count
 
 
 class Quantity(NamedTuple):
@@ -37,9 +37,6 @@ class Quantity(NamedTuple):
     words: tuple[str, ...] = ()  # the unit words as written ("gross", "domestic", "product"; "GDP")
     period: str = ""  # the period it belongs to ("this year"), when it is a period's figure and not money
     verb: str = ""  # the stem of the verb that counts it ("convicted 21 people"), "" for none (scope.event_verb)
-    act: str = ""  # the stem of the verb the count is the subject of ("30,000 people took shelter"), "" for none
-    # (scope.subject_verb); compared only with another count's act: "80 people died" and "killed 71 people" are one
-    # quantity told in two voices
 
 
 
@@ -89,7 +86,7 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         beyond = other_count(tuple(ws)) and not (f[-1:] in ",.;:" or re.match(r"\s*[,;:.!?]", text[pos:]))
         settled = not (money or per or beyond)
         out.append(Quantity(f, figure_value(f), unit, move, tally, settled, tuple(unit_words),
-                            "" if money else _own_period(text, spans, k), event_verb(text, at), subject_verb(text, pos)))
+                            "" if money else _own_period(text, spans, k), event_verb(text, at)))
     return tuple(out)
 
 
@@ -137,8 +134,8 @@ def revised(a: str, b: str, cue: bool, same_year: bool = False) -> list[str]:
             if not (qa.unit & qb.unit - {"percent"}) and not (qa.unit == qb.unit == frozenset({"percent"})) \
                     and not _initialism(qa, qb):
                 continue
-            if (qa.verb and qb.verb and qa.verb != qb.verb) or (qa.act and qb.act and qa.act != qb.act):
-                continue  # counts of two acts ("killing 200 people" / "convicted 21 people"; "30,000 people took shelter" / "six people died")
+            if qa.verb and qb.verb and qa.verb != qb.verb:
+                continue  # counts of two acts ("killing 200 people" / "convicted 21 people")
             if (qa.tally or qb.tally) and qb.value > qa.value and not cue:
                 continue  # a running count that went on growing
             new.append(qb.figure)

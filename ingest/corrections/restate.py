@@ -248,29 +248,38 @@ def _later_side(text: str) -> tuple[tuple[str, int, str, int, tuple[str, ...]], 
 _QUALIFYING = frozenset({"in", "on", "at", "of", "for", "from"})
 
 
-def _qualifier(toks: tuple[Tok, ...], i: int) -> frozenset[str]:
+def _qualifier(toks: tuple[Tok, ...], i: int, later: bool = True) -> frozenset[str]:
     """The content stems of the prepositional phrase right after the noun at `i` ("sites *in danger*",
-    "site *on the World Heritage List*"), up to the end of its clause: which one of that noun is meant."""
+    "site *on the World Heritage List*"), up to five words and not past the clause or another preposition:
+    which one of that noun is meant. A phrase that is only a definite description ("captain *of the
+    club*", "a member *of the alliance*") in the later statement (`later`) refers back to what the claim
+    names: it says nothing new of which one, so it gives nothing."""
     if i + 1 >= len(toks) or toks[i + 1].low not in _QUALIFYING:
         return frozenset()
-    out = set()
+    phrase = []
     for t in toks[i + 2:i + 7]:
         if t.low in _PUNCT or t.low in CLAUSE_END or t.low in _QUALIFYING:
             break
-        if t.stem:
-            out.add(t.stem)
-    return frozenset(out)
+        phrase.append(t)
+    if later and phrase and phrase[0].low in _DEFINITE and not any(t.name for t in phrase):
+        return frozenset()
+    return frozenset(t.stem for t in phrase if t.stem)
 
 
 def _another_one(a: str, b: str, st: str, at: int) -> bool:
-    """The later statement's word is qualified as another one of it than the claim's: both carry a phrase
+    """The later statement's noun is qualified as another one of it than the claim's: both carry a phrase
     saying which, and nothing of the later one's is in the claim ("no longer belongs among the sites in
-    danger" reverses no "site on the World Heritage List"; "the factory in Leeds" is not "the factory in York")."""
-    later = _qualifier(tokens(b), at)
+    danger" reverses no "site on the World Heritage List"; "the factory in Leeds" is not "the factory in
+    York"). Only a noun (a determiner just before it) is qualified so: "not closed at any point" is a
+    verb with an adjunct, and stays the claim's own word."""
+    tb = tokens(b)
+    if not any(tb[j].low in _DETERMINER for j in range(max(0, at - 2), at)):
+        return False
+    later = _qualifier(tb, at)
     if not later:
         return False
     ta = tokens(a)
-    claim = [_qualifier(ta, j) for j, t in enumerate(ta) if t.stem == st]
+    claim = [_qualifier(ta, j, later=False) for j, t in enumerate(ta) if t.stem == st]
     have = {t.stem for t in ta if t.stem}
     return bool(claim) and all(q for q in claim) and not (later & have)
 

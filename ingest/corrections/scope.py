@@ -92,41 +92,6 @@ def event_verb(text: str, at: int) -> str:
     return "" if st in _MEASURING else st
 
 
-_AUX_WORDS = frozenset("is are was were has have had been be being".split())
-# "80 people are believed to have died": how sure the count is, not what the counted did
-_HEDGING = frozenset(stem(w) for w in "believed thought feared known expected presumed assumed understood".split())
-_UNIT_END = re.compile(r"[,.;:!?()\"“”—–]")
-
-
-def subject_verb(text: str, end: int) -> str:
-    """The stem of the verb a count is the subject of, read after the figure ending at `end` and the
-    words of what it counts ("About 30,000 people took shelter", "Six people died", "400 workers were
-    laid off"), "" when none or a verb of counting. Two counts of one thing doing different things
-    are two quantities: the six who died do not revise the 30,000 who took shelter."""
-    unit = 0
-    aux = False
-    for w in text[end:end + 80].split()[:7]:
-        low = w.lower()
-        if _UNIT_END.search(low[:1]):
-            return ""
-        bare = _UNIT_END.sub("", low)
-        if not bare.isalpha() or (w[:1].isupper() and not unit):
-            return ""
-        if low in _AUX_WORDS:
-            aux = True
-            continue
-        past = bare.endswith("ed") or bare in _IRREGULAR
-        if past and (unit or aux):
-            st = stem(_IRREGULAR.get(bare, bare))
-            return "" if st in _MEASURING or st in _HEDGING else st
-        if aux or past or _UNIT_END.search(low):
-            return ""  # "… were in danger", "30,000 displaced": no verb read after the count
-        unit += 1
-        if unit > 4:
-            return ""
-    return ""
-
-
 OTHER = frozenset({"other", "others", "more", "additional", "further", "extra"})
 
 
@@ -311,5 +276,5 @@ def now_figure(b: str) -> bool:
     return bool(_NOW.search(b)) or bool(m and not _MEASUREMENT.search(m.group(1)))
 
 
-__all__ = ["OTHER", "ends_other", "ends_others", "event_verb", "subject_verb", "decision_overtaken", "future_claim", "future_denial", "modal_mismatch", "narrower_denial", "now_figure", "other_count",
+__all__ = ["OTHER", "ends_other", "ends_others", "event_verb", "decision_overtaken", "future_claim", "future_denial", "modal_mismatch", "narrower_denial", "now_figure", "other_count",
            "placed_elsewhere", "places"]
