@@ -18,6 +18,7 @@ import numpy as np
 
 from ingest.corrections.story import doc_facts
 from ingest.embed import Embedder
+from ingest.terms import content_terms
 from ingest.records import split_sentence_id
 from ingest.rowcache import SentenceRows
 from ingest.settings import Settings
@@ -30,7 +31,7 @@ from .compose import ComposeRequest, Composer, OnToken, composer_from_settings
 from .conversation import Conversation
 from .later import ReadLog, StoryFacts, Surroundings, later_statements
 from .metadata import Directory, metadata_answer
-from .names import recase
+from .names import recase, respell
 from .rerank import from_settings as rerank_from
 from .retrieve import read_sentences, retrieve, understand
 from .scorer import Scorer
@@ -253,6 +254,12 @@ class Engine:
                 q = restated
         query = understand(q, self.embedder, self.stats)
         candidates = retrieve(st, query, self.stats, self.settings)
+        # A name typed with one slip ("sadam") is read as the candidates write it ("Saddam"), and the
+        # question asked again: only then do its words match the sentences that name it.
+        fixed = respell(q, [c.text for c in candidates], lambda w: all(self.stats.df(t) > 0 for t in content_terms(w)))
+        if fixed != q:
+            query = understand(fixed, self.embedder, self.stats)
+            candidates = retrieve(st, query, self.stats, self.settings)
         reads = ReadLog(lambda ids: read_sentences(st, ids))
         selection = self.selector.select(query, candidates, reads)
         # Later coverage comes from the candidates already scored for this question, read beside

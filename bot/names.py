@@ -278,6 +278,65 @@ def unaccented_in(tok: str, texts: Sequence[str]) -> bool:
     return any(pat.search(fold(t)) for t in texts if not t.isascii())
 
 
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]{3,}")
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """`a` and `b` differ by one typing slip: a letter left out, added, changed, or two swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
+    return short[i:] == long_[i + 1:]
+
+
+def respelt(tok: str, texts: Sequence[str]) -> str | None:
+    """The name `tok` was meant to be, as a text writes it (without its accents when `tok` has none),
+    when `tok` is one typing slip from it (`misspelt_in`), else None."""
+    t = fold(tok)
+    if len(t) < 5 or not t.isalpha():
+        return None
+    for text in texts:
+        for w in _CAPITALISED.findall(text):
+            w = w.removesuffix("'s").removesuffix("’s")
+            f = fold(w)
+            if f[:1] == t[:1] and _one_slip(t, f):
+                return fold(w, lower=False) if tok.isascii() else w  # typed without accents: kept so (`unaccented_in`)
+    return None
+
+
+def misspelt_in(tok: str, texts: Sequence[str]) -> bool:
+    """A name typed with one slip ("sadam": "Saddam", "agureo": "Agüero") is mentioned where a text writes
+    it: a word of five letters or more, the same first letter, one letter left out, added, changed or two
+    swapped. Readers mistype names they cannot check; a name no source holds is seldom one slip from one a
+    candidate sentence holds (a shorter word is, by chance: "Kim"/"Tim"), so shorter words must match."""
+    return respelt(tok, texts) is not None
+
+
+_WORD = re.compile(r"[A-Za-z]{5,}")
+
+
+def respell(question: str, texts: Sequence[str], held: Callable[[str], bool]) -> str:
+    """The question with each word no source holds (`held`) and no dictionary calls ordinary written as
+    the name it is one slip from in `texts` (the candidate sentences): "who announced sadam had been
+    caught" → "who announced Saddam had been caught", so that retrieval and selection match the name the
+    reader meant. Words the index holds, ordinary words and shorter words stay as typed."""
+    out, last = [], 0
+    for m in _WORD.finditer(question):
+        w = m.group(0)
+        if held(w) or lexicon().kind(w.lower()) == ORDINARY:
+            continue
+        fixed = respelt(w, texts)
+        if fixed is not None:
+            out.append(question[last:m.start()] + fixed)
+            last = m.end()
+    return "".join(out) + question[last:] if out else question
+
+
 _ABBREVIATION = re.compile(r"[A-Z][A-Z.&]{1,5}s?")
 _NATIONALITY = re.compile(r"[A-Z][a-z]+(?:ish|ese|ian|ean|an|i)")
 
@@ -346,4 +405,4 @@ def recase(text: str, written_as: Callable[[str], str | None]) -> str:
 
 
 __all__ = ["Lexicon", "spelled_out", "NAME", "ORDINARY", "UNKNOWN", "absent_spans", "fold", "initials_in", "number_of",
-           "unaccented_in", "lexicon", "lowercase_names", "name_spans", "recase", "variants"]
+           "unaccented_in", "misspelt_in", "respell", "lexicon", "lowercase_names", "name_spans", "recase", "variants"]

@@ -15,7 +15,7 @@ from ingest.terms import content_terms, name_tokens
 
 from .features import QuestionView, name_coverage
 from .names import (ORDINARY, absent_spans, fold, initials_in, lexicon, lowercase_names, number_of, spelled_out,
-                    unaccented_in)
+                    misspelt_in, unaccented_in)
 from .termstats import TermStats
 
 # Reads stored sentences by id (the store's `get_sentences`, typed): how a selector looks at the
@@ -127,7 +127,8 @@ def absent_names(question: str, stats: TermStats, texts: Sequence[str] = ()) -> 
             return any(absent(w) for w in named)
         num = number_of(tok)  # "100m": "100 metres"
         return (not held(tok) and not (num and held(num)) and not spelled_out(tok, texts)
-                and not initials_in(tok, texts) and not unaccented_in(tok, texts) and tok not in stats.years()
+                and not initials_in(tok, texts) and not unaccented_in(tok, texts) and not misspelt_in(tok, texts)
+                and tok not in stats.years()
                 and tok not in dated and tok not in days and not country_held(tok))
 
     out = [tok for tok in dict.fromkeys(name_tokens(question)) if absent(tok)] + lowercase_names(question, absent)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.names import absent_spans, fold, number_of, unaccented_in
+from bot.names import absent_spans, fold, misspelt_in, number_of, respell, unaccented_in
 from bot.select_rules import absent_names
 from tests.conftest import story_engine
 
@@ -117,3 +117,24 @@ def test_a_reaction_is_not_only_words_and_he_said_is_the_speakers():
     assert "mccarthy said" in said["s#2"]
     # An ordinary word of the speaker's phrase ("president") is not a name the pronoun stands for.
     assert with_quote_ends([rows[3]], read, "south africa's president")["t#2"] == rows[3].text
+
+
+def test_a_name_typed_with_one_slip_is_the_sources_name():
+    """A reader's slip in a name ("ibanes", "ibaenz", "ibanezz") is the name a candidate writes: one letter
+    left out, added, changed or two swapped, same first letter, five letters or more; no other word moves."""
+    for typed in ("ibanes", "ibaenz", "ibanezz", "IBANES"):
+        assert misspelt_in(typed, TEXTS), typed
+    for typed in ("ibarra", "obanez", "ferr", "tomasz ibanez"):  # two slips, another first letter, short, two words
+        assert not misspelt_in(typed, TEXTS), typed
+    held = {"what", "did", "tell", "the", "governor", "copper", "mine"}.__contains__
+    assert respell("what did ibaenz tell the governor?", TEXTS, held) == "what did Ibanez tell the governor?"
+    assert respell("what did the govenor say?", TEXTS, held) == "what did the govenor say?"  # no name a slip away
+
+
+def test_a_slip_in_a_name_is_answered_and_another_name_still_declined(engine):
+    """"what did ibaenz tell the governor?" is asked as "… Ibanez …" and answered with his words; before
+    the respelling, rule 1 declined it as a name no source holds. "ortega" is no slip from any name."""
+    ans = engine.ask("what did ibaenz tell the governor?")
+    assert ans.answered and "his crew was ready to go home" in ans.citations[0].text
+    assert "Ibanez" in ans.standalone
+    assert not engine.ask("what did tomas ortega tell the governor?").answered
