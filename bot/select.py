@@ -23,7 +23,9 @@ Then a few rules, each of which a reader would defend on any text:
    dictionary does not call ordinary ("tokyo", "bernanke"; never "owe"), and a full name whose words
    no candidate holds together ("sonia gandhi" where one story names a Sonia, another a Gandhi).
    A name typed without its accents is held where a candidate writes it with them ("urzua":
-   "Urzúa"), a number with a unit or ordinal glued on by its number ("100m": "100 metres").
+   "Urzúa"), a name typed with one slip where a candidate writes it right ("sadam": "Saddam"; the
+   engine then asks the question again respelt, bot/names.py `respell`), a number with a unit or
+   ordinal glued on by its number ("100m": "100 metres").
    A year counts as mentioned when a source is dated to it ("the December 2015 court order").
 2. "What did X say": only sentences reporting X's words are quoted (X named beside a reporting
    verb — said, wrote, urged, warned, … — or, for a quotation left open, in the next sentence; a
