@@ -258,7 +258,8 @@ class Engine:
         # question asked again: only then do its words match the sentences that name it.
         fixed = respell(q, [c.text for c in candidates], lambda w: all(self.stats.df(t) > 0 for t in content_terms(w)))
         if fixed != q:
-            query = understand(fixed, self.embedder, self.stats)
+            q = fixed
+            query = understand(q, self.embedder, self.stats)
             candidates = retrieve(st, query, self.stats, self.settings)
         reads = ReadLog(lambda ids: read_sentences(st, ids))
         selection = self.selector.select(query, candidates, reads)

@@ -295,40 +295,48 @@ def _one_slip(a: str, b: str) -> bool:
 
 
 def respelt(tok: str, texts: Sequence[str]) -> str | None:
-    """The name `tok` was meant to be, as a text writes it (without its accents when `tok` has none),
-    when `tok` is one typing slip from it (`misspelt_in`), else None."""
+    """The name `tok` was meant to be, as a text writes it (without its accents when `tok` has none), when
+    `tok` is one typing slip from it, else None. Only a word the dictionary knows neither as an ordinary
+    word nor as a name is a slip ("sadam", "agureo"; never "austin" for "Austen", "karin" for "Karen":
+    those are other people); the name must be a text's name, not an ordinary word capitalised (a sentence's
+    "Gated"), a month or a day; and it must be the only one within a slip ("perez" beside "Pérez" and "Peres"
+    is Pérez typed without accents, not a slip)."""
     t = fold(tok)
-    if len(t) < 5 or not t.isalpha():
+    if len(t) < 5 or not t.isalpha() or lexicon().kind(t) != UNKNOWN:
         return None
+    found: dict[str, str] = {}
     for text in texts:
-        for w in _CAPITALISED.findall(text):
-            w = w.removesuffix("'s").removesuffix("’s")
+        for m in _CAPITALISED.finditer(text):
+            w = m.group(0).removesuffix("'s").removesuffix("’s")
             f = fold(w)
-            if f[:1] == t[:1] and _one_slip(t, f):
-                return fold(w, lower=False) if tok.isascii() else w  # typed without accents: kept so (`unaccented_in`)
-    return None
+            if f == t:
+                return None  # the text holds it exactly, accents aside
+            if f[:1] != t[:1] or not _one_slip(t, f) or lexicon().ordinary_only(w) or f in CALENDAR_WORDS:
+                continue
+            found.setdefault(f, fold(w, lower=False) if tok.isascii() else w)  # typed without accents: kept so
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def misspelt_in(tok: str, texts: Sequence[str]) -> bool:
     """A name typed with one slip ("sadam": "Saddam", "agureo": "Agüero") is mentioned where a text writes
-    it: a word of five letters or more, the same first letter, one letter left out, added, changed or two
-    swapped. Readers mistype names they cannot check; a name no source holds is seldom one slip from one a
-    candidate sentence holds (a shorter word is, by chance: "Kim"/"Tim"), so shorter words must match."""
+    it (`respelt`): a word of five letters or more, the same first letter, one letter left out, added,
+    changed or two swapped. Readers mistype names they cannot check; a shorter word is one slip from
+    another name by chance ("Kim"/"Tim"), so it must match."""
     return respelt(tok, texts) is not None
 
 
-_WORD = re.compile(r"[A-Za-z]{5,}")
+_WORD = re.compile(r"(?<![\w'’-])[A-Za-z]{5,}(?![\w'’-])")
 
 
 def respell(question: str, texts: Sequence[str], held: Callable[[str], bool]) -> str:
-    """The question with each word no source holds (`held`) and no dictionary calls ordinary written as
-    the name it is one slip from in `texts` (the candidate sentences): "who announced sadam had been
-    caught" → "who announced Saddam had been caught", so that retrieval and selection match the name the
-    reader meant. Words the index holds, ordinary words and shorter words stay as typed."""
+    """The question with each whole word no source holds (`held`) that is one slip from a name of `texts`
+    (the candidate sentences; `respelt`) written as that name: "who announced sadam had been caught" →
+    "who announced Saddam had been caught", so that retrieval and selection match the name the reader
+    meant. Words the index holds, words the dictionary knows and shorter words stay as typed."""
     out, last = [], 0
     for m in _WORD.finditer(question):
         w = m.group(0)
-        if held(w) or lexicon().kind(w.lower()) == ORDINARY:
+        if held(w):
             continue
         fixed = respelt(w, texts)
         if fixed is not None:
