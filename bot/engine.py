@@ -18,7 +18,6 @@ import numpy as np
 
 from ingest.corrections.story import doc_facts
 from ingest.embed import Embedder
-from ingest.terms import content_terms
 from ingest.records import split_sentence_id
 from ingest.rowcache import SentenceRows
 from ingest.settings import Settings
@@ -256,7 +255,7 @@ class Engine:
         candidates = retrieve(st, query, self.stats, self.settings)
         # A name typed with one slip ("sadam") is read as the candidates write it ("Saddam"), and the
         # question asked again: only then do its words match the sentences that name it.
-        fixed = respell(q, [c.text for c in candidates], lambda w: all(self.stats.df(t) > 0 for t in content_terms(w)))
+        fixed = respell(q, [c.text for c in candidates], self.stats.holds)
         if fixed != q:
             q = fixed
             query = understand(q, self.embedder, self.stats)

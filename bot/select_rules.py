@@ -110,9 +110,7 @@ def absent_names(question: str, stats: TermStats, texts: Sequence[str] = ()) -> 
     day of a written date is a time, not a name. Of a hyphenated word only its names count: "US-bound"
     names the United States, not "bound". A country is held however a source spells it ("Russian":
     "Russia", "US": "the United States")."""
-    def held(tok: str) -> bool:
-        terms = content_terms(tok)
-        return not terms or all(stats.df(t) > 0 for t in terms)
+    held = stats.holds
 
     def country_held(tok: str) -> bool:
         """A country is held however the index spells it ("Russian": a source writes "Russia")."""
