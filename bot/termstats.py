@@ -135,7 +135,7 @@ class TermStats:
     def holds(self, word: str) -> bool:
         """Some indexed sentence holds every content term of `word` (a stop word holds trivially): what
         rule 1 and the engine's respelling ask of a word a reader typed."""
-        return all(self._df.get(t, 0) > 0 for t in content_terms(word))
+        return all(self.df(t) > 0 for t in content_terms(word))
 
     def idf(self, term: str) -> float:
         return math.log((self._n + 1) / (self._df.get(term, 0) + 0.5))
