@@ -107,6 +107,9 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     composer: str = "extractive"
     standalone: str = ""  # the question as retrieval understood it (after follow-up resolution)
+    # The question as asked again when a name in it was typed with one slip ("sadam" → "Saddam"):
+    # shown to the reader, who must see that the bot answered a question they did not quite type.
+    read_as: str = ""
     checks: DraftChecks | None = None  # set when an LLM was asked to compose this answer
 
     @property
@@ -126,7 +129,8 @@ class Answer:
             "answer": self.answer,
             "citations": [c.to_json() for c in self.citations],
             "composer": self.composer,
-        } | ({"checks": self.checks.to_json()} if self.checks is not None else {})
+        } | ({"checks": self.checks.to_json()} if self.checks is not None else {}) \
+          | ({"read_as": self.read_as} if self.read_as else {})
 
 
 @dataclass(frozen=True)

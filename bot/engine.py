@@ -256,8 +256,9 @@ class Engine:
         # A name typed with one slip ("sadam") is read as the candidates write it ("Saddam"), and the
         # question asked again: only then do its words match the sentences that name it.
         fixed = respell(q, [c.text for c in candidates], self.stats.holds)
+        read_as = ""
         if fixed != q:
-            q = fixed
+            q = read_as = fixed
             query = understand(q, self.embedder, self.stats)
             candidates = retrieve(st, query, self.stats, self.settings)
         reads = ReadLog(lambda ids: read_sentences(st, ids))
@@ -271,7 +272,8 @@ class Engine:
                                  self.settings.tuning.corrections.story_doc_sim)
         request = ComposeRequest(question=question, standalone=query.standalone, selection=selection,
                                  citations=cite(st, selection.picked, later), cite=lambda picks: cite(st, picks))
-        return self.composer.compose(request, on_token)
+        answer = self.composer.compose(request, on_token)
+        return dataclasses.replace(answer, read_as=read_as) if read_as else answer
 
 
 __all__ = ["Engine", "QuestionError", "StoreError"]

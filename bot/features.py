@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingest.terms import QUESTION_WORDS, content_terms, name_tokens
+from ingest.terms import QUESTION_WORDS, content_terms, name_tokens, unaccent
 
 from .bm25 import BM25
 from .question import has_type_evidence, wants_type
@@ -65,7 +65,7 @@ def view(question: str, bm25: BM25) -> QuestionView:
     unknown = sum(w for t, w in idf.items() if bm25.df.get(t, 0) == 0) / total
     known = [t for t in terms if bm25.df.get(t, 0) > 0]
     rarest = max(known, key=lambda t: idf[t]) if known else None
-    names = tuple(dict.fromkeys(n.lower() for n in name_tokens(question) if not _NUM.fullmatch(n)))
+    names = tuple(dict.fromkeys(unaccent(n.lower()) for n in name_tokens(question) if not _NUM.fullmatch(n)))
     numbers = tuple(dict.fromkeys(m.group(0).rstrip(".,") for m in _NUM.finditer(question)))
     name_terms = {t for n in name_tokens(question, initial=True) for t in content_terms(n)}
     focus = tuple(t for t in terms if t not in name_terms)
@@ -76,10 +76,11 @@ def view(question: str, bm25: BM25) -> QuestionView:
 
 
 def name_coverage(qv: QuestionView, text: str) -> float:
-    """Share of the question's names the text mentions (1.0 when it names none)."""
+    """Share of the question's names the text mentions (1.0 when it names none), accents aside: a
+    reader types "Ibanez" for the "Ibáñez" a source writes."""
     if not qv.names:
         return 1.0
-    low = text.lower()
+    low = unaccent(text.lower())
     return sum(1 for n in qv.names if n in low) / len(qv.names)
 
 

@@ -385,7 +385,7 @@ def _country_pattern(tok: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w.])(?:" + "|".join(pats) + r")(?!\w)")
 
 
-_TYPED_WORD = re.compile(r"[A-Za-z]+")
+_TYPED_WORD = re.compile(r"[^\W\d_]+")  # letters, accented ones too
 
 
 def recase(text: str, written_as: Callable[[str], str | None]) -> str:

@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from .answer import Answer, CorrectionEntry
-from .notices import CONTEXT_ONLY, LATER, corrected_above, date_text, flag_label, same_source, source_line
+from .notices import CONTEXT_ONLY, LATER, READ_AS, corrected_above, date_text, flag_label, same_source, source_line
 
 
 def correction_dict(corr: Any) -> dict[str, Any] | None:
@@ -26,6 +26,8 @@ def render_answer(answer: Answer, console: Console, *, lead: bool = True, verbos
     date are printed with its first citation only; later citations of it refer back to that one.
     Sentence offsets and how a correction link was found are shown only when `verbose`."""
     style = "bold" if answer.answered else "yellow"
+    if answer.read_as:
+        console.print(Text(f"{READ_AS} {answer.read_as}", style="dim"))
     if lead:
         lines = [ln for ln in answer.answer.split("\n") if ln.startswith("Note:")] or [answer.answer.split("\n", 1)[0]]
         for line in lines:

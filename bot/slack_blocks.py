@@ -212,7 +212,7 @@ def actions_block(answer: Answer, *, share: bool) -> dict[str, Any]:
 
 def fallback_text(answer: Answer) -> str:
     """Plain text for notifications and clients without blocks: escaped, flags included."""
-    lines = [escape(lead_text(answer))]
+    lines = ([escape(f"{notices.READ_AS} {answer.read_as}")] if answer.read_as else []) + [escape(lead_text(answer))]
     for c in answer.citations if answer.answered else closest(answer):
         corr = _correction(c)
         flag = ""
@@ -274,6 +274,8 @@ def render_answer(answer: Answer, *, share: bool = False, feedback: bool = True,
         blocks.append(context(header))
     if asked:
         blocks.append(context(f"You asked: _{escape(answer.question)}_"))
+    if answer.read_as:
+        blocks.append(context(f"{notices.READ_AS} _{escape(answer.read_as)}_"))
     tail = [{"type": "divider"}, actions_block(answer, share=share)] if (feedback or share) else []
     if not answer.answered:
         return fallback_text(answer), blocks + _dont_know_blocks(answer, blocks + tail) + tail

@@ -9,7 +9,7 @@ from collections import Counter
 from ingest.records import SourceRecord
 from ingest.store import Store
 from ingest.termcounts import split_cased
-from ingest.terms import content_terms
+from ingest.terms import content_terms, unaccent
 
 
 class TermStats:
@@ -121,7 +121,7 @@ class TermStats:
         "LinkedIn" for "linkedin" when more than half of the sentences holding the word write it
         with a capital (headlines aside). None otherwise — also on an index whose counts predate
         the names' forms (schema 7 adds them)."""
-        got = self._cased.get(word.lower())
+        got = self._cased.get(unaccent(word.lower()))
         if got is None:
             return None
         form, count = got
@@ -148,7 +148,7 @@ def _forms(cased: dict[str, int]) -> dict[str, tuple[str, int]]:
     for form, count in sorted(cased.items(), key=lambda kv: (-kv[1], kv[0])):
         if count <= 0:
             continue
-        low = form.lower()
+        low = unaccent(form.lower())  # "Ibáñez" is the name a reader types as "ibanez"
         best, total = out.get(low, (form, 0))
         out[low] = (best, total + count)
     return out

@@ -4,6 +4,7 @@ stems and name-like tokens ("IJOP", "Face++", "CETC", "Megvii")."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
@@ -21,16 +22,33 @@ s t d ll ve re m o y get got make made like use used using via per yet still eve
 """.split())
 QUESTION_WORDS = frozenset("what who whom whose which when where why how is are was were do does did can could should would will".split())
 
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9+&'’.-]*[A-Za-z0-9+]|[A-Za-z0-9]")
+# A word is written in Latin letters, accented ones included ("Ibáñez", "Gdańsk", "Nguyễn"): read
+# whole, not cut at each accented letter into fragments that match nothing ("Ib", "ez").
+_LATIN = "A-Za-z0-9\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF"
+_WORD = re.compile(rf"[{_LATIN}][{_LATIN}+&'’.-]*[{_LATIN}+]|[{_LATIN}]")
 # CJK and other scripts without spaces: every character is a term.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _DIGIT = re.compile(r"\d")
 _SENTENCE_BREAKS = frozenset({".", "?", "!", "\"", "“"})
-_OTHER_WORD = re.compile(r"[^\W\d_A-Za-z]{2,}", re.U)
+_OTHER_WORD = re.compile(rf"[^\W\d_{_LATIN}]{{2,}}", re.U)  # Greek, Cyrillic, …: whole words, unstemmed
+
+
+# Letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ı": "i", "ß": "ss", "æ": "ae",
+                               "œ": "oe", "þ": "th", "ð": "d"})
+
+
+def unaccent(word: str) -> str:
+    """A lowercase word without its accents ("ibáñez" → "ibanez", "łódź" → "lodz"): a term, so that
+    a question typed without them finds the sentence that writes them, and the other way round."""
+    if word.isascii():
+        return word
+    w = unicodedata.normalize("NFKD", word.translate(_UNDECOMPOSED))
+    return "".join(c for c in w if not unicodedata.combining(c))
 
 
 def _norm(word: str) -> str:
-    w = word.lower().replace("’", "'")
+    w = unaccent(word.lower()).replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
     return w.strip("'.-")
@@ -129,7 +147,7 @@ def _name_word(raw: str) -> tuple[str, bool] | None:
     low = w.lower()
     if low in STOPWORDS or low in QUESTION_WORDS:
         return None
-    inner_capital = w[1:] != low[1:]  # a capital after the first letter (words here are ASCII)
+    inner_capital = w[1:] != low[1:]  # a capital after the first letter
     if w.isupper() or _DIGIT.search(w) or "+" in w or (w[0].isupper() and inner_capital):
         return w, True
     return (w, False) if w[0].isupper() else None

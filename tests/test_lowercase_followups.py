@@ -132,7 +132,7 @@ def test_an_index_built_before_names_were_counted_gains_them_on_the_next_ingest(
     monkeypatch.setattr(Mirror, "rebuild", lambda self, store: (rebuilt.append(1), real(self, store))[1])
     report, new = upgrade(s, folder, embedder, vectors(old), exact=True)
     assert set(report.counts()) == {"unchanged"}
-    assert new.manifest.schema_version() == LATEST == 7
+    assert new.manifest.schema_version() == LATEST >= 7
     # The mirror, in step before, follows the recount: stamped with the new totals, not copied again.
     assert rebuilt == []
     cold = open_cold(s, embedder.identity)

@@ -148,3 +148,28 @@ def test_a_slip_in_a_name_is_answered_and_another_name_still_declined(engine):
     assert ans.answered and "his crew was ready to go home" in ans.citations[0].text
     assert "Ibanez" in ans.standalone
     assert not engine.ask("what did tomas ortega tell the governor?").answered
+
+
+def test_the_reader_is_shown_the_question_as_read(engine):
+    """A respelt question is one the reader did not quite type: the Answer JSON carries it
+    (`read_as`), the CLI prints it above the answer and Slack shows it as context — never silently.
+    A question read as typed carries nothing."""
+    import io
+
+    from rich.console import Console
+
+    from bot.render import render_answer
+    from bot.slack_blocks import fallback_text
+    from bot.slack_blocks import render_answer as slack_answer
+
+    ans = engine.ask("what did ibaenz tell the governor?")
+    assert ans.read_as == "what did Ibanez tell the governor?"
+    assert ans.to_json()["read_as"] == ans.read_as
+    out = io.StringIO()
+    render_answer(ans, Console(file=out, width=200, color_system=None))
+    assert out.getvalue().splitlines()[0] == "Read as: what did Ibanez tell the governor?"
+    _, blocks = slack_answer(ans)
+    assert blocks[0] == {"type": "context", "elements": [{"type": "mrkdwn", "text": "Read as: _what did Ibanez tell the governor?_"}]}
+    assert fallback_text(ans).startswith("Read as: what did Ibanez tell the governor?\n")
+    plain = engine.ask("what did the foreman tell the governor?")
+    assert plain.read_as == "" and "read_as" not in plain.to_json()
