@@ -58,7 +58,7 @@ def test_a_name_is_found_typed_with_or_without_its_accents(tmp_path, embedder):
 def test_an_index_counted_before_reads_accented_words_after_the_next_ingest(tmp_path, embedder):
     """An index built by the code before this change (schema 7, commit 18217c1) counted "Ibáñez" as
     fragments; the next ingest, changing no source, recounts its terms from the stored text
-    (migration 8) and relinks under detector 51, re-embedding nothing."""
+    (migration 8) and relinks under the current detector, re-embedding nothing."""
     from ingest.corrections import DETECTOR_VERSION
     from ingest.migrations import LATEST
     from ingest.store import Store

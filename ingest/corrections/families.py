@@ -28,7 +28,7 @@ from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DESCRIBES_DOC, DOC_METHO
                       MEDIUM_REPORTED, OBJECT_ANAPHOR, PLUPERFECT as _PLUPERFECT, QUALIFIED as _QUALIFIED, THAN_REPORTED,
                       dated_before)
 from .gate import UNLESS_HISTORICAL, YES, admits
-from .measures import figure_kind, figure_left, revised
+from .measures import count_grew, counts_deaths, figure_kind, figure_left, revised
 from .patterns import LIST_MOVE, RECATEGORISED
 from .phrases import (affirmed, event_phrase, figure_phrase, negated as _negated, no_longer_scope,
                       polarity_flip as _polarity_flip, span_of)
@@ -450,19 +450,27 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     if sb.measures and sa.figures and own and sg.FIGURE not in sb.later and not (sb.denial or sb.lifts or sb.listing):
         # The same quantity given a different value, without a revision cue (measures.py); not a
         # count of what a change of state moved ("struck eight jurisdictions off the list").
-        fresh = [f for f in revised(a, b, sb.revised, a_published[:4] == b_published[:4] != "") if not _consistent(a, sa.figures, sg.figure_value(f), tol)]
+        given = revised(a, b, sb.revised, a_published[:4] == b_published[:4] != "")
+        fresh = [f for f in given if not _consistent(a, sa.figures, sg.figure_value(f), tol)]
+        # A count the claim's own qualifier allowed ("at least 87") that the later text says was given anew
+        # ("the death toll has risen to 112", "officials now say … 111"): true when written, overtaken since.
+        # So is a running count that went on growing, given anew without calling the first count wrong ("one of
+        # the wounded died, bringing the number of dead to 50"): a toll lowered, or "than first reported", corrects.
+        grown = sb.revised and not sb.notice and (not fresh or (not _EXPLICIT_REVISION.search(b) and count_grew(a, given)))
+        fresh = fresh or (given if grown else [])
         # named in both, not only by the word both open with ("Inspectors in Leeds …" / "Inspectors in Quito …")
         # Inside one story, a claim the story words as an early account ties them: a live report's "Early reports
         # say 132 people were on board" and its later "96 people were aboard, the ministry says" name no one in
         # common ("Five hostages have escaped" is not the count of "two hostages are dead").
-        if (fresh and len(point) >= 1 and sim >= tuning.sim_fair and not _other_years(a, b, a_published, b_published, sb)
+        # Deaths counted anew are the claim's point however each words them ("killed 49" / "the number of dead").
+        if (fresh and (len(point) >= 1 or (sb.revised and counts_deaths(a) and counts_deaths(b))) and sim >= tuning.sim_fair and not _other_years(a, b, a_published, b_published, sb)
                 and ((story and sa.prior)
                      or (names(a) & names(b)) - GENERIC_NAMES - (_first(a) & _first(b) - possessive_first(a, b)))):
             # A new price or offer is a new move; a figure the claim dates to an earlier year was
             # true of its time: both overtaken, not corrected.
-            moved = bool(sg.NEGOTIATION.search(b)) or historical or now_figure(b)  # or the measurer's figure "now"
+            moved = bool(sg.NEGOTIATION.search(b)) or historical or now_figure(b) or grown  # or the measurer's figure "now"
             add("figure:measure", sg.FIGURE, True, "a later statement gives a different figure for the same quantity",
-                figure_phrase(b, fresh), "Overtaken by later events" if moved else "", "superseded" if moved else "")
+                figure_phrase(b, fresh, moved), "Overtaken by later events" if moved else "", "superseded" if moved else "")
     left = figure_left(_figure_values(a), b) if sa.figures and own else ""
     if left and not sb.denial and len(subj) >= 1 and not topic_only:
         # The claim's own figure restated as where a change started: the value moved on.
@@ -499,11 +507,13 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         if (new and (quoted or len(point) >= 1 or story or sim >= tuning.sim_very) and not _other_years(a, b, a_published, b_published, sb)
                 and not _revises_another(a, b, sa.figures, tol)):
             sure = ((quoted and len(point) >= 1) or (len(point) >= 2 and sim >= tuning.sim_fair) or story
-                    or (sim >= tuning.sim_very and len(subj) >= 2) or (sb.revised and len(point) >= 1 and len(subj) >= 2))
+                    or (sim >= tuning.sim_very and len(subj) >= 2) or (sb.revised and len(point) >= 1 and len(subj) >= 2)
+                    # the text says the count was revised, and it is the claim's quantity (the same thing counted)
+                    or (sb.revised and len(point) >= 1 and bool(subj) and bool(revised(a, b, True))))
             # A price or an offer revised is a new move, not a wrong figure: superseded, not corrected — unless the
             # later figure is set against the first one ("now put … at 745,000, well above their first estimate").
             moved = (bool(sg.NEGOTIATION.search(b)) or now_figure(b)) and not sb.notice and not _EXPLICIT_REVISION.search(b)
-            add("figure:notice" if sb.notice else "figure:revision", sg.FIGURE, sure, "a later statement gives a different figure", figure_phrase(b, new),
+            add("figure:notice" if sb.notice else "figure:revision", sg.FIGURE, sure, "a later statement gives a different figure", figure_phrase(b, new, moved),
                 "Overtaken by later events" if moved else "", "superseded" if moved else "")
     if noun_only:  # without a shared name: a change of state or plan, never a figure nor a falsity
         found = [e for e in found if e.family in (sg.STATUS, sg.PLAN)]

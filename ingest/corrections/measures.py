@@ -9,9 +9,10 @@ Guards keep what is not a revision out:
   "in the third quarter") belongs to that period: a later one is another quantity;
 - a *move* ("shares fell 21 percent", "rose 13 percent") is a change over a period, not a standing
   quantity: two moves at two times revise nothing;
-- a *running count* (a tally of deaths, cases, victims, arrests) grows as events go on: a larger
-  later tally is an update, not a correction, unless the text says it revises (the families'
-  revision cues: "revised", "raised the toll to", "than first reported").
+- a *running count* (a tally of deaths, cases, victims, arrests) grows as events go on, and another
+  event has its own: a later tally with another value revises the claim's only when the text says it
+  gives the count anew (the families' revision cues: "revised", "raised the toll to", "than first
+  reported", "the toll has risen to", "now say").
 """
 
 from __future__ import annotations
@@ -51,6 +52,16 @@ _WORD_OR_PCT = re.compile(r"[A-Za-z][\w'’-]*|%")
 _PERCENT = re.compile(r"%|percent|per cent", re.I)
 _KILLING = re.compile(r"\b(?:killing|killed|kills)\s+(?:\w+\s+)?$", re.I)
 _MONEY = re.compile(r"[$€£¥]|dollar|euro|pound|yuan|yen", re.I)
+# Deaths are one quantity however a text counts them: people killed or who died ("killed at least 87
+# people", "195 people had been killed", "87 people died", "50 dead") and the toll given as a value
+# ("the death toll … has risen to 112", "bringing the number of dead to 50", "lowered the toll … to 174").
+_DEATH_UNIT = frozenset({"death", "dead", "die", "fatal", "fatality", "fatalities"})
+_DIED_AFTER = re.compile(r"^(?:\s*[\w-]+){0,3}?\s+(?:(?:have|has|had|were|was)\s+(?:been\s+)?)?"
+                         r"(?:died|killed|dead|perished|lost their lives)\b", re.I)
+_TOLL_BEFORE = re.compile(r"\b(?:(?:death|casualty) toll|toll of (?:dead|deaths)|the toll|number of (?:the )?(?:dead|deaths|"
+                          r"fatalities|people (?:killed|who died|confirmed dead))|(?:count|tally|total) of (?:the )?(?:dead|deaths))"
+                          r"\b[^\d.;]{0,80}?\b(?:to|at|of|is|was|reached|hit|passed|topped)\s+"
+                          r"(?:about |around |nearly |almost |more than |at least |over |some )?$", re.I)
 
 
 @lru_cache(maxsize=50_000)
@@ -77,6 +88,10 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         before = text[max(0, at - 40):at]
         move = bool(MOVE_BEFORE.search(before))
         tally = bool(unit & TALLY) or bool(_KILLING.search(before))
+        verb = event_verb(text, at)
+        if (_KILLING.search(before) or verb == "kill" or unit & _DEATH_UNIT or _TOLL_BEFORE.search(text[max(0, at - 120):at])
+                or _DIED_AFTER.match(rest)):
+            unit, tally = unit | {"death"}, True  # a count of deaths, however it is written
         # A sum of money is set by events (an offer, a price, a period's results) and a figure for
         # "last year" or "the third quarter" belongs to its period: a later one is another quantity.
         money = bool(_MONEY.search(f + " " + " ".join(ws[:1])))
@@ -86,8 +101,20 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         beyond = other_count(tuple(ws)) and not (f[-1:] in ",.;:" or re.match(r"\s*[,;:.!?]", text[pos:]))
         settled = not (money or per or beyond)
         out.append(Quantity(f, figure_value(f), unit, move, tally, settled, tuple(unit_words),
-                            "" if money else _own_period(text, spans, k), event_verb(text, at)))
+                            "" if money else _own_period(text, spans, k), verb))
     return tuple(out)
+
+
+def count_grew(a: str, new: list[str]) -> bool:
+    """Every new figure is larger than a running count the claim gives (a toll that went on growing)."""
+    old = [q.value for q in quantities(a) if q.tally and q.value is not None]
+    vals = [figure_value(f) for f in new]
+    return bool(old and vals) and all(v is not None and v > max(old) for v in vals)
+
+
+def counts_deaths(text: str) -> bool:
+    """The text gives a count of deaths (people killed, who died, a death toll)."""
+    return any("death" in q.unit for q in quantities(text))
 
 
 def _own_period(text: str, spans: list[tuple[int, int]], k: int) -> str:
@@ -121,7 +148,7 @@ def _same_period(qa: Quantity, qb: Quantity, same_year: bool) -> bool:
 
 def revised(a: str, b: str, cue: bool, same_year: bool = False) -> list[str]:
     """Figures of `b` that give a different value for a quantity `a` states (same unit words);
-    `cue`: the text says it revises (then a larger running count is a revision too); `same_year`: both
+    `cue`: the text says it revises (then a running count given another value is a revision too); `same_year`: both
     stories are of one year (a relative period, "this year", is then one period)."""
     new = []
     for qa in quantities(a):
@@ -136,8 +163,8 @@ def revised(a: str, b: str, cue: bool, same_year: bool = False) -> list[str]:
                 continue
             if qa.verb and qb.verb and qa.verb != qb.verb:
                 continue  # counts of two acts ("killing 200 people" / "convicted 21 people")
-            if (qa.tally or qb.tally) and qb.value > qa.value and not cue:
-                continue  # a running count that went on growing
+            if (qa.tally or qb.tally) and not cue:
+                continue  # a running count that went on growing, or the count of another event ("killed 30 people at a market")
             new.append(qb.figure)
     return list(dict.fromkeys(new))
 

@@ -102,10 +102,13 @@ def event_phrase(b: str, stems: list[str]) -> str:
     return ""
 
 
-def figure_phrase(b: str, new: list[str]) -> str:
+def figure_phrase(b: str, new: list[str], now: bool = False) -> str:
+    """What the note says changed: "figure corrected to about 180,000", or for a figure overtaken
+    by events rather than wrong when given (`now`), "figure now 112"."""
+    fig = new[0].rstrip(",.;:")
     m = re.search(r"(?:about|around|roughly|some|nearly|almost|more than|over|above|below|at least|just over|just under)\s+"
-                  + re.escape(new[0]), b)
-    return f"figure corrected to {m.group(0) if m else new[0]}"
+                  + re.escape(fig), b)
+    return f"figure {'now' if now else 'corrected to'} {m.group(0) if m else fig}"
 
 
 @lru_cache(maxsize=100_000)

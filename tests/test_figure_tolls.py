@@ -1,0 +1,77 @@
+"""A death toll given anew overtakes the count a claim gave (detector 52, figure family).
+
+Deaths are one quantity however a text counts them — people killed ("killed at least 87 people"),
+people who died ("195 people had been killed"), or the toll given as a value ("the death toll … has
+risen to 112", "bringing the number of dead to 50") — where the figure's unit was only the words
+after it ("people on Monday" / "the provincial health office"), so the two never met. A later text
+that gives the count anew ("has risen to", "officials now say") overtakes even a count the claim's
+"at least" allowed: the claim was true when written, and a reader asking "how many died" must see
+the newer toll (superseded, "figure now 112"); a toll lowered is a corrected figure. A count growing
+in another story, with nothing saying it is the claim's count given anew, is still no revision, and
+injuries are not deaths. Invented stories, scored with the real embedding model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ingest.corrections.families import SURE, evidence
+from ingest.corrections.measures import quantities
+
+
+def _ev(embedder, a: str, b: str):
+    v = embedder.embed([a, b])
+    return evidence(a, b, float(np.dot(v[0], v[1])), None, 5, a_published="2020-03-02", b_published="2020-03-09")
+
+
+TOLLS = [
+    ("A car bomb in the centre of Kirkuk killed at least 87 people on Monday, police said.",
+     "The death toll from Monday's car bombing in Kirkuk has risen to 112, the provincial health office said on Wednesday.",
+     "superseded", "figure now 112"),
+    ("The February freeze killed at least 57 people in Texas, state officials said.",
+     "Texas health officials now say the February winter storm killed 111 people across the state.",
+     "superseded", "figure now 111"),
+    ("Officials said 195 people had been killed in the bombings in Colombo.",
+     "Sri Lanka's health ministry lowered the death toll from the Colombo bombings to 174 on Sunday, saying some "
+     "bodies had been counted twice.",
+     "corrected", "figure corrected to 174"),
+    ("The gunman killed 49 people at two mosques in Marrick on Friday.",
+     "One of the wounded died in hospital on Saturday, bringing the number of dead in the Marrick attacks to 50.",
+     "superseded", "figure now 50"),
+]
+
+
+@pytest.mark.parametrize("claim,later,status,phrase", TOLLS)
+def test_a_toll_given_anew_overtakes_the_count(embedder, claim, later, status, phrase):
+    ev = _ev(embedder, claim, later)
+    assert ev is not None and ev.verdict == SURE and ev.family == "figure" and ev.status == status, ev
+    assert ev.phrase == phrase
+
+
+def test_deaths_are_one_quantity_however_counted():
+    for text in ("A car bomb killed at least 87 people.", "87 people had been killed in the blast.",
+                 "At least 87 people died.", "The death toll has risen to 87.", "bringing the number of dead to 87"):
+        (q,) = quantities(text)
+        assert "death" in q.unit and q.tally, text
+    (q,) = quantities("The blast injured 87 people.")
+    assert "death" not in q.unit
+
+
+NOT_REVISED = [
+    # Another attack in the same city, its own count: nothing says the claim's count was given anew.
+    ("A car bomb in the centre of Kirkuk killed at least 87 people on Monday, police said.",
+     "A suicide bomber killed 30 people at a market in Kirkuk on Friday, police said."),
+    # Injuries are not deaths.
+    ("A car bomb in the centre of Kirkuk killed at least 87 people on Monday, police said.",
+     "The number of people injured in Monday's car bombing in Kirkuk has risen to 240, the health office said."),
+    # The same count restated.
+    ("The February freeze killed at least 57 people in Texas, state officials said.",
+     "The February storm, which killed at least 57 people in Texas, left millions without power."),
+]
+
+
+@pytest.mark.parametrize("claim,later", NOT_REVISED)
+def test_what_does_not_give_the_count_anew_links_nothing(embedder, claim, later):
+    ev = _ev(embedder, claim, later)
+    assert ev is None or ev.family != "figure", ev
