@@ -75,3 +75,19 @@ NOT_REVISED = [
 def test_what_does_not_give_the_count_anew_links_nothing(embedder, claim, later):
     ev = _ev(embedder, claim, later)
     assert ev is None or ev.family != "figure", ev
+
+
+def test_the_words_giving_the_count_anew_may_open_the_next_sentence(embedder):
+    """"The Harlow mill fire killed 71 people …" then "The number is lower than the earlier estimate.":
+    the second sentence says the count was given anew, so the claim's "around 80" is corrected; without
+    it, a lower count is another event's as far as the text says."""
+    a = ("Police said on Wednesday that around 80 people are believed to have died in the Harlow mill fire, though "
+         "the final number may not be known for months.")
+    b = "The Harlow mill fire killed 71 people, police said on Thursday, after all the victims were identified."
+    v = embedder.embed([a, b])
+    sim = float(np.dot(v[0], v[1]))
+    ev = evidence(a, b, sim, [(3, "The number is lower than the earlier estimate.")], 2,
+                  a_published="2017-06-29", b_published="2017-11-17")
+    assert ev is not None and ev.verdict == SURE and ev.status == "corrected" and ev.phrase == "figure corrected to 71", ev
+    assert evidence(a, b, sim, [(3, "Families gathered outside the mill on Friday.")], 2,
+                    a_published="2017-06-29", b_published="2017-11-17") is None

@@ -450,20 +450,24 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     if sb.measures and sa.figures and own and sg.FIGURE not in sb.later and not (sb.denial or sb.lifts or sb.listing):
         # The same quantity given a different value, without a revision cue (measures.py); not a
         # count of what a change of state moved ("struck eight jurisdictions off the list").
-        given = revised(a, b, sb.revised, a_published[:4] == b_published[:4] != "")
+        # The words saying the count was given anew may open the next sentence ("The Grenfell Tower fire killed
+        # 71 people …" / "The number is lower than the earlier estimate.").
+        anew = sb.revised or any(i == b_index + 1 and (sg.signals(t).revised or _EXPLICIT_REVISION.search(t))
+                                 for i, t in (window or []))
+        given = revised(a, b, anew, a_published[:4] == b_published[:4] != "")
         fresh = [f for f in given if not _consistent(a, sa.figures, sg.figure_value(f), tol)]
         # A count the claim's own qualifier allowed ("at least 87") that the later text says was given anew
         # ("the death toll has risen to 112", "officials now say … 111"): true when written, overtaken since.
         # So is a running count that went on growing, given anew without calling the first count wrong ("one of
         # the wounded died, bringing the number of dead to 50"): a toll lowered, or "than first reported", corrects.
-        grown = sb.revised and not sb.notice and (not fresh or (not _EXPLICIT_REVISION.search(b) and count_grew(a, given)))
-        fresh = fresh or (given if grown else [])
+        grown = anew and not sb.notice and not _EXPLICIT_REVISION.search(b) and count_grew(a, given)
+        fresh = fresh or (given if anew and not sb.notice else [])
         # named in both, not only by the word both open with ("Inspectors in Leeds …" / "Inspectors in Quito …")
         # Inside one story, a claim the story words as an early account ties them: a live report's "Early reports
         # say 132 people were on board" and its later "96 people were aboard, the ministry says" name no one in
         # common ("Five hostages have escaped" is not the count of "two hostages are dead").
         # Deaths counted anew are the claim's point however each words them ("killed 49" / "the number of dead").
-        if (fresh and (len(point) >= 1 or (sb.revised and counts_deaths(a) and counts_deaths(b))) and sim >= tuning.sim_fair and not _other_years(a, b, a_published, b_published, sb)
+        if (fresh and (len(point) >= 1 or (anew and counts_deaths(a) and counts_deaths(b))) and sim >= tuning.sim_fair and not _other_years(a, b, a_published, b_published, sb)
                 and ((story and sa.prior)
                      or (names(a) & names(b)) - GENERIC_NAMES - (_first(a) & _first(b) - possessive_first(a, b)))):
             # A new price or offer is a new move; a figure the claim dates to an earlier year was

@@ -82,7 +82,7 @@ QUALIFIED = re.compile(r"\b(more than|over|at least|nearly|almost|about|around|r
 # first estimate"), and a measurer's figure now ("now puts net migration in 2022 at 745,000").
 FIRST_ESTIMATE = (r"(?:first|initial|earlier|original|previous|provisional|preliminary) (?:estimate|figure|count|tally|"
                   r"total|reading|number)s?")
-AGAINST_FIRST = r"(?:above|below|up from|down from|short of) (?:the |its |their |his |her )?(?:[\w'’-]+ )?" + FIRST_ESTIMATE
+AGAINST_FIRST = r"(?:above|below|up from|down from|short of|(?:higher|lower|more|fewer|less|greater|smaller|bigger) than) (?:the |its |their |his |her )?(?:[\w'’-]+ )?" + FIRST_ESTIMATE
 NOW_GIVES = r"now (?:puts?|estimates?|counts?|reckons?|gives?|numbers?)"
 EXPLICIT_REVISION = re.compile(r"\b(?:than (?:\w+ ){0,3}(?:first|initially|originally|previously|earlier) "
                                r"(?:reported|said|estimated|thought|disclosed|announced|gave)|times the (?:number|figure|"
