@@ -67,7 +67,7 @@ from ingest.corrections.subject import shared_names
 from ingest.dates import interval, is_later
 from ingest.records import StoredSentence
 from ingest.split import is_headline
-from ingest.terms import CALENDAR_WORDS, name_tokens
+from ingest.terms import CALENDAR_WORDS, name_tokens, unaccent
 from ingest.tuning import LaterTuning
 
 from .later_story import Stories, names_any, restates
@@ -290,7 +290,7 @@ def _asked_name_in(s: Scored, question_names: Sequence[str], around: Surrounding
     text = f"{s.sentence.text} {around.of(s.sentence)}"
     if s.names <= 0:
         return any(len(n) >= 3 and initials_in(n.upper(), [text]) for n in asked)
-    low = text.lower()
+    low = unaccent(text.lower())
     return any(n in low for n in asked)
 
 
@@ -456,6 +456,7 @@ def _initials(text: str) -> frozenset[str]:
 def _says(text: str, name: str) -> bool:
     """`text` writes the (lower-case) `name` as a name: a word of its own, capitalised ("EU" is not in
     "Europe"; "a mining company" does not name Orland Mining)."""
+    text = unaccent(text)  # the question's names are read without accents ("Ibáñez" is "ibanez")
     return any(m.group(0)[0].isupper()
                for m in re.finditer(r"(?<![\w])" + re.escape(name) + r"(?![\w])", text, re.I))
 

@@ -22,6 +22,7 @@ import numpy as np
 from ingest.corrections.subject import lead_names, names
 from ingest.records import StoredSentence
 from ingest.split import is_headline
+from ingest.terms import unaccent
 from ingest.tuning import LaterTuning
 
 from .later_subject import Surroundings, point_overlap, same_subject, without_opening
@@ -89,7 +90,7 @@ def restates(cited: StoredSentence, later: StoredSentence, tuning: LaterTuning =
 
 def names_any(text: str, names: Sequence[str]) -> bool:
     """The sentence itself writes one of these (lower-case) names."""
-    words = set(_WORD.findall(text.lower()))
+    words = set(_WORD.findall(unaccent(text.lower())))  # the names are read without accents
     return any(n in words for n in names)
 
 

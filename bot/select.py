@@ -68,7 +68,7 @@ from typing import Protocol
 import numpy as np
 
 from ingest.records import StoredSentence
-from ingest.terms import content_terms
+from ingest.terms import content_terms, unaccent
 
 from .features import FEATURES, QuestionView, name_coverage, vector
 from .focus import WordVectors, focus_of, focus_similarity, holds_stem
@@ -164,7 +164,7 @@ class FittedSelector:
             if names < 1.0 and s.id in around:
                 names = max(names, name_coverage(qv, s.text + " " + around[s.id]))
                 # Rule 4: the subject the sentence refers to ("it", "the bank") counts as written.
-                ctx, low = around[s.id].lower(), s.text.lower()
+                ctx, low = unaccent(around[s.id].lower()), unaccent(s.text.lower())
                 text = " ".join([s.text] + [n for n in qv.names if n not in low and n in ctx])
             x = vector(qv, text, float(np.dot(query.vector, s.vector)), bm25, names=names,
                        adapted=float(np.dot(qa, s.vector)))

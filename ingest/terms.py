@@ -25,7 +25,7 @@ QUESTION_WORDS = frozenset("what who whom whose which when where why how is are 
 # A word is written in Latin letters, accented ones included ("Ibáñez", "Gdańsk", "Nguyễn"): read
 # whole, not cut at each accented letter into fragments that match nothing ("Ib", "ez").
 _LATIN = "A-Za-z0-9\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF"
-_WORD = re.compile(rf"[{_LATIN}][{_LATIN}+&'’.-]*[{_LATIN}+]|[{_LATIN}]")
+_WORD = re.compile(rf"[{_LATIN}][{_LATIN}\u0300-\u036F+&'’.-]*[{_LATIN}\u0300-\u036F+]|[{_LATIN}]")  # NFD marks too
 # CJK and other scripts without spaces: every character is a term.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _DIGIT = re.compile(r"\d")
@@ -35,12 +35,14 @@ _OTHER_WORD = re.compile(rf"[^\W\d_{_LATIN}]{{2,}}", re.U)  # Greek, Cyrillic, �
 
 # Letters that Unicode does not decompose into a base letter and an accent.
 _UNDECOMPOSED = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ı": "i", "ß": "ss", "æ": "ae",
-                               "œ": "oe", "þ": "th", "ð": "d"})
+                               "œ": "oe", "þ": "th", "ð": "d", "Ø": "O", "Ł": "L", "Đ": "D", "Ħ": "H",
+                               "Æ": "AE", "Œ": "OE", "Þ": "TH", "Ð": "D", "ẞ": "SS"})
 
 
 def unaccent(word: str) -> str:
-    """A lowercase word without its accents ("ibáñez" → "ibanez", "łódź" → "lodz"): a term, so that
-    a question typed without them finds the sentence that writes them, and the other way round."""
+    """A word (or a text) without its accents ("ibáñez" → "ibanez", "Łódź" → "Lodz"; case kept): a
+    term, so that a question typed without them finds the sentence that writes them, and the other
+    way round."""
     if word.isascii():
         return word
     w = unicodedata.normalize("NFKD", word.translate(_UNDECOMPOSED))

@@ -78,3 +78,17 @@ def test_an_index_counted_before_reads_accented_words_after_the_next_ingest(tmp_
     assert new.manifest.schema_version() == LATEST >= 8 and new.manifest.detector_version() == DETECTOR_VERSION
     terms, cased = split_cased(new.term_totals()[2])
     assert terms["ibanez"] == 2 and "ez" not in terms and cased["Ibáñez"] == 2
+
+
+def test_later_coverage_reads_the_names_without_accents_too():
+    """The question's names are read without accents, so the tests of later coverage that look for them
+    in a statement fold the statement's accents too (a reviewer's case: "Did Ibáñez resign in March?")."""
+    import unicodedata
+
+    from bot.later import _says
+    from bot.later_story import names_any
+
+    assert _says("Ibáñez resigned as mayor on Tuesday.", "ibanez")
+    assert names_any("Łódź will get 20 million zloty.", ["lodz"])
+    # Text in decomposed form (NFD) reads as the composed form does.
+    assert content_terms(unicodedata.normalize("NFD", "Ibáñez met Nguyễn")) == content_terms("Ibáñez met Nguyễn")

@@ -91,3 +91,54 @@ def test_the_words_giving_the_count_anew_may_open_the_next_sentence(embedder):
     assert ev is not None and ev.verdict == SURE and ev.status == "corrected" and ev.phrase == "figure corrected to 71", ev
     assert evidence(a, b, sim, [(3, "Families gathered outside the mill on Friday.")], 2,
                     a_published="2017-06-29", b_published="2017-11-17") is None
+
+
+def test_a_count_the_next_sentence_calls_far_off_is_corrected_not_overtaken(embedder):
+    """A national toll given anew after a review ("… 180,764 people have died …" / "That is almost three
+    times the number it had been reporting."): the first count was wrong, not merely overtaken."""
+    a = "Norland has recorded about 69,000 deaths from the virus, according to the health ministry."
+    b = ("Norland's government said on Monday that 180,764 people have died of the virus since the outbreak began, "
+         "after a review of death certificates.")
+    v = embedder.embed([a, b])
+    ev = evidence(a, b, float(np.dot(v[0], v[1])), [(6, "That is almost three times the number it had been reporting.")], 5,
+                  a_published="2021-05-29", b_published="2021-06-01")
+    assert ev is not None and ev.verdict == SURE and ev.status == "corrected", ev
+
+
+BAQUBAH = "A car bomb in the centre of Baqubah killed at least 45 people on Tuesday, police said."
+
+
+@pytest.mark.parametrize("claim,later", [
+    # Another count of the same people is no death toll (a reviewer's cases).
+    (BAQUBAH, "Police in Baqubah now say 160 people were injured in Tuesday's car bombing."),
+    ("The Ormoc flood killed at least 20 people, officials said.", "Officials in Ormoc now say 5,000 people have been displaced by the flood."),
+    ("The Ranna ferry sinking killed at least 40 people, police said.", "Police now say 112 people survived the Ranna ferry sinking."),
+    ("The Kerala landslide killed at least 20 people, officials said.", "The number of missing in the Kerala landslide has risen to 45, officials said."),
+    # Another attack in the same city, placed on another day.
+    (BAQUBAH, "The death toll from Thursday's suicide attack on a funeral in Baqubah has risen to 31, police said."),
+    (BAQUBAH, "A suicide bomber killed 30 people at a market in Baqubah on Friday, police said."),
+])
+def test_a_count_of_something_else_or_another_day_revises_nothing(embedder, claim, later):
+    ev = _ev(embedder, claim, later)
+    assert ev is None or ev.family != "figure", ev
+
+
+@pytest.mark.parametrize("claim,later,status", [
+    # A lower count of the same event needs no cue word: the first count was wrong.
+    ("At least 45 people died in the Baqubah car bombing on Tuesday, police said.",
+     "The Baqubah car bombing on Tuesday killed 38 people, police said.", "corrected"),
+    ("Officials said 195 people were killed in the Colombo bombings.",
+     "The Colombo bombings killed 174 people, officials said.", "corrected"),
+    # The commonest update wordings, and a toll phrase with a figure or an abbreviation inside it.
+    ("The Ranna ferry sinking killed at least 40 people, police said.",
+     "The death toll from the Ranna ferry sinking rose to 61, police said.", "superseded"),
+    ("The Ranna ferry sinking killed at least 40 people, police said.",
+     "The death toll from the Ranna ferry sinking has climbed to 61, police said.", "superseded"),
+    ("Around 80 people are believed to have died in the Ranna ferry sinking, police said.",
+     "The death toll from the Ranna ferry sinking has risen to 112, police said.", "superseded"),
+    ("The 7.8-magnitude earthquake in Marash killed at least 300 people, officials said.",
+     "The death toll from the 7.8-magnitude earthquake in Marash has risen to 1,200, officials said.", "superseded"),
+])
+def test_the_same_toll_given_again(embedder, claim, later, status):
+    ev = _ev(embedder, claim, later)
+    assert ev is not None and ev.verdict == SURE and ev.family == "figure" and ev.status == status, ev

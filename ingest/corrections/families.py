@@ -28,7 +28,7 @@ from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DESCRIBES_DOC, DOC_METHO
                       MEDIUM_REPORTED, OBJECT_ANAPHOR, PLUPERFECT as _PLUPERFECT, QUALIFIED as _QUALIFIED, THAN_REPORTED,
                       dated_before)
 from .gate import UNLESS_HISTORICAL, YES, admits
-from .measures import count_grew, counts_deaths, figure_kind, figure_left, revised
+from .measures import count_grew, counts_deaths, figure_kind, figure_left, other_day, revised
 from .patterns import LIST_MOVE, RECATEGORISED
 from .phrases import (affirmed, event_phrase, figure_phrase, negated as _negated, no_longer_scope,
                       polarity_flip as _polarity_flip, span_of)
@@ -452,15 +452,16 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         # count of what a change of state moved ("struck eight jurisdictions off the list").
         # The words saying the count was given anew may open the next sentence ("The Grenfell Tower fire killed
         # 71 people …" / "The number is lower than the earlier estimate.").
-        anew = sb.revised or any(i == b_index + 1 and (sg.signals(t).revised or _EXPLICIT_REVISION.search(t))
-                                 for i, t in (window or []))
-        given = revised(a, b, anew, a_published[:4] == b_published[:4] != "")
+        after = [t for i, t in (window or []) if i == b_index + 1]
+        wrong_first = bool(_EXPLICIT_REVISION.search(b)) or any(_EXPLICIT_REVISION.search(t) for t in after)
+        anew = sb.revised or wrong_first or any(sg.signals(t).revised for t in after)
+        given = [] if other_day(a, b, anew) else revised(a, b, anew, a_published[:4] == b_published[:4] != "")
         fresh = [f for f in given if not _consistent(a, sa.figures, sg.figure_value(f), tol)]
         # A count the claim's own qualifier allowed ("at least 87") that the later text says was given anew
         # ("the death toll has risen to 112", "officials now say … 111"): true when written, overtaken since.
         # So is a running count that went on growing, given anew without calling the first count wrong ("one of
         # the wounded died, bringing the number of dead to 50"): a toll lowered, or "than first reported", corrects.
-        grown = anew and not sb.notice and not _EXPLICIT_REVISION.search(b) and count_grew(a, given)
+        grown = anew and not sb.notice and not wrong_first and count_grew(a, given)
         fresh = fresh or (given if anew and not sb.notice else [])
         # named in both, not only by the word both open with ("Inspectors in Leeds …" / "Inspectors in Quito …")
         # Inside one story, a claim the story words as an early account ties them: a live report's "Early reports
@@ -499,9 +500,17 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         fb = [(f, sg.figure_value(f), None) for f in sg.figures(b)]
         fb += [(f, sg.figure_value(f), i) for i, t in after for f in sg.figures(t)]
         quoted = any(v in va for _, v, _ in fb)
+        # A running count the claim's own qualifier allowed, given anew and grown ("killed at least 40" / "the death
+        # toll rose to 61"): true when written, overtaken since (an unqualified count raised stays corrected).
+        tally_grew = (sb.revised and not sb.notice and not _EXPLICIT_REVISION.search(b)
+                      and count_grew(a, [f for f, _, i in fb if i is None]) and bool(revised(a, b, True))
+                      and any(_consistent(a, sa.figures, x[1], tol) for x in fb))
         # "more than 50,000" is not contradicted by a later 50,333, nor "about 5,000" by 5,100.
-        if not (sb.notice or _EXPLICIT_REVISION.search(b)) and any(_consistent(a, sa.figures, x[1], tol) for x in fb):
+        if (not (sb.notice or _EXPLICIT_REVISION.search(b) or tally_grew)
+                and any(_consistent(a, sa.figures, x[1], tol) for x in fb)):
             fb = []  # the later text updates the same quantity within what the claim said
+        if other_day(a, b, sb.revised):
+            fb = []  # the count of an event placed on another day
         new = [f for f, v, i in sorted(fb, key=lambda x: x[2] is not None) if v not in va]
         if new and any(i is not None for f, v, i in fb if f in new) and not any(f in new for f in sg.figures(b)):
             used = used + [b_index + 1]  # "… incorrectly stated 5,000 workers." + "It will employ 500."
@@ -516,7 +525,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
                     or (sb.revised and len(point) >= 1 and bool(subj) and bool(revised(a, b, True))))
             # A price or an offer revised is a new move, not a wrong figure: superseded, not corrected — unless the
             # later figure is set against the first one ("now put … at 745,000, well above their first estimate").
-            moved = (bool(sg.NEGOTIATION.search(b)) or now_figure(b)) and not sb.notice and not _EXPLICIT_REVISION.search(b)
+            moved = ((bool(sg.NEGOTIATION.search(b)) or now_figure(b)) and not sb.notice and not _EXPLICIT_REVISION.search(b)) or tally_grew
             add("figure:notice" if sb.notice else "figure:revision", sg.FIGURE, sure, "a later statement gives a different figure", figure_phrase(b, new, moved),
                 "Overtaken by later events" if moved else "", "superseded" if moved else "")
     if noun_only:  # without a shared name: a change of state or plan, never a figure nor a falsity

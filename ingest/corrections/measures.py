@@ -9,10 +9,11 @@ Guards keep what is not a revision out:
   "in the third quarter") belongs to that period: a later one is another quantity;
 - a *move* ("shares fell 21 percent", "rose 13 percent") is a change over a period, not a standing
   quantity: two moves at two times revise nothing;
-- a *running count* (a tally of deaths, cases, victims, arrests) grows as events go on, and another
-  event has its own: a later tally with another value revises the claim's only when the text says it
-  gives the count anew (the families' revision cues: "revised", "raised the toll to", "than first
-  reported", "the toll has risen to", "now say").
+- a *running count* (a tally of deaths, cases, victims, arrests) grows as events go on: a larger
+  later tally is an update, not a correction, unless the text says it gives the count anew (the
+  families' revision cues: "revised", "raised the toll to", "than first reported", "the toll has
+  risen to", "now say"); deaths are revised only by deaths, and a count of an event placed on
+  another day is another event's (`other_day`).
 """
 
 from __future__ import annotations
@@ -56,11 +57,12 @@ _MONEY = re.compile(r"[$€£¥]|dollar|euro|pound|yuan|yen", re.I)
 # people", "195 people had been killed", "87 people died", "50 dead") and the toll given as a value
 # ("the death toll … has risen to 112", "bringing the number of dead to 50", "lowered the toll … to 174").
 _DEATH_UNIT = frozenset({"death", "dead", "die", "fatal", "fatality", "fatalities"})
-_DIED_AFTER = re.compile(r"^(?:\s*[\w-]+){0,3}?\s+(?:(?:have|has|had|were|was)\s+(?:been\s+)?)?"
+_DIED_AFTER = re.compile(r"^(?:\s*[\w-]+){0,3}?\s+(?:(?:have|has|had|were|was|are|is)\s+(?:now\s+)?(?:been\s+)?)?"
+                         r"(?:(?:believed|feared|thought|reported|known|confirmed|presumed)\s+(?:to\s+have\s+(?:been\s+)?)?)?"
                          r"(?:died|killed|dead|perished|lost their lives)\b", re.I)
 _TOLL_BEFORE = re.compile(r"\b(?:(?:death|casualty) toll|toll of (?:dead|deaths)|the toll|number of (?:the )?(?:dead|deaths|"
                           r"fatalities|people (?:killed|who died|confirmed dead))|(?:count|tally|total) of (?:the )?(?:dead|deaths))"
-                          r"\b[^\d.;]{0,80}?\b(?:to|at|of|is|was|reached|hit|passed|topped)\s+"
+                          r"\b[^;]{0,80}?\b(?:to|at|of|is|was|reached|hit|passed|topped)\s+"
                           r"(?:about |around |nearly |almost |more than |at least |over |some )?$", re.I)
 
 
@@ -103,6 +105,20 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         out.append(Quantity(f, figure_value(f), unit, move, tally, settled, tuple(unit_words),
                             "" if money else _own_period(text, spans, k), verb))
     return tuple(out)
+
+
+_DAY = re.compile(r"\b(?:[Oo]n|[Ll]ast) (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")  # not a live label
+_DAYS_EVENT = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)['’]s\b")
+
+
+def other_day(a: str, b: str, cue: bool) -> bool:
+    """A count of another event: the later text places its event on another day of the week than the
+    claim's ("killed 87 people on Monday" / "killed 30 people at a market on Friday"; "Thursday's
+    attack"). With words giving the count anew, only a day naming the event counts ("Thursday's attack"):
+    "police found another body on Sunday, bringing the number of dead to 50" is the same toll."""
+    days_a = set(_DAY.findall(a))
+    days_b = set(_DAYS_EVENT.findall(b)) if cue else set(_DAY.findall(b))
+    return bool(days_a and days_b) and not days_a & days_b
 
 
 def count_grew(a: str, new: list[str]) -> bool:
@@ -148,7 +164,7 @@ def _same_period(qa: Quantity, qb: Quantity, same_year: bool) -> bool:
 
 def revised(a: str, b: str, cue: bool, same_year: bool = False) -> list[str]:
     """Figures of `b` that give a different value for a quantity `a` states (same unit words);
-    `cue`: the text says it revises (then a running count given another value is a revision too); `same_year`: both
+    `cue`: the text says it revises (then a larger running count is a revision too); `same_year`: both
     stories are of one year (a relative period, "this year", is then one period)."""
     new = []
     for qa in quantities(a):
@@ -163,8 +179,10 @@ def revised(a: str, b: str, cue: bool, same_year: bool = False) -> list[str]:
                 continue
             if qa.verb and qb.verb and qa.verb != qb.verb:
                 continue  # counts of two acts ("killing 200 people" / "convicted 21 people")
-            if (qa.tally or qb.tally) and not cue:
-                continue  # a running count that went on growing, or the count of another event ("killed 30 people at a market")
+            if ("death" in qa.unit) != ("death" in qb.unit):
+                continue  # deaths and another count of the same people (injured, displaced, survived, missing)
+            if (qa.tally or qb.tally) and qb.value > qa.value and not cue:
+                continue  # a running count that went on growing
             new.append(qb.figure)
     return list(dict.fromkeys(new))
 

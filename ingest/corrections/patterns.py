@@ -344,10 +344,10 @@ _REVISION = re.compile(
     + NOW_GIVES + r" (?:[\w'’-]+ ){0,8}?at \$?\d|" + AGAINST_FIRST + r")",
     re.I)
 
-_REVISED = re.compile(r"\b(?:bringing (?:the|its) (?:\w+ ){0,2}(?:total|toll|number|count|tally)\b[^\d.;]{0,50}? to|"
+_REVISED = re.compile(r"\b(?:bringing (?:the|its) (?:\w+ ){0,2}(?:total|toll|number|count|tally)\b[^;]{0,50}? to|"
                       # a count given anew: "the death toll … has risen to 112", "the number of dead climbed to 50",
                       # "officials now say the storm killed 111", "more than 1,000 are now known to have died"
-                      r"(?:toll|tally|count|total|number of [\w-]+)\b[^\d.;]{0,60}?\b(?:has |have |had )?(?:rose|risen|climbed|"
+                      r"(?:toll|tally|count|total|number of [\w-]+)\b[^;]{0,60}?\b(?:has |have |had )?(?:rose|risen|climbed|"
                       r"jumped|increased|grown|grew|fell|fallen|dropped|reached|stood at|stands at) (?:to )?(?=\D{0,20}\d)|"
                       r"now (?:says?|said|puts?|believes?|estimates?|counts?|known to have)|"
                       r"(?:final|updated|revised|latest|official) (?:count|toll|tally|figures?|death toll)|than (?:it|they|the company|"
