@@ -79,9 +79,9 @@ def test_what_does_not_give_the_count_anew_links_nothing(embedder, claim, later)
 
 def test_the_words_giving_the_count_anew_may_open_the_next_sentence(embedder):
     """"The Harlow mill fire killed 71 people …" then "The number is lower than the earlier estimate.":
-    the second sentence says the count was given anew, so the claim's "around 80" is corrected; without
-    it, a lower count is another event's as far as the text says."""
-    a = ("Police said on Wednesday that around 80 people are believed to have died in the Harlow mill fire, though "
+    the second sentence says the count was given anew, so the claim's "around 75" is corrected; without
+    it, 71 is within what "around 75" allowed."""
+    a = ("Police said on Wednesday that around 75 people are believed to have died in the Harlow mill fire, though "
          "the final number may not be known for months.")
     b = "The Harlow mill fire killed 71 people, police said on Thursday, after all the victims were identified."
     v = embedder.embed([a, b])

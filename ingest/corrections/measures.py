@@ -116,9 +116,18 @@ def other_day(a: str, b: str, cue: bool) -> bool:
     claim's ("killed 87 people on Monday" / "killed 30 people at a market on Friday"; "Thursday's
     attack"). With words giving the count anew, only a day naming the event counts ("Thursday's attack"):
     "police found another body on Sunday, bringing the number of dead to 50" is the same toll."""
-    days_a = set(_DAY.findall(a))
-    days_b = set(_DAYS_EVENT.findall(b)) if cue else set(_DAY.findall(b))
+    if not (counts_deaths(a) and counts_deaths(b)):
+        return False  # only a count of events has another event's count ("leaking 5,000 barrels" is one quantity)
+    days_a, days_b = _event_days(a), (set(_DAYS_EVENT.findall(b)) if cue else _event_days(b))
     return bool(days_a and days_b) and not days_a & days_b
+
+
+_SAID_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|added|confirmed|stated|disclosed)\s*$", re.I)
+
+
+def _event_days(text: str) -> set[str]:
+    """Days the text places something on, not the day a statement was made ("said on Thursday")."""
+    return {m.group(1) for m in _DAY.finditer(text) if not _SAID_BEFORE.search(text[:m.start()])}
 
 
 def count_grew(a: str, new: list[str]) -> bool:
