@@ -54,8 +54,11 @@ def test_deaths_are_one_quantity_however_counted():
                  "At least 87 people died.", "The death toll has risen to 87.", "bringing the number of dead to 87"):
         (q,) = quantities(text)
         assert "death" in q.unit and q.tally, text
-    (q,) = quantities("The blast injured 87 people.")
-    assert "death" not in q.unit
+    for text in ("More than 6,000 people were missing and presumed dead.", "Around 80 people are believed to have died."):
+        assert "death" in quantities(text)[0].unit, text
+    for text in ("The blast injured 87 people.", "The blast injured 87 people and 12 died.",
+                 "The storm destroyed 300 homes and killed four people.", "12 hurt but none died"):
+        assert "death" not in quantities(text)[0].unit, text
 
 
 NOT_REVISED = [

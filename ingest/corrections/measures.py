@@ -57,7 +57,8 @@ _MONEY = re.compile(r"[$€£¥]|dollar|euro|pound|yuan|yen", re.I)
 # people", "195 people had been killed", "87 people died", "50 dead") and the toll given as a value
 # ("the death toll … has risen to 112", "bringing the number of dead to 50", "lowered the toll … to 174").
 _DEATH_UNIT = frozenset({"death", "dead", "die", "fatal", "fatality", "fatalities"})
-_DIED_AFTER = re.compile(r"^(?:\s*[\w-]+){0,3}?\s+(?:(?:have|has|had|were|was|are|is)\s+(?:now\s+)?(?:been\s+)?)?"
+_DIED_AFTER = re.compile(r"^(?:\s*(?!(?:and|but|or|while|as)\b)[A-Za-z-]+){0,4}?\s+(?:and\s+(?=(?:presumed|feared|believed)\b))?"
+                         r"(?:(?:have|has|had|were|was|are|is)\s+(?:now\s+)?(?:been\s+)?)?"
                          r"(?:(?:believed|feared|thought|reported|known|confirmed|presumed)\s+(?:to\s+have\s+(?:been\s+)?)?)?"
                          r"(?:died|killed|dead|perished|lost their lives)\b", re.I)
 _TOLL_BEFORE = re.compile(r"\b(?:(?:death|casualty) toll|toll of (?:dead|deaths)|the toll|number of (?:the )?(?:dead|deaths|"
@@ -91,7 +92,12 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         move = bool(MOVE_BEFORE.search(before))
         tally = bool(unit & TALLY) or bool(_KILLING.search(before))
         verb = event_verb(text, at)
-        if (_KILLING.search(before) or verb == "kill" or unit & _DEATH_UNIT or _TOLL_BEFORE.search(text[max(0, at - 120):at])
+        own_words = []  # the unit's words up to another clause ("87 people and 12 died": not 87's)
+        for w in ws:
+            if w.lower() in ("and", "but", "or", "while") or w[:1].isdigit():
+                break
+            own_words.append(w)
+        if (_KILLING.search(before) or verb == "kill" or frozenset(content_terms(" ".join(own_words))) & _DEATH_UNIT or _TOLL_BEFORE.search(text[max(0, at - 120):at])
                 or _DIED_AFTER.match(rest)):
             unit, tally = unit | {"death"}, True  # a count of deaths, however it is written
         # A sum of money is set by events (an offer, a price, a period's results) and a figure for
