@@ -36,13 +36,12 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import unicodedata
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
 from ingest.corrections.demonyms import country_forms
-from ingest.terms import CALENDAR_WORDS, QUESTION_WORDS, STOPWORDS, name_tokens, words
+from ingest.terms import CALENDAR_WORDS, QUESTION_WORDS, STOPWORDS, name_tokens, unaccent, words
 
 log = logging.getLogger(__name__)
 
@@ -266,7 +265,7 @@ def number_of(tok: str) -> str | None:
 
 
 def fold(text: str, lower: bool = True) -> str:  # "Urzúa" → "urzua"; other characters (quotes, ’) kept
-    out = text if text.isascii() else "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    out = unaccent(text)  # the terms' own reading of accents (ingest.terms)
     return out.lower() if lower else out
 
 

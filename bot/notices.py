@@ -100,6 +100,8 @@ LATER = "Later coverage"  # a later statement on the same point, no confirmed co
 def later_prefix(published: str, who: str) -> str:
     """Before a later statement quoted in an answer: "Later (8 October 2019, Reuters): "."""
     return f"Later ({', '.join(x for x in (date_text(published), who) if x)}): "
+
+
 # Before an answer to a question whose name was typed with one slip and read as the sources write it.
 READ_AS = "Read as:"
 CLOSEST = "Closest passages (not an answer)"  # the context under a "don't know"

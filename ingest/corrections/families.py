@@ -502,8 +502,9 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         quoted = any(v in va for _, v, _ in fb)
         # A running count the claim's own qualifier allowed, given anew and grown ("killed at least 40" / "the death
         # toll rose to 61"): true when written, overtaken since (an unqualified count raised stays corrected).
+        same_quantity = bool(revised(a, b, True))  # `b` gives the claim's quantity another value (read once)
         tally_grew = (sb.revised and not sb.notice and not _EXPLICIT_REVISION.search(b)
-                      and count_grew(a, [f for f, _, i in fb if i is None]) and bool(revised(a, b, True))
+                      and count_grew(a, [f for f, _, i in fb if i is None]) and same_quantity
                       and any(_consistent(a, sa.figures, x[1], tol) for x in fb))
         # "more than 50,000" is not contradicted by a later 50,333, nor "about 5,000" by 5,100.
         if (not (sb.notice or _EXPLICIT_REVISION.search(b) or tally_grew)
@@ -522,7 +523,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
             sure = ((quoted and len(point) >= 1) or (len(point) >= 2 and sim >= tuning.sim_fair) or story
                     or (sim >= tuning.sim_very and len(subj) >= 2) or (sb.revised and len(point) >= 1 and len(subj) >= 2)
                     # the text says the count was revised, and it is the claim's quantity (the same thing counted)
-                    or (sb.revised and len(point) >= 1 and bool(subj) and bool(revised(a, b, True))))
+                    or (sb.revised and len(point) >= 1 and bool(subj) and same_quantity))
             # A price or an offer revised is a new move, not a wrong figure: superseded, not corrected — unless the
             # later figure is set against the first one ("now put … at 745,000, well above their first estimate").
             moved = ((bool(sg.NEGOTIATION.search(b)) or now_figure(b)) and not sb.notice and not _EXPLICIT_REVISION.search(b)) or tally_grew

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from ..terms import content_terms
 from .signals import figure_value, figures
-from .lexicon import HYPOTHETICAL, MAGNITUDE, MOVE_BEFORE, PERIOD, TALLY
+from .lexicon import HYPOTHETICAL, MAGNITUDE, MOVE_BEFORE, PERIOD, TALLY, WEEKDAYS
 from .restate import FROM_FIGURE
 from .scope import event_verb, other_count
 
@@ -113,8 +113,9 @@ def quantities(text: str) -> tuple[Quantity, ...]:
     return tuple(out)
 
 
-_DAY = re.compile(r"\b(?:[Oo]n|[Ll]ast) (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")  # not a live label
-_DAYS_EVENT = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)['’]s\b")
+_DAY_NAME = "(" + "|".join(d.capitalize() for d in WEEKDAYS) + ")"
+_DAY = re.compile(rf"\b(?:[Oo]n|[Ll]ast) {_DAY_NAME}\b")  # not a live label ("Thursday, 10 pm: …")
+_DAYS_EVENT = re.compile(rf"\b{_DAY_NAME}['’]s\b")
 
 
 def other_day(a: str, b: str, cue: bool) -> bool:
