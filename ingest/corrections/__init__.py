@@ -172,7 +172,11 @@ def __getattr__(name: str) -> Any:
 # 52: deaths are one quantity however a text counts them ("killed at least 87 people", "195 people had been killed",
 # "the death toll … has risen to 112", "bringing the number of dead to 50"), and a count given anew ("has risen to",
 # "now say") is a revision cue: a toll the claim's "at least" allowed, given anew, is overtaken (figure now N).
-DETECTOR_VERSION = 52
+# 53: a plan overtaken when the planned thing is said not to come ("the pipeline that was to carry gas … will not be
+# built", "there will be no merger", "the festival will not take place", "said the bid was over"; not a conditional
+# "would not be built"); a sentence opening "No …/Never …" with a comparative verb ("No wildfire in the state's history
+# has killed more people") is a ranking, not a denial.
+DETECTOR_VERSION = 53
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

@@ -376,7 +376,10 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
     flips, opposite = _polarity_flip(a, b, point) if sb.contrary and own else ("", False)
     if opposite:
         point = point | {"(opposites)"}  # the pair of opposites is the point the two share
-    if flips and own and not sb.denial and not _denial_by_accused(a, b) and sg.NEGATION not in sa.later:
+    # A plan whose planned thing is said later not to come ("plans to build a stadium" / "the stadium will never be
+    # built") is a plan overtaken: the plan rule below reads it, not as an account shown false.
+    plan_undone = sg.PLAN in sa.claim and sg.PLAN in sb.later
+    if flips and own and not sb.denial and not _denial_by_accused(a, b) and sg.NEGATION not in sa.later and not plan_undone:
         sure = ((len(point) >= 2 and sim >= tuning.sim_close) or (len(point) >= 1 and sim >= tuning.sim_near)
                 or (story and len(point) >= 1))
         if sure or (len(point) >= 1 and sim >= tuning.sim_fair):

@@ -109,6 +109,13 @@ NOT_A_DENIAL = re.compile(
     r"specif\w*|elaborat\w*|know\w*|clear|confirm\w*|return\w*|answer\w*|give|gave|given|provid\w*|detail\w*|"
     r"identif\w*|name[ds]?|explain\w*|expect\w*|intend\w*|plan\w*|sure|certain|aware|(?:about |around |minus )?[$€£]?\d[\d,.]*)\b", re.I)
 
+# A ranking, not a denial: a sentence opening with "No …" or "Never …" whose verb is comparative ("No wildfire in
+# the state's history has killed more people", "Never has a side scored more goals") says its subject tops a
+# scale, which agrees with a claim that it equals or leads it. Not "no more than 20" (a bound on a figure).
+RANKING = re.compile(r"\s*(?:no|never|none|nothing|nobody|no one)\b(?:\s+[\w'’.-]+){0,8}?\s+(?:has|have|had|is|are|was|"
+                     r"were|did|does|do|will)\s+(?:[\w'’-]+\s+){0,3}?(?:more|fewer|less|bigger|larger|greater|higher|"
+                     r"lower|worse|deadlier|longer|stronger|faster)\b", re.I)
+
 # -- states at two times (polarity.py): each class of predicate and its opposite polarity -------
 _OBJ = r"((?:\s+(?:the |a |an |its |his |her |their )?[\w'’.&-]+){1,6})"  # what the verb governs
 # A decision that undoes an earlier act or order ("quashed the cancellation", "overturned the ban").

@@ -118,7 +118,14 @@ _PLAN_ABANDON = re.compile(
     r"(?:given|gave|give|gives) up on|let (?:its|the|their) (?:\w+ ){0,2}(?:offer|deal|bid|agreement)(?: [\w'’.-]+){0,4} (?:expire|lapse)|"
     r"refused (?:\w+ ){0,3}to (?:let|allow) (?:[\w'’.-]+ ){1,4}(?:take over|buy|acquire|merge|purchase|proceed|go ahead)|"
     r"refused (?:\w+ ){0,3}to (?:approve|clear) (?:the |its |their )?(?:\w+ )?(?:deal|merger|takeover|acquisition|purchase|bid)|"
-    r"(?:did|does|will) not go ahead)\b",
+    r"(?:did|does|will) not go ahead|"
+    # the planned thing itself said not to come ("the pipeline … will not be built", "the games will never be held",
+    # "there will be no merger"), or the bid declared over ("said the bid was over")
+    # (not a conditional: "without the loan the bridge would not be built")
+    r"(?:will|is going to|are going to) (?:not|never) (?:now |after all )?(?:be )?(?:built|held|staged|opened|completed|"
+    r"launched|made|take place|happen|come)|there will (?:now )?be no (?:[\w'’-]+ ){0,2}?(?:combined|merged|joint|"
+    + _PLAN_NOUN[3:-1] + r")|"
+    r"(?:bid|plan|deal|merger|takeover|project|proposal|offer)\b (?:[\w'’-]+ ){0,5}?(?:was|is|were|are) (?:now )?over)\b",
     re.I)
 _PLAN_CLAIM = re.compile(
     r"\b(plans? to|planned to|planning to|plans? for|intends? to|intended to|intending to|aims? to|aimed to|"

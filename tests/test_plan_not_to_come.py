@@ -1,0 +1,87 @@
+"""A plan overtaken when the planned thing itself is said not to come, and a ranking that is no
+denial (detector 53). Invented stories, several phrasings each; pairs scored with the real model.
+
+"The pipeline that was to carry gas … will not be built", "There will be no merger of A and B",
+"the festival will not take place this year", "said the bid was over": each abandons an announced
+plan without a verb of abandoning (scrapped, called off). A conditional ("without the loan the
+bridge would not be built") abandons nothing. A sentence opening "No storm in the state's history
+has caused more damage" ranks its subject first: it agrees with "the worst storm on record", it
+does not deny it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ingest.corrections import signals as sg
+from ingest.corrections.families import SURE, evidence
+
+ABANDONED = [
+    ("The Norvik pipeline will carry Baltic gas under the sea to Gdansk, with first deliveries due in 2016.",
+     "The Norvik pipeline that was to carry Baltic gas to Gdansk will not be built, its owners said."),
+    ("Harbor City plans to build a floating stadium on the waterfront by 2020.",
+     "The floating stadium on Harbor City's waterfront will never be built, the council said on Monday."),
+    ("Kestrel Foods agreed on Monday to buy Tamsin Dairies in a deal worth $2 billion.",
+     "There will be no combined Kestrel Foods and Tamsin Dairies after regulators blocked the purchase."),
+    ("The Lakeside Jazz Festival will return to Corran Park in July.",
+     "The Lakeside Jazz Festival will not take place in Corran Park this year."),
+    ("Velmar is weighing a bid for the Ostrava steelworks, people familiar with the matter said.",
+     "Velmar's chief executive said the bid for the Ostrava steelworks was over."),
+]
+
+NOT_ABANDONED = [
+    # a conditional: nothing was decided
+    ("Harbor City plans to build a floating stadium on the waterfront by 2020.",
+     "Without a federal loan the floating stadium on Harbor City's waterfront would not be built, the mayor warned."),
+    # "there will be no" about something other than the plan
+    ("Kestrel Foods agreed on Monday to buy Tamsin Dairies in a deal worth $2 billion.",
+     "There will be no job cuts at Tamsin Dairies, Kestrel Foods said."),
+]
+
+RANKINGS = [
+    ("At least 31 people have died in the Ridge Fire in Alder County, equalling the worst toll from any wildfire in "
+     "the state's history.",
+     "No wildfire in the state's history has killed more people."),
+    ("Hurricane Delia is the strongest storm to hit Carova in a decade.",
+     "No storm in Carova's history has caused more damage than Hurricane Delia."),
+    ("Brazil's seven goals were the most scored by a side in a World Cup final.",
+     "Never has a side scored more goals in a World Cup final than Brazil did on Sunday."),
+]
+
+
+def _ev(embedder, a: str, b: str):
+    v = embedder.embed([a, b])
+    return evidence(a, b, float(np.dot(v[0], v[1])), a_published="2015-01-05", b_published="2016-03-01")
+
+
+@pytest.mark.parametrize("claim,later", ABANDONED)
+def test_the_planned_thing_said_not_to_come_overtakes_the_plan(embedder, claim, later):
+    assert sg.PLAN in sg.signals(later).later
+    ev = _ev(embedder, claim, later)
+    assert ev is not None and ev.family == "plan" and ev.status == "superseded", ev
+
+
+def test_most_of_them_flag_on_their_own(embedder):
+    """Sure, not only candidates for an editor: the plan's own words recur in the later statement."""
+    sure = [_ev(embedder, a, b) for a, b in ABANDONED]
+    assert sum(1 for e in sure if e is not None and e.verdict == SURE) >= 3, sure
+
+
+@pytest.mark.parametrize("claim,later", NOT_ABANDONED)
+def test_a_conditional_or_another_matter_abandons_nothing(embedder, claim, later):
+    ev = _ev(embedder, claim, later)
+    assert ev is None or ev.family != "plan", ev
+
+
+@pytest.mark.parametrize("claim,later", RANKINGS)
+def test_a_ranking_opening_with_no_or_never_is_no_denial(embedder, claim, later):
+    assert not sg.signals(later).contrary
+    assert _ev(embedder, claim, later) is None
+
+
+def test_a_real_denial_still_negates():
+    """The ranking rule reads only "No/Never … has <verb> more": plain denials keep their negation."""
+    for text in ("No, the Ferris Street bridge did not collapse.", "No one was killed in the blast, police said.",
+                 "No more than 20 people have died, the ministry said.", "The drug has not been shown to cut deaths."):
+        assert sg.signals(text).contrary, text
