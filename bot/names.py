@@ -143,29 +143,37 @@ def lexicon() -> Lexicon:
 
 _LINK_WORDS = frozenset({"of", "the", "and", "for", "&"})
 _TEXT_WORD = re.compile(r"[A-Za-z][A-Za-z.]*|&")
+_TEXT_WORD_OR_NUMBER = re.compile(r"[A-Za-z][A-Za-z.]*|&|\d+")
 
 
 def initials_in(abbreviation: str, texts: Sequence[str]) -> bool:
     """An abbreviation is spelled out by capitalised words whose initials it is, where a word in
     capitals gives all its letters ("UKIP": "UK Independence Party"; "NSF": "National Science
-    Foundation"); "of", "the", "and", "for" may come between them. Only for 2–6 capital letters."""
-    letters = abbreviation.upper()
-    if not (2 <= len(letters) <= 6 and letters.isalpha() and abbreviation.isupper()):
+    Foundation") and a word with capitals inside gives each of them ("PS": "PlayStation", "MBP":
+    "MacBook Pro"); "of", "the", "and", "for" may come between them. A number after the letters is
+    the word after them ("PS4", typed "ps4" too: "PlayStation 4"). Only for 2–6 capital letters."""
+    m = re.fullmatch(r"([A-Za-z]+)(\d{1,3})?", abbreviation)
+    letters, number = (m.group(1).upper(), m.group(2) or "") if m else ("", "")
+    if not (2 <= len(letters) <= 6 and (abbreviation.isupper() or number)):
         return False
+    word = _TEXT_WORD_OR_NUMBER if number else _TEXT_WORD
     for text in texts:
-        toks = _TEXT_WORD.findall(text)
+        toks = word.findall(text)
         for start in range(len(toks)):
-            rest, i = letters, start
+            rest, i, camel = letters, start, False
             while rest and i < len(toks):
                 w = toks[i].replace(".", "")
+                caps = "".join(c for c in w if c.isupper())
                 if w.isupper() and len(w) > 1 and rest.startswith(w):
                     rest = rest[len(w):]
+                elif len(caps) > 1 and not w.isupper() and rest.startswith(caps):
+                    rest, camel = rest[len(caps):], True  # "PlayStation", "MacBook": each capital an initial
                 elif w[:1].isupper() and w[0] == rest[0]:
                     rest = rest[1:]
                 elif not (w.lower() in _LINK_WORDS and i > start):
                     break
                 i += 1
-            if not rest and i - start > 1:
+            if not rest and (i - start > 1 or camel) and (not number or (i < len(toks) and toks[i] == number)):
                 return True
     return False
 

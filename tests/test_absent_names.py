@@ -153,6 +153,26 @@ def test_abbreviations_spelled_out_with_a_word_in_capitals():
     assert not initials_in("ukip", ["UK Independence Party"])  # only an abbreviation in capitals
 
 
+def test_abbreviations_of_words_with_capitals_inside_and_a_number_after():
+    """"PS4" is "PlayStation 4", "MBP" "MacBook Pro": a word with capitals inside gives each; a number
+    after the letters must be the word after them. Typed in lowercase with its number, still read."""
+    text = ["Sony's PlayStation 4 followed in March, and Apple's MacBook Pro a month later."]
+    assert initials_in("PS4", text) and initials_in("ps4", text)
+    assert initials_in("MBP", text)
+    assert not initials_in("PS5", text)  # another number: another product
+    assert not initials_in("PS4", ["The Public Service 5 route was cut."])
+    assert not initials_in("ps", text)  # lowercase letters alone stay ordinary words
+
+
+def test_a_console_typed_as_its_abbreviation_is_answered(tmp_path, embedder):
+    files = {"consoles.md": "---\nid: consoles\ntitle: Consoles on sale\npublished: 2015-07-27\n---\n"
+             "Game machines may now be sold anywhere in the country, the ministry said. "
+             "Sony's PlayStation 4 went on sale in March.\n"}
+    eng = story_engine(tmp_path, embedder, files)
+    assert not absent_names("when did the ps4 go on sale", eng.selector.stats, ["Sony's PlayStation 4 went on sale in March."])
+    assert absent_names("when did the ps5 go on sale", eng.selector.stats, ["Sony's PlayStation 4 went on sale in March."])
+
+
 def test_blind_list_refuses_the_sets_it_names(tmp_path):
     blind = tmp_path / "BLIND"
     blind.write_text("# comment\nnews-heldout5\nrealworld/heldout6  # the sixth\n\n", encoding="utf-8")
