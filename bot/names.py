@@ -143,7 +143,10 @@ def lexicon() -> Lexicon:
 
 _LINK_WORDS = frozenset({"of", "the", "and", "for", "&"})
 _TEXT_WORD = re.compile(r"[A-Za-z][A-Za-z.]*|&")
-_TEXT_WORD_OR_NUMBER = re.compile(r"[A-Za-z][A-Za-z.]*|&|\d+")
+_TEXT_WORD_OR_NUMBER = re.compile(r"[A-Za-z][A-Za-z.]*|&|\d+(?:[.,]\d+)*")
+# a camel-case word whose capitals are initials: "PlayStation", "MacBook" (each part three letters or more), not a
+# surname's prefix ("McDonald", "DiCaprio", "LaGuardia") nor a plural or degree ("MPs", "PhD")
+_CAMEL = re.compile(r"(?:[A-Z][a-z]{2,}){2,}")
 
 
 def initials_in(abbreviation: str, texts: Sequence[str]) -> bool:
@@ -157,24 +160,33 @@ def initials_in(abbreviation: str, texts: Sequence[str]) -> bool:
     if not (2 <= len(letters) <= 6 and (abbreviation.isupper() or number)):
         return False
     word = _TEXT_WORD_OR_NUMBER if number else _TEXT_WORD
+
+    def ends(toks: list[str], rest: str, i: int, start: int, camel: bool):
+        """Where the initials `rest` may end from token i, and whether a camel-case word gave some:
+        each word may give its first letter or, inside a camel-case word, every capital."""
+        if not rest:
+            yield i, camel
+            return
+        if i >= len(toks):
+            return
+        w = toks[i].replace(".", "")
+        caps = "".join(c for c in w if c.isupper())
+        if w.isupper() and len(w) > 1 and rest.startswith(w):
+            yield from ends(toks, rest[len(w):], i + 1, start, camel)
+            return
+        if len(caps) > 1 and not w.isupper() and rest.startswith(caps) and _CAMEL.fullmatch(w):
+            yield from ends(toks, rest[len(caps):], i + 1, start, True)
+        if w[:1].isupper() and w[0] == rest[0]:
+            yield from ends(toks, rest[1:], i + 1, start, camel)
+        elif w.lower() in _LINK_WORDS and i > start:
+            yield from ends(toks, rest, i + 1, start, camel)
+
     for text in texts:
         toks = word.findall(text)
         for start in range(len(toks)):
-            rest, i, camel = letters, start, False
-            while rest and i < len(toks):
-                w = toks[i].replace(".", "")
-                caps = "".join(c for c in w if c.isupper())
-                if w.isupper() and len(w) > 1 and rest.startswith(w):
-                    rest = rest[len(w):]
-                elif len(caps) > 1 and not w.isupper() and rest.startswith(caps):
-                    rest, camel = rest[len(caps):], True  # "PlayStation", "MacBook": each capital an initial
-                elif w[:1].isupper() and w[0] == rest[0]:
-                    rest = rest[1:]
-                elif not (w.lower() in _LINK_WORDS and i > start):
-                    break
-                i += 1
-            if not rest and (i - start > 1 or camel) and (not number or (i < len(toks) and toks[i] == number)):
-                return True
+            for i, camel in ends(toks, letters, start, start, False):
+                if (i - start > 1 or camel) and (not number or (i < len(toks) and toks[i] == number)):
+                    return True
     return False
 
 

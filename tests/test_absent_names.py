@@ -161,7 +161,21 @@ def test_abbreviations_of_words_with_capitals_inside_and_a_number_after():
     assert initials_in("MBP", text)
     assert not initials_in("PS5", text)  # another number: another product
     assert not initials_in("PS4", ["The Public Service 5 route was cut."])
+    assert not initials_in("PS4", ["Sony's PlayStation 4.5 is a rumour."])  # another number
     assert not initials_in("ps", text)  # lowercase letters alone stay ordinary words
+
+
+def test_a_surname_or_a_degree_with_a_capital_inside_is_no_abbreviation():
+    """Only a word of capitalised parts of three letters or more gives its capitals ("PlayStation",
+    "YouTube"): "McDonald", "DiCaprio", "LaGuardia", "PhD", "MPs" are one name each."""
+    for abbr, text in (("MD", "McDonald's sales rose."), ("DC", "Leonardo DiCaprio donated $3 million."),
+                       ("LG", "Flights at LaGuardia were delayed."), ("PD", "She holds a PhD."),
+                       ("MP", "MPs voted on Tuesday.")):
+        assert not initials_in(abbr, [text]), abbr
+    assert initials_in("YT", ["Clips on YouTube were removed."])
+    # a camel-case name read by its first letter still spells a longer abbreviation
+    assert initials_in("MDC", ["McDonnell Douglas Corporation merged with Boeing in 1997."])
+    assert initials_in("MDA", ["MacDonald, Dettwiler and Associates built the robotic arm."])
 
 
 def test_a_console_typed_as_its_abbreviation_is_answered(tmp_path, embedder):

@@ -23,7 +23,7 @@ ABANDONED = [
     ("Harbor City plans to build a floating stadium on the waterfront by 2020.",
      "The floating stadium on Harbor City's waterfront will never be built, the council said on Monday."),
     ("Kestrel Foods agreed on Monday to buy Tamsin Dairies in a deal worth $2 billion.",
-     "There will be no combined Kestrel Foods and Tamsin Dairies after regulators blocked the purchase."),
+     "There will be no combined Kestrel Foods and Tamsin Dairies, the companies said."),
     ("The Lakeside Jazz Festival will return to Corran Park in July.",
      "The Lakeside Jazz Festival will not take place in Corran Park this year."),
     ("Velmar is weighing a bid for the Ostrava steelworks, people familiar with the matter said.",
@@ -37,7 +37,28 @@ NOT_ABANDONED = [
     # "there will be no" about something other than the plan
     ("Kestrel Foods agreed on Monday to buy Tamsin Dairies in a deal worth $2 billion.",
      "There will be no job cuts at Tamsin Dairies, Kestrel Foods said."),
+    ("Acme will merge with Tamsin Dairies and cut 500 jobs in the process.",
+     "There will be no merger-related job cuts at Acme or Tamsin Dairies, the chief executive said."),
+    # "over" a sum or a budget, not a bid ended
+    ("Kestrel Foods offered $2 billion for Tamsin Dairies on Monday.",
+     "Kestrel Foods' offer for Tamsin Dairies was over twice the dairy's market value, analysts said."),
+    ("Harbor City plans to build a floating stadium on the waterfront by 2020.",
+     "The Harbor City floating stadium project was over budget by $40 million before work began."),
+    # what will not be made or come is no plan's end ("made redundant", "made public", "come cheap")
+    ("Acme plans to close its Denver plant next year.",
+     "Workers at Acme's Denver plant will not be made redundant, the company said, as they move to its Boulder site."),
+    ("Acme agreed to buy Tamsin Dairies for an undisclosed sum.",
+     "Terms of Acme's purchase of Tamsin Dairies will not be made public."),
+    ("The government plans to build a high-speed rail line from London to Leeds.",
+     "The high-speed rail line from London to Leeds will not come cheap, ministers conceded."),
+    # a delay is not an abandonment
+    ("Orbital Dynamics plans to launch its Vega rocket in January.",
+     "The Vega rocket will not be launched before March because of a faulty valve, Orbital Dynamics said."),
 ]
+
+NO_PLAN_CUE = ["Officers will not be held accountable for the raid.", "Such a breach will never happen again.",
+               "The rules will not come into force until 2025.", "Talks will not take place until after the election.",
+               "The deal is over $5 billion.", "There will be no joint statement after the Geneva talks."]
 
 RANKINGS = [
     ("At least 31 people have died in the Ridge Fire in Alder County, equalling the worst toll from any wildfire in "
@@ -74,6 +95,19 @@ def test_a_conditional_or_another_matter_abandons_nothing(embedder, claim, later
     assert ev is None or ev.family != "plan", ev
 
 
+@pytest.mark.parametrize("text", NO_PLAN_CUE)
+def test_these_words_say_no_plan_ended(text):
+    assert sg.PLAN not in sg.signals(text).later
+
+
+def test_a_report_shown_false_stays_a_correction(embedder):
+    """The plan rule takes only a flip that is the abandoning itself: a party saying the reported deal
+    was never agreed corrects the report, whatever else the sentence says will not come."""
+    ev = _ev(embedder, "Reuters reported that Acme has agreed to buy Tamsin Dairies.",
+             "Acme has not agreed to buy Tamsin Dairies and there will be no deal, the company said.")
+    assert ev is not None and ev.family == "negation" and ev.status == "corrected", ev
+
+
 @pytest.mark.parametrize("claim,later", RANKINGS)
 def test_a_ranking_opening_with_no_or_never_is_no_denial(embedder, claim, later):
     assert not sg.signals(later).contrary
@@ -83,5 +117,15 @@ def test_a_ranking_opening_with_no_or_never_is_no_denial(embedder, claim, later)
 def test_a_real_denial_still_negates():
     """The ranking rule reads only "No/Never … has <verb> more": plain denials keep their negation."""
     for text in ("No, the Ferris Street bridge did not collapse.", "No one was killed in the blast, police said.",
-                 "No more than 20 people have died, the ministry said.", "The drug has not been shown to cut deaths."):
+                 "No more than 20 people have died, the ministry said.", "The drug has not been shown to cut deaths.",
+                 "No charges were filed and he is no longer a suspect.",
+                 "No evidence was found that the drug is more effective than a placebo.",
+                 "No study has shown that the vaccine is less safe for children.",
+                 "No injuries were reported and the fire is no longer a threat to homes."):
         assert sg.signals(text).contrary, text
+
+
+def test_a_no_longer_after_an_opening_no_still_overtakes(embedder):
+    ev = _ev(embedder, "The Ridge Fire is threatening homes in Alder County.",
+             "No injuries were reported and the Ridge Fire is no longer a threat to homes in Alder County.")
+    assert ev is not None and ev.verdict == SURE, ev

@@ -378,7 +378,9 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         point = point | {"(opposites)"}  # the pair of opposites is the point the two share
     # A plan whose planned thing is said later not to come ("plans to build a stadium" / "the stadium will never be
     # built") is a plan overtaken: the plan rule below reads it, not as an account shown false.
-    plan_undone = sg.PLAN in sa.claim and sg.PLAN in sb.later
+    m_ab = sg._PLAN_ABANDON.search(b) if sg.PLAN in sa.claim and sg.PLAN in sb.later else None
+    at = b.find(flips) if flips else -1
+    plan_undone = bool(m_ab) and (at < 0 or (at < m_ab.end() and m_ab.start() < at + len(flips)))  # the flip is the abandoning
     if flips and own and not sb.denial and not _denial_by_accused(a, b) and sg.NEGATION not in sa.later and not plan_undone:
         sure = ((len(point) >= 2 and sim >= tuning.sim_close) or (len(point) >= 1 and sim >= tuning.sim_near)
                 or (story and len(point) >= 1))

@@ -112,8 +112,9 @@ NOT_A_DENIAL = re.compile(
 # A ranking, not a denial: a sentence opening with "No …" or "Never …" whose verb is comparative ("No wildfire in
 # the state's history has killed more people", "Never has a side scored more goals") says its subject tops a
 # scale, which agrees with a claim that it equals or leads it. Not "no more than 20" (a bound on a figure).
-RANKING = re.compile(r"\s*(?:no|never|none|nothing|nobody|no one)\b(?:\s+[\w'’.-]+){0,8}?\s+(?:has|have|had|is|are|was|"
-                     r"were|did|does|do|will)\s+(?:[\w'’-]+\s+){0,3}?(?:more|fewer|less|bigger|larger|greater|higher|"
+_AUX = r"(?:has|have|had|is|are|was|were|did|does|do|will)"
+RANKING = re.compile(r"\s*(?:no|never|none|nothing|nobody|no one)\b(?:\s+(?!(?:and|but|or|that|whether|if|which|who|"
+                     + _AUX[3:-1] + r")\b)[\w'’.-]+){0,8}?\s+" + _AUX + r"\s+(?:(?!(?:no|not|never|n['’]t)\b)[\w'’-]+\s+){0,3}?(?:more|fewer|less|bigger|larger|greater|higher|"
                      r"lower|worse|deadlier|longer|stronger|faster)\b", re.I)
 
 # -- states at two times (polarity.py): each class of predicate and its opposite polarity -------

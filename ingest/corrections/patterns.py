@@ -123,9 +123,11 @@ _PLAN_ABANDON = re.compile(
     # "there will be no merger"), or the bid declared over ("said the bid was over")
     # (not a conditional: "without the loan the bridge would not be built")
     r"(?:will|is going to|are going to) (?:not|never) (?:now |after all )?(?:be )?(?:built|held|staged|opened|completed|"
-    r"launched|made|take place|happen|come)|there will (?:now )?be no (?:[\w'’-]+ ){0,2}?(?:combined|merged|joint|"
-    + _PLAN_NOUN[3:-1] + r")|"
-    r"(?:bid|plan|deal|merger|takeover|project|proposal|offer)\b (?:[\w'’-]+ ){0,5}?(?:was|is|were|are) (?:now )?over)\b",
+    r"launched|take place|happen)\b(?! (?:until|before|by|again|accountable|liable|responsible|to the public|on time|in time)\b)"
+    r"|there will (?:now )?be no (?:[\w'’-]+ ){0,2}?(?:combined|merged|"
+    + _PLAN_NOUN[3:-1] + r")(?![\w-])|"
+    r"(?:bid|plan|deal|merger|takeover|project|proposal|offer)\b (?:[\w'’-]+ ){0,5}?(?:was|is|were|are) (?:now )?over"
+    r"(?=\s*(?:[.,;:!?\"”]|$)))\b",
     re.I)
 _PLAN_CLAIM = re.compile(
     r"\b(plans? to|planned to|planning to|plans? for|intends? to|intended to|intending to|aims? to|aimed to|"

@@ -179,7 +179,7 @@ def signals(text: str) -> Signals:
     return Signals(later=frozenset(later), claim=frozenset(claim), states=states, lifts=lifts, neg_status=neg_status, retracts_whole=retracts_whole,
                    deliberation=deliberation, notice=notice, denial=denial, prior=_worded_as_prior(text),
                    later_wording=bool(_LATER.search(text)), clock=_clock(text), figures=figs,
-                   contrary=bool((NEG_WORD.search(text) and not RANKING.match(text)) or _OPPOSITE_WORD.search(text)),
+                   contrary=bool(NEG_WORD.search(text[(r.end() if (r := RANKING.match(text)) else 0):]) or _OPPOSITE_WORD.search(text)),
                    measures=any(q.usable or (q.period and q.unit and not q.move) for q in quantities(text)), weekday=_weekday(text), listing=listing,
                    revised=bool(figs) and (notice or bool(_REVISED.search(text))),
                    admits=bool(ADMISSION.search(text)), takes_back=bool(SOURCE_REVISION.search(text)),
