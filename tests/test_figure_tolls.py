@@ -145,3 +145,23 @@ def test_a_count_of_something_else_or_another_day_revises_nothing(embedder, clai
 def test_the_same_toll_given_again(embedder, claim, later, status):
     ev = _ev(embedder, claim, later)
     assert ev is not None and ev.verdict == SURE and ev.family == "figure" and ev.status == status, ev
+
+
+@pytest.mark.parametrize("claim,later", [
+    ("The air strike on the Norland Aid hospital in Varsk last month killed at least 30 people, the charity said on "
+     "Thursday.",
+     "Norland Aid now says 42 people died as a result of the attack on its Varsk trauma centre in October."),
+    ("The mudslide in Tarrant last week killed at least 12 people, officials said on Monday.",
+     "Tarrant officials now say 19 people died in the mudslide on March 3."),
+])
+def test_a_toll_given_anew_is_the_same_count_whatever_time_words_the_claim_uses(embedder, claim, later):
+    """The claim dates its event relative to its own day ("last month", "last week"); the later count,
+    given anew ("now says"), names no period of its own: one toll, overtaken (detector 54)."""
+    ev = _ev(embedder, claim, later)
+    assert ev is not None and ev.verdict == SURE and ev.family == "figure" and ev.status == "superseded", ev
+
+
+def test_a_later_toll_of_its_own_period_is_another_count(embedder):
+    ev = _ev(embedder, BAQUBAH, "The death toll from last month's bombing in Baqubah has risen to 31, police said.")
+    assert ev is None or ev.family != "figure", ev
+

@@ -176,7 +176,9 @@ def __getattr__(name: str) -> Any:
 # built", "there will be no merger", "the festival will not take place", "said the bid was over"; not a conditional
 # "would not be built"); a sentence opening "No …/Never …" with a comparative verb ("No wildfire in the state's history
 # has killed more people") is a ranking, not a denial.
-DETECTOR_VERSION = 53
+# 54: a death toll given anew ("now says 42 people died") is the claim's count though the claim dates its event
+# relative to its own day ("the strike last month killed at least 30"), unless the later count names its own period.
+DETECTOR_VERSION = 54
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

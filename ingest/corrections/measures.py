@@ -187,8 +187,12 @@ def revised(a: str, b: str, cue: bool, same_year: bool = False) -> list[str]:
         for qb in quantities(b):
             # A period's figure is revised by a figure for the same period ("this year" / "this year's").
             same_period = _same_period(qa, qb, same_year)
+            # A death toll the text says it gives anew is the same count, though the claim dates its event
+            # relative to its own day ("the strike last month killed at least 30" / "now says 42 people
+            # died … in October"); not a later count that names a period of its own ("last month's bombing").
+            toll_anew = cue and "death" in qa.unit and "death" in qb.unit and not qb.period
             if qa.value is None or qb.value is None or qa.value == qb.value or not (
-                    (qa.usable and qb.usable) or (same_period and qa.unit and qb.unit)):
+                    (qa.usable and qb.usable) or (same_period and qa.unit and qb.unit) or toll_anew):
                 continue
             if not (qa.unit & qb.unit - {"percent"}) and not (qa.unit == qb.unit == frozenset({"percent"})) \
                     and not _initialism(qa, qb):
