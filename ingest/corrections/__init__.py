@@ -178,7 +178,9 @@ def __getattr__(name: str) -> Any:
 # has killed more people") is a ranking, not a denial.
 # 54: a death toll given anew ("now says 42 people died") is the claim's count though the claim dates its event
 # relative to its own day ("the strike last month killed at least 30"), unless the later count names its own period.
-DETECTOR_VERSION = 54
+# 55: a correction notice does not correct a statement whose figure it gives as the right value ("should have been
+# rounded up to 9.77" against "the old mark of 9.77", "the correct figure is 4.1 million").
+DETECTOR_VERSION = 55
 
 
 def sentence_meta(text: str) -> dict[str, Any]:

@@ -76,6 +76,20 @@ def _subject(a: str, b: str, window: list[tuple[int, str]]) -> tuple[set[str], l
     return set(), []
 
 
+# The words that give a figure as the right one ("rounded up to", "should have been", "is in fact").
+_RIGHT_VALUE = re.compile(r"(?:\b(?:up|down|corrected|revised|amended|changed|rounded)\s+to|\bshould have (?:been|read|said)|"
+                          r"\b(?:is|was|are|were) (?:actually|in fact|really)|\bthe (?:correct|right|actual) "
+                          r"(?:figure|number|total|time|amount) (?:is|was))\s+(?:about\s+|roughly\s+)?[$€£]?$", re.I)
+
+
+def _given_as_right(b: str, figures: list[str]) -> bool:
+    """Every one of the claim's figures that `b` quotes stands where `b` gives the right value."""
+    def right(f: str) -> bool:
+        at = b.find(f)
+        return at >= 0 and bool(_RIGHT_VALUE.search(b[max(0, at - 40):at]))
+    return bool(figures) and all(right(f) for f in figures)
+
+
 def _consistent(a: str, figs: tuple[str, ...], new: float | None, tolerance: float) -> bool:
     """A later figure that the claim's own qualifier already allows is an update, not a correction."""
     if new is None:
@@ -520,8 +534,10 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         new = [f for f, v, i in sorted(fb, key=lambda x: x[2] is not None) if v not in va]
         if new and any(i is not None for f, v, i in fb if f in new) and not any(f in new for f in sg.figures(b)):
             used = used + [b_index + 1]  # "… incorrectly stated 5,000 workers." + "It will employ 500."
-        # A correction notice that quotes a figure corrects the statement that gave that figure.
-        if sb.notice and not quoted:
+        # A correction notice that quotes a figure corrects the statement that gave that figure — not one whose
+        # figure the notice gives as the right value ("should have been rounded up to 9.77" against "the old
+        # mark of 9.77"): that statement agrees with it.
+        if sb.notice and (not quoted or _given_as_right(b, [f for f, v, i in fb if v in va and i is None])):
             new = []
         if (new and (quoted or len(point) >= 1 or story or sim >= tuning.sim_very) and not _other_years(a, b, a_published, b_published, sb)
                 and not _revises_another(a, b, sa.figures, tol)):
