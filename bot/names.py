@@ -143,7 +143,7 @@ def lexicon() -> Lexicon:
 
 _LINK_WORDS = frozenset({"of", "the", "and", "for", "&"})
 _TEXT_WORD = re.compile(r"[A-Za-z][A-Za-z.]*|&")
-_TEXT_WORD_OR_NUMBER = re.compile(r"[A-Za-z][A-Za-z.]*|&|\d+(?:[.,]\d+)*")
+_TEXT_WORD_OR_NUMBER = re.compile(_TEXT_WORD.pattern + r"|\d+(?:[.,]\d+)*")  # "PlayStation 4", not "4.5"
 # a camel-case word whose capitals are initials: "PlayStation", "MacBook" (each part three letters or more), not a
 # surname's prefix ("McDonald", "DiCaprio", "LaGuardia") nor a plural or degree ("MPs", "PhD")
 _CAMEL = re.compile(r"(?:[A-Z][a-z]{2,}){2,}")
@@ -161,30 +161,31 @@ def initials_in(abbreviation: str, texts: Sequence[str]) -> bool:
         return False
     word = _TEXT_WORD_OR_NUMBER if number else _TEXT_WORD
 
-    def ends(toks: list[str], rest: str, i: int, start: int, camel: bool):
+    def ends(toks: list[str], start: int, rest: str, i: int, camel: bool):
         """Where the initials `rest` may end from token i, and whether a camel-case word gave some:
-        each word may give its first letter or, inside a camel-case word, every capital."""
+        each word may give its first letter or, inside a camel-case word, every capital (both are
+        tried: "McDonnell Douglas Corporation" is "MDC" by first letters)."""
         if not rest:
             yield i, camel
             return
         if i >= len(toks):
             return
         w = toks[i].replace(".", "")
-        caps = "".join(c for c in w if c.isupper())
         if w.isupper() and len(w) > 1 and rest.startswith(w):
-            yield from ends(toks, rest[len(w):], i + 1, start, camel)
+            yield from ends(toks, start, rest[len(w):], i + 1, camel)
             return
-        if len(caps) > 1 and not w.isupper() and rest.startswith(caps) and _CAMEL.fullmatch(w):
-            yield from ends(toks, rest[len(caps):], i + 1, start, True)
+        caps = "".join(c for c in w if c.isupper())
+        if len(caps) > 1 and rest.startswith(caps) and _CAMEL.fullmatch(w):
+            yield from ends(toks, start, rest[len(caps):], i + 1, True)
         if w[:1].isupper() and w[0] == rest[0]:
-            yield from ends(toks, rest[1:], i + 1, start, camel)
+            yield from ends(toks, start, rest[1:], i + 1, camel)
         elif w.lower() in _LINK_WORDS and i > start:
-            yield from ends(toks, rest, i + 1, start, camel)
+            yield from ends(toks, start, rest, i + 1, camel)
 
     for text in texts:
         toks = word.findall(text)
         for start in range(len(toks)):
-            for i, camel in ends(toks, letters, start, start, False):
+            for i, camel in ends(toks, start, letters, start, False):
                 if (i - start > 1 or camel) and (not number or (i < len(toks) and toks[i] == number)):
                     return True
     return False

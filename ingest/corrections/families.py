@@ -25,7 +25,7 @@ from . import signals as sg
 from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DESCRIBES_DOC, DOC_METHOD, DOC_WORD as _DOC_WORD,
                       EXPLICIT_REVISION as _EXPLICIT_REVISION, FINDING as _FINDING, FIRST_ESTIMATE, FRAME_WORDS,
                       NO_LONGER as _NO_LONGER, NOW_GIVES,
-                      MEDIUM_REPORTED, OBJECT_ANAPHOR, PLUPERFECT as _PLUPERFECT, QUALIFIED as _QUALIFIED, THAN_REPORTED,
+                      MEDIUM_REPORTED, OBJECT_ANAPHOR, PLUPERFECT as _PLUPERFECT, QUALIFIED as _QUALIFIED, RIGHT_VALUE, THAN_REPORTED,
                       dated_before)
 from .gate import UNLESS_HISTORICAL, YES, admits
 from .measures import count_grew, counts_deaths, figure_kind, figure_left, other_day, revised
@@ -76,17 +76,12 @@ def _subject(a: str, b: str, window: list[tuple[int, str]]) -> tuple[set[str], l
     return set(), []
 
 
-# The words that give a figure as the right one ("rounded up to", "should have been", "is in fact").
-_RIGHT_VALUE = re.compile(r"(?:\b(?:up|down|corrected|revised|amended|changed|rounded)\s+to|\bshould have (?:been|read|said)|"
-                          r"\b(?:is|was|are|were) (?:actually|in fact|really)|\bthe (?:correct|right|actual) "
-                          r"(?:figure|number|total|time|amount) (?:is|was))\s+(?:about\s+|roughly\s+)?[$€£]?$", re.I)
-
-
 def _given_as_right(b: str, figures: list[str]) -> bool:
-    """Every one of the claim's figures that `b` quotes stands where `b` gives the right value."""
+    """Every one of the claim's figures that `b` quotes stands right after the words giving the right
+    value (`lexicon.RIGHT_VALUE`, read in the few words before the figure)."""
     def right(f: str) -> bool:
         at = b.find(f)
-        return at >= 0 and bool(_RIGHT_VALUE.search(b[max(0, at - 40):at]))
+        return at >= 0 and bool(RIGHT_VALUE.search(b[max(0, at - 40):at]))
     return bool(figures) and all(right(f) for f in figures)
 
 
@@ -392,8 +387,8 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         point = point | {"(opposites)"}  # the pair of opposites is the point the two share
     # A plan whose planned thing is said later not to come ("plans to build a stadium" / "the stadium will never be
     # built") is a plan overtaken: the plan rule below reads it, not as an account shown false.
-    m_ab = sg._PLAN_ABANDON.search(b) if sg.PLAN in sa.claim and sg.PLAN in sb.later else None
-    at = b.find(flips) if flips else -1
+    m_ab = sg._PLAN_ABANDON.search(b) if flips and sg.PLAN in sa.claim and sg.PLAN in sb.later else None
+    at = b.find(flips)
     plan_undone = bool(m_ab) and (at < 0 or (at < m_ab.end() and m_ab.start() < at + len(flips)))  # the flip is the abandoning
     if flips and own and not sb.denial and not _denial_by_accused(a, b) and sg.NEGATION not in sa.later and not plan_undone:
         sure = ((len(point) >= 2 and sim >= tuning.sim_close) or (len(point) >= 1 and sim >= tuning.sim_near)

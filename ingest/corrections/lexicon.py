@@ -117,6 +117,12 @@ RANKING = re.compile(r"\s*(?:no|never|none|nothing|nobody|no one)\b(?:\s+(?!(?:a
                      + _AUX[3:-1] + r")\b)[\w'’.-]+){0,8}?\s+" + _AUX + r"\s+(?:(?!(?:no|not|never|n['’]t)\b)[\w'’-]+\s+){0,3}?(?:more|fewer|less|bigger|larger|greater|higher|"
                      r"lower|worse|deadlier|longer|stronger|faster)\b", re.I)
 
+# The words that give a figure as the right one in a correction notice ("should have been rounded up to 9.77",
+# "the correct figure is 4.1 million", "revised to $20"): a claim that gave that figure agrees with the notice.
+RIGHT_VALUE = re.compile(r"(?:\b(?:up|down|corrected|revised|amended|changed|rounded)\s+to|\bshould have (?:been|read|said)|"
+                         r"\b(?:is|was|are|were) (?:actually|in fact|really)|\bthe (?:correct|right|actual) "
+                         r"(?:figure|number|total|time|amount) (?:is|was))\s+(?:about\s+|roughly\s+)?[$€£]?$", re.I)
+
 # -- states at two times (polarity.py): each class of predicate and its opposite polarity -------
 _OBJ = r"((?:\s+(?:the |a |an |its |his |her |their )?[\w'’.&-]+){1,6})"  # what the verb governs
 # A decision that undoes an earlier act or order ("quashed the cancellation", "overturned the ban").
