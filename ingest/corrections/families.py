@@ -26,7 +26,7 @@ from .lexicon import (ACT as _ACT, ANAPHOR as _ANAPHOR, DESCRIBES_DOC, DOC_METHO
                       EXPLICIT_REVISION as _EXPLICIT_REVISION, FINDING as _FINDING, FIRST_ESTIMATE, FRAME_WORDS,
                       NO_LONGER as _NO_LONGER, NOW_GIVES,
                       MEDIUM_REPORTED, OBJECT_ANAPHOR, PLUPERFECT as _PLUPERFECT, QUALIFIED as _QUALIFIED, RIGHT_VALUE, THAN_REPORTED,
-                      dated_before)
+                      AWARD_TAKEN, AWARD_WON, WRONGLY_STATED, dated_before)
 from .gate import UNLESS_HISTORICAL, YES, admits
 from .measures import count_grew, counts_deaths, figure_kind, figure_left, other_day, revised
 from .patterns import LIST_MOVE, RECATEGORISED
@@ -78,11 +78,33 @@ def _subject(a: str, b: str, window: list[tuple[int, str]]) -> tuple[set[str], l
 
 def _given_as_right(b: str, figures: list[str]) -> bool:
     """Every one of the claim's figures that `b` quotes stands right after the words giving the right
-    value (`lexicon.RIGHT_VALUE`, read in the few words before the figure)."""
+    value (`lexicon.RIGHT_VALUE`, read in the few words before the figure), or only after the clause
+    saying what was wrongly stated (`lexicon.WRONGLY_STATED`: "incorrectly stated … 500 workers; it
+    employs 5,000")."""
+    wrong = WRONGLY_STATED.search(b)
+
     def right(f: str) -> bool:
         at = b.find(f)
+        if at >= 0 and wrong and at >= wrong.end() and f not in wrong.group(0):
+            return True
         return at >= 0 and bool(RIGHT_VALUE.search(b[max(0, at - 40):at]))
     return bool(figures) and all(right(f) for f in figures)
+
+
+def _covers_the_claim(a: str, b: str, state: str) -> bool:
+    """A ban ends a permission, and a permission ends a halt, only when it covers what the claim allows or
+    stopped: a word of that act or of who may do it ("Fishing boats are still allowed to …" / "Fishing boats
+    were banned from …"; "stopped all trains … out of the city" / "were allowed to leave the city by train"),
+    or two of the claim's names at once ("Americans can still visit North Korea" / "a ban on travel by
+    Americans to North Korea") — not one name shared with a ban on something else ("banned imports of
+    American poultry"), nor staff allowed to work after "Two Sony employees have been suspended"."""
+    m = sg._STATE_LIFT[state].search(b)
+    if state != "allowed" and not (state == "suspended" and m and re.search(r"allowed|permitted", m.group(0), re.I)):
+        return True  # the other liftings name their own object ("reopened the bridge")
+    said = span_of(sg._STATE_LIFT[state], b, follow=8)
+    told = names(" " + said)
+    own = (set(content_terms(said)) & set(content_terms(a))) - {t.lower() for t in told | names(a)}
+    return bool(own) or len(told & names(a)) >= 2
 
 
 def _consistent(a: str, figs: tuple[str, ...], new: float | None, tolerance: float) -> bool:
@@ -351,7 +373,13 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         found.append(Evidence(family, status or _status(family), SURE if sure else UNSURE, round(base, 4), reason,
                               phrase, used, label, kind, basis))
 
-    if sg.RETRACTION in sb.later and own:
+    if own and sb.award_taken and not sb.denial and not topic_only and AWARD_WON.search(a) and subj - GENERIC_NAMES:
+        # Who won, named in both, stripped of it later ("Răducan won the all-around title" / "stripped Andreea
+        # Răducan of her all-around gold medal"): the result was taken back, on the same contest or prize.
+        if len(point) >= 1 or sim >= tuning.sim_fair:
+            add("retraction:award", sg.RETRACTION, len(point) >= 1 and sim >= tuning.sim_loose, "the award was taken back",
+                span_of(AWARD_TAKEN, b))
+    if sg.RETRACTION in sb.later and own and (sg._RETRACTION.search(b) or not sb.award_taken):
         retractors, act = _withdrawn(b)  # (`own`: no neighbour supplied the subject, `b` speaks alone)
         by_source = bool((attribution(a) | _document_owner(a)) & retractors)
         # The venue that published it withdrew a paper — this one when the two share its point or its
@@ -422,7 +450,7 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
             add("plan:abandoned", sg.PLAN, sure, "the announced plan was dropped", span_of(sg._PLAN_ABANDON, b))
     relisted = recategorised(a, b) if "listed" in sa.states & sb.lifts else None
     lifts = {k for k in sa.states & sb.lifts if not sg.negated_near(b, sg._STATE_LIFT[k].search(b).start())
-             and (k != "listed" or relisted is not False)}
+             and (k != "listed" or relisted is not False) and _covers_the_claim(a, b, k)}
     if lifts and not historical:  # not "has not been released", "did not reopen"
         k = sorted(lifts)[0]
         # In the window case the list's name and the entity sit in two sentences: the state itself

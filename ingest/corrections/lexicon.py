@@ -119,6 +119,24 @@ RANKING = re.compile(r"\s*(?:no|never|none|nothing|nobody|no one)\b(?:\s+(?!(?:a
 
 # The words that give a figure as the right one in a correction notice ("should have been rounded up to 9.77",
 # "the correct figure is 4.1 million", "revised to $20"): a claim that gave that figure agrees with the notice.
+# An award taken back ("stripped Andreea Răducan of her all-around gold medal", "took away his 2010 Tour de France
+# victory", "took back the first prize it awarded", "the title was revoked"), and a claim that someone won one
+# ("won the Tour de France", "First prize … went to", "gave the overall prize to").
+_PRIZE = r"(?:title|titles|medal|medals|gold|prize|award|crown|victory|trophy|championship)"
+AWARD_TAKEN = re.compile(
+    r"\bstrip(?:ped|s|ping)? (?:[\w'’.-]+ ){1,5}?of (?:his|her|its|their|the) (?:[\w'’-]+ ){0,4}?" + _PRIZE + r"\b|"
+    r"\b(?:took|takes|taken|taking|take) (?:away|back) (?:[\w'’.-]+ ){0,5}?" + _PRIZE + r"\b|"
+    r"\b(?:took|takes|taken|taking|take) (?:his|her|its|their|the) (?:[\w'’.-]+ ){0,4}?" + _PRIZE + r" (?:away|back)\b|"
+    r"\b" + _PRIZE + r" (?:[\w'’.-]+ ){0,4}?(?:was|were|has been|have been|had been) (?:withdrawn|revoked|rescinded|"
+    r"taken away|stripped|annulled)\b|\brevok(?:ed|es|ing) (?:[\w'’.-]+ ){0,4}?" + _PRIZE + r"\b", re.I)
+AWARD_WON = re.compile(
+    r"\b(?:won|wins|clinched|clinches)\b|\b" + _PRIZE + r"\b[^.;]{0,80}?\b(?:went|goes) to\b|"
+    r"\b(?:gave|gives|awarded|awards|handed|presented) (?:[\w'’.-]+ ){0,4}?" + _PRIZE + r"\b", re.I)
+
+# What a correction notice says was wrong, up to where it gives the right value ("incorrectly stated that the
+# plant employs 500 workers; it employs 5,000"): a figure after this clause is the right one.
+WRONGLY_STATED = re.compile(r"\b(?:incorrectly|wrongly|erroneously|mistakenly|inaccurately)\s+(?:[\w'’-]+\s+){0,2}?"
+                            r"(?:stated|said|reported|gave|described|put|quoted|listed|referred|identified|cited)\b[^;:—–]*", re.I)
 RIGHT_VALUE = re.compile(r"(?:\b(?:up|down|corrected|revised|amended|changed|rounded)\s+to|\bshould have (?:been|read|said)|"
                          r"\b(?:is|was|are|were) (?:actually|in fact|really)|\bthe (?:correct|right|actual) "
                          r"(?:figure|number|total|time|amount) (?:is|was))\s+(?:about\s+|roughly\s+)?[$€£]?$", re.I)

@@ -27,7 +27,7 @@ from .patterns import (
     _STATE_LIFT, _WHOLE_DOC,
 )
 
-from .lexicon import (ADMISSION, RANKING, EXONERATION, SOURCE_REVISION, PREVENT, REPLACE, REVERSAL, THAN_REPORTED, UPHOLD,
+from .lexicon import (ADMISSION, AWARD_TAKEN, RANKING, EXONERATION, SOURCE_REVISION, PREVENT, REPLACE, REVERSAL, THAN_REPORTED, UPHOLD,
                       weekday as _weekday)
 from .literals import arm
 from ..dates import clock_minutes
@@ -62,6 +62,7 @@ class Signals:
     takes_back: bool = False  # a party retracting or revising what it published, whatever it calls it ("retracting the item")
     admits: bool = False  # a party admitting something ("admitted that he had used"): may overturn its denial
     reverses: bool = False  # ends, withdraws or moves away from what it names ("lifted the ban", "from X to Y")
+    award_taken: bool = False  # an award taken back ("stripped X of her gold medal"): a retraction of who won
 
     @property
     def overturns(self) -> bool:
@@ -142,7 +143,8 @@ def signals(text: str) -> Signals:
     denial = bool(_DENIAL.search(text))
     plan_abandon = _PLAN_ABANDON.search(text)
     rm = _RETRACTION.search(text)
-    if rm:
+    award = bool(AWARD_TAKEN.search(text))
+    if rm or award:
         later.add(RETRACTION)
     what = rm.group(0) if rm and not re.search(r"\b(?:it|them)$", rm.group(0)) else text  # "retract it": the sentence says what
     if rm and re.fullmatch(_DISOWN, rm.group(0), re.I):
@@ -182,7 +184,7 @@ def signals(text: str) -> Signals:
                    contrary=bool(NEG_WORD.search(text[(r.end() if (r := RANKING.match(text)) else 0):]) or _OPPOSITE_WORD.search(text)),
                    measures=any(q.usable or (q.period and q.unit and not q.move) for q in quantities(text)), weekday=_weekday(text), listing=listing,
                    revised=bool(figs) and (notice or bool(_REVISED.search(text))),
-                   admits=bool(ADMISSION.search(text)), takes_back=bool(SOURCE_REVISION.search(text)),
+                   admits=bool(ADMISSION.search(text)), takes_back=bool(SOURCE_REVISION.search(text)), award_taken=award,
                    reverses=any(k in ("end", "from") for _, k in _operators(text))
                    or (any(t.low == "from" for t in tokens(text))  # "moved" is only read after a "from"
                        and any(k == "moved" for _, _, k, _ in polarity(text))) or bool(FROM_FIGURE.search(text)))
