@@ -1,4 +1,4 @@
-"""An award taken back retracts who won it (detector 56). Invented stories, several phrasings; pairs
+"""An award taken back retracts who won it (detector 56), on the same contest or prize. Invented stories, several phrasings; pairs
 scored with the real model.
 
 "Lena Vark won the women's all-around title" is withdrawn by "The federation stripped Lena Vark of her
@@ -22,6 +22,8 @@ TAKEN = [
      "A sports court banned Piet Olsen for two years and took away his Tour of Norland victory."),
     ("First prize in the street category went to Marco Dell for ten pictures of the port of Ostend.",
      "The Ostend Photo Prize took back on Wednesday the first prize it awarded last month to Marco Dell's series."),
+    ("Jon Berg won the Calder marathon title in record time on Sunday.",
+     "Jon Berg was stripped of his Calder marathon title on Friday after a failed test."),
     ("The jury gave the Harlan Prize to Sara Quist for her novel The Long Field.",
      "Sara Quist's Harlan Prize was revoked on Monday after the jury found the novel had been plagiarised."),
 ]
@@ -33,6 +35,15 @@ NOT_TAKEN = [
     # a claim that reports no win
     ("Piet Olsen tested positive for a banned stimulant after the Tour of Norland.",
      "A sports court banned Piet Olsen for two years and took away his Tour of Norland victory."),
+    # negated; a contest won from a rival; not a prize at all
+    ("Lena Vark won the women's all-around title at the Halden Games on Thursday.",
+     "Organisers did not strip Lena Vark of her all-around title."),
+    ("Calder Rovers won the Varnia league title last season.",
+     "Calder United took the Varnia league title away from Calder Rovers with a 2-1 win."),
+    ("Varnia's central bank won praise from the IMF for its reforms.",
+     "The government stripped Varnia's central bank of its gold reserves."),
+    ("Marco Dell won a $2 million contract to build the Calder bridge.",
+     "The court revoked the title to the land Marco Dell bought in Calder."),
     # the winner's denial
     ("Lena Vark won the women's all-around title at the Halden Games on Thursday.",
      "Lena Vark denied that she should be stripped of her all-around gold medal."),

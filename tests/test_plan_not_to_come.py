@@ -28,16 +28,13 @@ ABANDONED = [
      "The Lakeside Jazz Festival will not take place in Corran Park this year."),
     ("Velmar is weighing a bid for the Ostrava steelworks, people familiar with the matter said.",
      "Velmar's chief executive said the bid for the Ostrava steelworks was over."),
-    # the offer pulled, the merger forbidden by those who must approve it, the agreement ended, the investment
-    # dropped; a plan for a thing ("plans a jet") scrapped (detector 56)
+    # the offer pulled, the merger forbidden by those who must approve it, the agreement ended; a plan for a thing ("plans a jet") scrapped (detector 56)
     ("Kestrel Foods offered on Monday to combine with Tamsin Dairies in a 50-50 merger.",
      "Kestrel Foods pulled its offer for Tamsin Dairies late on Wednesday."),
     ("Velmar agreed on Tuesday to combine its rail business with Ostrava Works in a group Velmar will control.",
      "The competition authority forbade the merger of Velmar's rail business and Ostrava Works on Wednesday."),
     ("Harlow Insurance agreed on Friday to buy Cardew Health for $48 billion.",
      "Harlow Insurance told Cardew Health on Friday that it was ending their merger agreement."),
-    ("Tarn Mining agreed on Thursday to take $19.5 billion from Velmar in an investment in its copper mines.",
-     "Tarn Mining's board dropped the Velmar investment on Friday and will raise money from its own investors."),
     ("Orbital Dynamics plans a jet called the Swift that would cross the Atlantic in four hours.",
      "Orbital Dynamics has scrapped the Swift, the fast jet it unveiled last year."),
 ]
@@ -72,7 +69,9 @@ NO_PLAN_CUE = ["Officers will not be held accountable for the raid.", "Such a br
                "The rules will not come into force until 2025.", "Talks will not take place until after the election.",
                "The deal is over $5 billion.", "There will be no joint statement after the Geneva talks.",
                "The old law prohibited the sale of alcohol on Sundays.", "Sales rose in the year ending in March.",
-               "He pulled ahead of his rival in the final days before the election."]
+               "He pulled ahead of his rival in the final days before the election.",
+               "Profit rose in the year ending in March, helped by the sale of its Calder unit.",
+               "In the quarter ending June 30, Harlow's expansion slowed."]
 
 RANKINGS = [
     ("At least 31 people have died in the Ridge Fire in Alder County, equalling the worst toll from any wildfire in "

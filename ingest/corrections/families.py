@@ -82,29 +82,36 @@ def _given_as_right(b: str, figures: list[str]) -> bool:
     saying what was wrongly stated (`lexicon.WRONGLY_STATED`: "incorrectly stated … 500 workers; it
     employs 5,000")."""
     wrong = WRONGLY_STATED.search(b)
+    if wrong and not sg.figures(wrong.group(0)):
+        wrong = None  # the clause gives no wrong value ("incorrectly stated the size of the plant: … not 5,000")
 
     def right(f: str) -> bool:
         at = b.find(f)
-        if at >= 0 and wrong and at >= wrong.end() and f not in wrong.group(0):
+        if (at >= 0 and wrong and at >= wrong.end() and f not in wrong.group(0)
+                and not re.search(r"\bnot\s+(?:about\s+|roughly\s+)?[$€£]?$", b[max(0, at - 20):at], re.I)):
             return True
         return at >= 0 and bool(RIGHT_VALUE.search(b[max(0, at - 40):at]))
     return bool(figures) and all(right(f) for f in figures)
 
 
+_HALT_VERB = re.compile(r"\b(?:halt|halts|halted|halting|stop|stops|stopped|stopping)\b", re.I)
+
+
 def _covers_the_claim(a: str, b: str, state: str) -> bool:
-    """A ban ends a permission, and a permission ends a halt, only when it covers what the claim allows or
-    stopped: a word of that act or of who may do it ("Fishing boats are still allowed to …" / "Fishing boats
-    were banned from …"; "stopped all trains … out of the city" / "were allowed to leave the city by train"),
-    or two of the claim's names at once ("Americans can still visit North Korea" / "a ban on travel by
-    Americans to North Korea") — not one name shared with a ban on something else ("banned imports of
-    American poultry"), nor staff allowed to work after "Two Sony employees have been suspended"."""
+    """People allowed to do something end a halt only when the claim halted an activity (not suspended a
+    person: "Two Sony employees have been suspended") and what they may do is what it stopped: a word of
+    the stopped activity recurs ("stopped all trains and flights out of the city" / "were allowed to leave
+    the city by train"). Every other lifting names its own object ("reopened the bridge")."""
     m = sg._STATE_LIFT[state].search(b)
-    if state != "allowed" and not (state == "suspended" and m and re.search(r"allowed|permitted", m.group(0), re.I)):
-        return True  # the other liftings name their own object ("reopened the bridge")
+    if not (state == "suspended" and m and re.search(r"allowed|permitted", m.group(0), re.I)):
+        return True
+    halt = _HALT_VERB.search(a)
+    if not halt:
+        return False
+    stopped = a[halt.end():] or a[:halt.start()]
     said = span_of(sg._STATE_LIFT[state], b, follow=8)
-    told = names(" " + said)
-    own = (set(content_terms(said)) & set(content_terms(a))) - {t.lower() for t in told | names(a)}
-    return bool(own) or len(told & names(a)) >= 2
+    shared = set(content_terms(said)) & set(content_terms(stopped))
+    return bool(shared - set(content_terms(" ".join(names(a) | names(said)))))
 
 
 def _consistent(a: str, figs: tuple[str, ...], new: float | None, tolerance: float) -> bool:
@@ -373,13 +380,20 @@ def evidence(a: str, b: str, sim: float, window: list[tuple[int, str]] | None = 
         found.append(Evidence(family, status or _status(family), SURE if sure else UNSURE, round(base, 4), reason,
                               phrase, used, label, kind, basis))
 
-    if own and sb.award_taken and not sb.denial and not topic_only and AWARD_WON.search(a) and subj - GENERIC_NAMES:
+    won = subj - GENERIC_NAMES if own and sb.award_taken and not sb.denial and not topic_only else set()
+    if won and AWARD_WON.search(a):
         # Who won, named in both, stripped of it later ("Răducan won the all-around title" / "stripped Andreea
-        # Răducan of her all-around gold medal"): the result was taken back, on the same contest or prize.
-        if len(point) >= 1 or sim >= tuning.sim_fair:
-            add("retraction:award", sg.RETRACTION, len(point) >= 1 and sim >= tuning.sim_loose, "the award was taken back",
-                span_of(AWARD_TAKEN, b))
-    if sg.RETRACTION in sb.later and own and (sg._RETRACTION.search(b) or not sb.award_taken):
+        # Răducan of her all-around gold medal"): the result was taken back — the same contest or prize, a word
+        # of the award's own phrase beyond the winner's name recurring in the claim ("all-around", "Tour de
+        # France", "first prize"; not "won praise" against "stripped … of its title").
+        m = AWARD_TAKEN.search(b)
+        taken = m.group(0)
+        # the award's own phrase: after "of his/her …" or "away/back", else the words just before "… was revoked"
+        cut = re.search(r".*\b(?:of|away|back)\s+", taken)
+        award = taken[cut.end():] if cut else " ".join(b[:m.start()].split()[-2:] + [taken])
+        if set(content_terms(award)) & set(content_terms(a)):
+            add("retraction:award", sg.RETRACTION, sim >= tuning.sim_loose, "the award was taken back", taken)
+    if sg.RETRACTION in sb.later and own:
         retractors, act = _withdrawn(b)  # (`own`: no neighbour supplied the subject, `b` speaks alone)
         by_source = bool((attribution(a) | _document_owner(a)) & retractors)
         # The venue that published it withdrew a paper — this one when the two share its point or its

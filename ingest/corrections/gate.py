@@ -32,7 +32,7 @@ class _Later(NamedTuple):
     plan: bool  # plan:abandoned, against a claimed plan
     undone: bool  # status:negative_undone, plan:decided, against a negative status or a deliberation
     figure: bool  # figure:notice, figure:revision, against the claim's figures
-    own: bool  # retraction:*, negation:negated/opposites, negation:untrue — subject named in it
+    own: bool  # retraction:*, negation:negated/opposites, negation:untrue, retraction:award — subject named in it
     source: bool  # source:took_back, source:untrue (reversals.by_source), against the claim's source — named in it
     lifts: frozenset[str]  # status:lifted, the states it ends — not against background history
     change: bool  # polarity:* (polarity.state_changes), against a claim that can change — not background
@@ -49,7 +49,7 @@ def _later(b: str) -> _Later:
     restate = not d and sg.RETRACTION not in s.later and not s.takes_back
     return _Later(
         bool(no_longer_scope(b)) and not d, sg.PLAN in s.later, not s.neg_status and not d, sg.FIGURE in s.later,
-        sg.RETRACTION in s.later or (s.contrary and not d) or sg.NEGATION in s.later,
+        sg.RETRACTION in s.later or (s.contrary and not d) or sg.NEGATION in s.later or (s.award_taken and not d),
         not d and not (sg.RETRACTION in s.later and not s.retracts_whole) and (s.takes_back or sg.NEGATION in s.later),
         s.lifts, not d, not d and later_reverses(b),
         (s.measures and sg.FIGURE not in s.later and not (d or s.lifts or s.listing)) or (bool(from_figures(b)) and not d),

@@ -122,11 +122,15 @@ RANKING = re.compile(r"\s*(?:no|never|none|nothing|nobody|no one)\b(?:\s+(?!(?:a
 # An award taken back ("stripped Andreea Răducan of her all-around gold medal", "took away his 2010 Tour de France
 # victory", "took back the first prize it awarded", "the title was revoked"), and a claim that someone won one
 # ("won the Tour de France", "First prize … went to", "gave the overall prize to").
-_PRIZE = r"(?:title|titles|medal|medals|gold|prize|award|crown|victory|trophy|championship)"
+_PRIZE = (r"(?:title(?! to\b)|titles|medal|medals|gold(?! (?:reserves?|bars?|coins?|mines?|prices?)\b)|prize|award|crown|"
+          r"victory|trophy|championship)")  # not "the title to the land", "gold reserves"
 AWARD_TAKEN = re.compile(
-    r"\bstrip(?:ped|s|ping)? (?:[\w'’.-]+ ){1,5}?of (?:his|her|its|their|the) (?:[\w'’-]+ ){0,4}?" + _PRIZE + r"\b|"
-    r"\b(?:took|takes|taken|taking|take) (?:away|back) (?:[\w'’.-]+ ){0,5}?" + _PRIZE + r"\b|"
-    r"\b(?:took|takes|taken|taking|take) (?:his|her|its|their|the) (?:[\w'’.-]+ ){0,4}?" + _PRIZE + r" (?:away|back)\b|"
+    # "stripped Andreea Răducan of her all-around gold medal", "was stripped of his title"
+    r"\bstrip(?:ped|s|ping)? (?:[\w'’.-]+ ){0,5}?of (?:his|her|its|their|the) (?:[\w'’-]+ ){0,4}?" + _PRIZE + r"\b|"
+    # "took away his 2010 Tour de France victory", "took back the first prize" (not "took the title away from
+    # Calder Rovers with a 2-1 win": a contest won from a rival)
+    r"\b(?:took|takes|taken|taking|take) (?:away|back) (?:[\w'’.-]+ ){0,5}?" + _PRIZE + r"\b(?! (?:from|off)\b)|"
+    r"\b(?:took|takes|taken|taking|take) (?:his|her|its|their) (?:[\w'’.-]+ ){0,4}?" + _PRIZE + r" (?:away|back)\b(?! (?:from|off)\b)|"
     r"\b" + _PRIZE + r" (?:[\w'’.-]+ ){0,4}?(?:was|were|has been|have been|had been) (?:withdrawn|revoked|rescinded|"
     r"taken away|stripped|annulled)\b|\brevok(?:ed|es|ing) (?:[\w'’.-]+ ){0,4}?" + _PRIZE + r"\b", re.I)
 AWARD_WON = re.compile(

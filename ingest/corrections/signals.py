@@ -67,7 +67,8 @@ class Signals:
     @property
     def overturns(self) -> bool:
         """Could this sentence overturn an earlier claim (worth pairing with claims at all)?"""
-        return bool(self.later) or self.contrary or self.measures or self.reverses or self.admits or self.takes_back
+        return (bool(self.later) or self.contrary or self.measures or self.reverses or self.admits or self.takes_back
+                or self.award_taken)
 
 
 def _clock(text: str) -> int | None:
@@ -143,9 +144,10 @@ def signals(text: str) -> Signals:
     denial = bool(_DENIAL.search(text))
     plan_abandon = _PLAN_ABANDON.search(text)
     rm = _RETRACTION.search(text)
-    award = bool(AWARD_TAKEN.search(text))
-    if rm or award:
+    if rm:
         later.add(RETRACTION)
+    aw = AWARD_TAKEN.search(text)
+    award = bool(aw) and not negated_near(text, aw.start())  # not "did not strip him of his title"
     what = rm.group(0) if rm and not re.search(r"\b(?:it|them)$", rm.group(0)) else text  # "retract it": the sentence says what
     if rm and re.fullmatch(_DISOWN, rm.group(0), re.I):
         what = text  # "could not prove the memos were authentic": the sentence says what is disowned
@@ -200,7 +202,7 @@ def cue(text: str) -> str:
     """The stored per-sentence cue (sentence metadata): "strong" for correcting evidence, "update"
     for superseding evidence, "" for none. Relinking finds later evidence in other sources by it."""
     s = signals(text)
-    if s.later & set(CORRECTING) or s.takes_back:
+    if s.later & set(CORRECTING) or s.takes_back or s.award_taken:
         return "strong"
     if s.later:
         return "update"
