@@ -45,6 +45,21 @@ def embedder() -> Embedder:
     return Embedder()
 
 
+@pytest.fixture(scope="session")
+def pair_evidence(embedder):
+    """`families.evidence` for an invented (claim, later statement) pair, a year apart, its similarity
+    scored with the real model: what the pattern-family tests assert on."""
+    import numpy as np
+
+    from ingest.corrections import signals  # noqa: F401  (before the other detector modules)
+    from ingest.corrections.families import evidence
+
+    def score(a: str, b: str):
+        v = embedder.embed([a, b])
+        return evidence(a, b, float(np.dot(v[0], v[1])), a_published="2015-01-05", b_published="2016-03-01")
+    return score
+
+
 ACME_STORY = """---
 title: {title}
 published: 2024-0{month}-10

@@ -9,11 +9,9 @@ person won, a claim that reports no win, or the winner's denial link nothing.
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from ingest.corrections import signals as sg
-from ingest.corrections.families import evidence
 
 TAKEN = [
     ("Lena Vark won the women's all-around title at the Halden Games on Thursday.",
@@ -50,21 +48,17 @@ NOT_TAKEN = [
 ]
 
 
-def _ev(embedder, a: str, b: str):
-    v = embedder.embed([a, b])
-    return evidence(a, b, float(np.dot(v[0], v[1])), a_published="2015-01-05", b_published="2016-03-01")
-
 
 @pytest.mark.parametrize("claim,later", TAKEN)
-def test_an_award_taken_back_withdraws_the_win(embedder, claim, later):
+def test_an_award_taken_back_withdraws_the_win(pair_evidence, claim, later):
     assert sg.signals(later).award_taken
-    ev = _ev(embedder, claim, later)
+    ev = pair_evidence(claim, later)
     assert ev is not None and ev.family == "retraction" and ev.kind == "retraction:award", ev
 
 
 @pytest.mark.parametrize("claim,later", NOT_TAKEN)
-def test_another_winner_no_win_or_a_denial_links_nothing(embedder, claim, later):
-    ev = _ev(embedder, claim, later)
+def test_another_winner_no_win_or_a_denial_links_nothing(pair_evidence, claim, later):
+    ev = pair_evidence(claim, later)
     assert ev is None or ev.kind != "retraction:award", ev
 
 

@@ -12,11 +12,9 @@ impose it declares nothing.
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from ingest.corrections import signals as sg
-from ingest.corrections.families import evidence
 
 LIFTED = [
     ("Tolmar stopped all trains and flights out of the city from 10 am on Thursday.",
@@ -41,31 +39,19 @@ NO_HALT = ["The bus stopped all the way along the coast road.", "Rebels called f
            "The goalkeeper stopped all three penalties in the shoot-out.", "The storm stopped all day long over the bay."]
 
 
-def _ev(embedder, a: str, b: str):
-    v = embedder.embed([a, b])
-    return evidence(a, b, float(np.dot(v[0], v[1])), a_published="2015-01-05", b_published="2016-03-01")
+
+@pytest.mark.parametrize("claim,later,lifted", [(*p, True) for p in LIFTED] + [(*p, False) for p in NOT_LIFTED])
+def test_only_what_was_halted_possible_again_lifts_the_halt(pair_evidence, claim, later, lifted):
+    ev = pair_evidence(claim, later)
+    if lifted:
+        assert ev is not None and ev.family == "status" and ev.status == "superseded", ev
+    else:
+        assert ev is None or ev.family != "status", ev
 
 
-@pytest.mark.parametrize("claim,later", LIFTED)
-def test_what_was_halted_possible_again_lifts_the_halt(embedder, claim, later):
-    ev = _ev(embedder, claim, later)
-    assert ev is not None and ev.family == "status" and ev.status == "superseded", ev
-
-
-@pytest.mark.parametrize("claim,later", NOT_LIFTED)
-def test_another_permission_lifts_nothing(embedder, claim, later):
-    ev = _ev(embedder, claim, later)
-    assert ev is None or ev.family != "status", ev
-
-
-@pytest.mark.parametrize("text", HALTS)
-def test_a_halt_imposed_is_a_suspension(text):
-    assert "suspended" in sg.signals(text).states
-
-
-@pytest.mark.parametrize("text", NO_HALT)
-def test_ordinary_words_impose_no_halt(text):
-    assert "suspended" not in sg.signals(text).states
+@pytest.mark.parametrize("text,halt", [(t, True) for t in HALTS] + [(t, False) for t in NO_HALT])
+def test_a_halt_imposed_is_a_suspension_and_ordinary_words_none(text, halt):
+    assert ("suspended" in sg.signals(text).states) == halt
 
 
 def test_declared_states():

@@ -11,11 +11,10 @@ does not deny it.
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from ingest.corrections import signals as sg
-from ingest.corrections.families import SURE, evidence
+from ingest.corrections.families import SURE
 
 ABANDONED = [
     ("The Norvik pipeline will carry Baltic gas under the sea to Gdansk, with first deliveries due in 2016.",
@@ -84,27 +83,23 @@ RANKINGS = [
 ]
 
 
-def _ev(embedder, a: str, b: str):
-    v = embedder.embed([a, b])
-    return evidence(a, b, float(np.dot(v[0], v[1])), a_published="2015-01-05", b_published="2016-03-01")
-
 
 @pytest.mark.parametrize("claim,later", ABANDONED)
-def test_the_planned_thing_said_not_to_come_overtakes_the_plan(embedder, claim, later):
+def test_the_planned_thing_said_not_to_come_overtakes_the_plan(pair_evidence, claim, later):
     assert sg.PLAN in sg.signals(later).later
-    ev = _ev(embedder, claim, later)
+    ev = pair_evidence(claim, later)
     assert ev is not None and ev.family == "plan" and ev.status == "superseded", ev
 
 
-def test_most_of_them_flag_on_their_own(embedder):
+def test_most_of_them_flag_on_their_own(pair_evidence):
     """Sure, not only candidates for an editor: the plan's own words recur in the later statement."""
-    sure = [_ev(embedder, a, b) for a, b in ABANDONED]
+    sure = [pair_evidence(a, b) for a, b in ABANDONED]
     assert sum(1 for e in sure if e is not None and e.verdict == SURE) >= 3, sure
 
 
 @pytest.mark.parametrize("claim,later", NOT_ABANDONED)
-def test_a_conditional_or_another_matter_abandons_nothing(embedder, claim, later):
-    ev = _ev(embedder, claim, later)
+def test_a_conditional_or_another_matter_abandons_nothing(pair_evidence, claim, later):
+    ev = pair_evidence(claim, later)
     assert ev is None or ev.family != "plan", ev
 
 
@@ -113,18 +108,18 @@ def test_these_words_say_no_plan_ended(text):
     assert sg.PLAN not in sg.signals(text).later
 
 
-def test_a_report_shown_false_stays_a_correction(embedder):
+def test_a_report_shown_false_stays_a_correction(pair_evidence):
     """The plan rule takes only a flip that is the abandoning itself: a party saying the reported deal
     was never agreed corrects the report, whatever else the sentence says will not come."""
-    ev = _ev(embedder, "Reuters reported that Acme has agreed to buy Tamsin Dairies.",
+    ev = pair_evidence("Reuters reported that Acme has agreed to buy Tamsin Dairies.",
              "Acme has not agreed to buy Tamsin Dairies and there will be no deal, the company said.")
     assert ev is not None and ev.family == "negation" and ev.status == "corrected", ev
 
 
 @pytest.mark.parametrize("claim,later", RANKINGS)
-def test_a_ranking_opening_with_no_or_never_is_no_denial(embedder, claim, later):
+def test_a_ranking_opening_with_no_or_never_is_no_denial(pair_evidence, claim, later):
     assert not sg.signals(later).contrary
-    assert _ev(embedder, claim, later) is None
+    assert pair_evidence(claim, later) is None
 
 
 def test_a_real_denial_still_negates():
@@ -138,7 +133,7 @@ def test_a_real_denial_still_negates():
         assert sg.signals(text).contrary, text
 
 
-def test_a_no_longer_after_an_opening_no_still_overtakes(embedder):
-    ev = _ev(embedder, "The Ridge Fire is threatening homes in Alder County.",
+def test_a_no_longer_after_an_opening_no_still_overtakes(pair_evidence):
+    ev = pair_evidence("The Ridge Fire is threatening homes in Alder County.",
              "No injuries were reported and the Ridge Fire is no longer a threat to homes in Alder County.")
     assert ev is not None and ev.verdict == SURE, ev
