@@ -117,8 +117,6 @@ RANKING = re.compile(r"\s*(?:no|never|none|nothing|nobody|no one)\b(?:\s+(?!(?:a
                      + _AUX[3:-1] + r")\b)[\w'’.-]+){0,8}?\s+" + _AUX + r"\s+(?:(?!(?:no|not|never|n['’]t)\b)[\w'’-]+\s+){0,3}?(?:more|fewer|less|bigger|larger|greater|higher|"
                      r"lower|worse|deadlier|longer|stronger|faster)\b", re.I)
 
-# The words that give a figure as the right one in a correction notice ("should have been rounded up to 9.77",
-# "the correct figure is 4.1 million", "revised to $20"): a claim that gave that figure agrees with the notice.
 # An award taken back ("stripped Andreea Răducan of her all-around gold medal", "took away his 2010 Tour de France
 # victory", "took back the first prize it awarded", "the title was revoked"), and a claim that someone won one
 # ("won the Tour de France", "First prize … went to", "gave the overall prize to").
@@ -138,9 +136,12 @@ AWARD_WON = re.compile(
     r"\b(?:gave|gives|awarded|awards|handed|presented) (?:[\w'’.-]+ ){0,4}?" + _PRIZE + r"\b", re.I)
 
 # What a correction notice says was wrong, up to where it gives the right value ("incorrectly stated that the
-# plant employs 500 workers; it employs 5,000"): a figure after this clause is the right one.
+# plant employs 500 workers; it employs 5,000"): when the clause gives the wrong value, a figure after it is the
+# right one (families._given_as_right; not one after "not").
 WRONGLY_STATED = re.compile(r"\b(?:incorrectly|wrongly|erroneously|mistakenly|inaccurately)\s+(?:[\w'’-]+\s+){0,2}?"
                             r"(?:stated|said|reported|gave|described|put|quoted|listed|referred|identified|cited)\b[^;:—–]*", re.I)
+# The words that give a figure as the right one in a correction notice ("should have been rounded up to 9.77",
+# "the correct figure is 4.1 million", "revised to $20"): a claim that gave that figure agrees with the notice.
 RIGHT_VALUE = re.compile(r"(?:\b(?:up|down|corrected|revised|amended|changed|rounded)\s+to|\bshould have (?:been|read|said)|"
                          r"\b(?:is|was|are|were) (?:actually|in fact|really)|\bthe (?:correct|right|actual) "
                          r"(?:figure|number|total|time|amount) (?:is|was))\s+(?:about\s+|roughly\s+)?[$€£]?$", re.I)
