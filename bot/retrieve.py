@@ -23,6 +23,7 @@ from ingest.terms import content_terms, name_tokens
 
 from .bm25 import BM25
 from .features import QuestionView, view
+from .names import recase
 from .termstats import TermStats
 
 # Reciprocal rank fusion's constant (Cormack, Clarke & Büttcher 2009), not tuned here.
@@ -37,6 +38,15 @@ class Query:
     text: str
     vector: np.ndarray
     view: QuestionView  # key words, names, numbers and answer type, weighed against the index
+    # The question with the names typed in lowercase written as the sources write them ("who
+    # started linkedin" → "who started LinkedIn", `bot.names.recase`): what every stage that finds
+    # names by their capitals reads (the key words, exact-match needles, the select rules, later
+    # coverage). A reader typing into a chat box names things as much as one who types capitals.
+    cased: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.cased:
+            object.__setattr__(self, "cased", self.text)
 
     @property
     def standalone(self) -> str:
@@ -48,8 +58,11 @@ class Query:
 
 
 def understand(question: str, embedder: Embedder, stats: TermStats) -> Query:
-    """Embed the question and read its key words against the index's term counts."""
-    return Query(question, embedder.embed_one(question), view(question, stats.bm25()))
+    """Embed the question and read its key words against the index's term counts — its names as
+    the sources write them when it was typed in lowercase (`Query.cased`). The embedding model reads
+    text without case, so the vector is the typed question's."""
+    cased = recase(question, stats.written_as)
+    return Query(question, embedder.embed_one(question), view(cased, stats.bm25()), cased)
 
 
 def lexical_needles(question: str, qv: QuestionView, bm25: BM25, limit: int) -> list[str]:
@@ -81,7 +94,7 @@ def retrieve(store: Store, query: Query, stats: TermStats, settings: Settings) -
     found: dict[str, StoredSentence] = {}
     for row in store.query(query.vector, tuning.n_dense):
         found.setdefault(row.id, row)
-    for needle in lexical_needles(query.text, query.view, bm25, tuning.n_lexical):
+    for needle in lexical_needles(query.cased, query.view, bm25, tuning.n_lexical):
         for row in store.containing(needle, tuning.n_lexical):
             found.setdefault(row.id, row)
     if len(found) <= tuning.n_dense:
