@@ -1,4 +1,4 @@
-"""Validate the real-world correction eval parts (dev, heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, heldout8, heldout9, heldout10, ..., heldout20, heldout21, heldout22, heldout23, heldout24, heldout25, heldout26).
+"""Validate the real-world correction eval parts (dev, heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, heldout8, heldout9, heldout10, ..., heldout20, heldout21, heldout22, heldout23, heldout24, heldout25, heldout26, heldout27).
 
 Run from the repository root: `python data/eval/realworld/check.py [part ...]`.
 Checks, per part: every phrase named in the header (links, no_link) and in the questions occurs
@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PARTS = ["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24", "heldout25", "heldout26"]
+PARTS = ["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24", "heldout25", "heldout26", "heldout27"]
 FAMILIES = {"retraction", "negation", "plan_reversal", "status_change", "list_window", "figure", "same_source"}
 FIELDS = ("id", "title", "publisher", "published")
 
