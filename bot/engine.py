@@ -267,7 +267,7 @@ class Engine:
         # the neighbours selection read and the headlines held per generation; only its story test
         # (a yes/no question) reads whole sources, once each per generation. An abstention that
         # shows the nearest sentences shows what overtook them too.
-        later = later_statements(selection.picked, selection.ranked, query.cased, query.names, self.settings.tuning.later,
+        later = later_statements(selection.picked, selection.ranked, query.cased, query.cased_names, self.settings.tuning.later,
                                  Surroundings(self.stats.titles(), reads.seen), self._story_facts(st),
                                  self.settings.tuning.corrections.story_doc_sim)
         request = ComposeRequest(question=question, standalone=query.standalone, selection=selection,

@@ -57,6 +57,11 @@ class QuestionView:
     focus_rarest: str | None = None
 
 
+def names_of(question: str) -> tuple[str, ...]:
+    """The question's names (lower-case, accents aside, no figures), as it writes them: by their capitals."""
+    return tuple(dict.fromkeys(unaccent(n.lower()) for n in name_tokens(question) if not _NUM.fullmatch(n)))
+
+
 def view(question: str, bm25: BM25) -> QuestionView:
     seq = [t for t in content_terms(question) if t not in QUESTION_WORDS]
     terms = tuple(dict.fromkeys(seq))
@@ -65,7 +70,7 @@ def view(question: str, bm25: BM25) -> QuestionView:
     unknown = sum(w for t, w in idf.items() if bm25.df.get(t, 0) == 0) / total
     known = [t for t in terms if bm25.df.get(t, 0) > 0]
     rarest = max(known, key=lambda t: idf[t]) if known else None
-    names = tuple(dict.fromkeys(unaccent(n.lower()) for n in name_tokens(question) if not _NUM.fullmatch(n)))
+    names = names_of(question)
     numbers = tuple(dict.fromkeys(m.group(0).rstrip(".,") for m in _NUM.finditer(question)))
     name_terms = {t for n in name_tokens(question, initial=True) for t in content_terms(n)}
     focus = tuple(t for t in terms if t not in name_terms)

@@ -22,7 +22,7 @@ from ingest.store import Store
 from ingest.terms import content_terms, name_tokens
 
 from .bm25 import BM25
-from .features import QuestionView, view
+from .features import QuestionView, names_of, view
 from .names import recase
 from .termstats import TermStats
 
@@ -39,9 +39,11 @@ class Query:
     vector: np.ndarray
     view: QuestionView  # key words, names, numbers and answer type, weighed against the index
     # The question with the names typed in lowercase written as the sources write them ("who
-    # started linkedin" → "who started LinkedIn", `bot.names.recase`): what every stage that finds
-    # names by their capitals reads (the key words, exact-match needles, the select rules, later
-    # coverage). A reader typing into a chat box names things as much as one who types capitals.
+    # started linkedin" → "who started LinkedIn", `bot.names.recase`): what later coverage reads
+    # the question's subject from (bot/later.py). A reader typing into a chat box names things as
+    # much as one who types capitals. (Selection reads the question as typed: its scorer and rules
+    # were fitted and measured so, and reading it recased lost four hits and eight false
+    # abstentions over the news sets — docs/MEASUREMENTS.md, twenty-sixth session.)
     cased: str = ""
 
     def __post_init__(self) -> None:
@@ -49,20 +51,16 @@ class Query:
             object.__setattr__(self, "cased", self.text)
 
     @property
-    def standalone(self) -> str:
-        return self.text
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return self.view.names
+    def cased_names(self) -> tuple[str, ...]:
+        """The names of `cased` (the question's own names when it was typed with capitals)."""
+        return names_of(self.cased) if self.cased != self.text else self.view.names
 
 
 def understand(question: str, embedder: Embedder, stats: TermStats) -> Query:
-    """Embed the question and read its key words against the index's term counts — its names as
-    the sources write them when it was typed in lowercase (`Query.cased`). The embedding model reads
-    text without case, so the vector is the typed question's."""
-    cased = recase(question, stats.written_as)
-    return Query(question, embedder.embed_one(question), view(cased, stats.bm25()), cased)
+    """Embed the question and read its key words against the index's term counts; write its names as
+    the sources write them when it was typed in lowercase (`Query.cased`)."""
+    return Query(question, embedder.embed_one(question), view(question, stats.bm25()),
+                 recase(question, stats.written_as))
 
 
 def lexical_needles(question: str, qv: QuestionView, bm25: BM25, limit: int) -> list[str]:
@@ -94,7 +92,7 @@ def retrieve(store: Store, query: Query, stats: TermStats, settings: Settings) -
     found: dict[str, StoredSentence] = {}
     for row in store.query(query.vector, tuning.n_dense):
         found.setdefault(row.id, row)
-    for needle in lexical_needles(query.cased, query.view, bm25, tuning.n_lexical):
+    for needle in lexical_needles(query.text, query.view, bm25, tuning.n_lexical):
         for row in store.containing(needle, tuning.n_lexical):
             found.setdefault(row.id, row)
     if len(found) <= tuning.n_dense:

@@ -186,11 +186,11 @@ class FittedSelector:
         return self.stats.titles()
 
     def select(self, query: Query, candidates: Sequence[StoredSentence], neighbours: Neighbours) -> Selection:
-        absent = bool(candidates) and bool(absent_names(query.cased, self.stats, [c.text for c in candidates]))
+        absent = bool(candidates) and bool(absent_names(query.text, self.stats, [c.text for c in candidates]))
         ranked, t = self._scored(query, candidates, neighbours, reread=not absent)
         cap = self.max_citations if t is self.scorer else min(t.max_citations, self.cap or t.max_citations)
-        future = asks_future(query.cased)
-        fit = [c for c in ranked if eligible(query.cased, c.features)
+        future = asks_future(query.text)
+        fit = [c for c in ranked if eligible(query.text, c.features)
                and (not future or speaks_of_future(c.sentence.text))]  # rule 7
         sel = Selection(ranked, eligible=fit, threshold=t.threshold,
                         cite_threshold=max(t.threshold, t.cite_ratio * fit[0].score) if fit else 1.0)
@@ -199,29 +199,29 @@ class FittedSelector:
             return sel
         if not fit or fit[0].score < t.threshold:
             sel.why = "rule 7" if ranked[0].score >= t.threshold else "threshold"
-            return self._context(sel, query.cased, ranked)  # rule 6
+            return self._context(sel, query.text, ranked)  # rule 6
         passing = [c for c in fit if c.score >= t.threshold]
         pool = [c for c in passing if not is_headline(c.sentence.text)] or passing  # rule 5
         chosen = [pool[0]] + [c for c in pool[1:] if c.score >= sel.cite_threshold]  # pool[0] scores ≤ ranked[0]
-        speaker = speaker_of(query.cased)
+        speaker = speaker_of(query.text)
         if speaker:  # rules 2 and 9
             said = with_quote_ends([c.sentence for c in pool], neighbours, speaker)
             own = [c for c in pool if attributed_to(speaker, said[c.sentence.id], loose=True)]
-            if not own and asks_words_of(query.cased):
+            if not own and asks_words_of(query.text):
                 sel.why = "rule 9"
-                return self._context(sel, query.cased, ranked)
+                return self._context(sel, query.text, ranked)
             chosen = [c for c in own if attributed_to(speaker, said[c.sentence.id])] or own or chosen
-        rel = relation_of(query.cased)
+        rel = relation_of(query.text)
         if rel:  # rule 3
             obj = [c for c in pool if has_object(rel, c.sentence.text)]
             chosen = obj or chosen
-        focus = focus_of(query.cased) if self.words is not None else None
+        focus = focus_of(query.text) if self.words is not None else None
         if focus:  # rule 8
             chosen = [c for c in chosen[:cap] if self._holds(focus, c.sentence.text)] or [
                 c for c in pool if holds_stem(focus, c.sentence.text)]
             if not chosen:
                 sel.why = "rule 8"
-                return self._context(sel, query.cased, ranked)
+                return self._context(sel, query.text, ranked)
         sel.chosen, sel.why = chosen[:cap], "answered"
         return sel
 
