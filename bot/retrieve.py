@@ -51,6 +51,14 @@ class Query:
             object.__setattr__(self, "cased", self.text)
 
     @property
+    def standalone(self) -> str:
+        return self.text
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.view.names
+
+    @property
     def cased_names(self) -> tuple[str, ...]:
         """The names of `cased` (the question's own names when it was typed with capitals)."""
         return names_of(self.cased) if self.cased != self.text else self.view.names
