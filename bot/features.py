@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -83,10 +84,16 @@ def view(question: str, bm25: BM25) -> QuestionView:
 def name_coverage(qv: QuestionView, text: str) -> float:
     """Share of the question's names the text mentions (1.0 when it names none), accents aside: a
     reader types "Ibanez" for the "Ibáñez" a source writes."""
-    if not qv.names:
+    return coverage(qv.names, text)
+
+
+def coverage(names: Sequence[str], text: str) -> float:
+    """`name_coverage` for any (lower-case) names: later coverage counts those of the recased
+    question (bot/later.py `recounted`)."""
+    if not names:
         return 1.0
     low = unaccent(text.lower())
-    return sum(1 for n in qv.names if n in low) / len(qv.names)
+    return sum(1 for n in names if n in low) / len(names)
 
 
 def vector(qv: QuestionView, text: str, dense: float, bm25: BM25, names: float | None = None,
