@@ -31,3 +31,18 @@ def test_a_lowercase_question_gets_the_later_story_as_a_capitalised_one_does(tmp
     shown = [(c.role, c.source, c.text) for c in ans.citations]
     assert any(c.source == "rw-oslo2022-2014-07-08" for c in ans.citations), shown
     assert any(c.role == "later" and "pulled out of the contest" in c.text for c in ans.citations), shown
+
+
+def test_a_lowercase_question_about_a_state_quotes_no_other_sentence_of_the_same_story_as_later(
+        tmp_path, settings, embedder, indexer):
+    """Selection reads a lowercase question as naming nothing, so every candidate covered its names;
+    later coverage counts them against the recased question's names (bot/later.py `recounted`), or
+    the same-story rule would show any sentence of the cited story as the newest word. The source
+    is an article of the spent news set data/eval/news-heldout16."""
+    folder = tmp_path / "src"
+    folder.mkdir()
+    shutil.copy(PART.parent.parent / "news-heldout16" / "sources" / "01-gene-edited-twins.md", folder)
+    assert indexer.ingest([str(folder)]).ok
+    ans = Engine(settings, embedder=embedder).ask("was he jiankui still working at the university when this came out?")
+    assert ans.citations and not [c.text for c in ans.citations if c.role == "later"], \
+        [(c.role, c.text) for c in ans.citations]
