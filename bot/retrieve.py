@@ -39,7 +39,9 @@ class Query:
     vector: np.ndarray
     view: QuestionView  # key words, names, numbers and answer type, weighed against the index
     # The question with the names typed in lowercase written as the sources write them ("who
-    # started linkedin" → "who started LinkedIn", `bot.names.recase`): what later coverage reads
+    # started linkedin" → "who started LinkedIn", `bot.names.recase`; every word the sources mostly
+    # write as a name, "hamburg" too, which the dictionary calls ordinary — left lowercase, it would
+    # leave only "Germany's" to stand for the subject): what later coverage reads
     # the question's subject from (bot/later.py). A reader typing into a chat box names things as
     # much as one who types capitals. (Selection reads the question as typed: its scorer and rules
     # were fitted and measured so, and reading it recased lost four hits and eight false
@@ -68,7 +70,7 @@ def understand(question: str, embedder: Embedder, stats: TermStats) -> Query:
     """Embed the question and read its key words against the index's term counts; write its names as
     the sources write them when it was typed in lowercase (`Query.cased`)."""
     return Query(question, embedder.embed_one(question), view(question, stats.bm25()),
-                 recase(question, stats.written_as))
+                 recase(question, stats.written_as, dictionary=False))
 
 
 def lexical_needles(question: str, qv: QuestionView, bm25: BM25, limit: int) -> list[str]:
