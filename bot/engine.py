@@ -28,7 +28,7 @@ from .answer import Answer, CorrectionEntry, IndexedSource
 from .cite import cite, correction_listing
 from .compose import ComposeRequest, Composer, OnToken, composer_from_settings
 from .conversation import Conversation
-from .later import ReadLog, StoryFacts, Surroundings, later_statements, recounted
+from .later import ReadLog, StoryFacts, Surroundings, later_statements
 from .metadata import Directory, metadata_answer
 from .names import recase, respell
 from .rerank import from_settings as rerank_from
@@ -267,13 +267,9 @@ class Engine:
         # the neighbours selection read and the headlines held per generation; only its story test
         # (a yes/no question) reads whole sources, once each per generation. An abstention that
         # shows the nearest sentences shows what overtook them too.
-        around = Surroundings(self.stats.titles(), reads.seen)
-        picked, pool = selection.picked, selection.ranked
-        if query.cased != query.text:  # typed in lowercase: its names as the sources write them
-            picked, pool = (recounted(picked, query.cased_names, around),
-                            recounted(pool, query.cased_names, around))
-        later = later_statements(picked, pool, query.cased, query.cased_names, self.settings.tuning.later,
-                                 around, self._story_facts(st), self.settings.tuning.corrections.story_doc_sim)
+        later = later_statements(selection.picked, selection.ranked, q, query.names, self.settings.tuning.later,
+                                 Surroundings(self.stats.titles(), reads.seen), self._story_facts(st),
+                                 self.settings.tuning.corrections.story_doc_sim)
         request = ComposeRequest(question=question, standalone=query.standalone, selection=selection,
                                  citations=cite(st, selection.picked, later), cite=lambda picks: cite(st, picks))
         answer = self.composer.compose(request, on_token)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -58,11 +57,6 @@ class QuestionView:
     focus_rarest: str | None = None
 
 
-def names_of(question: str) -> tuple[str, ...]:
-    """The question's names (lower-case, accents aside, no figures), as it writes them: by their capitals."""
-    return tuple(dict.fromkeys(unaccent(n.lower()) for n in name_tokens(question) if not _NUM.fullmatch(n)))
-
-
 def view(question: str, bm25: BM25) -> QuestionView:
     seq = [t for t in content_terms(question) if t not in QUESTION_WORDS]
     terms = tuple(dict.fromkeys(seq))
@@ -71,7 +65,7 @@ def view(question: str, bm25: BM25) -> QuestionView:
     unknown = sum(w for t, w in idf.items() if bm25.df.get(t, 0) == 0) / total
     known = [t for t in terms if bm25.df.get(t, 0) > 0]
     rarest = max(known, key=lambda t: idf[t]) if known else None
-    names = names_of(question)
+    names = tuple(dict.fromkeys(unaccent(n.lower()) for n in name_tokens(question) if not _NUM.fullmatch(n)))
     numbers = tuple(dict.fromkeys(m.group(0).rstrip(".,") for m in _NUM.finditer(question)))
     name_terms = {t for n in name_tokens(question, initial=True) for t in content_terms(n)}
     focus = tuple(t for t in terms if t not in name_terms)
@@ -84,16 +78,10 @@ def view(question: str, bm25: BM25) -> QuestionView:
 def name_coverage(qv: QuestionView, text: str) -> float:
     """Share of the question's names the text mentions (1.0 when it names none), accents aside: a
     reader types "Ibanez" for the "Ibáñez" a source writes."""
-    return coverage(qv.names, text)
-
-
-def coverage(names: Sequence[str], text: str) -> float:
-    """`name_coverage` for any (lower-case) names: later coverage counts those of the recased
-    question (bot/later.py `recounted`)."""
-    if not names:
+    if not qv.names:
         return 1.0
     low = unaccent(text.lower())
-    return sum(1 for n in names if n in low) / len(names)
+    return sum(1 for n in qv.names if n in low) / len(qv.names)
 
 
 def vector(qv: QuestionView, text: str, dense: float, bm25: BM25, names: float | None = None,

@@ -54,9 +54,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 import numpy as np
 
@@ -70,7 +70,6 @@ from ingest.split import is_headline
 from ingest.terms import CALENDAR_WORDS, name_tokens, unaccent
 from ingest.tuning import LaterTuning
 
-from .features import coverage
 from .later_story import Stories, names_any, restates
 from .later_subject import (Surroundings, continues, own_names, point_overlap, refers_back, same_subject,
                             what_was_said)
@@ -293,23 +292,6 @@ def _asked_name_in(s: Scored, question_names: Sequence[str], around: Surrounding
         return any(len(n) >= 3 and initials_in(n.upper(), [text]) for n in asked)
     low = unaccent(text.lower())
     return any(n in low for n in asked)
-
-
-S = TypeVar("S", bound=Scored)
-
-
-def recounted(scored: Sequence[S], names: Sequence[str], around: Surroundings) -> list[S]:
-    """The candidates with their name coverage counted against `names` — the recased question's
-    (bot/retrieve.py `Query.cased`), when selection read a question typed in lowercase that named
-    nothing by its capitals, so that every candidate covered its (no) names. A name the sentence
-    leaves to its headline or a neighbour already read counts, as in selection."""
-    out = []
-    for s in scored:
-        got = coverage(names, s.sentence.text)
-        if got < 1.0:
-            got = max(got, coverage(names, f"{s.sentence.text} {around.of(s.sentence)}"))
-        out.append(replace(s, names=got))
-    return out
 
 
 def later_statements(cited: Sequence[Scored], pool: Sequence[Scored], question: str,
@@ -572,5 +554,5 @@ def _news_first(s: Scored, named: bool, relevant: float = LaterTuning().question
     return (is_headline(ss.text), not change, -news_level(ss.text), bool(PAST_PERFECT.search(ss.text)), -s.score)
 
 
-__all__ = ["ReadLog", "StoryFacts", "Surroundings", "background", "is_current_state", "own_names", "later_statements", "recounted", "newest_first",
+__all__ = ["ReadLog", "StoryFacts", "Surroundings", "background", "is_current_state", "own_names", "later_statements", "newest_first",
            "same_subject", "verdict"]

@@ -408,16 +408,14 @@ def _country_pattern(tok: str) -> re.Pattern[str] | None:
 _TYPED_WORD = re.compile(r"[^\W\d_]+")  # letters, accented ones too
 
 
-def recase(text: str, written_as: Callable[[str], str | None], dictionary: bool = True) -> str:
+def recase(text: str, written_as: Callable[[str], str | None]) -> str:
     """The text with each word typed in lowercase that is a name written as the sources write it
     ("who started linkedin" → "who started LinkedIn"): a word the sources mostly write capitalised
     (headlines aside; `written_as`, from the stored counts) and that the dictionary does
     not call ordinary — so "us", "apple" or "white" stay as typed wherever the sources capitalise
     them, and "lockdown" stays because the sources write it in lowercase. Without the dictionary
     nothing is recased (the same fallback as rule 1). Used to find a follow-up's subject: a reader
-    typing in lowercase names one as much as a reader who types capitals. `dictionary` False: every
-    word the sources mostly write as a name ("hamburg", "paradise" too, which the dictionary calls
-    ordinary) — how later coverage reads the question's subject (bot/retrieve.py `Query.cased`)."""
+    typing in lowercase names one as much as a reader who types capitals."""
     lex = None
 
     def one(m: re.Match[str]) -> str:
@@ -428,8 +426,6 @@ def recase(text: str, written_as: Callable[[str], str | None], dictionary: bool 
         form = written_as(w)
         if form is None or form == w:
             return w
-        if not dictionary:
-            return form
         lex = lex or lexicon()
         return form if lex.loaded and lex.kind(w) != ORDINARY else w
 

@@ -22,8 +22,7 @@ from ingest.store import Store
 from ingest.terms import content_terms, name_tokens
 
 from .bm25 import BM25
-from .features import QuestionView, names_of, view
-from .names import recase
+from .features import QuestionView, view
 from .termstats import TermStats
 
 # Reciprocal rank fusion's constant (Cormack, Clarke & Büttcher 2009), not tuned here.
@@ -38,19 +37,6 @@ class Query:
     text: str
     vector: np.ndarray
     view: QuestionView  # key words, names, numbers and answer type, weighed against the index
-    # The question with the names typed in lowercase written as the sources write them ("who
-    # started linkedin" → "who started LinkedIn", `bot.names.recase`; every word the sources mostly
-    # write as a name, "hamburg" too, which the dictionary calls ordinary — left lowercase, it would
-    # leave only "Germany's" to stand for the subject): what later coverage reads
-    # the question's subject from (bot/later.py). A reader typing into a chat box names things as
-    # much as one who types capitals. (Selection reads the question as typed: its scorer and rules
-    # were fitted and measured so, and reading it recased lost four hits and eight false
-    # abstentions over the news sets — docs/MEASUREMENTS.md, twenty-sixth session.)
-    cased: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.cased:
-            object.__setattr__(self, "cased", self.text)
 
     @property
     def standalone(self) -> str:
@@ -60,17 +46,10 @@ class Query:
     def names(self) -> tuple[str, ...]:
         return self.view.names
 
-    @property
-    def cased_names(self) -> tuple[str, ...]:
-        """The names of `cased` (the question's own names when it was typed with capitals)."""
-        return names_of(self.cased) if self.cased != self.text else self.view.names
-
 
 def understand(question: str, embedder: Embedder, stats: TermStats) -> Query:
-    """Embed the question and read its key words against the index's term counts; write its names as
-    the sources write them when it was typed in lowercase (`Query.cased`)."""
-    return Query(question, embedder.embed_one(question), view(question, stats.bm25()),
-                 recase(question, stats.written_as, dictionary=False))
+    """Embed the question and read its key words against the index's term counts."""
+    return Query(question, embedder.embed_one(question), view(question, stats.bm25()))
 
 
 def lexical_needles(question: str, qv: QuestionView, bm25: BM25, limit: int) -> list[str]:
