@@ -120,7 +120,7 @@ def train(embedder, wikiqa: Path | None = None, seed: int = SEED, own: tuple[Pat
     stage2 = None
     if own:
         files.update({str(p.relative_to(ROOT)): sha256(p) for p in own})
-        asked = [a for p in own for lc in (False, True) for a in own_questions(p, embedder, ad.w, lowercase=lc)]
+        asked = [a for p in own for a in own_questions(p, embedder, ad.w)]
         decided = NS.cross_validate(asked, model, seed)
         threshold, ratio = NS.thresholds(decided)
         cap = NS.citation_cap(decided, threshold, ratio)
