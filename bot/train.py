@@ -111,10 +111,6 @@ def train(embedder, wikiqa: Path | None = None, seed: int = SEED, own: tuple[Pat
     oof = lambda q, v: ad.oof[q]  # noqa: E731
     adapt = lambda q, v: ad.apply(v)  # noqa: E731
     train_groups = with_negatives(load_trecqa(TRECQA / "train.csv"), seed)
-    typed = {g.question.lower(): g.question for g in train_groups}
-    train_groups += [Group(g.question.lower(), g.sentences, g.labels, g.constructed) for g in train_groups
-                     if g.question.lower() != g.question]
-    oof = lambda q, v: ad.oof[q] if q in ad.oof else ad.oof[typed[q]]  # noqa: E731
     params = fit(featurize(train_groups, embedder, adapt=oof), [g.labels for g in train_groups], seed)
     model = Model(params)
     dev_groups = with_negatives(load_trecqa(TRECQA / "dev.csv"), seed + 1)
@@ -124,7 +120,7 @@ def train(embedder, wikiqa: Path | None = None, seed: int = SEED, own: tuple[Pat
     stage2 = None
     if own:
         files.update({str(p.relative_to(ROOT)): sha256(p) for p in own})
-        asked = [a for p in own for lc in (False, True) for a in own_questions(p, embedder, ad.w, lowercase=lc)]
+        asked = [a for p in own for a in own_questions(p, embedder, ad.w)]
         decided = NS.cross_validate(asked, model, seed)
         threshold, ratio = NS.thresholds(decided)
         cap = NS.citation_cap(decided, threshold, ratio)

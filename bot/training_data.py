@@ -134,7 +134,7 @@ class Asked:
     sources: list[str] = field(default_factory=list)  # each candidate's source (neighbours are in one article)
 
 
-def own_questions(path: Path, embedder, adapter: np.ndarray | None = None, lowercase: bool = False) -> list[Asked]:
+def own_questions(path: Path, embedder, adapter: np.ndarray | None = None) -> list[Asked]:
     """Run the engine's retrieval and features over our own dev set (news articles written for
     this project, with unanswerable questions), in a temporary index."""
     import tempfile
@@ -170,10 +170,9 @@ def own_questions(path: Path, embedder, adapter: np.ndarray | None = None, lower
         convs: dict[str, Conversation] = {}
         for q in items:
             conv = convs.setdefault(q["dialogue"], Conversation()) if q.get("dialogue") else None
-            typed = q["question"].lower() if lowercase else q["question"]
-            standalone = conv.resolve(typed) if conv else typed
+            standalone = conv.resolve(q["question"]) if conv else q["question"]
             if conv is not None:
-                conv.add(typed, None, standalone)
+                conv.add(q["question"], None, standalone)
             query = understand(standalone, embedder, stats)
             cands = retrieve(st, query, stats, s)
             scored = selector.score(query, cands, lambda ids: read_sentences(st, ids))
