@@ -48,7 +48,6 @@ NOT_TAKEN = [
 ]
 
 
-
 @pytest.mark.parametrize("claim,later", TAKEN)
 def test_an_award_taken_back_withdraws_the_win(pair_evidence, claim, later):
     assert sg.signals(later).award_taken

@@ -39,7 +39,6 @@ NO_HALT = ["The bus stopped all the way along the coast road.", "Rebels called f
            "The goalkeeper stopped all three penalties in the shoot-out.", "The storm stopped all day long over the bay."]
 
 
-
 @pytest.mark.parametrize("claim,later,lifted", [(*p, True) for p in LIFTED] + [(*p, False) for p in NOT_LIFTED])
 def test_only_what_was_halted_possible_again_lifts_the_halt(pair_evidence, claim, later, lifted):
     ev = pair_evidence(claim, later)

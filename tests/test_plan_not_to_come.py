@@ -83,7 +83,6 @@ RANKINGS = [
 ]
 
 
-
 @pytest.mark.parametrize("claim,later", ABANDONED)
 def test_the_planned_thing_said_not_to_come_overtakes_the_plan(pair_evidence, claim, later):
     assert sg.PLAN in sg.signals(later).later
@@ -112,7 +111,7 @@ def test_a_report_shown_false_stays_a_correction(pair_evidence):
     """The plan rule takes only a flip that is the abandoning itself: a party saying the reported deal
     was never agreed corrects the report, whatever else the sentence says will not come."""
     ev = pair_evidence("Reuters reported that Acme has agreed to buy Tamsin Dairies.",
-             "Acme has not agreed to buy Tamsin Dairies and there will be no deal, the company said.")
+                       "Acme has not agreed to buy Tamsin Dairies and there will be no deal, the company said.")
     assert ev is not None and ev.family == "negation" and ev.status == "corrected", ev
 
 
@@ -135,5 +134,5 @@ def test_a_real_denial_still_negates():
 
 def test_a_no_longer_after_an_opening_no_still_overtakes(pair_evidence):
     ev = pair_evidence("The Ridge Fire is threatening homes in Alder County.",
-             "No injuries were reported and the Ridge Fire is no longer a threat to homes in Alder County.")
+                       "No injuries were reported and the Ridge Fire is no longer a threat to homes in Alder County.")
     assert ev is not None and ev.verdict == SURE, ev
